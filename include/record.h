@@ -1,0 +1,67 @@
+/*
+ * record.h - one record of a form, in memory and as stored bytes.
+ *
+ * A record holds, for each field of its form, zero or more values as
+ * UTF-8 text in the field's canonical form (dates "2026-11-27", decimals
+ * "12.500" with the form's scale, codes as codes, references as decimal
+ * ids).  It also carries the bookkeeping the store maintains: id,
+ * version (1 on creation, +1 per update), who changed it last and when.
+ *
+ * Stored bytes name fields by name, so editing a form (adding, removing
+ * or reordering fields) needs no rebuild: values of fields the form no
+ * longer has are kept in `extra` and written back unchanged.
+ *
+ * Contract: a record owns its strings; record_free() releases them.
+ * record_decode() returns NCEN_EPARSE on malformed bytes and never reads
+ * past the given length.  Nothing here exits or prints.
+ */
+#ifndef NCEN_RECORD_H
+#define NCEN_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "schema.h"
+
+struct record_values {
+	char			**v;
+	size_t			  n;
+};
+
+struct record_extra {
+	char			 *name;
+	char			 *value;
+};
+
+struct record {
+	const struct schema_form *form;
+	uint64_t		  id;		/* 0 until stored */
+	uint32_t		  version;	/* 0 until stored */
+	int64_t			  mtime;	/* seconds since the epoch, UTC */
+	char			 *muser;	/* who changed it last */
+	struct record_values	 *fields;	/* form->nfields entries */
+	struct record_extra	 *extra;
+	size_t			  nextra;
+};
+
+struct record	*record_new(const struct schema_form *);
+void		 record_free(struct record *);
+struct record	*record_copy(const struct record *);
+void		 record_clear_field(struct record *, size_t field);
+void		 record_add_value(struct record *, size_t field, const char *);
+int		 record_set(struct record *, const char *name, const char *value,
+		     struct ncen_err *);
+const char	*record_get(const struct record *, const char *name);
+int		 record_equal(const struct record *, const struct record *);
+
+/* Stored form: header (magic, version, mtime, muser) then named fields. */
+void		 record_encode(const struct record *, struct buf *);
+int		 record_decode(const struct schema_form *, uint64_t id,
+		     const void *, size_t, struct record **, struct ncen_err *);
+/* Values of one named field straight from stored bytes (index callbacks). */
+int		 record_decode_field(const void *, size_t, const char *name,
+		     void (*)(const char *, size_t, void *), void *arg);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * schema.h - the forms language: forms, fields and code lists.
+ *
+ * A schema is everything in a forms directory: one form per entity
+ * (NAME.form) and the code lists (NAME.codes).  The same definitions
+ * drive storage and indices (store-*), validation (schema-validate),
+ * screens, CSV and sharing.  This layer knows nothing of Berkeley DB.
+ *
+ * Contract: parse and load functions return NCEN_OK or NCEN_EPARSE /
+ * NCEN_EIO / NCEN_ENOTFOUND and fill the error with "FILE:LINE:COL:
+ * message" naming the expected thing.  They never crash or exit on any
+ * input.  A struct schema owns all its forms, fields and code lists;
+ * schema_free() releases everything.  Find functions return borrowed
+ * pointers (NULL when absent) valid until schema_free().
+ */
+#ifndef NCEN_SCHEMA_H
+#define NCEN_SCHEMA_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Languages labels and help come in; index 0 is the fallback. */
+enum schema_lang {
+	SCHEMA_EN = 0,
+	SCHEMA_FR,
+	SCHEMA_NLANG
+};
+
+enum schema_type {
+	SCHEMA_TEXT,		/* text(n): at most n characters of UTF-8 */
+	SCHEMA_INTEGER,		/* signed 64-bit decimal integer */
+	SCHEMA_DECIMAL,		/* decimal(p,s): p digits, s after the point */
+	SCHEMA_DATE,		/* ISO 8601 YYYY-MM-DD */
+	SCHEMA_DATETIME,	/* ISO 8601 YYYY-MM-DDTHH:MM[:SS] */
+	SCHEMA_CODE,		/* code:LIST: a code of that list */
+	SCHEMA_REF,		/* ref:ENTITY: the id of a record of that form */
+};
+
+enum schema_share {
+	SCHEMA_LOCAL = 0,	/* never leaves this node (the default) */
+	SCHEMA_PARTNER,		/* to partners under an agreement */
+	SCHEMA_CEN,		/* non-personal: to the global database */
+};
+
+struct schema_field {
+	char			*name;
+	enum schema_type	 type;
+	unsigned		 size;		/* text(n) n; decimal(p,s) p */
+	unsigned		 scale;		/* decimal(p,s) s */
+	char			*target;	/* code list or entity name */
+	int			 repeated;	/* several values allowed */
+	int			 required;	/* needed at submission */
+	int			 indexed;	/* has a secondary index */
+	enum schema_share	 share;
+	char			*label[SCHEMA_NLANG];
+	char			*help[SCHEMA_NLANG];
+	int			 row, col;	/* screen position hint, -1 none */
+	unsigned		 line;		/* where it is defined */
+};
+
+struct schema_form {
+	char			*name;		/* entity name, e.g. "case" */
+	unsigned		 version;	/* the form's own version */
+	char			*label[SCHEMA_NLANG];
+	struct schema_field	*fields;
+	size_t			 nfields;
+	char			*path;		/* file it came from */
+};
+
+struct schema_code {
+	char			*code;
+	char			*label[SCHEMA_NLANG];
+};
+
+struct schema_codelist {
+	char			*name;
+	struct schema_code	*codes;		/* sorted by code */
+	size_t			 ncodes;
+	char			*path;
+};
+
+struct schema {
+	struct schema_form	**forms;	/* sorted by name */
+	size_t			  nforms;
+	struct schema_codelist	**lists;	/* sorted by name */
+	size_t			  nlists;
+};
+
+/* schema-parse.c: the .form language. */
+int	schema_form_parse(const char *path, const char *text, size_t len,
+	    struct schema_form **, struct ncen_err *);
+void	schema_form_free(struct schema_form *);
+
+/* schema-codes.c: the .codes language and lookups. */
+int	schema_codes_parse(const char *path, const char *text, size_t len,
+	    struct schema_codelist **, struct ncen_err *);
+void	schema_codes_free(struct schema_codelist *);
+const struct schema_code *schema_code_find(const struct schema_codelist *,
+	    const char *code);
+const struct schema_code *schema_code_find_label(
+	    const struct schema_codelist *, const char *label);
+
+/* schema-load.c: a whole directory, with cross-checks between files. */
+int	schema_load_dir(const char *dir, struct schema **, struct ncen_err *);
+int	schema_load_files(const char *const *paths, size_t npaths,
+	    struct schema **, struct ncen_err *);
+void	schema_free(struct schema *);
+const struct schema_form *schema_form_find(const struct schema *,
+	    const char *name);
+const struct schema_codelist *schema_list_find(const struct schema *,
+	    const char *name);
+const struct schema_field *schema_field_find(const struct schema_form *,
+	    const char *name);
+int	schema_field_index(const struct schema_form *, const char *name);
+const char *schema_label(char *const label[SCHEMA_NLANG], enum schema_lang);
+const char *schema_type_name(enum schema_type);
+const char *schema_share_name(enum schema_share);
+
+#endif

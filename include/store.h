@@ -1,0 +1,103 @@
+/*
+ * store.h - the Berkeley DB transactional store shared by all programs.
+ *
+ * One environment per data directory: DB_INIT_TXN|LOCK|LOG|MPOOL,
+ * DB_REGISTER|DB_RECOVER (any process may start after a crash), automatic
+ * deadlock detection, optional AES encryption from a key file.  Each form
+ * has a primary database (key: 8-byte big-endian id from a DB_SEQUENCE)
+ * and one secondary index per `index` field, kept by DB->associate.
+ * Links between records are stored both ways.
+ *
+ * Contract: every function returns NCEN_OK or an ncen_code and fills the
+ * error with what and where; nothing here prints or exits, except the
+ * watchdog (store-watch.c), which calls the program's stall handler when
+ * a database call overruns (another process died inside the library).
+ * Records returned belong to the caller (record_free()).  No function
+ * keeps a transaction, cursor or lock open after it returns, except
+ * inside store_run(), whose callback must not wait for a person.
+ */
+#ifndef NCEN_STORE_H
+#define NCEN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+
+struct store;
+struct store_txn;
+
+struct store_options {
+	const char	*home;		/* data directory */
+	const char	*keyfile;	/* AES key file, NULL: no encryption */
+	int		 create;	/* create the environment if absent */
+	int		 nosync;	/* commits not flushed (bulk loads, benches) */
+	unsigned	 watchdog;	/* seconds a call may take, 0: default 10 */
+	size_t		 cachesize;	/* bytes of cache, 0: default */
+};
+
+struct store_ref {
+	const char	*entity;
+	uint64_t	 id;
+};
+
+struct store_link {
+	char		*role;
+	char		*entity;	/* the other side */
+	uint64_t	 id;
+};
+
+typedef int (*store_txn_fn)(struct store_txn *, void *arg, struct ncen_err *);
+typedef int (*store_record_fn)(const struct record *, void *arg);
+typedef int (*store_link_fn)(const struct store_link *, void *arg);
+typedef void (*store_stall_fn)(void *arg);
+
+/* store-env.c */
+int	 store_version_check(struct ncen_err *);
+int	 store_open(const struct store_options *, const struct schema *,
+	     struct store **, struct ncen_err *);
+int	 store_close(struct store *, struct ncen_err *);
+int	 store_checkpoint(struct store *, struct ncen_err *);
+const struct schema *store_schema(const struct store *);
+const char *store_home(const struct store *);
+
+/* store-txn.c: run fn in a transaction, retried on deadlock. */
+int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
+
+/* store-record.c */
+int	 store_put(struct store_txn *, struct record *, const char *user,
+	     struct ncen_err *);
+int	 store_update(struct store_txn *, struct record *, const char *user,
+	     struct ncen_err *);
+int	 store_delete(struct store_txn *, const char *entity, uint64_t id,
+	     uint32_t version, struct ncen_err *);
+int	 store_get(struct store *, const char *entity, uint64_t id,
+	     struct record **, struct ncen_err *);
+int	 store_txn_get(struct store_txn *, const char *entity, uint64_t id,
+	     struct record **, struct ncen_err *);
+int	 store_scan(struct store *, const char *entity, store_record_fn,
+	     void *arg, struct ncen_err *);
+int	 store_find(struct store *, const char *entity, const char *field,
+	     const char *from, const char *to, store_record_fn, void *arg,
+	     struct ncen_err *);
+int	 store_count(struct store *, const char *entity, uint64_t *,
+	     struct ncen_err *);
+
+/* store-link.c */
+int	 store_link_add(struct store_txn *, struct store_ref,
+	     struct store_ref, const char *role, struct ncen_err *);
+int	 store_link_remove(struct store_txn *, struct store_ref,
+	     struct store_ref, const char *role, struct ncen_err *);
+int	 store_links(struct store *, struct store_ref, store_link_fn,
+	     void *arg, struct ncen_err *);
+
+/* store-verify.c */
+int	 store_verify(const char *home, const struct schema *,
+	     const char *keyfile, struct buf *report, struct ncen_err *);
+
+/* store-watch.c: the watchdog around every database call. */
+void	 store_set_stall_handler(store_stall_fn, void *arg);
+
+#endif

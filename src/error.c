@@ -1,0 +1,111 @@
+/* error.c - the error codes and messages that library code returns. */
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* What each code means in words, and the exit status a program gives it. */
+static const struct {
+	enum ncen_code	 code;
+	const char	*name;
+	int		 exit;
+} ncen_codes[] = {
+	{ NCEN_OK,		"ok",			0 },
+	{ NCEN_EUSAGE,		"usage error",		2 },
+	{ NCEN_EIO,		"input/output error",	2 },
+	{ NCEN_EPARSE,		"syntax error",		1 },
+	{ NCEN_EINVALID,	"invalid record",	1 },
+	{ NCEN_ENOTFOUND,	"not found",		1 },
+	{ NCEN_EEXISTS,		"already exists",	1 },
+	{ NCEN_ECONFLICT,	"version conflict",	1 },
+	{ NCEN_EDB,		"database error",	2 },
+	{ NCEN_ERECOVER,	"database needs recovery", 2 },
+	{ NCEN_EKEY,		"wrong encryption key",	2 },
+	{ NCEN_EVERSION,	"library version mismatch", 2 },
+	{ NCEN_ESTALL,		"database call stalled", 2 },
+	{ NCEN_ECHECK,		"check failed",		1 },
+};
+
+/* Set the error code and message; returns the code for "return ncen_err_set(...)". */
+int
+ncen_err_set(struct ncen_err *e, enum ncen_code code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (e == NULL)
+		return code;
+	e->code = code;
+	buf_reset(&e->msg);
+	va_start(ap, fmt);
+	buf_vaddf(&e->msg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* Put context ("case 12: ") in front of an error message already set. */
+void
+ncen_err_prefix(struct ncen_err *e, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	buf_add(&b, e->msg.s == NULL ? "" : e->msg.s, e->msg.len);
+	buf_free(&e->msg);
+	e->msg = b;
+}
+
+/* Forget an error but keep the memory. */
+void
+ncen_err_clear(struct ncen_err *e)
+{
+	e->code = NCEN_OK;
+	buf_reset(&e->msg);
+}
+
+/* Release an error's message. */
+void
+ncen_err_free(struct ncen_err *e)
+{
+	if (e == NULL)
+		return;
+	buf_free(&e->msg);
+	e->code = NCEN_OK;
+}
+
+/* The message, or the code's name when no message was set. */
+const char *
+ncen_err_msg(const struct ncen_err *e)
+{
+	if (e->msg.len == 0)
+		return ncen_code_name(e->code);
+	return e->msg.s;
+}
+
+/* The code in words. */
+const char *
+ncen_code_name(enum ncen_code code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ncen_codes / sizeof ncen_codes[0]; i++)
+		if (ncen_codes[i].code == code)
+			return ncen_codes[i].name;
+	return "unknown error";
+}
+
+/* The exit status for a code: 0 ok, 1 a check found a problem, 2 usage or environment. */
+int
+ncen_err_exit(enum ncen_code code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ncen_codes / sizeof ncen_codes[0]; i++)
+		if (ncen_codes[i].code == code)
+			return ncen_codes[i].exit;
+	return 2;
+}

@@ -1,0 +1,1 @@
+/* schema-codes.c - not written yet. */

@@ -1,0 +1,1 @@
+/* schema-load.c - not written yet. */

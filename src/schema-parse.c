@@ -1,0 +1,1 @@
+/* schema-parse.c - not written yet. */

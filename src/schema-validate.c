@@ -1,0 +1,1 @@
+/* schema-validate.c - not written yet. */

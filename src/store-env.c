@@ -1,0 +1,1 @@
+/* store-env.c - not written yet. */

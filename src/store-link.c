@@ -1,0 +1,1 @@
+/* store-link.c - not written yet. */

@@ -1,0 +1,1 @@
+/* store-record.c - not written yet. */

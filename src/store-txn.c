@@ -1,0 +1,1 @@
+/* store-txn.c - not written yet. */

@@ -1,0 +1,1 @@
+/* store-verify.c - not written yet. */

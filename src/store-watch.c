@@ -1,0 +1,1 @@
+/* store-watch.c - not written yet. */

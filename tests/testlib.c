@@ -1,0 +1,88 @@
+/* testlib.c - what every check program shares. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "testlib.h"
+#include "xmalloc.h"
+
+/* Run a suite; exit status 0 when every test passed. */
+int
+test_run(Suite *s)
+{
+	SRunner	*sr = srunner_create(s);
+	int	 failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
+
+/* Make a fresh temporary directory; the caller frees the name. */
+char *
+test_tmpdir(void)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*t = getenv("TMPDIR");
+
+	buf_addf(&b, "%s/ncen-test.XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
+	if (mkdtemp(b.s) == NULL) {
+		perror("mkdtemp");
+		abort();
+	}
+	return buf_detach(&b);
+}
+
+/* Remove one file or directory met by nftw, depth first. */
+static int
+test_rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	if (remove(path) != 0 && errno != ENOENT)
+		perror(path);
+	return 0;
+}
+
+/* Remove a directory tree. */
+void
+test_rmdir(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A path inside the source tree; the caller frees it. */
+char *
+test_path(const char *rel)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*top = getenv("top_srcdir");
+
+	buf_addf(&b, "%s/%s", top != NULL ? top : ".", rel);
+	return buf_detach(&b);
+}
+
+/* A whole file, NUL-terminated; NULL when it cannot be read. */
+char *
+test_read_file(const char *path, size_t *len)
+{
+	struct buf	 b = BUF_INIT;
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (len != NULL)
+		*len = b.len;
+	return buf_detach(&b);
+}
