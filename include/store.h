@@ -97,7 +97,19 @@ int	 store_links(struct store *, struct store_ref, store_link_fn,
 int	 store_verify(const char *home, const struct schema *,
 	     const char *keyfile, struct buf *report, struct ncen_err *);
 
-/* store-watch.c: the watchdog around every database call. */
+/*
+ * store-watch.c: the watchdog around every database call.  The store
+ * calls enter/leave around each call or transaction (they nest); when
+ * one has not left within the bound, another process probably died
+ * inside the library holding a mutex, so the watchdog thread calls the
+ * program's stall handler (which spools unsaved work; it runs on the
+ * watchdog thread, not in a signal handler) and then _exit(STORE_EXIT_STALL).
+ */
+#define STORE_EXIT_STALL	75
 void	 store_set_stall_handler(store_stall_fn, void *arg);
+int	 store_watch_start(unsigned seconds, struct ncen_err *);
+void	 store_watch_enter(void);
+void	 store_watch_leave(void);
+void	 store_watch_stop(void);
 
 #endif
