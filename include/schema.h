@@ -57,6 +57,8 @@ struct schema_field {
 	char			*help[SCHEMA_NLANG];
 	int			 row, col;	/* screen position hint, -1 none */
 	unsigned		 line;		/* where it is defined */
+	unsigned		 namecol;	/* column of its name */
+	unsigned		 typecol;	/* column of its type */
 };
 
 struct schema_form {
@@ -66,6 +68,7 @@ struct schema_form {
 	struct schema_field	*fields;
 	size_t			 nfields;
 	char			*path;		/* file it came from */
+	unsigned		 line, col;	/* where its name is declared */
 };
 
 struct schema_code {
@@ -78,6 +81,8 @@ struct schema_codelist {
 	struct schema_code	*codes;		/* sorted by code */
 	size_t			 ncodes;
 	char			*path;
+	unsigned		 version;	/* the list's own version */
+	unsigned		 line, col;	/* where its name is declared */
 };
 
 struct schema {
@@ -100,6 +105,8 @@ const struct schema_code *schema_code_find(const struct schema_codelist *,
 	    const char *code);
 const struct schema_code *schema_code_find_label(
 	    const struct schema_codelist *, const char *label);
+size_t	schema_code_label_matches(const struct schema_codelist *,
+	    const char *label, const struct schema_code **first);
 
 /* schema-load.c: a whole directory, with cross-checks between files. */
 int	schema_load_dir(const char *dir, struct schema **, struct ncen_err *);
@@ -116,5 +123,55 @@ int	schema_field_index(const struct schema_form *, const char *name);
 const char *schema_label(char *const label[SCHEMA_NLANG], enum schema_lang);
 const char *schema_type_name(enum schema_type);
 const char *schema_share_name(enum schema_share);
+void	schema_field_type(const struct schema_field *, struct buf *);
+
+/*
+ * schema-parse.c: the line lexer both languages share (not for other
+ * layers).  schema_lex_line() reads the next line that holds a word,
+ * checking UTF-8 and control characters, splitting it into bare words
+ * and quoted strings (escapes decoded); it returns 1 with a line, 0 at
+ * the end of the text, or -1 with the error set.
+ */
+#define SCHEMA_LEX_MAXTOK 16
+
+struct schema_tok {
+	int			 quoted;	/* a "string" (escapes decoded) */
+	const char		*s;		/* the word, or the decoded string */
+	size_t			 len;
+	unsigned		 col;		/* 1-based, in characters */
+	char			*own;		/* decoded string storage */
+};
+
+struct schema_lex {
+	const char		*path;
+	const char		*text;
+	size_t			 len;
+	size_t			 pos;		/* start of the next line */
+	unsigned		 line;		/* number of the current line */
+	unsigned		 endcol;	/* column just past its last byte */
+	int			 eof;		/* the end was reached */
+	struct schema_tok	 tok[SCHEMA_LEX_MAXTOK];
+	size_t			 ntok;
+	struct ncen_err		*err;
+};
+
+void	schema_lex_init(struct schema_lex *, const char *path,
+	    const char *text, size_t len, struct ncen_err *);
+int	schema_lex_line(struct schema_lex *);
+void	schema_lex_free(struct schema_lex *);
+int	schema_lex_error(struct schema_lex *, unsigned col, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	schema_lex_quote(struct buf *, const char *, size_t);
+void	schema_lex_found(struct schema_lex *, size_t i, struct buf *);
+int	schema_lex_name(const char *, size_t);
+int	schema_lex_number(const char *, size_t, unsigned long max,
+	    unsigned long *);
+int	schema_lex_is(const struct schema_lex *, size_t i, const char *word);
+int	schema_lex_expected(struct schema_lex *, size_t i, const char *what);
+int	schema_lex_end(struct schema_lex *, size_t i);
+int	schema_lex_magic(struct schema_lex *, const char *magic);
+int	schema_lex_decl(struct schema_lex *, const char *keyword,
+	    const char *what, char **name, unsigned *version, unsigned *line,
+	    unsigned *col);
 
 #endif
