@@ -1,1 +1,185 @@
-int main(void) { return 0; }
+/*
+ * ncenctl.c - the administration program: global options, the command
+ * table, then a call into the command (ctl-*.c).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "error.h"
+#include "store.h"
+
+/* Every command: adding one is adding a row. */
+const struct ctl_cmd ctl_cmds[] = {
+	{ "init", ctl_init, "create a data directory and its databases",
+	  "[--forms DIR] [--encrypt]",
+	  "  --forms DIR  copy the forms from DIR (default: the installed forms)\n"
+	  "  --encrypt    generate a key file and encrypt every database\n"
+	  "The key goes to the -k path, else to DIR.key beside the data\n"
+	  "directory, created with mode 0600.\n" },
+	{ "verify", ctl_verify, "check every database and index",
+	  "", NULL },
+	{ "recover", ctl_recover, "run recovery on the environment",
+	  "[--catastrophic]",
+	  "  --catastrophic  replay every log file (after a restore or a\n"
+	  "                  damaged environment), not just since the last\n"
+	  "                  checkpoint\n"
+	  "No other process may use the data directory meanwhile.\n" },
+	{ "backup", ctl_backup, "hot backup into a new directory",
+	  "DIR2",
+	  "Copies every database and log file while others keep working,\n"
+	  "then the forms and a MANIFEST, and makes the copy consistent by\n"
+	  "catastrophic recovery.  DIR2 must not exist or be empty.\n" },
+	{ "restore", ctl_restore, "restore a backup into the data directory",
+	  "[--force] DIR2",
+	  "  --force  replace an existing data directory (no process may\n"
+	  "           be using it)\n" },
+	{ "stats", ctl_stats, "count records, links and log files",
+	  "", NULL },
+	{ "dump", ctl_dump, "write records and links as text (ncen-dump(5))",
+	  "[-o FILE] [ENTITY...]",
+	  "  -o FILE  write to FILE instead of standard output\n"
+	  "Without ENTITY, every form is dumped; links are dumped when both\n"
+	  "of their records are.\n" },
+	{ "load", ctl_load, "load a dump (all or nothing)",
+	  "FILE",
+	  "Every record is checked against the forms first; one bad line\n"
+	  "and nothing is stored.  Ids, versions and times are kept.\n" },
+	{ "forms", ctl_forms, "check form and code list files",
+	  "check FILE...",
+	  "Parses the .form and .codes files given and cross-checks them;\n"
+	  "each problem is printed as FILE:LINE:COL: message.\n" },
+	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+/* Print the usage line and the list of commands. */
+static void
+ncenctl_list(FILE *f)
+{
+	const struct ctl_cmd	*c;
+
+	fprintf(f, "usage: ncenctl [-d DIR] [-k KEYFILE] COMMAND [ARGS]\n"
+	    "  -d DIR      data directory (else $NCEN_HOME)\n"
+	    "  -k KEYFILE  encryption key file (else $NCEN_KEYFILE)\n"
+	    "commands:\n");
+	for (c = ctl_cmds; c->name != NULL; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->summary);
+	fprintf(f, "`ncenctl COMMAND --help` explains one.\n");
+}
+
+/* Find a command by name. */
+static const struct ctl_cmd *
+ncenctl_find(const char *name)
+{
+	const struct ctl_cmd	*c;
+
+	for (c = ctl_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Whether a command's arguments ask for help (before any "--"). */
+static int
+ncenctl_wants_help(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The help command: the list, or one command's help. */
+static int
+ncenctl_help(int argc, char **argv)
+{
+	const struct ctl_cmd	*c;
+
+	if (argc < 2) {
+		ncenctl_list(stdout);
+		return 0;
+	}
+	if (argc > 2 || (c = ncenctl_find(argv[1])) == NULL) {
+		ctl_warn("help: %s: unknown command", argv[1]);
+		ncenctl_list(stderr);
+		return 2;
+	}
+	ctl_help(c, stdout);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl_ctx		 ctx;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	const struct ctl_cmd	*c;
+	int			 ch, r;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.home = getenv("NCEN_HOME");
+	ctx.keyfile = getenv("NCEN_KEYFILE");
+	while ((ch = getopt_long(argc, argv, "+d:k:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			ctx.home = optarg;
+			break;
+		case 'k':
+			ctx.keyfile = optarg;
+			break;
+		case 'h':
+			ncenctl_list(stdout);
+			return 0;
+		default:
+			ncenctl_list(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (ctx.home != NULL && *ctx.home == '\0')
+		ctx.home = NULL;
+	if (ctx.keyfile != NULL && *ctx.keyfile == '\0')
+		ctx.keyfile = NULL;
+
+	if (argc == 0) {
+		ctl_warn("no command given");
+		ncenctl_list(stderr);
+		return 2;
+	}
+	if ((c = ncenctl_find(argv[0])) == NULL) {
+		ctl_warn("%s: unknown command", argv[0]);
+		ncenctl_list(stderr);
+		return 2;
+	}
+	if (c->fn == NULL)
+		return ncenctl_help(argc, argv);
+	if (ncenctl_wants_help(argc, argv)) {
+		ctl_help(c, stdout);
+		return 0;
+	}
+
+	/* Refuse to run on a libdb other than the one we were built with. */
+	if ((r = store_version_check(&e)) != NCEN_OK) {
+		r = ctl_report("libdb", &e);
+		ncen_err_free(&e);
+		return r;
+	}
+	ctx.cmd = c;
+	optind = 0;	/* the command parses its own options afresh */
+	return c->fn(&ctx, argc, argv);
+}

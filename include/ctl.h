@@ -1,0 +1,67 @@
+/*
+ * ctl.h - the commands of ncenctl and what they share.
+ *
+ * ncenctl.c parses the global options, finds the command in the table
+ * (ctl_cmds) and calls its function with the command's own arguments
+ * (argv[0] is the command name).  A command returns the exit status:
+ * 0 ok, 1 a check found a problem, 2 usage or environment error.
+ * Commands and these helpers are program code: they report to stderr as
+ * "ncenctl: what: why" and may print results on stdout; the library
+ * layers under them never do.
+ */
+#ifndef NCEN_CTL_H
+#define NCEN_CTL_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+
+struct ctl_cmd;
+
+/* What the global options decided, for every command. */
+struct ctl_ctx {
+	const char		*home;		/* -d or $NCEN_HOME, else NULL */
+	const char		*keyfile;	/* -k or $NCEN_KEYFILE, else NULL */
+	const struct ctl_cmd	*cmd;		/* the command running */
+};
+
+typedef int (*ctl_fn)(struct ctl_ctx *, int, char **);
+
+/* One row of the command table. */
+struct ctl_cmd {
+	const char	*name;
+	ctl_fn		 fn;
+	const char	*summary;	/* one line for the list */
+	const char	*usage;		/* arguments, after the name */
+	const char	*help;		/* the rest of --help, or NULL */
+};
+
+extern const struct ctl_cmd	ctl_cmds[];
+
+/* The commands (ctl-*.c). */
+int	ctl_init(struct ctl_ctx *, int, char **);
+int	ctl_verify(struct ctl_ctx *, int, char **);
+int	ctl_recover(struct ctl_ctx *, int, char **);
+int	ctl_backup(struct ctl_ctx *, int, char **);
+int	ctl_restore(struct ctl_ctx *, int, char **);
+int	ctl_stats(struct ctl_ctx *, int, char **);
+int	ctl_dump(struct ctl_ctx *, int, char **);
+int	ctl_load(struct ctl_ctx *, int, char **);
+int	ctl_forms(struct ctl_ctx *, int, char **);
+
+/* ctl-util.c: reporting and opening the store. */
+void	ctl_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	ctl_usage(const struct ctl_cmd *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	ctl_help(const struct ctl_cmd *, FILE *);
+int	ctl_report(const char *, const struct ncen_err *);
+int	ctl_need_home(struct ctl_ctx *);
+int	ctl_schema(struct ctl_ctx *, struct schema **);
+int	ctl_open(struct ctl_ctx *, struct schema **, struct store **);
+int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
+int	ctl_is_dir(const char *);
+int	ctl_is_empty_dir(const char *);
+
+#endif

@@ -1,0 +1,158 @@
+/* ctl-dump.c - ncenctl dump and load: records and links as text (ncen-dump(5)). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store-dump.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Write records and links of the data directory as a dump. */
+int
+ctl_dump(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct schema	*s = NULL;
+	struct store	*st = NULL;
+	const char	*out = NULL;
+	FILE		*f = stdout;
+	int		 c, i, r;
+
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		if (c != 'o')
+			return ctl_usage(ctx->cmd, "bad option");
+		out = optarg;
+	}
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	for (i = optind; i < argc; i++) {
+		if (schema_form_find(s, argv[i]) == NULL) {
+			r = ctl_usage(ctx->cmd, "no form '%s' in %s/forms",
+			    argv[i], ctx->home);
+			goto out;
+		}
+	}
+	if (out != NULL && (f = fopen(out, "w")) == NULL) {
+		ctl_warn("dump: %s: %s", out, strerror(errno));
+		r = 2;
+		goto out;
+	}
+	if (store_dump_write(st, (const char *const *)argv + optind,
+	    (size_t)(argc - optind), f, &e) != NCEN_OK)
+		r = ctl_report("dump", &e);
+	if (out != NULL && fclose(f) == EOF && r == 0) {
+		ctl_warn("dump: %s: %s", out, strerror(errno));
+		r = 2;
+	}
+	if (out != NULL && r != 0)
+		unlink(out);
+out:
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}
+
+/* Whether a record is in the store (store_dump_exists_fn). */
+static int
+ctl_dump_exists(const char *entity, uint64_t id, void *arg)
+{
+	struct store	*st = arg;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 rc;
+
+	rc = store_get(st, entity, id, &r, &e);
+	record_free(r);
+	ncen_err_free(&e);
+	if (rc == NCEN_OK)
+		return 1;
+	if (rc == NCEN_ENOTFOUND)
+		return 0;
+	return -rc;
+}
+
+/* Read a whole file ("-": standard input) into a buffer. */
+static int
+ctl_dump_read(const char *path, struct buf *b)
+{
+	FILE	*f = stdin;
+	char	 tmp[65536];
+	size_t	 n;
+	int	 r = 0;
+
+	if (strcmp(path, "-") != 0 && (f = fopen(path, "r")) == NULL) {
+		ctl_warn("load: %s: %s", path, strerror(errno));
+		return 2;
+	}
+	while ((n = fread(tmp, 1, sizeof tmp, f)) != 0)
+		buf_add(b, tmp, n);
+	if (ferror(f)) {
+		ctl_warn("load: %s: read error", path);
+		r = 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	return r;
+}
+
+/* Load a dump: check all of it against the forms, then store it in one transaction. */
+int
+ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	struct store_dump	*d = NULL;
+	struct buf		 text = BUF_INIT, problems = BUF_INIT;
+	const char		*p, *nl;
+	int			 r;
+
+	if (argc < 2)
+		return ctl_usage(ctx->cmd, "no dump file");
+	if (argc > 2)
+		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[2]);
+	if ((r = ctl_need_home(ctx)) != 0)
+		return r;
+	if ((r = ctl_dump_read(argv[1], &text)) != 0)
+		return r;
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		goto out;
+	if (store_dump_parse(s, argv[1], buf_cstr(&text), text.len,
+	    ctl_dump_exists, st, &d, &problems, &e) != NCEN_OK) {
+		for (p = buf_cstr(&problems); *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			ctl_warn("load: %.*s", (int)(nl - p), p);
+		}
+		if (problems.len == 0)
+			ctl_report("load", &e);
+		ctl_warn("load: %s: nothing loaded", argv[1]);
+		r = ncen_err_exit(e.code);
+		goto out;
+	}
+	if (store_dump_load(st, d, &e) != NCEN_OK) {
+		r = ctl_report("load", &e);
+		ctl_warn("load: %s: nothing loaded", argv[1]);
+		goto out;
+	}
+	printf("loaded %zu record%s and %zu link%s from %s\n", d->nrecs,
+	    d->nrecs == 1 ? "" : "s", d->nlinks, d->nlinks == 1 ? "" : "s",
+	    argv[1]);
+out:
+	store_dump_free(d);
+	buf_free(&text);
+	buf_free(&problems);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}

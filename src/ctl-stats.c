@@ -1,0 +1,149 @@
+/* ctl-stats.c - ncenctl stats: records by entity, links, log files, disk. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* What the scan for links gathers. */
+struct ctl_stats_scan {
+	struct store_ref	*refs;
+	size_t			 nrefs;
+	uint64_t		 ends;		/* link ends seen */
+};
+
+/* Remember a record so its links can be counted after the scan. */
+static int
+ctl_stats_record(const struct record *r, void *arg)
+{
+	struct ctl_stats_scan	*sc = arg;
+
+	sc->refs = xreallocarray(sc->refs, sc->nrefs + 1, sizeof *sc->refs);
+	sc->refs[sc->nrefs].entity = r->form->name;
+	sc->refs[sc->nrefs].id = r->id;
+	sc->nrefs++;
+	return 0;
+}
+
+/* Count one end of a link. */
+static int
+ctl_stats_link(const struct store_link *l, void *arg)
+{
+	struct ctl_stats_scan	*sc = arg;
+
+	(void)l;
+	sc->ends++;
+	return 0;
+}
+
+/* Print a size in bytes the way people read it. */
+static void
+ctl_stats_size(const char *what, uint64_t n, uint64_t bytes)
+{
+	if (bytes >= 1024 * 1024)
+		printf("%-12s %10" PRIu64 "  %.1f MiB\n", what, n,
+		    (double)bytes / (1024 * 1024));
+	else
+		printf("%-12s %10" PRIu64 "  %.1f KiB\n", what, n,
+		    (double)bytes / 1024);
+}
+
+/* Sum the files of the data directory: logs, databases, everything. */
+static int
+ctl_stats_files(const char *home)
+{
+	struct buf	 path = BUF_INIT;
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	uint64_t	 nlog = 0, logb = 0, ndb = 0, dbb = 0, nall = 0, allb = 0;
+	size_t		 len;
+
+	if ((d = opendir(home)) == NULL) {
+		ctl_warn("stats: %s: %s", home, strerror(errno));
+		return 2;
+	}
+	while ((de = readdir(d)) != NULL) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", home, de->d_name);
+		if (lstat(path.s, &sb) == -1 || !S_ISREG(sb.st_mode))
+			continue;
+		len = strlen(de->d_name);
+		nall++;
+		allb += (uint64_t)sb.st_blocks * 512;
+		if (strncmp(de->d_name, "log.", 4) == 0) {
+			nlog++;
+			logb += (uint64_t)sb.st_size;
+		} else if ((len > 3 && strcmp(de->d_name + len - 3, ".db") == 0) ||
+		    (len > 4 && strcmp(de->d_name + len - 4, ".idx") == 0)) {
+			ndb++;
+			dbb += (uint64_t)sb.st_size;
+		}
+	}
+	closedir(d);
+	buf_free(&path);
+	ctl_stats_size("log files", nlog, logb);
+	ctl_stats_size("databases", ndb, dbb);
+	ctl_stats_size("on disk", nall, allb);
+	return 0;
+}
+
+/* Print record counts by entity, links, log files and size on disk. */
+int
+ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct ctl_stats_scan	 sc;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	uint64_t		 n, total = 0;
+	size_t			 i;
+	int			 r;
+
+	if (argc != 1)
+		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[1]);
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	memset(&sc, 0, sizeof sc);
+	for (i = 0; i < s->nforms; i++) {
+		if (store_count(st, s->forms[i]->name, &n, &e) != NCEN_OK) {
+			r = ctl_report("stats", &e);
+			goto out;
+		}
+		printf("%-12s %10" PRIu64 "\n", s->forms[i]->name, n);
+		total += n;
+	}
+	printf("%-12s %10" PRIu64 "\n", "records", total);
+
+	/* Links are stored both ways: count the ends, halve. */
+	for (i = 0; i < s->nforms; i++) {
+		if (store_scan(st, s->forms[i]->name, ctl_stats_record, &sc,
+		    &e) != NCEN_OK) {
+			r = ctl_report("stats", &e);
+			goto out;
+		}
+	}
+	for (i = 0; i < sc.nrefs; i++) {
+		if (store_links(st, sc.refs[i], ctl_stats_link, &sc, &e) !=
+		    NCEN_OK) {
+			r = ctl_report("stats", &e);
+			goto out;
+		}
+	}
+	printf("%-12s %10" PRIu64 "\n", "links", sc.ends / 2);
+	r = ctl_stats_files(ctx->home);
+out:
+	free(sc.refs);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}

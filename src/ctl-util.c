@@ -1,0 +1,171 @@
+/* ctl-util.c - what the ncenctl commands share: reporting, opening the store. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+
+/* Print "ncenctl: MESSAGE" on stderr. */
+void
+ctl_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("ncenctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Report a usage error of a command with its usage line; returns 2. */
+int
+ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "ncenctl: %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n",
+	    c->name, *c->usage != '\0' ? " " : "", c->usage);
+	return 2;
+}
+
+/* Print a command's help: usage, summary and details. */
+void
+ctl_help(const struct ctl_cmd *c, FILE *f)
+{
+	fprintf(f, "usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n%s.\n",
+	    c->name, *c->usage != '\0' ? " " : "", c->usage, c->summary);
+	if (c->help != NULL)
+		fputs(c->help, f);
+}
+
+/* Report a library error as "ncenctl: WHAT: message"; returns the exit status. */
+int
+ctl_report(const char *what, const struct ncen_err *e)
+{
+	ctl_warn("%s: %s", what, ncen_err_msg(e));
+	return ncen_err_exit(e->code);
+}
+
+/* Make sure a data directory was named; returns 0 or the exit status. */
+int
+ctl_need_home(struct ctl_ctx *ctx)
+{
+	if (ctx->home != NULL)
+		return 0;
+	ctl_warn("%s: no data directory: give -d DIR or set NCEN_HOME",
+	    ctx->cmd->name);
+	return 2;
+}
+
+/* Whether a path is a directory. */
+int
+ctl_is_dir(const char *path)
+{
+	struct stat	sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Whether a path is absent or an empty directory. */
+int
+ctl_is_empty_dir(const char *path)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 empty = 1;
+
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return empty;
+}
+
+/* Load the schema of the data directory (DIR/forms); 0 or the exit status. */
+int
+ctl_schema(struct ctl_ctx *ctx, struct schema **sp)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct buf	 forms = BUF_INIT;
+	int		 r;
+
+	*sp = NULL;
+	if ((r = ctl_need_home(ctx)) != 0)
+		return r;
+	if (!ctl_is_dir(ctx->home)) {
+		ctl_warn("%s: %s: no such data directory (ncenctl init makes one)",
+		    ctx->cmd->name, ctx->home);
+		return 2;
+	}
+	buf_addf(&forms, "%s/forms", ctx->home);
+	r = 0;
+	if (schema_load_dir(forms.s, sp, &e) != NCEN_OK) {
+		r = ctl_report(ctx->cmd->name, &e);
+		if (r == 1)	/* broken forms: the store cannot be used */
+			r = 2;
+		*sp = NULL;
+	}
+	buf_free(&forms);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Load the schema and open the store of the data directory; 0 or the exit status. */
+int
+ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
+{
+	struct store_options	 o;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	int			 r;
+
+	*stp = NULL;
+	if ((r = ctl_schema(ctx, sp)) != 0)
+		return r;
+	memset(&o, 0, sizeof o);
+	o.home = ctx->home;
+	o.keyfile = ctx->keyfile;
+	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
+		r = ctl_report(ctx->home, &e);
+		schema_free(*sp);
+		*sp = NULL;
+		*stp = NULL;
+	}
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Close the store and free the schema; returns status, or 2 if closing failed. */
+int
+ctl_close(struct ctl_ctx *ctx, struct schema *s, struct store *st, int status)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	int		r;
+
+	if (st != NULL && store_close(st, &e) != NCEN_OK) {
+		r = ctl_report(ctx->home, &e);
+		if (status == 0)
+			status = r;
+	}
+	schema_free(s);
+	ncen_err_free(&e);
+	return status;
+}
