@@ -448,9 +448,9 @@ schema_validate_check_code(const struct schema *s,
 	size_t				 n, i;
 
 	if ((list = schema_list_find(s, f->target)) == NULL) {
-		buf_addf(&w, "a loaded code list '%s'", f->target);
-		schema_validate_expected(reason, "", 0, buf_cstr(&w));
-		buf_free(&w);
+		if (reason != NULL)
+			buf_addf(reason, "expected a loaded code list '%s', "
+			    "found none", f->target);
 		return NCEN_EINVALID;
 	}
 	v = xstrndup(in, len);
