@@ -173,6 +173,10 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 		}
 		from = NCEN_FORMS_DIR;
 	}
+	if (!ctl_is_dir(from)) {
+		ctl_warn("init: %s: no such forms directory", from);
+		return 2;
+	}
 	if (schema_load_dir(from, &s, &e) != NCEN_OK) {
 		r = ctl_report("init", &e);
 		goto out;
@@ -213,12 +217,12 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 	o.keyfile = keyfile;
 	o.create = 1;
 	if (store_open(&o, s, &st, &e) != NCEN_OK) {
-		r = ctl_report(ctx->home, &e);
+		r = ctl_report("init", &e);
 		st = NULL;
 		goto fail;
 	}
 	if (store_close(st, &e) != NCEN_OK) {
-		r = ctl_report(ctx->home, &e);
+		r = ctl_report("init", &e);
 		goto fail;
 	}
 	printf("created %s with %zu forms and %zu code lists from %s\n",

@@ -19,7 +19,7 @@
 struct ctl_stats_scan {
 	struct store_ref	*refs;
 	size_t			 nrefs;
-	uint64_t		 ends;		/* link ends seen */
+	uint64_t		 links;
 };
 
 /* Remember a record so its links can be counted after the scan. */
@@ -35,14 +35,14 @@ ctl_stats_record(const struct record *r, void *arg)
 	return 0;
 }
 
-/* Count one end of a link. */
+/* Count a link from its source record (it is stored under both). */
 static int
 ctl_stats_link(const struct store_link *l, void *arg)
 {
 	struct ctl_stats_scan	*sc = arg;
 
-	(void)l;
-	sc->ends++;
+	if (!l->incoming)
+		sc->links++;
 	return 0;
 }
 
@@ -125,7 +125,6 @@ ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	printf("%-12s %10" PRIu64 "\n", "records", total);
 
-	/* Links are stored both ways: count the ends, halve. */
 	for (i = 0; i < s->nforms; i++) {
 		if (store_scan(st, s->forms[i]->name, ctl_stats_record, &sc,
 		    &e) != NCEN_OK) {
@@ -140,7 +139,7 @@ ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("%-12s %10" PRIu64 "\n", "links", sc.ends / 2);
+	printf("%-12s %10" PRIu64 "\n", "links", sc.links);
 	r = ctl_stats_files(ctx->home);
 out:
 	free(sc.refs);

@@ -144,7 +144,7 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	o.home = ctx->home;
 	o.keyfile = ctx->keyfile;
 	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
-		r = ctl_report(ctx->home, &e);
+		r = ctl_report(ctx->cmd->name, &e);
 		schema_free(*sp);
 		*sp = NULL;
 		*stp = NULL;
@@ -161,7 +161,7 @@ ctl_close(struct ctl_ctx *ctx, struct schema *s, struct store *st, int status)
 	int		r;
 
 	if (st != NULL && store_close(st, &e) != NCEN_OK) {
-		r = ctl_report(ctx->home, &e);
+		r = ctl_report(ctx->cmd->name, &e);
 		if (status == 0)
 			status = r;
 	}

@@ -166,12 +166,12 @@ main(int argc, char **argv)
 		ncenctl_list(stderr);
 		return 2;
 	}
-	if (c->fn == NULL)
-		return ncenctl_help(argc, argv);
 	if (ncenctl_wants_help(argc, argv)) {
 		ctl_help(c, stdout);
 		return 0;
 	}
+	if (c->fn == NULL)
+		return ncenctl_help(argc, argv);
 
 	/* Refuse to run on a libdb other than the one we were built with. */
 	if ((r = store_version_check(&e)) != NCEN_OK) {

@@ -40,7 +40,11 @@ struct store_dump_parser {
 	void			*arg;
 	struct store_dump_key	*keys;		/* sorted, for refs */
 	size_t			 nkeys;
-	int			 skip;		/* fields of a bad record */
+	enum {
+		STORE_DUMP_NONE,	/* no record to add fields to */
+		STORE_DUMP_OPEN,	/* fields go to the last record */
+		STORE_DUMP_BAD,		/* the record line was bad: skip */
+	}			 state;
 };
 
 /* Append text with the dump's escapes: \\ \n \r \t and \xHH for controls. */
@@ -332,7 +336,7 @@ store_dump_parse_record(struct store_dump_parser *p, const char *s,
 	uint64_t			 id, version;
 	int64_t				 mtime;
 
-	p->skip = 1;
+	p->state = STORE_DUMP_BAD;
 	if ((w = store_dump_word(&s, end, &len)) == NULL) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
 		    "expected an entity after 'record'");
@@ -386,7 +390,7 @@ store_dump_parse_record(struct store_dump_parser *p, const char *s,
 	dr->line = p->line;
 	dr->flines = xcalloc(f->nfields == 0 ? 1 : f->nfields,
 	    sizeof *dr->flines);
-	p->skip = 0;
+	p->state = STORE_DUMP_OPEN;
 }
 
 /* A "field NAME VALUE" or "extra NAME VALUE" line of the current record. */
@@ -404,10 +408,10 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 	size_t				 len;
 	int				 i;
 
-	if (p->d->nrecs == 0 || p->skip) {
-		if (!p->skip)
+	if (p->state != STORE_DUMP_OPEN) {
+		if (p->state == STORE_DUMP_NONE)
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "'%s' before any 'record' line", kw);
+			    "'%s' with no 'record' line before it", kw);
 		return;
 	}
 	dr = &p->d->recs[p->d->nrecs - 1];
@@ -485,7 +489,7 @@ store_dump_parse_link(struct store_dump_parser *p, const char *s,
 	uint64_t			 id[2];
 	int				 k;
 
-	p->skip = 1;	/* field lines after a link belong to nothing */
+	p->state = STORE_DUMP_NONE;	/* fields after a link are an error */
 	for (k = 0; k < 2; k++) {
 		if ((w = store_dump_word(&s, end, &len)) == NULL) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
@@ -680,7 +684,7 @@ store_dump_parse(const struct schema *schema, const char *path,
 	p.arg = arg;
 	p.d = xcalloc(1, sizeof *p.d);
 	p.d->path = xstrdup(path);
-	p.skip = 1;
+	p.state = STORE_DUMP_NONE;
 
 	for (s = text; s < end; s = nl + 1) {
 		p.line++;

@@ -69,9 +69,9 @@ fails_with 2 "forms check without files" ncenctl forms check
 fails_with 2 "init without forms anywhere" ncenctl -d "$X" init --forms "$T/noforms"
 [ -e "$X" ]; tap_result $((! $?)) "a failed init leaves nothing"
 mkdir "$T/badforms"
-cp "$FX/bad.form" "$T/badforms/"
+cp "$FX/broken.form" "$T/badforms/"
 fails_with 1 "init with broken forms" ncenctl -d "$X" init --forms "$T/badforms"
-has "it names file:line:col" "bad.form:5:"
+has "it names file:line:col" "broken.form:7:"
 [ -e "$X" ]; tap_result $((! $?)) "a refused init leaves nothing"
 
 ok "init" ncenctl -d "$X" init --forms "$F"
@@ -95,9 +95,9 @@ fi
 
 ok "forms check of the shipped forms" ncenctl forms check "$F"/*.form "$F"/*.codes
 has "forms check reports" "no problems found"
-ok "forms check of a good file" ncenctl forms check "$FX/good.form"
-fails_with 1 "forms check of a bad file" ncenctl forms check "$FX/bad.form"
-has "bad file: file:line:col: message" "$FX/bad.form:5:"
+ok "forms check of a good file" ncenctl forms check "$FX/vessel.form"
+fails_with 1 "forms check of a bad file" ncenctl forms check "$FX/broken.form"
+has "bad file: file:line:col: message" "$FX/broken.form:7:"
 fails_with 1 "forms check of a missing file" ncenctl forms check "$T/none.form"
 
 ok "load the small fixture" ncenctl -d "$X" load "$FX/small.dump"

@@ -1,0 +1,104 @@
+#!/bin/sh
+# ctl-backup.sh - ncenctl backup while another process writes, restore
+# into a new directory, verify; refusals; recover.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE
+F=$top_srcdir/forms
+FX=$top_srcdir/tests/fixtures/ctl
+X=$T/x
+B=$T/backup
+R=$T/restored
+N=400		# at most this many loads by the writer
+
+# Load one small case after another until told to stop; count them.
+writer() {
+	i=0
+	while [ ! -e "$T/stop" ] && [ $i -lt $N ]; do
+		i=$((i + 1))
+		printf 'ncen-dump 1\nrecord case %d 1 1795770000 writer\nfield date 2026-11-05\nfield office FRCDG01\nfield country FR\nfield direction IMP\nfield narrative load %d\n' \
+		    $((100 + i)) "$i" >"$T/w.dump"
+		if ncenctl -d "$X" load "$T/w.dump" >/dev/null 2>>"$T/writer.err"; then
+			echo "$i" >"$T/writer.n"
+		else
+			echo "load $i failed" >>"$T/writer.err"
+		fi
+	done
+}
+
+# Wait until the writer has loaded at least $1 cases (at most 20 s).
+wait_writer() {
+	k=0
+	while [ "$(cat "$T/writer.n" 2>/dev/null || echo 0)" -lt "$1" ] && [ $k -lt 200 ]; do
+		sleep 0.1
+		k=$((k + 1))
+	done
+}
+
+ok "init" ncenctl -d "$X" init --forms "$F"
+ok "load the fixture" ncenctl -d "$X" load "$FX/small.dump"
+
+: >"$T/writer.err"
+writer &
+wpid=$!
+tap_cleanup="touch '$T/stop'; kill $wpid 2>/dev/null; wait"
+wait_writer 5
+ok "backup while a writer loads" ncenctl -d "$X" backup "$B"
+has "backup ran catastrophic recovery in the copy" "catastrophic recovery"
+n_at_backup=$(cat "$T/writer.n")
+wait_writer $((n_at_backup + 5))
+touch "$T/stop"
+wait $wpid
+tap_cleanup=
+n_end=$(cat "$T/writer.n")
+echo "# the writer loaded $n_at_backup cases before the backup ended, $n_end in all"
+[ ! -s "$T/writer.err" ]; tap_result $? "every load of the writer succeeded"
+[ -s "$T/writer.err" ] && sed 's/^/# /' "$T/writer.err"
+[ "$n_end" -gt "$n_at_backup" ]; tap_result $? "the writer kept writing after the backup"
+ok "the data directory still verifies" ncenctl -d "$X" verify
+[ -f "$B/MANIFEST" ] && [ -f "$B/forms/case.form" ]
+tap_result $? "the backup has a manifest and the forms"
+
+ok "restore into a new directory" ncenctl -d "$R" restore "$B"
+ok "the restored copy verifies" ncenctl -d "$R" verify
+ok "dump the restored copy" ncenctl -d "$R" dump -o "$T/r.dump"
+ok "the fixture's records are there" grep -qx 'record case 2 1 1795856400 bob' "$T/r.dump"
+cases=$(grep -c '^record case ' "$T/r.dump")
+echo "# the backup holds $cases cases"
+[ "$cases" -ge $((2 + 5)) ] && [ "$cases" -le $((2 + n_end)) ]
+tap_result $? "it holds the cases loaded before it began, and no more than all"
+# Each writer's load is one transaction: a case is whole or absent.
+whole=$(grep -c '^field narrative load ' "$T/r.dump")
+[ "$whole" -eq $((cases - 2)) ]; tap_result $? "no case is half there"
+ok "init another directory" ncenctl -d "$T/s" init --forms "$F"
+ok "the restored dump loads there" ncenctl -d "$T/s" load "$T/r.dump"
+ok "dump it again" ncenctl -d "$T/s" dump -o "$T/s.dump"
+ok "and it is the same" cmp "$T/r.dump" "$T/s.dump"
+
+fails_with 1 "restore over a data directory refuses" ncenctl -d "$R" restore "$B"
+has "it says to use --force" "--force"
+ok "restore --force replaces it" ncenctl -d "$R" restore --force "$B"
+ok "the result verifies" ncenctl -d "$R" verify
+fails_with 1 "backup into a directory that is not empty" ncenctl -d "$X" backup "$R"
+has "it says so" "not empty"
+fails_with 2 "backup of a missing data directory" ncenctl -d "$T/none" backup "$T/b2"
+fails_with 1 "restore of something that is not a backup" ncenctl -d "$T/r2" restore "$T/s"
+has "it names the manifest" "MANIFEST"
+
+cp -R "$B" "$T/damaged"
+printf 'X' | dd of="$T/damaged/case.db" bs=1 seek=100 conv=notrunc 2>/dev/null
+fails_with 1 "restore of a damaged backup" ncenctl -d "$T/r3" restore "$T/damaged"
+has "it names the damaged file" "case.db: does not match the manifest"
+
+ok "dump before recovery" ncenctl -d "$X" dump -o "$T/x1.dump"
+ok "recover" ncenctl -d "$X" recover
+has "recover reports" "normal recovery"
+ok "recover --catastrophic" ncenctl -d "$X" recover --catastrophic
+has "catastrophic recover reports" "catastrophic recovery"
+ok "dump after recovery" ncenctl -d "$X" dump -o "$T/x2.dump"
+ok "recovery lost nothing" cmp "$T/x1.dump" "$T/x2.dump"
+ok "verify after recovery" ncenctl -d "$X" verify
+
+finish
