@@ -11,6 +11,9 @@
  * or reordering fields) needs no rebuild: values of fields the form no
  * longer has are kept in `extra` and written back unchanged.
  *
+ * record_equal() compares everything: form, id, version, mtime, muser,
+ * values and extras.
+ *
  * Contract: a record owns its strings; record_free() releases them.
  * record_decode() returns NCEN_EPARSE on malformed bytes and never reads
  * past the given length.  Nothing here exits or prints.
@@ -44,6 +47,13 @@ struct record {
 	struct record_values	 *fields;	/* form->nfields entries */
 	struct record_extra	 *extra;
 	size_t			  nextra;
+	/*
+	 * Private to the store: while a transaction that changed this
+	 * record's bookkeeping is open, it points at the store's note of
+	 * the old values (restored if the transaction aborts);
+	 * record_free() clears it so the store never touches a freed record.
+	 */
+	struct record		**holder;
 };
 
 struct record	*record_new(const struct schema_form *);
@@ -60,7 +70,11 @@ int		 record_equal(const struct record *, const struct record *);
 void		 record_encode(const struct record *, struct buf *);
 int		 record_decode(const struct schema_form *, uint64_t id,
 		     const void *, size_t, struct record **, struct ncen_err *);
-/* Values of one named field straight from stored bytes (index callbacks). */
+/*
+ * Values of one named field straight from stored bytes (index callbacks):
+ * fn gets each value (pointing into the bytes, not NUL-terminated).
+ * Malformed bytes give NCEN_EPARSE before fn is called at all.
+ */
 int		 record_decode_field(const void *, size_t, const char *name,
 		     void (*)(const char *, size_t, void *), void *arg);
 

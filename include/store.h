@@ -15,6 +15,20 @@
  * Records returned belong to the caller (record_free()).  No function
  * keeps a transaction, cursor or lock open after it returns, except
  * inside store_run(), whose callback must not wait for a person.
+ *
+ * The schema given to store_open() is borrowed and must outlive the
+ * store.  Walks (store_scan, store_find, store_links) call their
+ * callback outside any transaction; a callback returns 0 to go on, and
+ * anything else stops the walk and is returned as is (err untouched).
+ * store_run() may call its fn several times (after a deadlock), so fn
+ * must not have effects outside the transaction it is given; inside
+ * fn use the store_txn_* / store_put ... functions, never the ones
+ * taking a struct store (they answer NCEN_EUSAGE there).  store_put()
+ * and store_update() set the record's id, version, mtime and muser at
+ * once, and set them back if the transaction does not commit.
+ * Berkeley DB panics (DB_RUNRECOVERY) are handled by closing and
+ * reopening the environment and trying once more, else NCEN_ERECOVER.
+ * The on-disk layout is described in store-int.h.
  */
 #ifndef NCEN_STORE_H
 #define NCEN_STORE_H
@@ -47,6 +61,7 @@ struct store_link {
 	char		*role;
 	char		*entity;	/* the other side */
 	uint64_t	 id;
+	int		 incoming;	/* 1: added as other -> this record */
 };
 
 typedef int (*store_txn_fn)(struct store_txn *, void *arg, struct ncen_err *);
@@ -56,6 +71,9 @@ typedef void (*store_stall_fn)(void *arg);
 
 /* store-env.c */
 int	 store_version_check(struct ncen_err *);
+/* The AES key of a key file: its first line, trimmed; not empty. */
+int	 store_key_read(const char *keyfile, struct buf *key,
+	     struct ncen_err *);
 int	 store_open(const struct store_options *, const struct schema *,
 	     struct store **, struct ncen_err *);
 int	 store_close(struct store *, struct ncen_err *);
@@ -93,7 +111,12 @@ int	 store_link_remove(struct store_txn *, struct store_ref,
 int	 store_links(struct store *, struct store_ref, store_link_fn,
 	     void *arg, struct ncen_err *);
 
-/* store-verify.c */
+/*
+ * store-verify.c: DB->verify on every file, then each index checked
+ * against its primary both ways and links checked for symmetry.  The
+ * store must not be open in this process; run it when nobody writes.
+ * Findings go to report one per line; NCEN_ECHECK if there were any.
+ */
 int	 store_verify(const char *home, const struct schema *,
 	     const char *keyfile, struct buf *report, struct ncen_err *);
 

@@ -63,6 +63,8 @@ record_free(struct record *r)
 
 	if (r == NULL)
 		return;
+	if (r->holder != NULL)
+		*r->holder = NULL;
 	for (i = 0; i < record_nfields(r); i++)
 		record_clear_field(r, i);
 	free(r->fields);

@@ -1,1 +1,826 @@
-/* store-env.c - not written yet. */
+/* store-env.c - the Berkeley DB environment and the databases of a schema. */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <db.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store-int.h"
+#include "store.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define STORE_KEY_MAX	4096	/* bytes read from a key file */
+#define STORE_DBERR_MAX	2048	/* bytes of library messages kept */
+
+static void	store_env_shutdown(struct store *);
+
+/* Refuse to run with a libdb other than the one ncen was built with. */
+int
+store_version_check(struct ncen_err *err)
+{
+	int	major, minor, patch;
+
+	db_version(&major, &minor, &patch);
+	if (major != DB_VERSION_MAJOR || minor != DB_VERSION_MINOR ||
+	    patch != DB_VERSION_PATCH)
+		return ncen_err_set(err, NCEN_EVERSION, "Berkeley DB library "
+		    "mismatch: ncen was built with %d.%d.%d but runs with "
+		    "%d.%d.%d; rebuild ncen against the installed libdb or "
+		    "install the libdb it was built with", DB_VERSION_MAJOR,
+		    DB_VERSION_MINOR, DB_VERSION_PATCH, major, minor, patch);
+	return NCEN_OK;
+}
+
+/* Keep Berkeley DB's own error text for the next error message. */
+void
+store_errcall(const DB_ENV *dbenv, const char *pfx, const char *msg)
+{
+	struct store	*st = dbenv == NULL ? NULL : dbenv->app_private;
+
+	if (st == NULL || msg == NULL || st->dberr.len > STORE_DBERR_MAX)
+		return;
+	if (st->dberr.len != 0)
+		buf_adds(&st->dberr, "; ");
+	buf_adds(&st->dberr, msg);
+}
+
+/* Swallow Berkeley DB's informational messages: library code never prints. */
+void
+store_msgcall(const DB_ENV *dbenv, const char *msg)
+{
+}
+
+/* Fill err from a Berkeley DB return value and the library's words. */
+int
+store_dberr(struct store *st, int ret, struct ncen_err *err,
+    const char *fmt, ...)
+{
+	struct buf	 what = BUF_INIT;
+	enum ncen_code	 code;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&what, fmt, ap);
+	va_end(ap);
+
+	switch (ret) {
+	case DB_RUNRECOVERY:
+		code = NCEN_ERECOVER;
+		break;
+	case DB_NOTFOUND:
+		code = NCEN_ENOTFOUND;
+		break;
+	case DB_KEYEXIST:
+		code = NCEN_EEXISTS;
+		break;
+	default:
+		code = NCEN_EDB;
+		break;
+	}
+	if (ret == DB_RUNRECOVERY)
+		ncen_err_set(err, code, "%s: %s: the database environment needs "
+		    "recovery (another program using %s probably died); sign "
+		    "in again, recovery runs at the next start%s%s",
+		    st->home, buf_cstr(&what), st->home,
+		    st->dberr.len != 0 ? " (Berkeley DB: " : "",
+		    st->dberr.len != 0 ? buf_cstr(&st->dberr) : "");
+	else
+		ncen_err_set(err, code, "%s: %s: %s%s%s", st->home,
+		    buf_cstr(&what), db_strerror(ret),
+		    st->dberr.len != 0 ? " (Berkeley DB: " : "",
+		    st->dberr.len != 0 ? buf_cstr(&st->dberr) : "");
+	if (err != NULL && st->dberr.len != 0)
+		buf_addc(&err->msg, ')');
+	buf_reset(&st->dberr);
+	buf_free(&what);
+	return code;
+}
+
+/* Read the AES key of a key file: its first line, trimmed; not empty. */
+int
+store_key_read(const char *keyfile, struct buf *key, struct ncen_err *err)
+{
+	struct stat	 sb;
+	char		 tmp[STORE_KEY_MAX];
+	ssize_t		 n;
+	size_t		 len = 0, start = 0;
+	int		 fd = -1, error;
+
+	buf_reset(key);
+	if ((fd = open(keyfile, O_RDONLY | O_NOCTTY)) == -1) {
+		error = ncen_err_set(err, NCEN_EKEY, "%s: cannot read the key "
+		    "file: %s", keyfile, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		error = ncen_err_set(err, NCEN_EKEY, "%s: not a regular file",
+		    keyfile);
+		goto out;
+	}
+	if (sb.st_mode & S_IRWXO) {
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the key file is "
+		    "open to other users (mode %04o); run chmod o-rwx %s",
+		    keyfile, (unsigned)(sb.st_mode & 07777), keyfile);
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, tmp + len, sizeof tmp - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			error = ncen_err_set(err, NCEN_EKEY, "%s: %s", keyfile,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0 || memchr(tmp + len, '\n', (size_t)n) != NULL) {
+			len += (size_t)n;
+			break;
+		}
+		len += (size_t)n;
+		if (len == sizeof tmp)
+			break;
+	}
+	/* The first line, without surrounding blanks. */
+	for (n = 0; (size_t)n < len && tmp[n] != '\n'; n++)
+		;
+	len = (size_t)n;
+	while (start < len && isspace((unsigned char)tmp[start]))
+		start++;
+	while (len > start && isspace((unsigned char)tmp[len - 1]))
+		len--;
+	if (len == start) {
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the key is empty "
+		    "(the key is the file's first line)", keyfile);
+		goto out;
+	}
+	if (memchr(tmp + start, '\0', len - start) != NULL) {
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the key holds a NUL "
+		    "byte", keyfile);
+		goto out;
+	}
+	buf_add(key, tmp + start, len - start);
+	error = NCEN_OK;
+out:
+	explicit_bzero(tmp, sizeof tmp);
+	if (fd != -1)
+		close(fd);
+	return error;
+}
+
+/* Write an id as the 8-byte big-endian key of a primary database. */
+void
+store_id_key(unsigned char k[8], uint64_t id)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--) {
+		k[i] = (unsigned char)id;
+		id >>= 8;
+	}
+}
+
+/* Compare keys as Berkeley DB's default btree order does (bytes, then length). */
+int
+store_keycmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int	c;
+
+	if ((c = memcmp(a, b, alen < blen ? alen : blen)) != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* Order two keys for qsort. */
+static int
+store_keys_cmp(const void *va, const void *vb)
+{
+	const struct buf	*a = va, *b = vb;
+
+	return store_keycmp(a->s, a->len, b->s, b->len);
+}
+
+/* What store_keys_add needs: where keys go and whose values they are. */
+struct store_keys_ctx {
+	struct store_keys		*keys;
+	const struct schema_field	*field;
+};
+
+/* Collect one value's index key (record_decode_field callback). */
+static void
+store_keys_add(const char *value, size_t len, void *arg)
+{
+	struct store_keys_ctx	*ctx = arg;
+	struct store_keys	*keys = ctx->keys;
+	struct buf		 k = BUF_INIT;
+
+	if (len == 0)
+		return;
+	schema_index_key(ctx->field, value, len, &k);
+	if (k.len == 0) {
+		buf_free(&k);
+		return;
+	}
+	keys->k = xreallocarray(keys->k, keys->n + 1, sizeof *keys->k);
+	keys->k[keys->n++] = k;
+}
+
+/* The index keys of one field of a stored record, sorted, each once. */
+void
+store_keys_get(const struct schema_field *field, const void *data,
+    size_t size, struct store_keys *keys)
+{
+	struct store_keys_ctx	ctx = { keys, field };
+	size_t			i, j;
+
+	keys->k = NULL;
+	keys->n = 0;
+	if (record_decode_field(data, size, field->name, store_keys_add,
+	    &ctx) != NCEN_OK) {
+		/* Unreadable: no keys; store_verify reports the record. */
+		store_keys_free(keys);
+		return;
+	}
+	if (keys->n < 2)
+		return;
+	qsort(keys->k, keys->n, sizeof *keys->k, store_keys_cmp);
+	for (i = 1, j = 0; i < keys->n; i++) {
+		if (store_keys_cmp(&keys->k[i], &keys->k[j]) == 0) {
+			buf_free(&keys->k[i]);
+			continue;
+		}
+		keys->k[++j] = keys->k[i];
+	}
+	keys->n = j + 1;
+}
+
+/* Release the keys of store_keys_get. */
+void
+store_keys_free(struct store_keys *keys)
+{
+	size_t	i;
+
+	for (i = 0; i < keys->n; i++)
+		buf_free(&keys->k[i]);
+	free(keys->k);
+	keys->k = NULL;
+	keys->n = 0;
+}
+
+/* Secondary index callback: the keys of the indexed field's values. */
+static int
+store_env_index_cb(DB *sdb, const DBT *pkey, const DBT *pdata, DBT *result)
+{
+	struct store_index	*ix = sdb->app_private;
+	struct store_keys	 keys;
+	DBT			*multi;
+	size_t			 i;
+
+	store_keys_get(ix->field, pdata->data, pdata->size, &keys);
+	if (keys.n == 0) {
+		store_keys_free(&keys);
+		return DB_DONOTINDEX;
+	}
+	memset(result, 0, sizeof *result);
+	if (keys.n == 1) {
+		result->size = (u_int32_t)keys.k[0].len;
+		result->data = buf_detach(&keys.k[0]);
+		result->flags = DB_DBT_APPMALLOC;
+	} else {
+		multi = xcalloc(keys.n, sizeof *multi);
+		for (i = 0; i < keys.n; i++) {
+			multi[i].size = (u_int32_t)keys.k[i].len;
+			multi[i].data = buf_detach(&keys.k[i]);
+			multi[i].flags = DB_DBT_APPMALLOC;
+		}
+		result->data = multi;
+		result->size = (u_int32_t)keys.n;
+		result->flags = DB_DBT_MULTIPLE | DB_DBT_APPMALLOC;
+	}
+	store_keys_free(&keys);
+	return 0;
+}
+
+/* The entity of a form name, or NULL with NCEN_ENOTFOUND. */
+struct store_entity *
+store_entity_find(struct store *st, const char *name, struct ncen_err *err)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < st->nents; i++)
+		if (strcmp(st->ents[i].form->name, name) == 0)
+			return &st->ents[i];
+	ncen_err_set(err, NCEN_ENOTFOUND, "%s: no form named '%s'", st->home,
+	    name == NULL ? "(null)" : name);
+	return NULL;
+}
+
+/* Classify a failure to open the environment: a key problem or not. */
+static int
+store_env_open_error(struct store *st, int ret, struct ncen_err *err)
+{
+	const char	*m = buf_cstr(&st->dberr);
+	int		 keyword;
+
+	keyword = strstr(m, "ncrypt") != NULL || strstr(m, "assword") != NULL;
+	if (st->key.len == 0 && keyword) {
+		buf_reset(&st->dberr);
+		return ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
+		    "encrypted: give its key file", st->home);
+	}
+	if (st->key.len != 0 && (strstr(m, "non-encrypted") != NULL ||
+	    strstr(m, "Unencrypted") != NULL ||
+	    strstr(m, "unencrypted") != NULL)) {
+		buf_reset(&st->dberr);
+		return ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
+		    "not encrypted, but a key file (%s) was given", st->home,
+		    st->keyfile);
+	}
+	if (st->key.len != 0 && (keyword || ret == DB_RUNRECOVERY ||
+	    ret == EPERM || strstr(m, "checksum") != NULL)) {
+		buf_reset(&st->dberr);
+		return ncen_err_set(err, NCEN_EKEY, "%s: wrong encryption key "
+		    "(key file %s)", st->home, st->keyfile);
+	}
+	return store_dberr(st, ret, err, "opening the environment");
+}
+
+/* Open (creating if needed) one btree database of the environment. */
+static int
+store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
+    u_int32_t dbflags, struct ncen_err *err)
+{
+	DB	*db = NULL;
+	int	 ret, error;
+
+	*dbp = NULL;
+	if ((ret = db_create(&db, st->env, 0)) != 0)
+		return store_dberr(st, ret, err, "%s: db_create", file);
+	if (dbflags != 0 && (ret = db->set_flags(db, dbflags)) != 0) {
+		error = store_dberr(st, ret, err, "%s: set_flags", file);
+		goto fail;
+	}
+	if (st->key.len != 0 && (ret = db->set_flags(db, DB_ENCRYPT)) != 0) {
+		error = store_dberr(st, ret, err, "%s: set_flags(DB_ENCRYPT)",
+		    file);
+		goto fail;
+	}
+	store_watch_enter();
+	ret = db->open(db, txn, file, NULL, DB_BTREE,
+	    DB_CREATE | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
+	store_watch_leave();
+	if (ret != 0) {
+		error = store_env_open_error(st, ret, err);
+		ncen_err_prefix(err, "%s: ", file);
+		goto fail;
+	}
+	*dbp = db;
+	return NCEN_OK;
+fail:
+	db->close(db, 0);
+	return error;
+}
+
+/* Open a form's sequence of ids in seq.db. */
+static int
+store_env_seq_open(struct store *st, struct store_entity *e,
+    struct ncen_err *err)
+{
+	DB_SEQUENCE	*seq = NULL;
+	DBT		 key;
+	int		 ret, error;
+
+	if ((ret = db_sequence_create(&seq, st->seqdb, 0)) != 0)
+		return store_dberr(st, ret, err, "%s: db_sequence_create",
+		    e->form->name);
+	if ((ret = seq->initial_value(seq, 1)) != 0) {
+		error = store_dberr(st, ret, err, "%s: sequence initial_value",
+		    e->form->name);
+		goto fail;
+	}
+	memset(&key, 0, sizeof key);
+	key.data = e->form->name;
+	key.size = (u_int32_t)strlen(e->form->name);
+	store_watch_enter();
+	ret = seq->open(seq, NULL, &key, DB_CREATE);
+	store_watch_leave();
+	if (ret != 0) {
+		error = store_dberr(st, ret, err, "%s: opening its sequence",
+		    e->form->name);
+		goto fail;
+	}
+	e->seq = seq;
+	return NCEN_OK;
+fail:
+	seq->close(seq, 0);
+	return error;
+}
+
+/* Whether a file of the environment exists already. */
+static int
+store_env_exists(struct store *st, const char *file)
+{
+	struct buf	path = BUF_INIT;
+	int		exists;
+
+	buf_addf(&path, "%s/%s", st->home, file);
+	exists = access(path.s, F_OK) == 0;
+	buf_free(&path);
+	return exists;
+}
+
+/*
+ * Open a secondary index and associate it.  A new index is created and
+ * built from its primary in one transaction (so a crash leaves no empty
+ * index behind); an existing one is only associated, which takes no
+ * lock that another process's transaction could hold up.
+ */
+static int
+store_env_index_open(struct store *st, struct store_entity *e,
+    struct store_index *ix, struct ncen_err *err)
+{
+	DB_TXN	*txn = NULL;
+	int	 ret, error, exists;
+
+	exists = store_env_exists(st, ix->file);
+	store_watch_enter();
+	if (!exists &&
+	    (ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
+		error = store_dberr(st, ret, err, "%s: beginning a transaction",
+		    ix->file);
+		goto out;
+	}
+	if ((error = store_env_db_open(st, txn, &ix->db, ix->file, DB_DUPSORT,
+	    err)) != NCEN_OK)
+		goto out;
+	ix->db->app_private = ix;
+	/* DB_CREATE: an index added to a form later is built here. */
+	if ((ret = e->db->associate(e->db, txn, ix->db, store_env_index_cb,
+	    exists ? 0 : DB_CREATE)) != 0) {
+		error = store_dberr(st, ret, err, "%s: associating it with %s",
+		    ix->file, e->file);
+		goto out;
+	}
+	if (txn != NULL) {
+		ret = txn->commit(txn, 0);
+		txn = NULL;
+		if (ret != 0) {
+			error = store_dberr(st, ret, err, "%s: committing its "
+			    "build", ix->file);
+			goto out;
+		}
+	}
+	error = NCEN_OK;
+out:
+	if (error != NCEN_OK && ix->db != NULL) {
+		ix->db->close(ix->db, 0);
+		ix->db = NULL;
+	}
+	if (txn != NULL)
+		txn->abort(txn);
+	store_watch_leave();
+	return error;
+}
+
+/* The file of a form's primary database, or of one of its indices. */
+char *
+store_env_file(const char *form, const char *field)
+{
+	struct buf	b = BUF_INIT;
+
+	if (field == NULL)
+		buf_addf(&b, "%s.db", form);
+	else
+		buf_addf(&b, "%s-%s.idx", form, field);
+	return buf_detach(&b);
+}
+
+/* Open the environment and every database of the schema. */
+static int
+store_env_open(struct store *st, struct ncen_err *err)
+{
+	const struct schema_form	*f;
+	struct store_entity		*e;
+	struct store_index		*ix;
+	DB_ENV				*env = NULL;
+	u_int32_t			 flags;
+	size_t				 i, j;
+	int				 ret, error;
+
+	buf_reset(&st->dberr);
+	if ((ret = db_env_create(&env, 0)) != 0)
+		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
+		    st->home, db_strerror(ret));
+	st->env = env;
+	env->app_private = st;
+	env->set_errcall(env, store_errcall);
+	env->set_msgcall(env, store_msgcall);
+	if ((ret = env->set_lk_detect(env, DB_LOCK_DEFAULT)) != 0 ||
+	    (ret = env->set_lk_max_locks(env, STORE_LOCKS)) != 0 ||
+	    (ret = env->set_lk_max_objects(env, STORE_LOCKS)) != 0 ||
+	    (ret = env->set_lk_max_lockers(env, STORE_LOCKS)) != 0 ||
+	    (ret = env->set_lg_max(env, STORE_LOG_MAX)) != 0 ||
+	    (ret = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0) {
+		error = store_dberr(st, ret, err, "configuring the environment");
+		goto fail;
+	}
+	if (st->cachesize != 0 && (ret = env->set_cachesize(env,
+	    (u_int32_t)(st->cachesize >> 30),
+	    (u_int32_t)(st->cachesize & ((1U << 30) - 1)), 1)) != 0) {
+		error = store_dberr(st, ret, err, "setting the cache size");
+		goto fail;
+	}
+	if (st->nosync &&
+	    (ret = env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1)) != 0) {
+		error = store_dberr(st, ret, err, "set_flags(DB_TXN_WRITE_NOSYNC)");
+		goto fail;
+	}
+	if (st->key.len != 0 &&
+	    (ret = env->set_encrypt(env, st->key.s, DB_ENCRYPT_AES)) != 0) {
+		error = store_dberr(st, ret, err, "setting the encryption key");
+		goto fail;
+	}
+
+	/* DB_RECOVER needs DB_CREATE; store_open checked the directory. */
+	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
+	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	store_watch_enter();
+	ret = env->open(env, st->home, flags, 0);
+	store_watch_leave();
+	if (ret != 0) {
+		error = store_env_open_error(st, ret, err);
+		goto fail;
+	}
+
+	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
+	    err)) != NCEN_OK ||
+	    (error = store_env_db_open(st, NULL, &st->links, STORE_LINKS_FILE,
+	    DB_DUPSORT, err)) != NCEN_OK)
+		goto fail;
+
+	st->nents = st->schema->nforms;
+	st->ents = xcalloc(st->nents == 0 ? 1 : st->nents, sizeof *st->ents);
+	for (i = 0; i < st->nents; i++) {
+		f = st->schema->forms[i];
+		e = &st->ents[i];
+		e->form = f;
+		e->file = store_env_file(f->name, NULL);
+		for (j = 0; j < f->nfields; j++)
+			if (f->fields[j].indexed)
+				e->nidx++;
+		if (e->nidx != 0)
+			e->idx = xcalloc(e->nidx, sizeof *e->idx);
+		e->nidx = 0;
+		for (j = 0; j < f->nfields; j++) {
+			if (!f->fields[j].indexed)
+				continue;
+			ix = &e->idx[e->nidx++];
+			ix->field = &f->fields[j];
+			ix->file = store_env_file(f->name, f->fields[j].name);
+		}
+		if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
+		    err)) != NCEN_OK ||
+		    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
+			goto fail;
+		for (j = 0; j < e->nidx; j++)
+			if ((error = store_env_index_open(st, e, &e->idx[j],
+			    err)) != NCEN_OK)
+				goto fail;
+	}
+	return NCEN_OK;
+fail:
+	store_env_shutdown(st);
+	return error;
+}
+
+/* Close every handle, ignoring failures (a panicked environment fails them). */
+static void
+store_env_shutdown(struct store *st)
+{
+	struct store_entity	*e;
+	size_t			 i, j;
+
+	store_watch_enter();
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		if (e->seq != NULL)
+			e->seq->close(e->seq, 0);
+		for (j = 0; j < e->nidx; j++) {
+			if (e->idx[j].db != NULL)
+				e->idx[j].db->close(e->idx[j].db, 0);
+			free(e->idx[j].file);
+		}
+		free(e->idx);
+		if (e->db != NULL)
+			e->db->close(e->db, 0);
+		free(e->file);
+	}
+	free(st->ents);
+	st->ents = NULL;
+	st->nents = 0;
+	if (st->links != NULL)
+		st->links->close(st->links, 0);
+	if (st->seqdb != NULL)
+		st->seqdb->close(st->seqdb, 0);
+	st->links = st->seqdb = NULL;
+	if (st->env != NULL)
+		st->env->close(st->env, 0);
+	st->env = NULL;
+	store_watch_leave();
+}
+
+/* Close and reopen after a panic: the reopen runs recovery if needed. */
+int
+store_env_reopen(struct store *st, struct ncen_err *err)
+{
+	int	error;
+
+	store_env_shutdown(st);
+	if ((error = store_env_open(st, err)) != NCEN_OK)
+		ncen_err_prefix(err, "reopening after a database panic: ");
+	return error;
+}
+
+/* Check that the data directory exists (making it if asked to). */
+static int
+store_env_home(const struct store_options *o, struct ncen_err *err)
+{
+	struct stat	 sb;
+	struct buf	 seq = BUF_INIT;
+	int		 error = NCEN_OK;
+
+	if (stat(o->home, &sb) != 0) {
+		if (errno != ENOENT || !o->create)
+			return ncen_err_set(err, errno == ENOENT ?
+			    NCEN_ENOTFOUND : NCEN_EIO, "%s: %s%s", o->home,
+			    strerror(errno), errno == ENOENT ?
+			    " (ncenctl init creates a data directory)" : "");
+		if (mkdir(o->home, 0770) != 0)
+			return ncen_err_set(err, NCEN_EIO, "%s: cannot create "
+			    "the data directory: %s", o->home,
+			    strerror(errno));
+		return NCEN_OK;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return ncen_err_set(err, NCEN_EIO, "%s: not a directory",
+		    o->home);
+	buf_addf(&seq, "%s/%s", o->home, STORE_SEQ_FILE);
+	if (!o->create && access(seq.s, F_OK) != 0)
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "%s: not an ncen data "
+		    "directory (no %s; ncenctl init creates one)", o->home,
+		    STORE_SEQ_FILE);
+	buf_free(&seq);
+	return error;
+}
+
+/* Open the store of a data directory for a schema (borrowed). */
+int
+store_open(const struct store_options *o, const struct schema *schema,
+    struct store **out, struct ncen_err *err)
+{
+	struct store	*st = NULL;
+	int		 error;
+
+	*out = NULL;
+	if ((error = store_version_check(err)) != NCEN_OK)
+		return error;
+	if (o == NULL || o->home == NULL || *o->home == '\0' || schema == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    "store_open: no data directory or no schema");
+	if ((error = store_env_home(o, err)) != NCEN_OK)
+		return error;
+
+	st = xcalloc(1, sizeof *st);
+	st->home = xstrdup(o->home);
+	st->keyfile = o->keyfile == NULL ? NULL : xstrdup(o->keyfile);
+	st->create = o->create;
+	st->nosync = o->nosync;
+	st->watchdog = o->watchdog == 0 ? 10 : o->watchdog;
+	st->cachesize = o->cachesize;
+	st->schema = schema;
+	if (st->keyfile != NULL &&
+	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)
+		goto fail;
+	if ((error = store_watch_start(st->watchdog, err)) != NCEN_OK)
+		goto fail;
+	if ((error = store_env_open(st, err)) != NCEN_OK)
+		goto fail;
+	*out = st;
+	return NCEN_OK;
+fail:
+	if (st->key.s != NULL)
+		explicit_bzero(st->key.s, st->key.cap);
+	buf_free(&st->key);
+	buf_free(&st->dberr);
+	free(st->keyfile);
+	free(st->home);
+	free(st);
+	return error;
+}
+
+/* Checkpoint and remove the log files no longer needed. */
+int
+store_checkpoint(struct store *st, struct ncen_err *err)
+{
+	int	ret, error = NCEN_OK;
+
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    "store_checkpoint: called inside a transaction");
+	if (st->env == NULL && (error = store_env_reopen(st, err)) != NCEN_OK)
+		return error;
+	buf_reset(&st->dberr);
+	store_watch_enter();
+	if ((ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+		error = store_dberr(st, ret, err, "checkpoint");
+	else if ((ret = st->env->log_archive(st->env, NULL,
+	    DB_ARCH_REMOVE)) != 0)
+		error = store_dberr(st, ret, err, "removing old log files");
+	store_watch_leave();
+	return error;
+}
+
+/* Checkpoint, close every handle and free the store. */
+int
+store_close(struct store *st, struct ncen_err *err)
+{
+	struct store_entity	*e;
+	size_t			 i, j;
+	int			 ret, error = NCEN_OK;
+
+	if (st == NULL)
+		return NCEN_OK;
+	buf_reset(&st->dberr);
+	store_watch_enter();
+	if (st->env != NULL &&
+	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+		error = store_dberr(st, ret, err, "checkpoint at close");
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
+		    error == NCEN_OK)
+			error = store_dberr(st, ret, err, "%s: closing its "
+			    "sequence", e->form->name);
+		e->seq = NULL;
+		for (j = 0; j < e->nidx; j++) {
+			if (e->idx[j].db != NULL && (ret = e->idx[j].db->close(
+			    e->idx[j].db, 0)) != 0 && error == NCEN_OK)
+				error = store_dberr(st, ret, err, "%s: close",
+				    e->idx[j].file);
+			e->idx[j].db = NULL;
+		}
+		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
+		    error == NCEN_OK)
+			error = store_dberr(st, ret, err, "%s: close", e->file);
+		e->db = NULL;
+	}
+	if (st->links != NULL && (ret = st->links->close(st->links, 0)) != 0 &&
+	    error == NCEN_OK)
+		error = store_dberr(st, ret, err, "%s: close", STORE_LINKS_FILE);
+	st->links = NULL;
+	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
+	    error == NCEN_OK)
+		error = store_dberr(st, ret, err, "%s: close", STORE_SEQ_FILE);
+	st->seqdb = NULL;
+	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
+	    error == NCEN_OK)
+		error = store_dberr(st, ret, err, "closing the environment");
+	st->env = NULL;
+	store_watch_leave();
+	store_env_shutdown(st);		/* frees what is left */
+	store_watch_stop();
+
+	if (st->key.s != NULL)
+		explicit_bzero(st->key.s, st->key.cap);
+	buf_free(&st->key);
+	buf_free(&st->dberr);
+	free(st->keyfile);
+	free(st->home);
+	free(st);
+	return error;
+}
+
+/* The schema the store was opened with. */
+const struct schema *
+store_schema(const struct store *st)
+{
+	return st->schema;
+}
+
+/* The data directory. */
+const char *
+store_home(const struct store *st)
+{
+	return st->home;
+}

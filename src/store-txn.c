@@ -1,1 +1,213 @@
-/* store-txn.c - not written yet. */
+/* store-txn.c - run a function in a transaction, retried on deadlock. */
+#include <db.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "store-int.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Fill err from a failure inside a transaction, noting deadlocks and panics. */
+int
+store_txn_dberr(struct store_txn *t, int ret, struct ncen_err *err,
+    const char *fmt, ...)
+{
+	struct buf	what = BUF_INIT;
+	va_list		ap;
+	int		error;
+
+	/* These make the transaction unusable: store_txn_run decides. */
+	if ((ret == DB_LOCK_DEADLOCK || ret == DB_LOCK_NOTGRANTED ||
+	    ret == DB_RUNRECOVERY) && t->fatal != DB_RUNRECOVERY)
+		t->fatal = ret;
+	va_start(ap, fmt);
+	buf_vaddf(&what, fmt, ap);
+	va_end(ap);
+	error = store_dberr(t->st, ret, err, "%s", buf_cstr(&what));
+	buf_free(&what);
+	return error;
+}
+
+/* Note a record's bookkeeping before a change, to set it back on abort. */
+void
+store_txn_hold(struct store_txn *t, struct record *r)
+{
+	struct store_undo	*u;
+
+	if (r->holder != NULL)		/* already noted in this transaction */
+		return;
+	u = xcalloc(1, sizeof *u);
+	u->r = r;
+	u->id = r->id;
+	u->version = r->version;
+	u->mtime = r->mtime;
+	u->muser = r->muser == NULL ? NULL : xstrdup(r->muser);
+	u->next = t->undo;
+	t->undo = u;
+	r->holder = &u->r;
+}
+
+/* Forget the notes of a finished transaction, setting records back if it aborted. */
+static void
+store_txn_release(struct store_txn *t, int committed)
+{
+	struct store_undo	*u, *next;
+	struct record		*r;
+
+	for (u = t->undo; u != NULL; u = next) {
+		next = u->next;
+		if ((r = u->r) != NULL) {
+			r->holder = NULL;
+			if (!committed) {
+				r->id = u->id;
+				r->version = u->version;
+				r->mtime = u->mtime;
+				free(r->muser);
+				r->muser = u->muser;
+				u->muser = NULL;
+			}
+		}
+		free(u->muser);
+		free(u);
+	}
+	t->undo = NULL;
+}
+
+/* Wait a little before another attempt, longer each time, with jitter. */
+static void
+store_txn_backoff(int attempt)
+{
+	struct timespec	ts;
+	long		us;
+
+	us = 1000L * (attempt + 1) + (long)((unsigned)getpid() * 7919U +
+	    (unsigned)attempt * 104729U) % 1000;
+	if (us > 50000)
+		us = 50000;
+	ts.tv_sec = 0;
+	ts.tv_nsec = us * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/* One attempt: begin, fn, commit or abort. */
+static int
+store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
+    int readonly, struct ncen_err *err)
+{
+	struct store	*st = t->st;
+	DB_TXN		*txn;
+	int		 ret, error, aret;
+
+	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn,
+	    readonly ? DB_READ_COMMITTED : 0)) != 0) {
+		t->txn = NULL;
+		return store_txn_dberr(t, ret, err, "beginning a transaction");
+	}
+	st->inrun = 1;
+	error = fn(t, arg, err);
+	st->inrun = 0;
+	txn = t->txn;
+	t->txn = NULL;
+	if (error == NCEN_OK && t->fatal != 0)
+		/* fn ignored a deadlock or a panic: the work is lost. */
+		error = store_dberr(st, t->fatal, err, "the transaction failed");
+	if (error != NCEN_OK) {
+		if ((aret = txn->abort(txn)) != 0 && aret == DB_RUNRECOVERY)
+			t->fatal = DB_RUNRECOVERY;
+		return error;
+	}
+	if ((ret = txn->commit(txn, 0)) != 0)
+		return store_txn_dberr(t, ret, err, "committing");
+	return NCEN_OK;
+}
+
+/* Run fn in a transaction; retry on deadlock, reopen once after a panic. */
+int
+store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
+    struct ncen_err *err)
+{
+	struct store_txn	t;
+	int			attempt, reopened = 0, error, ret;
+
+	if (st == NULL || fn == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "store_run: no store "
+		    "or no function");
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s: a store call that "
+		    "makes its own transaction was made inside store_run's "
+		    "function (use the store_txn_* calls there)", st->home);
+	if (st->env == NULL) {
+		/* An earlier reopen failed: try again. */
+		if ((error = store_env_reopen(st, err)) != NCEN_OK)
+			return error;
+		reopened = 1;
+	}
+	for (attempt = 0;; attempt++) {
+		memset(&t, 0, sizeof t);
+		t.st = st;
+		if (err != NULL)
+			ncen_err_clear(err);
+		buf_reset(&st->dberr);
+
+		store_watch_enter();
+		error = store_txn_attempt(&t, fn, arg, readonly, err);
+		store_watch_leave();
+		store_txn_release(&t, error == NCEN_OK);
+
+		if (error == NCEN_OK) {
+			if (readonly)
+				return NCEN_OK;
+			/* Checkpoint after every STORE_CKP_KB of log. */
+			store_watch_enter();
+			ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB, 0,
+			    0);
+			store_watch_leave();
+			if (ret != 0)
+				return store_dberr(st, ret, err, "checkpoint "
+				    "after a commit (the commit is done)");
+			return NCEN_OK;
+		}
+		if (t.fatal == DB_LOCK_DEADLOCK ||
+		    t.fatal == DB_LOCK_NOTGRANTED) {
+			if (attempt + 1 < STORE_RETRIES) {
+				store_txn_backoff(attempt);
+				continue;
+			}
+			return ncen_err_set(err, NCEN_EDB, "%s: the database "
+			    "stayed too busy: %d attempts ended in deadlock; "
+			    "try again", st->home, STORE_RETRIES);
+		}
+		if (t.fatal == DB_RUNRECOVERY) {
+			if (reopened)
+				return ncen_err_set(err, NCEN_ERECOVER, "%s: the "
+				    "database environment failed again after "
+				    "recovery; another program using it "
+				    "probably died; sign in again (recovery "
+				    "runs at the next start)", st->home);
+			reopened = 1;
+			if ((error = store_env_reopen(st, err)) != NCEN_OK) {
+				if (error != NCEN_EKEY)
+					error = NCEN_ERECOVER;
+				if (err != NULL)
+					err->code = error;
+				return error;
+			}
+			attempt = -1;
+			continue;
+		}
+		return error;
+	}
+}
+
+/* Run fn in a read-write transaction, retried on deadlock. */
+int
+store_run(struct store *st, store_txn_fn fn, void *arg, struct ncen_err *err)
+{
+	return store_txn_run(st, fn, arg, 0, err);
+}

@@ -1,2 +1,1398 @@
+/* check_store.c - the Berkeley DB store: records, indices, links, processes, keys, verify. */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <db.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
 #include "testlib.h"
-int main(void) { return test_run(suite_create("store")); }
+#include "xmalloc.h"
+
+static char		*home;
+static struct schema	*schema;	/* fixtures/store/v1 */
+
+/* Load forms from the fixtures: item from vN, person from v1. */
+static struct schema *
+test_schema(const char *itemdir)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct schema	*s = NULL;
+	struct buf	 b = BUF_INIT;
+	char		*paths[2];
+
+	buf_addf(&b, "tests/fixtures/store/%s/item.form", itemdir);
+	paths[0] = test_path(b.s);
+	paths[1] = test_path("tests/fixtures/store/v1/person.form");
+	if (schema_load_files((const char *const *)paths, 2, &s, &err) !=
+	    NCEN_OK)
+		ck_abort_msg("loading the forms: %s", ncen_err_msg(&err));
+	free(paths[0]);
+	free(paths[1]);
+	buf_free(&b);
+	ncen_err_free(&err);
+	return s;
+}
+
+/* A fresh data directory and the v1 forms for each test. */
+static void
+setup(void)
+{
+	home = test_tmpdir();
+	schema = test_schema("v1");
+}
+
+/* Remove the data directory. */
+static void
+teardown(void)
+{
+	test_rmdir(home);
+	free(home);
+	schema_free(schema);
+}
+
+/* Open the store of `home` (created) or fail the test. */
+static struct store *
+test_open_with(const struct schema *s, const char *keyfile)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.home = home;
+	o.keyfile = keyfile;
+	o.create = 1;
+	o.nosync = 1;
+	if (store_open(&o, s, &st, &err) != NCEN_OK)
+		ck_abort_msg("store_open: %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return st;
+}
+
+/* Open with the v1 forms and no key. */
+static struct store *
+test_open(void)
+{
+	return test_open_with(schema, NULL);
+}
+
+/* Close or fail the test. */
+static void
+test_close(struct store *st)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+
+	if (store_close(st, &err) != NCEN_OK)
+		ck_abort_msg("store_close: %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+}
+
+/* A new record of a form with name=value pairs set. */
+static struct record *
+test_record(const struct schema *s, const char *form, ...)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct record	*r;
+	const char	*name, *value;
+	va_list		 ap;
+
+	r = record_new(schema_form_find(s, form));
+	ck_assert_ptr_nonnull(r->form);
+	va_start(ap, form);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		value = va_arg(ap, const char *);
+		if (strcmp(name, "tag") == 0) {
+			record_add_value(r, (size_t)schema_field_index(r->form,
+			    "tag"), value);
+			continue;
+		}
+		ck_assert_int_eq(record_set(r, name, value, &err), NCEN_OK);
+	}
+	va_end(ap);
+	ncen_err_free(&err);
+	return r;
+}
+
+/* What a test's store_run callback works on. */
+struct test_op {
+	struct record	*r;
+	const char	*user;
+	const char	*entity;
+	uint64_t	 id;
+	uint32_t	 version;
+	int		 calls;
+	int		 fail;		/* return this after the work */
+	struct store	*st;
+};
+
+/* store_run callback: put op->r. */
+static int
+test_put_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+	int		 error;
+
+	op->calls++;
+	if ((error = store_put(t, op->r, op->user, err)) != NCEN_OK)
+		return error;
+	return op->fail;
+}
+
+/* store_run callback: update op->r. */
+static int
+test_update_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+	int		 error;
+
+	op->calls++;
+	if ((error = store_update(t, op->r, op->user, err)) != NCEN_OK)
+		return error;
+	return op->fail;
+}
+
+/* store_run callback: delete op->entity op->id at op->version. */
+static int
+test_delete_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+
+	op->calls++;
+	return store_delete(t, op->entity, op->id, op->version, err);
+}
+
+/* Put a record as `user`, failing the test on error; returns its id. */
+static uint64_t
+test_put(struct store *st, struct record *r, const char *user)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+	struct test_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = user;
+	if (store_run(st, test_put_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return r->id;
+}
+
+/* Put an item with a number, a day, a count and up to two tags. */
+static uint64_t
+test_item(struct store *st, const char *number, const char *day,
+    const char *count, const char *tag1, const char *tag2)
+{
+	struct record	*r;
+	uint64_t	 id;
+
+	r = test_record(schema, "item", "number", number, NULL);
+	if (day != NULL)
+		record_set(r, "day", day, NULL);
+	if (count != NULL)
+		record_set(r, "count", count, NULL);
+	if (tag1 != NULL)
+		record_add_value(r, 3, tag1);
+	if (tag2 != NULL)
+		record_add_value(r, 3, tag2);
+	id = test_put(st, r, "tester");
+	record_free(r);
+	return id;
+}
+
+/* Collect the "number" of each record found, separated by spaces. */
+static int
+test_collect(const struct record *r, void *arg)
+{
+	struct buf	*b = arg;
+	const char	*v = record_get(r, "number");
+
+	if (b->len != 0)
+		buf_addc(b, ' ');
+	buf_adds(b, v == NULL ? "?" : v);
+	return 0;
+}
+
+/* The numbers store_find gives, or "ERR: message". */
+static char *
+test_find(struct store *st, const char *field, const char *from,
+    const char *to)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+	struct buf	b = BUF_INIT;
+
+	if (store_find(st, "item", field, from, to, test_collect, &b, &err) !=
+	    NCEN_OK) {
+		buf_reset(&b);
+		buf_addf(&b, "ERR %s: %s", ncen_code_name(err.code),
+		    ncen_err_msg(&err));
+	}
+	ncen_err_free(&err);
+	return buf_detach(&b);
+}
+
+START_TEST(test_version)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+
+	ck_assert_int_eq(store_version_check(&err), NCEN_OK);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_open_close)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+	struct buf		 sub = BUF_INIT;
+
+	/* No directory, no create: a message naming it. */
+	buf_addf(&sub, "%s/nothere", home);
+	memset(&o, 0, sizeof o);
+	o.home = sub.s;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_ENOTFOUND);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "nothere"));
+	/* An empty directory is not a data directory without create. */
+	o.home = home;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "not an ncen data "
+	    "directory"));
+	/* Created, closed, reopened without create. */
+	o.home = sub.s;
+	o.create = 1;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_str_eq(store_home(st), sub.s);
+	ck_assert_ptr_eq(store_schema(st), schema);
+	ck_assert_int_eq(store_checkpoint(st, &err), NCEN_OK);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+	o.create = 0;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+	ck_assert_int_eq(store_close(NULL, &err), NCEN_OK);
+	buf_free(&sub);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_put_get)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*r, *got = NULL;
+	uint64_t	 n;
+	time_t		 now = time(NULL);
+
+	r = test_record(schema, "item", "number", "A-1", "day", "2026-11-27",
+	    "tag", "red", "tag", "blue", NULL);
+	ck_assert_uint_eq(test_put(st, r, "jdupont"), 1);
+	ck_assert_uint_eq(r->version, 1);
+	ck_assert_str_eq(r->muser, "jdupont");
+	ck_assert(r->mtime >= now && r->mtime <= now + 5);
+	ck_assert_int_eq(store_get(st, "item", 1, &got, &err), NCEN_OK);
+	ck_assert(record_equal(r, got));
+	record_free(got);
+
+	/* The second gets the next id; ids are per form. */
+	record_free(r);
+	r = test_record(schema, "item", "number", "A-2", NULL);
+	ck_assert_uint_eq(test_put(st, r, "jdupont"), 2);
+	record_free(r);
+	r = test_record(schema, "person", "name", "Kouassi", NULL);
+	ck_assert_uint_eq(test_put(st, r, "jdupont"), 1);
+	record_free(r);
+
+	ck_assert_int_eq(store_count(st, "item", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(store_count(st, "person", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 1);
+
+	/* Missing record, unknown form. */
+	ck_assert_int_eq(store_get(st, "item", 99, &got, &err), NCEN_ENOTFOUND);
+	ck_assert_ptr_null(got);
+	ck_assert_str_eq(ncen_err_msg(&err), "item 99 does not exist (it may "
+	    "have been deleted)");
+	ck_assert_int_eq(store_get(st, "nosuch", 1, &got, &err),
+	    NCEN_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "no form named "
+	    "'nosuch'"));
+
+	/* A put with an id given, and the same id again. */
+	r = test_record(schema, "item", "number", "A-50", NULL);
+	r->id = 50;
+	ck_assert_uint_eq(test_put(st, r, "importer"), 50);
+	record_free(r);
+	{
+		struct test_op	op;
+
+		memset(&op, 0, sizeof op);
+		op.r = test_record(schema, "item", "number", "A-50b", NULL);
+		op.r->id = 50;
+		op.user = "importer";
+		ck_assert_int_eq(store_run(st, test_put_cb, &op, &err),
+		    NCEN_EEXISTS);
+		ck_assert_str_eq(ncen_err_msg(&err), "item 50 already exists");
+		/* Set back as it was: id kept, version 0. */
+		ck_assert_uint_eq(op.r->id, 50);
+		ck_assert_uint_eq(op.r->version, 0);
+		ck_assert_ptr_null(op.r->muser);
+		record_free(op.r);
+	}
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_sequence_skips_imported)
+{
+	struct store	*st = test_open();
+	struct record	*r;
+
+	/* Imported ids 1..3 overtake the sequence: the next put skips them. */
+	for (int i = 1; i <= 3; i++) {
+		r = test_record(schema, "item", "number", "imported", NULL);
+		r->id = (uint64_t)i;
+		test_put(st, r, "importer");
+		record_free(r);
+	}
+	ck_assert_uint_eq(test_item(st, "new", NULL, NULL, NULL, NULL), 4);
+	ck_assert_uint_eq(test_item(st, "new2", NULL, NULL, NULL, NULL), 5);
+	test_close(st);
+}
+END_TEST
+
+START_TEST(test_update_conflict)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*mine, *theirs, *got = NULL;
+	struct test_op	 op;
+
+	test_item(st, "U-1", "2026-01-02", "7", NULL, NULL);
+	ck_assert_int_eq(store_get(st, "item", 1, &mine, &err), NCEN_OK);
+	ck_assert_int_eq(store_get(st, "item", 1, &theirs, &err), NCEN_OK);
+
+	/* They save first. */
+	record_set(theirs, "note", "checked twice", NULL);
+	memset(&op, 0, sizeof op);
+	op.r = theirs;
+	op.user = "jdupont";
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(theirs->version, 2);
+	ck_assert_str_eq(theirs->muser, "jdupont");
+
+	/* My edit was based on version 1: refused, with who and when. */
+	record_set(mine, "note", "my note", NULL);
+	op.r = mine;
+	op.user = "akone";
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err),
+	    NCEN_ECONFLICT);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "item 1 was changed "
+	    "by jdupont at 20"));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), " UTC (version 2) "
+	    "after you opened version 1; reopen it to see their changes"));
+	ck_assert_uint_eq(mine->version, 1);
+	ck_assert_ptr_null(strstr(ncen_err_msg(&err), "akone"));
+
+	/* Nothing of mine was stored. */
+	ck_assert_int_eq(store_get(st, "item", 1, &got, &err), NCEN_OK);
+	ck_assert_str_eq(record_get(got, "note"), "checked twice");
+	ck_assert_uint_eq(got->version, 2);
+
+	/* Reopened, edited again: accepted as version 3, twice in a row. */
+	record_set(got, "note", "my note", NULL);
+	op.r = got;
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(got->version, 3);
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(got->version, 4);
+
+	/* A transaction that fails after the update sets the record back. */
+	op.fail = NCEN_EINVALID;
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err),
+	    NCEN_EINVALID);
+	ck_assert_uint_eq(got->version, 4);
+	record_free(got);
+	ck_assert_int_eq(store_get(st, "item", 1, &got, &err), NCEN_OK);
+	ck_assert_uint_eq(got->version, 4);
+	ck_assert_str_eq(got->muser, "akone");
+
+	/* An update of something never stored. */
+	op.fail = 0;
+	op.r = test_record(schema, "item", "number", "X", NULL);
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_EUSAGE);
+	op.r->id = 77;
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err),
+	    NCEN_ENOTFOUND);
+	record_free(op.r);
+	/* And without a user. */
+	op.r = got;
+	op.user = NULL;
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_EUSAGE);
+
+	record_free(got);
+	record_free(mine);
+	record_free(theirs);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_delete)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*got = NULL;
+	struct test_op	 op;
+	char		*s;
+	uint64_t	 n;
+
+	test_item(st, "D-1", NULL, NULL, "gone", NULL);
+	test_item(st, "D-2", NULL, NULL, "gone", NULL);
+	memset(&op, 0, sizeof op);
+	op.entity = "item";
+	op.id = 1;
+	op.version = 3;
+	ck_assert_int_eq(store_run(st, test_delete_cb, &op, &err),
+	    NCEN_ECONFLICT);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "after you opened "
+	    "version 3; reopen it before deleting it"));
+	op.version = 1;
+	ck_assert_int_eq(store_run(st, test_delete_cb, &op, &err), NCEN_OK);
+	ck_assert_int_eq(store_get(st, "item", 1, &got, &err), NCEN_ENOTFOUND);
+	ck_assert_int_eq(store_run(st, test_delete_cb, &op, &err),
+	    NCEN_ENOTFOUND);
+	ck_assert_int_eq(store_count(st, "item", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 1);
+	/* Its index entries went with it. */
+	s = test_find(st, "tag", "gone", NULL);
+	ck_assert_str_eq(s, "D-2");
+	free(s);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_find_exact_range)
+{
+	struct store	*st = test_open();
+	char		*s;
+
+	test_item(st, "N-3", "2026-02-10", "100", NULL, NULL);
+	test_item(st, "n-1", "2025-12-31", "2", NULL, NULL);
+	test_item(st, "N-2", "2026-01-05", "10", NULL, NULL);
+	test_item(st, "N-4", "2026-01-05", "-5", NULL, NULL);
+	test_item(st, "N-5", NULL, NULL, NULL, NULL);
+
+	/* Exact, case-folded text. */
+	s = test_find(st, "number", "N-1", NULL);
+	ck_assert_str_eq(s, "n-1");
+	free(s);
+	s = test_find(st, "number", "N-9", NULL);
+	ck_assert_str_eq(s, "");
+	free(s);
+
+	/* Dates: a range in calendar order; records in key then id order. */
+	s = test_find(st, "day", "2026-01-01", "2026-12-31");
+	ck_assert_str_eq(s, "N-2 N-4 N-3");
+	free(s);
+	s = test_find(st, "day", "2026-01-05", NULL);
+	ck_assert_str_eq(s, "N-2 N-4");
+	free(s);
+	s = test_find(st, "day", "2025-01-01", "2026-01-05");
+	ck_assert_str_eq(s, "n-1 N-2 N-4");
+	free(s);
+
+	/* Integers in numeric order, not text order. */
+	s = test_find(st, "count", "-10", "1000");
+	ck_assert_str_eq(s, "N-4 n-1 N-2 N-3");
+	free(s);
+	s = test_find(st, "count", "3", "99");
+	ck_assert_str_eq(s, "N-2");
+	free(s);
+	s = test_find(st, "count", "10", "10");
+	ck_assert_str_eq(s, "N-2");
+	free(s);
+	s = test_find(st, "count", "50", "3");
+	ck_assert_str_eq(s, "");
+	free(s);
+
+	/* What cannot be searched is told in words. */
+	s = test_find(st, "count", "ten", NULL);
+	ck_assert_ptr_nonnull(strstr(s, "ERR invalid record: item.count: "
+	    "'ten': "));
+	free(s);
+	s = test_find(st, "note", "x", NULL);
+	ck_assert_ptr_nonnull(strstr(s, "ERR usage error: "));
+	ck_assert_ptr_nonnull(strstr(s, "item.note is not an indexed field"));
+	free(s);
+	s = test_find(st, "nosuch", "x", NULL);
+	ck_assert_ptr_nonnull(strstr(s, "ERR not found: "));
+	free(s);
+	test_close(st);
+}
+END_TEST
+
+START_TEST(test_find_repeated)
+{
+	struct store	*st = test_open();
+	char		*s;
+
+	test_item(st, "R-1", NULL, NULL, "cocaine", "Cannabis");
+	test_item(st, "R-2", NULL, NULL, "cannabis", NULL);
+	test_item(st, "R-3", NULL, NULL, "tobacco", "tobacco");
+
+	s = test_find(st, "tag", "cannabis", NULL);
+	ck_assert_str_eq(s, "R-1 R-2");
+	free(s);
+	s = test_find(st, "tag", "cocaine", NULL);
+	ck_assert_str_eq(s, "R-1");
+	free(s);
+	s = test_find(st, "tag", "tobacco", NULL);
+	ck_assert_str_eq(s, "R-3");
+	free(s);
+	/* Both of R-1's tags in range: R-1 comes once. */
+	s = test_find(st, "tag", "a", "d");
+	ck_assert_str_eq(s, "R-1 R-2");
+	free(s);
+	test_close(st);
+}
+END_TEST
+
+/* Stop a walk after two records. */
+static int
+test_stop_after_two(const struct record *r, void *arg)
+{
+	int	*n = arg;
+
+	return ++*n == 2 ? 42 : 0;
+}
+
+START_TEST(test_scan_find_batches)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct buf	 b = BUF_INIT, want = BUF_INIT;
+	char		 num[32];
+	char		*s;
+	int		 i, n = 0;
+
+	/* More than a batch under one key, to walk across batches. */
+	for (i = 1; i <= 300; i++) {
+		snprintf(num, sizeof num, "B-%03d", i);
+		test_item(st, num, i % 2 == 0 ? "2026-03-01" : "2026-03-02",
+		    NULL, "same", NULL);
+		if (want.len != 0)
+			buf_addc(&want, ' ');
+		buf_adds(&want, num);
+	}
+	s = test_find(st, "tag", "same", NULL);
+	ck_assert_str_eq(s, want.s);
+	free(s);
+	ck_assert_int_eq(store_scan(st, "item", test_collect, &b, &err),
+	    NCEN_OK);
+	ck_assert_str_eq(b.s, want.s);
+	s = test_find(st, "day", "2026-03-02", NULL);
+	ck_assert_uint_eq(strlen(s), 150 * 6 - 1);
+	ck_assert(strncmp(s, "B-001 B-003 ", 12) == 0);
+	free(s);
+
+	/* A callback stops a walk with its own value. */
+	ck_assert_int_eq(store_scan(st, "item", test_stop_after_two, &n, &err),
+	    42);
+	n = 0;
+	ck_assert_int_eq(store_find(st, "item", "tag", "same", NULL,
+	    test_stop_after_two, &n, &err), 42);
+	buf_free(&b);
+	buf_free(&want);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_index_added_later)
+{
+	struct store	*st = test_open();
+	struct schema	*v2;
+	char		*s;
+
+	test_item(st, "L-1", NULL, NULL, NULL, NULL);
+	{
+		struct record	*r = test_record(schema, "item", "number",
+		    "L-2", "note", "Hidden in a spare tyre", NULL);
+
+		test_put(st, r, "tester");
+		record_free(r);
+	}
+	test_close(st);
+
+	/* The form now indexes "note": opening builds its index. */
+	v2 = test_schema("v2");
+	st = test_open_with(v2, NULL);
+	{
+		struct ncen_err	 err = NCEN_ERR_INIT;
+		struct buf	 b = BUF_INIT;
+
+		ck_assert_int_eq(store_find(st, "item", "note",
+		    "hidden in a spare tyre", NULL, test_collect, &b, &err),
+		    NCEN_OK);
+		ck_assert_str_eq(buf_cstr(&b), "L-2");
+		buf_free(&b);
+		ncen_err_free(&err);
+	}
+	test_close(st);
+	schema_free(v2);
+
+	/* Back to v1: its records are still there, the old index unused. */
+	st = test_open();
+	s = test_find(st, "number", "L-2", NULL);
+	ck_assert_str_eq(s, "L-2");
+	free(s);
+	test_close(st);
+}
+END_TEST
+
+/* Collect links as "dir role entity id" lines. */
+static int
+test_link_collect(const struct store_link *l, void *arg)
+{
+	struct buf	*b = arg;
+
+	buf_addf(b, "%s %s %s %llu\n", l->incoming ? "<" : ">", l->role,
+	    l->entity, (unsigned long long)l->id);
+	return 0;
+}
+
+/* What a link test's callback does. */
+struct test_link_op {
+	struct store_ref	 a, b;
+	const char		*role;
+	int			 remove;
+};
+
+/* store_run callback: add or remove a link. */
+static int
+test_link_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_link_op	*op = arg;
+
+	if (op->remove)
+		return store_link_remove(t, op->a, op->b, op->role, err);
+	return store_link_add(t, op->a, op->b, op->role, err);
+}
+
+/* The links of a record as text. */
+static char *
+test_links(struct store *st, const char *entity, uint64_t id)
+{
+	struct ncen_err		err = NCEN_ERR_INIT;
+	struct store_ref	ref = { entity, id };
+	struct buf		b = BUF_INIT;
+
+	if (store_links(st, ref, test_link_collect, &b, &err) != NCEN_OK)
+		buf_addf(&b, "ERR %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return buf_detach(&b);
+}
+
+START_TEST(test_links_both_ways)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = test_open();
+	struct test_link_op	 op;
+	struct record		*p;
+	struct test_op		 del;
+	char			*s;
+
+	test_item(st, "K-1", NULL, NULL, NULL, NULL);
+	test_item(st, "K-2", NULL, NULL, NULL, NULL);
+	p = test_record(schema, "person", "name", "Diallo", NULL);
+	test_put(st, p, "tester");
+	record_free(p);
+
+	memset(&op, 0, sizeof op);
+	op.a.entity = "item";
+	op.a.id = 1;
+	op.b.entity = "person";
+	op.b.id = 1;
+	op.role = "owner";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	op.role = "courier";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	op.a.id = 2;
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+
+	s = test_links(st, "item", 1);
+	ck_assert_str_eq(s, "> courier person 1\n> owner person 1\n");
+	free(s);
+	s = test_links(st, "person", 1);
+	ck_assert_str_eq(s, "< courier item 1\n< courier item 2\n"
+	    "< owner item 1\n");
+	free(s);
+
+	/* The same link twice, or the other way round: already there. */
+	op.a.id = 1;
+	op.role = "owner";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_EEXISTS);
+	ck_assert_str_eq(ncen_err_msg(&err), "item 1 is already linked to "
+	    "person 1 as owner");
+	{
+		struct test_link_op	rev = op;
+
+		rev.a = op.b;
+		rev.b = op.a;
+		ck_assert_int_eq(store_run(st, test_link_cb, &rev, &err),
+		    NCEN_EEXISTS);
+	}
+
+	/* To a record that does not exist, or to itself. */
+	op.b.id = 9;
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err),
+	    NCEN_ENOTFOUND);
+	ck_assert_str_eq(ncen_err_msg(&err), "cannot link person 9: it does "
+	    "not exist");
+	op.b = op.a;
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_EUSAGE);
+	op.b.entity = "person";
+	op.b.id = 1;
+	op.role = "";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_EUSAGE);
+
+	/* Removing takes both sides, from either end. */
+	op.role = "owner";
+	op.remove = 1;
+	{
+		struct test_link_op	rev = op;
+
+		rev.a = op.b;
+		rev.b = op.a;
+		ck_assert_int_eq(store_run(st, test_link_cb, &rev, &err),
+		    NCEN_OK);
+	}
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err),
+	    NCEN_ENOTFOUND);
+	ck_assert_str_eq(ncen_err_msg(&err), "item 1 and person 1 are not "
+	    "linked as owner");
+	s = test_links(st, "item", 1);
+	ck_assert_str_eq(s, "> courier person 1\n");
+	free(s);
+
+	/* Deleting a record removes its links on the other side too. */
+	memset(&del, 0, sizeof del);
+	del.entity = "item";
+	del.id = 1;
+	del.version = 1;
+	ck_assert_int_eq(store_run(st, test_delete_cb, &del, &err), NCEN_OK);
+	s = test_links(st, "person", 1);
+	ck_assert_str_eq(s, "< courier item 2\n");
+	free(s);
+	s = test_links(st, "item", 1);
+	ck_assert_str_eq(s, "");
+	free(s);
+	s = test_links(st, "nosuch", 1);
+	ck_assert_ptr_nonnull(strstr(s, "ERR"));
+	free(s);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* store_run callback: a read call that makes its own transaction (refused). */
+static int
+test_nested_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+	struct record	*r = NULL;
+
+	return store_get(op->st, "item", 1, &r, err);
+}
+
+START_TEST(test_nested)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct test_op	 op;
+
+	memset(&op, 0, sizeof op);
+	op.st = st;
+	ck_assert_int_eq(store_run(st, test_nested_cb, &op, &err), NCEN_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "inside store_run"));
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Wait for a child; its exit status. */
+static int
+test_wait(pid_t pid)
+{
+	int	status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_processes)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st;
+	struct record	*r;
+	pid_t		 pid[4];
+	uint64_t	 n;
+	char		 num[32];
+	char		*s;
+	int		 i, j;
+
+	test_close(test_open());	/* create it */
+	/* Four processes put 50 records each at the same time. */
+	for (i = 0; i < 4; i++) {
+		if ((pid[i] = fork()) == 0) {
+			st = test_open();
+			for (j = 0; j < 50; j++) {
+				snprintf(num, sizeof num, "P%d-%02d", i, j);
+				r = test_record(schema, "item", "number", num,
+				    "tag", "shared", NULL);
+				test_put(st, r, "worker");
+				record_free(r);
+			}
+			test_close(st);
+			_exit(0);
+		}
+		ck_assert_int_gt(pid[i], 0);
+	}
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(test_wait(pid[i]), 0);
+
+	st = test_open();
+	ck_assert_int_eq(store_count(st, "item", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 200);
+	s = test_find(st, "tag", "shared", NULL);
+	ck_assert_uint_eq(strlen(s), 200 * 6 - 1);
+	free(s);
+	/* Each number once (ids need not be 1..200: a retry takes a new one). */
+	{
+		struct buf	b = BUF_INIT;
+
+		ck_assert_int_eq(store_scan(st, "item", test_collect, &b,
+		    &err), NCEN_OK);
+		for (i = 0; i < 4; i++)
+			for (j = 0; j < 50; j++) {
+				snprintf(num, sizeof num, "P%d-%02d", i, j);
+				ck_assert_ptr_nonnull(strstr(b.s, num));
+			}
+		buf_free(&b);
+	}
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Two processes cross: each updates one record, then the other's. */
+struct test_cross {
+	const char	*first, *second;	/* forms, in this order */
+	int		 tell, hear;		/* pipe ends */
+	int		 calls;
+};
+
+/* Read, change, write one record of a form inside a transaction. */
+static int
+test_cross_touch(struct store_txn *t, const char *form, struct ncen_err *err)
+{
+	struct record	*r = NULL;
+	const char	*field = strcmp(form, "item") == 0 ? "note" : "name";
+	int		 error;
+
+	if ((error = store_txn_get(t, form, 1, &r, err)) != NCEN_OK)
+		return error;
+	record_set(r, field, "touched", NULL);
+	error = store_update(t, r, "crosser", err);
+	record_free(r);
+	return error;
+}
+
+/* store_run callback of a crossing process. */
+static int
+test_cross_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_cross	*c = arg;
+	char			 ch = 'x';
+	int			 error;
+
+	c->calls++;
+	if ((error = test_cross_touch(t, c->first, err)) != NCEN_OK)
+		return error;
+	if (c->calls == 1) {
+		/* Both hold their first record before reaching for the other. */
+		if (write(c->tell, &ch, 1) != 1 || read(c->hear, &ch, 1) != 1)
+			return ncen_err_set(err, NCEN_EIO, "pipe");
+	}
+	return test_cross_touch(t, c->second, err);
+}
+
+START_TEST(test_deadlock_retry)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct test_cross	 c;
+	struct store		*st;
+	struct record		*r;
+	int			 ab[2], ba[2], status[2], i;
+	pid_t			 pid[2];
+
+	st = test_open();
+	test_item(st, "X-1", NULL, NULL, NULL, NULL);
+	r = test_record(schema, "person", "name", "Traore", NULL);
+	test_put(st, r, "tester");
+	record_free(r);
+	test_close(st);
+
+	ck_assert_int_eq(pipe(ab), 0);
+	ck_assert_int_eq(pipe(ba), 0);
+	for (i = 0; i < 2; i++) {
+		if ((pid[i] = fork()) != 0)
+			continue;
+		memset(&c, 0, sizeof c);
+		c.first = i == 0 ? "item" : "person";
+		c.second = i == 0 ? "person" : "item";
+		c.tell = i == 0 ? ab[1] : ba[1];
+		c.hear = i == 0 ? ba[0] : ab[0];
+		st = test_open();
+		/* Both are open before either begins. */
+		if (write(c.tell, "r", 1) != 1 || read(c.hear, &c.calls, 1) != 1)
+			_exit(101);
+		c.calls = 0;
+		if (store_run(st, test_cross_cb, &c, &err) != NCEN_OK) {
+			fprintf(stderr, "cross %d: %s\n", i, ncen_err_msg(&err));
+			_exit(100);
+		}
+		test_close(st);
+		_exit(c.calls);
+	}
+	status[0] = test_wait(pid[0]);
+	status[1] = test_wait(pid[1]);
+	/* One was chosen as the deadlock's victim and ran its fn again. */
+	ck_assert_int_eq(status[0] + status[1], 3);
+
+	st = test_open();
+	ck_assert_int_eq(store_get(st, "item", 1, &r, &err), NCEN_OK);
+	ck_assert_uint_eq(r->version, 3);
+	record_free(r);
+	ck_assert_int_eq(store_get(st, "person", 1, &r, &err), NCEN_OK);
+	ck_assert_uint_eq(r->version, 3);
+	record_free(r);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_recover_after_death)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st;
+	struct record	*r = NULL;
+	pid_t		 pid;
+
+	st = test_open();
+	test_item(st, "Z-1", NULL, NULL, NULL, NULL);
+
+	/* A process dies holding the environment open (between calls)... */
+	if ((pid = fork()) == 0) {
+		struct store	*mine = test_open();
+
+		test_item(mine, "Z-2", NULL, NULL, NULL, NULL);
+		_exit(0);
+	}
+	ck_assert_int_eq(test_wait(pid), 0);
+	/* ... the next process to open runs recovery, panicking ours ... */
+	if ((pid = fork()) == 0) {
+		test_close(test_open());
+		_exit(0);
+	}
+	ck_assert_int_eq(test_wait(pid), 0);
+
+	/* ... and ours reopens, then carries on: nothing committed lost. */
+	ck_assert_int_eq(store_get(st, "item", 2, &r, &err), NCEN_OK);
+	ck_assert_str_eq(record_get(r, "number"), "Z-2");
+	record_free(r);
+	ck_assert_uint_eq(test_item(st, "Z-3", NULL, NULL, NULL, NULL), 3);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Write a key file with a mode. */
+static char *
+test_keyfile(const char *name, const char *text, mode_t mode)
+{
+	struct buf	 b = BUF_INIT;
+	FILE		*f;
+
+	buf_addf(&b, "%s.%s", home, name);
+	f = fopen(b.s, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(b.s, mode), 0);
+	return buf_detach(&b);
+}
+
+START_TEST(test_encryption)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+	struct record		*r = NULL;
+	struct buf		 key = BUF_INIT, grep = BUF_INIT;
+	char			*good, *bad, *empty, *open, *data;
+	size_t			 len;
+
+	good = test_keyfile("good", "  correct horse battery  \nsecond\n",
+	    0600);
+	bad = test_keyfile("bad", "wrong horse\n", 0600);
+	empty = test_keyfile("empty", " \n", 0600);
+	open = test_keyfile("open", "correct horse battery\n", 0644);
+
+	ck_assert_int_eq(store_key_read(good, &key, &err), NCEN_OK);
+	ck_assert_str_eq(key.s, "correct horse battery");
+	ck_assert_int_eq(store_key_read(empty, &key, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "the key is empty"));
+	ck_assert_int_eq(store_key_read(open, &key, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "chmod o-rwx"));
+
+	st = test_open_with(schema, good);
+	test_item(st, "SECRET-NUMBER-1", NULL, NULL, NULL, NULL);
+	test_close(st);
+	/* Nothing readable on disk. */
+	buf_addf(&grep, "%s/item.db", home);
+	data = test_read_file(grep.s, &len);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_ptr_null(memmem(data, len, "SECRET-NUMBER", 13));
+	free(data);
+
+	memset(&o, 0, sizeof o);
+	o.home = home;
+	o.keyfile = good;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_int_eq(store_get(st, "item", 1, &r, &err), NCEN_OK);
+	ck_assert_str_eq(record_get(r, "number"), "SECRET-NUMBER-1");
+	record_free(r);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+
+	o.keyfile = bad;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wrong encryption "
+	    "key"));
+	o.keyfile = NULL;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "encrypted: give "
+	    "its key file"));
+	o.keyfile = empty;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+
+	/* The right key still works after those attempts. */
+	o.keyfile = good;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+
+	unlink(good);
+	unlink(bad);
+	unlink(empty);
+	unlink(open);
+	free(good);
+	free(bad);
+	free(empty);
+	free(open);
+	buf_free(&key);
+	buf_free(&grep);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_key_on_plain)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+	char			*good;
+
+	good = test_keyfile("good", "correct horse battery\n", 0600);
+	test_close(test_open());
+	memset(&o, 0, sizeof o);
+	o.home = home;
+	o.keyfile = good;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "not encrypted"));
+	/* And the plain store still opens. */
+	test_close(test_open());
+	unlink(good);
+	free(good);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Fill a store with items, people and links for verify. */
+static void
+test_fill(struct store *st)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct test_link_op	 op;
+	struct record		*p;
+
+	test_item(st, "V-1", "2026-01-01", "1", "a", "b");
+	test_item(st, "V-2", "2026-01-02", "2", NULL, NULL);
+	test_item(st, "V-3", NULL, NULL, "c", NULL);
+	p = test_record(schema, "person", "name", "Mensah", NULL);
+	test_put(st, p, "tester");
+	record_free(p);
+	memset(&op, 0, sizeof op);
+	op.a.entity = "item";
+	op.a.id = 1;
+	op.b.entity = "person";
+	op.b.id = 1;
+	op.role = "owner";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	ncen_err_free(&err);
+}
+
+START_TEST(test_verify_clean)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 report = BUF_INIT;
+	struct store	*st = test_open();
+
+	test_fill(st);
+	test_close(st);
+	if (store_verify(home, schema, NULL, &report, &err) != NCEN_OK)
+		ck_abort_msg("store_verify: %s\n%s", ncen_err_msg(&err),
+		    buf_cstr(&report));
+	ck_assert_ptr_nonnull(strstr(report.s, "item.db: structure ok\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "item-tag.idx: structure ok\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "item.db: 3 records checked "
+	    "against 4 indexes\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "item-tag.idx: 3 entries "
+	    "checked\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "links.db: 2 entries "
+	    "checked\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "no problems found"));
+	ck_assert_ptr_null(strstr(report.s, "problem:"));
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Change a database file behind the store's back, with a raw handle. */
+static void
+test_raw_edit(const char *file, u_int32_t dbflags,
+    int (*edit)(DB *, DB_TXN *))
+{
+	DB_ENV	*env;
+	DB	*db;
+	DB_TXN	*txn;
+
+	ck_assert_int_eq(db_env_create(&env, 0), 0);
+	ck_assert_int_eq(env->open(env, home, DB_CREATE | DB_INIT_TXN |
+	    DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL | DB_REGISTER |
+	    DB_RECOVER, 0), 0);
+	ck_assert_int_eq(db_create(&db, env, 0), 0);
+	if (dbflags != 0)
+		ck_assert_int_eq(db->set_flags(db, dbflags), 0);
+	ck_assert_int_eq(db->open(db, NULL, file, NULL, DB_BTREE,
+	    DB_AUTO_COMMIT, 0), 0);
+	ck_assert_int_eq(env->txn_begin(env, NULL, &txn, 0), 0);
+	ck_assert_int_eq(edit(db, txn), 0);
+	ck_assert_int_eq(txn->commit(txn, 0), 0);
+	ck_assert_int_eq(db->close(db, 0), 0);
+	ck_assert_int_eq(env->close(env, 0), 0);
+}
+
+/* Remove the entry of item 1 under 'b' from item-tag.idx. */
+static int
+test_drop_tag(DB *db, DB_TXN *txn)
+{
+	DBC		*c;
+	DBT		 key, data;
+	unsigned char	 id[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	int		 ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)(uintptr_t)"b";
+	key.size = 1;
+	data.data = id;
+	data.size = 8;
+	if ((ret = db->cursor(db, txn, &c, 0)) != 0)
+		return ret;
+	if ((ret = c->get(c, &key, &data, DB_GET_BOTH)) == 0)
+		ret = c->del(c, 0);
+	c->close(c);
+	return ret;
+}
+
+/* Add an entry pointing at item 9, which does not exist, and a wrong one. */
+static int
+test_bogus_tag(DB *db, DB_TXN *txn)
+{
+	DBT		 key, data;
+	unsigned char	 id[8] = { 0, 0, 0, 0, 0, 0, 0, 9 };
+	unsigned char	 id2[8] = { 0, 0, 0, 0, 0, 0, 0, 2 };
+	int		 ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)(uintptr_t)"zz";
+	key.size = 2;
+	data.data = id;
+	data.size = 8;
+	if ((ret = db->put(db, txn, &key, &data, 0)) != 0)
+		return ret;
+	data.data = id2;
+	return db->put(db, txn, &key, &data, 0);
+}
+
+/* Remove the person's side of the link. */
+static int
+test_drop_link(DB *db, DB_TXN *txn)
+{
+	DBT		key;
+	unsigned char	k[7 + 8] = "person";
+
+	k[14] = 1;
+	memset(&key, 0, sizeof key);
+	key.data = k;
+	key.size = sizeof k;
+	return db->del(db, txn, &key, 0);
+}
+
+START_TEST(test_verify_broken)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 report = BUF_INIT;
+	struct store	*st = test_open();
+
+	test_fill(st);
+	test_close(st);
+	test_raw_edit("item-tag.idx", DB_DUPSORT, test_drop_tag);
+	test_raw_edit("item-tag.idx", DB_DUPSORT, test_bogus_tag);
+	test_raw_edit("links.db", DB_DUPSORT, test_drop_link);
+
+	ck_assert_int_eq(store_verify(home, schema, NULL, &report, &err),
+	    NCEN_ECHECK);
+	ck_assert_str_eq(ncen_err_msg(&err) + strlen(home), ": 4 problems "
+	    "found");
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: item-tag.idx: item 1 "
+	    "is missing under key 'b'\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: item-tag.idx: key "
+	    "'zz' points at item 9, which does not exist\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: item-tag.idx: key "
+	    "'zz' points at item 2, whose tag does not have that value\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: links.db: item 1 "
+	    "links to person 1 as owner, but not the other way round\n"));
+	ck_assert_ptr_nonnull(strstr(report.s, "item-tag.idx: structure "
+	    "ok\n"));
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_verify_encrypted)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 report = BUF_INIT;
+	struct store	*st;
+	char		*good;
+
+	good = test_keyfile("good", "correct horse battery\n", 0600);
+	st = test_open_with(schema, good);
+	test_fill(st);
+	test_close(st);
+	if (store_verify(home, schema, good, &report, &err) != NCEN_OK)
+		ck_abort_msg("store_verify: %s\n%s", ncen_err_msg(&err),
+		    buf_cstr(&report));
+	ck_assert_ptr_nonnull(strstr(report.s, "no problems found"));
+	ck_assert_int_eq(store_verify(home, schema, NULL, &report, &err),
+	    NCEN_EKEY);
+	unlink(good);
+	free(good);
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* The store suite. */
+static Suite *
+store_suite(void)
+{
+	Suite	*s = suite_create("store");
+	TCase	*tc;
+
+	tc = tcase_create("records");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_open_close);
+	tcase_add_test(tc, test_put_get);
+	tcase_add_test(tc, test_sequence_skips_imported);
+	tcase_add_test(tc, test_update_conflict);
+	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_nested);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("indices");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_find_exact_range);
+	tcase_add_test(tc, test_find_repeated);
+	tcase_add_test(tc, test_scan_find_batches);
+	tcase_add_test(tc, test_index_added_later);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("links");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_links_both_ways);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("processes");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_processes);
+	tcase_add_test(tc, test_deadlock_retry);
+	tcase_add_test(tc, test_recover_after_death);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("encryption");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_encryption);
+	tcase_add_test(tc, test_key_on_plain);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("verify");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_verify_clean);
+	tcase_add_test(tc, test_verify_broken);
+	tcase_add_test(tc, test_verify_encrypted);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run(store_suite());
+}

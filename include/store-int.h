@@ -1,0 +1,138 @@
+/*
+ * store-int.h - what the store-*.c files share; no other layer includes it.
+ *
+ * On-disk layout of a data directory (the Berkeley DB environment home):
+ *
+ *	__db.*, log.*		the environment's regions and log files
+ *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
+ *	NAME.db			btree, one per form: 8-byte big-endian id ->
+ *				record bytes (record.c's codec)
+ *	NAME-FIELD.idx		btree DB_DUPSORT, one per indexed field,
+ *				kept by DB->associate: schema_index_key() of
+ *				each value -> 8-byte big-endian id
+ *	links.db		btree DB_DUPSORT: entity "\0" id(8) ->
+ *				dir role "\0" entity "\0" id(8), where dir
+ *				is '>' (this record -> other) or '<' (other
+ *				-> this record); each link is stored under
+ *				both records in one transaction
+ *	forms/			the forms, copied there by ncenctl init
+ *
+ * With a key file every database is encrypted (DB_ENCRYPT_AES).
+ */
+#ifndef NCEN_STORE_INT_H
+#define NCEN_STORE_INT_H
+
+#include <db.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+
+#define STORE_RETRIES		20		/* attempts of a transaction */
+#define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
+#define STORE_CKP_KB		512		/* log KB between checkpoints */
+#define STORE_BATCH		128		/* records read per transaction */
+#define STORE_COUNT_BATCH	8192		/* keys counted per transaction */
+#define STORE_LOCKS		20000		/* lock table size */
+#define STORE_SEQ_FILE		"seq.db"
+#define STORE_LINKS_FILE	"links.db"
+#define STORE_ROLE_MAX		64		/* bytes in a link's role */
+#define STORE_LINK_OUT		'>'
+#define STORE_LINK_IN		'<'
+
+struct store_index {
+	const struct schema_field *field;
+	DB			*db;
+	char			*file;		/* NAME-FIELD.idx */
+};
+
+struct store_entity {
+	const struct schema_form *form;
+	DB			*db;
+	char			*file;		/* NAME.db */
+	DB_SEQUENCE		*seq;
+	struct store_index	*idx;
+	size_t			 nidx;
+};
+
+struct store {
+	char			*home;
+	char			*keyfile;
+	struct buf		 key;		/* AES password, "" for none */
+	int			 create;
+	int			 nosync;
+	unsigned		 watchdog;
+	size_t			 cachesize;
+	const struct schema	*schema;
+
+	DB_ENV			*env;
+	DB			*seqdb;
+	DB			*links;
+	struct store_entity	*ents;		/* as many as schema forms */
+	size_t			 nents;
+
+	struct buf		 dberr;		/* Berkeley DB's own words */
+	int			 inrun;		/* inside a transaction's fn */
+};
+
+/* The old bookkeeping of a record changed in the current transaction. */
+struct store_undo {
+	struct record		*r;		/* NULL once record_free()d */
+	uint64_t		 id;
+	uint32_t		 version;
+	int64_t			 mtime;
+	char			*muser;
+	struct store_undo	*next;
+};
+
+struct store_txn {
+	struct store		*st;
+	DB_TXN			*txn;
+	int			 fatal;		/* deadlock or panic seen */
+	struct store_undo	*undo;
+};
+
+/* The index keys of one field of a stored record, sorted and unique. */
+struct store_keys {
+	struct buf		*k;
+	size_t			 n;
+};
+
+/* store-env.c */
+int	 store_dberr(struct store *, int, struct ncen_err *, const char *, ...)
+	     __attribute__((format(printf, 4, 5)));
+int	 store_env_reopen(struct store *, struct ncen_err *);
+char	*store_env_file(const char *, const char *);
+struct store_entity *store_entity_find(struct store *, const char *,
+	     struct ncen_err *);
+void	 store_keys_get(const struct schema_field *, const void *, size_t,
+	     struct store_keys *);
+void	 store_keys_free(struct store_keys *);
+int	 store_keycmp(const void *, size_t, const void *, size_t);
+void	 store_id_key(unsigned char [8], uint64_t);
+void	 store_errcall(const DB_ENV *, const char *, const char *);
+void	 store_msgcall(const DB_ENV *, const char *);
+
+/* store-txn.c */
+int	 store_txn_run(struct store *, store_txn_fn, void *, int readonly,
+	     struct ncen_err *);
+int	 store_txn_dberr(struct store_txn *, int, struct ncen_err *,
+	     const char *, ...) __attribute__((format(printf, 4, 5)));
+void	 store_txn_hold(struct store_txn *, struct record *);
+
+/* store-record.c */
+int	 store_record_exists(struct store_txn *, struct store_entity *,
+	     uint64_t, struct ncen_err *);
+
+/* store-link.c */
+int	 store_link_purge(struct store_txn *, const char *, uint64_t,
+	     struct ncen_err *);
+int	 store_link_parse(const void *, size_t, struct store_link *);
+void	 store_link_key(struct buf *, const char *, uint64_t);
+void	 store_link_data(struct buf *, int, const char *, const char *,
+	     uint64_t);
+
+#endif
