@@ -33,7 +33,7 @@ ctl_verify(struct ctl_ctx *ctx, int argc, char **argv)
 	if (r == NCEN_OK)
 		printf("%s: no problems found\n", ctx->home);
 	else if (r == NCEN_ECHECK)
-		ctl_warn("verify: %s: %s", ctx->home, ncen_err_msg(&e));
+		ctl_warn("verify: %s", ncen_err_msg(&e));
 	else
 		ctl_report("verify", &e);
 	schema_free(s);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "error.h"
 #include "store-backup.h"
+#include "store-int.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -58,6 +59,11 @@ store_backup_dberr(struct store_backup_env *be, int ret, struct ncen_err *e,
 	    strstr(msgs, "password") != NULL))
 		return ncen_err_set(e, NCEN_EKEY, "%s: wrong encryption key "
 		    "(%s)", path, be->keyfile);
+	/* An encrypted log read without a key has a foreign magic number. */
+	if (be->keyfile == NULL && (strstr(msgs, "magic number") != NULL ||
+	    strstr(msgs, "encrypt") != NULL))
+		return ncen_err_set(e, NCEN_EKEY, "%s: the data directory is "
+		    "encrypted: give its key file", path);
 	if (ret == DB_RUNRECOVERY)
 		code = NCEN_ERECOVER;
 	if (*msgs != '\0')
@@ -92,6 +98,15 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 			r = store_backup_dberr(be, ret, e, "set_encrypt", home);
 			goto out;
 		}
+	}
+	/* The store's own sizes, in case this handle creates the regions. */
+	if ((ret = be->env->set_lk_detect(be->env, DB_LOCK_DEFAULT)) != 0 ||
+	    (ret = be->env->set_lk_max_locks(be->env, STORE_LOCKS)) != 0 ||
+	    (ret = be->env->set_lk_max_objects(be->env, STORE_LOCKS)) != 0 ||
+	    (ret = be->env->set_lk_max_lockers(be->env, STORE_LOCKS)) != 0 ||
+	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0) {
+		r = store_backup_dberr(be, ret, e, "configuring", home);
+		goto out;
 	}
 	if ((ret = be->env->open(be->env, home, flags, 0600)) != 0) {
 		r = store_backup_dberr(be, ret, e, "opening the environment",
@@ -474,13 +489,11 @@ out:
 
 /* Remove the environment's region files from a directory no one uses. */
 static int
-store_backup_env_remove(const char *home, const char *keyfile,
-    struct ncen_err *e)
+store_backup_env_remove(const char *home, struct ncen_err *e)
 {
 	DB_ENV	*env;
 	int	 ret;
 
-	(void)keyfile;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(e, NCEN_EDB, "%s: db_env_create: %s", home,
 		    db_strerror(ret));
@@ -529,7 +542,7 @@ store_backup_run_recovery(const char *home, const char *keyfile,
 	}
 	if ((r = store_backup_env_close(&be, home, e)) != NCEN_OK)
 		return r;
-	return store_backup_env_remove(home, keyfile, e);
+	return store_backup_env_remove(home, e);
 }
 
 /* Take a hot backup of a data directory into a new or empty directory. */
@@ -540,7 +553,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	struct store_backup_env	 be;
 	struct buf		 from = BUF_INIT, to = BUF_INIT;
 	size_t			 nlogs;
-	int			 r, ret, opened = 0, made = 0;
+	int			 r, ret, opened = 0;
 
 	memset(&be, 0, sizeof be);
 	if (access(dest, F_OK) == 0) {
@@ -558,7 +571,6 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 		if (mkdir(dest, 0700) == -1)
 			return ncen_err_set(e, NCEN_EIO, "%s: %s", dest,
 			    strerror(errno));
-		made = 1;
 	}
 
 	/* Join the running environment like any other process. */
@@ -600,7 +612,6 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 out:
 	if (opened)
 		store_backup_env_close(&be, home, NULL);
-	(void)made;
 	buf_free(&from);
 	buf_free(&to);
 	return r;

@@ -51,6 +51,11 @@ has "it says wrong encryption key" "wrong encryption key"
 fails_with 2 "dump with a wrong key" ncenctl -d "$E" -k "$T/wrong.key" dump
 has "it says wrong encryption key" "wrong encryption key"
 fails_with 2 "dump without a key" ncenctl -d "$E" dump
+has "it asks for the key" "encrypted: give its key file"
+fails_with 2 "backup without a key" ncenctl -d "$E" backup "$T/nokey"
+has "it asks for the key" "encrypted: give its key file"
+fails_with 2 "backup with a wrong key" ncenctl -d "$E" -k "$T/wrong.key" backup "$T/wrongkey"
+has "it says wrong encryption key" "wrong encryption key"
 ok "the right key still works after that" ncenctl -d "$E" -k "$T/e.key" dump -o "$T/e.dump"
 grep -v '^#' "$FX/small.dump" >"$T/fixture"
 ok "and the records are all there" cmp "$T/fixture" "$T/e.dump"
