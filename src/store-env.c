@@ -326,34 +326,98 @@ store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 	return NULL;
 }
 
+/* Remove the registry of an environment that has no regions left. */
+static int
+store_env_stale_registry(struct store *st, struct ncen_err *err)
+{
+	struct buf	region = BUF_INIT, reg = BUF_INIT;
+	int		error = NCEN_OK;
+
+	buf_addf(&region, "%s/__db.001", st->home);
+	buf_addf(&reg, "%s/__db.register", st->home);
+	if (access(region.s, F_OK) != 0 && errno == ENOENT &&
+	    unlink(reg.s) != 0 && errno != ENOENT)
+		error = ncen_err_set(err, NCEN_EIO, "%s: cannot remove a stale "
+		    "%s: %s", st->home, reg.s, strerror(errno));
+	buf_free(&region);
+	buf_free(&reg);
+	return error;
+}
+
 /* Classify a failure to open the environment: a key problem or not. */
 static int
 store_env_open_error(struct store *st, int ret, struct ncen_err *err)
 {
 	const char	*m = buf_cstr(&st->dberr);
-	int		 keyword;
 
-	keyword = strstr(m, "ncrypt") != NULL || strstr(m, "assword") != NULL;
-	if (st->key.len == 0 && keyword) {
+	/*
+	 * store_env_probe has matched the key to the files already; what
+	 * is left is a wrong key (a password the region refuses, or a log
+	 * that fails its checksum once decrypted) or a missing one.
+	 */
+	if (st->key.len == 0 && (strstr(m, "ncrypt") != NULL ||
+	    strstr(m, "magic number") != NULL)) {
 		buf_reset(&st->dberr);
 		return ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
 		    "encrypted: give its key file", st->home);
 	}
-	if (st->key.len != 0 && (strstr(m, "non-encrypted") != NULL ||
-	    strstr(m, "Unencrypted") != NULL ||
-	    strstr(m, "unencrypted") != NULL)) {
-		buf_reset(&st->dberr);
-		return ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
-		    "not encrypted, but a key file (%s) was given", st->home,
-		    st->keyfile);
-	}
-	if (st->key.len != 0 && (keyword || ret == DB_RUNRECOVERY ||
-	    ret == EPERM || strstr(m, "checksum") != NULL)) {
+	if (st->key.len != 0 && (ret == EPERM || ret == DB_RUNRECOVERY ||
+	    strstr(m, "assword") != NULL || strstr(m, "checksum") != NULL ||
+	    strstr(m, "ncrypt") != NULL)) {
 		buf_reset(&st->dberr);
 		return ncen_err_set(err, NCEN_EKEY, "%s: wrong encryption key "
 		    "(key file %s)", st->home, st->keyfile);
 	}
 	return store_dberr(st, ret, err, "opening the environment");
+}
+
+/*
+ * Compare the key with the files before Berkeley DB sees them: the
+ * generic meta page of seq.db (the first database made) names its
+ * encryption algorithm in byte 24.  This gives clear messages, and
+ * avoids a crash of libdb 5.3 when a key is given for a plain
+ * environment whose regions must be made anew.  libdb 5.3.28 also
+ * crashes (in __crypto_region_init) when a wrong key meets an
+ * encrypted environment whose regions are gone (db_recover removes
+ * them) but whose registry is still there; without the registry the
+ * open runs recovery, which fails cleanly on a wrong key.  So with a
+ * key and no regions, the stale registry goes.
+ */
+static int
+store_env_probe(struct store *st, struct ncen_err *err)
+{
+	struct buf	path = BUF_INIT;
+	unsigned char	meta[28];
+	uint32_t	magic;
+	ssize_t		n;
+	int		fd, encrypted, error = NCEN_OK;
+
+	buf_addf(&path, "%s/%s", st->home, STORE_SEQ_FILE);
+	if ((fd = open(path.s, O_RDONLY)) == -1)
+		goto out;		/* new, or Berkeley DB will say */
+	do
+		n = read(fd, meta, sizeof meta);
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n != (ssize_t)sizeof meta)
+		goto out;
+	memcpy(&magic, meta + 12, sizeof magic);
+	if (magic != 0x053162 && magic != 0x62310500)
+		goto out;		/* not a btree: Berkeley DB will say */
+	encrypted = meta[24] != 0;
+	if (encrypted && st->key.len != 0 && (error =
+	    store_env_stale_registry(st, err)) != NCEN_OK)
+		goto out;
+	if (encrypted && st->key.len == 0)
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
+		    "encrypted: give its key file", st->home);
+	else if (!encrypted && st->key.len != 0)
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
+		    "not encrypted, but a key file (%s) was given", st->home,
+		    st->keyfile);
+out:
+	buf_free(&path);
+	return error;
 }
 
 /* Open (creating if needed) one btree database of the environment. */
@@ -519,6 +583,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	int				 ret, error;
 
 	buf_reset(&st->dberr);
+	if ((error = store_env_probe(st, err)) != NCEN_OK)
+		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
 		    st->home, db_strerror(ret));

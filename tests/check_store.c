@@ -839,7 +839,7 @@ test_wait(pid_t pid)
 {
 	int	status;
 
-	while (waitpid(pid, &status, 0) == -1)
+	while (waitpid(pid, &status, 0) == -1)	/* -1: any child */
 		if (errno != EINTR)
 			return -1;
 	if (WIFSIGNALED(status))
@@ -1034,6 +1034,21 @@ START_TEST(test_recover_after_death)
 }
 END_TEST
 
+/* Remove the environment's region files, as db_recover does. */
+static void
+test_rm_regions(void)
+{
+	struct buf	b = BUF_INIT;
+	int		i;
+
+	for (i = 1; i <= 9; i++) {
+		buf_reset(&b);
+		buf_addf(&b, "%s/__db.%03d", home, i);
+		unlink(b.s);
+	}
+	buf_free(&b);
+}
+
 /* Write a key file with a mode. */
 static char *
 test_keyfile(const char *name, const char *text, mode_t mode)
@@ -1104,6 +1119,35 @@ START_TEST(test_encryption)
 	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
 
 	/* The right key still works after those attempts. */
+	o.keyfile = good;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+
+	/* Regions removed (as db_recover leaves it): wrong key, then right. */
+	test_rm_regions();
+	o.keyfile = bad;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wrong encryption "
+	    "key"));
+	test_rm_regions();
+	o.keyfile = NULL;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	o.keyfile = good;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	ck_assert_int_eq(store_get(st, "item", 1, &r, &err), NCEN_OK);
+	record_free(r);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+
+	/* A process died: the next open recovers; a wrong key is still told. */
+	if (fork() == 0) {
+		st = test_open_with(schema, good);
+		_exit(0);
+	}
+	ck_assert_int_eq(test_wait(-1), 0);
+	o.keyfile = bad;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_EKEY);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wrong encryption "
+	    "key"));
 	o.keyfile = good;
 	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
 	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
