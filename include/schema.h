@@ -7,11 +7,17 @@
  * screens, CSV and sharing.  This layer knows nothing of Berkeley DB.
  *
  * Contract: parse and load functions return NCEN_OK or NCEN_EPARSE /
- * NCEN_EIO / NCEN_ENOTFOUND and fill the error with "FILE:LINE:COL:
- * message" naming the expected thing.  They never crash or exit on any
+ * NCEN_EIO / NCEN_ENOTFOUND (NCEN_EUSAGE for a file that is neither
+ * NAME.form nor NAME.codes) and fill the error with "FILE:LINE:COL:
+ * expected ..., found ..." (a file that cannot be read: "FILE: ...").  They never crash or exit on any
  * input.  A struct schema owns all its forms, fields and code lists;
  * schema_free() releases everything.  Find functions return borrowed
  * pointers (NULL when absent) valid until schema_free().
+ *
+ * The language itself is documented in ncen-forms(5).  Code lookups:
+ * schema_code_find() is exact; schema_code_find_label() matches an
+ * English or French label ignoring ASCII case and answers only when
+ * exactly one code has that label (schema_code_label_matches() counts).
  */
 #ifndef NCEN_SCHEMA_H
 #define NCEN_SCHEMA_H

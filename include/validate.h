@@ -13,6 +13,26 @@
  * is NCEN_OK or NCEN_EINVALID (or the callback's error).  The index key
  * of a value is byte-comparable in the field's natural order (numbers
  * numerically, text case-folded).  Nothing here exits or prints.
+ *
+ * Details callers rely on:
+ * - schema_value_check() ignores space around the input, empties
+ *   `canonical` and `reason` first (either may be NULL) and returns
+ *   NCEN_OK or NCEN_EINVALID; reasons read "expected ..., found ...".
+ * - schema_validate() treats an empty value ("") as no value, and
+ *   refuses a value that is valid but not canonical ("amount: expected
+ *   the stored form '12.500', found '12.5'"): records hold canonical
+ *   text only.  A callback answering a negative -CODE makes it return
+ *   CODE at once.  A record without a form gives NCEN_EUSAGE.
+ * - schema_index_key() appends to `key` and reads exactly len bytes
+ *   (values need not be NUL-terminated): integers and decimals (scaled
+ *   to the field's scale) as 8 big-endian bytes with the sign bit
+ *   flipped, references as the 8-byte big-endian id, dates, datetimes
+ *   and codes as their text, text with ASCII letters in lower case.  A
+ *   value that does not parse keys as its bytes.  For a lookup, pass
+ *   what was typed through schema_value_check() first.
+ * - schema_utf8_check() returns NCEN_OK with the number of characters
+ *   in *nchars, or NCEN_EINVALID with the byte offset of the first
+ *   invalid sequence in *nchars (nchars may be NULL).
  */
 #ifndef NCEN_VALIDATE_H
 #define NCEN_VALIDATE_H
