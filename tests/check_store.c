@@ -999,15 +999,52 @@ START_TEST(test_deadlock_retry)
 }
 END_TEST
 
-START_TEST(test_recover_after_death)
+/* The survivor of test_recover_after_death: 0 when all went well. */
+static int
+test_survivor(int ready, int go)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
 	struct store	*st;
 	struct record	*r = NULL;
-	pid_t		 pid;
+	char		 ch = 'o';
 
 	st = test_open();
 	test_item(st, "Z-1", NULL, NULL, NULL, NULL);
+	if (write(ready, &ch, 1) != 1 || read(go, &ch, 1) != 1)
+		return 1;
+	/* Another process recovered the environment: ours panicked. */
+	if (store_get(st, "item", 2, &r, &err) != NCEN_OK) {
+		fprintf(stderr, "survivor: %s\n", ncen_err_msg(&err));
+		return 2;
+	}
+	if (strcmp(record_get(r, "number"), "Z-2") != 0)
+		return 3;
+	record_free(r);
+	if (test_item(st, "Z-3", NULL, NULL, NULL, NULL) != 3)
+		return 4;
+	test_close(st);
+	ncen_err_free(&err);
+	return 0;
+}
+
+START_TEST(test_recover_after_death)
+{
+	int	ready[2], go[2];
+	pid_t	survivor, pid;
+	char	ch;
+
+	/*
+	 * libdb 5.3 cannot free the handles of a panicked environment
+	 * (DB->close and DB_SEQUENCE->close refuse), so the survivor keeps
+	 * some 50 KB after its reopen; it runs in a child that leaves with
+	 * _exit so LeakSanitizer does not count that known leak.
+	 */
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	test_close(test_open());
+	if ((survivor = fork()) == 0)
+		_exit(test_survivor(ready[1], go[0]));
+	ck_assert_int_eq(read(ready[0], &ch, 1), 1);
 
 	/* A process dies holding the environment open (between calls)... */
 	if ((pid = fork()) == 0) {
@@ -1017,20 +1054,16 @@ START_TEST(test_recover_after_death)
 		_exit(0);
 	}
 	ck_assert_int_eq(test_wait(pid), 0);
-	/* ... the next process to open runs recovery, panicking ours ... */
+	/* ... the next process to open runs recovery, panicking the survivor ... */
 	if ((pid = fork()) == 0) {
 		test_close(test_open());
 		_exit(0);
 	}
 	ck_assert_int_eq(test_wait(pid), 0);
 
-	/* ... and ours reopens, then carries on: nothing committed lost. */
-	ck_assert_int_eq(store_get(st, "item", 2, &r, &err), NCEN_OK);
-	ck_assert_str_eq(record_get(r, "number"), "Z-2");
-	record_free(r);
-	ck_assert_uint_eq(test_item(st, "Z-3", NULL, NULL, NULL, NULL), 3);
-	test_close(st);
-	ncen_err_free(&err);
+	/* ... which reopens and carries on: nothing committed is lost. */
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(test_wait(survivor), 0);
 }
 END_TEST
 
