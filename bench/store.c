@@ -387,6 +387,21 @@ bench_form_init(struct bench *bn, struct bench_form *bf, const char *name)
 	}
 }
 
+/* Release the generator of one form. */
+static void
+bench_form_free(struct bench_form *bf)
+{
+	size_t	i;
+
+	if (bf->form != NULL)
+		for (i = 0; i < bf->form->nfields; i++)
+			buf_free(&bf->val[i]);
+	free(bf->gen);
+	free(bf->pool);
+	free(bf->list);
+	free(bf->val);
+}
+
 /* The field index of a named field, or exit. */
 static size_t
 bench_field(const struct bench_form *bf, const char *name)
@@ -1139,6 +1154,9 @@ main(int argc, char **argv)
 	}
 	printf("\nratio = ncen / sqlite; \"!\" marks a row that misses the "
 	    "target (speed >= 1, size <= 2)\n");
+	bench_form_free(&bn.fcase);
+	bench_form_free(&bn.fseizure);
+	bench_form_free(&bn.fperson);
 	schema_free(bn.schema);
 	free(tmp);
 	ncen_err_free(&err);

@@ -395,24 +395,67 @@ crash_give_up(struct crash *c, const struct ncen_err *err)
 	return STORE_EXIT_STALL;
 }
 
+/* Write NAME.pid first thing, so that the test can kill us at once. */
+static void
+crash_pidfile(const struct crash *c)
+{
+	struct buf	 b = BUF_INIT;
+	char		*path = crash_path(c, "pid");
+
+	buf_addf(&b, "%ld\n", (long)getpid());
+	crash_put_file(path, O_TRUNC, &b);
+	buf_free(&b);
+	free(path);
+}
+
+/* Insert one record; note the commit or the uncertainty. */
+static int
+crash_one(struct crash *c, unsigned long seq, struct ncen_err *err)
+{
+	struct buf	b = BUF_INIT;
+	int64_t		now;
+	int		rc;
+
+	buf_addf(&b, "%s-%lu", c->name, seq);
+	if (b.len >= sizeof c->marker) {
+		buf_free(&b);
+		return ncen_err_set(err, NCEN_EUSAGE, "name too long");
+	}
+	memcpy(c->marker, b.s, b.len + 1);
+	buf_free(&b);
+	crash_date(seq, c->date, sizeof c->date);
+	c->inserting = 1;
+
+	crash_call_begin(c, 'r');
+	rc = store_run(c->store, crash_insert, c, err);
+	crash_call_end(c);
+
+	if (rc == NCEN_OK) {
+		crash_log(c, "C %llu %s\n", (unsigned long long)c->id,
+		    c->marker);
+		c->inserting = 0;
+		c->commits++;
+		now = crash_now();
+		if (now - c->last > c->maxgap)
+			c->maxgap = now - c->last;
+		c->last = now;
+		return NCEN_OK;
+	}
+	/* It may or may not have committed: never reuse the marker. */
+	crash_log(c, "U %s\n", c->marker);
+	c->unsure++;
+	return rc;
+}
+
 /* The run command: insert until done; 0 finished, 75 gave up, 1 failed. */
 static int
 crash_run(struct crash *c)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
-	struct buf	 b = BUF_INIT;
 	unsigned long	 seq;
-	int64_t		 now;
-	int		 rc;
+	int		 rc, status = 1;
 
-	buf_addf(&b, "%ld\n", (long)getpid());
-	{
-		char	*pidpath = crash_path(c, "pid");
-
-		crash_put_file(pidpath, O_TRUNC, &b);
-		free(pidpath);
-	}
-	buf_free(&b);
+	crash_pidfile(c);
 	crash_map_state(c);
 	c->logpath = crash_path(c, "log");
 	c->spoolpath = crash_path(c, "spool");
@@ -420,77 +463,54 @@ crash_run(struct crash *c)
 	c->logfd = open(c->logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (c->logfd == -1) {
 		crash_warn(c, "%s: %s", c->logpath, strerror(errno));
-		return 1;
+		goto out;
 	}
 	c->started = c->last = crash_now();
 	srandom((unsigned)getpid());
 
 	if ((rc = crash_schema(c, &err)) != NCEN_OK) {
 		crash_warn(c, "%s", ncen_err_msg(&err));
-		return 1;
+		goto out;
 	}
 	store_set_stall_handler(crash_stalled, c);
 	if ((rc = crash_open(c, &err)) != NCEN_OK) {
 		if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL)
-			return crash_give_up(c, &err);
-		crash_warn(c, "open: %s", ncen_err_msg(&err));
-		crash_status(c, 1);
-		return 1;
+			status = crash_give_up(c, &err);
+		else {
+			crash_warn(c, "open: %s", ncen_err_msg(&err));
+			crash_status(c, 1);
+		}
+		goto out;
 	}
 
 	for (seq = 0; !crash_done(c, seq); seq++) {
 		crash_pause(c);
-		b.len = 0;
-		buf_addf(&b, "%s-%lu", c->name, seq);
-		if (b.len >= sizeof c->marker) {
-			crash_warn(c, "name too long");
-			return 1;
-		}
-		memcpy(c->marker, b.s, b.len + 1);
-		crash_date(seq, c->date, sizeof c->date);
-		c->inserting = 1;
-
-		crash_call_begin(c, 'r');
-		rc = store_run(c->store, crash_insert, c, &err);
-		crash_call_end(c);
-
-		if (rc == NCEN_OK) {
-			crash_log(c, "C %llu %s\n", (unsigned long long)c->id,
-			    c->marker);
-			c->inserting = 0;
-			c->commits++;
-			now = crash_now();
-			if (now - c->last > c->maxgap)
-				c->maxgap = now - c->last;
-			c->last = now;
+		if ((rc = crash_one(c, seq, &err)) == NCEN_OK)
 			continue;
+		if (rc != NCEN_ERECOVER) {
+			crash_warn(c, "insert %s: %s: %s", c->marker,
+			    ncen_code_name(err.code), ncen_err_msg(&err));
+			crash_close(c);
+			crash_status(c, 1);
+			goto out;
 		}
-		/* It may or may not have committed: never reuse the marker. */
-		crash_log(c, "U %s\n", c->marker);
-		c->unsure++;
-		if (rc != NCEN_ERECOVER)
-			break;
 		/* The store reopened once itself; try once more, else leave. */
 		crash_close(c);
 		c->reopens++;
-		if ((rc = crash_open(c, &err)) != NCEN_OK)
-			return crash_give_up(c, &err);
+		if ((rc = crash_open(c, &err)) != NCEN_OK) {
+			status = crash_give_up(c, &err);
+			goto out;
+		}
 		c->inserting = 0;
-	}
-	buf_free(&b);
-	if (rc != NCEN_OK) {
-		crash_warn(c, "insert %s: %s: %s", c->marker,
-		    ncen_code_name(err.code), ncen_err_msg(&err));
-		crash_close(c);
-		crash_status(c, 1);
-		ncen_err_free(&err);
-		return 1;
 	}
 	c->inserting = 0;
 	crash_close(c);
 	crash_status(c, 0);
+	status = 0;
+out:
+	store_set_stall_handler(NULL, NULL);
 	ncen_err_free(&err);
-	return 0;
+	return status;
 }
 
 /* The init command: create the environment and databases, then close. */
@@ -843,8 +863,22 @@ crash_check(struct crash *c, int nlogs, char **logs)
 	buf_free(&report);
 	buf_free(&vreport);
 	ncen_err_free(&err);
-	schema_free(c->schema);
 	return tot.problems == 0 ? 0 : 1;
+}
+
+/* Release what a worker holds (the store is closed by then). */
+static void
+crash_free(struct crash *c)
+{
+	if (c->logfd != -1)
+		close(c->logfd);
+	c->logfd = -1;
+	free(c->logpath);
+	free(c->spoolpath);
+	free(c->statuspath);
+	c->logpath = c->spoolpath = c->statuspath = NULL;
+	schema_free(c->schema);
+	c->schema = NULL;
 }
 
 /* Print the usage and return 2. */
@@ -866,7 +900,7 @@ main(int argc, char **argv)
 {
 	struct crash	 c;
 	const char	*cmd;
-	int		 ch;
+	int		 ch, status;
 
 	memset(&c, 0, sizeof c);
 	c.entity = "item";
@@ -924,13 +958,13 @@ main(int argc, char **argv)
 	c.opts.home = c.home;
 	c.opts.watchdog = c.watchdog;
 	if (strcmp(cmd, "init") == 0)
-		return crash_init(&c);
-	if (strcmp(cmd, "run") == 0) {
-		if (c.name == NULL || argc != 0)
-			return crash_usage();
-		return crash_run(&c);
-	}
-	if (strcmp(cmd, "check") == 0)
-		return crash_check(&c, argc, argv);
-	return crash_usage();
+		status = crash_init(&c);
+	else if (strcmp(cmd, "run") == 0 && c.name != NULL && argc == 0)
+		status = crash_run(&c);
+	else if (strcmp(cmd, "check") == 0)
+		status = crash_check(&c, argc, argv);
+	else
+		status = crash_usage();
+	crash_free(&c);
+	return status;
 }
