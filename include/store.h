@@ -84,7 +84,17 @@ const char *store_home(const struct store *);
 /* store-txn.c: run fn in a transaction, retried on deadlock. */
 int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
 
-/* store-record.c */
+/*
+ * store-record.c.  store_put: a new record (id from the form's sequence
+ * when 0, else NCEN_EEXISTS if taken), version 1.  store_update: the
+ * record's version is the one the edit started from; NCEN_ECONFLICT
+ * naming who changed it and when if it is no longer current.
+ * store_delete: likewise, and removes the record's links.  store_find:
+ * records whose indexed field lies in [from, to] as a person typed them
+ * (to NULL: equal to from), in index then id order, each once.
+ * store_scan: every record in id order.  Missing records and forms are
+ * NCEN_ENOTFOUND with a message.
+ */
 int	 store_put(struct store_txn *, struct record *, const char *user,
 	     struct ncen_err *);
 int	 store_update(struct store_txn *, struct record *, const char *user,
@@ -103,7 +113,12 @@ int	 store_find(struct store *, const char *entity, const char *field,
 int	 store_count(struct store *, const char *entity, uint64_t *,
 	     struct ncen_err *);
 
-/* store-link.c */
+/*
+ * store-link.c: a link a -> b with a role is stored under both records;
+ * the same link again (either way round) is NCEN_EEXISTS, a link to a
+ * record that does not exist NCEN_ENOTFOUND.  Removing (either way
+ * round) removes both sides.  store_links lists one record's links.
+ */
 int	 store_link_add(struct store_txn *, struct store_ref,
 	     struct store_ref, const char *role, struct ncen_err *);
 int	 store_link_remove(struct store_txn *, struct store_ref,

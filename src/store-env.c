@@ -445,8 +445,15 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	    DB_CREATE | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
 	store_watch_leave();
 	if (ret != 0) {
-		error = store_env_open_error(st, ret, err);
-		ncen_err_prefix(err, "%s: ", file);
+		/* The environment took the key: only a checksum blames it. */
+		if (st->key.len != 0 &&
+		    strstr(buf_cstr(&st->dberr), "checksum") != NULL) {
+			buf_reset(&st->dberr);
+			error = ncen_err_set(err, NCEN_EKEY, "%s: %s: wrong "
+			    "encryption key (key file %s)", st->home, file,
+			    st->keyfile);
+		} else
+			error = store_dberr(st, ret, err, "opening %s", file);
 		goto fail;
 	}
 	*dbp = db;
@@ -750,6 +757,23 @@ store_env_home(const struct store_options *o, struct ncen_err *err)
 	return error;
 }
 
+/* Refuse forms whose files would be the store's own (seq.db, links.db). */
+static int
+store_env_names(const struct schema *schema, struct ncen_err *err)
+{
+	size_t	i;
+
+	for (i = 0; i < schema->nforms; i++)
+		if (strcmp(schema->forms[i]->name, "seq") == 0 ||
+		    strcmp(schema->forms[i]->name, "links") == 0)
+			return ncen_err_set(err, NCEN_EUSAGE, "%s: a form may "
+			    "not be named '%s': its file would be the store's "
+			    "own %s.db", schema->forms[i]->path != NULL ?
+			    schema->forms[i]->path : "(schema)",
+			    schema->forms[i]->name, schema->forms[i]->name);
+	return NCEN_OK;
+}
+
 /* Open the store of a data directory for a schema (borrowed). */
 int
 store_open(const struct store_options *o, const struct schema *schema,
@@ -764,6 +788,8 @@ store_open(const struct store_options *o, const struct schema *schema,
 	if (o == NULL || o->home == NULL || *o->home == '\0' || schema == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE,
 		    "store_open: no data directory or no schema");
+	if ((error = store_env_names(schema, err)) != NCEN_OK)
+		return error;
 	if ((error = store_env_home(o, err)) != NCEN_OK)
 		return error;
 
@@ -780,7 +806,10 @@ store_open(const struct store_options *o, const struct schema *schema,
 		goto fail;
 	if ((error = store_watch_start(st->watchdog, err)) != NCEN_OK)
 		goto fail;
-	if ((error = store_env_open(st, err)) != NCEN_OK)
+	/* A panic while opening (another process recovering): once more. */
+	if ((error = store_env_open(st, err)) == NCEN_ERECOVER)
+		error = store_env_open(st, err);
+	if (error != NCEN_OK)
 		goto fail;
 	*out = st;
 	return NCEN_OK;

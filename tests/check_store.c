@@ -281,6 +281,18 @@ START_TEST(test_open_close)
 	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
 	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
 	ck_assert_int_eq(store_close(NULL, &err), NCEN_OK);
+
+	/* A form named like one of the store's own files is refused. */
+	{
+		static char		 links[] = "links";
+		struct schema_form	 f = { .name = links };
+		struct schema_form	*fp = &f;
+		struct schema		 bad = { .forms = &fp, .nforms = 1 };
+
+		ck_assert_int_eq(store_open(&o, &bad, &st, &err), NCEN_EUSAGE);
+		ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "may not be "
+		    "named 'links'"));
+	}
 	buf_free(&sub);
 	ncen_err_free(&err);
 }
