@@ -2,9 +2,12 @@
  * check_schema.c - the forms language: parsing forms and code lists,
  * loading directories, and every error message with its position.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "schema.h"
@@ -871,6 +874,45 @@ START_TEST(test_load_files_bad_names)
 }
 END_TEST
 
+/* A file that cannot be read, and one too large, are I/O errors. */
+START_TEST(test_load_files_io)
+{
+	char		*tmp = test_tmpdir(), *path;
+	const char	*paths[1];
+	struct schema	*s;
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 p = BUF_INIT, want = BUF_INIT;
+	FILE		*f;
+
+	buf_addf(&p, "%s/dir.form", tmp);
+	ck_assert_int_eq(mkdir(p.s, 0700), 0);
+	paths[0] = p.s;
+	ck_assert_int_eq(schema_load_files(paths, 1, &s, &err), NCEN_EIO);
+	buf_addf(&want, "%s: cannot read: Is a directory", p.s);
+	ck_assert_str_eq(ncen_err_msg(&err), want.s);
+
+	buf_reset(&p);
+	buf_addf(&p, "%s/big.codes", tmp);
+	path = p.s;
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), 16 * 1024 * 1024 + 1), 0);
+	fclose(f);
+	paths[0] = path;
+	ck_assert_int_eq(schema_load_files(paths, 1, &s, &err), NCEN_EIO);
+	buf_reset(&want);
+	buf_addf(&want, "%s: expected at most 16777216 bytes, found more",
+	    path);
+	ck_assert_str_eq(ncen_err_msg(&err), want.s);
+
+	test_rmdir(tmp);
+	free(tmp);
+	buf_free(&p);
+	buf_free(&want);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* Labels fall back to English; names of types and levels; full types. */
 START_TEST(test_names)
 {
@@ -954,6 +996,7 @@ schema_suite(void)
 	tcase_add_test(tc, test_load_duplicate_list);
 	tcase_add_test(tc, test_load_files_parse_error);
 	tcase_add_test(tc, test_load_files_bad_names);
+	tcase_add_test(tc, test_load_files_io);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
