@@ -176,7 +176,7 @@ enum schema_validate_decerr {
  */
 static int
 schema_validate_dec(const char *s, size_t len, unsigned prec, unsigned scale,
-    int64_t *out, enum schema_validate_decerr *why, size_t *ndig)
+    int64_t *out, enum schema_validate_decerr *why)
 {
 	int64_t	v = 0;
 	size_t	i = 0, nint = 0, nfrac = 0, digits = 0;
@@ -192,8 +192,10 @@ schema_validate_dec(const char *s, size_t len, unsigned prec, unsigned scale,
 			point = 1;
 			continue;
 		}
-		if (s[i] < '0' || s[i] > '9')
+		if (s[i] < '0' || s[i] > '9') {
+			*why = SCHEMA_DEC_SYNTAX;
 			return 0;
+		}
 		digits++;
 		if (!point) {
 			if (nint == 0 && s[i] == '0')
@@ -216,13 +218,10 @@ schema_validate_dec(const char *s, size_t len, unsigned prec, unsigned scale,
 		return 0;
 	if (nint > prec - scale) {
 		*why = SCHEMA_DEC_INT;
-		*ndig = nint;
 		return 0;
 	}
-	if (*why == SCHEMA_DEC_FRAC) {
-		*ndig = nfrac;
+	if (*why == SCHEMA_DEC_FRAC)
 		return 0;
-	}
 	for (; nfrac < scale; nfrac++)
 		v *= 10;
 	*out = neg ? -v : v;
@@ -388,9 +387,8 @@ schema_validate_check_decimal(const struct schema *s,
 	enum schema_validate_decerr	 why;
 	struct buf			 w = BUF_INIT;
 	int64_t				 v;
-	size_t				 ndig = 0;
 
-	if (schema_validate_dec(in, len, f->size, f->scale, &v, &why, &ndig)) {
+	if (schema_validate_dec(in, len, f->size, f->scale, &v, &why)) {
 		schema_validate_put_dec(canon, v, f->scale);
 		return NCEN_OK;
 	}
@@ -559,9 +557,8 @@ schema_validate_key_decimal(const struct schema_field *f, const char *v,
 {
 	enum schema_validate_decerr	why;
 	int64_t				n;
-	size_t				ndig;
 
-	if (schema_validate_dec(v, len, f->size, f->scale, &n, &why, &ndig))
+	if (schema_validate_dec(v, len, f->size, f->scale, &n, &why))
 		schema_validate_key_int64(key, n);
 	else
 		buf_add(key, v, len);

@@ -113,6 +113,8 @@ static const struct value_case value_cases[] = {
 	    "point, found '1.2345'"),
 	BAD("amount", "1.2.3", "expected a number like -12.5, found '1.2.3'"),
 	BAD("amount", "1e3", "expected a number like -12.5, found '1e3'"),
+	BAD("amount", "1234567x", "expected a number like -12.5, found "
+	    "'1234567x'"),
 	/* date: the calendar, leap years included */
 	GOOD("day", "2024-02-29", "2024-02-29"),
 	GOOD("day", "2000-02-29", "2000-02-29"),
