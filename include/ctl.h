@@ -25,6 +25,7 @@ struct ctl_ctx {
 	const char		*home;		/* -d or $NCEN_HOME, else NULL */
 	const char		*keyfile;	/* -k or $NCEN_KEYFILE, else NULL */
 	const struct ctl_cmd	*cmd;		/* the command running */
+	unsigned		 watchdog;	/* seconds a call may take, 0: default */
 };
 
 typedef int (*ctl_fn)(struct ctl_ctx *, int, char **);

@@ -106,6 +106,25 @@ ctl_dump_read(const char *path, struct buf *b)
 	return r;
 }
 
+/*
+ * How long the one transaction of a load may take before the watchdog
+ * decides another process died: a minute, and a second for every 100
+ * records or links (about ten times what a spinning disk needs).
+ */
+static unsigned
+ctl_dump_watchdog(const struct buf *text)
+{
+	const char	*p = buf_cstr(text);
+	unsigned long	 n = 0;
+
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncmp(p, "record ", 7) == 0 || strncmp(p, "link ", 5) == 0)
+			n++;
+	}
+	return n / 100 > 86400 ? 86400 + 60 : 60 + (unsigned)(n / 100);
+}
+
 /* Load a dump: check all of it against the forms, then store it in one transaction. */
 int
 ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
@@ -126,6 +145,7 @@ ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
 		return r;
 	if ((r = ctl_dump_read(argv[1], &text)) != 0)
 		return r;
+	ctx->watchdog = ctl_dump_watchdog(&text);
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if (store_dump_parse(s, argv[1], buf_cstr(&text), text.len,

@@ -143,6 +143,7 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	memset(&o, 0, sizeof o);
 	o.home = ctx->home;
 	o.keyfile = ctx->keyfile;
+	o.watchdog = ctx->watchdog;
 	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
 		schema_free(*sp);

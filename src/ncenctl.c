@@ -2,14 +2,20 @@
  * ncenctl.c - the administration program: global options, the command
  * table, then a call into the command (ctl-*.c).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "ctl.h"
 #include "error.h"
 #include "store.h"
+
+/* What the stall handler writes, made before any database call. */
+static struct buf	ncenctl_stall_msg;
 
 /* Every command: adding one is adding a row. */
 const struct ctl_cmd ctl_cmds[] = {
@@ -69,6 +75,24 @@ ncenctl_list(FILE *f)
 	for (c = ctl_cmds; c->name != NULL; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->summary);
 	fprintf(f, "`ncenctl COMMAND --help` explains one.\n");
+}
+
+/* A database call overran the watchdog: say so (the store then exits 75). */
+static void
+ncenctl_stall(void *arg)
+{
+	size_t	off;
+	ssize_t	w;
+
+	(void)arg;
+	for (off = 0; off < ncenctl_stall_msg.len; off += (size_t)w) {
+		w = write(STDERR_FILENO, ncenctl_stall_msg.s + off,
+		    ncenctl_stall_msg.len - off);
+		if (w == -1 && errno != EINTR)
+			return;
+		if (w == -1)
+			w = 0;
+	}
 }
 
 /* Find a command by name. */
@@ -180,6 +204,13 @@ main(int argc, char **argv)
 		return r;
 	}
 	ctx.cmd = c;
+	buf_addf(&ncenctl_stall_msg, "ncenctl: %s: a database call did not "
+	    "return in time: another process probably died inside the "
+	    "database library; run the command again (recovery runs at "
+	    "the next start)\n", c->name);
+	store_set_stall_handler(ncenctl_stall, NULL);
 	optind = 0;	/* the command parses its own options afresh */
-	return c->fn(&ctx, argc, argv);
+	r = c->fn(&ctx, argc, argv);
+	buf_free(&ncenctl_stall_msg);
+	return r;
 }
