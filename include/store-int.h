@@ -34,8 +34,8 @@
 #define STORE_RETRIES		20		/* attempts of a transaction */
 #define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
 #define STORE_CKP_KB		512		/* log KB between checkpoints */
-#define STORE_BATCH		128		/* records read per transaction */
-#define STORE_COUNT_BATCH	8192		/* keys counted per transaction */
+#define STORE_BATCH		128		/* records per transaction */
+#define STORE_COUNT_BATCH	8192		/* keys counted per txn */
 #define STORE_LOCKS		20000		/* lock table size */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"

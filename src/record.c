@@ -439,7 +439,7 @@ out:
 	return error;
 }
 
-/* Walk stored bytes, calling fn on each value of one field (fn NULL: check only). */
+/* Walk stored bytes, calling fn on one field's values (NULL: check only). */
 static int
 record_walk_field(const void *data, size_t size, const char *field,
     void (*fn)(const char *, size_t, void *), void *arg)

@@ -90,9 +90,9 @@ store_dberr(struct store *st, int ret, struct ncen_err *err,
 		break;
 	}
 	if (ret == DB_RUNRECOVERY)
-		ncen_err_set(err, code, "%s: %s: the database environment needs "
-		    "recovery (another program using %s probably died); sign "
-		    "in again, recovery runs at the next start%s%s",
+		ncen_err_set(err, code, "%s: %s: the database environment "
+		    "needs recovery (another program using %s probably "
+		    "died); sign in again, recovery runs at the next start%s%s",
 		    st->home, buf_cstr(&what), st->home,
 		    st->dberr.len != 0 ? " (Berkeley DB: " : "",
 		    st->dberr.len != 0 ? buf_cstr(&st->dberr) : "");
@@ -191,7 +191,7 @@ store_id_key(unsigned char k[8], uint64_t id)
 	}
 }
 
-/* Compare keys as Berkeley DB's default btree order does (bytes, then length). */
+/* Compare keys in Berkeley DB's default btree order (bytes, then length). */
 int
 store_keycmp(const void *a, size_t alen, const void *b, size_t blen)
 {
@@ -409,12 +409,12 @@ store_env_probe(struct store *st, struct ncen_err *err)
 	    store_env_stale_registry(st, err)) != NCEN_OK)
 		goto out;
 	if (encrypted && st->key.len == 0)
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
-		    "encrypted: give its key file", st->home);
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory "
+		    "is encrypted: give its key file", st->home);
 	else if (!encrypted && st->key.len != 0)
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
-		    "not encrypted, but a key file (%s) was given", st->home,
-		    st->keyfile);
+		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory "
+		    "is not encrypted, but a key file (%s) was given",
+		    st->home, st->keyfile);
 out:
 	buf_free(&path);
 	return error;
@@ -459,7 +459,7 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	*dbp = db;
 	return NCEN_OK;
 fail:
-	db->close(db, 0);
+	(void)db->close(db, 0);
 	return error;
 }
 
@@ -494,7 +494,7 @@ store_env_seq_open(struct store *st, struct store_entity *e,
 	e->seq = seq;
 	return NCEN_OK;
 fail:
-	seq->close(seq, 0);
+	(void)seq->close(seq, 0);
 	return error;
 }
 
@@ -555,11 +555,11 @@ store_env_index_open(struct store *st, struct store_entity *e,
 	error = NCEN_OK;
 out:
 	if (error != NCEN_OK && ix->db != NULL) {
-		ix->db->close(ix->db, 0);
+		(void)ix->db->close(ix->db, 0);
 		ix->db = NULL;
 	}
 	if (txn != NULL)
-		txn->abort(txn);
+		(void)txn->abort(txn);
 	store_watch_leave();
 	return error;
 }
@@ -605,7 +605,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (ret = env->set_lk_max_lockers(env, STORE_LOCKS)) != 0 ||
 	    (ret = env->set_lg_max(env, STORE_LOG_MAX)) != 0 ||
 	    (ret = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0) {
-		error = store_dberr(st, ret, err, "configuring the environment");
+		error = store_dberr(st, ret, err,
+		    "configuring the environment");
 		goto fail;
 	}
 	if (st->cachesize != 0 && (ret = env->set_cachesize(env,
@@ -616,7 +617,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 	if (st->nosync &&
 	    (ret = env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1)) != 0) {
-		error = store_dberr(st, ret, err, "set_flags(DB_TXN_WRITE_NOSYNC)");
+		error = store_dberr(st, ret, err,
+		    "set_flags(DB_TXN_WRITE_NOSYNC)");
 		goto fail;
 	}
 	if (st->key.len != 0 &&
@@ -688,27 +690,27 @@ store_env_shutdown(struct store *st)
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL)
-			e->seq->close(e->seq, 0);
+			(void)e->seq->close(e->seq, 0);
 		for (j = 0; j < e->nidx; j++) {
 			if (e->idx[j].db != NULL)
-				e->idx[j].db->close(e->idx[j].db, 0);
+				(void)e->idx[j].db->close(e->idx[j].db, 0);
 			free(e->idx[j].file);
 		}
 		free(e->idx);
 		if (e->db != NULL)
-			e->db->close(e->db, 0);
+			(void)e->db->close(e->db, 0);
 		free(e->file);
 	}
 	free(st->ents);
 	st->ents = NULL;
 	st->nents = 0;
 	if (st->links != NULL)
-		st->links->close(st->links, 0);
+		(void)st->links->close(st->links, 0);
 	if (st->seqdb != NULL)
-		st->seqdb->close(st->seqdb, 0);
+		(void)st->seqdb->close(st->seqdb, 0);
 	st->links = st->seqdb = NULL;
 	if (st->env != NULL)
-		st->env->close(st->env, 0);
+		(void)st->env->close(st->env, 0);
 	st->env = NULL;
 	store_watch_leave();
 }
@@ -750,8 +752,8 @@ store_env_home(const struct store_options *o, struct ncen_err *err)
 		    o->home);
 	buf_addf(&seq, "%s/%s", o->home, STORE_SEQ_FILE);
 	if (!o->create && access(seq.s, F_OK) != 0)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "%s: not an ncen data "
-		    "directory (no %s; ncenctl init creates one)", o->home,
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "%s: not an ncen "
+		    "data directory (no %s; ncenctl init creates one)", o->home,
 		    STORE_SEQ_FILE);
 	buf_free(&seq);
 	return error;
@@ -882,7 +884,8 @@ store_close(struct store *st, struct ncen_err *err)
 	}
 	if (st->links != NULL && (ret = st->links->close(st->links, 0)) != 0 &&
 	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, "%s: close", STORE_LINKS_FILE);
+		error = store_dberr(st, ret, err, "%s: close",
+		    STORE_LINKS_FILE);
 	st->links = NULL;
 	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
 	    error == NCEN_OK)

@@ -33,7 +33,7 @@ store_link_data(struct buf *b, int dir, const char *role, const char *entity,
 	buf_add_u64(b, id);
 }
 
-/* Split links.db data into a struct store_link (strings owned); 0 if malformed. */
+/* Split links.db data into a struct store_link; 0 if malformed. */
 int
 store_link_parse(const void *data, size_t size, struct store_link *l)
 {
@@ -170,7 +170,8 @@ store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
 	if ((error = store_link_role(role, err)) != NCEN_OK)
 		return error;
 	if (a.entity == NULL || b.entity == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "a link needs two records");
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    "a link needs two records");
 	if (strcmp(a.entity, b.entity) == 0 && a.id == b.id)
 		return ncen_err_set(err, NCEN_EUSAGE, "%s %llu cannot be "
 		    "linked to itself", a.entity, (unsigned long long)a.id);
@@ -233,7 +234,7 @@ out:
 	return error;
 }
 
-/* Remove the link between a and b with a role (either way round), both sides. */
+/* Remove the link of a and b with a role (either way round), both sides. */
 int
 store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
     const char *role, struct ncen_err *err)
@@ -243,7 +244,8 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 	if ((error = store_link_role(role, err)) != NCEN_OK)
 		return error;
 	if (a.entity == NULL || b.entity == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "a link needs two records");
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    "a link needs two records");
 	error = store_link_del(t, a.entity, a.id, STORE_LINK_OUT, role,
 	    b.entity, b.id, err);
 	if (error == NCEN_OK)
@@ -264,7 +266,7 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 	return error;
 }
 
-/* Remove every link of a record, on both sides (the record is being deleted). */
+/* Remove every link of a record on both sides (it is being deleted). */
 int
 store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
     struct ncen_err *err)
@@ -378,9 +380,9 @@ store_links_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (!store_link_parse(data.data, data.size, &l)) {
-			error = ncen_err_set(err, NCEN_EPARSE, "%s: a malformed "
-			    "link of %s %llu", STORE_LINKS_FILE, a->ref.entity,
-			    (unsigned long long)a->ref.id);
+			error = ncen_err_set(err, NCEN_EPARSE, "%s: a "
+			    "malformed link of %s %llu", STORE_LINKS_FILE,
+			    a->ref.entity, (unsigned long long)a->ref.id);
 			break;
 		}
 		a->l = xreallocarray(a->l, a->n + 1, sizeof *a->l);
@@ -394,7 +396,7 @@ out:
 	return error;
 }
 
-/* Call fn on each link of a record (either direction), outside any transaction. */
+/* Call fn on each link of a record, outside any transaction. */
 int
 store_links(struct store *st, struct store_ref ref, store_link_fn fn,
     void *arg, struct ncen_err *err)

@@ -1,4 +1,4 @@
-/* store-record.c - records in their primary databases: put, update, read, find. */
+/* store-record.c - records in their primary databases: put, update, find. */
 #include <db.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +164,8 @@ store_record_write(struct store_txn *t, struct store_entity *e,
 	key.size = sizeof k;
 	data.data = b.s;
 	data.size = (u_int32_t)b.len;
-	if ((ret = e->db->put(e->db, t->txn, &key, &data, flags)) == DB_KEYEXIST)
+	ret = e->db->put(e->db, t->txn, &key, &data, flags);
+	if (ret == DB_KEYEXIST)
 		error = ncen_err_set(err, NCEN_EEXISTS, "%s %llu already "
 		    "exists", e->form->name, (unsigned long long)r->id);
 	else if (ret != 0)
@@ -193,7 +194,8 @@ store_record_last_id(struct store_txn *t, struct store_entity *e,
 	if (ret == 0 && key.size == 8)
 		*id = buf_get_u64(key.data);
 	else if (ret != 0 && ret != DB_NOTFOUND)
-		error = store_txn_dberr(t, ret, err, "%s: last record", e->file);
+		error = store_txn_dberr(t, ret, err, "%s: last record",
+		    e->file);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
 		    e->file);
@@ -269,8 +271,9 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 		if ((error = store_record_last_id(t, e, &last, err)) != NCEN_OK)
 			return error;
 		if (last < r->id || last - r->id >= INT32_MAX)
-			return ncen_err_set(err, NCEN_EEXISTS, "%s %llu already "
-			    "exists and the sequence cannot skip past %llu",
+			return ncen_err_set(err, NCEN_EEXISTS, "%s %llu "
+			    "already exists and the sequence cannot skip "
+			    "past %llu",
 			    e->form->name, (unsigned long long)r->id,
 			    (unsigned long long)last);
 		if ((error = store_record_next_id(t, e,
@@ -641,7 +644,7 @@ store_find_key(struct store *st, struct store_entity *e,
 	return error;
 }
 
-/* Call fn on each record whose indexed field is in [from, to] (to NULL: = from). */
+/* Call fn on each record whose indexed field is in [from, to] (or = from). */
 int
 store_find(struct store *st, const char *entity, const char *field,
     const char *from, const char *to, store_record_fn fn, void *arg,

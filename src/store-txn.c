@@ -53,7 +53,7 @@ store_txn_hold(struct store_txn *t, struct record *r)
 	r->holder = &u->r;
 }
 
-/* Forget the notes of a finished transaction, setting records back if it aborted. */
+/* Forget a finished transaction's notes; set records back if it aborted. */
 static void
 store_txn_release(struct store_txn *t, int committed)
 {
@@ -116,7 +116,8 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	t->txn = NULL;
 	if (error == NCEN_OK && t->fatal != 0)
 		/* fn ignored a deadlock or a panic: the work is lost. */
-		error = store_dberr(st, t->fatal, err, "the transaction failed");
+		error = store_dberr(st, t->fatal, err,
+		    "the transaction failed");
 	if (error != NCEN_OK) {
 		if ((aret = txn->abort(txn)) != 0 && aret == DB_RUNRECOVERY)
 			t->fatal = DB_RUNRECOVERY;
@@ -185,11 +186,12 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		}
 		if (t.fatal == DB_RUNRECOVERY) {
 			if (reopened)
-				return ncen_err_set(err, NCEN_ERECOVER, "%s: the "
-				    "database environment failed again after "
-				    "recovery; another program using it "
-				    "probably died; sign in again (recovery "
-				    "runs at the next start)", st->home);
+				return ncen_err_set(err, NCEN_ERECOVER,
+				    "%s: the database environment failed "
+				    "again after recovery; another program "
+				    "using it probably died; sign in again "
+				    "(recovery runs at the next start)",
+				    st->home);
 			reopened = 1;
 			if ((error = store_env_reopen(st, err)) != NCEN_OK) {
 				if (error != NCEN_EKEY)

@@ -1,4 +1,4 @@
-/* store-verify.c - check every file, every index against its primary, and the links. */
+/* store-verify.c - check the files, each index against its primary, links. */
 #include <db.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -121,7 +121,7 @@ store_verify_file(const char *home, const char *file, const struct buf *key,
 	    (ret = db->set_encrypt(db, key->s, DB_ENCRYPT_AES)) != 0) {
 		error = ncen_err_set(err, NCEN_EDB, "%s: set_encrypt: %s",
 		    path.s, db_strerror(ret));
-		db->close(db, 0);
+		(void)db->close(db, 0);
 		goto out;
 	}
 	store_watch_enter();
@@ -340,8 +340,8 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	pdata.flags = DB_DBT_MALLOC;
 	ret = e->db->get(e->db, t->txn, &pkey, &pdata, 0);
 	if (ret == DB_NOTFOUND) {
-		store_verify_found(w, "%s: key %s points at %s %llu, which does "
-		    "not exist", ix->file, buf_cstr(&q), e->form->name,
+		store_verify_found(w, "%s: key %s points at %s %llu, which "
+		    "does not exist", ix->file, buf_cstr(&q), e->form->name,
 		    (unsigned long long)id);
 		goto out;
 	}
@@ -460,7 +460,7 @@ store_verify_raw_open(struct store *st, const char *file, DB **dbp,
 		return store_dberr(st, ret, err, "%s: db_create", file);
 	if ((ret = db->set_flags(db, DB_DUPSORT)) != 0 || (st->key.len != 0 &&
 	    (ret = db->set_flags(db, DB_ENCRYPT)) != 0)) {
-		db->close(db, 0);
+		(void)db->close(db, 0);
 		return store_dberr(st, ret, err, "%s: set_flags", file);
 	}
 	store_watch_enter();
@@ -468,7 +468,7 @@ store_verify_raw_open(struct store *st, const char *file, DB **dbp,
 	    DB_RDONLY | DB_AUTO_COMMIT, 0);
 	store_watch_leave();
 	if (ret != 0) {
-		db->close(db, 0);
+		(void)db->close(db, 0);
 		return store_dberr(st, ret, err, "%s: opening", file);
 	}
 	*dbp = db;
@@ -605,8 +605,9 @@ store_verify(const char *home, const struct schema *schema,
 		goto out;
 
 	if (v.problems != 0)
-		error = ncen_err_set(err, NCEN_ECHECK, "%s: %zu problem%s found",
-		    home, v.problems, v.problems == 1 ? "" : "s");
+		error = ncen_err_set(err, NCEN_ECHECK,
+		    "%s: %zu problem%s found", home, v.problems,
+		    v.problems == 1 ? "" : "s");
 	else
 		buf_addf(report, "%s: no problems found\n", home);
 out:

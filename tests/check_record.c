@@ -266,7 +266,8 @@ START_TEST(test_decode_field)
 	record_encode(r, &b);
 	ck_assert_int_eq(record_decode_field(b.s, b.len, "alias",
 	    test_collect, &seen), NCEN_OK);
-	ck_assert_str_eq(buf_cstr(&seen), "Le Grand|Mamadou \xc3\xa9t\xc3\xa9||");
+	ck_assert_str_eq(buf_cstr(&seen),
+	    "Le Grand|Mamadou \xc3\xa9t\xc3\xa9||");
 	buf_reset(&seen);
 	ck_assert_int_eq(record_decode_field(b.s, b.len, "count",
 	    test_collect, &seen), NCEN_OK);

@@ -1,4 +1,4 @@
-/* check_store.c - the Berkeley DB store: records, indices, links, processes, keys, verify. */
+/* check_store.c - the store: records, indices, links, processes, verify. */
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -896,7 +896,7 @@ START_TEST(test_processes)
 	s = test_find(st, "tag", "shared", NULL);
 	ck_assert_uint_eq(strlen(s), 200 * 6 - 1);
 	free(s);
-	/* Each number once (ids need not be 1..200: a retry takes a new one). */
+	/* Each number once (not ids 1..200: a retried put takes a new id). */
 	{
 		struct buf	b = BUF_INIT;
 
@@ -949,7 +949,7 @@ test_cross_cb(struct store_txn *t, void *arg, struct ncen_err *err)
 	if ((error = test_cross_touch(t, c->first, err)) != NCEN_OK)
 		return error;
 	if (c->calls == 1) {
-		/* Both hold their first record before reaching for the other. */
+		/* Both hold their first record before reaching further. */
 		if (write(c->tell, &ch, 1) != 1 || read(c->hear, &ch, 1) != 1)
 			return ncen_err_set(err, NCEN_EIO, "pipe");
 	}
@@ -963,6 +963,7 @@ START_TEST(test_deadlock_retry)
 	struct store		*st;
 	struct record		*r;
 	int			 ab[2], ba[2], status[2], i;
+	char			 ch;
 	pid_t			 pid[2];
 
 	st = test_open();
@@ -984,11 +985,11 @@ START_TEST(test_deadlock_retry)
 		c.hear = i == 0 ? ba[0] : ab[0];
 		st = test_open();
 		/* Both are open before either begins. */
-		if (write(c.tell, "r", 1) != 1 || read(c.hear, &c.calls, 1) != 1)
+		if (write(c.tell, "r", 1) != 1 || read(c.hear, &ch, 1) != 1)
 			_exit(101);
-		c.calls = 0;
 		if (store_run(st, test_cross_cb, &c, &err) != NCEN_OK) {
-			fprintf(stderr, "cross %d: %s\n", i, ncen_err_msg(&err));
+			fprintf(stderr, "cross %d: %s\n", i,
+			    ncen_err_msg(&err));
 			_exit(100);
 		}
 		test_close(st);
@@ -1066,7 +1067,7 @@ START_TEST(test_recover_after_death)
 		_exit(0);
 	}
 	ck_assert_int_eq(test_wait(pid), 0);
-	/* ... the next process to open runs recovery, panicking the survivor ... */
+	/* ... the next to open runs recovery, panicking the survivor ... */
 	if ((pid = fork()) == 0) {
 		test_close(test_open());
 		_exit(0);
