@@ -108,7 +108,10 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, "configuring", home);
 		goto out;
 	}
-	if ((ret = be->env->open(be->env, home, flags, 0600)) != 0) {
+	store_watch_enter();
+	ret = be->env->open(be->env, home, flags, 0600);
+	store_watch_leave();
+	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, "opening the environment",
 		    home);
 		goto out;
@@ -134,7 +137,10 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 
 	if (be->env == NULL)
 		return NCEN_OK;
-	if ((ret = be->env->close(be->env, 0)) != 0)
+	store_watch_enter();
+	ret = be->env->close(be->env, 0);
+	store_watch_leave();
+	if (ret != 0)
 		r = store_backup_dberr(be, ret, e, "closing the environment",
 		    home);
 	be->env = NULL;
@@ -521,6 +527,32 @@ store_backup_count_logs(const char *dir, size_t *nlogs, struct ncen_err *e)
 	return NCEN_OK;
 }
 
+/* The bytes of a data directory's database and log files. */
+static int
+store_backup_size(const char *home, uint64_t *size, struct ncen_err *e)
+{
+	struct buf	  path = BUF_INIT;
+	struct stat	  sb;
+	char		**names = NULL;
+	size_t		  n = 0, i;
+	int		  r;
+
+	*size = 0;
+	if ((r = store_backup_list(home, &names, &n, e)) != NCEN_OK)
+		return r;
+	for (i = 0; i < n; i++) {
+		if (!store_backup_is_store_file(names[i]))
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", home, names[i]);
+		if (stat(path.s, &sb) == 0)
+			*size += (uint64_t)sb.st_size;
+	}
+	store_backup_list_free(names, n);
+	buf_free(&path);
+	return NCEN_OK;
+}
+
 /* Run recovery (catastrophic or not) in a directory no other process uses. */
 static int
 store_backup_run_recovery(const char *home, const char *keyfile,
@@ -553,6 +585,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	struct store_backup_env	 be;
 	struct buf		 from = BUF_INIT, to = BUF_INIT;
 	size_t			 nlogs;
+	uint64_t		 size = 0;
 	int			 r, ret, opened = 0;
 
 	memset(&be, 0, sizeof be);
@@ -573,17 +606,34 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 			    strerror(errno));
 	}
 
-	/* Join the running environment like any other process. */
+	/*
+	 * Join the running environment like any other process, under the
+	 * watchdog: a process that died inside the library must not
+	 * freeze the backup.  The copy gets a bound that grows with the
+	 * size of the databases.
+	 */
+	if ((r = store_watch_start(0, e)) != NCEN_OK ||
+	    (r = store_backup_size(home, &size, e)) != NCEN_OK)
+		goto out;
 	if ((r = store_backup_env_open(&be, home, keyfile,
 	    STORE_BACKUP_ENV_FLAGS | DB_REGISTER | DB_RECOVER, e)) != NCEN_OK)
 		goto out;
 	opened = 1;
-	if ((ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE)) != 0) {
+	store_watch_enter();
+	ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE);
+	store_watch_leave();
+	if (ret != 0) {
 		r = store_backup_dberr(&be, ret, e, "checkpoint", home);
 		goto out;
 	}
-	/* Pages through the cache, then every log file after them. */
-	if ((ret = be.env->backup(be.env, dest, DB_CREATE)) != 0) {
+	/* Pages through the cache, then the logs; recovery keeps the bound. */
+	if ((r = store_watch_start(60 + (unsigned)(size >> 20), e)) !=
+	    NCEN_OK)
+		goto out;
+	store_watch_enter();
+	ret = be.env->backup(be.env, dest, DB_CREATE);
+	store_watch_leave();
+	if (ret != 0) {
 		r = store_backup_dberr(&be, ret, e, "backup", dest);
 		goto out;
 	}
