@@ -16,7 +16,6 @@ ctl_verify(struct ctl_ctx *ctx, int argc, char **argv)
 	struct buf	 report = BUF_INIT;
 	int		 r;
 
-	(void)argv;
 	if (argc != 1)
 		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if ((r = ctl_schema(ctx, &s)) != 0)
