@@ -596,15 +596,16 @@ START_TEST(test_scan_find_batches)
 	struct ncen_err	 err = NCEN_ERR_INIT;
 	struct store	*st = test_open();
 	struct buf	 b = BUF_INIT, want = BUF_INIT;
-	char		 num[32];
+	char		 num[32], cnt[32];
 	char		*s;
 	int		 i, n = 0;
 
 	/* More than a batch under one key, to walk across batches. */
 	for (i = 1; i <= 300; i++) {
 		snprintf(num, sizeof num, "B-%03d", i);
+		snprintf(cnt, sizeof cnt, "%d", 301 - i);
 		test_item(st, num, i % 2 == 0 ? "2026-03-01" : "2026-03-02",
-		    NULL, "same", NULL);
+		    cnt, "same", NULL);
 		if (want.len != 0)
 			buf_addc(&want, ' ');
 		buf_adds(&want, num);
@@ -618,6 +619,13 @@ START_TEST(test_scan_find_batches)
 	s = test_find(st, "day", "2026-03-02", NULL);
 	ck_assert_uint_eq(strlen(s), 150 * 6 - 1);
 	ck_assert(strncmp(s, "B-001 B-003 ", 12) == 0);
+	free(s);
+
+	/* One record per key across batches: counts 300 down to 1. */
+	s = test_find(st, "count", "1", "300");
+	ck_assert_uint_eq(strlen(s), 300 * 6 - 1);
+	ck_assert(strncmp(s, "B-300 B-299 ", 12) == 0);
+	ck_assert(strcmp(s + strlen(s) - 11, "B-002 B-001") == 0);
 	free(s);
 
 	/* A callback stops a walk with its own value. */
