@@ -119,7 +119,8 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		error = store_dberr(st, t->fatal, err,
 		    "the transaction failed");
 	if (error != NCEN_OK) {
-		if ((aret = txn->abort(txn)) != 0 && aret == DB_RUNRECOVERY)
+		/* An abort fails only when the environment panicked. */
+		if ((aret = txn->abort(txn)) != 0)
 			t->fatal = DB_RUNRECOVERY;
 		return error;
 	}
