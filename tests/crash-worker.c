@@ -17,7 +17,10 @@
  * figures to NAME.status; the watchdog then exits 75.  NAME.state is a
  * one-byte shared mapping that says where the process is ('r' inside
  * store_run, 'o' outside any store call, ...): read after a SIGKILL, it
- * tells whether the kill landed inside the library.
+ * tells whether the kill landed inside the library.  NCEN_ERECOVER is
+ * met by reopening once more; a database error (NCEN_EDB, e.g. the store
+ * gave up after repeated deadlocks) by spooling and exiting 75, as a
+ * session would; any other error is a bug and exits 1.
  *
  * `check` opens the environment (recovering it), then looks every
  * committed record of the logs up by id (store_get) and through each
@@ -487,6 +490,11 @@ crash_run(struct crash *c)
 		crash_pause(c);
 		if ((rc = crash_one(c, seq, &err)) == NCEN_OK)
 			continue;
+		if (rc == NCEN_EDB || rc == NCEN_ESTALL) {
+			/* Busy or failed: leave cleanly, as a session would. */
+			status = crash_give_up(c, &err);
+			goto out;
+		}
 		if (rc != NCEN_ERECOVER) {
 			crash_warn(c, "insert %s: %s: %s", c->marker,
 			    ncen_code_name(err.code), ncen_err_msg(&err));
@@ -728,6 +736,14 @@ crash_marks_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sort a set for lookups (qsort wants a non-NULL array, even empty). */
+static void
+crash_marks_sort(struct crash_marks *m)
+{
+	if (m->n > 0)
+		qsort(m->v, m->n, sizeof *m->v, crash_marks_cmp);
+}
+
 /* Whether a marker is in a sorted set. */
 static int
 crash_marks_has(const struct crash_marks *m, const char *marker)
@@ -809,8 +825,8 @@ crash_check(struct crash *c, int nlogs, char **logs)
 	tot.report = &report;
 	for (i = 0; i < nlogs; i++)
 		crash_check_log(c, logs[i], &tot, &committed, &unsure);
-	qsort(c->logged.v, c->logged.n, sizeof *c->logged.v, crash_marks_cmp);
-	qsort(unsure.v, unsure.n, sizeof *unsure.v, crash_marks_cmp);
+	crash_marks_sort(&c->logged);
+	crash_marks_sort(&unsure);
 
 	memset(&scan, 0, sizeof scan);
 	scan.c = c;
