@@ -68,6 +68,17 @@ test_path(const char *rel)
 	return buf_detach(&b);
 }
 
+/* A path inside the build tree; the caller frees it. */
+char *
+test_builddir_path(const char *rel)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*top = getenv("top_builddir");
+
+	buf_addf(&b, "%s/%s", top != NULL ? top : ".", rel);
+	return buf_detach(&b);
+}
+
 /* A whole file, NUL-terminated; NULL when it cannot be read. */
 char *
 test_read_file(const char *path, size_t *len)
