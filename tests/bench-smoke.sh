@@ -11,7 +11,7 @@
 	skip_all "bench/store not built (needs libsqlite3-dev)"
 
 ok "bench/store runs at 200 cases" timeout 120 "$top_builddir/bench/store" \
-    --sizes 200 --dir "$T/bench" --forms "$top_srcdir/forms"
+    --sizes 200 --dir "$T/bench" --forms "$top_builddir/forms"
 has "it prints the durable insert row" "durable inserts, cases/s"
 has "it prints the size row" "size on disk, MB"
 has "it prints the peak RSS row" "peak RSS, MB"
