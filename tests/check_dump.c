@@ -23,7 +23,7 @@ static void
 setup(void)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
-	char		*dir = test_path("forms");
+	char		*dir = test_builddir_path("forms");
 
 	ck_assert_msg(schema_load_dir(dir, &schema, &err) == NCEN_OK, "%s",
 	    ncen_err_msg(&err));
@@ -99,7 +99,7 @@ START_TEST(test_parse_good)
 	ck_assert_str_eq(record_get(d->recs[3].rec, "given_names"),
 	    "Se\xc3\xa1n \\ \"the back\\slash\"");
 	ck_assert_str_eq(d->links[2].role, "OFFENDER");
-	ck_assert_uint_eq(d->links[2].line, 52);
+	ck_assert_uint_eq(d->links[2].line, 53);
 	store_dump_free(d);
 	free(text);
 	free(path);

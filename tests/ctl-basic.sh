@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 unset NCEN_HOME NCEN_KEYFILE
-F=$top_srcdir/forms
+F=$top_builddir/forms
 FX=$top_srcdir/tests/fixtures/ctl
 X=$T/data
 

@@ -11,7 +11,7 @@ for tool in db5.3_dump db5.3_load db5.3_verify; do
 done
 
 unset NCEN_HOME NCEN_KEYFILE
-F=$top_srcdir/forms
+F=$top_builddir/forms
 FX=$top_srcdir/tests/fixtures/ctl
 X=$T/x
 E=$T/e
