@@ -33,6 +33,7 @@ void		 buf_addf(struct buf *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 void		 buf_vaddf(struct buf *, const char *, va_list)
 		     __attribute__((format(printf, 2, 0)));
+void		 buf_add_quoted(struct buf *, const char *, size_t, size_t);
 void		 buf_add_u32(struct buf *, uint32_t);
 void		 buf_add_u64(struct buf *, uint64_t);
 const char	*buf_cstr(const struct buf *);

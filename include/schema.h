@@ -167,7 +167,6 @@ int	schema_lex_line(struct schema_lex *);
 void	schema_lex_free(struct schema_lex *);
 int	schema_lex_error(struct schema_lex *, unsigned col, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
-void	schema_lex_quote(struct buf *, const char *, size_t);
 void	schema_lex_found(struct schema_lex *, size_t i, struct buf *);
 int	schema_lex_name(const char *, size_t);
 int	schema_lex_number(const char *, size_t, unsigned long max,

@@ -101,6 +101,37 @@ buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+/*
+ * Append text in single quotes for a message: control bytes, quotes and
+ * backslashes escaped, cut after max bytes (never inside a UTF-8
+ * character) with "..." to show the cut.
+ */
+void
+buf_add_quoted(struct buf *b, const char *s, size_t len, size_t max)
+{
+	size_t	i, n = len;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	buf_addc(b, '\'');
+	for (i = 0; i < n; i++) {
+		unsigned char	c = s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else if (c == '\'' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else
+			buf_addc(b, c);
+	}
+	if (n < len)
+		buf_adds(b, "...");
+	buf_addc(b, '\'');
+}
+
 /* Append a 32-bit number, big-endian. */
 void
 buf_add_u32(struct buf *b, uint32_t v)

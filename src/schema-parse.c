@@ -91,34 +91,6 @@ schema_lex_error(struct schema_lex *lx, unsigned col, const char *fmt, ...)
 	return -1;
 }
 
-/* Append bytes in single quotes, control bytes escaped, long ones cut. */
-void
-schema_lex_quote(struct buf *b, const char *s, size_t len)
-{
-	size_t	i, n = len;
-
-	if (n > SCHEMA_PARSE_QUOTEMAX) {
-		n = SCHEMA_PARSE_QUOTEMAX;
-		/* Do not cut a UTF-8 character in two. */
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	buf_addc(b, '\'');
-	for (i = 0; i < n; i++) {
-		unsigned char	c = s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else if (c == '\'' || c == '\\')
-			buf_addf(b, "\\%c", c);
-		else
-			buf_addc(b, c);
-	}
-	if (n < len)
-		buf_adds(b, "...");
-	buf_addc(b, '\'');
-}
-
 /* Describe token i of the line for a "found ..." message. */
 void
 schema_lex_found(struct schema_lex *lx, size_t i, struct buf *b)
@@ -133,7 +105,7 @@ schema_lex_found(struct schema_lex *lx, size_t i, struct buf *b)
 	t = &lx->tok[i];
 	if (t->quoted)
 		buf_adds(b, "the string ");
-	schema_lex_quote(b, t->s, t->len);
+	buf_add_quoted(b, t->s, t->len, SCHEMA_PARSE_QUOTEMAX);
 }
 
 /* Column (1-based, in characters) of byte off of a line starting at start. */
@@ -225,7 +197,8 @@ schema_lex_string(struct schema_lex *lx, size_t start, size_t n, size_t *ip,
 			while (j + 1 + clen < n &&
 			    ((unsigned char)p[j + 1 + clen] & 0xc0) == 0x80)
 				clen++;
-			schema_lex_quote(&f, p + j + 1, clen);
+			buf_add_quoted(&f, p + j + 1, clen,
+			    SCHEMA_PARSE_QUOTEMAX);
 			buf_free(&b);
 			schema_lex_error(lx, schema_lex_col(lx, start, j + 1),
 			    "expected an escape (\\\", \\\\, \\n or \\t) after "
@@ -510,7 +483,7 @@ schema_parse_in_token(struct schema_parse *p, size_t i, size_t off,
 	if (flen == 0)
 		buf_adds(&f, "the end of the type");
 	else
-		schema_lex_quote(&f, t->s + off, flen);
+		buf_add_quoted(&f, t->s + off, flen, SCHEMA_PARSE_QUOTEMAX);
 	schema_lex_error(&p->lx, col, "expected %s, found %s", buf_cstr(&w),
 	    buf_cstr(&f));
 	buf_free(&w);

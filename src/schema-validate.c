@@ -66,31 +66,6 @@ bad:
 	return NCEN_EINVALID;
 }
 
-/* Append text in single quotes for a reason, control bytes escaped. */
-static void
-schema_validate_quote(struct buf *b, const char *s, size_t len)
-{
-	size_t	i, n = len;
-
-	if (n > SCHEMA_VALIDATE_QUOTEMAX) {
-		n = SCHEMA_VALIDATE_QUOTEMAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	buf_addc(b, '\'');
-	for (i = 0; i < n; i++) {
-		unsigned char	c = s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, c);
-	}
-	if (n < len)
-		buf_adds(b, "...");
-	buf_addc(b, '\'');
-}
-
 /* Append "expected WHAT, found 'IN'" to a reason. */
 static int
 schema_validate_expected(struct buf *reason, const char *in, size_t len,
@@ -106,7 +81,7 @@ schema_validate_expected(struct buf *reason, const char *in, size_t len,
 	else if (schema_utf8_check(in, len, &bad) != NCEN_OK)
 		buf_addf(reason, "invalid UTF-8 at byte %zu", bad);
 	else
-		schema_validate_quote(reason, in, len);
+		buf_add_quoted(reason, in, len, SCHEMA_VALIDATE_QUOTEMAX);
 	return NCEN_EINVALID;
 }
 
@@ -739,9 +714,11 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 		if (strcmp(buf_cstr(&canon), v) != 0) {
 			buf_reset(&reason);
 			buf_adds(&reason, "expected the stored form ");
-			schema_validate_quote(&reason, canon.s, canon.len);
+			buf_add_quoted(&reason, canon.s, canon.len,
+			    SCHEMA_VALIDATE_QUOTEMAX);
 			buf_adds(&reason, ", found ");
-			schema_validate_quote(&reason, v, strlen(v));
+			buf_add_quoted(&reason, v, strlen(v),
+			    SCHEMA_VALIDATE_QUOTEMAX);
 			schema_validate_problem(problems, f, total, i,
 			    buf_cstr(&reason));
 			bad = 1;
