@@ -81,6 +81,12 @@ int	 store_checkpoint(struct store *, struct ncen_err *);
 const struct schema *store_schema(const struct store *);
 const char *store_home(const struct store *);
 
+/* store-home.c: a data directory's own forms (DIR/forms), then its store. */
+int	 store_home_schema(const char *home, struct schema **,
+	     struct ncen_err *);
+int	 store_home_open(const struct store_options *, struct schema **,
+	     struct store **, struct ncen_err *);
+
 /* store-txn.c: run fn in a transaction, retried on deadlock. */
 int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
 

@@ -105,26 +105,16 @@ int
 ctl_schema(struct ctl_ctx *ctx, struct schema **sp)
 {
 	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct buf	 forms = BUF_INIT;
 	int		 r;
 
 	*sp = NULL;
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
-	if (!ctl_is_dir(ctx->home)) {
-		ctl_warn("%s: %s: no such data directory (ncenctl init makes one)",
-		    ctx->cmd->name, ctx->home);
-		return 2;
+	if (store_home_schema(ctx->home, sp, &e) != NCEN_OK) {
+		/* No data directory, or broken forms: the store cannot be used. */
+		ctl_report(ctx->cmd->name, &e);
+		r = 2;
 	}
-	buf_addf(&forms, "%s/forms", ctx->home);
-	r = 0;
-	if (schema_load_dir(forms.s, sp, &e) != NCEN_OK) {
-		r = ctl_report(ctx->cmd->name, &e);
-		if (r == 1)	/* broken forms: the store cannot be used */
-			r = 2;
-		*sp = NULL;
-	}
-	buf_free(&forms);
 	ncen_err_free(&e);
 	return r;
 }

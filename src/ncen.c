@@ -103,7 +103,6 @@ main(int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT, e2 = NCEN_ERR_INIT;
 	struct schema		*schema = NULL;
 	struct store		*st = NULL;
-	struct buf		 forms = BUF_INIT;
 	const char		*home = getenv("NCEN_HOME"), *user = NULL;
 	int			 c, r;
 
@@ -133,11 +132,14 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.home = home;
 	o.keyfile = getenv("NCEN_KEYFILE");
-	buf_addf(&forms, "%s/forms", home);
 	if ((r = store_version_check(&e)) != NCEN_OK ||
-	    (r = schema_load_dir(forms.s, &schema, &e)) != NCEN_OK ||
-	    (r = store_open(&o, schema, &st, &e)) != NCEN_OK ||
-	    (r = ncen_print_all(st, ncen_lang(), &e)) != NCEN_OK)
+	    (r = store_home_open(&o, &schema, &st, &e)) != NCEN_OK) {
+		/* Whatever stops the opening is the environment's fault. */
+		fprintf(stderr, "ncen: %s\n", ncen_err_msg(&e));
+		ncen_err_free(&e);
+		return 2;
+	}
+	if ((r = ncen_print_all(st, ncen_lang(), &e)) != NCEN_OK)
 		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e));
 	if (st != NULL && store_close(st, &e2) != NCEN_OK) {
 		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e2));
@@ -145,7 +147,6 @@ main(int argc, char **argv)
 			r = e2.code;
 	}
 	schema_free(schema);
-	buf_free(&forms);
 	ncen_err_free(&e);
 	ncen_err_free(&e2);
 	return ncen_err_exit(r);
