@@ -54,6 +54,12 @@ struct record {
 	 * record_free() clears it so the store never touches a freed record.
 	 */
 	struct record		**holder;
+	/*
+	 * Private to record.c: record_decode() puts the values it read and
+	 * their arrays in one block; values in it are not freed one by one.
+	 */
+	char			 *arena;
+	size_t			  arenasize;
 };
 
 struct record	*record_new(const struct schema_form *);
@@ -66,7 +72,11 @@ int		 record_set(struct record *, const char *name, const char *value,
 const char	*record_get(const struct record *, const char *name);
 int		 record_equal(const struct record *, const struct record *);
 
-/* Stored form: header (magic, version, mtime, muser) then named fields. */
+/*
+ * Stored form: header (magic, version, mtime, muser) then named fields,
+ * lengths as varints (codec 2); record_decode also reads codec 1 (fixed
+ * 4-byte lengths), which records stored before codec 2 use.
+ */
 void		 record_encode(const struct record *, struct buf *);
 int		 record_decode(const struct schema_form *, uint64_t id,
 		     const void *, size_t, struct record **, struct ncen_err *);
@@ -77,5 +87,35 @@ int		 record_decode(const struct schema_form *, uint64_t id,
  */
 int		 record_decode_field(const void *, size_t, const char *name,
 		     void (*)(const char *, size_t, void *), void *arg);
+
+/*
+ * Where each field's values lie in stored bytes, parsed once for many
+ * questions (the index callbacks of one put ask once per index).  The
+ * view keeps its own copy of the bytes and parses again only when given
+ * different bytes.  Start from a zeroed struct; record_view_free()
+ * releases it.  record_view_parse: NCEN_EPARSE on malformed bytes (the
+ * view then answers nothing).  record_view_field: fn on each value of a
+ * named field, pointing into the view's copy, not NUL-terminated.
+ */
+struct record_view {
+	char		*copy;
+	size_t		 size, cap;
+	int		 valid;
+	struct {
+		const char	*name;
+		size_t		 namelen, first, n;
+	}		*entries;
+	size_t		 nentries, entcap;
+	struct {
+		const char	*s;
+		size_t		 len;
+	}		*values;
+	size_t		 nvalues, valcap;
+};
+
+int		 record_view_parse(struct record_view *, const void *, size_t);
+void		 record_view_field(const struct record_view *, const char *name,
+		     void (*)(const char *, size_t, void *), void *arg);
+void		 record_view_free(struct record_view *);
 
 #endif

@@ -6,7 +6,8 @@
  *	__db.*, log.*		the environment's regions and log files
  *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
  *	NAME.db			btree, one per form: 8-byte big-endian id ->
- *				record bytes (record.c's codec)
+ *				record bytes (record.c's codec), 8 KB pages
+ *				when made since STORE_PAGE_PRIMARY
  *	NAME-FIELD.idx		btree DB_DUPSORT, one per indexed field,
  *				kept by DB->associate: schema_index_key() of
  *				each value -> 8-byte big-endian id
@@ -33,7 +34,14 @@
 
 #define STORE_RETRIES		20		/* attempts of a transaction */
 #define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
-#define STORE_CKP_KB		512		/* log KB between checkpoints */
+#define STORE_CKP_KB		8192		/* log KB between checkpoints */
+#define STORE_CKP_MIN		5		/* minutes between checkpoints */
+#define STORE_CKP_CHECK		2		/* seconds between checks */
+#define STORE_CACHE_DEFAULT	(64U * 1024 * 1024)	/* bytes of cache */
+#define STORE_PAGE_PRIMARY	8192		/* page bytes of NAME.db */
+#define STORE_PAGE_INDEX	0		/* of indices: Berkeley DB's */
+#define STORE_LOG_BUF		(2U * 1024 * 1024)	/* log buffer bytes */
+#define STORE_BACKOFF_MAX_US	200000		/* longest wait before a retry */
 #define STORE_BATCH		128		/* records per transaction */
 #define STORE_COUNT_BATCH	8192		/* keys counted per txn */
 #define STORE_LOCKS		20000		/* lock table size */
@@ -45,6 +53,7 @@
 
 struct store_index {
 	const struct schema_field *field;
+	struct record_view	*view;		/* the store's, shared */
 	DB			*db;
 	char			*file;		/* NAME-FIELD.idx */
 };
@@ -75,6 +84,9 @@ struct store {
 	size_t			 nents;
 
 	struct buf		 dberr;		/* Berkeley DB's own words */
+	struct record_view	 view;		/* of the record being put */
+	int64_t			 ckp_checked;	/* when a checkpoint was last due */
+	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
 };
 
@@ -110,6 +122,8 @@ struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,
 	     struct store_keys *);
+void	 store_keys_view(const struct schema_field *, struct record_view *,
+	     const void *, size_t, struct store_keys *);
 void	 store_keys_free(struct store_keys *);
 int	 store_keycmp(const void *, size_t, const void *, size_t);
 void	 store_id_key(unsigned char [8], uint64_t);

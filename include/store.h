@@ -29,6 +29,16 @@
  * Berkeley DB panics (DB_RUNRECOVERY) are handled by closing and
  * reopening the environment and trying once more, else NCEN_ERECOVER.
  * The on-disk layout is described in store-int.h.
+ *
+ * Cache: the environment's cache is shared by every process using the
+ * data directory (it lives in the __db.* region files, and counts in
+ * each process's resident memory only for the pages it touches).  Its
+ * size is fixed by the process that makes the regions (the first open
+ * after a clean shutdown or a recovery): store_options.cachesize, else
+ * 64 MB, which holds the hot part of a few hundred thousand cases on a
+ * hub of 512 MB to 2 GB.  An administrator may override it, and the 2 MB
+ * log buffer, with a DB_CONFIG file in the data directory (for example
+ * "set_cachesize 0 134217728 1"), which Berkeley DB reads at every open.
  */
 #ifndef NCEN_STORE_H
 #define NCEN_STORE_H
@@ -49,7 +59,7 @@ struct store_options {
 	int		 create;	/* create the environment if absent */
 	int		 nosync;	/* commits not flushed (bulk loads, benches) */
 	unsigned	 watchdog;	/* seconds a call may take, 0: default 10 */
-	size_t		 cachesize;	/* bytes of cache, 0: default */
+	size_t		 cachesize;	/* bytes of cache, 0: 64 MB (see below) */
 };
 
 struct store_ref {

@@ -10,30 +10,51 @@
 #include "xmalloc.h"
 
 /*
- * Stored bytes, all numbers big-endian:
+ * Stored bytes, codec 2 (written since the store's benchmark work):
+ *
+ *	"N" 0xC2		magic and codec
+ *	varint			record version
+ *	varint			mtime (int64 seconds since the epoch, as u64)
+ *	varint len, bytes	muser
+ *	varint			number of entries
+ *	entries:
+ *		varint len, bytes	field name (not empty)
+ *		varint			number of values
+ *		varint len, bytes	each value (UTF-8, no NUL)
+ *
+ * A varint is LEB128: 7 bits a byte, low bits first, the high bit set
+ * on every byte but the last; at most 10 bytes, no overlong zeros.
+ *
+ * Codec 1 (still read: records stored before stay readable), all
+ * numbers big-endian:
  *
  *	"NCRD"			magic
- *	u32			codec version (RECORD_CODEC)
+ *	u32			codec version (1)
  *	u32			record version
- *	u64			mtime (int64 seconds since the epoch)
+ *	u64			mtime
  *	u32 len, bytes		muser
  *	u32			number of entries
  *	entries:
  *		u32 len, bytes	field name
  *		u32		number of values
- *		u32 len, bytes	each value (UTF-8, no NUL)
+ *		u32 len, bytes	each value
  *
  * Form fields without values are not written; extra fields (names the
  * form does not know) are written back grouped by name.
  */
-#define RECORD_MAGIC	"NCRD"
-#define RECORD_CODEC	1
+#define RECORD_MAGIC1	"NCRD"
+#define RECORD_CODEC1	1
+#define RECORD_MAGIC2_0	'N'
+#define RECORD_MAGIC2_1	0xC2
+#define RECORD_CODEC	2
+#define RECORD_FIELDS_KEPT	64	/* entries whose field decode notes */
 
 /* A reader over stored bytes that never goes past the end. */
 struct record_reader {
 	const unsigned char	*p;
 	size_t			 left;
 	size_t			 off;
+	int			 codec;
 };
 
 /* Make an empty record of a form (NULL: every field goes to extra). */
@@ -74,7 +95,17 @@ record_free(struct record *r)
 	}
 	free(r->extra);
 	free(r->muser);
+	free(r->arena);
 	free(r);
+}
+
+/* Whether memory lies in a record's arena (and must not be freed alone). */
+static int
+record_in_arena(const struct record *r, const void *p)
+{
+	uintptr_t	a = (uintptr_t)r->arena, x = (uintptr_t)p;
+
+	return r->arena != NULL && x >= a && x < a + r->arenasize;
 }
 
 /* Make a deep copy of a record. */
@@ -113,8 +144,10 @@ record_clear_field(struct record *r, size_t field)
 		return;
 	rv = &r->fields[field];
 	for (i = 0; i < rv->n; i++)
-		free(rv->v[i]);
-	free(rv->v);
+		if (!record_in_arena(r, rv->v[i]))
+			free(rv->v[i]);
+	if (!record_in_arena(r, rv->v))
+		free(rv->v);
 	rv->v = NULL;
 	rv->n = 0;
 }
@@ -128,7 +161,14 @@ record_add_value(struct record *r, size_t field, const char *value)
 	if (field >= record_nfields(r) || value == NULL)
 		return;
 	rv = &r->fields[field];
-	rv->v = xreallocarray(rv->v, rv->n + 1, sizeof *rv->v);
+	if (rv->v != NULL && record_in_arena(r, rv->v)) {
+		/* An array record_decode made: move it out to grow it. */
+		char	**v = xreallocarray(NULL, rv->n + 1, sizeof *v);
+
+		memcpy(v, rv->v, rv->n * sizeof *v);
+		rv->v = v;
+	} else
+		rv->v = xreallocarray(rv->v, rv->n + 1, sizeof *rv->v);
 	rv->v[rv->n++] = xstrdup(value);
 }
 
@@ -143,20 +183,45 @@ record_add_extra(struct record *r, const char *name, size_t namelen,
 	r->nextra++;
 }
 
+/* Whether a form field is named by a name that is not NUL-terminated. */
+static int
+record_field_is(const struct schema_field *f, const char *name, size_t len)
+{
+	return f->name[0] == name[0] && strncmp(f->name, name, len) == 0 &&
+	    f->name[len] == '\0';
+}
+
+/*
+ * Find a form field by a name that is not NUL-terminated; -1 if none.
+ * Stored fields come in form order, so the field after the one found
+ * last (*hint) is tried first.
+ */
+static int
+record_field_find(const struct schema_form *form, const char *name,
+    size_t len, size_t *hint)
+{
+	size_t	i;
+
+	if (form == NULL || len == 0)
+		return -1;
+	if (hint != NULL && *hint < form->nfields &&
+	    record_field_is(&form->fields[*hint], name, len))
+		return (int)(*hint)++;
+	for (i = 0; i < form->nfields; i++)
+		if (record_field_is(&form->fields[i], name, len)) {
+			if (hint != NULL)
+				*hint = i + 1;
+			return (int)i;
+		}
+	return -1;
+}
+
 /* Find a form field by a name that is not NUL-terminated; -1 if none. */
 static int
 record_field_lookup(const struct schema_form *form, const char *name,
     size_t len)
 {
-	size_t	i;
-
-	if (form == NULL)
-		return -1;
-	for (i = 0; i < form->nfields; i++)
-		if (strlen(form->fields[i].name) == len &&
-		    memcmp(form->fields[i].name, name, len) == 0)
-			return (int)i;
-	return -1;
+	return record_field_find(form, name, len, NULL);
 }
 
 /* Set a field by name to one value (NULL or "" clears it). */
@@ -229,41 +294,67 @@ record_equal(const struct record *a, const struct record *b)
 	return 1;
 }
 
+/* Append a varint (LEB128). */
+static void
+record_put_varint(struct buf *b, uint64_t v)
+{
+	unsigned char	tmp[10];
+	size_t		n = 0;
+
+	while (v >= 0x80) {
+		tmp[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (unsigned char)v;
+	buf_add(b, tmp, n);
+}
+
 /* Append a length-prefixed byte string. */
 static void
 record_put_bytes(struct buf *b, const char *s, size_t len)
 {
-	buf_add_u32(b, (uint32_t)len);
+	record_put_varint(b, len);
 	buf_add(b, s, len);
 }
 
-/* Turn a record into its stored bytes (appended to b). */
+/* Turn a record into its stored bytes (appended to b), codec 2. */
 void
 record_encode(const struct record *r, struct buf *b)
 {
 	size_t	 i, j, k, n, nentries = 0;
-	size_t	 countpos;
-	char	*cp;
+	size_t	 len;
 
-	buf_add(b, RECORD_MAGIC, 4);
-	buf_add_u32(b, RECORD_CODEC);
-	buf_add_u32(b, r->version);
-	buf_add_u64(b, (uint64_t)r->mtime);
+	for (i = 0; i < record_nfields(r); i++)
+		if (r->fields[i].n != 0)
+			nentries++;
+	for (i = 0; i < r->nextra; i++) {
+		for (k = 0; k < i; k++)
+			if (strcmp(r->extra[k].name, r->extra[i].name) == 0)
+				break;
+		if (k == i)
+			nentries++;
+	}
+
+	/* Most records fit at once: one growth instead of many. */
+	buf_grow(b, 64);
+	buf_addc(b, RECORD_MAGIC2_0);
+	buf_addc(b, RECORD_MAGIC2_1);
+	record_put_varint(b, r->version);
+	record_put_varint(b, (uint64_t)r->mtime);
 	record_put_bytes(b, r->muser == NULL ? "" : r->muser,
 	    r->muser == NULL ? 0 : strlen(r->muser));
-	countpos = b->len;
-	buf_add_u32(b, 0);
+	record_put_varint(b, nentries);
 
 	for (i = 0; i < record_nfields(r); i++) {
 		if (r->fields[i].n == 0)
 			continue;
 		record_put_bytes(b, r->form->fields[i].name,
 		    strlen(r->form->fields[i].name));
-		buf_add_u32(b, (uint32_t)r->fields[i].n);
-		for (j = 0; j < r->fields[i].n; j++)
-			record_put_bytes(b, r->fields[i].v[j],
-			    strlen(r->fields[i].v[j]));
-		nentries++;
+		record_put_varint(b, r->fields[i].n);
+		for (j = 0; j < r->fields[i].n; j++) {
+			len = strlen(r->fields[i].v[j]);
+			record_put_bytes(b, r->fields[i].v[j], len);
+		}
 	}
 	for (i = 0; i < r->nextra; i++) {
 		/* Group extras by name; the first of each name writes all. */
@@ -276,24 +367,17 @@ record_encode(const struct record *r, struct buf *b)
 			if (strcmp(r->extra[k].name, r->extra[i].name) == 0)
 				n++;
 		record_put_bytes(b, r->extra[i].name, strlen(r->extra[i].name));
-		buf_add_u32(b, (uint32_t)n);
+		record_put_varint(b, n);
 		for (k = i; k < r->nextra; k++)
 			if (strcmp(r->extra[k].name, r->extra[i].name) == 0)
 				record_put_bytes(b, r->extra[k].value,
 				    strlen(r->extra[k].value));
-		nentries++;
 	}
-
-	cp = b->s + countpos;
-	cp[0] = (char)(nentries >> 24);
-	cp[1] = (char)(nentries >> 16);
-	cp[2] = (char)(nentries >> 8);
-	cp[3] = (char)nentries;
 }
 
-/* Read a 32-bit number; 0 when the bytes run out. */
+/* Read a 32-bit big-endian number (codec 1); 0 when the bytes run out. */
 static int
-record_read_u32(struct record_reader *rd, uint32_t *v)
+record_read_u32be(struct record_reader *rd, uint32_t *v)
 {
 	if (rd->left < 4)
 		return 0;
@@ -304,10 +388,65 @@ record_read_u32(struct record_reader *rd, uint32_t *v)
 	return 1;
 }
 
-/* Read a 64-bit number; 0 when the bytes run out. */
+/* Read a varint (codec 2); 0 when malformed or past max. */
+static int
+record_read_varint(struct record_reader *rd, uint64_t max, uint64_t *v)
+{
+	uint64_t	x = 0;
+	unsigned	shift = 0;
+	size_t		i;
+	unsigned char	c;
+
+	if (rd->left != 0 && rd->p[0] < 0x80) {
+		if (rd->p[0] > max)
+			return 0;
+		*v = rd->p[0];
+		rd->p++;
+		rd->left--;
+		rd->off++;
+		return 1;
+	}
+	for (i = 0; i < rd->left && i < 10; i++) {
+		c = rd->p[i];
+		if (shift == 63 && (c & 0x7e) != 0)
+			return 0;		/* more than 64 bits */
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if ((c & 0x80) == 0) {
+			if (c == 0 && i != 0)
+				return 0;	/* overlong */
+			if (x > max)
+				return 0;
+			*v = x;
+			rd->p += i + 1;
+			rd->left -= i + 1;
+			rd->off += i + 1;
+			return 1;
+		}
+		shift += 7;
+	}
+	return 0;
+}
+
+/* Read a count or length in the reader's codec; 0 when malformed. */
+static int
+record_read_u32(struct record_reader *rd, uint32_t *v)
+{
+	uint64_t	x;
+
+	if (rd->codec == RECORD_CODEC1)
+		return record_read_u32be(rd, v);
+	if (!record_read_varint(rd, UINT32_MAX, &x))
+		return 0;
+	*v = (uint32_t)x;
+	return 1;
+}
+
+/* Read a 64-bit number in the reader's codec; 0 when malformed. */
 static int
 record_read_u64(struct record_reader *rd, uint64_t *v)
 {
+	if (rd->codec != RECORD_CODEC1)
+		return record_read_varint(rd, UINT64_MAX, v);
 	if (rd->left < 8)
 		return 0;
 	*v = buf_get_u64(rd->p);
@@ -335,6 +474,20 @@ record_read_bytes(struct record_reader *rd, const char **s, size_t *len)
 	return 1;
 }
 
+/* Read a length-prefixed string already checked by record_read_bytes. */
+static void
+record_read_known(struct record_reader *rd, const char **s, size_t *len)
+{
+	uint32_t	n;
+
+	(void)record_read_u32(rd, &n);
+	*s = (const char *)rd->p;
+	*len = n;
+	rd->p += n;
+	rd->left -= n;
+	rd->off += n;
+}
+
 /* Check the magic and codec version and read the header fields. */
 static int
 record_read_header(struct record_reader *rd, uint32_t *version,
@@ -343,19 +496,28 @@ record_read_header(struct record_reader *rd, uint32_t *version,
 {
 	uint32_t	codec;
 
-	if (rd->left < 4 || memcmp(rd->p, RECORD_MAGIC, 4) != 0)
+	if (rd->left >= 2 && rd->p[0] == RECORD_MAGIC2_0 &&
+	    rd->p[1] == RECORD_MAGIC2_1) {
+		rd->p += 2;
+		rd->left -= 2;
+		rd->off += 2;
+		rd->codec = RECORD_CODEC;
+	} else if (rd->left >= 4 && memcmp(rd->p, RECORD_MAGIC1, 4) == 0) {
+		rd->p += 4;
+		rd->left -= 4;
+		rd->off += 4;
+		rd->codec = RECORD_CODEC1;
+		if (!record_read_u32be(rd, &codec))
+			return ncen_err_set(err, NCEN_EPARSE,
+			    "stored record: truncated header");
+		if (codec != RECORD_CODEC1)
+			return ncen_err_set(err, NCEN_EPARSE,
+			    "stored record: codec version %u, this program "
+			    "reads %u and %u", codec, RECORD_CODEC1,
+			    RECORD_CODEC);
+	} else
 		return ncen_err_set(err, NCEN_EPARSE,
 		    "stored record: bad magic (not a record)");
-	rd->p += 4;
-	rd->left -= 4;
-	rd->off += 4;
-	if (!record_read_u32(rd, &codec))
-		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: truncated header");
-	if (codec != RECORD_CODEC)
-		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: codec version %u, this program reads %u",
-		    codec, RECORD_CODEC);
 	if (!record_read_u32(rd, version) || !record_read_u64(rd, mtime) ||
 	    !record_read_bytes(rd, muser, muserlen) ||
 	    !record_read_u32(rd, nentries))
@@ -365,19 +527,82 @@ record_read_header(struct record_reader *rd, uint32_t *version,
 	return NCEN_OK;
 }
 
+/* The least bytes an entry and a value take in the reader's codec. */
+static size_t
+record_min_entry(const struct record_reader *rd)
+{
+	return rd->codec == RECORD_CODEC1 ? 8 : 3;
+}
+
+static size_t
+record_min_value(const struct record_reader *rd)
+{
+	return rd->codec == RECORD_CODEC1 ? 4 : 1;
+}
+
+/*
+ * Check the entries of stored bytes (after the header) and count what
+ * the form's fields hold: values per field (in fields[].n) and bytes.
+ */
+static int
+record_decode_check(struct record_reader *rd, struct record *r,
+    uint32_t nentries, size_t *bytes, int *fields, size_t nfields,
+    struct ncen_err *err)
+{
+	const char	*s, *name;
+	size_t		 len, namelen, hint = 0;
+	uint32_t	 nvalues, i, j;
+	int		 f;
+
+	/* Do not trust the count: each entry takes a few bytes. */
+	if (nentries > rd->left / record_min_entry(rd))
+		return ncen_err_set(err, NCEN_EPARSE,
+		    "stored record: %u fields announced, only %zu bytes left",
+		    nentries, rd->left);
+	*bytes = 0;
+	for (i = 0; i < nentries; i++) {
+		if (!record_read_bytes(rd, &name, &namelen) || namelen == 0 ||
+		    !record_read_u32(rd, &nvalues) ||
+		    nvalues > rd->left / record_min_value(rd))
+			return ncen_err_set(err, NCEN_EPARSE,
+			    "stored record: malformed field %u at byte %zu",
+			    i + 1, rd->off);
+		f = record_field_find(r->form, name, namelen, &hint);
+		if (i < nfields)
+			fields[i] = f;
+		for (j = 0; j < nvalues; j++) {
+			if (!record_read_bytes(rd, &s, &len))
+				return ncen_err_set(err, NCEN_EPARSE,
+				    "stored record: malformed value %u of "
+				    "field '%.*s' at byte %zu", j + 1,
+				    (int)namelen, name, rd->off);
+			if (f >= 0) {
+				r->fields[f].n++;
+				*bytes += len + 1;
+			}
+		}
+	}
+	if (rd->left != 0)
+		return ncen_err_set(err, NCEN_EPARSE,
+		    "stored record: %zu stray bytes after the last field at "
+		    "byte %zu", rd->left, rd->off);
+	return NCEN_OK;
+}
+
 /* Turn stored bytes back into a record of a form. */
 int
 record_decode(const struct schema_form *form, uint64_t id, const void *data,
     size_t size, struct record **out, struct ncen_err *err)
 {
-	struct record_reader	 rd = { data, size, 0 };
+	struct record_reader	 rd = { data, size, 0, 0 }, body;
 	struct record		*r = NULL;
+	struct record_values	*rv;
 	const char		*s, *name;
-	size_t			 len, namelen;
-	uint32_t		 version, nentries, nvalues, i, j;
+	char			*p, **vp;
+	size_t			 len, namelen, bytes = 0, nptr, i, hint = 0;
+	uint32_t		 version, nentries, nvalues, k, j;
 	uint64_t		 mtime;
-	char			*value;
-	int			 f, error;
+	int			 f, error, fields[RECORD_FIELDS_KEPT];
 
 	*out = NULL;
 	if (data == NULL && size != 0)
@@ -392,44 +617,53 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 	r->mtime = (int64_t)mtime;
 	r->muser = len == 0 ? NULL : xstrndup(s, len);
 
-	/* Each entry is at least 8 bytes: do not trust the count. */
-	if (nentries > rd.left / 8) {
-		error = ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %u fields announced, only %zu bytes left",
-		    nentries, rd.left);
+	/* First pass: check everything and count; nothing is kept yet. */
+	body = rd;
+	if ((error = record_decode_check(&rd, r, nentries, &bytes, fields,
+	    RECORD_FIELDS_KEPT, err)) != NCEN_OK) {
+		for (i = 0; i < record_nfields(r); i++)
+			r->fields[i].n = 0;
 		goto out;
 	}
-	for (i = 0; i < nentries; i++) {
-		if (!record_read_bytes(&rd, &name, &namelen) || namelen == 0 ||
-		    !record_read_u32(&rd, &nvalues) || nvalues > rd.left / 4) {
-			error = ncen_err_set(err, NCEN_EPARSE,
-			    "stored record: malformed field %u at byte %zu",
-			    i + 1, rd.off);
-			goto out;
-		}
-		f = record_field_lookup(form, name, namelen);
-		for (j = 0; j < nvalues; j++) {
-			if (!record_read_bytes(&rd, &s, &len)) {
-				error = ncen_err_set(err, NCEN_EPARSE,
-				    "stored record: malformed value %u of "
-				    "field '%.*s' at byte %zu", j + 1,
-				    (int)namelen, name, rd.off);
-				goto out;
+
+	/* One block for the value arrays and the values. */
+	for (i = 0, nptr = 0; i < record_nfields(r); i++)
+		nptr += r->fields[i].n;
+	if (nptr != 0) {
+		r->arenasize = nptr * sizeof(char *) + bytes;
+		r->arena = xmalloc(r->arenasize);
+		vp = (char **)(void *)r->arena;
+		p = r->arena + nptr * sizeof(char *);
+		for (i = 0; i < record_nfields(r); i++) {
+			rv = &r->fields[i];
+			if (rv->n != 0) {
+				rv->v = vp;
+				vp += rv->n;
 			}
-			if (f < 0) {
+			rv->n = 0;
+		}
+	} else
+		p = NULL;
+
+	/* Second pass over bytes known to be well formed. */
+	rd = body;
+	for (k = 0; k < nentries; k++) {
+		record_read_known(&rd, &name, &namelen);
+		(void)record_read_u32(&rd, &nvalues);
+		f = k < RECORD_FIELDS_KEPT ? fields[k] :
+		    record_field_find(form, name, namelen, &hint);
+		rv = f < 0 ? NULL : &r->fields[f];
+		for (j = 0; j < nvalues; j++) {
+			record_read_known(&rd, &s, &len);
+			if (rv == NULL) {
 				record_add_extra(r, name, namelen, s, len);
 				continue;
 			}
-			value = xstrndup(s, len);
-			record_add_value(r, (size_t)f, value);
-			free(value);
+			memcpy(p, s, len);
+			p[len] = '\0';
+			rv->v[rv->n++] = p;
+			p += len + 1;
 		}
-	}
-	if (rd.left != 0) {
-		error = ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %zu stray bytes after the last field at "
-		    "byte %zu", rd.left, rd.off);
-		goto out;
 	}
 	*out = r;
 	r = NULL;
@@ -439,37 +673,104 @@ out:
 	return error;
 }
 
-/* Walk stored bytes, calling fn on one field's values (NULL: check only). */
-static int
-record_walk_field(const void *data, size_t size, const char *field,
-    void (*fn)(const char *, size_t, void *), void *arg)
+/* Free what record_view_parse kept. */
+void
+record_view_free(struct record_view *v)
 {
-	struct record_reader	 rd = { data, size, 0 };
+	free(v->copy);
+	free(v->entries);
+	free(v->values);
+	memset(v, 0, sizeof *v);
+}
+
+/*
+ * Check stored bytes and note where each field's values lie, in a copy
+ * the view keeps; the same bytes again (the index callbacks of one put
+ * see the same record once per index) are not parsed again.
+ */
+int
+record_view_parse(struct record_view *v, const void *data, size_t size)
+{
+	struct record_reader	 rd;
 	const char		*s, *name;
-	size_t			 len, namelen, fieldlen = strlen(field);
+	size_t			 len, namelen;
 	uint32_t		 version, nentries, nvalues, i, j;
 	uint64_t		 mtime;
-	int			 match;
 
-	if (data == NULL || record_read_header(&rd, &version, &mtime, &s,
-	    &len, &nentries, NULL) != NCEN_OK)
+	if (v->valid && v->size == size && (size == 0 ||
+	    memcmp(v->copy, data, size) == 0))
+		return NCEN_OK;
+	v->valid = 0;
+	v->nentries = v->nvalues = 0;
+	if (data == NULL)
 		return NCEN_EPARSE;
-	if (nentries > rd.left / 8)
+	if (v->cap < size) {
+		free(v->copy);
+		v->copy = xmalloc(size);
+		v->cap = size;
+	}
+	if (size != 0)
+		memcpy(v->copy, data, size);
+	v->size = size;
+	rd.p = (const unsigned char *)v->copy;
+	rd.left = size;
+	rd.off = 0;
+	rd.codec = 0;
+	if (record_read_header(&rd, &version, &mtime, &s, &len, &nentries,
+	    NULL) != NCEN_OK || nentries > rd.left / record_min_entry(&rd))
 		return NCEN_EPARSE;
 	for (i = 0; i < nentries; i++) {
 		if (!record_read_bytes(&rd, &name, &namelen) || namelen == 0 ||
-		    !record_read_u32(&rd, &nvalues) || nvalues > rd.left / 4)
+		    !record_read_u32(&rd, &nvalues) ||
+		    nvalues > rd.left / record_min_value(&rd))
 			return NCEN_EPARSE;
-		match = namelen == fieldlen &&
-		    memcmp(name, field, fieldlen) == 0;
+		if (v->nentries == v->entcap) {
+			v->entcap = v->entcap == 0 ? 32 : v->entcap * 2;
+			v->entries = xreallocarray(v->entries, v->entcap,
+			    sizeof *v->entries);
+		}
+		v->entries[v->nentries].name = name;
+		v->entries[v->nentries].namelen = namelen;
+		v->entries[v->nentries].first = v->nvalues;
+		v->entries[v->nentries].n = nvalues;
+		v->nentries++;
 		for (j = 0; j < nvalues; j++) {
 			if (!record_read_bytes(&rd, &s, &len))
 				return NCEN_EPARSE;
-			if (match && fn != NULL)
-				fn(s, len, arg);
+			if (v->nvalues == v->valcap) {
+				v->valcap = v->valcap == 0 ? 64 :
+				    v->valcap * 2;
+				v->values = xreallocarray(v->values,
+				    v->valcap, sizeof *v->values);
+			}
+			v->values[v->nvalues].s = s;
+			v->values[v->nvalues].len = len;
+			v->nvalues++;
 		}
 	}
-	return rd.left == 0 ? NCEN_OK : NCEN_EPARSE;
+	if (rd.left != 0)
+		return NCEN_EPARSE;
+	v->valid = 1;
+	return NCEN_OK;
+}
+
+/* Call fn on each value of one named field of a parsed view. */
+void
+record_view_field(const struct record_view *v, const char *field,
+    void (*fn)(const char *, size_t, void *), void *arg)
+{
+	size_t	i, j, fieldlen = strlen(field);
+
+	if (!v->valid)
+		return;
+	for (i = 0; i < v->nentries; i++) {
+		if (v->entries[i].namelen != fieldlen ||
+		    memcmp(v->entries[i].name, field, fieldlen) != 0)
+			continue;
+		for (j = 0; j < v->entries[i].n; j++)
+			fn(v->values[v->entries[i].first + j].s,
+			    v->values[v->entries[i].first + j].len, arg);
+	}
 }
 
 /*
@@ -481,9 +782,26 @@ int
 record_decode_field(const void *data, size_t size, const char *field,
     void (*fn)(const char *, size_t, void *), void *arg)
 {
-	int	error;
+	struct record_view	v;
+	size_t			i, j, fieldlen = strlen(field);
+	const char		*base;
 
-	if ((error = record_walk_field(data, size, field, NULL, NULL)) != 0)
-		return error;
-	return record_walk_field(data, size, field, fn, arg);
+	memset(&v, 0, sizeof v);
+	if (record_view_parse(&v, data, size) != NCEN_OK) {
+		record_view_free(&v);
+		return NCEN_EPARSE;
+	}
+	/* Hand out pointers into the caller's bytes, not the copy. */
+	base = data;
+	for (i = 0; fn != NULL && i < v.nentries; i++) {
+		if (v.entries[i].namelen != fieldlen ||
+		    memcmp(v.entries[i].name, field, fieldlen) != 0)
+			continue;
+		for (j = 0; j < v.entries[i].n; j++)
+			fn(base + (v.values[v.entries[i].first + j].s -
+			    v.copy), v.values[v.entries[i].first + j].len,
+			    arg);
+	}
+	record_view_free(&v);
+	return NCEN_OK;
 }

@@ -236,22 +236,12 @@ store_keys_add(const char *value, size_t len, void *arg)
 	keys->k[keys->n++] = k;
 }
 
-/* The index keys of one field of a stored record, sorted, each once. */
-void
-store_keys_get(const struct schema_field *field, const void *data,
-    size_t size, struct store_keys *keys)
+/* Sort keys and keep each once. */
+static void
+store_keys_unique(struct store_keys *keys)
 {
-	struct store_keys_ctx	ctx = { keys, field };
-	size_t			i, j;
+	size_t	i, j;
 
-	keys->k = NULL;
-	keys->n = 0;
-	if (record_decode_field(data, size, field->name, store_keys_add,
-	    &ctx) != NCEN_OK) {
-		/* Unreadable: no keys; store_verify reports the record. */
-		store_keys_free(keys);
-		return;
-	}
 	if (keys->n < 2)
 		return;
 	qsort(keys->k, keys->n, sizeof *keys->k, store_keys_cmp);
@@ -263,6 +253,39 @@ store_keys_get(const struct schema_field *field, const void *data,
 		keys->k[++j] = keys->k[i];
 	}
 	keys->n = j + 1;
+}
+
+/* The index keys of one field of a stored record, sorted, each once. */
+void
+store_keys_get(const struct schema_field *field, const void *data,
+    size_t size, struct store_keys *keys)
+{
+	struct store_keys_ctx	ctx = { keys, field };
+
+	keys->k = NULL;
+	keys->n = 0;
+	if (record_decode_field(data, size, field->name, store_keys_add,
+	    &ctx) != NCEN_OK) {
+		/* Unreadable: no keys; store_verify reports the record. */
+		store_keys_free(keys);
+		return;
+	}
+	store_keys_unique(keys);
+}
+
+/* The same through a view that parses each record once for all indices. */
+void
+store_keys_view(const struct schema_field *field, struct record_view *view,
+    const void *data, size_t size, struct store_keys *keys)
+{
+	struct store_keys_ctx	ctx = { keys, field };
+
+	keys->k = NULL;
+	keys->n = 0;
+	if (record_view_parse(view, data, size) != NCEN_OK)
+		return;		/* unreadable: no keys */
+	record_view_field(view, field->name, store_keys_add, &ctx);
+	store_keys_unique(keys);
 }
 
 /* Release the keys of store_keys_get. */
@@ -287,7 +310,11 @@ store_env_index_cb(DB *sdb, const DBT *pkey, const DBT *pdata, DBT *result)
 	DBT			*multi;
 	size_t			 i;
 
-	store_keys_get(ix->field, pdata->data, pdata->size, &keys);
+	if (ix->view != NULL)
+		store_keys_view(ix->field, ix->view, pdata->data, pdata->size,
+		    &keys);
+	else
+		store_keys_get(ix->field, pdata->data, pdata->size, &keys);
 	if (keys.n == 0) {
 		store_keys_free(&keys);
 		return DB_DONOTINDEX;
@@ -420,10 +447,13 @@ out:
 	return error;
 }
 
-/* Open (creating if needed) one btree database of the environment. */
+/*
+ * Open (creating if needed) one btree database of the environment;
+ * pagesize (0: Berkeley DB's choice) counts only when it is created.
+ */
 static int
 store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
-    u_int32_t dbflags, struct ncen_err *err)
+    u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
 {
 	DB	*db = NULL;
 	int	 ret, error;
@@ -438,6 +468,10 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	if (st->key.len != 0 && (ret = db->set_flags(db, DB_ENCRYPT)) != 0) {
 		error = store_dberr(st, ret, err, "%s: set_flags(DB_ENCRYPT)",
 		    file);
+		goto fail;
+	}
+	if (pagesize != 0 && (ret = db->set_pagesize(db, pagesize)) != 0) {
+		error = store_dberr(st, ret, err, "%s: set_pagesize", file);
 		goto fail;
 	}
 	store_watch_enter();
@@ -533,7 +567,7 @@ store_env_index_open(struct store *st, struct store_entity *e,
 		goto out;
 	}
 	if ((error = store_env_db_open(st, txn, &ix->db, ix->file, DB_DUPSORT,
-	    err)) != NCEN_OK)
+	    STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto out;
 	ix->db->app_private = ix;
 	/* DB_CREATE: an index added to a form later is built here. */
@@ -609,10 +643,18 @@ store_env_open(struct store *st, struct ncen_err *err)
 		    "configuring the environment");
 		goto fail;
 	}
-	if (st->cachesize != 0 && (ret = env->set_cachesize(env,
-	    (u_int32_t)(st->cachesize >> 30),
+	/*
+	 * The cache and the log buffer are fixed when the environment's
+	 * regions are made (the first process after a clean shutdown or
+	 * recovery); a DB_CONFIG file in the data directory overrides both.
+	 */
+	if ((ret = env->set_cachesize(env, (u_int32_t)(st->cachesize >> 30),
 	    (u_int32_t)(st->cachesize & ((1U << 30) - 1)), 1)) != 0) {
 		error = store_dberr(st, ret, err, "setting the cache size");
+		goto fail;
+	}
+	if ((ret = env->set_lg_bsize(env, STORE_LOG_BUF)) != 0) {
+		error = store_dberr(st, ret, err, "setting the log buffer");
 		goto fail;
 	}
 	if (st->nosync &&
@@ -639,9 +681,9 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 
 	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
-	    err)) != NCEN_OK ||
+	    0, err)) != NCEN_OK ||
 	    (error = store_env_db_open(st, NULL, &st->links, STORE_LINKS_FILE,
-	    DB_DUPSORT, err)) != NCEN_OK)
+	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto fail;
 
 	st->nents = st->schema->nforms;
@@ -662,10 +704,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 				continue;
 			ix = &e->idx[e->nidx++];
 			ix->field = &f->fields[j];
+			ix->view = &st->view;
 			ix->file = store_env_file(f->name, f->fields[j].name);
 		}
 		if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
-		    err)) != NCEN_OK ||
+		    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
 		    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
 			goto fail;
 		for (j = 0; j < e->nidx; j++)
@@ -713,6 +756,7 @@ store_env_shutdown(struct store *st)
 		(void)st->env->close(st->env, 0);
 	st->env = NULL;
 	store_watch_leave();
+	record_view_free(&st->view);
 }
 
 /* Close and reopen after a panic: the reopen runs recovery if needed. */
@@ -801,7 +845,7 @@ store_open(const struct store_options *o, const struct schema *schema,
 	st->create = o->create;
 	st->nosync = o->nosync;
 	st->watchdog = o->watchdog == 0 ? 10 : o->watchdog;
-	st->cachesize = o->cachesize;
+	st->cachesize = o->cachesize == 0 ? STORE_CACHE_DEFAULT : o->cachesize;
 	st->schema = schema;
 	if (st->keyfile != NULL &&
 	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)

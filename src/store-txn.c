@@ -2,6 +2,7 @@
 #include <db.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,20 +80,69 @@ store_txn_release(struct store_txn *t, int committed)
 	t->undo = NULL;
 }
 
-/* Wait a little before another attempt, longer each time, with jitter. */
+/*
+ * Wait before another attempt after a deadlock: a random time in
+ * [d/2, d], where d doubles with each attempt from 1 ms up to
+ * STORE_BACKOFF_MAX_US, so that two processes that keep choosing each
+ * other as victims drift apart instead of meeting again in step.
+ */
 static void
-store_txn_backoff(int attempt)
+store_txn_backoff(struct store *st, int attempt)
 {
 	struct timespec	ts;
-	long		us;
+	uint64_t	x;
+	long		d, us;
 
-	us = 1000L * (attempt + 1) + (long)((unsigned)getpid() * 7919U +
-	    (unsigned)attempt * 104729U) % 1000;
-	if (us > 50000)
-		us = 50000;
-	ts.tv_sec = 0;
-	ts.tv_nsec = us * 1000;
-	nanosleep(&ts, NULL);
+	if (st->rng == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		st->rng = ((uint64_t)getpid() << 32) ^
+		    (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		    (uint64_t)(uintptr_t)st;
+		if (st->rng == 0)
+			st->rng = 0x9e3779b97f4a7c15ULL;
+	}
+	/* xorshift64*. */
+	x = st->rng;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	st->rng = x;
+	x *= 0x2545f4914f6cdd1dULL;
+
+	d = attempt < 16 ? 1000L << attempt : STORE_BACKOFF_MAX_US;
+	if (d > STORE_BACKOFF_MAX_US)
+		d = STORE_BACKOFF_MAX_US;
+	us = d / 2 + (long)(x % (uint64_t)(d / 2 + 1));
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+/*
+ * Checkpoint when STORE_CKP_KB of log or STORE_CKP_MIN minutes have
+ * passed since the last one; the question is asked of Berkeley DB at
+ * most every STORE_CKP_CHECK seconds (it reads the log's state), not
+ * after every commit.
+ */
+static int
+store_txn_checkpoint(struct store *st, struct ncen_err *err)
+{
+	struct timespec	ts;
+	int		ret;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	if (st->ckp_checked != 0 &&
+	    (int64_t)ts.tv_sec - st->ckp_checked < STORE_CKP_CHECK)
+		return NCEN_OK;
+	st->ckp_checked = (int64_t)ts.tv_sec;
+	store_watch_enter();
+	ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB, STORE_CKP_MIN, 0);
+	store_watch_leave();
+	if (ret != 0)
+		return store_dberr(st, ret, err, "checkpoint after a commit "
+		    "(the commit is done)");
+	return NCEN_OK;
 }
 
 /* One attempt: begin, fn, commit or abort. */
@@ -135,7 +185,7 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
     struct ncen_err *err)
 {
 	struct store_txn	t;
-	int			attempt, reopened = 0, error, ret;
+	int			attempt, reopened = 0, error;
 
 	if (st == NULL || fn == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE, "store_run: no store "
@@ -165,20 +215,12 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;
-			/* Checkpoint after every STORE_CKP_KB of log. */
-			store_watch_enter();
-			ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB, 0,
-			    0);
-			store_watch_leave();
-			if (ret != 0)
-				return store_dberr(st, ret, err, "checkpoint "
-				    "after a commit (the commit is done)");
-			return NCEN_OK;
+			return store_txn_checkpoint(st, err);
 		}
 		if (t.fatal == DB_LOCK_DEADLOCK ||
 		    t.fatal == DB_LOCK_NOTGRANTED) {
 			if (attempt + 1 < STORE_RETRIES) {
-				store_txn_backoff(attempt);
+				store_txn_backoff(st, attempt);
 				continue;
 			}
 			return ncen_err_set(err, NCEN_EDB, "%s: the database "

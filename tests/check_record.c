@@ -286,6 +286,175 @@ START_TEST(test_decode_field)
 }
 END_TEST
 
+/* Codec 1 bytes of test_record(), as records stored before codec 2 are. */
+static void
+test_codec1(struct buf *b)
+{
+	static const char	*alias[] = { "Le Grand", "Mamadou \xc3\xa9t\xc3\xa9",
+				    "" };
+	size_t			 i;
+
+	buf_add(b, "NCRD", 4);
+	buf_add_u32(b, 1);
+	buf_add_u32(b, 3);
+	buf_add_u64(b, 1795788300);
+	buf_add_u32(b, 7);
+	buf_add(b, "jdupont", 7);
+	buf_add_u32(b, 3);
+	buf_add_u32(b, 6);
+	buf_add(b, "number", 6);
+	buf_add_u32(b, 1);
+	buf_add_u32(b, 18);
+	buf_add(b, "CC-ABJ-2026-000042", 18);
+	buf_add_u32(b, 4);
+	buf_add(b, "date", 4);
+	buf_add_u32(b, 1);
+	buf_add_u32(b, 10);
+	buf_add(b, "2026-11-27", 10);
+	buf_add_u32(b, 5);
+	buf_add(b, "alias", 5);
+	buf_add_u32(b, 3);
+	for (i = 0; i < 3; i++) {
+		buf_add_u32(b, (uint32_t)strlen(alias[i]));
+		buf_add(b, alias[i], strlen(alias[i]));
+	}
+}
+
+START_TEST(test_codec1_read)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 b = BUF_INIT, seen = BUF_INIT, again = BUF_INIT;
+	struct record	*r = test_record(), *d, *d2;
+	unsigned char	*copy;
+	size_t		 n;
+
+	/* Records stored with codec 1 read the same as with codec 2. */
+	test_codec1(&b);
+	ck_assert_int_eq(record_decode(&test_form, 42, b.s, b.len, &d, &err),
+	    NCEN_OK);
+	ck_assert(record_equal(r, d));
+	ck_assert_int_eq(record_decode_field(b.s, b.len, "alias",
+	    test_collect, &seen), NCEN_OK);
+	ck_assert_str_eq(buf_cstr(&seen),
+	    "Le Grand|Mamadou \xc3\xa9t\xc3\xa9||");
+	/* Written back, it is codec 2, and smaller. */
+	record_encode(d, &again);
+	ck_assert_uint_lt(again.len, b.len);
+	ck_assert_int_eq((unsigned char)again.s[0], 'N');
+	ck_assert_int_eq((unsigned char)again.s[1], 0xc2);
+	ck_assert_int_eq(record_decode(&test_form, 42, again.s, again.len,
+	    &d2, &err), NCEN_OK);
+	ck_assert(record_equal(r, d2));
+	/* Every prefix of codec 1 bytes is refused too. */
+	for (n = 0; n < b.len; n++) {
+		copy = xmemdup(b.s, n);
+		ck_assert_int_eq(record_decode(&test_form, 1, copy, n, &d2,
+		    &err), NCEN_EPARSE);
+		free(copy);
+	}
+	record_free(d);
+	record_free(r);
+	buf_free(&b);
+	buf_free(&seen);
+	buf_free(&again);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_varint_garbage)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 b = BUF_INIT;
+	struct record	*d;
+	int		 i;
+
+	/* Overlong and over-wide varints are refused. */
+	buf_add(&b, "N\xc2\x81\x00", 4);	/* version 1, overlong */
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_EPARSE);
+	buf_reset(&b);
+	buf_add(&b, "N\xc2", 2);
+	for (i = 0; i < 11; i++)
+		buf_addc(&b, 0xff);
+	buf_addc(&b, 0x01);
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_EPARSE);
+	/* A record version wider than 32 bits. */
+	buf_reset(&b);
+	buf_add(&b, "N\xc2\xff\xff\xff\xff\x10\x00\x00\x00", 10);
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_EPARSE);
+	/* A huge announced count of fields or values. */
+	buf_reset(&b);
+	buf_add(&b, "N\xc2\x01\x00\x00\xff\xff\xff\xff\x0f", 10);
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_EPARSE);
+	buf_reset(&b);
+	buf_add(&b, "N\xc2\x01\x00\x00\x01\x05" "alias" "\xff\xff\x03", 15);
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_EPARSE);
+	/* The smallest well-formed record. */
+	buf_reset(&b);
+	buf_add(&b, "N\xc2\x01\x00\x00\x00", 6);
+	ck_assert_int_eq(record_decode(&test_form, 1, b.s, b.len, &d, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(d->version, 1);
+	record_free(d);
+	buf_free(&b);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_view)
+{
+	struct record_view	 v;
+	struct buf		 b = BUF_INIT, seen = BUF_INIT;
+	struct record		*r = test_record(), *d;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	char			*p;
+
+	memset(&v, 0, sizeof v);
+	record_encode(r, &b);
+	ck_assert_int_eq(record_view_parse(&v, b.s, b.len), NCEN_OK);
+	record_view_field(&v, "alias", test_collect, &seen);
+	ck_assert_str_eq(buf_cstr(&seen),
+	    "Le Grand|Mamadou \xc3\xa9t\xc3\xa9||");
+	/* The same bytes again: nothing parsed; changed bytes: parsed. */
+	ck_assert_int_eq(record_view_parse(&v, b.s, b.len), NCEN_OK);
+	p = memmem(b.s, b.len, "Le Grand", 8);
+	ck_assert_ptr_nonnull(p);
+	*p = 'M';
+	ck_assert_int_eq(record_view_parse(&v, b.s, b.len), NCEN_OK);
+	buf_reset(&seen);
+	record_view_field(&v, "alias", test_collect, &seen);
+	ck_assert_str_eq(buf_cstr(&seen),
+	    "Me Grand|Mamadou \xc3\xa9t\xc3\xa9||");
+	/* Garbage: an error, and the view answers nothing. */
+	ck_assert_int_eq(record_view_parse(&v, b.s, b.len - 1), NCEN_EPARSE);
+	buf_reset(&seen);
+	record_view_field(&v, "date", test_collect, &seen);
+	ck_assert_uint_eq(seen.len, 0);
+	record_view_free(&v);
+
+	/* Values of a decoded record can be cleared, added and freed. */
+	buf_reset(&b);
+	record_encode(r, &b);
+	ck_assert_int_eq(record_decode(&test_form, 42, b.s, b.len, &d, &err),
+	    NCEN_OK);
+	record_add_value(d, 2, "Third");
+	ck_assert_uint_eq(d->fields[2].n, 4);
+	ck_assert_str_eq(d->fields[2].v[1], "Mamadou \xc3\xa9t\xc3\xa9");
+	record_clear_field(d, 0);
+	ck_assert_int_eq(record_set(d, "date", "2026-12-01", &err), NCEN_OK);
+	ck_assert_str_eq(record_get(d, "date"), "2026-12-01");
+	record_free(d);
+	record_free(r);
+	buf_free(&b);
+	buf_free(&seen);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* The record suite. */
 static Suite *
 record_suite(void)
@@ -300,6 +469,9 @@ record_suite(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_garbage);
 	tcase_add_test(tc, test_decode_field);
+	tcase_add_test(tc, test_codec1_read);
+	tcase_add_test(tc, test_varint_garbage);
+	tcase_add_test(tc, test_view);
 	suite_add_tcase(s, tc);
 	return s;
 }
