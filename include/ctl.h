@@ -12,6 +12,7 @@
 #ifndef NCEN_CTL_H
 #define NCEN_CTL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -51,6 +52,11 @@ int	ctl_stats(struct ctl_ctx *, int, char **);
 int	ctl_dump(struct ctl_ctx *, int, char **);
 int	ctl_load(struct ctl_ctx *, int, char **);
 int	ctl_forms(struct ctl_ctx *, int, char **);
+int	ctl_case(struct ctl_ctx *, int, char **);
+int	ctl_attach(struct ctl_ctx *, int, char **);
+int	ctl_demo(struct ctl_ctx *, int, char **);
+/* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
+uint64_t ctl_parse_id(const char *);
 
 /* ctl-util.c: reporting and opening the store. */
 void	ctl_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,7 @@
 /* ctl-verify.c - ncenctl verify: check every database and index. */
 #include <stdio.h>
 
+#include "attach.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -21,6 +22,9 @@ ctl_verify(struct ctl_ctx *ctx, int argc, char **argv)
 	if ((r = ctl_schema(ctx, &s)) != 0)
 		return r;
 	r = store_verify(ctx->home, s, ctx->keyfile, &report, &e);
+	/* Then, on sound databases, the attachments' files beside them. */
+	if (r == NCEN_OK)
+		r = attach_verify(ctx->home, s, ctx->keyfile, &report, &e);
 	if (report.len != 0)
 		fputs(report.s, stdout);
 	if (report.len != 0 && report.s[report.len - 1] != '\n')

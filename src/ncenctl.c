@@ -57,6 +57,34 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "check FILE...",
 	  "Parses the .form and .codes files given and cross-checks them;\n"
 	  "each problem is printed as FILE:LINE:COL: message.\n" },
+	{ "case", ctl_case, "take a case through its workflow, or show it",
+	  "submit|validate|close|reopen ID --as USER --role ROLE "
+	  "[--reason TEXT] [--version N] | history ID",
+	  "  --as USER       who takes the step\n"
+	  "  --role ROLE     in which role: officer, supervisor, analyst,\n"
+	  "                  ncp or admin (until accounts land)\n"
+	  "  --reason TEXT   why (required to reopen)\n"
+	  "  --version N     refuse if the case changed since version N\n"
+	  "draft -> submitted (officer, supervisor) -> validated (supervisor)\n"
+	  "-> closed (supervisor); reopen (supervisor, with a reason) takes a\n"
+	  "submitted, validated or closed case back to draft.  Required\n"
+	  "fields are checked at submission and validation.  history lists\n"
+	  "each step with who, when and why.\n" },
+	{ "attach", ctl_attach, "attach a file to a record",
+	  "[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
+	  "ENTITY:ID FILE",
+	  "  --caption TEXT    what the file shows\n"
+	  "  --kind KIND       attachment_kind code (default: from the type)\n"
+	  "  --as USER         who attaches it (default: ncenctl)\n"
+	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
+	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
+	  "is stored once) and an attachment record linked to ENTITY:ID.\n" },
+	{ "demo", ctl_demo, "generate a reproducible demo data set",
+	  "--cases N [--seed S] [--batch B]",
+	  "  --cases N  how many cases (each with seizures, persons,\n"
+	  "             businesses, conveyances and workflow steps)\n"
+	  "  --seed S   the same seed gives the same data (default 1)\n"
+	  "  --batch B  cases per transaction (default 500)\n" },
 	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }

@@ -489,7 +489,7 @@ START_TEST(test_shipped_fields)
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 8);
+	ck_assert_uint_eq(shipped->nforms, 9);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);

@@ -1,0 +1,67 @@
+/*
+ * attach.h - files attached to records, stored beside the database.
+ *
+ * attach_file() copies a file into DIR/attachments/XX/SHA256 (XX the
+ * first two hex digits of its SHA-256; written to a temporary file in
+ * DIR/attachments, flushed, renamed, the directory flushed), so the
+ * same content is stored once however often it is attached.  It then
+ * creates an attachment record (attachment.form: entity, record, kind,
+ * sha256, media type, size, caption, original file name) and links the
+ * record it is attached to -> the attachment with the role
+ * ATTACH_ROLE, in one transaction.  The media type comes from the
+ * file's first bytes (a table: JPEG, PNG, TIFF, PDF, GIF, else
+ * application/octet-stream); the kind, unless given, from the media
+ * type (images are photographs, PDF documents).
+ *
+ * Refusals change nothing (no record, no link, no new file): a record
+ * that does not exist (NCEN_ENOTFOUND), a file that cannot be read or
+ * is not a regular file (NCEN_EIO), a file over the size limit or a
+ * caption or kind the form refuses (NCEN_EINVALID).  Messages name the
+ * file or the record.  OpenSSL and every system call are checked.
+ *
+ * attach_verify() checks that every attachment record's file is there
+ * with its size; findings go to report, one a line, and the return is
+ * NCEN_ECHECK if there were any.  It opens the store itself (call it
+ * after store_verify()).  Nothing here prints or exits.
+ */
+#ifndef NCEN_ATTACH_H
+#define NCEN_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+
+#define ATTACH_DIR		"attachments"
+#define ATTACH_ROLE		"attachment"
+#define ATTACH_MAX_DEFAULT	((uint64_t)64 * 1024 * 1024)
+
+struct attach_options {
+	const char	*caption;	/* NULL: none */
+	const char	*kind;		/* attachment_kind code, NULL: guessed */
+	const char	*user;		/* who attaches it */
+	uint64_t	 maxsize;	/* bytes, 0: ATTACH_MAX_DEFAULT */
+};
+
+struct attach_result {
+	uint64_t	 id;		/* the attachment record */
+	char		 sha256[65];
+	const char	*media_type;	/* static */
+	uint64_t	 size;
+	int		 stored;	/* 1: new file, 0: the content was there */
+};
+
+int	 attach_file(struct store *, struct store_ref target, const char *path,
+	     const struct attach_options *, struct attach_result *,
+	     struct ncen_err *);
+/* The media type of a file from its first bytes (static string). */
+const char *attach_media_type(const unsigned char *, size_t);
+/* Append where the file of a SHA-256 lives under a data directory. */
+void	 attach_path(const char *home, const char *sha256, struct buf *);
+int	 attach_verify(const char *home, const struct schema *,
+	     const char *keyfile, struct buf *report, struct ncen_err *);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * workflow.h - the life of a case: draft -> submitted -> validated ->
+ * closed, and back to draft when a supervisor reopens it with a reason.
+ *
+ * The steps are a table (workflow.c): the action, the status it starts
+ * from and the one it leads to, which roles may take it, whether it
+ * needs a reason, and whether the case must then pass
+ * schema_validate(SCHEMA_SUBMIT) (required fields are checked at
+ * submission and again at validation, never while drafting).  A case
+ * without a status is a draft.
+ *
+ * workflow_apply() runs one store_run() transaction: it reads the case,
+ * refuses it if it changed since the version the actor based the step
+ * on (NCEN_ECONFLICT), checks the table and the record, writes the new
+ * status (store_update) and appends a transition record (who, in which
+ * role, when in UTC, from, to, reason; transition.form) in the same
+ * transaction, so the history is never out of step with the status.
+ * Refusals are NCEN_EINVALID (the reason, which of enum workflow_refusal,
+ * is in the result) with a message naming the case, its status, the
+ * action and why: "case 12 is draft: only a submitted case can be
+ * validated".  A missing case is NCEN_ENOTFOUND; an unknown action or
+ * role, or an empty user, NCEN_EUSAGE; forms without transition.form
+ * NCEN_ENOTFOUND.
+ *
+ * Until accounts land the caller names the actor and the role
+ * (officer, supervisor, analyst, ncp, admin); then the signed-in
+ * account will.  workflow_shareable(): a case may be shared when it is
+ * validated or closed (a case is closed only from validated, and
+ * reopening takes it back to draft, so a closed case is one whose
+ * validated content was not changed since).
+ *
+ * Nothing here prints or exits; returned strings are static.
+ */
+#ifndef NCEN_WORKFLOW_H
+#define NCEN_WORKFLOW_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "record.h"
+#include "store.h"
+
+#define WORKFLOW_FORM		"transition"
+#define WORKFLOW_DRAFT		"draft"
+
+enum workflow_refusal {
+	WORKFLOW_OK = 0,
+	WORKFLOW_STATUS,	/* the case is not in a status the action starts from */
+	WORKFLOW_ROLE,		/* the role may not take this step */
+	WORKFLOW_REASON,	/* the step needs a reason */
+	WORKFLOW_INCOMPLETE,	/* the case does not pass its form */
+};
+
+struct workflow_request {
+	uint64_t	 case_id;
+	uint32_t	 version;	/* the version the step is based on, 0: current */
+	const char	*action;	/* submit, validate, close, reopen */
+	const char	*user;
+	const char	*role;
+	const char	*reason;	/* NULL or "": none */
+	int64_t		 when;		/* seconds since the epoch, 0: now */
+};
+
+struct workflow_result {
+	const char		*from;		/* static status names */
+	const char		*to;
+	uint32_t		 version;	/* the case's new version */
+	uint64_t		 transition;	/* id of the transition record */
+	enum workflow_refusal	 refusal;
+};
+
+struct store_txn;
+
+int	 workflow_apply(struct store *, const struct workflow_request *,
+	     struct workflow_result *, struct ncen_err *);
+/* The status of a case record (WORKFLOW_DRAFT when it has none). */
+const char *workflow_status(const struct record *);
+int	 workflow_shareable(const struct record *);
+/* Whether an action name is in the table, and whether a role exists. */
+int	 workflow_action_known(const char *);
+int	 workflow_role_known(const char *);
+/*
+ * Write a transition record inside the caller's transaction (the demo
+ * generator's history); the case's status is the caller's business.
+ * *id (may be NULL) gets the transition's id.
+ */
+int	 workflow_note(struct store_txn *, const struct schema *,
+	     uint64_t case_id, const char *from, const char *to,
+	     const char *user, const char *role, int64_t when,
+	     const char *reason, uint64_t *id, struct ncen_err *);
+/* The transitions of a case in the order they were made (store_find). */
+int	 workflow_history(struct store *, uint64_t case_id, store_record_fn,
+	     void *arg, struct ncen_err *);
+
+#endif

@@ -1,0 +1,85 @@
+/* ctl-attach.c - ncenctl attach: store a file beside the database, linked to a record. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attach.h"
+#include "buf.h"
+#include "ctl.h"
+#include "error.h"
+#include "schema.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* ncenctl attach ENTITY:ID FILE: copy the file in and record it. */
+int
+ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "caption", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct attach_options	 o;
+	struct attach_result	 res;
+	struct store_ref	 target;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	char			*entity = NULL, *colon;
+	int			 c, r;
+
+	memset(&o, 0, sizeof o);
+	o.user = "ncenctl";
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o.caption = optarg;
+			break;
+		case 'k':
+			o.kind = optarg;
+			break;
+		case 'a':
+			o.user = optarg;
+			break;
+		case 'm':
+			if ((o.maxsize = ctl_parse_id(optarg)) == 0)
+				return ctl_usage(ctx->cmd, "bad size '%s'",
+				    optarg);
+			break;
+		default:
+			return ctl_usage(ctx->cmd, "bad option");
+		}
+	}
+	if (argc - optind != 2)
+		return ctl_usage(ctx->cmd, "expected ENTITY:ID and FILE");
+	entity = xstrdup(argv[optind]);
+	if ((colon = strchr(entity, ':')) == NULL || colon == entity ||
+	    (target.id = ctl_parse_id(colon + 1)) == 0) {
+		r = ctl_usage(ctx->cmd, "expected ENTITY:ID (case:12), found "
+		    "'%s'", argv[optind]);
+		free(entity);
+		return r;
+	}
+	*colon = '\0';
+	target.entity = entity;
+	if ((r = ctl_open(ctx, &s, &st)) != 0) {
+		free(entity);
+		return r;
+	}
+	if (attach_file(st, target, argv[optind + 1], &o, &res, &e) !=
+	    NCEN_OK)
+		r = ctl_report("attach", &e);
+	else
+		printf("attachment %" PRIu64 ": %s %" PRIu64 ", %s, %" PRIu64
+		    " bytes, sha256 %s%s\n", res.id, target.entity, target.id,
+		    res.media_type, res.size, res.sha256,
+		    res.stored ? "" : " (content already stored)");
+	free(entity);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}

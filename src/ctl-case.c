@@ -1,0 +1,167 @@
+/* ctl-case.c - ncenctl case: take a case through its workflow, show its history. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+#include "workflow.h"
+
+/* Parse a record id: a decimal number from 1 up; 0 if it is not one. */
+uint64_t
+ctl_parse_id(const char *s)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	return (uint64_t)v;
+}
+
+/* Print one transition of a case's history (store_record_fn). */
+static int
+ctl_case_line(const struct record *r, void *arg)
+{
+	const char	*reason = record_get(r, "reason");
+	const char	*role = record_get(r, "role");
+	unsigned long	*n = arg;
+
+	printf("%s  %s -> %s  by %s%s%s%s", record_get(r, "at"),
+	    record_get(r, "from"), record_get(r, "to"), record_get(r, "user"),
+	    role != NULL ? " (" : "", role != NULL ? role : "",
+	    role != NULL ? ")" : "");
+	if (reason != NULL)
+		printf(": %s", reason);
+	putchar('\n');
+	(*n)++;
+	return 0;
+}
+
+/* ncenctl case history ID: the case's status and each step it took. */
+static int
+ctl_case_history(struct ctl_ctx *ctx, uint64_t id)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct schema	*s = NULL;
+	struct store	*st = NULL;
+	struct record	*c = NULL;
+	unsigned long	 n = 0;
+	int		 r;
+
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	if (store_get(st, "case", id, &c, &e) != NCEN_OK) {
+		r = ctl_report("case", &e);
+		goto out;
+	}
+	printf("case %" PRIu64 " is %s (version %u)\n", id,
+	    workflow_status(c), c->version);
+	if (workflow_history(st, id, ctl_case_line, &n, &e) != NCEN_OK) {
+		r = ctl_report("case", &e);
+		goto out;
+	}
+	if (n == 0)
+		printf("no workflow step recorded\n");
+	if (fflush(stdout) == EOF) {
+		ctl_warn("case: standard output: write failed");
+		r = 2;
+	}
+out:
+	record_free(c);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}
+
+/* ncenctl case ACTION|history ID ...: one step of a case's workflow. */
+int
+ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "as", required_argument, NULL, 'a' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "reason", required_argument, NULL, 'R' },
+		{ "version", required_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct workflow_request	 req;
+	struct workflow_result	 res;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	const char		*action;
+	uint64_t		 v;
+	int			 c, r;
+
+	if (argc < 2)
+		return ctl_usage(ctx->cmd, "no action given");
+	action = argv[1];
+	memset(&req, 0, sizeof req);
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'a':
+			req.user = optarg;
+			break;
+		case 'r':
+			req.role = optarg;
+			break;
+		case 'R':
+			req.reason = optarg;
+			break;
+		case 'v':
+			if ((v = ctl_parse_id(optarg)) == 0 || v > UINT32_MAX)
+				return ctl_usage(ctx->cmd, "bad version '%s'",
+				    optarg);
+			req.version = (uint32_t)v;
+			break;
+		default:
+			return ctl_usage(ctx->cmd, "bad option");
+		}
+	}
+	optind++;	/* back to argv's numbering */
+	if (optind >= argc)
+		return ctl_usage(ctx->cmd, "no case id given");
+	if (optind + 1 < argc)
+		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		    argv[optind + 1]);
+	if ((req.case_id = ctl_parse_id(argv[optind])) == 0)
+		return ctl_usage(ctx->cmd, "bad case id '%s'", argv[optind]);
+	if (strcmp(action, "history") == 0) {
+		if (req.user != NULL || req.role != NULL ||
+		    req.reason != NULL || req.version != 0)
+			return ctl_usage(ctx->cmd, "history takes no option");
+		return ctl_case_history(ctx, req.case_id);
+	}
+	if (!workflow_action_known(action))
+		return ctl_usage(ctx->cmd, "unknown action '%s'", action);
+	req.action = action;
+	if (req.user == NULL || *req.user == '\0')
+		return ctl_usage(ctx->cmd, "--as USER is needed");
+	if (req.role == NULL)
+		return ctl_usage(ctx->cmd, "--role ROLE is needed");
+	if (!workflow_role_known(req.role))
+		return ctl_usage(ctx->cmd, "unknown role '%s' (officer, "
+		    "supervisor, analyst, ncp or admin)", req.role);
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	if (workflow_apply(st, &req, &res, &e) != NCEN_OK)
+		r = ctl_report("case", &e);
+	else
+		printf("case %" PRIu64 ": %s -> %s (version %u)\n",
+		    req.case_id, res.from, res.to, res.version);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}

@@ -1,0 +1,474 @@
+/*
+ * workflow.c - a case's status steps, as a table, applied in one
+ * transaction with the transition record that remembers them.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+#include "validate.h"
+#include "workflow.h"
+
+#define WORKFLOW_R_OFFICER	0x01
+#define WORKFLOW_R_SUPERVISOR	0x02
+#define WORKFLOW_R_ANALYST	0x04
+#define WORKFLOW_R_NCP		0x08
+#define WORKFLOW_R_ADMIN	0x10
+
+/* The roles until accounts land, with the article a message needs. */
+static const struct {
+	const char	*name;
+	const char	*with_article;
+	unsigned	 bit;
+} workflow_roles[] = {
+	{ "officer",	"an officer",	WORKFLOW_R_OFFICER },
+	{ "supervisor",	"a supervisor",	WORKFLOW_R_SUPERVISOR },
+	{ "analyst",	"an analyst",	WORKFLOW_R_ANALYST },
+	{ "ncp",	"an ncp",	WORKFLOW_R_NCP },
+	{ "admin",	"an admin",	WORKFLOW_R_ADMIN },
+};
+
+/* The actions and the words their messages need. */
+static const struct {
+	const char	*name;
+	const char	*done;		/* "a case can be ..." */
+	const char	*doing;		/* "... needs a reason" */
+} workflow_actions[] = {
+	{ "submit",	"submitted",	"submitting" },
+	{ "validate",	"validated",	"validating" },
+	{ "close",	"closed",	"closing" },
+	{ "reopen",	"reopened",	"reopening" },
+};
+
+/*
+ * Every step a case may take.  Reopening goes back to draft from any
+ * status after it, so what changes is submitted and validated again
+ * before it is shared.
+ */
+static const struct workflow_step {
+	const char	*action;
+	const char	*from;
+	const char	*to;
+	unsigned	 roles;
+	int		 reason;	/* a reason is required */
+	int		 check;		/* must pass SCHEMA_SUBMIT */
+} workflow_steps[] = {
+	{ "submit", "draft", "submitted",
+	  WORKFLOW_R_OFFICER | WORKFLOW_R_SUPERVISOR, 0, 1 },
+	{ "validate", "submitted", "validated", WORKFLOW_R_SUPERVISOR, 0, 1 },
+	{ "close", "validated", "closed", WORKFLOW_R_SUPERVISOR, 0, 0 },
+	{ "reopen", "submitted", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
+	{ "reopen", "validated", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
+	{ "reopen", "closed", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
+};
+
+/* Statuses a case may be shared in (see workflow.h). */
+static const char *workflow_shared[] = { "validated", "closed" };
+
+#define WORKFLOW_NELEM(a) (sizeof (a) / sizeof (a)[0])
+
+/* One workflow_apply() in progress, for its transaction function. */
+struct workflow_run {
+	const struct schema		*schema;
+	const struct workflow_request	*req;
+	struct workflow_result		*res;
+	int64_t				 when;
+};
+
+/* The action's row of workflow_actions, or -1. */
+static int
+workflow_action_index(const char *action)
+{
+	size_t	i;
+
+	for (i = 0; action != NULL && i < WORKFLOW_NELEM(workflow_actions); i++)
+		if (strcmp(workflow_actions[i].name, action) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The role's row of workflow_roles, or -1. */
+static int
+workflow_role_index(const char *role)
+{
+	size_t	i;
+
+	for (i = 0; role != NULL && i < WORKFLOW_NELEM(workflow_roles); i++)
+		if (strcmp(workflow_roles[i].name, role) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Whether an action name is in the table. */
+int
+workflow_action_known(const char *action)
+{
+	return workflow_action_index(action) != -1;
+}
+
+/* Whether a role name exists. */
+int
+workflow_role_known(const char *role)
+{
+	return workflow_role_index(role) != -1;
+}
+
+/* The status of a case record, "draft" when it has none (borrowed). */
+const char *
+workflow_status(const struct record *r)
+{
+	const char	*s = record_get(r, "status");
+
+	return s == NULL || *s == '\0' ? WORKFLOW_DRAFT : s;
+}
+
+/* Whether a case may be shared: validated, or closed after validation. */
+int
+workflow_shareable(const struct record *r)
+{
+	const char	*s;
+	size_t		 i;
+
+	if (r == NULL || r->form == NULL || strcmp(r->form->name, "case") != 0)
+		return 0;
+	s = workflow_status(r);
+	for (i = 0; i < WORKFLOW_NELEM(workflow_shared); i++)
+		if (strcmp(s, workflow_shared[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Append a list of words joined by commas and a final "or". */
+static void
+workflow_or_list(struct buf *b, const char *const *words, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(b, i + 1 == n ? " or " : ", ");
+		buf_adds(b, words[i]);
+	}
+}
+
+/* Format seconds since the epoch as the UTC datetime stored. */
+static void
+workflow_datetime(struct buf *b, int64_t when)
+{
+	time_t		t = (time_t)when;
+	struct tm	tm;
+	char		s[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		buf_adds(b, "1970-01-01T00:00:00");
+		return;
+	}
+	buf_adds(b, s);
+}
+
+/* Refuse a step: set the refusal and the message; returns NCEN_EINVALID. */
+static int
+workflow_refuse(struct workflow_run *w, enum workflow_refusal why,
+    const char *status, const char *text, struct ncen_err *err)
+{
+	w->res->refusal = why;
+	return ncen_err_set(err, NCEN_EINVALID, "case %llu is %s: %s",
+	    (unsigned long long)w->req->case_id, status, text);
+}
+
+/* The status refusal: which statuses the action starts from. */
+static int
+workflow_refuse_status(struct workflow_run *w, int action, const char *status,
+    struct ncen_err *err)
+{
+	const char	*from[WORKFLOW_NELEM(workflow_steps)];
+	struct buf	 b = BUF_INIT;
+	size_t		 i, n = 0;
+	int		 error;
+
+	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++)
+		if (strcmp(workflow_steps[i].action,
+		    workflow_actions[action].name) == 0)
+			from[n++] = workflow_steps[i].from;
+	buf_adds(&b, "only a ");
+	workflow_or_list(&b, from, n);
+	buf_addf(&b, " case can be %s", workflow_actions[action].done);
+	error = workflow_refuse(w, WORKFLOW_STATUS, status, b.s, err);
+	buf_free(&b);
+	return error;
+}
+
+/* The role refusal: which roles may take the step. */
+static int
+workflow_refuse_role(struct workflow_run *w, const struct workflow_step *s,
+    int action, int role, struct ncen_err *err)
+{
+	const char	*who[WORKFLOW_NELEM(workflow_roles)];
+	struct buf	 b = BUF_INIT;
+	size_t		 i, n = 0;
+	int		 error;
+
+	for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
+		if (s->roles & workflow_roles[i].bit)
+			who[n++] = workflow_roles[i].with_article;
+	buf_adds(&b, "only ");
+	workflow_or_list(&b, who, n);
+	buf_addf(&b, " can %s it, and %s is %s", workflow_actions[action].name,
+	    w->req->user, workflow_roles[role].with_article);
+	error = workflow_refuse(w, WORKFLOW_ROLE, s->from, b.s, err);
+	buf_free(&b);
+	return error;
+}
+
+/* Whether a referenced record exists, inside the transaction (schema_ref_fn). */
+static int
+workflow_ref_exists(const char *entity, uint64_t id, void *arg)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 rc;
+
+	rc = store_txn_get(arg, entity, id, &r, &e);
+	record_free(r);
+	ncen_err_free(&e);
+	if (rc == NCEN_OK)
+		return 1;
+	return rc == NCEN_ENOTFOUND ? 0 : -rc;
+}
+
+/* Check the case against its form; an incomplete case is refused. */
+static int
+workflow_check(struct workflow_run *w, struct store_txn *t,
+    const struct record *c, int action, const char *status,
+    struct ncen_err *err)
+{
+	struct buf	 problems = BUF_INIT, b = BUF_INIT;
+	const char	*p, *nl;
+	int		 rc, error;
+
+	rc = schema_validate(w->schema, c, SCHEMA_SUBMIT, workflow_ref_exists,
+	    t, &problems);
+	if (rc == NCEN_OK) {
+		buf_free(&problems);
+		return NCEN_OK;
+	}
+	if (rc != NCEN_EINVALID) {
+		error = ncen_err_set(err, rc, "case %llu: checking a "
+		    "reference failed", (unsigned long long)c->id);
+		buf_free(&problems);
+		return error;
+	}
+	buf_addf(&b, "it cannot be %s until it is complete: ",
+	    workflow_actions[action].done);
+	for (p = buf_cstr(&problems); *p != '\0'; p = nl) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if (p != problems.s)
+			buf_adds(&b, "; ");
+		buf_add(&b, p, (size_t)(nl - p));
+		if (*nl == '\n')
+			nl++;
+	}
+	error = workflow_refuse(w, WORKFLOW_INCOMPLETE, status, b.s, err);
+	buf_free(&b);
+	buf_free(&problems);
+	return error;
+}
+
+/* Refuse a step based on a version of the case that is no longer current. */
+static int
+workflow_conflict(const struct record *c, uint32_t based, const char *action,
+    struct ncen_err *err)
+{
+	struct buf	when = BUF_INIT;
+	int		error;
+
+	workflow_datetime(&when, c->mtime);
+	error = ncen_err_set(err, NCEN_ECONFLICT, "case %llu was changed by %s "
+	    "at %s UTC (version %u) after you opened version %u; look at it "
+	    "again before you %s it", (unsigned long long)c->id,
+	    c->muser != NULL ? c->muser : "someone", when.s, c->version, based,
+	    action);
+	buf_free(&when);
+	return error;
+}
+
+/* Write a transition record inside the caller's transaction. */
+int
+workflow_note(struct store_txn *t, const struct schema *s, uint64_t case_id,
+    const char *from, const char *to, const char *user, const char *role,
+    int64_t when, const char *reason, uint64_t *id, struct ncen_err *err)
+{
+	const struct schema_form	*f;
+	const struct schema_field	*af;
+	struct record			*r;
+	struct buf			 b = BUF_INIT, problems = BUF_INIT;
+	int				 error;
+
+	if ((f = schema_form_find(s, WORKFLOW_FORM)) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		    "data directory have no %s form, where the workflow "
+		    "records its steps (copy forms/%s.form into them)",
+		    WORKFLOW_FORM, WORKFLOW_FORM);
+	r = record_new(f);
+	buf_addf(&b, "%llu", (unsigned long long)case_id);
+	if ((error = record_set(r, "case", b.s, err)) != NCEN_OK ||
+	    (error = record_set(r, "from", from, err)) != NCEN_OK ||
+	    (error = record_set(r, "to", to, err)) != NCEN_OK ||
+	    (error = record_set(r, "user", user, err)) != NCEN_OK ||
+	    (error = record_set(r, "role", role, err)) != NCEN_OK ||
+	    (error = record_set(r, "reason", reason, err)) != NCEN_OK)
+		goto out;
+	/* The stored form of a datetime leaves out seconds that are 0. */
+	buf_reset(&b);
+	workflow_datetime(&b, when);
+	if ((af = schema_field_find(f, "at")) != NULL &&
+	    schema_value_check(s, af, b.s, &problems, NULL) == NCEN_OK) {
+		buf_reset(&b);
+		buf_adds(&b, buf_cstr(&problems));
+	}
+	buf_reset(&problems);
+	if ((error = record_set(r, "at", b.s, err)) != NCEN_OK)
+		goto out;
+	/* The case is the one being changed: no need to look it up. */
+	if (schema_validate(s, r, SCHEMA_SUBMIT, NULL, NULL, &problems) !=
+	    NCEN_OK) {
+		error = ncen_err_set(err, NCEN_EINVALID, "case %llu: the "
+		    "record of this step is refused: %s",
+		    (unsigned long long)case_id, buf_cstr(&problems));
+		goto out;
+	}
+	if ((error = store_put(t, r, user, err)) != NCEN_OK)
+		goto out;
+	if (id != NULL)
+		*id = r->id;
+out:
+	record_free(r);
+	buf_free(&b);
+	buf_free(&problems);
+	return error;
+}
+
+/* The transaction of workflow_apply(): read, check, write, remember. */
+static int
+workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct workflow_run		*w = arg;
+	const struct workflow_request	*req = w->req;
+	const struct workflow_step	*s = NULL;
+	struct record			*c = NULL;
+	struct buf			 why = BUF_INIT;
+	const char			*status;
+	size_t				 i;
+	int				 action, role, error;
+
+	memset(w->res, 0, sizeof *w->res);
+	action = workflow_action_index(req->action);
+	role = workflow_role_index(req->role);
+	if ((error = store_txn_get(t, "case", req->case_id, &c, err)) !=
+	    NCEN_OK)
+		return error;
+	if (req->version != 0 && c->version != req->version) {
+		error = workflow_conflict(c, req->version, req->action, err);
+		goto out;
+	}
+	status = workflow_status(c);
+	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++) {
+		if (strcmp(workflow_steps[i].action, req->action) == 0 &&
+		    strcmp(workflow_steps[i].from, status) == 0) {
+			s = &workflow_steps[i];
+			break;
+		}
+	}
+	if (s == NULL) {
+		error = workflow_refuse_status(w, action, status, err);
+		goto out;
+	}
+	w->res->from = s->from;
+	if ((s->roles & workflow_roles[role].bit) == 0) {
+		error = workflow_refuse_role(w, s, action, role, err);
+		goto out;
+	}
+	if (s->reason && (req->reason == NULL || *req->reason == '\0')) {
+		buf_addf(&why, "%s it needs a reason",
+		    workflow_actions[action].doing);
+		error = workflow_refuse(w, WORKFLOW_REASON, s->from, why.s,
+		    err);
+		goto out;
+	}
+	if (s->check && (error = workflow_check(w, t, c, action, s->from,
+	    err)) != NCEN_OK)
+		goto out;
+	if ((error = record_set(c, "status", s->to, err)) != NCEN_OK ||
+	    (error = store_update(t, c, req->user, err)) != NCEN_OK)
+		goto out;
+	if ((error = workflow_note(t, w->schema, c->id, s->from, s->to, req->user,
+	    req->role, w->when, s->reason ? req->reason : NULL,
+	    &w->res->transition, err)) != NCEN_OK)
+		goto out;
+	w->res->to = s->to;
+	w->res->version = c->version;
+out:
+	record_free(c);
+	buf_free(&why);
+	return error;
+}
+
+/* Take one step of a case's workflow (see workflow.h). */
+int
+workflow_apply(struct store *st, const struct workflow_request *req,
+    struct workflow_result *res, struct ncen_err *err)
+{
+	struct workflow_run	w;
+	struct workflow_result	dummy;
+
+	if (res == NULL)
+		res = &dummy;
+	memset(res, 0, sizeof *res);
+	if (workflow_action_index(req->action) == -1)
+		return ncen_err_set(err, NCEN_EUSAGE, "unknown action '%s' "
+		    "(submit, validate, close or reopen)",
+		    req->action != NULL ? req->action : "");
+	if (workflow_role_index(req->role) == -1)
+		return ncen_err_set(err, NCEN_EUSAGE, "unknown role '%s' "
+		    "(officer, supervisor, analyst, ncp or admin)",
+		    req->role != NULL ? req->role : "");
+	if (req->user == NULL || *req->user == '\0')
+		return ncen_err_set(err, NCEN_EUSAGE, "case %llu: no user "
+		    "named for the step", (unsigned long long)req->case_id);
+	if (schema_form_find(store_schema(st), WORKFLOW_FORM) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		    "data directory have no %s form, where the workflow "
+		    "records its steps (copy forms/%s.form into them)",
+		    WORKFLOW_FORM, WORKFLOW_FORM);
+	w.schema = store_schema(st);
+	w.req = req;
+	w.res = res;
+	w.when = req->when != 0 ? req->when : (int64_t)time(NULL);
+	return store_run(st, workflow_txn, &w, err);
+}
+
+/* The transitions of a case in the order they were made. */
+int
+workflow_history(struct store *st, uint64_t case_id, store_record_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	struct buf	b = BUF_INIT;
+	int		error;
+
+	if (schema_form_find(store_schema(st), WORKFLOW_FORM) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		    "data directory have no %s form: no history is kept",
+		    WORKFLOW_FORM);
+	buf_addf(&b, "%llu", (unsigned long long)case_id);
+	error = store_find(st, WORKFLOW_FORM, "case", b.s, NULL, fn, arg, err);
+	buf_free(&b);
+	return error;
+}

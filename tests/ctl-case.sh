@@ -1,0 +1,89 @@
+#!/bin/sh
+# ctl-case.sh - ncenctl case: the workflow steps from the command line,
+# each refusal with its message and exit status and the database
+# unchanged, and the history.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE
+F=$top_builddir/forms
+X=$T/x
+
+ok "init" ncenctl -d "$X" init --forms "$F"
+# Case 1 is complete, case 2 has no date (a draft may lack it).
+printf '%s\n' 'ncen-dump 1' 'record case 1 1 1795770000 carol' \
+	'field status draft' 'field date 2026-11-05' 'field office FRCDG01' \
+	'field country FR' 'field direction IMP' \
+	'record case 2 1 1795770000 carol' 'field office FRCDG01' \
+	'field country FR' 'field direction IMP' >"$T/cases.dump"
+ok "load two draft cases" ncenctl -d "$X" load "$T/cases.dump"
+
+# A refused step: exit status, message, and nothing changed.
+refused() {
+	name=$1; want=$2; msg=$3; shift 3
+	ncenctl -d "$X" dump -o "$T/before" || return 1
+	fails_with "$want" "$name is refused" ncenctl -d "$X" case "$@"
+	has "$name: says why" "$msg"
+	ncenctl -d "$X" dump -o "$T/after" || return 1
+	ok "$name: the database is unchanged" cmp "$T/before" "$T/after"
+}
+
+refused "validating a draft" 1 \
+	"ncenctl: case: case 1 is draft: only a submitted case can be validated" \
+	validate 1 --as sue --role supervisor
+refused "submitting an incomplete case" 1 \
+	"case 2 is draft: it cannot be submitted until it is complete: date: expected a value" \
+	submit 2 --as bob --role officer
+refused "an analyst submitting" 1 \
+	"only an officer or a supervisor can submit it, and ann is an analyst" \
+	submit 1 --as ann --role analyst
+refused "a case that is not there" 1 "case 9" \
+	submit 9 --as bob --role officer
+refused "no --as" 2 "--as USER is needed" submit 1 --role officer
+refused "no --role" 2 "--role ROLE is needed" submit 1 --as bob
+refused "an unknown role" 2 "unknown role 'chief'" \
+	submit 1 --as bob --role chief
+refused "an unknown action" 2 "unknown action 'approve'" \
+	approve 1 --as bob --role officer
+refused "a bad id" 2 "bad case id 'x'" submit x --as bob --role officer
+refused "no id" 2 "no case id given" submit --as bob --role officer
+
+ok "submit as an officer" ncenctl -d "$X" case submit 1 --as bob \
+	--role officer
+has "it says what happened" "case 1: draft -> submitted (version 2)"
+refused "a step based on an old version" 1 \
+	"case 1 was changed by bob" \
+	validate 1 --as sue --role supervisor --version 1
+refused "an officer validating" 1 \
+	"case 1 is submitted: only a supervisor can validate it, and bob is an officer" \
+	validate 1 --as bob --role officer
+ok "validate as a supervisor" ncenctl -d "$X" case validate 1 --as sue \
+	--role supervisor --version 2
+has "it is validated" "case 1: submitted -> validated (version 3)"
+ok "close" ncenctl -d "$X" case close 1 --as sue --role supervisor
+refused "reopening without a reason" 1 \
+	"case 1 is closed: reopening it needs a reason" \
+	reopen 1 --as sue --role supervisor
+ok "reopen with a reason" ncenctl -d "$X" case reopen 1 --as sue \
+	--role supervisor --reason "lab report: weight corrected"
+has "back to draft" "case 1: closed -> draft (version 5)"
+
+ok "history" ncenctl -d "$X" case history 1
+has "the status and version" "case 1 is draft (version 5)"
+has "the submission" "draft -> submitted  by bob (officer)"
+has "the validation" "submitted -> validated  by sue (supervisor)"
+has "the closing" "validated -> closed  by sue (supervisor)"
+has "the reopening and why" "closed -> draft  by sue (supervisor): lab report: weight corrected"
+[ "$(grep -c ' -> ' "$T/out")" -eq 4 ]
+tap_result $? "four steps, no more"
+ok "history of a case without steps" ncenctl -d "$X" case history 2
+has "says so" "no workflow step recorded"
+fails_with 1 "history of a missing case" ncenctl -d "$X" case history 7
+fails_with 2 "history takes no option" ncenctl -d "$X" case history 1 \
+	--as bob
+ok "verify" ncenctl -d "$X" verify
+ok "help" ncenctl case --help
+has "it says who replaces --as" "--as USER"
+
+finish
