@@ -41,7 +41,7 @@
 
 struct attach_options {
 	const char	*caption;	/* NULL: none */
-	const char	*kind;		/* attachment_kind code, NULL: guessed */
+	const char	*kind;		/* attachment_kind, NULL: guess */
 	const char	*user;		/* who attaches it */
 	uint64_t	 maxsize;	/* bytes, 0: ATTACH_MAX_DEFAULT */
 };
@@ -51,7 +51,7 @@ struct attach_result {
 	char		 sha256[65];
 	const char	*media_type;	/* static */
 	uint64_t	 size;
-	int		 stored;	/* 1: new file, 0: the content was there */
+	int		 stored;	/* 1: a new file, 0: it was there */
 };
 
 int	 attach_file(struct store *, struct store_ref target, const char *path,

@@ -45,7 +45,7 @@
 
 enum workflow_refusal {
 	WORKFLOW_OK = 0,
-	WORKFLOW_STATUS,	/* the case is not in a status the action starts from */
+	WORKFLOW_STATUS,	/* the action does not start from this status */
 	WORKFLOW_ROLE,		/* the role may not take this step */
 	WORKFLOW_REASON,	/* the step needs a reason */
 	WORKFLOW_INCOMPLETE,	/* the case does not pass its form */
@@ -53,7 +53,7 @@ enum workflow_refusal {
 
 struct workflow_request {
 	uint64_t	 case_id;
-	uint32_t	 version;	/* the version the step is based on, 0: current */
+	uint32_t	 version;	/* the step's base, 0: current */
 	const char	*action;	/* submit, validate, close, reopen */
 	const char	*user;
 	const char	*role;
@@ -65,7 +65,7 @@ struct workflow_result {
 	const char		*from;		/* static status names */
 	const char		*to;
 	uint32_t		 version;	/* the case's new version */
-	uint64_t		 transition;	/* id of the transition record */
+	uint64_t		 transition;	/* the transition record */
 	enum workflow_refusal	 refusal;
 };
 

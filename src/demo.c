@@ -303,7 +303,8 @@ static const struct {
 	const char	*code;
 } demo_procedures[] = {
 	{ DEMO_AIR, "TRAVELLER" }, { DEMO_AIR, "HOME" },
-	{ DEMO_SEA, "HOME" }, { DEMO_SEA, "TRANSIT" }, { DEMO_SEA, "WAREHOUSE" },
+	{ DEMO_SEA, "HOME" }, { DEMO_SEA, "TRANSIT" },
+	{ DEMO_SEA, "WAREHOUSE" },
 	{ DEMO_ROAD, "TRANSIT" }, { DEMO_ROAD, "NONE" },
 	{ DEMO_ROAD, "TRAVELLER" }, { DEMO_RAIL, "TRAVELLER" },
 	{ DEMO_RAIL, "TRANSIT" }, { DEMO_MAIL, "POSTAL" },
@@ -660,21 +661,21 @@ struct demo_gen {
 	const char			*user;
 	const struct schema_form	*fcase, *fseizure, *fperson;
 	const struct schema_form	*fbusiness, *fconveyance;
-	int				 history;	/* transition.form exists */
+	int				 history;	/* a transition form */
 	const struct schema_codelist	*countries, *currencies, *offices;
 	const struct schema_codelist	*types;
 	unsigned			*office_modes;
 	unsigned			 goods_weight[DEMO_NELEM(demo_goods)];
 	char				 home[3];
 	const char			*currency;	/* of values */
-	int				 cet;		/* home keeps CET/CEST */
+	int				 cet;		/* home is on CET */
 	int64_t				 first, last;	/* days since 1970 */
 	int				 year0, nyears;
 	uint32_t			*numbers, *numbers_saved;
 	struct demo_pool		 persons, businesses, vessels;
 	struct demo_pool		 vehicles, flights;
 	struct demo_mut			 cur, saved;
-	uint64_t			 batch_n;	/* cases in this batch */
+	uint64_t			 batch_n;	/* cases this batch */
 	/* Scratch, reused for every case. */
 	struct buf			 b, problems;
 	uint64_t			 in_case[8];
@@ -799,7 +800,9 @@ demo_add_date(struct buf *b, int64_t day)
 static int64_t
 demo_last_sunday(int y, unsigned m)
 {
-	int64_t	last = demo_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+	int64_t	last;
+
+	last = demo_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
 
 	/* 1970-01-01 was a Thursday: (day + 4) % 7 is 0 on Sundays. */
 	return last - ((last % 7 + 7 + 4) % 7);
@@ -1353,7 +1356,8 @@ demo_conveyance(struct demo_gen *g, struct store_txn *t, unsigned mode,
 		return NCEN_OK;
 	case DEMO_RAIL:
 		demo_set(r, "kind", "TRAIN");
-		buf_addf(&g->b, "Train %u", (unsigned)demo_range(g, 100, 99999));
+		buf_addf(&g->b, "Train %u",
+		    (unsigned)demo_range(g, 100, 99999));
 		demo_set_buf(g, r, "name");
 		demo_set(r, "carrier", "National railway operator");
 		return demo_conveyance_put(g, t, r, id, err);
@@ -1376,7 +1380,7 @@ static const char *demo_brands[] = {
 /* Packages per unit of quantity: a seizure of q units is q / n packages. */
 static const struct {
 	const char	*unit;
-	uint64_t	 per;		/* thousandths of the unit per package */
+	uint64_t	 per;		/* thousandths of a unit a package */
 } demo_packs[] = {
 	{ "KGM", 1000 }, { "GRM", 100000 }, { "H87", 10000000 },
 	{ "LTR", 10000 }, { "TNE", 1000 }, { "MTQ", 1000 },
@@ -1568,7 +1572,7 @@ static const char *demo_status_names[] = {
 /* How cases of an age (days before DEMO_LAST_DAY) stand, in percent. */
 static const struct {
 	int64_t		 age;		/* up to this age */
-	unsigned	 pct[4];	/* draft, submitted, validated, closed */
+	unsigned	 pct[4];	/* by enum demo_status */
 } demo_status_ages[] = {
 	{ 20, { 35, 35, 30, 0 } },
 	{ 200, { 5, 10, 55, 30 } },
@@ -1577,7 +1581,7 @@ static const struct {
 
 /* One participant of a case to make: what, with which role, how often. */
 struct demo_part {
-	char		 kind;		/* p person, b business, c conveyance, k container */
+	char		 kind;		/* p, b, c or k (container) */
 	const char	*role;
 	unsigned	 pct;
 };

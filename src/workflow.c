@@ -227,7 +227,7 @@ workflow_refuse_role(struct workflow_run *w, const struct workflow_step *s,
 	return error;
 }
 
-/* Whether a referenced record exists, inside the transaction (schema_ref_fn). */
+/* Whether a referenced record exists, in the transaction (schema_ref_fn). */
 static int
 workflow_ref_exists(const char *entity, uint64_t id, void *arg)
 {
@@ -409,8 +409,8 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if ((error = record_set(c, "status", s->to, err)) != NCEN_OK ||
 	    (error = store_update(t, c, req->user, err)) != NCEN_OK)
 		goto out;
-	if ((error = workflow_note(t, w->schema, c->id, s->from, s->to, req->user,
-	    req->role, w->when, s->reason ? req->reason : NULL,
+	if ((error = workflow_note(t, w->schema, c->id, s->from, s->to,
+	    req->user, req->role, w->when, s->reason ? req->reason : NULL,
 	    &w->res->transition, err)) != NCEN_OK)
 		goto out;
 	w->res->to = s->to;
