@@ -39,10 +39,13 @@
 #define STORE_CKP_CHECK		2		/* seconds between checks */
 #define STORE_CACHE_DEFAULT	(64U * 1024 * 1024)	/* bytes of cache */
 #define STORE_PAGE_PRIMARY	8192		/* page bytes of NAME.db */
-#define STORE_PAGE_INDEX	0		/* of indices: Berkeley DB's */
+#define STORE_PAGE_INDEX	8192		/* of indices and links.db */
 #define STORE_LOG_BUF		(2U * 1024 * 1024)	/* log buffer bytes */
 #define STORE_BACKOFF_MAX_US	200000		/* longest wait before a retry */
 #define STORE_BATCH		128		/* records per transaction */
+#define STORE_FIND_WALK		16		/* id span per record read in bulk */
+#define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
+#define STORE_FIND_BULK		(256 * 1024)	/* bytes per bulk read */
 #define STORE_COUNT_BATCH	8192		/* keys counted per txn */
 #define STORE_LOCKS		20000		/* lock table size */
 #define STORE_SEQ_FILE		"seq.db"
@@ -54,6 +57,7 @@
 struct store_index {
 	const struct schema_field *field;
 	struct record_view	*view;		/* the store's, shared */
+	DB			*raw;		/* the file again, not associated */
 	DB			*db;
 	char			*file;		/* NAME-FIELD.idx */
 };
@@ -131,6 +135,8 @@ void	 store_errcall(const DB_ENV *, const char *, const char *);
 void	 store_msgcall(const DB_ENV *, const char *);
 
 /* store-txn.c */
+/* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */
+#define STORE_TXN_NONE		2
 int	 store_txn_run(struct store *, store_txn_fn, void *, int readonly,
 	     struct ncen_err *);
 int	 store_txn_dberr(struct store_txn *, int, struct ncen_err *,

@@ -47,7 +47,7 @@
 #define RECORD_MAGIC2_0	'N'
 #define RECORD_MAGIC2_1	0xC2
 #define RECORD_CODEC	2
-#define RECORD_FIELDS_KEPT	64	/* entries whose field decode notes */
+#define RECORD_SPANS	128	/* values record_decode notes on its stack */
 
 /* A reader over stored bytes that never goes past the end. */
 struct record_reader {
@@ -474,20 +474,6 @@ record_read_bytes(struct record_reader *rd, const char **s, size_t *len)
 	return 1;
 }
 
-/* Read a length-prefixed string already checked by record_read_bytes. */
-static void
-record_read_known(struct record_reader *rd, const char **s, size_t *len)
-{
-	uint32_t	n;
-
-	(void)record_read_u32(rd, &n);
-	*s = (const char *)rd->p;
-	*len = n;
-	rd->p += n;
-	rd->left -= n;
-	rd->off += n;
-}
-
 /* Check the magic and codec version and read the header fields. */
 static int
 record_read_header(struct record_reader *rd, uint32_t *version,
@@ -540,69 +526,29 @@ record_min_value(const struct record_reader *rd)
 	return rd->codec == RECORD_CODEC1 ? 4 : 1;
 }
 
-/*
- * Check the entries of stored bytes (after the header) and count what
- * the form's fields hold: values per field (in fields[].n) and bytes.
- */
-static int
-record_decode_check(struct record_reader *rd, struct record *r,
-    uint32_t nentries, size_t *bytes, int *fields, size_t nfields,
-    struct ncen_err *err)
-{
-	const char	*s, *name;
-	size_t		 len, namelen, hint = 0;
-	uint32_t	 nvalues, i, j;
-	int		 f;
-
-	/* Do not trust the count: each entry takes a few bytes. */
-	if (nentries > rd->left / record_min_entry(rd))
-		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %u fields announced, only %zu bytes left",
-		    nentries, rd->left);
-	*bytes = 0;
-	for (i = 0; i < nentries; i++) {
-		if (!record_read_bytes(rd, &name, &namelen) || namelen == 0 ||
-		    !record_read_u32(rd, &nvalues) ||
-		    nvalues > rd->left / record_min_value(rd))
-			return ncen_err_set(err, NCEN_EPARSE,
-			    "stored record: malformed field %u at byte %zu",
-			    i + 1, rd->off);
-		f = record_field_find(r->form, name, namelen, &hint);
-		if (i < nfields)
-			fields[i] = f;
-		for (j = 0; j < nvalues; j++) {
-			if (!record_read_bytes(rd, &s, &len))
-				return ncen_err_set(err, NCEN_EPARSE,
-				    "stored record: malformed value %u of "
-				    "field '%.*s' at byte %zu", j + 1,
-				    (int)namelen, name, rd->off);
-			if (f >= 0) {
-				r->fields[f].n++;
-				*bytes += len + 1;
-			}
-		}
-	}
-	if (rd->left != 0)
-		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %zu stray bytes after the last field at "
-		    "byte %zu", rd->left, rd->off);
-	return NCEN_OK;
-}
+/* A value of a form field met while decoding, before it is copied. */
+struct record_span {
+	const char	*s;
+	size_t		 len;
+	int		 field;
+};
 
 /* Turn stored bytes back into a record of a form. */
 int
 record_decode(const struct schema_form *form, uint64_t id, const void *data,
     size_t size, struct record **out, struct ncen_err *err)
 {
-	struct record_reader	 rd = { data, size, 0, 0 }, body;
+	struct record_reader	 rd = { data, size, 0, 0 };
 	struct record		*r = NULL;
 	struct record_values	*rv;
+	struct record_span	 stack[RECORD_SPANS], *sp = stack, *x;
 	const char		*s, *name;
 	char			*p, **vp;
-	size_t			 len, namelen, bytes = 0, nptr, i, hint = 0;
+	size_t			 len, namelen, bytes = 0, nsp = 0;
+	size_t			 cap = RECORD_SPANS, i, hint = 0;
 	uint32_t		 version, nentries, nvalues, k, j;
 	uint64_t		 mtime;
-	int			 f, error, fields[RECORD_FIELDS_KEPT];
+	int			 f, error;
 
 	*out = NULL;
 	if (data == NULL && size != 0)
@@ -617,23 +563,67 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 	r->mtime = (int64_t)mtime;
 	r->muser = len == 0 ? NULL : xstrndup(s, len);
 
-	/* First pass: check everything and count; nothing is kept yet. */
-	body = rd;
-	if ((error = record_decode_check(&rd, r, nentries, &bytes, fields,
-	    RECORD_FIELDS_KEPT, err)) != NCEN_OK) {
-		for (i = 0; i < record_nfields(r); i++)
-			r->fields[i].n = 0;
+	/* Do not trust the count: each entry takes a few bytes. */
+	if (nentries > rd.left / record_min_entry(&rd)) {
+		error = ncen_err_set(err, NCEN_EPARSE,
+		    "stored record: %u fields announced, only %zu bytes left",
+		    nentries, rd.left);
+		goto out;
+	}
+	/* Check everything and note where the values are. */
+	for (k = 0; k < nentries; k++) {
+		if (!record_read_bytes(&rd, &name, &namelen) || namelen == 0 ||
+		    !record_read_u32(&rd, &nvalues) ||
+		    nvalues > rd.left / record_min_value(&rd)) {
+			error = ncen_err_set(err, NCEN_EPARSE,
+			    "stored record: malformed field %u at byte %zu",
+			    k + 1, rd.off);
+			goto out;
+		}
+		f = record_field_find(form, name, namelen, &hint);
+		for (j = 0; j < nvalues; j++) {
+			if (!record_read_bytes(&rd, &s, &len)) {
+				error = ncen_err_set(err, NCEN_EPARSE,
+				    "stored record: malformed value %u of "
+				    "field '%.*s' at byte %zu", j + 1,
+				    (int)namelen, name, rd.off);
+				goto out;
+			}
+			if (f < 0) {
+				record_add_extra(r, name, namelen, s, len);
+				continue;
+			}
+			if (nsp == cap) {
+				cap *= 2;
+				if (sp == stack) {
+					sp = xreallocarray(NULL, cap,
+					    sizeof *sp);
+					memcpy(sp, stack, sizeof stack);
+				} else
+					sp = xreallocarray(sp, cap,
+					    sizeof *sp);
+			}
+			sp[nsp].s = s;
+			sp[nsp].len = len;
+			sp[nsp].field = f;
+			nsp++;
+			bytes += len + 1;
+		}
+	}
+	if (rd.left != 0) {
+		error = ncen_err_set(err, NCEN_EPARSE,
+		    "stored record: %zu stray bytes after the last field at "
+		    "byte %zu", rd.left, rd.off);
 		goto out;
 	}
 
 	/* One block for the value arrays and the values. */
-	for (i = 0, nptr = 0; i < record_nfields(r); i++)
-		nptr += r->fields[i].n;
-	if (nptr != 0) {
-		r->arenasize = nptr * sizeof(char *) + bytes;
+	if (nsp != 0) {
+		r->arenasize = nsp * sizeof(char *) + bytes;
 		r->arena = xmalloc(r->arenasize);
+		for (i = 0; i < nsp; i++)
+			r->fields[sp[i].field].n++;
 		vp = (char **)(void *)r->arena;
-		p = r->arena + nptr * sizeof(char *);
 		for (i = 0; i < record_nfields(r); i++) {
 			rv = &r->fields[i];
 			if (rv->n != 0) {
@@ -642,33 +632,22 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 			}
 			rv->n = 0;
 		}
-	} else
-		p = NULL;
-
-	/* Second pass over bytes known to be well formed. */
-	rd = body;
-	for (k = 0; k < nentries; k++) {
-		record_read_known(&rd, &name, &namelen);
-		(void)record_read_u32(&rd, &nvalues);
-		f = k < RECORD_FIELDS_KEPT ? fields[k] :
-		    record_field_find(form, name, namelen, &hint);
-		rv = f < 0 ? NULL : &r->fields[f];
-		for (j = 0; j < nvalues; j++) {
-			record_read_known(&rd, &s, &len);
-			if (rv == NULL) {
-				record_add_extra(r, name, namelen, s, len);
-				continue;
-			}
-			memcpy(p, s, len);
-			p[len] = '\0';
+		p = r->arena + nsp * sizeof(char *);
+		for (i = 0; i < nsp; i++) {
+			x = &sp[i];
+			rv = &r->fields[x->field];
+			memcpy(p, x->s, x->len);
+			p[x->len] = '\0';
 			rv->v[rv->n++] = p;
-			p += len + 1;
+			p += x->len + 1;
 		}
 	}
 	*out = r;
 	r = NULL;
 	error = NCEN_OK;
 out:
+	if (sp != stack)
+		free(sp);
 	record_free(r);
 	return error;
 }

@@ -586,6 +586,13 @@ store_env_index_open(struct store *st, struct store_entity *e,
 			goto out;
 		}
 	}
+	/*
+	 * The same file again, not associated: store_find reads index
+	 * key -> id from it without a primary lookup per entry.
+	 */
+	if ((error = store_env_db_open(st, NULL, &ix->raw, ix->file,
+	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+		goto out;
 	error = NCEN_OK;
 out:
 	if (error != NCEN_OK && ix->db != NULL) {
@@ -681,7 +688,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 
 	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
-	    0, err)) != NCEN_OK ||
+	    STORE_PAGE_INDEX, err)) != NCEN_OK ||
 	    (error = store_env_db_open(st, NULL, &st->links, STORE_LINKS_FILE,
 	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto fail;
@@ -735,6 +742,8 @@ store_env_shutdown(struct store *st)
 		if (e->seq != NULL)
 			(void)e->seq->close(e->seq, 0);
 		for (j = 0; j < e->nidx; j++) {
+			if (e->idx[j].raw != NULL)
+				(void)e->idx[j].raw->close(e->idx[j].raw, 0);
 			if (e->idx[j].db != NULL)
 				(void)e->idx[j].db->close(e->idx[j].db, 0);
 			free(e->idx[j].file);
@@ -915,6 +924,11 @@ store_close(struct store *st, struct ncen_err *err)
 			    "sequence", e->form->name);
 		e->seq = NULL;
 		for (j = 0; j < e->nidx; j++) {
+			if (e->idx[j].raw != NULL && (ret = e->idx[j].raw->close(
+			    e->idx[j].raw, 0)) != 0 && error == NCEN_OK)
+				error = store_dberr(st, ret, err, "%s: close",
+				    e->idx[j].file);
+			e->idx[j].raw = NULL;
 			if (e->idx[j].db != NULL && (ret = e->idx[j].db->close(
 			    e->idx[j].db, 0)) != 0 && error == NCEN_OK)
 				error = store_dberr(st, ret, err, "%s: close",

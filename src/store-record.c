@@ -13,10 +13,10 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-/* One stored record copied out of a transaction. */
+/* One stored record copied out of a transaction (into its batch's data). */
 struct store_item {
 	uint64_t	 id;
-	void		*data;
+	size_t		 off;
 	size_t		 size;
 };
 
@@ -25,6 +25,7 @@ struct store_batch {
 	struct store_entity	*e;
 	struct store_item	 items[STORE_BATCH];
 	size_t			 n;
+	struct buf		 data;		/* the items' bytes */
 	int			 done;		/* nothing after these */
 
 	/* store_scan: where to go on. */
@@ -38,6 +39,8 @@ struct store_batch {
 	struct buf		 lastkey;	/* last delivered */
 	uint64_t		 lastid;
 	struct buf		 nextkey;	/* last read by this attempt */
+	size_t			 nread;		/* index entries it read */
+	struct buf		 bulk;		/* bulk reads of the primary */
 	uint64_t		 nextid;
 };
 
@@ -61,10 +64,7 @@ store_record_time(struct buf *b, int64_t t)
 static void
 store_batch_clear(struct store_batch *b)
 {
-	size_t	i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->items[i].data);
+	buf_reset(&b->data);
 	b->n = 0;
 }
 
@@ -76,7 +76,8 @@ store_batch_add(struct store_batch *b, uint64_t id, const DBT *data)
 
 	it->id = id;
 	it->size = data->size;
-	it->data = xmemdup(data->data, data->size);
+	it->off = b->data.len;
+	buf_add(&b->data, data->data, data->size);
 }
 
 /* Decode a record read from a primary, naming it on failure. */
@@ -405,7 +406,9 @@ store_get(struct store *st, const char *entity, uint64_t id,
 	int			error;
 
 	*r = NULL;
-	if ((error = store_txn_run(st, store_get_fn, &a, 1, err)) != NCEN_OK) {
+	/* A single get is atomic: it needs no transaction of its own. */
+	if ((error = store_txn_run(st, store_get_fn, &a, STORE_TXN_NONE,
+	    err)) != NCEN_OK) {
 		record_free(*r);
 		*r = NULL;
 	}
@@ -489,7 +492,8 @@ store_batch_deliver(struct store *st, struct store_batch *b,
 			(*nseen)++;
 		}
 		if ((error = store_record_decode(st, b->e, b->items[i].id,
-		    b->items[i].data, b->items[i].size, &r, err)) != NCEN_OK)
+		    b->data.s + b->items[i].off, b->items[i].size, &r, err)) !=
+		    NCEN_OK)
 			return error;
 		error = fn(r, arg);
 		record_free(r);
@@ -531,6 +535,7 @@ store_scan(struct store *st, const char *entity, store_record_fn fn,
 	error = NCEN_OK;
 out:
 	store_batch_clear(b);
+	buf_free(&b->data);
 	free(b);
 	return error;
 }
@@ -545,6 +550,125 @@ store_find_past(const struct store_batch *b, const DBT *key)
 	return store_keycmp(key->data, key->size, b->to.s, b->to.len) > 0;
 }
 
+/*
+ * Read the records of ids[from..n) that lie close together (ascending,
+ * no more than STORE_FIND_WALK apart on average) with bulk reads of
+ * the primary: a few cursor calls return every record of the span, and
+ * the ones asked for are kept.  Returns how far it got: the rest (a
+ * record too big for the buffer) is read one by one.
+ */
+static int
+store_find_bulk(struct store_txn *t, struct store_batch *b, DBC *c,
+    const uint64_t *ids, size_t n, size_t *done, struct ncen_err *err)
+{
+	struct store_entity	*e = b->e;
+	unsigned char		 k[8];
+	DBT			 key, data, rec;
+	u_int32_t		 op = DB_SET_RANGE | DB_MULTIPLE_KEY;
+	uint64_t		 id;
+	size_t			 i = 0;
+	void			*p, *rk, *rd;
+	u_int32_t		 rklen, rdlen;
+	int			 ret;
+
+	*done = 0;
+	buf_reset(&b->bulk);
+	buf_grow(&b->bulk, STORE_FIND_BULK);
+	store_id_key(k, ids[0]);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	memset(&rec, 0, sizeof rec);
+	key.data = k;
+	key.size = key.ulen = sizeof k;
+	key.flags = DB_DBT_USERMEM;
+	data.data = b->bulk.s;
+	data.ulen = STORE_FIND_BULK;
+	data.flags = DB_DBT_USERMEM;
+	while (i < n) {
+		ret = c->get(c, &key, &data, op);
+		op = DB_NEXT | DB_MULTIPLE_KEY;
+		if (ret == DB_NOTFOUND) {
+			i = n;		/* the rest were deleted meanwhile */
+			break;
+		}
+		if (ret == DB_BUFFER_SMALL)
+			break;
+		if (ret != 0)
+			return store_txn_dberr(t, ret, err, "%s: reading",
+			    e->file);
+		DB_MULTIPLE_INIT(p, &data);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(p, &data, rk, rklen, rd, rdlen);
+			if (p == NULL)
+				break;
+			if (rklen != 8)
+				return ncen_err_set(err, NCEN_EPARSE, "%s: a "
+				    "key of %u bytes (ids have 8)", e->file,
+				    rklen);
+			id = buf_get_u64(rk);
+			while (i < n && ids[i] < id)
+				i++;	/* deleted meanwhile */
+			if (i == n)
+				break;
+			if (ids[i] == id) {
+				rec.data = rd;
+				rec.size = rdlen;
+				store_batch_add(b, id, &rec);
+				i++;
+			}
+		}
+	}
+	*done = i;
+	return NCEN_OK;
+}
+
+/*
+ * Read the records of a batch's ids from the primary with one cursor:
+ * in bulk when they lie close together (an equality on a code that many
+ * records share), else one search each.  A record deleted since its
+ * index entry was read is left out.
+ */
+static int
+store_find_fetch(struct store_txn *t, struct store_batch *b,
+    const uint64_t *ids, size_t n, struct ncen_err *err)
+{
+	struct store_entity	*e = b->e;
+	unsigned char		 k[8];
+	DBC			*c = NULL;
+	DBT			 key, data;
+	size_t			 i = 0;
+	int			 ret, cret, error = NCEN_OK, sorted = 1;
+
+	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
+		return store_txn_dberr(t, ret, err, "%s: cursor", e->file);
+	for (i = 1; i < n && sorted; i++)
+		sorted = ids[i] > ids[i - 1];
+	i = 0;
+	if (n >= STORE_FIND_BULK_MIN && sorted &&
+	    ids[n - 1] - ids[0] <= (uint64_t)n * STORE_FIND_WALK)
+		error = store_find_bulk(t, b, c, ids, n, &i, err);
+	for (; error == NCEN_OK && i < n; i++) {
+		store_id_key(k, ids[i]);
+		memset(&key, 0, sizeof key);
+		memset(&data, 0, sizeof data);
+		key.data = k;
+		key.size = sizeof k;
+		ret = c->get(c, &key, &data, DB_SET);
+		if (ret == DB_NOTFOUND)
+			continue;
+		if (ret != 0)
+			error = store_txn_dberr(t, ret, err, "%s: reading %s "
+			    "%llu", e->file, e->form->name,
+			    (unsigned long long)ids[i]);
+		else
+			store_batch_add(b, ids[i], &data);
+	}
+	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		    e->file);
+	return error;
+}
+
 /* Fill a batch with the next records whose index key is in the range. */
 static int
 store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
@@ -553,22 +677,24 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	struct store_index	*ix = b->ix;
 	struct buf		 start = BUF_INIT;
 	unsigned char		 k[8];
+	uint64_t		 ids[STORE_BATCH];
+	size_t			 n = 0;
 	DBC			*c = NULL;
-	DBT			 key, pkey, data;
+	DBT			 key, pkey;
 	int			 ret, cret, error = NCEN_OK;
 
 	store_batch_clear(b);
 	b->done = 0;
-	if ((ret = ix->db->cursor(ix->db, t->txn, &c, 0)) != 0)
+	b->nread = 0;
+	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, "%s: cursor", ix->file);
 	memset(&key, 0, sizeof key);
 	memset(&pkey, 0, sizeof pkey);
-	memset(&data, 0, sizeof data);
 	if (!b->started) {
 		buf_add(&start, b->from.s, b->from.len);
 		key.data = start.s;
 		key.size = (u_int32_t)start.len;
-		ret = c->pget(c, &key, &pkey, &data, DB_SET_RANGE);
+		ret = c->get(c, &key, &pkey, DB_SET_RANGE);
 	} else {
 		/* Just after the last (key, id) delivered. */
 		buf_add(&start, b->lastkey.s, b->lastkey.len);
@@ -578,7 +704,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		pkey.data = k;
 		pkey.size = sizeof k;
 		ret = b->lastid == UINT64_MAX ? DB_NOTFOUND :
-		    c->pget(c, &key, &pkey, &data, DB_GET_BOTH_RANGE);
+		    c->get(c, &key, &pkey, DB_GET_BOTH_RANGE);
 		if (ret == DB_NOTFOUND) {
 			/* No more ids under that key: the next key. */
 			buf_reset(&start);
@@ -587,10 +713,11 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			memset(&pkey, 0, sizeof pkey);
 			key.data = start.s;
 			key.size = (u_int32_t)start.len;
-			ret = c->pget(c, &key, &pkey, &data, DB_SET_RANGE);
+			ret = c->get(c, &key, &pkey, DB_SET_RANGE);
 		}
 	}
-	while (b->n < STORE_BATCH) {
+	/* The ids first, from the index alone. */
+	while (n < STORE_BATCH) {
 		if (ret == DB_NOTFOUND) {
 			b->done = 1;
 			break;
@@ -610,16 +737,20 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			    pkey.size);
 			break;
 		}
-		store_batch_add(b, buf_get_u64(pkey.data), &data);
+		ids[n++] = buf_get_u64(pkey.data);
 		buf_reset(&b->nextkey);
 		buf_add(&b->nextkey, key.data, key.size);
 		b->nextid = buf_get_u64(pkey.data);
-		ret = c->pget(c, &key, &pkey, &data, DB_NEXT);
+		ret = c->get(c, &key, &pkey, DB_NEXT);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
 		    ix->file);
 	buf_free(&start);
+	b->nread = n;
+	/* Then their records. */
+	if (error == NCEN_OK && n != 0)
+		error = store_find_fetch(t, b, ids, n, err);
 	return error;
 }
 
@@ -691,14 +822,14 @@ store_find(struct store *st, const char *entity, const char *field,
 		if ((error = store_txn_run(st, store_find_fn, b, 1, err)) !=
 		    NCEN_OK)
 			goto out;
-		if (b->n != 0) {
+		if (b->nread != 0) {
 			/* Go on after what this batch read. */
 			b->started = 1;
 			buf_reset(&b->lastkey);
 			buf_add(&b->lastkey, b->nextkey.s, b->nextkey.len);
 			b->lastid = b->nextid;
 		}
-		last = b->done || b->n == 0;
+		last = b->done || b->nread == 0;
 		if ((error = store_batch_deliver(st, b, fn, arg,
 		    b->ix->field->repeated ? &seen : NULL, &nseen, err)) !=
 		    NCEN_OK)
@@ -709,6 +840,8 @@ store_find(struct store *st, const char *entity, const char *field,
 	error = NCEN_OK;
 out:
 	store_batch_clear(b);
+	buf_free(&b->data);
+	buf_free(&b->bulk);
 	buf_free(&b->from);
 	buf_free(&b->to);
 	buf_free(&b->lastkey);

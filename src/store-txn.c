@@ -154,6 +154,17 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	DB_TXN		*txn;
 	int		 ret, error, aret;
 
+	if (readonly == STORE_TXN_NONE) {
+		/* One read, atomic on its own: no transaction to pay for. */
+		t->txn = NULL;
+		st->inrun = 1;
+		error = fn(t, arg, err);
+		st->inrun = 0;
+		if (error == NCEN_OK && t->fatal != 0)
+			error = store_dberr(st, t->fatal, err,
+			    "the read failed");
+		return error;
+	}
 	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn,
 	    readonly ? DB_READ_COMMITTED : 0)) != 0) {
 		t->txn = NULL;

@@ -596,6 +596,7 @@ START_TEST(test_scan_find_batches)
 	struct ncen_err	 err = NCEN_ERR_INIT;
 	struct store	*st = test_open();
 	struct buf	 b = BUF_INIT, want = BUF_INIT;
+	struct test_op	 op;
 	char		 num[32], cnt[32];
 	char		*s;
 	int		 i, n = 0;
@@ -634,6 +635,30 @@ START_TEST(test_scan_find_batches)
 	n = 0;
 	ck_assert_int_eq(store_find(st, "item", "tag", "same", NULL,
 	    test_stop_after_two, &n, &err), 42);
+
+	/*
+	 * Records read in bulk (ids close together) with gaps: every
+	 * third one deleted, and the first and last of the run.
+	 */
+	memset(&op, 0, sizeof op);
+	op.entity = "item";
+	op.version = 1;
+	buf_reset(&want);
+	for (i = 1; i <= 300; i++) {
+		snprintf(num, sizeof num, "B-%03d", i);
+		if (i % 3 == 0 || i == 1 || i == 300) {
+			op.id = (uint64_t)i;
+			ck_assert_int_eq(store_run(st, test_delete_cb, &op,
+			    &err), NCEN_OK);
+			continue;
+		}
+		if (want.len != 0)
+			buf_addc(&want, ' ');
+		buf_adds(&want, num);
+	}
+	s = test_find(st, "tag", "same", NULL);
+	ck_assert_str_eq(s, want.s);
+	free(s);
 	buf_free(&b);
 	buf_free(&want);
 	test_close(st);
