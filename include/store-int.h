@@ -47,7 +47,7 @@
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
 #define STORE_FIND_BULK		(256 * 1024)	/* bytes per bulk read */
 #define STORE_COUNT_BATCH	8192		/* keys counted per txn */
-#define STORE_LOCKS		20000		/* lock table size */
+#define STORE_LOCKS		100000		/* lock table size */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */

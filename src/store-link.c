@@ -412,7 +412,13 @@ store_links(struct store *st, struct store_ref ref, store_link_fn fn,
 		return NCEN_ENOTFOUND;
 	memset(&a, 0, sizeof a);
 	a.ref = ref;
-	if ((error = store_txn_run(st, store_links_fn, &a, 1, err)) != NCEN_OK)
+	/*
+	 * One cursor over one key's entries, which every change writes in
+	 * pairs inside its own transaction: read-committed without a
+	 * transaction of its own, like a single get.
+	 */
+	if ((error = store_txn_run(st, store_links_fn, &a, STORE_TXN_NONE,
+	    err)) != NCEN_OK)
 		goto out;
 	for (i = 0; i < a.n; i++)
 		if ((error = fn(&a.l[i], arg)) != 0)
