@@ -55,6 +55,8 @@ int	ctl_forms(struct ctl_ctx *, int, char **);
 int	ctl_case(struct ctl_ctx *, int, char **);
 int	ctl_attach(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);
+int	ctl_user(struct ctl_ctx *, int, char **);
+int	ctl_audit(struct ctl_ctx *, int, char **);
 /* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
 uint64_t ctl_parse_id(const char *);
 

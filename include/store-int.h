@@ -16,6 +16,8 @@
  *				is '>' (this record -> other) or '<' (other
  *				-> this record); each link is stored under
  *				both records in one transaction
+ *	accounts.db		btree: user name -> account (auth-account.c)
+ *	audit.db		btree: 8-byte big-endian seq -> entry (audit.c)
  *	forms/			the forms, copied there by ncenctl init
  *
  * With a key file every database is encrypted (DB_ENCRYPT_AES).
@@ -50,6 +52,8 @@
 #define STORE_LOCKS		100000		/* lock table size */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"
+#define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
+#define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
 #define STORE_LINK_IN		'<'
@@ -92,6 +96,12 @@ struct store {
 	int64_t			 ckp_checked;	/* when a checkpoint was last due */
 	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
+
+	/* auth and audit: their databases, and the hook on every change. */
+	DB			*accounts;	/* STORE_ACCOUNTS_FILE */
+	DB			*audit;		/* STORE_AUDIT_FILE */
+	store_audit_fn		 audit_fn;
+	void			*audit_arg;
 };
 
 /* The old bookkeeping of a record changed in the current transaction. */

@@ -79,7 +79,27 @@ typedef int (*store_record_fn)(const struct record *, void *arg);
 typedef int (*store_link_fn)(const struct store_link *, void *arg);
 typedef void (*store_stall_fn)(void *arg);
 
+/*
+ * The audit hook (audit.c sets it): called inside the transaction of
+ * every store_put, store_update, store_delete, store_link_add and
+ * store_link_remove, after the change was written; an error from it
+ * fails the change.  old and rec are NULL where they do not apply.
+ */
+struct store_change {
+	const char		*action;	/* create update delete link unlink */
+	const char		*user;		/* NULL: not named (delete, links) */
+	const char		*entity;
+	uint64_t		 id;
+	const struct record	*old;		/* update: before */
+	const struct record	*rec;		/* create, update: after */
+	struct store_ref	 other;		/* link, unlink */
+	const char		*role;		/* link, unlink */
+};
+typedef int (*store_audit_fn)(struct store_txn *,
+	     const struct store_change *, void *arg, struct ncen_err *);
+
 /* store-env.c */
+void	 store_set_audit(struct store *, store_audit_fn, void *arg);
 int	 store_version_check(struct ncen_err *);
 /* The AES key of a key file: its first line, trimmed; not empty. */
 int	 store_key_read(const char *keyfile, struct buf *key,

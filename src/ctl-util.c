@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -140,6 +141,9 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 		*sp = NULL;
 		*stp = NULL;
 	}
+	/* Every change an ncenctl command makes is audited. */
+	if (*stp != NULL)
+		audit_attach(*stp, "ncenctl");
 	ncen_err_free(&e);
 	return r;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <getopt.h>
 
+#include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "error.h"
 #include "record.h"
@@ -19,8 +21,10 @@
 #include "xmalloc.h"
 
 struct ncen_print {
-	enum schema_lang	 lang;
-	unsigned long		 n;
+	enum schema_lang		 lang;
+	unsigned long			 n;
+	const struct auth_account	*acct;
+	struct buf			 shown;	/* records with nominal fields */
 };
 
 /* Print the usage line and return the usage exit status. */
@@ -57,38 +61,81 @@ ncen_print_record(const struct record *r, void *arg)
 	const struct schema_form	*f = r->form;
 	size_t				 i, j;
 
+	size_t				 nominal = 0;
+	int				 see;
+
+	if (!auth_may(p->acct, AUTH_VIEW, r))
+		return 0;
+	see = auth_may(p->acct, AUTH_VIEW_NOMINAL, r);
 	printf("%s %llu (version %u, %s)\n", schema_label(f->label, p->lang),
 	    (unsigned long long)r->id, r->version,
 	    r->muser != NULL ? r->muser : "-");
 	for (i = 0; i < f->nfields; i++) {
+		/* Nominal: any field not `cen` (DESIGN.md, sharing levels). */
+		if (f->fields[i].share != SCHEMA_CEN) {
+			if (!see || r->fields[i].n == 0)
+				continue;
+			nominal++;
+		}
 		for (j = 0; j < r->fields[i].n; j++)
 			printf("    %s: %s\n",
 			    schema_label(f->fields[i].label, p->lang),
 			    r->fields[i].v[j]);
 	}
+	if (nominal != 0)
+		buf_addf(&p->shown, "%s:%llu\n", f->name,
+		    (unsigned long long)r->id);
 	p->n++;
 	return 0;
 }
 
-/* Print every record of every form. */
+/* Audit each display of nominal fields listed in shown (one txn). */
 static int
-ncen_print_all(struct store *st, enum schema_lang lang, struct ncen_err *e)
+ncen_audit_shown(struct store_txn *t, void *arg, struct ncen_err *e)
+{
+	struct ncen_print	*p = arg;
+	struct buf		 rec = BUF_INIT;
+	const char		*s, *nl;
+	int			 r = NCEN_OK;
+
+	for (s = buf_cstr(&p->shown); *s != '\0' && r == NCEN_OK; s = nl + 1) {
+		if ((nl = strchr(s, '\n')) == NULL)
+			break;
+		buf_reset(&rec);
+		buf_add(&rec, s, (size_t)(nl - s));
+		r = audit_append(t, p->acct->name, "view.nominal", rec.s,
+		    "ncen printed its nominal fields", e);
+	}
+	buf_free(&rec);
+	return r;
+}
+
+/* Print every record of every form the account may see. */
+static int
+ncen_print_all(struct store *st, const struct auth_account *acct,
+    enum schema_lang lang, struct ncen_err *e)
 {
 	const struct schema	*s = store_schema(st);
 	struct ncen_print	 p;
 	size_t			 i;
-	int			 r;
+	int			 r = NCEN_OK;
 
-	for (i = 0; i < s->nforms; i++) {
-		p.lang = lang;
+	memset(&p, 0, sizeof p);
+	p.acct = acct;
+	p.lang = lang;
+	for (i = 0; i < s->nforms && r == NCEN_OK; i++) {
 		p.n = 0;
+		buf_reset(&p.shown);
 		printf("== %s\n", schema_label(s->forms[i]->label, lang));
 		if ((r = store_scan(st, s->forms[i]->name, ncen_print_record,
 		    &p, e)) != NCEN_OK)
-			return r;
+			break;
+		if (p.shown.len != 0)
+			r = store_run(st, ncen_audit_shown, &p, e);
 		printf("   (%lu)\n\n", p.n);
 	}
-	return NCEN_OK;
+	buf_free(&p.shown);
+	return r;
 }
 
 int
@@ -103,6 +150,7 @@ main(int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT, e2 = NCEN_ERR_INIT;
 	struct schema		*schema = NULL;
 	struct store		*st = NULL;
+	struct auth_account	*acct = NULL;
 	const char		*home = getenv("NCEN_HOME"), *user = NULL;
 	int			 c, r;
 
@@ -126,8 +174,12 @@ main(int argc, char **argv)
 			fprintf(stderr, "ncen: no data directory: give -d DIR or set NCEN_HOME\n");
 		return ncen_usage(stderr);
 	}
-	if (user != NULL)
-		printf("Signed in as %s.\n\n", user);
+	if (user == NULL) {
+		fprintf(stderr, "ncen: console sign-in needs the terminal "
+		    "screens, which this ncen does not have yet; sign in over "
+		    "SSH (ncen --as USER)\n");
+		return 1;
+	}
 
 	memset(&o, 0, sizeof o);
 	o.home = home;
@@ -139,7 +191,20 @@ main(int argc, char **argv)
 		ncen_err_free(&e);
 		return 2;
 	}
-	if ((r = ncen_print_all(st, ncen_lang(), &e)) != NCEN_OK)
+	/* SSH forced --as: the account must exist and be usable. */
+	auth_policy_env();
+	if ((r = auth_signin_key(st, user, &acct, &e)) != NCEN_OK) {
+		fprintf(stderr, "ncen: %s: sign-in refused: %s\n", user,
+		    ncen_err_msg(&e));
+		(void)store_close(st, &e2);
+		schema_free(schema);
+		ncen_err_free(&e);
+		ncen_err_free(&e2);
+		return 1;
+	}
+	audit_attach(st, acct->name);
+	printf("Signed in as %s.\n\n", user);
+	if ((r = ncen_print_all(st, acct, ncen_lang(), &e)) != NCEN_OK)
 		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e));
 	if (st != NULL && store_close(st, &e2) != NCEN_OK) {
 		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e2));
@@ -147,6 +212,7 @@ main(int argc, char **argv)
 			r = e2.code;
 	}
 	schema_free(schema);
+	auth_account_free(acct);
 	ncen_err_free(&e);
 	ncen_err_free(&e2);
 	return ncen_err_exit(r);

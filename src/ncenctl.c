@@ -85,6 +85,31 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "             businesses, conveyances and workflow steps)\n"
 	  "  --seed S   the same seed gives the same data (default 1)\n"
 	  "  --batch B  cases per transaction (default 500)\n" },
+	{ "user", ctl_user, "manage accounts and their SSH keys",
+	  "add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
+	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]",
+	  "  --roles R         officer, supervisor, analyst, ncp, admin\n"
+	  "                    (comma-separated)\n"
+	  "  --offices O       limit to these customs offices ('' for all)\n"
+	  "  --password-stdin  add: read a first password from stdin (the\n"
+	  "                    user must change it at first sign-in)\n"
+	  "  --authorized-keys FILE  key: the service account's file (else\n"
+	  "                    $NCEN_AUTHORIZED_KEYS, else ~/.ssh/authorized_keys)\n"
+	  "  --ncen PATH       key add: the ncen to force (default: beside\n"
+	  "                    ncenctl)\n"
+	  "passwd reads the new password from standard input and makes the\n"
+	  "user change it at sign-in.  del disables an account that records\n"
+	  "or audit entries name.  key add writes one line\n"
+	  "restrict,command=\"ncen -d DIR --as USER\" KEY ncen:USER; key del\n"
+	  "removes the user's line for KEYFILE (or all of them); other lines\n"
+	  "are never touched.\n" },
+	{ "audit", ctl_audit, "verify or show the audit log",
+	  "verify | show [--user U] [--record E:ID] [--action A] "
+	  "[--since T] [--until T]",
+	  "  verify      recompute the hash chain; name the first entry\n"
+	  "              changed, removed or inserted (exit 1)\n"
+	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
+	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n" },
 	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }

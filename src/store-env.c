@@ -690,7 +690,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
 	    STORE_PAGE_INDEX, err)) != NCEN_OK ||
 	    (error = store_env_db_open(st, NULL, &st->links, STORE_LINKS_FILE,
-	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK ||
+	    (error = store_env_db_open(st, NULL, &st->accounts,
+	    STORE_ACCOUNTS_FILE, 0, 0, err)) != NCEN_OK ||
+	    (error = store_env_db_open(st, NULL, &st->audit, STORE_AUDIT_FILE,
+	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto fail;
 
 	st->nents = st->schema->nforms;
@@ -758,6 +762,11 @@ store_env_shutdown(struct store *st)
 	st->nents = 0;
 	if (st->links != NULL)
 		(void)st->links->close(st->links, 0);
+	if (st->accounts != NULL)
+		(void)st->accounts->close(st->accounts, 0);
+	if (st->audit != NULL)
+		(void)st->audit->close(st->audit, 0);
+	st->accounts = st->audit = NULL;
 	if (st->seqdb != NULL)
 		(void)st->seqdb->close(st->seqdb, 0);
 	st->links = st->seqdb = NULL;
@@ -945,6 +954,14 @@ store_close(struct store *st, struct ncen_err *err)
 		error = store_dberr(st, ret, err, "%s: close",
 		    STORE_LINKS_FILE);
 	st->links = NULL;
+	if (st->accounts != NULL && (ret = st->accounts->close(st->accounts,
+	    0)) != 0 && error == NCEN_OK)
+		error = store_dberr(st, ret, err, "%s: close",
+		    STORE_ACCOUNTS_FILE);
+	if (st->audit != NULL && (ret = st->audit->close(st->audit, 0)) != 0 &&
+	    error == NCEN_OK)
+		error = store_dberr(st, ret, err, "%s: close", STORE_AUDIT_FILE);
+	st->accounts = st->audit = NULL;
 	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, "%s: close", STORE_SEQ_FILE);
@@ -965,6 +982,14 @@ store_close(struct store *st, struct ncen_err *err)
 	free(st->home);
 	free(st);
 	return error;
+}
+
+/* Set the hook every change calls in its transaction (NULL: none). */
+void
+store_set_audit(struct store *st, store_audit_fn fn, void *arg)
+{
+	st->audit_fn = fn;
+	st->audit_arg = arg;
 }
 
 /* The schema the store was opened with. */

@@ -160,6 +160,24 @@ store_link_has(struct store_txn *t, struct store_ref from, int dir,
 	return r;
 }
 
+/* Tell the audit hook about a link added or removed, in its transaction. */
+static int
+store_link_audit(struct store_txn *t, const char *action, struct store_ref a,
+    struct store_ref b, const char *role, struct ncen_err *err)
+{
+	struct store_change	c;
+
+	if (t->st->audit_fn == NULL)
+		return NCEN_OK;
+	memset(&c, 0, sizeof c);
+	c.action = action;
+	c.entity = a.entity;
+	c.id = a.id;
+	c.other = b;
+	c.role = role;
+	return t->st->audit_fn(t, &c, t->st->audit_arg, err);
+}
+
 /* Link record a to record b with a role (a -> b), stored under both. */
 int
 store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
@@ -187,9 +205,11 @@ store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
 		    (unsigned long long)b.id, a.entity,
 		    (unsigned long long)a.id, role);
 	if ((error = store_link_put(t, a, STORE_LINK_OUT, role, b, err)) !=
+	    NCEN_OK ||
+	    (error = store_link_put(t, b, STORE_LINK_IN, role, a, err)) !=
 	    NCEN_OK)
 		return error;
-	return store_link_put(t, b, STORE_LINK_IN, role, a, err);
+	return store_link_audit(t, "link", a, b, role, err);
 }
 
 /* Delete one exact links.db entry; NCEN_ENOTFOUND if absent. */
@@ -263,6 +283,8 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 		return ncen_err_set(err, NCEN_ENOTFOUND, "%s %llu and %s %llu "
 		    "are not linked as %s", a.entity, (unsigned long long)a.id,
 		    b.entity, (unsigned long long)b.id, role);
+	if (error == NCEN_OK)
+		error = store_link_audit(t, "unlink", a, b, role, err);
 	return error;
 }
 

@@ -243,6 +243,26 @@ store_record_stamp(struct record *r, const char *user)
 	r->mtime = (int64_t)time(NULL);
 }
 
+/* Tell the audit hook about a change, in its transaction. */
+static int
+store_record_audit(struct store_txn *t, const char *action, const char *user,
+    const char *entity, uint64_t id, const struct record *old,
+    const struct record *r, struct ncen_err *err)
+{
+	struct store_change	c;
+
+	if (t->st->audit_fn == NULL)
+		return NCEN_OK;
+	memset(&c, 0, sizeof c);
+	c.action = action;
+	c.user = user;
+	c.entity = entity;
+	c.id = id;
+	c.old = old;
+	c.rec = r;
+	return t->st->audit_fn(t, &c, t->st->audit_arg, err);
+}
+
 /* Store a new record: id from the sequence when 0, version 1. */
 int
 store_put(struct store_txn *t, struct record *r, const char *user,
@@ -263,6 +283,9 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 	store_record_stamp(r, user);
 	for (tries = 0;; tries++) {
 		error = store_record_write(t, e, r, DB_NOOVERWRITE, err);
+		if (error == NCEN_OK)
+			return store_record_audit(t, "create", user,
+			    e->form->name, r->id, NULL, r, err);
 		if (error != NCEN_EEXISTS || given || tries > 0)
 			return error;
 		/*
@@ -326,7 +349,9 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	store_txn_hold(t, r);
 	r->version = cur->version + 1;
 	store_record_stamp(r, user);
-	error = store_record_write(t, e, r, 0, err);
+	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK)
+		error = store_record_audit(t, "update", user, e->form->name,
+		    r->id, cur, r, err);
 out:
 	record_free(cur);
 	return error;
@@ -361,6 +386,9 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, "%s: deleting %s %llu",
 		    e->file, entity, (unsigned long long)id);
+	else
+		error = store_record_audit(t, "delete", NULL, entity, id, cur,
+		    NULL, err);
 out:
 	record_free(cur);
 	return error;

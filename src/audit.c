@@ -1,0 +1,578 @@
+/*
+ * audit.c - the hash-chained audit log in audit.db, appended in the
+ * transaction of the change it records (see audit.h).
+ */
+#include <db.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "store-int.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Fixed part of the canonical bytes: seq(8) time(8). */
+#define AUDIT_FIXED	16
+#define AUDIT_STRINGS	4
+
+static int64_t	(*audit_clock)(void);
+
+/* Replace the clock (NULL: the system's). */
+void
+audit_set_clock(int64_t (*fn)(void))
+{
+	audit_clock = fn;
+}
+
+/* Seconds since the epoch, from the clock. */
+int64_t
+audit_now(void)
+{
+	return audit_clock != NULL ? audit_clock() : (int64_t)time(NULL);
+}
+
+/* The canonical bytes the hash covers: seq, time, four counted strings. */
+void
+audit_canonical(const struct audit_entry *a, struct buf *b)
+{
+	const char	*s[AUDIT_STRINGS];
+	size_t		 i, len;
+
+	s[0] = a->user;
+	s[1] = a->action;
+	s[2] = a->record;
+	s[3] = a->details;
+	buf_add_u64(b, a->seq);
+	buf_add_u64(b, (uint64_t)a->time);
+	for (i = 0; i < AUDIT_STRINGS; i++) {
+		len = s[i] != NULL ? strlen(s[i]) : 0;
+		buf_add_u32(b, (uint32_t)len);
+		buf_add(b, s[i] != NULL ? s[i] : "", len);
+	}
+}
+
+/* SHA-256(prev || canonical); NCEN_EIO if OpenSSL fails. */
+int
+audit_hash(const unsigned char prev[AUDIT_HASH_LEN], const struct buf *c,
+    unsigned char out[AUDIT_HASH_LEN])
+{
+	EVP_MD_CTX	*ctx;
+	unsigned int	 n = 0;
+	int		 ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return NCEN_EIO;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, prev, AUDIT_HASH_LEN) == 1 &&
+	    EVP_DigestUpdate(ctx, c->s != NULL ? c->s : "", c->len) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == AUDIT_HASH_LEN;
+	EVP_MD_CTX_free(ctx);
+	return ok ? NCEN_OK : NCEN_EIO;
+}
+
+/*
+ * Parse stored bytes into an entry whose strings are copied into own
+ * (NUL-terminated); the canonical part's length goes to *clen.
+ */
+static int
+audit_decode(const unsigned char *p, size_t size, struct audit_entry *a,
+    struct buf *own, size_t *clen)
+{
+	size_t	off = AUDIT_FIXED, len[AUDIT_STRINGS], start[AUDIT_STRINGS];
+	size_t	i;
+
+	memset(a, 0, sizeof *a);
+	if (size < AUDIT_FIXED + 2 * AUDIT_HASH_LEN)
+		return -1;
+	a->seq = buf_get_u64(p);
+	a->time = (int64_t)buf_get_u64(p + 8);
+	for (i = 0; i < AUDIT_STRINGS; i++) {
+		if (size - off < 4)
+			return -1;
+		len[i] = buf_get_u32(p + off);
+		off += 4;
+		if (size - off < len[i])
+			return -1;
+		start[i] = off;
+		off += len[i];
+	}
+	if (size - off != 2 * AUDIT_HASH_LEN)
+		return -1;
+	*clen = off;
+	memcpy(a->prev, p + off, AUDIT_HASH_LEN);
+	memcpy(a->hash, p + off + AUDIT_HASH_LEN, AUDIT_HASH_LEN);
+	buf_reset(own);
+	for (i = 0; i < AUDIT_STRINGS; i++) {
+		buf_add(own, p + start[i], len[i]);
+		buf_addc(own, '\0');
+	}
+	/* Only now are own's bytes in place. */
+	off = 0;
+	a->user = own->s + off;
+	off += len[0] + 1;
+	a->action = own->s + off;
+	off += len[1] + 1;
+	a->record = own->s + off;
+	off += len[2] + 1;
+	a->details = own->s + off;
+	return 0;
+}
+
+/* Append one entry in the caller's transaction (see audit.h). */
+int
+audit_append(struct store_txn *t, const char *user, const char *action,
+    const char *record, const char *details, struct ncen_err *err)
+{
+	struct store		*st = t->st;
+	struct audit_entry	 a, last;
+	struct buf		 c = BUF_INIT, own = BUF_INIT;
+	unsigned char		 k[8];
+	DBC			*cur = NULL;
+	DBT			 key, data;
+	size_t			 clen;
+	int			 ret, cret, error = NCEN_OK;
+
+	if (st->audit == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s: not open",
+		    STORE_AUDIT_FILE);
+	if (t->txn == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s: an entry is "
+		    "appended only inside a write transaction",
+		    STORE_AUDIT_FILE);
+	memset(&a, 0, sizeof a);
+	a.seq = 1;
+	/* The last entry, locked for writing: appenders queue here. */
+	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
+		return store_txn_dberr(t, ret, err, "%s: cursor",
+		    STORE_AUDIT_FILE);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	ret = cur->get(cur, &key, &data, DB_LAST | DB_RMW);
+	if (ret == 0) {
+		if (audit_decode(data.data, data.size, &last, &own, &clen) !=
+		    0 || key.size != 8) {
+			error = ncen_err_set(err, NCEN_ECHECK, "%s: the last "
+			    "entry is malformed (ncenctl audit verify)",
+			    STORE_AUDIT_FILE);
+			goto out;
+		}
+		a.seq = buf_get_u64(key.data) + 1;
+		memcpy(a.prev, last.hash, AUDIT_HASH_LEN);
+	} else if (ret != DB_NOTFOUND) {
+		error = store_txn_dberr(t, ret, err, "%s: reading the last "
+		    "entry", STORE_AUDIT_FILE);
+		goto out;
+	}
+	a.time = audit_now();
+	a.user = user != NULL ? user : "";
+	a.action = action;
+	a.record = record != NULL ? record : "";
+	a.details = details != NULL ? details : "";
+	audit_canonical(&a, &c);
+	if (audit_hash(a.prev, &c, a.hash) != NCEN_OK) {
+		error = ncen_err_set(err, NCEN_EIO, "%s: SHA-256 failed",
+		    STORE_AUDIT_FILE);
+		goto out;
+	}
+	buf_add(&c, a.prev, AUDIT_HASH_LEN);
+	buf_add(&c, a.hash, AUDIT_HASH_LEN);
+	store_id_key(k, a.seq);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = k;
+	key.size = sizeof k;
+	data.data = c.s;
+	data.size = (u_int32_t)c.len;
+	ret = st->audit->put(st->audit, t->txn, &key, &data, DB_NOOVERWRITE);
+	if (ret != 0)
+		error = store_txn_dberr(t, ret, err, "%s: appending entry %llu",
+		    STORE_AUDIT_FILE, (unsigned long long)a.seq);
+out:
+	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		    STORE_AUDIT_FILE);
+	buf_free(&c);
+	buf_free(&own);
+	return error;
+}
+
+/* What audit_log() appends, for its transaction. */
+struct audit_log_arg {
+	const char	*user, *action, *record, *details;
+};
+
+/* The transaction of audit_log(). */
+static int
+audit_log_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct audit_log_arg	*l = arg;
+
+	return audit_append(t, l->user, l->action, l->record, l->details, err);
+}
+
+/* Append one entry in a transaction of its own. */
+int
+audit_log(struct store *st, const char *user, const char *action,
+    const char *record, const char *details, struct ncen_err *err)
+{
+	struct audit_log_arg	l;
+
+	l.user = user;
+	l.action = action;
+	l.record = record;
+	l.details = details;
+	return store_run(st, audit_log_fn, &l, err);
+}
+
+/* Whether two value lists of a field differ. */
+static int
+audit_values_differ(const struct record_values *a,
+    const struct record_values *b)
+{
+	size_t	i;
+
+	if (a->n != b->n)
+		return 1;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/* The names of the fields that differ between two versions of a record. */
+static void
+audit_changed(const struct record *old, const struct record *r,
+    struct buf *b)
+{
+	const struct schema_form	*f = r->form;
+	const struct record_values	 none = { NULL, 0 };
+	const struct record_values	*ov;
+	size_t				 i, n = 0;
+
+	buf_adds(b, "changed:");
+	for (i = 0; i < f->nfields; i++) {
+		ov = old != NULL && old->form == f ? &old->fields[i] : &none;
+		if (!audit_values_differ(ov, &r->fields[i]))
+			continue;
+		buf_addf(b, "%s%s", n++ == 0 ? " " : ",", f->fields[i].name);
+	}
+	if (n == 0)
+		buf_adds(b, " nothing");
+}
+
+/* The store's hook: one entry per change, in the change's transaction. */
+static int
+audit_store_hook(struct store_txn *t, const struct store_change *c,
+    void *arg, struct ncen_err *err)
+{
+	struct buf	 rec = BUF_INIT, details = BUF_INIT, action = BUF_INIT;
+	const char	*user = c->user != NULL ? c->user : arg;
+	int		 error;
+
+	buf_addf(&rec, "%s:%llu", c->entity, (unsigned long long)c->id);
+	buf_addf(&action, "record.%s", c->action);
+	if (strcmp(c->action, "update") == 0 && c->rec != NULL) {
+		audit_changed(c->old, c->rec, &details);
+		buf_addf(&details, " (version %u)", c->rec->version);
+	} else if (c->rec != NULL)
+		buf_addf(&details, "version %u", c->rec->version);
+	else if (c->old != NULL)
+		buf_addf(&details, "version %u", c->old->version);
+	else if (c->other.entity != NULL)
+		buf_addf(&details, "%s %s:%llu as %s",
+		    strcmp(c->action, "link") == 0 ? "to" : "from",
+		    c->other.entity, (unsigned long long)c->other.id,
+		    c->role != NULL ? c->role : "");
+	error = audit_append(t, user, action.s, rec.s, buf_cstr(&details), err);
+	buf_free(&rec);
+	buf_free(&details);
+	buf_free(&action);
+	return error;
+}
+
+/* Audit every change made through this store (user: the default actor). */
+void
+audit_attach(struct store *st, const char *user)
+{
+	store_set_audit(st, audit_store_hook, (void *)(uintptr_t)user);
+}
+
+/* One walk over audit.db in key order, in batches of transactions. */
+struct audit_walk {
+	struct store	*st;
+	int		 (*fn)(struct audit_walk *, uint64_t key,
+			     const unsigned char *, size_t);
+	uint64_t	 next;		/* first key of the next batch */
+	int		 done;
+	struct ncen_err	*err;
+	int		 error;		/* from fn */
+	void		*arg;
+};
+
+#define AUDIT_BATCH	4096
+
+/* One batch of the walk (a read-committed transaction). */
+static int
+audit_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct audit_walk	*w = arg;
+	struct store		*st = t->st;
+	unsigned char		 k[8];
+	DBC			*cur = NULL;
+	DBT			 key, data;
+	uint64_t		 kv;
+	size_t			 n;
+	int			 ret, cret, error = NCEN_OK;
+
+	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
+		return store_txn_dberr(t, ret, err, "%s: cursor",
+		    STORE_AUDIT_FILE);
+	store_id_key(k, w->next);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = k;
+	key.size = sizeof k;
+	ret = cur->get(cur, &key, &data, DB_SET_RANGE);
+	for (n = 0; ret == 0 && n < AUDIT_BATCH; n++) {
+		kv = key.size == 8 ? buf_get_u64(key.data) : 0;
+		if ((w->error = w->fn(w, kv, data.data, data.size)) != 0)
+			break;
+		w->next = kv + 1;
+		if (kv == UINT64_MAX) {
+			ret = DB_NOTFOUND;
+			break;
+		}
+		ret = cur->get(cur, &key, &data, DB_NEXT);
+	}
+	if (ret == DB_NOTFOUND || w->error != 0)
+		w->done = 1;
+	else if (ret != 0)
+		error = store_txn_dberr(t, ret, err, "%s: reading",
+		    STORE_AUDIT_FILE);
+	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		    STORE_AUDIT_FILE);
+	return error;
+}
+
+/* Walk every entry; the walk's fn returns nonzero to stop. */
+static int
+audit_walk(struct audit_walk *w, struct ncen_err *err)
+{
+	int	error;
+
+	w->next = 0;
+	w->done = 0;
+	w->error = 0;
+	w->err = err;
+	while (!w->done)
+		if ((error = store_txn_run(w->st, audit_walk_fn, w, 1, err)) !=
+		    NCEN_OK)
+			return error;
+	return NCEN_OK;
+}
+
+/* What audit_verify() carries from one entry to the next. */
+struct audit_check {
+	unsigned char	 run[AUDIT_HASH_LEN];	/* hash of the last entry */
+	unsigned char	 back[AUDIT_HASH_LEN];	/* of the one before it */
+	uint64_t	 expect;		/* key the next entry should have */
+	struct buf	 own, c;
+};
+
+/* Check one entry against the chain (audit_walk fn). */
+static int
+audit_verify_one(struct audit_walk *w, uint64_t kv, const unsigned char *p,
+    size_t size)
+{
+	struct audit_check	*ck = w->arg;
+	struct audit_entry	 a;
+	unsigned char		 h[AUDIT_HASH_LEN];
+	size_t			 clen;
+
+	if (audit_decode(p, size, &a, &ck->own, &clen) != 0) {
+		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
+		    "its bytes are malformed", (unsigned long long)kv);
+		return NCEN_ECHECK;
+	}
+	buf_reset(&ck->c);
+	buf_add(&ck->c, p, clen);
+	if (audit_hash(a.prev, &ck->c, h) != NCEN_OK) {
+		ncen_err_set(w->err, NCEN_EIO, "SHA-256 failed");
+		return NCEN_EIO;
+	}
+	if (memcmp(h, a.hash, AUDIT_HASH_LEN) != 0) {
+		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
+		    "its hash does not match its content",
+		    (unsigned long long)kv);
+		return NCEN_ECHECK;
+	}
+	if (memcmp(a.prev, ck->run, AUDIT_HASH_LEN) != 0) {
+		if (kv > ck->expect && a.seq == kv)
+			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was "
+			    "removed (the chain goes from entry %llu to "
+			    "%llu)", (unsigned long long)ck->expect,
+			    (unsigned long long)(ck->expect - 1),
+			    (unsigned long long)kv);
+		else if (ck->expect > 1 &&
+		    memcmp(a.prev, ck->back, AUDIT_HASH_LEN) == 0)
+			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was "
+			    "inserted (entry %llu follows the one before it)",
+			    (unsigned long long)(kv - 1),
+			    (unsigned long long)kv);
+		else
+			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu does "
+			    "not follow entry %llu: an entry was removed or "
+			    "inserted before it", (unsigned long long)kv,
+			    (unsigned long long)(kv - 1));
+		return NCEN_ECHECK;
+	}
+	if (a.seq != kv || kv != ck->expect) {
+		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
+		    "it says it is entry %llu", (unsigned long long)kv,
+		    (unsigned long long)a.seq);
+		return NCEN_ECHECK;
+	}
+	memcpy(ck->back, ck->run, AUDIT_HASH_LEN);
+	memcpy(ck->run, a.hash, AUDIT_HASH_LEN);
+	ck->expect = kv + 1;
+	return 0;
+}
+
+/* Recompute the chain; NCEN_ECHECK naming the first bad entry. */
+int
+audit_verify(struct store *st, uint64_t *entries, struct ncen_err *err)
+{
+	struct audit_walk	w;
+	struct audit_check	ck;
+	int			error;
+
+	memset(&w, 0, sizeof w);
+	memset(&ck, 0, sizeof ck);
+	ck.expect = 1;
+	w.st = st;
+	w.fn = audit_verify_one;
+	w.arg = &ck;
+	if ((error = audit_walk(&w, err)) == NCEN_OK)
+		error = w.error;
+	if (entries != NULL)
+		*entries = ck.expect - 1;
+	buf_free(&ck.own);
+	buf_free(&ck.c);
+	return error;
+}
+
+/* What audit_scan() carries. */
+struct audit_scan_arg {
+	const struct audit_filter	*f;
+	audit_fn			 fn;
+	void				*arg;
+	struct buf			 own;
+};
+
+/* Whether an action matches a filter's: exact, or a prefix ending in '.'. */
+static int
+audit_action_match(const char *want, const char *action)
+{
+	size_t	n = strlen(want);
+
+	if (n > 0 && want[n - 1] == '.')
+		return strncmp(want, action, n) == 0;
+	return strcmp(want, action) == 0;
+}
+
+/* Give one entry to the caller if it matches (audit_walk fn). */
+static int
+audit_scan_one(struct audit_walk *w, uint64_t kv, const unsigned char *p,
+    size_t size)
+{
+	struct audit_scan_arg		*s = w->arg;
+	const struct audit_filter	*f = s->f;
+	struct audit_entry		 a;
+	size_t				 clen;
+
+	if (audit_decode(p, size, &a, &s->own, &clen) != 0) {
+		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu is malformed "
+		    "(ncenctl audit verify)", (unsigned long long)kv);
+		return NCEN_ECHECK;
+	}
+	if (f != NULL && ((f->user != NULL && strcmp(f->user, a.user) != 0) ||
+	    (f->record != NULL && strcmp(f->record, a.record) != 0) ||
+	    (f->action != NULL && !audit_action_match(f->action, a.action)) ||
+	    (f->since != 0 && a.time < f->since) ||
+	    (f->until != 0 && a.time > f->until)))
+		return 0;
+	return s->fn(&a, s->arg);
+}
+
+/* Every entry matching the filter, in order; fn returns nonzero to stop. */
+int
+audit_scan(struct store *st, const struct audit_filter *f, audit_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	struct audit_walk	w;
+	struct audit_scan_arg	s;
+	int			error;
+
+	memset(&w, 0, sizeof w);
+	memset(&s, 0, sizeof s);
+	s.f = f;
+	s.fn = fn;
+	s.arg = arg;
+	w.st = st;
+	w.fn = audit_scan_one;
+	w.arg = &s;
+	if ((error = audit_walk(&w, err)) == NCEN_OK)
+		error = w.error;
+	buf_free(&s.own);
+	return error;
+}
+
+/* Parse a time as typed: UTC date, datetime, or seconds; -1 if malformed. */
+int64_t
+audit_parse_time(const char *s)
+{
+	static const char *const fmts[] = {
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+		"%Y-%m-%d %H:%M", "%Y-%m-%d",
+	};
+	struct tm	 tm;
+	const char	*end;
+	char		*e;
+	long long	 v;
+	size_t		 i;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		memset(&tm, 0, sizeof tm);
+		if ((end = strptime(s, fmts[i], &tm)) != NULL &&
+		    (*end == '\0' || strcmp(end, "Z") == 0))
+			return (int64_t)timegm(&tm);
+	}
+	v = strtoll(s, &e, 10);
+	if (*s >= '0' && *s <= '9' && *e == '\0' && v >= 0)
+		return (int64_t)v;
+	return -1;
+}
+
+/* Format a time as "YYYY-MM-DDTHH:MM:SSZ". */
+void
+audit_format_time(struct buf *b, int64_t when)
+{
+	time_t		t = (time_t)when;
+	struct tm	tm;
+	char		s[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		buf_addf(b, "%lld", (long long)when);
+		return;
+	}
+	buf_adds(b, s);
+}

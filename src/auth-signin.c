@@ -1,0 +1,264 @@
+/*
+ * auth-signin.c - signing in with a key (SSH already checked it) or a
+ * password: failures counted, accounts locked, every attempt audited.
+ */
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "buf.h"
+#include "error.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* One sign-in attempt, for its transaction. */
+struct auth_signin {
+	const char		*user;
+	int			 how;		/* AUTH_SIGNIN_* */
+	int			 good;		/* the password matched */
+	const unsigned char	*salt;		/* the salt it was checked with */
+	struct auth_account	*account;	/* read in the transaction */
+	struct ncen_err		 refusal;	/* committed, then returned */
+};
+
+enum {
+	AUTH_SIGNIN_KEY,
+	AUTH_SIGNIN_PASSWORD,
+};
+
+/* The transaction of a sign-in: check, count, lock, audit. */
+static int
+auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct auth_signin	*s = arg;
+	struct auth_account	*a = NULL;
+	struct buf		 rec = BUF_INIT, details = BUF_INIT;
+	const char		*action;
+	int64_t			 now = auth_now();
+	int			 error, dirty = 0;
+
+	ncen_err_clear(&s->refusal);
+	auth_account_free(s->account);
+	s->account = NULL;
+	buf_addf(&rec, "account:%s", s->user);
+	error = auth_account_txn_get(t, s->user, 1, &a, err);
+	if (error == NCEN_ENOTFOUND) {
+		/* Audited under the name tried; the caller learns no more. */
+		ncen_err_set(&s->refusal, NCEN_EINVALID, "%s", s->how ==
+		    AUTH_SIGNIN_KEY ? "no such account" : "wrong user name or "
+		    "password");
+		error = audit_append(t, s->user, "signin.refused", rec.s,
+		    "no such account", err);
+		goto out;
+	}
+	if (error != NCEN_OK)
+		goto out;
+	/* A lock that ran out forgets the failures that made it. */
+	if (a->locked_until != 0 && a->locked_until != AUTH_LOCKED_FOREVER &&
+	    a->locked_until <= now) {
+		a->locked_until = 0;
+		a->failures = 0;
+		dirty = 1;
+	}
+	if (auth_account_usable(a, now, &s->refusal) != NCEN_OK) {
+		action = "signin.refused";
+		buf_adds(&details, ncen_err_msg(&s->refusal));
+	} else if (s->how == AUTH_SIGNIN_KEY) {
+		action = "signin.key";
+		buf_adds(&details, "ssh key");
+	} else if (s->good && s->salt != NULL &&
+	    CRYPTO_memcmp(s->salt, a->salt, AUTH_SALT_LEN) == 0) {
+		action = "signin.password";
+		buf_adds(&details, a->must_change ? "password, must change it" :
+		    "password");
+		if (a->failures != 0)
+			dirty = 1;
+		a->failures = 0;
+	} else {
+		action = "signin.fail";
+		a->failures++;
+		dirty = 1;
+		buf_addf(&details, "wrong password (%u in a row)",
+		    a->failures);
+		ncen_err_set(&s->refusal, NCEN_EINVALID, "wrong user name or "
+		    "password");
+		if (a->failures >= auth_policy.max_failures) {
+			a->locked_until = now + auth_policy.lock_seconds;
+			if ((error = audit_append(t, s->user, action, rec.s,
+			    details.s, err)) != NCEN_OK)
+				goto out;
+			action = "account.lock";
+			buf_reset(&details);
+			buf_addf(&details, "locked for %u seconds after %u "
+			    "failed sign-ins", auth_policy.lock_seconds,
+			    a->failures);
+		}
+	}
+	if (dirty) {
+		a->modified = now;
+		if ((error = auth_account_txn_put(t, a, err)) != NCEN_OK)
+			goto out;
+	}
+	if ((error = audit_append(t, s->user, action, rec.s, details.s,
+	    err)) != NCEN_OK)
+		goto out;
+	s->account = a;
+	a = NULL;
+out:
+	auth_account_free(a);
+	buf_free(&rec);
+	buf_free(&details);
+	return error;
+}
+
+/* Run a sign-in; a refusal is committed (audited), then returned. */
+static int
+auth_signin_run(struct store *st, struct auth_signin *s,
+    struct auth_account **ap, struct ncen_err *err)
+{
+	int	error;
+
+	if (ap != NULL)
+		*ap = NULL;
+	if (s->user == NULL || *s->user == '\0')
+		return ncen_err_set(err, NCEN_EUSAGE, "no user name given");
+	if (auth_name_check(s->user, err) != NCEN_OK)
+		return NCEN_EUSAGE;
+	error = store_run(st, auth_signin_txn, s, err);
+	if (error == NCEN_OK && s->refusal.code != NCEN_OK)
+		error = ncen_err_set(err, s->refusal.code, "%s",
+		    ncen_err_msg(&s->refusal));
+	if (error == NCEN_OK && ap != NULL) {
+		*ap = s->account;
+		s->account = NULL;
+	}
+	auth_account_free(s->account);
+	ncen_err_free(&s->refusal);
+	return error;
+}
+
+/* Sign in over SSH: the key was checked by sshd; the account must be usable. */
+int
+auth_signin_key(struct store *st, const char *user,
+    struct auth_account **ap, struct ncen_err *err)
+{
+	struct auth_signin	s;
+
+	memset(&s, 0, sizeof s);
+	s.user = user;
+	s.how = AUTH_SIGNIN_KEY;
+	return auth_signin_run(st, &s, ap, err);
+}
+
+/* Sign in with a password: the slow hash runs outside any transaction. */
+int
+auth_signin_password(struct store *st, const char *user, const char *pw,
+    struct auth_account **ap, struct ncen_err *err)
+{
+	struct auth_signin	 s;
+	struct auth_account	*a = NULL;
+	unsigned char		 salt[AUTH_SALT_LEN];
+	int			 r, error;
+
+	memset(&s, 0, sizeof s);
+	s.user = user;
+	s.how = AUTH_SIGNIN_PASSWORD;
+	if (auth_name_check(user, err) != NCEN_OK)
+		return NCEN_EUSAGE;
+	error = auth_account_get(st, user, &a, err);
+	if (error != NCEN_OK && error != NCEN_ENOTFOUND)
+		return error;
+	ncen_err_clear(err);
+	if (a != NULL) {
+		if ((r = auth_verify(a, pw, err)) < 0) {
+			auth_account_free(a);
+			return -r;
+		}
+		s.good = r;
+		memcpy(salt, a->salt, sizeof salt);
+		s.salt = salt;
+		auth_account_free(a);
+	}
+	return auth_signin_run(st, &s, ap, err);
+}
+
+/* What a password change writes, for its transaction. */
+struct auth_newpw {
+	const char		*user;
+	const unsigned char	*oldsalt;
+	struct auth_account	*h;
+};
+
+/* The transaction of a password change. */
+static int
+auth_newpw_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct auth_newpw	*n = arg;
+	struct auth_account	*a = NULL;
+	struct buf		 rec = BUF_INIT;
+	int			 error;
+
+	if ((error = auth_account_txn_get(t, n->user, 1, &a, err)) != NCEN_OK)
+		goto out;
+	if (CRYPTO_memcmp(a->salt, n->oldsalt, AUTH_SALT_LEN) != 0) {
+		error = ncen_err_set(err, NCEN_ECONFLICT, "the password of "
+		    "'%s' was changed meanwhile", n->user);
+		goto out;
+	}
+	memcpy(a->hash, n->h->hash, AUTH_HASH_LEN);
+	memcpy(a->salt, n->h->salt, AUTH_SALT_LEN);
+	a->iterations = n->h->iterations;
+	a->must_change = 0;
+	a->failures = 0;
+	a->modified = auth_now();
+	buf_addf(&rec, "account:%s", n->user);
+	if ((error = auth_account_txn_put(t, a, err)) == NCEN_OK)
+		error = audit_append(t, n->user, "account.password", rec.s,
+		    "changed by its user", err);
+out:
+	auth_account_free(a);
+	buf_free(&rec);
+	return error;
+}
+
+/* The user changes their own password: the old one is checked first. */
+int
+auth_password_change(struct store *st, const char *user, const char *old,
+    const char *pw, struct ncen_err *err)
+{
+	struct auth_account	*a = NULL, h;
+	struct auth_newpw	 n;
+	unsigned char		 oldsalt[AUTH_SALT_LEN];
+	int			 r, error;
+
+	if ((error = auth_account_get(st, user, &a, err)) != NCEN_OK)
+		return error;
+	memcpy(oldsalt, a->salt, sizeof oldsalt);
+	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
+		goto out;
+	if ((r = auth_verify(a, old, err)) <= 0) {
+		error = r < 0 ? -r : ncen_err_set(err, NCEN_EINVALID,
+		    "the current password is wrong");
+		goto out;
+	}
+	if (strcmp(old, pw) == 0) {
+		error = ncen_err_set(err, NCEN_EINVALID, "the new password "
+		    "is the current one");
+		goto out;
+	}
+	if ((error = auth_password_check(user, pw, err)) != NCEN_OK)
+		goto out;
+	memset(&h, 0, sizeof h);
+	if ((error = auth_account_set_password(&h, pw, err)) != NCEN_OK)
+		goto out;
+	n.user = user;
+	n.oldsalt = oldsalt;
+	n.h = &h;
+	error = store_run(st, auth_newpw_txn, &n, err);
+	OPENSSL_cleanse(&h, sizeof h);
+out:
+	auth_account_free(a);
+	return error;
+}
