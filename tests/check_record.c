@@ -345,6 +345,7 @@ START_TEST(test_codec1_read)
 	ck_assert_int_eq(record_decode(&test_form, 42, again.s, again.len,
 	    &d2, &err), NCEN_OK);
 	ck_assert(record_equal(r, d2));
+	record_free(d2);
 	/* Every prefix of codec 1 bytes is refused too. */
 	for (n = 0; n < b.len; n++) {
 		copy = xmemdup(b.s, n);
