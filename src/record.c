@@ -335,8 +335,6 @@ record_encode(const struct record *r, struct buf *b)
 			nentries++;
 	}
 
-	/* Most records fit at once: one growth instead of many. */
-	buf_grow(b, 64);
 	buf_addc(b, RECORD_MAGIC2_0);
 	buf_addc(b, RECORD_MAGIC2_1);
 	record_put_varint(b, r->version);
@@ -513,13 +511,14 @@ record_read_header(struct record_reader *rd, uint32_t *version,
 	return NCEN_OK;
 }
 
-/* The least bytes an entry and a value take in the reader's codec. */
+/* The least bytes an entry takes in the reader's codec. */
 static size_t
 record_min_entry(const struct record_reader *rd)
 {
 	return rd->codec == RECORD_CODEC1 ? 8 : 3;
 }
 
+/* The least bytes a value takes in the reader's codec. */
 static size_t
 record_min_value(const struct record_reader *rd)
 {
