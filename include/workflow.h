@@ -56,7 +56,8 @@ struct workflow_request {
 	uint32_t	 version;	/* the step's base, 0: current */
 	const char	*action;	/* submit, validate, close, reopen */
 	const char	*user;
-	const char	*role;
+	const char	*role;		/* without account: trusted callers */
+	const struct auth_account *account;	/* its roles decide (auth.h) */
 	const char	*reason;	/* NULL or "": none */
 	int64_t		 when;		/* seconds since the epoch, 0: now */
 };
@@ -70,6 +71,7 @@ struct workflow_result {
 };
 
 struct store_txn;
+struct auth_account;
 
 int	 workflow_apply(struct store *, const struct workflow_request *,
 	     struct workflow_result *, struct ncen_err *);

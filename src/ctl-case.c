@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -100,6 +101,7 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
+	struct auth_account	*acct = NULL;
 	const char		*action;
 	uint64_t		 v;
 	int			 c, r;
@@ -150,18 +152,26 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	req.action = action;
 	if (req.user == NULL || *req.user == '\0')
 		return ctl_usage(ctx->cmd, "--as USER is needed");
-	if (req.role == NULL)
-		return ctl_usage(ctx->cmd, "--role ROLE is needed");
-	if (!workflow_role_known(req.role))
-		return ctl_usage(ctx->cmd, "unknown role '%s' (officer, "
-		    "supervisor, analyst, ncp or admin)", req.role);
+	if (req.role != NULL)
+		return ctl_usage(ctx->cmd, "--role is gone: the account's "
+		    "roles decide (ncenctl user)");
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
+	/* The account's roles decide, through the role matrix. */
+	if (auth_account_get(st, req.user, &acct, &e) != NCEN_OK ||
+	    auth_account_usable(acct, auth_now(), &e) != NCEN_OK) {
+		r = ctl_report("case", &e);
+		auth_account_free(acct);
+		ncen_err_free(&e);
+		return ctl_close(ctx, s, st, r == 2 ? 1 : r);
+	}
+	req.account = acct;
 	if (workflow_apply(st, &req, &res, &e) != NCEN_OK)
 		r = ctl_report("case", &e);
 	else
 		printf("case %" PRIu64 ": %s -> %s (version %u)\n",
 		    req.case_id, res.from, res.to, res.version);
+	auth_account_free(acct);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);
 }

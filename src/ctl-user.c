@@ -228,7 +228,8 @@ ctl_user_line_ours(const char *line, size_t len, const char *user)
 	const char	*m;
 	size_t		 ulen;
 
-	if (len < 20 || strncmp(line, "restrict,command=\"", 18) != 0)
+	if (len < 20 || (strncmp(line, "restrict,command=\"", 18) != 0 &&
+	    strncmp(line, "restrict,pty,command=\"", 22) != 0))
 		return 0;
 	for (m = line + len; m > line && m[-1] != ' '; m--)
 		;
@@ -402,7 +403,9 @@ ctl_user_key(struct ctl_ctx *ctx, struct store *st,
 			r = 2;
 			goto out;
 		}
-		buf_addf(&new, "restrict,command=\"%s -d %s --as %s\" %s%s%s\n",
+		/* restrict: no forwarding; pty: the screens need one. */
+		buf_addf(&new, "restrict,pty,command=\"%s -d %s --as %s\" "
+		    "%s%s%s\n",
 		    ncen.s, real, user, key.s, CTL_USER_MARK, user);
 	} else if (removed == 0) {
 		ctl_warn("user key del: %s has no such key in %s", user,

@@ -100,8 +100,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "passwd reads the new password from standard input and makes the\n"
 	  "user change it at sign-in.  del disables an account that records\n"
 	  "or audit entries name.  key add writes one line\n"
-	  "restrict,command=\"ncen -d DIR --as USER\" KEY ncen:USER; key del\n"
-	  "removes the user's line for KEYFILE (or all of them); other lines\n"
+	  "restrict,pty,command=\"ncen -d DIR --as USER\" KEY ncen:USER; key\n"
+	  "del removes the user's line for KEYFILE (or all of them); other lines\n"
 	  "are never touched.\n" },
 	{ "audit", ctl_audit, "verify or show the audit log",
 	  "verify | show [--user U] [--record E:ID] [--action A] "

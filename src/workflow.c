@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "error.h"
 #include "record.h"
@@ -227,6 +229,44 @@ workflow_refuse_role(struct workflow_run *w, const struct workflow_step *s,
 	return error;
 }
 
+/* The role refusal when an account's roles decide (the role matrix). */
+static int
+workflow_refuse_account(struct workflow_run *w, int action, const char *status,
+    struct ncen_err *err)
+{
+	const struct auth_account	*a = w->req->account;
+	const char			*who[WORKFLOW_NELEM(workflow_roles)];
+	struct buf			 b = BUF_INIT;
+	unsigned			 allowed;
+	size_t				 i, n = 0;
+	int				 error;
+
+	allowed = auth_roles_allowed(auth_action_find(
+	    workflow_actions[action].name));
+	for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
+		if (allowed & workflow_roles[i].bit)
+			who[n++] = workflow_roles[i].with_article;
+	buf_adds(&b, "only ");
+	workflow_or_list(&b, who, n);
+	buf_addf(&b, " can %s it", workflow_actions[action].name);
+	if ((allowed & a->roles) != 0)
+		buf_addf(&b, ", and %s may not (not its reporting officer, "
+		    "or not in the account's offices)", a->name);
+	else {
+		buf_addf(&b, ", and %s is ", a->name);
+		n = 0;
+		for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
+			if (a->roles & workflow_roles[i].bit)
+				buf_addf(&b, "%s%s", n++ == 0 ? "" : " and ",
+				    workflow_roles[i].with_article);
+		if (n == 0)
+			buf_adds(&b, "in no role");
+	}
+	error = workflow_refuse(w, WORKFLOW_ROLE, status, b.s, err);
+	buf_free(&b);
+	return error;
+}
+
 /* Whether a referenced record exists, in the transaction (schema_ref_fn). */
 static int
 workflow_ref_exists(const char *entity, uint64_t id, void *arg)
@@ -364,8 +404,9 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	const struct workflow_request	*req = w->req;
 	const struct workflow_step	*s = NULL;
 	struct record			*c = NULL;
-	struct buf			 why = BUF_INIT;
-	const char			*status;
+	struct buf			 why = BUF_INIT, rec = BUF_INIT;
+	struct buf			 act = BUF_INIT;
+	const char			*status, *rolename;
 	size_t				 i;
 	int				 action, role, error;
 
@@ -392,7 +433,15 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		goto out;
 	}
 	w->res->from = s->from;
-	if ((s->roles & workflow_roles[role].bit) == 0) {
+	rolename = req->role;
+	if (req->account != NULL) {
+		if ((rolename = auth_role_for(req->account, auth_action_find(
+		    req->action), c)) == NULL) {
+			error = workflow_refuse_account(w, action, s->from,
+			    err);
+			goto out;
+		}
+	} else if ((s->roles & workflow_roles[role].bit) == 0) {
 		error = workflow_refuse_role(w, s, action, role, err);
 		goto out;
 	}
@@ -410,14 +459,23 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    (error = store_update(t, c, req->user, err)) != NCEN_OK)
 		goto out;
 	if ((error = workflow_note(t, w->schema, c->id, s->from, s->to,
-	    req->user, req->role, w->when, s->reason ? req->reason : NULL,
+	    req->user, rolename, w->when, s->reason ? req->reason : NULL,
 	    &w->res->transition, err)) != NCEN_OK)
+		goto out;
+	buf_reset(&why);
+	buf_addf(&why, "%s -> %s", s->from, s->to);
+	buf_addf(&rec, "case:%llu", (unsigned long long)c->id);
+	buf_addf(&act, "workflow.%s", req->action);
+	if ((error = audit_append(t, req->user, act.s, rec.s, why.s, err)) !=
+	    NCEN_OK)
 		goto out;
 	w->res->to = s->to;
 	w->res->version = c->version;
 out:
 	record_free(c);
 	buf_free(&why);
+	buf_free(&rec);
+	buf_free(&act);
 	return error;
 }
 
@@ -436,7 +494,7 @@ workflow_apply(struct store *st, const struct workflow_request *req,
 		return ncen_err_set(err, NCEN_EUSAGE, "unknown action '%s' "
 		    "(submit, validate, close or reopen)",
 		    req->action != NULL ? req->action : "");
-	if (workflow_role_index(req->role) == -1)
+	if (req->account == NULL && workflow_role_index(req->role) == -1)
 		return ncen_err_set(err, NCEN_EUSAGE, "unknown role '%s' "
 		    "(officer, supervisor, analyst, ncp or admin)",
 		    req->role != NULL ? req->role : "");

@@ -18,6 +18,9 @@ printf '%s\n' 'ncen-dump 1' 'record case 1 1 1795770000 carol' \
 	'record case 2 1 1795770000 carol' 'field office FRCDG01' \
 	'field country FR' 'field direction IMP' >"$T/cases.dump"
 ok "load two draft cases" ncenctl -d "$X" load "$T/cases.dump"
+ok "accounts" sh -c "ncenctl -d '$X' user add bob --roles officer &&
+	ncenctl -d '$X' user add sue --roles supervisor &&
+	ncenctl -d '$X' user add ann --roles analyst"
 
 # A refused step: exit status, message, and nothing changed.
 refused() {
@@ -31,42 +34,39 @@ refused() {
 
 refused "validating a draft" 1 \
 	"ncenctl: case: case 1 is draft: only a submitted case can be validated" \
-	validate 1 --as sue --role supervisor
+	validate 1 --as sue
 refused "submitting an incomplete case" 1 \
 	"case 2 is draft: it cannot be submitted until it is complete: date: expected a value" \
-	submit 2 --as bob --role officer
+	submit 2 --as bob
 refused "an analyst submitting" 1 \
 	"only an officer or a supervisor can submit it, and ann is an analyst" \
-	submit 1 --as ann --role analyst
+	submit 1 --as ann
 refused "a case that is not there" 1 "case 9" \
-	submit 9 --as bob --role officer
-refused "no --as" 2 "--as USER is needed" submit 1 --role officer
-refused "no --role" 2 "--role ROLE is needed" submit 1 --as bob
-refused "an unknown role" 2 "unknown role 'chief'" \
-	submit 1 --as bob --role chief
+	submit 9 --as bob
+refused "no --as" 2 "--as USER is needed" submit 1
+refused "--role is gone" 2 "the account's roles decide" \
+	submit 1 --as bob --role officer
+refused "an account that is not there" 1 "no account 'zed'" submit 1 --as zed
 refused "an unknown action" 2 "unknown action 'approve'" \
-	approve 1 --as bob --role officer
-refused "a bad id" 2 "bad case id 'x'" submit x --as bob --role officer
-refused "no id" 2 "no case id given" submit --as bob --role officer
+	approve 1 --as bob
+refused "a bad id" 2 "bad case id 'x'" submit x --as bob
+refused "no id" 2 "no case id given" submit --as bob
 
-ok "submit as an officer" ncenctl -d "$X" case submit 1 --as bob \
-	--role officer
+ok "submit as an officer" ncenctl -d "$X" case submit 1 --as bob
 has "it says what happened" "case 1: draft -> submitted (version 2)"
 refused "a step based on an old version" 1 \
 	"case 1 was changed by bob" \
-	validate 1 --as sue --role supervisor --version 1
+	validate 1 --as sue --version 1
 refused "an officer validating" 1 \
 	"case 1 is submitted: only a supervisor can validate it, and bob is an officer" \
-	validate 1 --as bob --role officer
-ok "validate as a supervisor" ncenctl -d "$X" case validate 1 --as sue \
-	--role supervisor --version 2
+	validate 1 --as bob
+ok "validate as a supervisor" ncenctl -d "$X" case validate 1 --as sue --version 2
 has "it is validated" "case 1: submitted -> validated (version 3)"
-ok "close" ncenctl -d "$X" case close 1 --as sue --role supervisor
+ok "close" ncenctl -d "$X" case close 1 --as sue
 refused "reopening without a reason" 1 \
 	"case 1 is closed: reopening it needs a reason" \
-	reopen 1 --as sue --role supervisor
-ok "reopen with a reason" ncenctl -d "$X" case reopen 1 --as sue \
-	--role supervisor --reason "lab report: weight corrected"
+	reopen 1 --as sue
+ok "reopen with a reason" ncenctl -d "$X" case reopen 1 --as sue --reason "lab report: weight corrected"
 has "back to draft" "case 1: closed -> draft (version 5)"
 
 ok "history" ncenctl -d "$X" case history 1

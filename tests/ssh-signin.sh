@@ -1,0 +1,110 @@
+#!/bin/sh
+# ssh-signin.sh - a real sshd on a loopback port with its own
+# configuration: an officer's key line written by `ncenctl user key add`
+# runs `ncen --as USER` whatever the client asks for (a shell, another
+# command); a locked account and a removed key are refused.  The service
+# account is the user running the test.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE
+F=$top_builddir/forms
+X=$T/x
+SSHD=/usr/sbin/sshd
+[ -x "$SSHD" ] || SSHD=$(command -v sshd 2>/dev/null)
+[ -n "$SSHD" ] && [ -x "$SSHD" ] || skip_all "sshd is not installed (sh .ci/deps test)"
+command -v ssh >/dev/null 2>&1 || skip_all "ssh is not installed"
+me=$(id -un)
+shell=$(getent passwd "$me" | cut -d: -f7)
+case "$shell" in
+*nologin|*false|"")
+	skip_all "the service account $me has no login shell ($shell)" ;;
+esac
+
+# A free loopback port.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p /run/sshd 2>/dev/null
+ssh-keygen -q -t ed25519 -N '' -f "$T/host" </dev/null || exit 1
+ssh-keygen -q -t ed25519 -N '' -f "$T/alice" </dev/null || exit 1
+ssh-keygen -q -t ed25519 -N '' -f "$T/eve" </dev/null || exit 1
+AK=$T/authorized_keys
+# A line someone else wrote: ncenctl must leave it alone.
+echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFoo admin@laptop" >"$AK"
+cat >"$T/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $T/host
+PidFile $T/sshd.pid
+AuthorizedKeysFile $AK
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+AcceptEnv LANG LC_*
+CONF
+ok "the sshd configuration is valid" "$SSHD" -t -f "$T/sshd_config"
+
+"$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
+sshd_pid=$!
+tap_cleanup='kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null'
+i=0
+until grep -q "Server listening" "$T/sshd.log" 2>/dev/null; do
+	i=$((i + 1))
+	if [ $i -gt 50 ] || ! kill -0 "$sshd_pid" 2>/dev/null; then
+		sed 's/^/# /' "$T/sshd.log"
+		echo "Bail out! sshd did not start"
+		exit 1
+	fi
+	sleep 0.1
+done
+
+# ssh as the service account with a key; the rest of the arguments go
+# to the server as the command.
+s() {
+	key=$1; shift
+	timeout 20 ssh -p "$port" -i "$key" -o BatchMode=yes \
+		-o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
+		-o UserKnownHostsFile="$T/known_hosts" -o LogLevel=ERROR \
+		"$@"
+}
+H="$me@127.0.0.1"
+
+ok "init" ncenctl -d "$X" init --forms "$F"
+ok "an officer account" ncenctl -d "$X" user add alice --roles officer
+ok "her key goes into authorized_keys" ncenctl -d "$X" user key add \
+	alice "$T/alice.pub" --authorized-keys "$AK" \
+	--ncen "$top_builddir/src/ncen"
+grep -q "admin@laptop" "$AK"
+tap_result $? "the line ncenctl did not write is still there"
+
+ok "signing in with her key runs ncen as alice" s "$T/alice" "$H"
+has "ncen says who signed in" "Signed in as alice."
+ok "asking for another command still runs ncen" s "$T/alice" "$H" \
+	cat /etc/passwd
+has "ncen ran" "Signed in as alice."
+! grep -q "root:x:0:0" "$T/out"
+tap_result $? "the file was not shown"
+ok "asking for a shell with a terminal still runs ncen" \
+	s "$T/alice" -tt "$H" /bin/sh -i
+has "ncen ran, not a shell" "Signed in as alice."
+ok "ncen's sign-ins are audited" ncenctl -d "$X" audit show \
+	--user alice --action signin.key
+[ "$(grep -c 'signin.key account:alice' "$T/out")" -eq 3 ]
+tap_result $? "three key sign-ins"
+
+fails_with 255 "a key with no line is refused" s "$T/eve" "$H"
+ok "lock alice" ncenctl -d "$X" user lock alice
+fails_with 1 "a locked account is refused" s "$T/alice" "$H"
+has "ncen says why" "account 'alice' is locked by an administrator"
+ok "unlock alice" ncenctl -d "$X" user unlock alice
+ok "remove her key" ncenctl -d "$X" user key del alice "$T/alice.pub" \
+	--authorized-keys "$AK"
+fails_with 255 "a removed key is refused" s "$T/alice" "$H"
+grep -q "admin@laptop" "$AK"
+tap_result $? "the other line survived the removal"
+ok "the audit log verifies" ncenctl -d "$X" audit verify
+
+finish
