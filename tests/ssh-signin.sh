@@ -13,7 +13,9 @@ F=$top_builddir/forms
 X=$T/x
 SSHD=/usr/sbin/sshd
 [ -x "$SSHD" ] || SSHD=$(command -v sshd 2>/dev/null)
-[ -n "$SSHD" ] && [ -x "$SSHD" ] || skip_all "sshd is not installed (sh .ci/deps test)"
+if [ -z "$SSHD" ] || [ ! -x "$SSHD" ]; then
+	skip_all "sshd is not installed (sh .ci/deps test)"
+fi
 command -v ssh >/dev/null 2>&1 || skip_all "ssh is not installed"
 me=$(id -un)
 shell=$(getent passwd "$me" | cut -d: -f7)
@@ -49,6 +51,7 @@ ok "the sshd configuration is valid" "$SSHD" -t -f "$T/sshd_config"
 
 "$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
 sshd_pid=$!
+# shellcheck disable=SC2016 # expanded by lib.sh's trap
 tap_cleanup='kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null'
 i=0
 until grep -q "Server listening" "$T/sshd.log" 2>/dev/null; do
@@ -63,6 +66,7 @@ done
 
 # ssh as the service account with a key; the rest of the arguments go
 # to the server as the command.
+# shellcheck disable=SC2317 # called through ok and fails_with
 s() {
 	key=$1; shift
 	timeout 20 ssh -p "$port" -i "$key" -o BatchMode=yes \
