@@ -60,9 +60,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "case", ctl_case, "take a case through its workflow, or show it",
 	  "submit|validate|close|reopen ID --as USER --role ROLE "
 	  "[--reason TEXT] [--version N] | history ID",
-	  "  --as USER       who takes the step\n"
-	  "  --role ROLE     in which role: officer, supervisor, analyst,\n"
-	  "                  ncp or admin (until accounts land)\n"
+	  "  --as USER       who takes the step: an account (ncenctl user);\n"
+	  "                  its roles decide what it may do\n"
 	  "  --reason TEXT   why (required to reopen)\n"
 	  "  --version N     refuse if the case changed since version N\n"
 	  "draft -> submitted (officer, supervisor) -> validated (supervisor)\n"
