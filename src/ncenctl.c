@@ -109,6 +109,31 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "              changed, removed or inserted (exit 1)\n"
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n" },
+	{ "import", ctl_import, "import records from CSV (all or nothing)",
+	  "[--partial REJECTS.csv] ENTITY FILE.csv|-",
+	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
+	  "                         with a reason column, to REJECTS.csv\n"
+	  "  --rollback             only roll back imports that died (no\n"
+	  "                         ENTITY or FILE)\n"
+	  "The header row names the form's fields (and optionally id).  The\n"
+	  "whole file is checked first; every problem is printed as\n"
+	  "FILE:LINE: FIELD: reason and then nothing is stored (exit 1).\n"
+	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n" },
+	{ "export", ctl_export, "export records as CSV",
+	  "[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] ENTITY",
+	  "  -o FILE       write to FILE instead of standard output\n"
+	  "  --where F=V   only records whose field F is V\n"
+	  "  --from F=LO   only records whose field F is LO or after\n"
+	  "  --to F=HI     only records whose field F is HI or before\n"
+	  "Filters combine (all must hold); F may be id.  Rows come in id\n"
+	  "order with an id column first, so import gives them back.\n" },
+	{ "template", ctl_template, "print a form's CSV header and an example",
+	  "ENTITY", NULL },
+	{ "offices", ctl_offices, "load the customs offices from CSV",
+	  "load FILE.csv",
+	  "FILE.csv has the columns code, en and fr.  Every row is checked,\n"
+	  "then DIR/forms/office.codes is replaced at once (its list version\n"
+	  "goes up by one); codes that records still use must stay.\n" },
 	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
