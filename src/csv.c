@@ -33,10 +33,10 @@ struct csv_reader {
 	char			*name;
 	FILE			*f;
 	unsigned char		*chunk;		/* stream mode only */
-	const unsigned char	*p, *end;	/* the unread part of the window */
+	const unsigned char	*p, *end;	/* the unread window */
 	int			 eof;		/* nothing more to read */
 	int			 ioerr;		/* the stream failed (errno) */
-	int			 started;	/* the BOM question is settled */
+	int			 started;	/* past a BOM, if any */
 	size_t			 offset;	/* bytes consumed */
 	unsigned		 line;		/* physical line, from 1 */
 	unsigned		 col;		/* characters consumed on it */
@@ -44,17 +44,17 @@ struct csv_reader {
 	struct csv_limits	 lim;
 
 	struct csv_row		 row;
-	struct buf		 data;		/* fields, each NUL-terminated */
+	struct buf		 data;		/* fields, NUL-terminated */
 	size_t			*offs;		/* where each field starts */
 	size_t			 nalloc;	/* entries of offs */
-	size_t			 rowalloc;	/* entries of the row's f and len */
+	size_t			 rowalloc;	/* of the row's f, len */
 	size_t			 nfields;	/* fields stored */
 	size_t			 fieldno;	/* field being read, from 0 */
 	size_t			 flen;		/* bytes in the current field */
 	size_t			 rlen;		/* bytes in the record */
 
 	/* The UTF-8 sequence being decoded. */
-	unsigned		 u_need;	/* continuation bytes still due */
+	unsigned		 u_need;	/* continuation bytes due */
 	unsigned char		 u_lo, u_hi;	/* range of the next byte */
 	unsigned char		 u_bytes[4];
 	unsigned		 u_n;

@@ -55,7 +55,7 @@
 #define CTL_CSV_MAXSHOWN	100	/* problems printed before counting */
 #define CTL_CSV_SEP		';'	/* between values of a repeated field */
 #define CTL_CSV_LINKS		"links"	/* the pseudo-entity of the links */
-#define CTL_CSV_ROLE_MAX	64	/* bytes in a link's role (the store's) */
+#define CTL_CSV_ROLE_MAX	64	/* bytes in a role (the store's) */
 #define CTL_CSV_JMAGIC		"ncen-import-journal 1"
 #define CTL_CSV_JPREFIX		"import-"
 #define CTL_CSV_JSUFFIX		".journal"
@@ -137,7 +137,7 @@ struct ctl_csv_import {
 
 	size_t				 ncols;
 	int				*col;
-	struct buf			 header;	/* of the rejects file */
+	struct buf			 header;	/* of the rejects */
 	int				 has_id;
 
 	struct ctl_csv_item		*items;
@@ -147,21 +147,21 @@ struct ctl_csv_import {
 	size_t				 nrows, nrejected, nskipped;
 
 	size_t				 nproblems;
-	struct buf			 why;		/* this row's problems */
+	struct buf			 why;		/* a row's problems */
 	unsigned			 whyline;
 	int				 deferred;	/* refs to rows ahead */
-	int				 final;		/* the whole file is read */
+	int				 final;		/* all rows are read */
 
 	const char			*rejpath;
 	FILE				*rej;
 
 	struct ctl_csv_progress		 prog;
-	size_t				 fsize;		/* of the input, 0 unknown */
+	size_t				 fsize;		/* of the input, or 0 */
 
 	/* Writing. */
 	int				 jfd;
 	char				*jpath;
-	size_t				 next, end;	/* the batch being written */
+	size_t				 next, end;	/* the batch */
 	size_t				 written;
 	struct buf			 jbuf;
 };
@@ -483,7 +483,7 @@ ctl_csv_exists(struct store *st, const char *entity, uint64_t id)
 	return -rc;
 }
 
-/* Note a problem of the row at line (field may be NULL); print the first ones. */
+/* Note a problem of a row (field may be NULL); print the first ones. */
 static void
 ctl_csv_problem(struct ctl_csv_import *imp, unsigned line, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -642,7 +642,7 @@ ctl_csv_header(struct ctl_csv_import *imp, const struct csv_row *row)
 	return bad ? -1 : 0;
 }
 
-/* Whether a referenced record exists (schema_ref_fn): in the store or the file. */
+/* Whether a referenced record exists, in the store or the file. */
 static int
 ctl_csv_ref(const char *entity, uint64_t id, void *arg)
 {
@@ -872,7 +872,7 @@ ctl_csv_link_end(struct ctl_csv_import *imp, const struct csv_row *row,
 	return -1;
 }
 
-/* The canonical role: a code of the role list (or a label of one), else as typed. */
+/* A link's role: a code of the role list (or its label), else as typed. */
 static int
 ctl_csv_link_role(struct ctl_csv_import *imp, const struct csv_row *row,
     size_t c, struct buf *role)
@@ -1117,7 +1117,8 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 			if (!ctl_csv_blank(row->f[c], row->len[c]))
 				break;
 		if (c == row->n) {
-			imp->nskipped++;	/* ",,,": spreadsheets write them */
+			/* ",,,": spreadsheets write them. */
+			imp->nskipped++;
 			continue;
 		}
 		if (row->n != imp->ncols) {
@@ -1258,7 +1259,7 @@ ctl_csv_record_hash(const struct record *r)
 	return h;
 }
 
-/* Undo one journal line in the transaction: delete a record or remove a link. */
+/* Undo one journal line: delete a record or remove a link. */
 static int
 ctl_csv_undo_line(struct store_txn *t, struct ctl_csv_undo *u,
     const char *line, struct ncen_err *e)
@@ -1521,7 +1522,7 @@ ctl_csv_on_signal(int sig)
 	ctl_csv_signalled = 1;
 }
 
-/* Write one batch of rows in the transaction, listing each in the journal first. */
+/* Write one batch of rows, listing each in the journal first. */
 static int
 ctl_csv_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 {
@@ -1865,13 +1866,13 @@ struct ctl_csv_export {
 	FILE				*f;
 	struct buf			 line, tmp;
 	int				 failed;
-	int				 keep;		/* sort before writing */
+	int				 keep;		/* sort them first */
 	struct ctl_csv_outrow		*rows;
 	size_t				 nrows, rowcap;
 	size_t				 count;
-	uint64_t			*ids;		/* links: records seen */
+	uint64_t			*ids;		/* links: records */
 	size_t				 nids, idcap;
-	const char			*entity;	/* links: the source's */
+	const char			*entity;	/* links: source's */
 	uint64_t			 from;		/* links: its id */
 };
 
@@ -2002,7 +2003,8 @@ ctl_csv_cond_add(struct ctl_ctx *ctx, struct ctl_csv_export *x,
     const struct schema *s, int opt, const char *arg)
 {
 	struct ctl_csv_cond	*c = NULL;
-	struct buf		 canon = BUF_INIT, reason = BUF_INIT, key = BUF_INIT;
+	struct buf		 canon = BUF_INIT, reason = BUF_INIT;
+	struct buf		 key = BUF_INIT;
 	const struct schema_field *fd = NULL;
 	const char		*eq, *value, *what;
 	char			*name;
@@ -2626,7 +2628,8 @@ ctl_csv_office_use(const struct record *r, void *arg)
 
 	for (i = 0; i < u->form->nfields; i++) {
 		fd = &u->form->fields[i];
-		if (fd->type != SCHEMA_CODE || strcmp(fd->target, "office") != 0)
+		if (fd->type != SCHEMA_CODE ||
+		    strcmp(fd->target, "office") != 0)
 			continue;
 		for (j = 0; j < r->fields[i].n; j++) {
 			if (schema_code_find(u->keep, r->fields[i].v[j]) !=
@@ -2706,7 +2709,7 @@ ctl_csv_offices_write(const char *tmpdir, const char *text, size_t len,
 	return 0;
 }
 
-/* The forms of DIR/forms with office.codes taken from elsewhere, loaded together. */
+/* Load DIR/forms with the new office.codes in place of the old one. */
 static int
 ctl_csv_offices_check(const char *forms, const char *newlist)
 {

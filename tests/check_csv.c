@@ -358,8 +358,8 @@ END_TEST
 START_TEST(test_write)
 {
 	struct buf		 b = BUF_INIT;
-	const char		*row[] = { "1", "a,b", "say \"hi\"", "two\nlines",
-				    "", " edge" };
+	const char		*row[] = { "1", "a,b", "say \"hi\"",
+				    "two\nlines", "", " edge" };
 	const char		*one[] = { "" };
 	const size_t		 lens[] = { 3 };
 	const char		*nul[] = { "a\0b" };
