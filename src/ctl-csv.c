@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "csv.h"
 #include "ctl.h"
@@ -372,8 +373,33 @@ ctl_csv_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp,
 		*sp = NULL;
 		*stp = NULL;
 	}
+	/* Every record an import writes or rolls back is audited. */
+	if (*stp != NULL)
+		audit_attach(*stp, ctl_csv_user());
 	ncen_err_free(&e);
 	return r;
+}
+
+/*
+ * Append one entry of what a command did as a whole to the audit log
+ * (the records it changed have their own); a failure is reported, and
+ * the command's status becomes 2 if it was 0.
+ */
+static int
+ctl_csv_audit(struct ctl_ctx *ctx, struct store *st, const char *action,
+    const char *what, const char *details, int status)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	int		r;
+
+	if (audit_log(st, ctl_csv_user(), action, what, details, &e) !=
+	    NCEN_OK) {
+		r = ctl_report(ctx->cmd->name, &e);
+		if (status == 0)
+			status = r == 0 ? 2 : r;
+	}
+	ncen_err_free(&e);
+	return status;
 }
 
 /* Whether a value is empty or only spaces and tabs. */
@@ -1401,7 +1427,7 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 {
 	struct ctl_csv_undo	 u;
 	struct ncen_err		 e = NCEN_ERR_INIT;
-	struct buf		 text = BUF_INIT;
+	struct buf		 text = BUF_INIT, msg = BUF_INIT;
 	const char		*file, *nl;
 	int			 fd, r = 0;
 
@@ -1435,19 +1461,24 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 		goto out;
 	}
 	file = strstr(text.s, "\nfile ");
-	if (file != NULL && (nl = strchr(file + 6, '\n')) != NULL)
-		ctl_warn("%s: rolled back an interrupted import of %.*s: "
-		    "%zu record%s and %zu link%s removed%s", ctx->cmd->name,
-		    (int)(nl - file - 6), file + 6, u.records,
-		    u.records == 1 ? "" : "s", u.links,
-		    u.links == 1 ? "" : "s", u.kept != 0 ?
-		    ", some kept (changed since)" : "");
+	if (file == NULL || (nl = strchr(file + 6, '\n')) == NULL) {
+		file = "\nfile ?";
+		nl = file + 7;
+	}
+	buf_addf(&msg, "an interrupted import of %.*s: %zu record%s and "
+	    "%zu link%s removed%s", (int)(nl - file - 6), file + 6,
+	    u.records, u.records == 1 ? "" : "s", u.links,
+	    u.links == 1 ? "" : "s", u.kept != 0 ?
+	    ", some kept (changed since)" : "");
+	ctl_warn("%s: rolled back %s", ctx->cmd->name, msg.s);
+	r = ctl_csv_audit(ctx, st, "import.rollback", "", msg.s, 0);
 	unlink(path);
 	ctl_csv_sync_dir(ctx->home);
 	close(fd);
 	(*done)++;
 out:
 	buf_free(&text);
+	buf_free(&msg);
 	ncen_err_free(&e);
 	return r;
 }
@@ -1598,8 +1629,16 @@ ctl_csv_write_undo(struct ctl_csv_import *imp)
 		imp->jfd = -1;
 		free(imp->jpath);
 		imp->jpath = NULL;
-	} else
+	} else {
 		ctl_csv_journal_remove(imp->ctx->home, &imp->jpath, &imp->jfd);
+		buf_reset(&text);
+		buf_addf(&text, "an import of %s that failed: %zu record%s "
+		    "and %zu link%s removed%s", imp->path, u.records,
+		    u.records == 1 ? "" : "s", u.links, u.links == 1 ? "" : "s",
+		    u.kept != 0 ? ", some kept (changed since)" : "");
+		(void)ctl_csv_audit(imp->ctx, imp->st, "import.rollback", "",
+		    text.s, 0);
+	}
 	buf_free(&text);
 	ncen_err_free(&e);
 	return r;
@@ -1819,6 +1858,12 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if ((r = ctl_csv_rejects_close(&imp, 1)) != 0)
+		goto out;
+	buf_reset(&imp.why);
+	buf_addf(&imp.why, "%zu row%s from %s, %zu rejected", imp.written,
+	    imp.written == 1 ? "" : "s", imp.path, imp.nrejected);
+	if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
+	    buf_cstr(&imp.why), 0)) != 0)
 		goto out;
 	printf("imported %zu %s%s from %s", imp.written,
 	    imp.form != NULL ? imp.form->name : "link",
@@ -2204,6 +2249,21 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	if (out == NULL)
 		x.f = stdout;
+	/* The export is in the audit log before a byte of it goes out. */
+	buf_addf(&hdr, "to %s", out != NULL ? out : "standard output");
+	for (i = 0; i < nopts; i++)
+		buf_addf(&hdr, " --%s %s", kinds[i] == 'w' ? "where" :
+		    kinds[i] == 'f' ? "from" : "to", opts[i]);
+	if ((r = ctl_csv_audit(ctx, st, "export.csv", entity, hdr.s, 0)) !=
+	    0) {
+		if (out != NULL) {
+			fclose(x.f);
+			unlink(out);
+		}
+		x.f = NULL;
+		goto out;
+	}
+	buf_reset(&hdr);
 
 	if (links) {
 		for (i = 0; i < CTL_CSV_NLINKCOLS; i++)
@@ -2644,17 +2704,14 @@ ctl_csv_office_use(const struct record *r, void *arg)
 
 /* Refuse a list that drops codes records still use; 0 or the exit status. */
 static int
-ctl_csv_offices_used(struct ctl_ctx *ctx, const struct schema_codelist *list)
+ctl_csv_offices_used(const struct schema *s, struct store *st,
+    const struct schema_codelist *list)
 {
-	struct schema		*s = NULL;
-	struct store		*st = NULL;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct ctl_csv_uses	 u;
 	size_t			 i, j;
-	int			 r, uses;
+	int			 r = 0, uses;
 
-	if ((r = ctl_open(ctx, &s, &st)) != 0)
-		return r;
 	for (i = 0; i < s->nforms && r == 0; i++) {
 		uses = 0;
 		for (j = 0; j < s->forms[i]->nfields; j++)
@@ -2681,7 +2738,7 @@ ctl_csv_offices_used(struct ctl_ctx *ctx, const struct schema_codelist *list)
 		free(u.example);
 	}
 	ncen_err_free(&e);
-	return ctl_close(ctx, s, st, r);
+	return r;
 }
 
 /* Write the new list in a directory of its own; 0 or the exit status. */
@@ -2763,6 +2820,8 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ctl_csv_import	 imp;
 	struct ctl_csv_office	*offs = NULL;
 	struct schema_codelist	*list = NULL, *old = NULL;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct buf		 forms = BUF_INIT, dst = BUF_INIT;
 	struct buf		 text = BUF_INIT, tmpdir = BUF_INIT;
@@ -2842,7 +2901,9 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_report("offices", &e);
 		goto out;
 	}
-	if ((r = ctl_csv_offices_used(ctx, list)) != 0) {
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		goto out;
+	if ((r = ctl_csv_offices_used(s, st, list)) != 0) {
 		ctl_warn("offices: %s: nothing changed", argv[2]);
 		goto out;
 	}
@@ -2868,6 +2929,10 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_sync_dir(forms.s);
+	buf_reset(&text);
+	buf_addf(&text, "%zu office%s from %s, list version %u", n,
+	    n == 1 ? "" : "s", imp.path, version);
+	r = ctl_csv_audit(ctx, st, "codes.load", "office", text.s, 0);
 	printf("loaded %zu office%s into %s (list version %u)\n", n,
 	    n == 1 ? "" : "s", dst.s, version);
 out:
@@ -2886,6 +2951,7 @@ out:
 	free(offs);
 	schema_codes_free(list);
 	schema_codes_free(old);
+	r = ctl_close(ctx, s, st, r);
 	buf_free(&forms);
 	buf_free(&dst);
 	buf_free(&text);

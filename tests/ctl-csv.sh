@@ -11,7 +11,7 @@
 
 unset NCEN_HOME NCEN_KEYFILE
 
-# The real forms: the build tree's (with its generated lists), else the source's.
+# The real forms: the build tree's (with generated lists), else the source's.
 forms_dir() {
 	if [ -d "$top_builddir/forms" ]; then
 		echo "$top_builddir/forms"
@@ -146,8 +146,12 @@ fails_with 2 "the template of an unknown form" ncenctl -d "$X" template nosuch
 # The awkward files, with forms of their own.
 #
 ok "init with the test forms" ncenctl -d "$B" init --forms "$FX/forms"
-printf 'id,name,colour,qty,price,day,seen,tags\n100,base,Red,1,2.50,2026-01-05,2026-01-05T10:00,a;b\n101,second,GRN,2,,2026-02-10,,\n102,third,blue,3,10,2026-03-15,,c\n' \
-    >"$T/base.csv"
+{
+	echo 'id,name,colour,qty,price,day,seen,tags'
+	echo '100,base,Red,1,2.50,2026-01-05,2026-01-05T10:00,a;b'
+	echo '101,second,GRN,2,,2026-02-10,,'
+	echo '102,third,blue,3,10,2026-03-15,,c'
+} >"$T/base.csv"
 ok "import the base records" ncenctl -d "$B" import item "$T/base.csv"
 
 for f in quotes crlf bom empty-lines; do
@@ -231,8 +235,12 @@ refused "a 1 MB value in a text(200) field" "$T/mb.csv" \
 refused "a 5 MB field" "$T/5mb.csv" \
     "2: note: column 4194310: expected at most 4194304 bytes in a field"
 
-awk 'BEGIN { print "name,qty"; for (i = 1; i <= 3000; i++) print "row" i "," i; print "late,late" }' \
-    >"$T/late.csv"
+awk 'BEGIN {
+	print "name,qty"
+	for (i = 1; i <= 3000; i++)
+		print "row" i "," i
+	print "late,late"
+}' >"$T/late.csv"
 refused "a bad row after 3000 good ones" "$T/late.csv" "3002: qty:"
 awk 'BEGIN { print "name,qty"; for (i = 1; i <= 150; i++) print "r" i ",x" }' \
     >"$T/many.csv"
@@ -262,8 +270,11 @@ same "the 1 MB column comes back the same" "$T/log.out" "$T/log.again"
 #
 # --partial: the good rows go in, the others to a side file with reasons.
 #
-printf 'id,name,colour,note\n200,good one,RED,"a, b"\n201,bad colour,PINK,"say ""x"""\n202,good two,,\n203,bad utf8 \377,,\n' \
-    >"$T/part.csv"
+{
+	printf 'id,name,colour,note\n200,good one,RED,"a, b"\n'
+	printf '201,bad colour,PINK,"say ""x"""\n202,good two,,\n'
+	printf '203,bad utf8 \377,,\n'
+} >"$T/part.csv"
 fails_with 1 "--partial exits 1 when rows were rejected" \
     ncenctl -d "$B" import --partial "$T/rejects.csv" item "$T/part.csv"
 has "it says how many went in" "imported 2 item records"
@@ -272,8 +283,13 @@ ok "export the good rows" ncenctl -d "$B" export --from id=200 --to id=203 item
 has "the first good row is there" "200,good one,"
 has "the second too" "202,good two,"
 lacks "the bad ones are not" "$T/out" "201,"
-printf 'id,name,colour,note,reason\r\n201,bad colour,PINK,"say ""x""","line 3: colour: expected a code or label of list '"'"'colour'"'"', found '"'"'PINK'"'"'"\r\n203,bad utf8 \377,,,"line 5: name: column 14: expected UTF-8 text, found the byte 0xff"\r\n' \
-    >"$T/rejects.want"
+{
+	printf 'id,name,colour,note,reason\r\n'
+	printf '201,bad colour,PINK,"say ""x""","line 3: colour: expected a '
+	printf "code or label of list 'colour', found 'PINK'\"\r\n"
+	printf '203,bad utf8 \377,,,"line 5: name: column 14: expected UTF-8 '
+	printf 'text, found the byte 0xff"\r\n'
+} >"$T/rejects.want"
 same "the rejected rows as read, with their reasons" "$T/rejects.want" \
     "$T/rejects.csv"
 fails_with 1 "--partial with a bad header imports nothing" \
@@ -320,16 +336,21 @@ fails_with 2 "import of an unknown entity" \
 #
 # An import killed or interrupted half way leaves nothing behind.
 #
-awk 'BEGIN { print "id,name,note,qty"; for (i = 1; i <= 100000; i++) print 1000 + i ",row " i ",\"some text, to write\"," i }' \
-    >"$T/big.csv"
+awk 'BEGIN {
+	print "id,name,note,qty"
+	for (i = 1; i <= 100000; i++)
+		print 1000 + i ",row " i ",\"some text, to write\"," i
+}' >"$T/big.csv"
 
-# Start the big import in the background and wait until a batch is in.
+# Start the big import in the background and wait until two batches are
+# in the journal (so the first one has committed).
 start_big() {
 	ncenctl -d "$B" import item "$T/big.csv" >"$T/big.out" 2>&1 &
 	big=$!
 	n=0
 	while [ $n -lt 2400 ]; do
-		if cat "$B"/import-*.journal 2>/dev/null | grep -q '^record'; then
+		if [ "$(cat "$B"/import-*.journal 2>/dev/null |
+		    grep -c '^record')" -ge 2000 ]; then
 			return 0
 		fi
 		kill -0 $big 2>/dev/null || return 1
@@ -343,16 +364,18 @@ ncenctl -d "$B" dump -o "$T/before"
 if start_big; then
 	kill -KILL $big
 	wait $big
-	tap_result 0 "a big import is killed after its first batch"
+	tap_result 0 "a big import is killed after its first batches"
 else
 	kill -KILL $big 2>/dev/null
 	wait $big
-	tap_result 1 "a big import is killed after its first batch"
+	tap_result 1 "a big import is killed after its first batches"
 fi
 ls "$B"/import-*.journal >/dev/null 2>&1
 tap_result $? "its journal stays"
 ok "import --rollback" ncenctl -d "$B" import --rollback
-has "it says what it rolled back" "rolled back an interrupted import of"
+grep -q "rolled back an interrupted import of .*: [1-9][0-9]* records" \
+    "$T/out"
+tap_result $? "it says what it rolled back: the batches that committed"
 ncenctl -d "$B" dump -o "$T/after"
 same "the killed import left nothing" "$T/before" "$T/after"
 ! ls "$B"/import-*.journal >/dev/null 2>&1
@@ -413,8 +436,15 @@ fi
 #
 # Links: refused rows name the line and the column.
 #
-printf 'from_entity,from_id,to_entity,to_id,role\nitem,100,item,101,Parent\nitem,100,item,999,PARENT\nitem,100,item,100,PARENT\nitem,101,item,102,COUSIN\nthing,1,item,1,PARENT\nitem,101,item,100,PARENT\n' \
-    >"$T/links.csv"
+{
+	echo 'from_entity,from_id,to_entity,to_id,role'
+	echo 'item,100,item,101,Parent'
+	echo 'item,100,item,999,PARENT'
+	echo 'item,100,item,100,PARENT'
+	echo 'item,101,item,102,COUSIN'
+	echo 'thing,1,item,1,PARENT'
+	echo 'item,101,item,100,PARENT'
+} >"$T/links.csv"
 ncenctl -d "$B" dump -o "$T/before"
 fails_with 1 "bad links are refused" ncenctl -d "$B" import links "$T/links.csv"
 has "a missing record" "links.csv:3: to_id: no item 999 in the database"
@@ -477,7 +507,8 @@ offices_refused "an empty label" "$T/off3.csv" "2: en: expected a label"
 printf 'code,en\nZZ1,A\n' >"$T/off4.csv"
 offices_refused "a missing column" "$T/off4.csv" "1: fr: expected this column"
 printf 'code,en,fr\nZZ1,"A\nB",C\n' >"$T/off5.csv"
-offices_refused "a label on two lines" "$T/off5.csv" "2: en: expected a label on one line"
+offices_refused "a label on two lines" "$T/off5.csv" \
+    "2: en: expected a label on one line"
 if grep -q 'code:office' "$X/forms/case.form"; then
 	# A code a stored case uses must stay in the list.
 	used=$(ncenctl -d "$X" export case | sed -n 2p | cut -d, -f1)
@@ -501,5 +532,22 @@ if grep -q 'code:office' "$X/forms/case.form"; then
 	    ncenctl -d "$X" import case "$T/newoff.csv"
 fi
 fails_with 2 "offices without load" ncenctl -d "$B" offices "$T/offices.csv"
+
+#
+# The audit log has each import, export, rollback and list load.
+#
+ok "the audit log" ncenctl -d "$B" audit show
+has "an import" "import.csv item 3 rows from $FX/quotes.csv, 0 rejected"
+has "the records it made" "record.create item:1 version 1"
+has "a partial import" "import.csv item 2 rows from $T/part.csv, 2 rejected"
+has "an export, before its rows" \
+    "export.csv item to standard output --where colour=Green"
+has "a rollback" "import.rollback - an interrupted import of $T/big.csv:"
+has "the records it removed" "record.delete item:1001"
+has "an import that rolled itself back" \
+    "import.rollback - an import of $T/big.csv that failed:"
+has "a list of offices" \
+    "codes.load office 2 offices from $T/offices.csv, list version 1"
+ok "the audit chain is intact" ncenctl -d "$B" audit verify
 
 finish
