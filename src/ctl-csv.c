@@ -350,10 +350,9 @@ ctl_csv_user(void)
 	return "ncenctl";
 }
 
-/* Load the schema and open the store, optionally without log flushes. */
+/* Load the schema and open the store, audited under the login's name. */
 static int
-ctl_csv_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp,
-    int nosync)
+ctl_csv_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 {
 	struct store_options	 o;
 	struct ncen_err		 e = NCEN_ERR_INIT;
@@ -366,7 +365,6 @@ ctl_csv_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp,
 	o.home = ctx->home;
 	o.keyfile = ctx->keyfile;
 	o.watchdog = ctx->watchdog;
-	o.nosync = nosync;
 	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
 		schema_free(*sp);
@@ -1616,8 +1614,7 @@ ctl_csv_write_undo(struct ctl_csv_import *imp)
 	if (ctl_csv_journal_read(imp->jfd, &text) == -1) {
 		ctl_warn("import: %s: %s", imp->jpath, strerror(errno));
 		r = -1;
-	} else if (ctl_csv_undo(imp->st, text.s, &u, &e) != NCEN_OK ||
-	    store_checkpoint(imp->st, &e) != NCEN_OK) {
+	} else if (ctl_csv_undo(imp->st, text.s, &u, &e) != NCEN_OK) {
 		ctl_report("import", &e);
 		r = -1;
 	}
@@ -1689,9 +1686,13 @@ ctl_csv_write(struct ctl_csv_import *imp)
 		ctl_csv_progress(&imp->prog, "imported %zu of %zu rows",
 		    imp->written, good);
 	}
-	/* The commits were not flushed one by one: flush them all now. */
-	if (r == 0 && store_checkpoint(imp->st, &e) != NCEN_OK)
-		r = ctl_report("import", &e);
+	/*
+	 * Every batch committed (and is on disk): the import stands.  The
+	 * commits are flushed one by one rather than by one checkpoint at
+	 * the end, which on a slow disk could outlast the watchdog after
+	 * the last commit and have the next import roll back a whole
+	 * import that had succeeded.
+	 */
 	if (r == 0)
 		ctl_csv_journal_remove(imp->ctx->home, &imp->jpath, &imp->jfd);
 	else if (ctl_csv_write_undo(imp) == 0)
@@ -1787,7 +1788,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, "--rollback takes nothing "
 			    "else");
-		if ((r = ctl_csv_open(ctx, &s, &st, 0)) != 0)
+		if ((r = ctl_csv_open(ctx, &s, &st)) != 0)
 			return r;
 		if ((r = ctl_csv_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
@@ -1820,7 +1821,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.prog);
-	if ((r = ctl_csv_open(ctx, &s, &st, 1)) != 0)
+	if ((r = ctl_csv_open(ctx, &s, &st)) != 0)
 		goto out;
 	imp.ctx = ctx;
 	imp.s = s;
