@@ -58,7 +58,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "Parses the .form and .codes files given and cross-checks them;\n"
 	  "each problem is printed as FILE:LINE:COL: message.\n" },
 	{ "case", ctl_case, "take a case through its workflow, or show it",
-	  "submit|validate|close|reopen ID --as USER --role ROLE "
+	  "submit|validate|close|reopen ID --as USER "
 	  "[--reason TEXT] [--version N] | history ID",
 	  "  --as USER       who takes the step: an account (ncenctl user);\n"
 	  "                  its roles decide what it may do\n"
