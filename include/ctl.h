@@ -73,6 +73,8 @@ int	ctl_report(const char *, const struct ncen_err *);
 int	ctl_need_home(struct ctl_ctx *);
 int	ctl_schema(struct ctl_ctx *, struct schema **);
 int	ctl_open(struct ctl_ctx *, struct schema **, struct store **);
+const char *ctl_login(void);
+int	ctl_exists(struct store *, const char *, uint64_t);
 int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
 int	ctl_is_dir(const char *);
 int	ctl_is_empty_dir(const char *);

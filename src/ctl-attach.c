@@ -34,7 +34,7 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 c, r;
 
 	memset(&o, 0, sizeof o);
-	o.user = "ncenctl";
+	o.user = ctl_login();
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

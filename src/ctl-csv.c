@@ -338,46 +338,6 @@ ctl_csv_progress_clear(struct ctl_csv_progress *p)
 	p->width = 0;
 }
 
-/* The name changes are recorded under: the login running ncenctl. */
-static const char *
-ctl_csv_user(void)
-{
-	struct passwd	*pw;
-
-	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
-	    *pw->pw_name != '\0')
-		return pw->pw_name;
-	return "ncenctl";
-}
-
-/* Load the schema and open the store, audited under the login's name. */
-static int
-ctl_csv_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
-{
-	struct store_options	 o;
-	struct ncen_err		 e = NCEN_ERR_INIT;
-	int			 r;
-
-	*stp = NULL;
-	if ((r = ctl_schema(ctx, sp)) != 0)
-		return r;
-	memset(&o, 0, sizeof o);
-	o.home = ctx->home;
-	o.keyfile = ctx->keyfile;
-	o.watchdog = ctx->watchdog;
-	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
-		r = ctl_report(ctx->cmd->name, &e);
-		schema_free(*sp);
-		*sp = NULL;
-		*stp = NULL;
-	}
-	/* Every record an import writes or rolls back is audited. */
-	if (*stp != NULL)
-		audit_attach(*stp, ctl_csv_user());
-	ncen_err_free(&e);
-	return r;
-}
-
 /*
  * Append one entry of what a command did as a whole to the audit log
  * (the records it changed have their own); a failure is reported, and
@@ -390,7 +350,7 @@ ctl_csv_audit(struct ctl_ctx *ctx, struct store *st, const char *action,
 	struct ncen_err	e = NCEN_ERR_INIT;
 	int		r;
 
-	if (audit_log(st, ctl_csv_user(), action, what, details, &e) !=
+	if (audit_log(st, ctl_login(), action, what, details, &e) !=
 	    NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
 		if (status == 0)
@@ -487,24 +447,6 @@ ctl_csv_unix(struct buf *b, const char *s, size_t len)
 		buf_addc(b, s[i]);
 	}
 	buf_addc(b, '\0');
-}
-
-/* Whether a record of an entity is in the store: 1, 0 or -code. */
-static int
-ctl_csv_exists(struct store *st, const char *entity, uint64_t id)
-{
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct record	*r = NULL;
-	int		 rc;
-
-	rc = store_get(st, entity, id, &r, &e);
-	record_free(r);
-	ncen_err_free(&e);
-	if (rc == NCEN_OK)
-		return 1;
-	if (rc == NCEN_ENOTFOUND)
-		return 0;
-	return -rc;
 }
 
 /* Note a problem of a row (field may be NULL); print the first ones. */
@@ -683,7 +625,7 @@ ctl_csv_ref(const char *entity, uint64_t id, void *arg)
 		    sl->ok)
 			return 1;
 	}
-	if ((rc = ctl_csv_exists(imp->st, entity, id)) != 0)
+	if ((rc = ctl_exists(imp->st, entity, id)) != 0)
 		return rc;
 	if (same && sl == NULL && !imp->final) {
 		/* Perhaps a row further down: check again at the end. */
@@ -805,7 +747,7 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 			    " appears twice (first at line %u)", id, sl->line);
 			sl = NULL;
 			bad = 1;
-		} else if ((x = ctl_csv_exists(imp->st, imp->form->name,
+		} else if ((x = ctl_exists(imp->st, imp->form->name,
 		    id)) != 0) {
 			ctl_csv_problem(imp, row->line, "id", x > 0 ?
 			    "%s %" PRIu64 " is already in the database" :
@@ -888,7 +830,7 @@ ctl_csv_link_end(struct ctl_csv_import *imp, const struct csv_row *row,
 		    "number from 1), found '%s'", row->f[ci]);
 		return -1;
 	}
-	if ((x = ctl_csv_exists(imp->st, f->name, *id)) > 0)
+	if ((x = ctl_exists(imp->st, f->name, *id)) > 0)
 		return 0;
 	ctl_csv_problem(imp, row->line, ctl_csv_link_cols[-imp->col[ci] -
 	    2].name, x == 0 ? "no %s %" PRIu64 " in the database" :
@@ -1788,7 +1730,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, "--rollback takes nothing "
 			    "else");
-		if ((r = ctl_csv_open(ctx, &s, &st)) != 0)
+		if ((r = ctl_open(ctx, &s, &st)) != 0)
 			return r;
 		if ((r = ctl_csv_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
@@ -1821,12 +1763,12 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.prog);
-	if ((r = ctl_csv_open(ctx, &s, &st)) != 0)
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	imp.ctx = ctx;
 	imp.s = s;
 	imp.st = st;
-	imp.user = ctl_csv_user();
+	imp.user = ctl_login();
 	if ((r = ctl_csv_rollback_all(ctx, st, &done)) != 0)
 		goto out;
 	if (strcmp(entity, CTL_CSV_LINKS) != 0 &&

@@ -67,19 +67,7 @@ out:
 static int
 ctl_dump_exists(const char *entity, uint64_t id, void *arg)
 {
-	struct store	*st = arg;
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct record	*r = NULL;
-	int		 rc;
-
-	rc = store_get(st, entity, id, &r, &e);
-	record_free(r);
-	ncen_err_free(&e);
-	if (rc == NCEN_OK)
-		return 1;
-	if (rc == NCEN_ENOTFOUND)
-		return 0;
-	return -rc;
+	return ctl_exists(arg, entity, id);
 }
 
 /* Read a whole file ("-": standard input) into a buffer. */

@@ -23,7 +23,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define CTL_USER_ACTOR	"ncenctl"
+#define CTL_USER_ACTOR	ctl_login()
 #define CTL_USER_MARK	" ncen:"	/* the comment that marks our lines */
 #define CTL_USER_KEYMAX	16384
 

@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "buf.h"
@@ -120,6 +122,36 @@ ctl_schema(struct ctl_ctx *ctx, struct schema **sp)
 	return r;
 }
 
+/* Who ncenctl's changes are recorded under: the login running it. */
+const char *
+ctl_login(void)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
+	    *pw->pw_name != '\0')
+		return pw->pw_name;
+	return "ncenctl";
+}
+
+/* Whether a record is in the store: 1, 0, or -code on an error. */
+int
+ctl_exists(struct store *st, const char *entity, uint64_t id)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 rc;
+
+	rc = store_get(st, entity, id, &r, &e);
+	record_free(r);
+	ncen_err_free(&e);
+	if (rc == NCEN_OK)
+		return 1;
+	if (rc == NCEN_ENOTFOUND)
+		return 0;
+	return -rc;
+}
+
 /* Load the schema and open the store of the data directory; 0 or the exit status. */
 int
 ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
@@ -143,7 +175,7 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	}
 	/* Every change an ncenctl command makes is audited. */
 	if (*stp != NULL)
-		audit_attach(*stp, "ncenctl");
+		audit_attach(*stp, ctl_login());
 	ncen_err_free(&e);
 	return r;
 }

@@ -100,7 +100,7 @@ ok "audit show by record" ncenctl -d "$X" audit show --record case:1
 has "the validation's change of fields" "sue record.update case:1 changed: status"
 has "the workflow step" "sue workflow.validate case:1 submitted -> validated"
 ok "audit show by action prefix" ncenctl -d "$X" audit show --action account.
-has "account changes" "ncenctl account.lock account:sue"
+has "account changes, under the login that ran ncenctl" "$(id -un) account.lock account:sue"
 ok "audit show by time" ncenctl -d "$X" audit show --until 2000-01-01
 [ ! -s "$T/out" ]
 tap_result $? "nothing before 2000"
