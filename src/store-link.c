@@ -97,6 +97,22 @@ store_link_role(const char *role, struct ncen_err *err)
 	return NCEN_OK;
 }
 
+/* Build one links.db entry (key and data) and point the DBTs at it. */
+static void
+store_link_entry(struct buf *k, struct buf *d, DBT *key, DBT *data,
+    const char *fentity, uint64_t fid, int dir, const char *role,
+    const char *tentity, uint64_t tid)
+{
+	store_link_key(k, fentity, fid);
+	store_link_data(d, dir, role, tentity, tid);
+	memset(key, 0, sizeof *key);
+	memset(data, 0, sizeof *data);
+	key->data = k->s;
+	key->size = (u_int32_t)k->len;
+	data->data = d->s;
+	data->size = (u_int32_t)d->len;
+}
+
 /* Put one side of a link; NCEN_EEXISTS if that side is there. */
 static int
 store_link_put(struct store_txn *t, struct store_ref from, int dir,
@@ -106,14 +122,8 @@ store_link_put(struct store_txn *t, struct store_ref from, int dir,
 	DBT		key, data;
 	int		ret, error = NCEN_OK;
 
-	store_link_key(&k, from.entity, from.id);
-	store_link_data(&d, dir, role, to.entity, to.id);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k.s;
-	key.size = (u_int32_t)k.len;
-	data.data = d.s;
-	data.size = (u_int32_t)d.len;
+	store_link_entry(&k, &d, &key, &data, from.entity, from.id, dir, role,
+	    to.entity, to.id);
 	ret = t->st->links->put(t->st->links, t->txn, &key, &data,
 	    DB_NODUPDATA);
 	if (ret == DB_KEYEXIST)
@@ -138,14 +148,8 @@ store_link_has(struct store_txn *t, struct store_ref from, int dir,
 	DBT		key, data;
 	int		ret, r;
 
-	store_link_key(&k, from.entity, from.id);
-	store_link_data(&d, dir, role, to.entity, to.id);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k.s;
-	key.size = (u_int32_t)k.len;
-	data.data = d.s;
-	data.size = (u_int32_t)d.len;
+	store_link_entry(&k, &d, &key, &data, from.entity, from.id, dir, role,
+	    to.entity, to.id);
 	ret = t->st->links->get(t->st->links, t->txn, &key, &data,
 	    DB_GET_BOTH);
 	if (ret == 0)
@@ -223,14 +227,8 @@ store_link_del(struct store_txn *t, const char *fentity, uint64_t fid,
 	DBT		 key, data;
 	int		 ret, cret, error = NCEN_OK;
 
-	store_link_key(&k, fentity, fid);
-	store_link_data(&d, dir, role, tentity, tid);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k.s;
-	key.size = (u_int32_t)k.len;
-	data.data = d.s;
-	data.size = (u_int32_t)d.len;
+	store_link_entry(&k, &d, &key, &data, fentity, fid, dir, role, tentity,
+	    tid);
 	if ((ret = t->st->links->cursor(t->st->links, t->txn, &c, 0)) != 0) {
 		error = store_txn_dberr(t, ret, err, "%s: cursor",
 		    STORE_LINKS_FILE);
