@@ -41,4 +41,12 @@ ok "the displays of nominal fields are audited" \
 	ncenctl -d "$X" audit show --user alice --action view.nominal
 has "one entry per record shown" "alice view.nominal case:1"
 
+# The quick start's steps (.ci/demo), at a small size.
+Q=$T/demo
+ok "quick start: init" ncenctl -d "$Q" init --forms "$F"
+ok "quick start: demo data" ncenctl -d "$Q" demo --cases 30 --seed 1
+ok "quick start: the demo account" ncenctl -d "$Q" user add demo --roles analyst
+LANG=C.UTF-8 ok "quick start: ncen signs in as demo" ncen -d "$Q" --as demo
+has "quick start: the cases are shown" "Case 30 "
+
 finish
