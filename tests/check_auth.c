@@ -33,36 +33,17 @@ fake_now(void)
 static void
 setup(void)
 {
-	struct store_options	 o;
-	struct ncen_err		 err = NCEN_ERR_INIT;
-	char			*dir = test_builddir_path("forms");
-
-	home = test_tmpdir();
-	ck_assert(schema_load_dir(dir, &schema, &err) == NCEN_OK);
-	memset(&o, 0, sizeof o);
-	o.home = home;
-	o.create = 1;
-	o.nosync = 1;
-	ck_assert_msg(store_open(&o, schema, &store, &err) == NCEN_OK, "%s",
-	    ncen_err_msg(&err));
+	test_store_open(&home, &schema, &store);
 	auth_policy.iterations = 1000;
 	auth_policy.now = fake_now;
 	audit_set_clock(fake_now);
-	free(dir);
-	ncen_err_free(&err);
 }
 
 /* Close and remove it. */
 static void
 teardown(void)
 {
-	struct ncen_err	err = NCEN_ERR_INIT;
-
-	ck_assert(store_close(store, &err) == NCEN_OK);
-	schema_free(schema);
-	test_rmdir(home);
-	free(home);
-	ncen_err_free(&err);
+	test_store_close(home, schema, store);
 }
 
 /* Count audit entries (audit_fn). */

@@ -31,35 +31,14 @@ static struct store	*store;
 static void
 setup(void)
 {
-	struct store_options	 o;
-	struct ncen_err		 err = NCEN_ERR_INIT;
-	char			*dir = test_builddir_path("forms");
-
-	home = test_tmpdir();
-	ck_assert_msg(schema_load_dir(dir, &schema, &err) == NCEN_OK, "%s",
-	    ncen_err_msg(&err));
-	memset(&o, 0, sizeof o);
-	o.home = home;
-	o.create = 1;
-	o.nosync = 1;
-	ck_assert_msg(store_open(&o, schema, &store, &err) == NCEN_OK, "%s",
-	    ncen_err_msg(&err));
-	free(dir);
-	ncen_err_free(&err);
+	test_store_open(&home, &schema, &store);
 }
 
 /* Close and remove it. */
 static void
 teardown(void)
 {
-	struct ncen_err	err = NCEN_ERR_INIT;
-
-	ck_assert_msg(store_close(store, &err) == NCEN_OK, "%s",
-	    ncen_err_msg(&err));
-	schema_free(schema);
-	test_rmdir(home);
-	free(home);
-	ncen_err_free(&err);
+	test_store_close(home, schema, store);
 }
 
 /* Store a record (store_txn_fn). */

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "error.h"
+#include "schema.h"
+#include "store.h"
 #include "testlib.h"
 #include "xmalloc.h"
 
@@ -96,4 +99,39 @@ test_read_file(const char *path, size_t *len)
 	if (len != NULL)
 		*len = b.len;
 	return buf_detach(&b);
+}
+
+/* A fresh data directory with the build tree's forms, its store open. */
+void
+test_store_open(char **home, struct schema **schema, struct store **store)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	char			*dir = test_builddir_path("forms");
+
+	*home = test_tmpdir();
+	ck_assert_msg(schema_load_dir(dir, schema, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	memset(&o, 0, sizeof o);
+	o.home = *home;
+	o.create = 1;
+	o.nosync = 1;
+	ck_assert_msg(store_open(&o, *schema, store, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	free(dir);
+	ncen_err_free(&err);
+}
+
+/* Close a store made by test_store_open() and remove its directory. */
+void
+test_store_close(char *home, struct schema *schema, struct store *store)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+
+	ck_assert_msg(store_close(store, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	schema_free(schema);
+	test_rmdir(home);
+	free(home);
+	ncen_err_free(&err);
 }

@@ -15,11 +15,16 @@
 
 #include <check.h>
 
+struct schema;
+struct store;
+
 int	 test_run(Suite *);
 char	*test_tmpdir(void);
 void	 test_rmdir(const char *);
 char	*test_path(const char *);
 char	*test_builddir_path(const char *);
 char	*test_read_file(const char *, size_t *);
+void	 test_store_open(char **, struct schema **, struct store **);
+void	 test_store_close(char *, struct schema *, struct store *);
 
 #endif
