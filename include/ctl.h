@@ -61,6 +61,9 @@ int	ctl_attach(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);
 int	ctl_user(struct ctl_ctx *, int, char **);
 int	ctl_audit(struct ctl_ctx *, int, char **);
+int	ctl_node(struct ctl_ctx *, int, char **);
+int	ctl_partner(struct ctl_ctx *, int, char **);
+int	ctl_agreement(struct ctl_ctx *, int, char **);
 /* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
 uint64_t ctl_parse_id(const char *);
 

@@ -18,6 +18,8 @@
  *				both records in one transaction
  *	accounts.db		btree: user name -> account (auth-account.c)
  *	audit.db		btree: 8-byte big-endian seq -> entry (audit.c)
+ *	partners.db, agreements.db, outbox.db, icomm.db
+ *				btrees of Icomm (store-kv.c, icomm-*.c)
  *	forms/			the forms, copied there by ncenctl init
  *
  * With a key file every database is encrypted (DB_ENCRYPT_AES).
@@ -54,6 +56,7 @@
 #define STORE_LINKS_FILE	"links.db"
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
 #define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
+#define STORE_KV_NDB		4		/* Icomm's btrees (store-kv.h) */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
 #define STORE_LINK_IN		'<'
@@ -102,6 +105,9 @@ struct store {
 	DB			*audit;		/* STORE_AUDIT_FILE */
 	store_audit_fn		 audit_fn;
 	void			*audit_arg;
+
+	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
+	DB			*kv[STORE_KV_NDB];
 };
 
 /* The old bookkeeping of a record changed in the current transaction. */
@@ -156,6 +162,9 @@ void	 store_txn_hold(struct store_txn *, struct record *);
 /* store-record.c */
 int	 store_record_exists(struct store_txn *, struct store_entity *,
 	     uint64_t, struct ncen_err *);
+
+/* store-kv.c: the file names of st->kv[]. */
+extern const char *const store_kv_files[STORE_KV_NDB];
 
 /* store-link.c */
 int	 store_link_purge(struct store_txn *, const char *, uint64_t,

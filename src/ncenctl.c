@@ -134,6 +134,37 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "FILE.csv has the columns code, en and fr.  Every row is checked,\n"
 	  "then DIR/forms/office.codes is replaced at once (its list version\n"
 	  "goes up by one); codes that records still use must stay.\n" },
+	{ "node", ctl_node, "this node's Icomm identity",
+	  "init --id ID [--role national|hub|global] [--days N] | show",
+	  "  --id ID     this node's id (letters, digits, '.', '_', '-')\n"
+	  "  --role R    national (default), hub or global (the global\n"
+	  "              database, which accepts only cen fields)\n"
+	  "  --days N    validity of the certificate (default 3650)\n"
+	  "init makes DIR/node.key (P-256, mode 0600) and DIR/node.crt (a\n"
+	  "self-signed certificate, CN = ID): partners register node.crt.\n" },
+	{ "partner", ctl_partner, "register the partner nodes of Icomm",
+	  "add ID --role R --url URL --cert FILE [--tls-ca FILE] | list | "
+	  "del ID",
+	  "  --role R       national, hub or global\n"
+	  "  --url URL      the https:// endpoint of its receiver\n"
+	  "  --cert FILE    its node certificate (PEM): signs its batches and\n"
+	  "                 receipts, and is the client certificate it shows\n"
+	  "  --tls-ca FILE  the CA of its web server's certificate (default:\n"
+	  "                 the node certificate itself)\n" },
+	{ "agreement", ctl_agreement, "the agreements that allow sharing",
+	  "add --partner ID --basis TEXT --dir in|out|both --level "
+	  "partner|cen --from DATE --to DATE [--groups G,G|all] | list | "
+	  "end N",
+	  "  --basis TEXT   the legal basis (title and date of the agreement)\n"
+	  "  --dir D        out: we send, in: we receive, both\n"
+	  "  --level L      the highest sharing level: partner (nominal data\n"
+	  "                 allowed) or cen (non-personal fields only)\n"
+	  "  --groups G,G   commodity groups covered (forms/commodity.codes);\n"
+	  "                 all (the default) covers every group\n"
+	  "  --from, --to   validity, YYYY-MM-DD, inclusive\n"
+	  "A validated case is queued for a partner when an agreement in\n"
+	  "force covers every commodity group of its seizures.  end stops\n"
+	  "an agreement from now on (it is kept, for the record).\n" },
 	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }

@@ -696,6 +696,10 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (error = store_env_db_open(st, NULL, &st->audit, STORE_AUDIT_FILE,
 	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto fail;
+	for (i = 0; i < STORE_KV_NDB; i++)
+		if ((error = store_env_db_open(st, NULL, &st->kv[i],
+		    store_kv_files[i], 0, 0, err)) != NCEN_OK)
+			goto fail;
 
 	st->nents = st->schema->nforms;
 	st->ents = xcalloc(st->nents == 0 ? 1 : st->nents, sizeof *st->ents);
@@ -767,6 +771,11 @@ store_env_shutdown(struct store *st)
 	if (st->audit != NULL)
 		(void)st->audit->close(st->audit, 0);
 	st->accounts = st->audit = NULL;
+	for (i = 0; i < STORE_KV_NDB; i++) {
+		if (st->kv[i] != NULL)
+			(void)st->kv[i]->close(st->kv[i], 0);
+		st->kv[i] = NULL;
+	}
 	if (st->seqdb != NULL)
 		(void)st->seqdb->close(st->seqdb, 0);
 	st->links = st->seqdb = NULL;
@@ -962,6 +971,13 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, "%s: close", STORE_AUDIT_FILE);
 	st->accounts = st->audit = NULL;
+	for (i = 0; i < STORE_KV_NDB; i++) {
+		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
+		    0)) != 0 && error == NCEN_OK)
+			error = store_dberr(st, ret, err, "%s: close",
+			    store_kv_files[i]);
+		st->kv[i] = NULL;
+	}
 	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, "%s: close", STORE_SEQ_FILE);

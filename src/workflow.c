@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "icomm.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -468,6 +469,10 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_addf(&act, "workflow.%s", req->action);
 	if ((error = audit_append(t, req->user, act.s, rec.s, why.s, err)) !=
 	    NCEN_OK)
+		goto out;
+	/* Icomm's outbox is written in this same transaction (icomm.h). */
+	if ((error = icomm_outbox_step(t, w->schema, c, req->action,
+	    req->user, err)) != NCEN_OK)
 		goto out;
 	w->res->to = s->to;
 	w->res->version = c->version;

@@ -1,0 +1,191 @@
+/*
+ * icomm.h - Icomm's data: this node's identity, partner nodes, the
+ * agreements that allow sharing with them, the outbox and the uploader's
+ * per-partner status.
+ *
+ * This node: DIR/node.key (P-256 private key, PEM, mode 0600) and
+ * DIR/node.crt (its self-signed X.509 certificate, CN = node id), made
+ * by icomm_node_init(); its id and role are also kept in icomm.db.
+ * Partners (partners.db) are named by node id, with a role (national
+ * node, hub, global database), the endpoint URL their receiver answers
+ * at, their node certificate (PEM: it signs their batches and receipts,
+ * and is the client certificate their uploader presents) and optionally
+ * the CA that signed their web server's certificate (else their node
+ * certificate is the server's).  Agreements (agreements.db) name a
+ * partner, a legal basis, a direction, the commodity groups covered
+ * (none: all), the highest sharing level (partner or cen) and validity
+ * dates; "ending" one stamps it ended, it is never deleted.
+ *
+ * The outbox (outbox.db): icomm_outbox_step() is called by workflow.c
+ * inside the transaction of every workflow step.  Validating a case
+ * queues it for each partner with an outbound agreement in force that
+ * covers every commodity group of its seizures (a later validation,
+ * after a reopen, queues it again: an update); reopening a case that was
+ * shared queues a withdrawal for each partner it was queued for.  One
+ * entry per partner and record: a newer step replaces an entry not yet
+ * sent.  Each queued entry is audited (icomm.queue) in the transaction.
+ *
+ * Contract: functions return NCEN_OK or an ncen_code with a message:
+ * NCEN_EUSAGE (bad id, role, date, level...), NCEN_ENOTFOUND,
+ * NCEN_EEXISTS, NCEN_EIO (files, OpenSSL), store errors.  Structures
+ * returned belong to the caller (the matching _free, which accepts
+ * NULL).  Changes are audited in their own transaction under the actor
+ * given.  Nothing here prints or exits.
+ */
+#ifndef NCEN_ICOMM_H
+#define NCEN_ICOMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+
+#define ICOMM_ID_MAX		64	/* bytes of a node id */
+#define ICOMM_KEY_FILE		"node.key"
+#define ICOMM_CERT_FILE		"node.crt"
+
+enum icomm_role {
+	ICOMM_NATIONAL = 0,	/* a national node */
+	ICOMM_HUB,		/* a hub collecting from remote posts */
+	ICOMM_GLOBAL,		/* the global database: cen fields only */
+};
+
+#define ICOMM_DIR_IN	0x1
+#define ICOMM_DIR_OUT	0x2
+
+struct icomm_node {
+	char		*id;
+	enum icomm_role	 role;
+};
+
+struct icomm_partner {
+	char		*id;
+	enum icomm_role	 role;
+	char		*url;
+	char		*cert;		/* PEM of the node certificate */
+	char		*tls_ca;	/* PEM, or NULL: the cert itself */
+	int64_t		 added;
+};
+
+struct icomm_agreement {
+	uint64_t	 id;
+	char		*partner;
+	char		*basis;
+	unsigned	 dir;		/* ICOMM_DIR_* */
+	char		**groups;	/* commodity codes; none: all */
+	size_t		 ngroups;
+	enum schema_share level;	/* SCHEMA_PARTNER or SCHEMA_CEN */
+	char		*from, *to;	/* YYYY-MM-DD, inclusive */
+	int64_t		 ended;		/* 0: not ended */
+};
+
+/* One outbox entry: a record (with what it carries) or a withdrawal. */
+struct icomm_entry {
+	char		*partner;
+	char		*entity;
+	uint64_t	 id;
+	char		*kind;		/* "record" or "withdraw" */
+	uint32_t	 version;	/* of the record when queued */
+	int64_t		 queued;
+};
+
+/* The uploader's view of one partner. */
+struct icomm_status {
+	char		*partner;
+	uint64_t	 queued;	/* outbox entries */
+	uint64_t	 inflight;	/* in the batch being sent */
+	int64_t		 last_success;
+	int64_t		 last_error_at;
+	char		*last_error;	/* words, NULL if none */
+	unsigned	 failures;	/* in a row */
+};
+
+typedef int (*icomm_partner_fn)(const struct icomm_partner *, void *);
+typedef int (*icomm_agreement_fn)(const struct icomm_agreement *, void *);
+typedef int (*icomm_entry_fn)(const struct icomm_entry *, void *);
+
+/* icomm-node.c */
+const char *icomm_role_name(enum icomm_role);
+int	 icomm_role_parse(const char *, enum icomm_role *);
+int	 icomm_id_check(const char *, struct ncen_err *);
+int	 icomm_node_init(struct store *, const char *actor, const char *id,
+	     enum icomm_role, unsigned days, struct ncen_err *);
+int	 icomm_node_get(struct store *, struct icomm_node **,
+	     struct ncen_err *);
+void	 icomm_node_free(struct icomm_node *);
+/* DIR/node.key and DIR/node.crt of the store's data directory. */
+void	 icomm_node_path(const struct store *, const char *file,
+	     struct buf *);
+
+/* icomm-partner.c */
+void	 icomm_partner_free(struct icomm_partner *);
+int	 icomm_partner_add(struct store *, const char *actor,
+	     const struct icomm_partner *, struct ncen_err *);
+int	 icomm_partner_del(struct store *, const char *actor, const char *id,
+	     struct ncen_err *);
+int	 icomm_partner_get(struct store *, const char *id,
+	     struct icomm_partner **, struct ncen_err *);
+int	 icomm_partner_list(struct store *, icomm_partner_fn, void *,
+	     struct ncen_err *);
+void	 icomm_agreement_free(struct icomm_agreement *);
+int	 icomm_agreement_add(struct store *, const char *actor,
+	     struct icomm_agreement *, struct ncen_err *);
+int	 icomm_agreement_end(struct store *, const char *actor, uint64_t id,
+	     struct ncen_err *);
+int	 icomm_agreement_list(struct store *, icomm_agreement_fn, void *,
+	     struct ncen_err *);
+int	 icomm_dir_parse(const char *, unsigned *);
+const char *icomm_dir_name(unsigned);
+/* Whether an agreement is in force on a date (YYYY-MM-DD). */
+int	 icomm_agreement_in_force(const struct icomm_agreement *,
+	     const char *today);
+/* Whether it covers every group given (an agreement without groups: all). */
+int	 icomm_agreement_covers(const struct icomm_agreement *,
+	     char *const *groups, size_t n);
+/* Today's UTC date as YYYY-MM-DD (the clock of audit.h). */
+void	 icomm_today(struct buf *);
+/*
+ * The highest level an in-force agreement with the partner in the
+ * direction allows for these groups: SCHEMA_PARTNER, SCHEMA_CEN, or
+ * SCHEMA_LOCAL when none (nothing may go).  A global partner or node
+ * never gets more than SCHEMA_CEN.  In a transaction (outbox, receiver).
+ */
+int	 icomm_agreement_level(struct store_txn *, const char *partner,
+	     unsigned dir, char *const *groups, size_t n,
+	     enum schema_share *, struct ncen_err *);
+
+/* icomm-outbox.c */
+void	 icomm_entry_free(struct icomm_entry *);
+int	 icomm_outbox_step(struct store_txn *, const struct schema *,
+	     const struct record *c, const char *action, const char *user,
+	     struct ncen_err *);
+/* Queue a record (or withdrawal) for a partner inside a transaction. */
+int	 icomm_outbox_queue(struct store_txn *, const char *partner,
+	     const char *entity, uint64_t id, const char *kind,
+	     uint32_t version, const char *user, struct ncen_err *);
+/* The commodity groups of a case's seizures, sorted and unique. */
+int	 icomm_case_groups(struct store_txn *, uint64_t case_id,
+	     char ***groups, size_t *n, struct ncen_err *);
+void	 icomm_strings_free(char **, size_t);
+/* At most max entries of a partner's outbox (0: all), in key order. */
+int	 icomm_outbox_list(struct store *, const char *partner, size_t max,
+	     icomm_entry_fn, void *, struct ncen_err *);
+/* Remove entries sent, unless re-queued with another version since. */
+int	 icomm_outbox_remove(struct store *, struct icomm_entry *const *,
+	     size_t, struct ncen_err *);
+int	 icomm_outbox_count(struct store *, const char *partner, uint64_t *,
+	     struct ncen_err *);
+
+/* icomm-status.c */
+void	 icomm_status_free(struct icomm_status *);
+int	 icomm_status_get(struct store *, const char *partner,
+	     struct icomm_status **, struct ncen_err *);
+/* Record an attempt: error NULL is a success. */
+int	 icomm_status_note(struct store *, const char *partner,
+	     uint64_t inflight, const char *error, struct ncen_err *);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * store-kv.h - Icomm's own btrees in the store's environment, as plain
+ * key -> value maps read and written inside a store_run() transaction.
+ *
+ *	partners.db	partner node id -> partner (icomm-partner.c)
+ *	agreements.db	8-byte big-endian agreement id -> agreement
+ *	outbox.db	partner "\0" entity "\0" id(8) -> queued entry
+ *	icomm.db	this node, per-partner status, what was shared,
+ *			what was received (prefixed keys, icomm-*.c)
+ *
+ * store_txn_ids() is the one index lookup a transaction may make: the
+ * ids of the records whose indexed field equals a stored value (the
+ * seizures of a case, from the validating transaction).
+ *
+ * Contract: every function returns NCEN_OK or an ncen_code with a
+ * message (NCEN_ENOTFOUND for a missing key, store errors otherwise);
+ * deadlocks mark the transaction so store_run() retries it.  Values
+ * come back in the caller's struct buf; ids in an array the caller
+ * frees.  A scan calls fn with the bytes of each pair whose key starts
+ * with the prefix, in key order, and stops at fn's first non-zero
+ * answer, which it returns.  Nothing here prints or exits.
+ */
+#ifndef NCEN_STORE_KV_H
+#define NCEN_STORE_KV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "store.h"
+
+enum store_kv_db {
+	STORE_KV_PARTNERS = 0,
+	STORE_KV_AGREEMENTS,
+	STORE_KV_OUTBOX,
+	STORE_KV_STATE,
+};
+
+typedef int (*store_kv_fn)(const void *key, size_t klen, const void *val,
+	     size_t vlen, void *arg);
+
+int	 store_kv_get(struct store_txn *, enum store_kv_db, const void *key,
+	     size_t klen, int rmw, struct buf *val, struct ncen_err *);
+int	 store_kv_put(struct store_txn *, enum store_kv_db, const void *key,
+	     size_t klen, const void *val, size_t vlen, struct ncen_err *);
+int	 store_kv_del(struct store_txn *, enum store_kv_db, const void *key,
+	     size_t klen, struct ncen_err *);
+int	 store_kv_scan(struct store_txn *, enum store_kv_db, const void *prefix,
+	     size_t plen, store_kv_fn, void *arg, struct ncen_err *);
+/* The last key of a btree (for the next id), 0 bytes if it is empty. */
+int	 store_kv_last(struct store_txn *, enum store_kv_db, struct buf *key,
+	     struct ncen_err *);
+int	 store_txn_ids(struct store_txn *, const char *entity,
+	     const char *field, const char *value, uint64_t **ids, size_t *n,
+	     struct ncen_err *);
+
+#endif

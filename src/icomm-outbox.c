@@ -1,0 +1,397 @@
+/*
+ * icomm-outbox.c - the transactional outbox: workflow steps queue what
+ * partners get (see icomm.h), the uploader lists and removes entries.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "error.h"
+#include "icomm-util.h"
+#include "icomm.h"
+#include "record.h"
+#include "store-kv.h"
+#include "store.h"
+#include "workflow.h"
+#include "xmalloc.h"
+
+#define ICOMM_SHARED	"shared"	/* icomm.db: shared\0partner\0ent\0id */
+
+/* Free an entry. */
+void
+icomm_entry_free(struct icomm_entry *e)
+{
+	if (e == NULL)
+		return;
+	free(e->partner);
+	free(e->entity);
+	free(e->kind);
+	free(e);
+}
+
+/* Free an array of strings. */
+void
+icomm_strings_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* An outbox key: partner "\0" entity "\0" id(8). */
+static void
+icomm_outbox_key(struct buf *k, const char *partner, const char *entity,
+    uint64_t id)
+{
+	icomm_key(k, partner, entity);
+	buf_addc(k, '\0');
+	buf_add_u64(k, id);
+}
+
+/* The key saying a record was queued for a partner. */
+static void
+icomm_shared_key(struct buf *k, const char *partner, const char *entity,
+    uint64_t id)
+{
+	icomm_key(k, ICOMM_SHARED, partner);
+	buf_addc(k, '\0');
+	buf_adds(k, entity);
+	buf_addc(k, '\0');
+	buf_add_u64(k, id);
+}
+
+/* Queue a record or a withdrawal for a partner, audited. */
+int
+icomm_outbox_queue(struct store_txn *t, const char *partner,
+    const char *entity, uint64_t id, const char *kind, uint32_t version,
+    const char *user, struct ncen_err *err)
+{
+	struct buf	 k = BUF_INIT, rec = BUF_INIT, d = BUF_INIT;
+	json_t		*j;
+	int		 error;
+
+	icomm_outbox_key(&k, partner, entity, id);
+	j = json_pack("{s:s, s:I, s:I}", "kind", kind, "version",
+	    (json_int_t)version, "queued", (json_int_t)audit_now());
+	error = icomm_kv_put_json(t, STORE_KV_OUTBOX, k.s, k.len, j, err);
+	json_decref(j);
+	if (error == NCEN_OK) {
+		icomm_shared_key(&k, partner, entity, id);
+		if (strcmp(kind, "withdraw") == 0) {
+			error = store_kv_del(t, STORE_KV_STATE, k.s, k.len,
+			    err);
+			if (error == NCEN_ENOTFOUND)
+				error = NCEN_OK;
+		} else
+			error = store_kv_put(t, STORE_KV_STATE, k.s, k.len,
+			    "", 0, err);
+	}
+	if (error == NCEN_OK) {
+		buf_addf(&rec, "%s:%llu", entity, (unsigned long long)id);
+		buf_addf(&d, "%s for %s (version %u)", kind, partner, version);
+		error = audit_append(t, user, "icomm.queue", rec.s, d.s, err);
+	}
+	buf_free(&k);
+	buf_free(&rec);
+	buf_free(&d);
+	return error;
+}
+
+/* Insert a string into a sorted unique array. */
+static void
+icomm_strings_add(char ***v, size_t *n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], s) == 0)
+			return;
+		if (strcmp((*v)[i], s) > 0)
+			break;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	memmove(*v + i + 1, *v + i, (*n - i) * sizeof **v);
+	(*v)[i] = xstrdup(s);
+	(*n)++;
+}
+
+/* The commodity groups of a case's seizures. */
+int
+icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
+    size_t *n, struct ncen_err *err)
+{
+	struct record	*r;
+	struct buf	 v = BUF_INIT;
+	uint64_t	*ids = NULL;
+	size_t		 nids = 0, i;
+	const char	*g;
+	int		 error;
+
+	*groups = NULL;
+	*n = 0;
+	buf_addf(&v, "%llu", (unsigned long long)case_id);
+	error = store_txn_ids(t, "seizure", "case", v.s, &ids, &nids, err);
+	if (error == NCEN_ENOTFOUND) {
+		/* Forms without seizures (or their case index): no groups. */
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	}
+	for (i = 0; i < nids && error == NCEN_OK; i++) {
+		r = NULL;
+		if ((error = store_txn_get(t, "seizure", ids[i], &r, err)) ==
+		    NCEN_OK && (g = record_get(r, "commodity")) != NULL &&
+		    *g != '\0')
+			icomm_strings_add(groups, n, g);
+		record_free(r);
+	}
+	free(ids);
+	buf_free(&v);
+	return error;
+}
+
+struct icomm_step {
+	struct store_txn	*t;
+	const struct record	*c;
+	const char		*action;
+	const char		*user;
+	char			**groups;
+	size_t			 ngroups;
+	struct ncen_err		*err;
+	int			 error;
+	struct buf		*partners;	/* collected ids */
+	size_t			 npartners;
+};
+
+/* Collect a partner id (store_kv_fn). */
+static int
+icomm_step_partner(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	struct icomm_step	*s = arg;
+
+	(void)v;
+	(void)vl;
+	s->partners = xreallocarray(s->partners, s->npartners + 1,
+	    sizeof *s->partners);
+	buf_init(&s->partners[s->npartners]);
+	buf_add(&s->partners[s->npartners++], k, kl);
+	return 0;
+}
+
+/* What a workflow step means for the outbox (see icomm.h). */
+int
+icomm_outbox_step(struct store_txn *t, const struct schema *schema,
+    const struct record *c, const char *action, const char *user,
+    struct ncen_err *err)
+{
+	struct icomm_step	 s;
+	enum schema_share	 level;
+	struct buf		 k = BUF_INIT, v = BUF_INIT;
+	size_t			 i;
+	int			 error, validate;
+
+	(void)schema;
+	validate = strcmp(action, "validate") == 0;
+	if (!validate && strcmp(action, "reopen") != 0)
+		return NCEN_OK;
+	memset(&s, 0, sizeof s);
+	if ((error = store_kv_scan(t, STORE_KV_PARTNERS, "", 0,
+	    icomm_step_partner, &s, err)) != NCEN_OK || s.npartners == 0)
+		goto out;
+	if (validate && (error = icomm_case_groups(t, c->id, &s.groups,
+	    &s.ngroups, err)) != NCEN_OK)
+		goto out;
+	for (i = 0; i < s.npartners && error == NCEN_OK; i++) {
+		const char *p = buf_cstr(&s.partners[i]);
+
+		if (validate) {
+			error = icomm_agreement_level(t, p, ICOMM_DIR_OUT,
+			    s.groups, s.ngroups, &level, err);
+			if (error == NCEN_OK && level != SCHEMA_LOCAL)
+				error = icomm_outbox_queue(t, p, "case", c->id,
+				    "record", c->version, user, err);
+			continue;
+		}
+		/* Reopened: withdraw it from every partner that got it. */
+		icomm_shared_key(&k, p, "case", c->id);
+		error = store_kv_get(t, STORE_KV_STATE, k.s, k.len, 0, &v, err);
+		if (error == NCEN_ENOTFOUND) {
+			ncen_err_clear(err);
+			error = NCEN_OK;
+			continue;
+		}
+		if (error == NCEN_OK)
+			error = icomm_outbox_queue(t, p, "case", c->id,
+			    "withdraw", c->version, user, err);
+	}
+out:
+	for (i = 0; i < s.npartners; i++)
+		buf_free(&s.partners[i]);
+	free(s.partners);
+	icomm_strings_free(s.groups, s.ngroups);
+	buf_free(&k);
+	buf_free(&v);
+	return error;
+}
+
+struct icomm_outbox_scan {
+	const char		*partner;
+	size_t			 max;
+	struct icomm_entry	**e;
+	size_t			 n;
+	int			 count_only;
+	uint64_t		 count;
+};
+
+/* One outbox pair into an entry (store_kv_fn). */
+static int
+icomm_outbox_one(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	struct icomm_outbox_scan	*s = arg;
+	struct icomm_entry		*e;
+	struct ncen_err			 ignore = NCEN_ERR_INIT;
+	const char			*p = k, *ent;
+	size_t				 plen, elen;
+	json_t				*j;
+
+	if (s->max != 0 && s->n >= s->max)
+		return 1;
+	plen = strnlen(p, kl);
+	if (plen + 1 >= kl)
+		return 0;
+	ent = p + plen + 1;
+	elen = strnlen(ent, kl - plen - 1);
+	if (plen + 1 + elen + 1 + 8 != kl)
+		return 0;
+	if (s->count_only) {
+		s->count++;
+		return 0;
+	}
+	if (icomm_json_load(v, vl, "outbox.db", &j, &ignore) != NCEN_OK) {
+		ncen_err_free(&ignore);
+		return 0;
+	}
+	e = xcalloc(1, sizeof *e);
+	e->partner = xstrndup(p, plen);
+	e->entity = xstrndup(ent, elen);
+	e->id = buf_get_u64((const unsigned char *)ent + elen + 1);
+	e->kind = xstrdup(icomm_json_str(j, "kind") != NULL ?
+	    icomm_json_str(j, "kind") : "record");
+	e->version = (uint32_t)icomm_json_int(j, "version");
+	e->queued = icomm_json_int(j, "queued");
+	json_decref(j);
+	s->e = xreallocarray(s->e, s->n + 1, sizeof *s->e);
+	s->e[s->n++] = e;
+	return 0;
+}
+
+/* Scan a partner's outbox in a transaction. */
+static int
+icomm_outbox_scan_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_outbox_scan	*s = arg;
+	struct buf			 k = BUF_INIT;
+	size_t				 i;
+	int				 error;
+
+	for (i = 0; i < s->n; i++)
+		icomm_entry_free(s->e[i]);
+	s->n = 0;
+	s->count = 0;
+	icomm_key(&k, s->partner, "");
+	error = store_kv_scan(t, STORE_KV_OUTBOX, k.s, k.len, icomm_outbox_one,
+	    s, err);
+	buf_free(&k);
+	return error == 1 ? NCEN_OK : error;
+}
+
+/* At most max entries of a partner's outbox, in key order. */
+int
+icomm_outbox_list(struct store *st, const char *partner, size_t max,
+    icomm_entry_fn fn, void *arg, struct ncen_err *err)
+{
+	struct icomm_outbox_scan	s;
+	size_t				i;
+	int				error;
+
+	memset(&s, 0, sizeof s);
+	s.partner = partner;
+	s.max = max;
+	error = store_run(st, icomm_outbox_scan_txn, &s, err);
+	for (i = 0; i < s.n; i++) {
+		if (error == NCEN_OK)
+			error = fn(s.e[i], arg);
+		icomm_entry_free(s.e[i]);
+	}
+	free(s.e);
+	return error;
+}
+
+/* How many entries a partner's outbox holds. */
+int
+icomm_outbox_count(struct store *st, const char *partner, uint64_t *n,
+    struct ncen_err *err)
+{
+	struct icomm_outbox_scan	s;
+	int				error;
+
+	memset(&s, 0, sizeof s);
+	s.partner = partner;
+	s.count_only = 1;
+	error = store_run(st, icomm_outbox_scan_txn, &s, err);
+	*n = s.count;
+	return error;
+}
+
+struct icomm_outbox_rm {
+	struct icomm_entry *const	*e;
+	size_t				 n;
+};
+
+/* Delete the entries sent unless re-queued since (another version). */
+static int
+icomm_outbox_rm_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_outbox_rm	*r = arg;
+	struct buf		 k = BUF_INIT;
+	json_t			*j;
+	size_t			 i;
+	int			 error = NCEN_OK;
+
+	for (i = 0; i < r->n && error == NCEN_OK; i++) {
+		icomm_outbox_key(&k, r->e[i]->partner, r->e[i]->entity,
+		    r->e[i]->id);
+		j = NULL;
+		error = icomm_kv_get_json(t, STORE_KV_OUTBOX, k.s, k.len, 1,
+		    &j, err);
+		if (error == NCEN_ENOTFOUND) {
+			ncen_err_clear(err);
+			error = NCEN_OK;
+		} else if (error == NCEN_OK &&
+		    (uint32_t)icomm_json_int(j, "version") == r->e[i]->version &&
+		    strcmp(icomm_json_str(j, "kind") ? icomm_json_str(j,
+		    "kind") : "", r->e[i]->kind) == 0)
+			error = store_kv_del(t, STORE_KV_OUTBOX, k.s, k.len,
+			    err);
+		json_decref(j);
+	}
+	buf_free(&k);
+	return error;
+}
+
+/* Remove entries the receiver acknowledged. */
+int
+icomm_outbox_remove(struct store *st, struct icomm_entry *const *e, size_t n,
+    struct ncen_err *err)
+{
+	struct icomm_outbox_rm	r;
+
+	r.e = e;
+	r.n = n;
+	return store_run(st, icomm_outbox_rm_txn, &r, err);
+}

@@ -1,0 +1,658 @@
+/*
+ * icomm-partner.c - partner nodes and the agreements that allow sharing
+ * with them, in partners.db and agreements.db, every change audited.
+ */
+#include <jansson.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "error.h"
+#include "icomm-util.h"
+#include "icomm.h"
+#include "store-kv.h"
+#include "store.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+/* Free a partner. */
+void
+icomm_partner_free(struct icomm_partner *p)
+{
+	if (p == NULL)
+		return;
+	free(p->id);
+	free(p->url);
+	free(p->cert);
+	free(p->tls_ca);
+	free(p);
+}
+
+/* A partner from its stored JSON. */
+static struct icomm_partner *
+icomm_partner_from(const char *id, size_t idlen, const json_t *j)
+{
+	struct icomm_partner	*p = xcalloc(1, sizeof *p);
+	const char		*s;
+
+	p->id = xstrndup(id, idlen);
+	if (icomm_role_parse(icomm_json_str(j, "role"), &p->role) != 0)
+		p->role = ICOMM_NATIONAL;
+	p->url = xstrdup((s = icomm_json_str(j, "url")) != NULL ? s : "");
+	p->cert = xstrdup((s = icomm_json_str(j, "cert")) != NULL ? s : "");
+	if ((s = icomm_json_str(j, "tls_ca")) != NULL)
+		p->tls_ca = xstrdup(s);
+	p->added = icomm_json_int(j, "added");
+	return p;
+}
+
+/* Whether PEM text holds at least one certificate OpenSSL can read. */
+static int
+icomm_partner_pem(const char *pem, const char *what, struct ncen_err *err)
+{
+	BIO	*b;
+	X509	*x;
+
+	if (pem == NULL || (b = BIO_new_mem_buf(pem, -1)) == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "no %s given", what);
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (x == NULL)
+		return icomm_ossl_err(err, "the %s is not a PEM certificate",
+		    what);
+	X509_free(x);
+	return NCEN_OK;
+}
+
+struct icomm_partner_op {
+	const char			*actor;
+	const struct icomm_partner	*p;
+	const char			*id;
+	int				 del;
+};
+
+/* Add (or delete) a partner, audited. */
+static int
+icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_partner_op	*op = arg;
+	struct buf		 v = BUF_INIT, rec = BUF_INIT, d = BUF_INIT;
+	json_t			*j;
+	int			 error;
+
+	buf_addf(&rec, "partner:%s", op->id);
+	error = store_kv_get(t, STORE_KV_PARTNERS, op->id, strlen(op->id), 1,
+	    &v, err);
+	if (op->del) {
+		if (error == NCEN_ENOTFOUND)
+			ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s'",
+			    op->id);
+		if (error == NCEN_OK)
+			error = store_kv_del(t, STORE_KV_PARTNERS, op->id,
+			    strlen(op->id), err);
+		buf_adds(&d, "deleted");
+	} else {
+		if (error == NCEN_OK)
+			error = ncen_err_set(err, NCEN_EEXISTS, "partner '%s' "
+			    "exists already", op->id);
+		else if (error == NCEN_ENOTFOUND) {
+			j = json_pack("{s:s, s:s, s:s, s:I}", "role",
+			    icomm_role_name(op->p->role), "url", op->p->url,
+			    "cert", op->p->cert, "added",
+			    (json_int_t)audit_now());
+			if (op->p->tls_ca != NULL)
+				json_object_set_new(j, "tls_ca",
+				    json_string(op->p->tls_ca));
+			error = icomm_kv_put_json(t, STORE_KV_PARTNERS, op->id,
+			    strlen(op->id), j, err);
+			json_decref(j);
+			buf_addf(&d, "role %s, endpoint %s",
+			    icomm_role_name(op->p->role), op->p->url);
+		}
+	}
+	if (error == NCEN_OK)
+		error = audit_append(t, op->actor, op->del ?
+		    "icomm.partner.del" : "icomm.partner.add", rec.s, d.s, err);
+	buf_free(&v);
+	buf_free(&rec);
+	buf_free(&d);
+	return error;
+}
+
+/* Register a partner node. */
+int
+icomm_partner_add(struct store *st, const char *actor,
+    const struct icomm_partner *p, struct ncen_err *err)
+{
+	struct icomm_partner_op	op;
+	int			error;
+
+	if ((error = icomm_id_check(p->id, err)) != NCEN_OK)
+		return error;
+	if (p->url == NULL || strncmp(p->url, "https://", 8) != 0)
+		return ncen_err_set(err, NCEN_EUSAGE, "partner %s: the "
+		    "endpoint must be an https:// URL", p->id);
+	if ((error = icomm_partner_pem(p->cert, "node certificate", err)) !=
+	    NCEN_OK || (p->tls_ca != NULL && (error = icomm_partner_pem(
+	    p->tls_ca, "TLS CA certificate", err)) != NCEN_OK))
+		return error;
+	memset(&op, 0, sizeof op);
+	op.actor = actor;
+	op.p = p;
+	op.id = p->id;
+	return store_run(st, icomm_partner_txn, &op, err);
+}
+
+/* Remove a partner (its agreements stay, for the record). */
+int
+icomm_partner_del(struct store *st, const char *actor, const char *id,
+    struct ncen_err *err)
+{
+	struct icomm_partner_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.actor = actor;
+	op.id = id;
+	op.del = 1;
+	return store_run(st, icomm_partner_txn, &op, err);
+}
+
+struct icomm_partner_get {
+	const char		*id;
+	struct icomm_partner	*p;
+};
+
+/* Read a partner in a transaction. */
+static int
+icomm_partner_get_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_partner_get	*g = arg;
+	json_t				*j = NULL;
+	int				 error;
+
+	icomm_partner_free(g->p);
+	g->p = NULL;
+	error = icomm_kv_get_json(t, STORE_KV_PARTNERS, g->id, strlen(g->id),
+	    0, &j, err);
+	if (error == NCEN_ENOTFOUND)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
+		    "(ncenctl partner add)", g->id);
+	if (error == NCEN_OK)
+		g->p = icomm_partner_from(g->id, strlen(g->id), j);
+	json_decref(j);
+	return error;
+}
+
+/* A partner by id; NCEN_ENOTFOUND if unknown. */
+int
+icomm_partner_get(struct store *st, const char *id,
+    struct icomm_partner **pp, struct ncen_err *err)
+{
+	struct icomm_partner_get	g;
+	int				error;
+
+	g.id = id != NULL ? id : "";
+	g.p = NULL;
+	error = store_run(st, icomm_partner_get_txn, &g, err);
+	*pp = error == NCEN_OK ? g.p : NULL;
+	if (error != NCEN_OK)
+		icomm_partner_free(g.p);
+	return error;
+}
+
+/* Collected pairs of a scan, to call back outside the transaction. */
+struct icomm_pairs {
+	struct buf	*k, *v;
+	size_t		 n;
+};
+
+/* Keep one pair (store_kv_fn). */
+static int
+icomm_pairs_add(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	struct icomm_pairs	*p = arg;
+
+	p->k = xreallocarray(p->k, p->n + 1, sizeof *p->k);
+	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
+	buf_init(&p->k[p->n]);
+	buf_init(&p->v[p->n]);
+	buf_add(&p->k[p->n], k, kl);
+	buf_add(&p->v[p->n], v, vl);
+	p->n++;
+	return 0;
+}
+
+/* Free collected pairs. */
+static void
+icomm_pairs_free(struct icomm_pairs *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->n; i++) {
+		buf_free(&p->k[i]);
+		buf_free(&p->v[i]);
+	}
+	free(p->k);
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+struct icomm_pairs_scan {
+	enum store_kv_db	 db;
+	struct icomm_pairs	 pairs;
+};
+
+/* Collect every pair of a btree in a transaction. */
+static int
+icomm_pairs_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_pairs_scan	*s = arg;
+
+	icomm_pairs_free(&s->pairs);
+	return store_kv_scan(t, s->db, "", 0, icomm_pairs_add, &s->pairs,
+	    err);
+}
+
+/* Every partner, in id order. */
+int
+icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
+    struct ncen_err *err)
+{
+	struct icomm_pairs_scan	 s;
+	struct icomm_partner	*p;
+	json_t			*j;
+	size_t			 i;
+	int			 error;
+
+	memset(&s, 0, sizeof s);
+	s.db = STORE_KV_PARTNERS;
+	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
+		goto out;
+	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
+		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
+		    "partners.db", &j, err)) != NCEN_OK)
+			break;
+		p = icomm_partner_from(s.pairs.k[i].s, s.pairs.k[i].len, j);
+		json_decref(j);
+		error = fn(p, arg);
+		icomm_partner_free(p);
+	}
+out:
+	icomm_pairs_free(&s.pairs);
+	return error;
+}
+
+static const char *const icomm_dirs[] = { "", "in", "out", "both" };
+
+/* Parse in, out or both; -1 if unknown. */
+int
+icomm_dir_parse(const char *s, unsigned *dir)
+{
+	unsigned	i;
+
+	for (i = 1; s != NULL && i < 4; i++)
+		if (strcmp(s, icomm_dirs[i]) == 0) {
+			*dir = i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The name of a direction. */
+const char *
+icomm_dir_name(unsigned dir)
+{
+	return dir < 4 ? icomm_dirs[dir] : "?";
+}
+
+/* Free an agreement. */
+void
+icomm_agreement_free(struct icomm_agreement *a)
+{
+	if (a == NULL)
+		return;
+	free(a->partner);
+	free(a->basis);
+	icomm_strings_free(a->groups, a->ngroups);
+	free(a->from);
+	free(a->to);
+	free(a);
+}
+
+/* An agreement from its stored JSON. */
+static struct icomm_agreement *
+icomm_agreement_from(uint64_t id, const json_t *j)
+{
+	struct icomm_agreement	*a = xcalloc(1, sizeof *a);
+	const char		*s;
+	json_t			*g;
+	size_t			 i;
+
+	a->id = id;
+	a->partner = xstrdup((s = icomm_json_str(j, "partner")) ? s : "");
+	a->basis = xstrdup((s = icomm_json_str(j, "basis")) ? s : "");
+	if (icomm_dir_parse(icomm_json_str(j, "dir"), &a->dir) != 0)
+		a->dir = 0;
+	s = icomm_json_str(j, "level");
+	a->level = s != NULL && strcmp(s, "partner") == 0 ? SCHEMA_PARTNER :
+	    SCHEMA_CEN;
+	a->from = xstrdup((s = icomm_json_str(j, "from")) ? s : "");
+	a->to = xstrdup((s = icomm_json_str(j, "to")) ? s : "");
+	a->ended = icomm_json_int(j, "ended");
+	g = json_object_get(j, "groups");
+	for (i = 0; i < json_array_size(g); i++) {
+		if ((s = json_string_value(json_array_get(g, i))) == NULL)
+			continue;
+		a->groups = xreallocarray(a->groups, a->ngroups + 1,
+		    sizeof *a->groups);
+		a->groups[a->ngroups++] = xstrdup(s);
+	}
+	return a;
+}
+
+/* The stored JSON of an agreement. */
+static json_t *
+icomm_agreement_json(const struct icomm_agreement *a)
+{
+	json_t	*j, *g;
+	size_t	 i;
+
+	g = json_array();
+	for (i = 0; i < a->ngroups; i++)
+		json_array_append_new(g, json_string(a->groups[i]));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I}",
+	    "partner", a->partner, "basis", a->basis, "dir",
+	    icomm_dir_name(a->dir), "level", a->level == SCHEMA_PARTNER ?
+	    "partner" : "cen", "from", a->from, "to", a->to, "groups", g,
+	    "ended", (json_int_t)a->ended);
+	return j;
+}
+
+struct icomm_agreement_op {
+	const char		*actor;
+	struct icomm_agreement	*a;		/* add */
+	uint64_t		 id;		/* end */
+};
+
+/* Add an agreement (next id) or end one, audited. */
+static int
+icomm_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_agreement_op	*op = arg;
+	struct buf			 k = BUF_INIT, v = BUF_INIT;
+	struct buf			 rec = BUF_INIT, d = BUF_INIT;
+	json_t				*j = NULL;
+	uint64_t			 id = op->id;
+	int				 error;
+
+	if (op->a != NULL) {
+		if ((error = store_kv_get(t, STORE_KV_PARTNERS,
+		    op->a->partner, strlen(op->a->partner), 0, &v, err)) ==
+		    NCEN_ENOTFOUND)
+			error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner "
+			    "'%s' (ncenctl partner add)", op->a->partner);
+		if (error != NCEN_OK ||
+		    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
+		    NCEN_OK)
+			goto out;
+		id = k.len == 8 ? buf_get_u64((unsigned char *)k.s) + 1 : 1;
+		op->a->id = id;
+		j = icomm_agreement_json(op->a);
+		buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s",
+		    op->a->partner, icomm_dir_name(op->a->dir),
+		    op->a->level == SCHEMA_PARTNER ? "partner" : "cen",
+		    op->a->from, op->a->to, op->a->basis);
+	}
+	buf_reset(&k);
+	buf_add_u64(&k, id);
+	if (op->a == NULL) {
+		error = icomm_kv_get_json(t, STORE_KV_AGREEMENTS, k.s, k.len, 1,
+		    &j, err);
+		if (error == NCEN_ENOTFOUND)
+			error = ncen_err_set(err, NCEN_ENOTFOUND, "no "
+			    "agreement %llu", (unsigned long long)id);
+		if (error != NCEN_OK)
+			goto out;
+		if (icomm_json_int(j, "ended") != 0) {
+			error = ncen_err_set(err, NCEN_EEXISTS, "agreement "
+			    "%llu has ended already", (unsigned long long)id);
+			goto out;
+		}
+		json_object_set_new(j, "ended", json_integer(audit_now()));
+		buf_addf(&d, "ended (partner %s)", icomm_json_str(j,
+		    "partner"));
+	}
+	if ((error = icomm_kv_put_json(t, STORE_KV_AGREEMENTS, k.s, k.len, j,
+	    err)) != NCEN_OK)
+		goto out;
+	buf_addf(&rec, "agreement:%llu", (unsigned long long)id);
+	error = audit_append(t, op->actor, op->a != NULL ?
+	    "icomm.agreement.add" : "icomm.agreement.end", rec.s, d.s, err);
+out:
+	json_decref(j);
+	buf_free(&k);
+	buf_free(&v);
+	buf_free(&rec);
+	buf_free(&d);
+	return error;
+}
+
+/* Whether a string is a calendar date YYYY-MM-DD. */
+static int
+icomm_date_ok(const struct schema *s, const char *d)
+{
+	struct schema_field	f;
+	struct buf		c = BUF_INIT;
+	int			ok;
+
+	memset(&f, 0, sizeof f);
+	f.name = (char *)(uintptr_t)"date";
+	f.type = SCHEMA_DATE;
+	ok = d != NULL && schema_value_check(s, &f, d, &c, NULL) == NCEN_OK &&
+	    strcmp(buf_cstr(&c), d) == 0;
+	buf_free(&c);
+	return ok;
+}
+
+/* Add an agreement; a->id gets its id. */
+int
+icomm_agreement_add(struct store *st, const char *actor,
+    struct icomm_agreement *a, struct ncen_err *err)
+{
+	const struct schema_codelist	*cl;
+	struct icomm_agreement_op	 op;
+	size_t				 i;
+
+	if (a->basis == NULL || *a->basis == '\0')
+		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs its "
+		    "legal basis");
+	if (a->dir == 0 || a->dir > 3)
+		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs a "
+		    "direction: in, out or both");
+	if (a->level != SCHEMA_PARTNER && a->level != SCHEMA_CEN)
+		return ncen_err_set(err, NCEN_EUSAGE, "the level must be "
+		    "partner or cen");
+	if (!icomm_date_ok(store_schema(st), a->from) ||
+	    !icomm_date_ok(store_schema(st), a->to) ||
+	    strcmp(a->from, a->to) > 0)
+		return ncen_err_set(err, NCEN_EUSAGE, "bad validity '%s' to "
+		    "'%s': two dates YYYY-MM-DD, the first not after the "
+		    "second", a->from != NULL ? a->from : "",
+		    a->to != NULL ? a->to : "");
+	cl = schema_list_find(store_schema(st), "commodity");
+	for (i = 0; i < a->ngroups; i++)
+		if (cl == NULL || schema_code_find(cl, a->groups[i]) == NULL)
+			return ncen_err_set(err, NCEN_EUSAGE, "unknown "
+			    "commodity group '%s' (see forms/commodity.codes)",
+			    a->groups[i]);
+	memset(&op, 0, sizeof op);
+	op.actor = actor;
+	op.a = a;
+	return store_run(st, icomm_agreement_txn, &op, err);
+}
+
+/* End an agreement from now on. */
+int
+icomm_agreement_end(struct store *st, const char *actor, uint64_t id,
+    struct ncen_err *err)
+{
+	struct icomm_agreement_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.actor = actor;
+	op.id = id;
+	return store_run(st, icomm_agreement_txn, &op, err);
+}
+
+/* Every agreement, in id order. */
+int
+icomm_agreement_list(struct store *st, icomm_agreement_fn fn, void *arg,
+    struct ncen_err *err)
+{
+	struct icomm_pairs_scan	 s;
+	struct icomm_agreement	*a;
+	json_t			*j;
+	size_t			 i;
+	int			 error;
+
+	memset(&s, 0, sizeof s);
+	s.db = STORE_KV_AGREEMENTS;
+	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
+		goto out;
+	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
+		if (s.pairs.k[i].len != 8)
+			continue;
+		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
+		    "agreements.db", &j, err)) != NCEN_OK)
+			break;
+		a = icomm_agreement_from(buf_get_u64((unsigned char *)
+		    s.pairs.k[i].s), j);
+		json_decref(j);
+		error = fn(a, arg);
+		icomm_agreement_free(a);
+	}
+out:
+	icomm_pairs_free(&s.pairs);
+	return error;
+}
+
+/* Today's UTC date. */
+void
+icomm_today(struct buf *b)
+{
+	icomm_time(b, audit_now());
+	if (b->len >= 10 && strcmp(b->s, "never") != 0) {
+		b->len = 10;
+		b->s[10] = '\0';
+	}
+}
+
+/* Whether an agreement is in force on a date. */
+int
+icomm_agreement_in_force(const struct icomm_agreement *a, const char *today)
+{
+	return a->ended == 0 && strcmp(a->from, today) <= 0 &&
+	    strcmp(today, a->to) <= 0;
+}
+
+/* Whether it covers every group given. */
+int
+icomm_agreement_covers(const struct icomm_agreement *a, char *const *groups,
+    size_t n)
+{
+	size_t	i, j;
+
+	if (a->ngroups == 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < a->ngroups; j++)
+			if (strcmp(groups[i], a->groups[j]) == 0)
+				break;
+		if (j == a->ngroups)
+			return 0;
+	}
+	return 1;
+}
+
+struct icomm_level_scan {
+	const char		*partner;
+	unsigned		 dir;
+	char *const		*groups;
+	size_t			 n;
+	const char		*today;
+	enum schema_share	 level;
+	int			 error;
+	struct ncen_err		*err;
+};
+
+/* One agreement towards the level (store_kv_fn). */
+static int
+icomm_level_one(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	struct icomm_level_scan	*s = arg;
+	struct icomm_agreement	*a;
+	json_t			*j;
+
+	if (kl != 8)
+		return 0;
+	if ((s->error = icomm_json_load(v, vl, "agreements.db", &j, s->err)) !=
+	    NCEN_OK)
+		return s->error;
+	a = icomm_agreement_from(buf_get_u64(k), j);
+	json_decref(j);
+	if (strcmp(a->partner, s->partner) == 0 && (a->dir & s->dir) != 0 &&
+	    icomm_agreement_in_force(a, s->today) &&
+	    icomm_agreement_covers(a, s->groups, s->n) &&
+	    (s->level == SCHEMA_LOCAL || a->level == SCHEMA_PARTNER))
+		s->level = a->level;
+	icomm_agreement_free(a);
+	return 0;
+}
+
+/* The highest level agreements with a partner allow (see icomm.h). */
+int
+icomm_agreement_level(struct store_txn *t, const char *partner, unsigned dir,
+    char *const *groups, size_t n, enum schema_share *level,
+    struct ncen_err *err)
+{
+	struct icomm_level_scan	 s;
+	struct buf		 today = BUF_INIT;
+	json_t			*p = NULL;
+	int			 error;
+
+	*level = SCHEMA_LOCAL;
+	memset(&s, 0, sizeof s);
+	icomm_today(&today);
+	s.partner = partner;
+	s.dir = dir;
+	s.groups = groups;
+	s.n = n;
+	s.today = today.s;
+	s.level = SCHEMA_LOCAL;
+	s.err = err;
+	error = store_kv_scan(t, STORE_KV_AGREEMENTS, "", 0, icomm_level_one,
+	    &s, err);
+	if (error == NCEN_OK && s.level != SCHEMA_LOCAL) {
+		/* The global database never gets more than cen fields. */
+		error = icomm_kv_get_json(t, STORE_KV_PARTNERS, partner,
+		    strlen(partner), 0, &p, err);
+		if (error == NCEN_OK) {
+			if (strcmp(icomm_json_str(p, "role") ? icomm_json_str(p,
+			    "role") : "", "global") == 0)
+				s.level = SCHEMA_CEN;
+		} else if (error == NCEN_ENOTFOUND) {
+			s.level = SCHEMA_LOCAL;
+			error = NCEN_OK;
+		}
+	}
+	if (error == NCEN_OK)
+		*level = s.level;
+	json_decref(p);
+	buf_free(&today);
+	return error;
+}
