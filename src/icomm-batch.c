@@ -1,0 +1,362 @@
+/*
+ * icomm-batch.c - batches and receipts: JSON, zlib, CMS SignedData and
+ * optionally EnvelopedData (see icomm-batch.h and ncen-batch(5)).
+ */
+#include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "error.h"
+#include "icomm-batch.h"
+#include "icomm-util.h"
+#include "icomm.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Read this node's key, certificate and id. */
+int
+icomm_key_load(struct store *st, struct icomm_key *k, struct ncen_err *err)
+{
+	struct icomm_node	*n = NULL;
+	struct buf		 path = BUF_INIT, pem = BUF_INIT;
+	BIO			*b;
+	int			 error;
+
+	memset(k, 0, sizeof *k);
+	if ((error = icomm_node_get(st, &n, err)) != NCEN_OK)
+		return error;
+	k->id = xstrdup(n->id);
+	icomm_node_free(n);
+	icomm_node_path(st, ICOMM_KEY_FILE, &path);
+	if ((error = icomm_read_file(path.s, 1 << 20, &pem, err)) != NCEN_OK)
+		goto out;
+	if ((b = BIO_new_mem_buf(pem.s, (int)pem.len)) == NULL ||
+	    (k->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) == NULL) {
+		BIO_free(b);
+		error = icomm_ossl_err(err, "%s: not a private key", path.s);
+		goto out;
+	}
+	BIO_free(b);
+	icomm_node_path(st, ICOMM_CERT_FILE, &path);
+	if ((error = icomm_read_file(path.s, 1 << 20, &pem, err)) != NCEN_OK ||
+	    (error = icomm_cert_parse(pem.s, &k->cert, err)) != NCEN_OK)
+		goto out;
+out:
+	if (pem.s != NULL)
+		OPENSSL_cleanse(pem.s, pem.cap);
+	buf_free(&pem);
+	buf_free(&path);
+	if (error != NCEN_OK)
+		icomm_key_free(k);
+	return error;
+}
+
+/* Free a key's parts. */
+void
+icomm_key_free(struct icomm_key *k)
+{
+	EVP_PKEY_free(k->key);
+	X509_free(k->cert);
+	free(k->id);
+	memset(k, 0, sizeof *k);
+}
+
+/* A certificate from PEM text. */
+int
+icomm_cert_parse(const char *pem, X509 **x, struct ncen_err *err)
+{
+	BIO	*b;
+
+	*x = NULL;
+	if (pem == NULL || (b = BIO_new_mem_buf(pem, -1)) == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "no certificate");
+	*x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (*x == NULL)
+		return icomm_ossl_err(err, "not a PEM certificate");
+	return NCEN_OK;
+}
+
+/* A new batch id. */
+void
+icomm_batch_id(const char *sender, struct buf *b)
+{
+	struct buf	t = BUF_INIT;
+	unsigned char	r[8];
+	size_t		i;
+
+	icomm_time(&t, audit_now());
+	buf_reset(b);
+	buf_addf(b, "%s-", sender);
+	for (i = 0; i < t.len; i++)
+		if (t.s[i] != '-' && t.s[i] != ':')
+			buf_addc(b, t.s[i]);
+	if (RAND_bytes(r, sizeof r) != 1)
+		memset(r, 0, sizeof r);
+	buf_addc(b, '-');
+	for (i = 0; i < sizeof r; i++)
+		buf_addf(b, "%02x", r[i]);
+	buf_free(&t);
+}
+
+/* Compress with zlib. */
+int
+icomm_deflate(const void *p, size_t n, struct buf *out,
+    struct ncen_err *err)
+{
+	uLongf	len = compressBound((uLong)n);
+
+	buf_reset(out);
+	buf_grow(out, len + 1);
+	if (compress2((Bytef *)out->s, &len, p, (uLong)n, 9) != Z_OK)
+		return ncen_err_set(err, NCEN_EIO, "zlib: compress failed");
+	out->len = len;
+	out->s[len] = '\0';
+	return NCEN_OK;
+}
+
+/* Inflate zlib bytes, refusing more than max bytes out. */
+int
+icomm_inflate(const void *p, size_t n, size_t max, struct buf *out,
+    struct ncen_err *err)
+{
+	z_stream	z;
+	unsigned char	chunk[65536];
+	int		ret, error = NCEN_OK;
+
+	buf_reset(out);
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return ncen_err_set(err, NCEN_EIO, "zlib: inflateInit failed");
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		ret = inflate(&z, Z_NO_FLUSH);
+		if (ret != Z_OK && ret != Z_STREAM_END) {
+			error = ncen_err_set(err, NCEN_EPARSE, "the content is "
+			    "not zlib data (%s)", z.msg != NULL ? z.msg :
+			    "truncated");
+			break;
+		}
+		buf_add(out, chunk, sizeof chunk - z.avail_out);
+		if (out->len > max) {
+			error = ncen_err_set(err, NCEN_EINVALID, "oversized: "
+			    "the document is larger than %zu bytes", max);
+			break;
+		}
+		if (ret == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
+			error = ncen_err_set(err, NCEN_EPARSE, "the content "
+			    "is not zlib data (truncated)");
+			break;
+		}
+	} while (ret != Z_STREAM_END);
+	inflateEnd(&z);
+	return error;
+}
+
+/* The DER of a CMS structure into a buffer. */
+static int
+icomm_batch_der(CMS_ContentInfo *cms, struct buf *out, struct ncen_err *err)
+{
+	BIO	*b;
+	char	*p;
+	long	 n;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL || i2d_CMS_bio(b, cms) != 1) {
+		BIO_free(b);
+		return icomm_ossl_err(err, "encoding CMS");
+	}
+	n = BIO_get_mem_data(b, &p);
+	buf_reset(out);
+	buf_add(out, p, (size_t)n);
+	BIO_free(b);
+	return NCEN_OK;
+}
+
+/* JSON -> zlib -> SignedData [-> EnvelopedData], DER. */
+int
+icomm_batch_seal(const json_t *doc, const struct icomm_key *k,
+    X509 *encrypt_to, struct buf *out, struct ncen_err *err)
+{
+	struct buf		 text = BUF_INIT, z = BUF_INIT;
+	CMS_ContentInfo		*cms = NULL, *env = NULL;
+	STACK_OF(X509)		*to = NULL;
+	BIO			*in = NULL;
+	int			 error;
+
+	icomm_json_dump(doc, &text);
+	if ((error = icomm_deflate(text.s, text.len, &z, err)) != NCEN_OK)
+		goto out;
+	if ((in = BIO_new_mem_buf(z.s, (int)z.len)) == NULL ||
+	    (cms = CMS_sign(k->cert, k->key, NULL, in, CMS_BINARY |
+	    CMS_NOSMIMECAP)) == NULL) {
+		error = icomm_ossl_err(err, "signing the batch");
+		goto out;
+	}
+	if ((error = icomm_batch_der(cms, out, err)) != NCEN_OK ||
+	    encrypt_to == NULL)
+		goto out;
+	BIO_free(in);
+	if ((in = BIO_new_mem_buf(out->s, (int)out->len)) == NULL ||
+	    (to = sk_X509_new_null()) == NULL ||
+	    sk_X509_push(to, encrypt_to) == 0 ||
+	    (env = CMS_encrypt(to, in, EVP_aes_256_cbc(), CMS_BINARY)) ==
+	    NULL) {
+		error = icomm_ossl_err(err, "encrypting the batch");
+		goto out;
+	}
+	error = icomm_batch_der(env, out, err);
+out:
+	sk_X509_free(to);
+	BIO_free(in);
+	CMS_ContentInfo_free(cms);
+	CMS_ContentInfo_free(env);
+	buf_free(&text);
+	buf_free(&z);
+	return error;
+}
+
+/* Parse DER as CMS. */
+static CMS_ContentInfo *
+icomm_batch_cms(const void *der, size_t len)
+{
+	const unsigned char	*p = der;
+
+	if (len > LONG_MAX)
+		return NULL;
+	return d2i_CMS_ContentInfo(NULL, &p, (long)len);
+}
+
+/* Check the header of a document. */
+static int
+icomm_batch_header(const json_t *doc, const char *format,
+    struct ncen_err *err)
+{
+	static const char *const need[] = {
+		"sender", "receiver", "batch", "created"
+	};
+	const char	*f = icomm_json_str(doc, "format");
+	size_t		 i;
+
+	if (f == NULL || strcmp(f, format) != 0)
+		return ncen_err_set(err, NCEN_EPARSE, "malformed: not an %s "
+		    "document", format);
+	if (json_integer_value(json_object_get(doc, "version")) !=
+	    ICOMM_BATCH_VERSION)
+		return ncen_err_set(err, NCEN_EPARSE, "malformed: %s version "
+		    "%d is the only one known", format, ICOMM_BATCH_VERSION);
+	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
+		const char *v = icomm_json_str(doc, need[i]);
+
+		if (v == NULL || *v == '\0' || strlen(v) > 128)
+			return ncen_err_set(err, NCEN_EPARSE, "malformed: no "
+			    "\"%s\" in the document", need[i]);
+	}
+	if (!json_is_array(json_object_get(doc, "items")))
+		return ncen_err_set(err, NCEN_EPARSE, "malformed: no "
+		    "\"items\" array in the document");
+	return NCEN_OK;
+}
+
+/* Open a batch or receipt (see icomm-batch.h). */
+int
+icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
+    const char *format, size_t max, icomm_cert_fn certfn, void *arg,
+    json_t **docp, struct ncen_err *err)
+{
+	CMS_ContentInfo		*cms = NULL, *inner = NULL;
+	ASN1_OCTET_STRING	**pos;
+	STACK_OF(X509)		*certs = NULL;
+	X509			*signer = NULL;
+	BIO			*in = NULL, *out = NULL;
+	struct buf		 plain = BUF_INIT, text = BUF_INIT;
+	json_t			*doc = NULL;
+	char			*p;
+	long			 n;
+	int			 error = NCEN_OK;
+
+	*docp = NULL;
+	ERR_clear_error();
+	if ((cms = icomm_batch_cms(der, len)) == NULL) {
+		error = ncen_err_set(err, NCEN_EPARSE, "malformed: not a DER "
+		    "CMS message");
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_enveloped) {
+		if (k == NULL || k->key == NULL ||
+		    (out = BIO_new(BIO_s_mem())) == NULL ||
+		    CMS_decrypt(cms, k->key, k->cert, NULL, out,
+		    CMS_BINARY) != 1) {
+			ERR_clear_error();
+			error = ncen_err_set(err, NCEN_EINVALID, "encrypted, "
+			    "and not to this node's certificate");
+			goto out;
+		}
+		n = BIO_get_mem_data(out, &p);
+		buf_add(&plain, p, (size_t)n);
+		BIO_free(out);
+		out = NULL;
+		if ((inner = icomm_batch_cms(plain.s, plain.len)) == NULL) {
+			error = ncen_err_set(err, NCEN_EPARSE, "malformed: "
+			    "the encrypted content is not CMS");
+			goto out;
+		}
+		CMS_ContentInfo_free(cms);
+		cms = inner;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+	    (pos = CMS_get0_content(cms)) == NULL || *pos == NULL) {
+		ERR_clear_error();
+		error = ncen_err_set(err, NCEN_EPARSE, "malformed: not CMS "
+		    "SignedData with its content inside");
+		goto out;
+	}
+	if ((error = icomm_inflate(ASN1_STRING_get0_data(*pos),
+	    (size_t)ASN1_STRING_length(*pos), max, &text, err)) != NCEN_OK ||
+	    (error = icomm_json_load(text.s, text.len, "the document", &doc,
+	    err)) != NCEN_OK ||
+	    (error = icomm_batch_header(doc, format, err)) != NCEN_OK)
+		goto out;
+	/* Only the registered certificate of the sender named counts. */
+	if ((error = certfn(icomm_json_str(doc, "sender"), &signer, arg,
+	    err)) != NCEN_OK)
+		goto out;
+	if ((certs = sk_X509_new_null()) == NULL ||
+	    sk_X509_push(certs, signer) == 0) {
+		error = icomm_ossl_err(err, "allocating");
+		goto out;
+	}
+	if ((out = BIO_new(BIO_s_mem())) == NULL ||
+	    CMS_verify(cms, certs, NULL, NULL, out, CMS_BINARY |
+	    CMS_NO_SIGNER_CERT_VERIFY | CMS_NOINTERN) != 1) {
+		ERR_clear_error();
+		error = ncen_err_set(err, NCEN_EINVALID, "bad signature: not "
+		    "signed by the registered certificate of %s",
+		    icomm_json_str(doc, "sender"));
+		goto out;
+	}
+	*docp = doc;
+	doc = NULL;
+out:
+	json_decref(doc);
+	sk_X509_free(certs);
+	X509_free(signer);
+	BIO_free(in);
+	BIO_free(out);
+	CMS_ContentInfo_free(cms);
+	buf_free(&plain);
+	buf_free(&text);
+	ERR_clear_error();
+	return error;
+}

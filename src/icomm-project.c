@@ -1,0 +1,203 @@
+/*
+ * icomm-project.c - the projection of a case and its linked records to
+ * the fields an agreement allows (see icomm-project.h).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "icomm-project.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* The entities linked to a case that travel with it. */
+static const char *const icomm_project_linked[] = {
+	"person", "business", "conveyance"
+};
+
+/* Whether a field of a sharing level may go under an agreement level. */
+int
+icomm_share_allows(enum schema_share level, enum schema_share field)
+{
+	if (field == SCHEMA_CEN)
+		return level == SCHEMA_CEN || level == SCHEMA_PARTNER;
+	if (field == SCHEMA_PARTNER)
+		return level == SCHEMA_PARTNER;
+	return 0;
+}
+
+/* One record's allowed fields. */
+json_t *
+icomm_project_record(const struct record *r, enum schema_share level,
+    int (*carried)(const char *, uint64_t, void *), void *arg)
+{
+	const struct schema_field	*f;
+	json_t				*fields, *vals;
+	char				*end;
+	size_t				 i, j;
+
+	fields = json_object();
+	for (i = 0; i < r->form->nfields; i++) {
+		f = &r->form->fields[i];
+		if (!icomm_share_allows(level, f->share) ||
+		    r->fields[i].n == 0)
+			continue;
+		vals = json_array();
+		for (j = 0; j < r->fields[i].n; j++) {
+			if (f->type == SCHEMA_REF && (carried == NULL ||
+			    !carried(f->target, strtoull(r->fields[i].v[j],
+			    &end, 10), arg)))
+				continue;
+			json_array_append_new(vals,
+			    json_string(r->fields[i].v[j]));
+		}
+		if (json_array_size(vals) == 0)
+			json_decref(vals);
+		else
+			json_object_set_new(fields, f->name, vals);
+	}
+	return json_pack("{s:s, s:I, s:I, s:o}", "entity", r->form->name,
+	    "id", (json_int_t)r->id, "version", (json_int_t)r->version,
+	    "fields", fields);
+}
+
+/* What a case's projection collects. */
+struct icomm_project_run {
+	struct store		*st;
+	uint64_t		 case_id;
+	enum schema_share	 level;
+	struct record		**recs;
+	size_t			 nrecs;
+	struct store_link	*links;
+	size_t			 nlinks;
+};
+
+/* Whether the item carries a record (the case itself, for seizures). */
+static int
+icomm_project_carried(const char *entity, uint64_t id, void *arg)
+{
+	struct icomm_project_run	*p = arg;
+
+	return strcmp(entity, "case") == 0 && id == p->case_id;
+}
+
+/* Keep a seizure of the case (store_record_fn). */
+static int
+icomm_project_seizure(const struct record *r, void *arg)
+{
+	struct icomm_project_run	*p = arg;
+
+	p->recs = xreallocarray(p->recs, p->nrecs + 1, sizeof *p->recs);
+	p->recs[p->nrecs++] = record_copy(r);
+	return 0;
+}
+
+/* Keep a link of the case to a record that travels (store_link_fn). */
+static int
+icomm_project_link(const struct store_link *l, void *arg)
+{
+	struct icomm_project_run	*p = arg;
+	size_t				 i;
+
+	for (i = 0; i < sizeof icomm_project_linked /
+	    sizeof icomm_project_linked[0]; i++)
+		if (strcmp(l->entity, icomm_project_linked[i]) == 0)
+			break;
+	if (i == sizeof icomm_project_linked / sizeof icomm_project_linked[0])
+		return 0;
+	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof *p->links);
+	p->links[p->nlinks].role = xstrdup(l->role);
+	p->links[p->nlinks].entity = xstrdup(l->entity);
+	p->links[p->nlinks].id = l->id;
+	p->links[p->nlinks].incoming = l->incoming;
+	p->nlinks++;
+	return 0;
+}
+
+/* One batch item: the case, its seizures and linked records, projected. */
+int
+icomm_project_case(struct store *st, uint64_t case_id,
+    enum schema_share level, json_t **item, struct ncen_err *err)
+{
+	struct icomm_project_run	 p;
+	struct store_ref		 ref;
+	struct record			*c = NULL, *r;
+	struct buf			 v = BUF_INIT, a = BUF_INIT;
+	struct buf			 cs = BUF_INIT;
+	json_t				*recs, *links;
+	size_t				 i, j;
+	int				 error;
+
+	*item = NULL;
+	memset(&p, 0, sizeof p);
+	p.st = st;
+	p.case_id = case_id;
+	p.level = level;
+	if ((error = store_get(st, "case", case_id, &c, err)) != NCEN_OK)
+		return error;
+	buf_addf(&v, "%llu", (unsigned long long)case_id);
+	buf_addf(&cs, "case:%llu", (unsigned long long)case_id);
+	if (schema_form_find(store_schema(st), "seizure") != NULL &&
+	    (error = store_find(st, "seizure", "case", v.s, NULL,
+	    icomm_project_seizure, &p, err)) != NCEN_OK)
+		goto out;
+	ref.entity = "case";
+	ref.id = case_id;
+	if ((error = store_links(st, ref, icomm_project_link, &p, err)) !=
+	    NCEN_OK)
+		goto out;
+	recs = json_array();
+	links = json_array();
+	json_array_append_new(recs, icomm_project_record(c, level, NULL,
+	    NULL));
+	for (i = 0; i < p.nrecs; i++)
+		json_array_append_new(recs, icomm_project_record(p.recs[i],
+		    level, icomm_project_carried, &p));
+	for (i = 0; i < p.nlinks; i++) {
+		/* One record linked in two roles travels once. */
+		for (j = 0; j < i; j++)
+			if (p.links[j].id == p.links[i].id &&
+			    strcmp(p.links[j].entity, p.links[i].entity) == 0)
+				break;
+		if (j == i) {
+			r = NULL;
+			if ((error = store_get(st, p.links[i].entity,
+			    p.links[i].id, &r, err)) != NCEN_OK) {
+				json_decref(recs);
+				json_decref(links);
+				goto out;
+			}
+			json_array_append_new(recs, icomm_project_record(r,
+			    level, icomm_project_carried, &p));
+			record_free(r);
+		}
+		buf_reset(&a);
+		buf_addf(&a, "%s:%llu", p.links[i].entity,
+		    (unsigned long long)p.links[i].id);
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}",
+		    "from", p.links[i].incoming ? a.s : cs.s,
+		    "to", p.links[i].incoming ? cs.s : a.s,
+		    "role", p.links[i].role));
+	}
+	*item = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "kind", "record",
+	    "entity", "case", "id", (json_int_t)case_id, "version",
+	    (json_int_t)c->version, "records", recs, "links", links);
+out:
+	record_free(c);
+	for (i = 0; i < p.nrecs; i++)
+		record_free(p.recs[i]);
+	free(p.recs);
+	for (i = 0; i < p.nlinks; i++) {
+		free(p.links[i].role);
+		free(p.links[i].entity);
+	}
+	free(p.links);
+	buf_free(&v);
+	buf_free(&a);
+	buf_free(&cs);
+	return error;
+}

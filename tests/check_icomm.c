@@ -1,0 +1,511 @@
+/*
+ * check_icomm.c - Icomm's library: projections (thousands of random
+ * records of every form, and no byte of a field that is not cen ever
+ * in a cen projection), the outbox a validation fills in its
+ * transaction, and batches sealed and read back (plain, enveloped,
+ * tampered, oversized, signed by someone else).
+ */
+#include <jansson.h>
+#include <openssl/x509.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "icomm-batch.h"
+#include "icomm-project.h"
+#include "icomm.h"
+#include "record.h"
+#include "schema.h"
+#include "store.h"
+#include "testlib.h"
+#include "workflow.h"
+#include "xmalloc.h"
+
+#define RANDOM_RECORDS	3000
+
+static char		*home;
+static struct schema	*schema;
+static struct store	*store;
+
+/* A fresh data directory with the build tree's forms. */
+static void
+setup(void)
+{
+	test_store_open(&home, &schema, &store);
+}
+
+/* Close and remove it. */
+static void
+teardown(void)
+{
+	test_store_close(home, schema, store);
+}
+
+/* A small deterministic generator (xorshift64*). */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+/* A random value: 14 bytes of varied text, some of it UTF-8. */
+static void
+random_value(struct buf *b)
+{
+	static const char *const bits[] = {
+		"a", "Z", "7", " ", "-", "é", "Ж", "'", "\"", "\\", ":", "x"
+	};
+	size_t	i;
+
+	buf_reset(b);
+	buf_addf(b, "%08llx", (unsigned long long)(rnd() & 0xffffffffULL));
+	for (i = 0; i < 6; i++)
+		buf_adds(b, bits[rnd() % (sizeof bits / sizeof bits[0])]);
+}
+
+/* Carry every reference (the projection keeps refs to carried records). */
+static int
+carry_all(const char *entity, uint64_t id, void *arg)
+{
+	(void)entity;
+	(void)id;
+	(void)arg;
+	return 1;
+}
+
+/* Random records of every form: a cen projection holds no other field. */
+START_TEST(test_projection_cen_only)
+{
+	struct buf	 v = BUF_INIT, out = BUF_INIT;
+	struct record	*r;
+	json_t		*j;
+	char		*text;
+	size_t		 n, f, k, nv, checked = 0;
+
+	for (n = 0; n < RANDOM_RECORDS; n++) {
+		const struct schema_form *form =
+		    schema->forms[n % schema->nforms];
+		char	**secret = NULL;
+		size_t	  nsecret = 0;
+
+		r = record_new(form);
+		r->id = n + 1;
+		r->version = 1;
+		for (f = 0; f < form->nfields; f++) {
+			nv = 1 + rnd() % 3;
+			for (k = 0; k < nv; k++) {
+				random_value(&v);
+				if (form->fields[f].type == SCHEMA_REF) {
+					buf_reset(&v);
+					buf_addf(&v, "%llu", (unsigned long
+					    long)(rnd() % 1000 + 1));
+				}
+				record_add_value(r, f, v.s);
+				if (form->fields[f].share != SCHEMA_CEN &&
+				    form->fields[f].type != SCHEMA_REF) {
+					secret = xreallocarray(secret,
+					    nsecret + 1, sizeof *secret);
+					secret[nsecret++] = xstrndup(v.s, 8);
+				}
+			}
+		}
+		j = icomm_project_record(r, SCHEMA_CEN, carry_all, NULL);
+		text = json_dumps(j, JSON_COMPACT);
+		ck_assert_ptr_nonnull(text);
+		buf_reset(&out);
+		buf_adds(&out, text);
+		free(text);
+		/* Each secret's random 8 hex digits, which JSON never escapes. */
+		for (k = 0; k < nsecret; k++) {
+			ck_assert_msg(strstr(out.s, secret[k]) == NULL,
+			    "%s: a value of a field that is not cen went out: "
+			    "%s in %s", form->name, secret[k], out.s);
+			checked++;
+			free(secret[k]);
+		}
+		free(secret);
+		/* Only cen field names, and every one of them. */
+		for (f = 0; f < form->nfields; f++) {
+			json_t *fv = json_object_get(json_object_get(j,
+			    "fields"), form->fields[f].name);
+
+			if (form->fields[f].share != SCHEMA_CEN)
+				ck_assert_msg(fv == NULL, "%s.%s went out",
+				    form->name, form->fields[f].name);
+			else
+				ck_assert_msg(fv != NULL, "%s.%s is cen but "
+				    "did not go", form->name,
+				    form->fields[f].name);
+		}
+		json_decref(j);
+		record_free(r);
+	}
+	ck_assert_uint_gt(checked, RANDOM_RECORDS);
+	buf_free(&v);
+	buf_free(&out);
+}
+END_TEST
+
+/* The partner level lets partner and cen fields go, never local ones. */
+START_TEST(test_projection_partner)
+{
+	struct record	*r = record_new(schema_form_find(schema, "person"));
+	json_t		*j, *fields;
+
+	record_set(r, "family_name", "Dupont", NULL);
+	record_set(r, "sex", "1", NULL);
+	record_set(r, "remarks", "nervous", NULL);
+	j = icomm_project_record(r, SCHEMA_PARTNER, NULL, NULL);
+	fields = json_object_get(j, "fields");
+	ck_assert_ptr_nonnull(json_object_get(fields, "family_name"));
+	ck_assert_ptr_nonnull(json_object_get(fields, "sex"));
+	ck_assert_ptr_null(json_object_get(fields, "remarks"));
+	json_decref(j);
+	j = icomm_project_record(r, SCHEMA_CEN, NULL, NULL);
+	fields = json_object_get(j, "fields");
+	ck_assert_ptr_null(json_object_get(fields, "family_name"));
+	ck_assert_ptr_nonnull(json_object_get(fields, "sex"));
+	json_decref(j);
+	ck_assert_int_eq(icomm_share_allows(SCHEMA_LOCAL, SCHEMA_CEN), 0);
+	ck_assert_int_eq(icomm_share_allows(SCHEMA_CEN, SCHEMA_LOCAL), 0);
+	record_free(r);
+}
+END_TEST
+
+/* Store a record (store_txn_fn). */
+static int
+put_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	return store_put(t, arg, "carol", err);
+}
+
+/* Link a case to a person (store_txn_fn). */
+static int
+link_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_ref	*refs = arg;
+
+	return store_link_add(t, refs[0], refs[1], "COURIER", err);
+}
+
+/* Count entries (icomm_entry_fn). */
+static int
+count_entry(const struct icomm_entry *e, void *arg)
+{
+	(*(size_t *)arg)++;
+	ck_assert_str_eq(e->entity, "case");
+	return 0;
+}
+
+/* A complete case with a drug seizure and a linked person; its id. */
+static uint64_t
+make_shared_case(void)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct record		*c, *s, *p;
+	struct store_ref	 refs[2];
+	struct buf		 b = BUF_INIT;
+	uint64_t		 id;
+
+	c = record_new(schema_form_find(schema, "case"));
+	record_set(c, "date", "2026-11-05", NULL);
+	record_set(c, "office", "FRCDG01", NULL);
+	record_set(c, "country", "FR", NULL);
+	record_set(c, "direction", "IMP", NULL);
+	record_set(c, "narrative", "the dog found it", NULL);
+	ck_assert_int_eq(store_run(store, put_fn, c, &err), NCEN_OK);
+	id = c->id;
+	buf_addf(&b, "%llu", (unsigned long long)id);
+	s = record_new(schema_form_find(schema, "seizure"));
+	record_set(s, "case", b.s, NULL);
+	record_set(s, "commodity", "DRUG", NULL);
+	record_set(s, "quantity", "3.200", NULL);
+	record_set(s, "unit", "KGM", NULL);
+	ck_assert_int_eq(store_run(store, put_fn, s, &err), NCEN_OK);
+	p = record_new(schema_form_find(schema, "person"));
+	record_set(p, "family_name", "Dupont", NULL);
+	record_set(p, "sex", "1", NULL);
+	ck_assert_int_eq(store_run(store, put_fn, p, &err), NCEN_OK);
+	refs[0].entity = "case";
+	refs[0].id = id;
+	refs[1].entity = "person";
+	refs[1].id = p->id;
+	ck_assert_int_eq(store_run(store, link_fn, refs, &err), NCEN_OK);
+	record_free(c);
+	record_free(s);
+	record_free(p);
+	buf_free(&b);
+	ncen_err_free(&err);
+	return id;
+}
+
+/* Take a workflow step as a trusted caller. */
+static void
+step(uint64_t id, const char *action)
+{
+	struct workflow_request	req;
+	struct ncen_err		err = NCEN_ERR_INIT;
+
+	memset(&req, 0, sizeof req);
+	req.case_id = id;
+	req.action = action;
+	req.user = "sue";
+	req.role = strcmp(action, "submit") == 0 ? "officer" : "supervisor";
+	req.reason = "test";
+	ck_assert_msg(workflow_apply(store, &req, NULL, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+}
+
+/* Register a partner with an agreement. */
+static void
+partner(const char *id, enum icomm_role role, const char *groups,
+    enum schema_share level)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_partner	 p;
+	struct icomm_agreement	 a;
+	struct buf		 path = BUF_INIT, pem = BUF_INIT;
+	char			*g = (char *)(uintptr_t)groups;
+
+	icomm_node_path(store, ICOMM_CERT_FILE, &path);
+	pem.s = test_read_file(path.s, &pem.len);
+	memset(&p, 0, sizeof p);
+	p.id = (char *)(uintptr_t)id;
+	p.role = role;
+	p.url = (char *)(uintptr_t)"https://127.0.0.1:1/icomm";
+	p.cert = pem.s;
+	ck_assert_msg(icomm_partner_add(store, "ncp", &p, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	memset(&a, 0, sizeof a);
+	a.partner = (char *)(uintptr_t)id;
+	a.basis = (char *)(uintptr_t)"test agreement";
+	a.dir = ICOMM_DIR_IN | ICOMM_DIR_OUT;
+	a.level = level;
+	a.from = (char *)(uintptr_t)"2020-01-01";
+	a.to = (char *)(uintptr_t)"2099-12-31";
+	a.groups = groups != NULL ? &g : NULL;
+	a.ngroups = groups != NULL;
+	ck_assert_msg(icomm_agreement_add(store, "ncp", &a, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	free(pem.s);
+	buf_free(&path);
+	ncen_err_free(&err);
+}
+
+/* Validation queues for covering agreements only; reopening withdraws. */
+START_TEST(test_outbox)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct icomm_entry *e[1];
+	size_t		 n;
+	uint64_t	 id, count;
+	json_t		*item;
+	char		*text;
+
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	partner("DE-NODE", ICOMM_NATIONAL, "DRUG", SCHEMA_PARTNER);
+	partner("GLOBAL", ICOMM_GLOBAL, NULL, SCHEMA_PARTNER);
+	partner("IT-NODE", ICOMM_NATIONAL, "TOB", SCHEMA_PARTNER);
+	id = make_shared_case();
+	step(id, "submit");
+	n = 0;
+	ck_assert_int_eq(icomm_outbox_list(store, "DE-NODE", 0, count_entry,
+	    &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 0);
+	step(id, "validate");
+	ck_assert_int_eq(icomm_outbox_count(store, "DE-NODE", &count, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(icomm_outbox_count(store, "GLOBAL", &count, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(icomm_outbox_count(store, "IT-NODE", &count, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(count, 0);
+
+	/* The partner gets the person's name; the global database not. */
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_PARTNER, &item,
+	    &err), NCEN_OK);
+	text = json_dumps(item, JSON_COMPACT);
+	ck_assert_ptr_nonnull(strstr(text, "Dupont"));
+	ck_assert_ptr_nonnull(strstr(text, "COURIER"));
+	ck_assert_ptr_null(strstr(text, "the dog found it"));
+	free(text);
+	json_decref(item);
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, &item,
+	    &err), NCEN_OK);
+	text = json_dumps(item, JSON_COMPACT);
+	ck_assert_ptr_null(strstr(text, "Dupont"));
+	ck_assert_ptr_nonnull(strstr(text, "\"sex\""));
+	ck_assert_ptr_nonnull(strstr(text, "DRUG"));
+	free(text);
+	json_decref(item);
+
+	/* Reopening queues a withdrawal where it was shared. */
+	step(id, "reopen");
+	n = 0;
+	e[0] = NULL;
+	ck_assert_int_eq(icomm_outbox_list(store, "DE-NODE", 0, count_entry,
+	    &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 1);
+	ncen_err_free(&err);
+	(void)e;
+}
+END_TEST
+
+/* The node's own certificate for any sender (icomm_cert_fn). */
+static int
+cert_self(const char *sender, X509 **x, void *arg, struct ncen_err *err)
+{
+	struct icomm_key	*k = arg;
+
+	if (strcmp(sender, k->id) != 0)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "unknown sender %s",
+		    sender);
+	X509_up_ref(k->cert);
+	*x = k->cert;
+	return NCEN_OK;
+}
+
+/* A batch seals and reads back; tampering, size and keys are caught. */
+START_TEST(test_batch_round_trip)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_key	 k, other;
+	struct buf		 der = BUF_INIT, id = BUF_INIT;
+	json_t			*doc, *back;
+	char			*home2;
+	struct schema		*s2;
+	struct store		*st2;
+
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	ck_assert_int_eq(icomm_key_load(store, &k, &err), NCEN_OK);
+	icomm_batch_id(k.id, &id);
+	doc = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:[{s:s}]}",
+	    "format", ICOMM_BATCH_FORMAT, "version", 1, "sender", k.id,
+	    "receiver", "DE-NODE", "batch", id.s, "created",
+	    "2026-11-27T10:00:00Z", "items", "kind", "message");
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
+	    NCEN_OK);
+	ck_assert_msg(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    &err) == NCEN_OK, "%s", ncen_err_msg(&err));
+	ck_assert(json_equal(doc, back));
+	json_decref(back);
+
+	/* Too large once inflated. */
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, 10, cert_self, &k, &back, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "oversized"));
+
+	/* A receipt is not a batch. */
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_RECEIPT_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    &err), NCEN_EPARSE);
+
+	/* Enveloped to this node: read with its key, refused without. */
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, k.cert, &der, &err),
+	    NCEN_OK);
+	ck_assert_msg(icomm_batch_read(der.s, der.len, &k,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    &err) == NCEN_OK, "%s", ncen_err_msg(&err));
+	json_decref(back);
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    NCEN_EINVALID);
+
+	/* Signed by another key under this sender's name: bad signature. */
+	test_store_open(&home2, &s2, &st2);
+	ck_assert_int_eq(icomm_node_init(st2, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	ck_assert_int_eq(icomm_key_load(st2, &other, &err), NCEN_OK);
+	ck_assert_int_eq(icomm_batch_seal(doc, &other, NULL, &der, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "bad signature"));
+
+	/* Garbage is not CMS. */
+	ck_assert_int_eq(icomm_batch_read("hello", 5, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    NCEN_EPARSE);
+
+	icomm_key_free(&other);
+	test_store_close(home2, s2, st2);
+	icomm_key_free(&k);
+	json_decref(doc);
+	buf_free(&der);
+	buf_free(&id);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Every byte of a sealed batch flipped in turn: never accepted as is. */
+START_TEST(test_batch_tamper)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_key	 k;
+	struct buf		 der = BUF_INIT;
+	json_t			*doc, *back;
+	size_t			 i, accepted = 0;
+
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	ck_assert_int_eq(icomm_key_load(store, &k, &err), NCEN_OK);
+	doc = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:[]}",
+	    "format", ICOMM_BATCH_FORMAT, "version", 1, "sender", k.id,
+	    "receiver", "DE-NODE", "batch", "b1", "created",
+	    "2026-11-27T10:00:00Z", "items");
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
+	    NCEN_OK);
+	for (i = 0; i < der.len; i++) {
+		der.s[i] ^= 0x01;
+		if (icomm_batch_read(der.s, der.len, NULL, ICOMM_BATCH_FORMAT,
+		    ICOMM_BATCH_MAX, cert_self, &k, &back, &err) == NCEN_OK) {
+			/*
+			 * Only bytes outside what is signed may change (the
+			 * copy of the certificate the message carries, which
+			 * is ignored: the registered one is pinned).
+			 */
+			ck_assert(json_equal(doc, back));
+			json_decref(back);
+			accepted++;
+		}
+		der.s[i] ^= 0x01;
+	}
+	ck_assert_uint_lt(accepted, der.len);
+	icomm_key_free(&k);
+	json_decref(doc);
+	buf_free(&der);
+	ncen_err_free(&err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("icomm");
+	TCase	*tc = tcase_create("icomm");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_projection_cen_only);
+	tcase_add_test(tc, test_projection_partner);
+	tcase_add_test(tc, test_outbox);
+	tcase_add_test(tc, test_batch_round_trip);
+	tcase_add_test(tc, test_batch_tamper);
+	suite_add_tcase(s, tc);
+	return test_run(s);
+}
