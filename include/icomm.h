@@ -177,6 +177,12 @@ int	 icomm_outbox_list(struct store *, const char *partner, size_t max,
 /* Remove entries sent, unless re-queued with another version since. */
 int	 icomm_outbox_remove(struct store *, struct icomm_entry *const *,
 	     size_t, struct ncen_err *);
+int	 icomm_outbox_txn_remove(struct store_txn *,
+	     struct icomm_entry *const *, size_t, struct ncen_err *);
+/* Write a message to a partner and queue it, in one transaction. */
+int	 icomm_message_send(struct store *, const char *user,
+	     const char *partner, const char *subject, const char *body,
+	     uint64_t *id, struct ncen_err *);
 int	 icomm_outbox_count(struct store *, const char *partner, uint64_t *,
 	     struct ncen_err *);
 

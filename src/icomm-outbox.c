@@ -358,6 +358,16 @@ static int
 icomm_outbox_rm_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct icomm_outbox_rm	*r = arg;
+
+	return icomm_outbox_txn_remove(t, r->e, r->n, err);
+}
+
+/* Remove entries inside a transaction, unless re-queued since. */
+int
+icomm_outbox_txn_remove(struct store_txn *t, struct icomm_entry *const *e,
+    size_t n, struct ncen_err *err)
+{
+	struct icomm_outbox_rm	 rr = { e, n }, *r = &rr;
 	struct buf		 k = BUF_INIT;
 	json_t			*j;
 	size_t			 i;
@@ -394,4 +404,68 @@ icomm_outbox_remove(struct store *st, struct icomm_entry *const *e, size_t n,
 	r.e = e;
 	r.n = n;
 	return store_run(st, icomm_outbox_rm_txn, &r, err);
+}
+
+struct icomm_msg_op {
+	const char	*user, *partner, *subject, *body;
+	const struct schema *schema;
+	uint64_t	 id;
+};
+
+/* Store the message and queue it. */
+static int
+icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_msg_op		*op = arg;
+	const struct schema_form	*f;
+	struct record			*r;
+	struct buf			 now = BUF_INIT;
+	int				 error;
+
+	if ((f = schema_form_find(op->schema, "message")) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		    "data directory have no message form");
+	icomm_time(&now, audit_now());
+	if (now.len > 16)
+		now.s[now.len = 16] = '\0';	/* YYYY-MM-DDTHH:MM */
+	r = record_new(f);
+	if ((error = record_set(r, "direction", "OUT", err)) == NCEN_OK &&
+	    (error = record_set(r, "node", op->partner, err)) == NCEN_OK &&
+	    (error = record_set(r, "date", now.s, err)) == NCEN_OK &&
+	    (error = record_set(r, "subject", op->subject, err)) == NCEN_OK &&
+	    (error = record_set(r, "body", op->body, err)) == NCEN_OK &&
+	    (error = store_put(t, r, op->user, err)) == NCEN_OK)
+		error = icomm_outbox_queue(t, op->partner, "message", r->id,
+		    "record", r->version, op->user, err);
+	op->id = r->id;
+	record_free(r);
+	buf_free(&now);
+	return error;
+}
+
+/* Write a message to a partner and queue it, in one transaction. */
+int
+icomm_message_send(struct store *st, const char *user, const char *partner,
+    const char *subject, const char *body, uint64_t *id,
+    struct ncen_err *err)
+{
+	struct icomm_partner	*p = NULL;
+	struct icomm_msg_op	 op;
+	int			 error;
+
+	if ((error = icomm_partner_get(st, partner, &p, err)) != NCEN_OK)
+		return error;
+	icomm_partner_free(p);
+	if (subject == NULL || *subject == '\0')
+		return ncen_err_set(err, NCEN_EUSAGE, "a message needs a "
+		    "subject");
+	op.user = user;
+	op.partner = partner;
+	op.subject = subject;
+	op.body = body;
+	op.schema = store_schema(st);
+	op.id = 0;
+	error = store_run(st, icomm_msg_txn, &op, err);
+	*id = op.id;
+	return error;
 }

@@ -281,6 +281,11 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	if ((error = icomm_rx_build(t, rx, form, json_object_get(jr, "fields"),
 	    level, what.s, r, err)) != NCEN_OK)
 		goto out;
+	if (strcmp(entity, "message") == 0 &&
+	    ((error = record_set(r, "direction", "IN", err)) != NCEN_OK ||
+	    (error = record_set(r, "node", rx->sender, err)) != NCEN_OK ||
+	    (error = record_set(r, "batch", rx->batch, err)) != NCEN_OK))
+		goto out;
 	icomm_rx_extra(r, "icomm.origin", rx->sender);
 	icomm_rx_extra(r, "icomm.origin_id", what.s);
 	buf_addf(&v, "%lld", (long long)version);

@@ -1,0 +1,542 @@
+/*
+ * ncen-icomm.c - the Icomm uploader and receiver: options, then a call
+ * into icomm-send.c or icomm-receive.c.  Run by a web server as a CGI
+ * program (REQUEST_METHOD set) it receives the batch POSTed to it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "error.h"
+#include "icomm-batch.h"
+#include "icomm-receive.h"
+#include "icomm-send.h"
+#include "icomm-util.h"
+#include "icomm.h"
+#include "schema.h"
+#include "store.h"
+
+#define ICOMM_USER	"icomm"		/* who the audit log names */
+
+static volatile sig_atomic_t	icomm_stop;
+static int			icomm_verbose;
+
+/* The usage message. */
+static void
+icomm_usage(FILE *f)
+{
+	fprintf(f, "usage: ncen-icomm [-d DIR] [-k KEYFILE] [-v] COMMAND\n"
+	    "  send [--partner ID] [--batch N] [--max-rate BYTES] [--tries N]\n"
+	    "       [--backoff MS] [--timeout S]   one pass over the outbox\n"
+	    "  run [--interval S] [same options]   send, then again every S "
+	    "seconds\n"
+	    "  status                              per partner: queued, in "
+	    "flight,\n"
+	    "                                      last success, last error\n"
+	    "  receive FILE [-o RECEIPT]           import a batch carried by "
+	    "hand\n"
+	    "  pack PARTNER -o FILE [--encrypt] [--batch N]  a batch to carry\n"
+	    "  receipt FILE                        the receipt of a packed "
+	    "batch\n"
+	    "  message PARTNER --subject S [--body TEXT] [--as USER]\n"
+	    "Run by a web server (REQUEST_METHOD set), it receives the batch\n"
+	    "POSTed to it and answers the signed receipt (ncen-icomm(8)).\n");
+}
+
+/* Say something on stderr (and to syslog when asked). */
+static void
+icomm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+icomm_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("ncen-icomm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The library's events go to syslog (and stderr with -v). */
+static void
+icomm_log(int prio, const char *msg, void *arg)
+{
+	(void)arg;
+	syslog(prio, "%s", msg);
+}
+
+/* Signals only set the flag the loops poll. */
+static void
+icomm_signal(int sig)
+{
+	(void)sig;
+	icomm_stop = 1;
+}
+
+/* Open the data directory's store. */
+static int
+icomm_open(const char *home, const char *keyfile, struct schema **s,
+    struct store **st)
+{
+	struct store_options	o;
+	struct ncen_err		e = NCEN_ERR_INIT;
+	int			r = 0;
+
+	if (home == NULL) {
+		icomm_warn("no data directory: give -d DIR or set NCEN_HOME");
+		return 2;
+	}
+	memset(&o, 0, sizeof o);
+	o.home = home;
+	o.keyfile = keyfile;
+	if (store_home_open(&o, s, st, &e) != NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		r = ncen_err_exit(e.code);
+	} else
+		audit_attach(*st, ICOMM_USER);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Close the store, keeping the first failure's status. */
+static int
+icomm_close(struct schema *s, struct store *st, int r)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+
+	if (st != NULL && store_close(st, &e) != NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		if (r == 0)
+			r = 2;
+	}
+	schema_free(s);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Write bytes to a file ("-": standard output). */
+static int
+icomm_write(const char *path, const struct buf *b)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	int	 ok;
+
+	if (f == NULL) {
+		icomm_warn("%s: %s", path, strerror(errno));
+		return 2;
+	}
+	ok = fwrite(b->s, 1, b->len, f) == b->len;
+	if (f != stdout)
+		ok = fclose(f) == 0 && ok;
+	else
+		ok = fflush(f) == 0 && ok;
+	if (!ok) {
+		icomm_warn("%s: write failed", path);
+		return 2;
+	}
+	return 0;
+}
+
+/* CGI: the POSTed batch in, the signed receipt out. */
+static int
+icomm_cgi(const char *home, const char *keyfile)
+{
+	struct icomm_receive_opts	 o;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	struct schema			*s = NULL;
+	struct store			*st = NULL;
+	struct buf			 in = BUF_INIT, out = BUF_INIT;
+	struct buf			 reason = BUF_INIT;
+	const char			*m = getenv("REQUEST_METHOD");
+	const char			*cl = getenv("CONTENT_LENGTH");
+	char				 chunk[65536];
+	unsigned long long		 want;
+	size_t				 n;
+	int				 accepted, r;
+
+	openlog("ncen-icomm", LOG_PID, LOG_DAEMON);
+	if (strcmp(m, "POST") != 0) {
+		printf("Status: 405 Method Not Allowed\r\nAllow: POST\r\n"
+		    "Content-Type: text/plain\r\n\r\nPOST a batch here.\n");
+		return 0;
+	}
+	want = cl != NULL ? strtoull(cl, NULL, 10) : 0;
+	/* Past the limit one byte is enough: icomm_receive refuses it. */
+	if (want > ICOMM_RECEIVE_MAX + 1ULL)
+		want = ICOMM_RECEIVE_MAX + 1ULL;
+	while (in.len < want && (n = fread(chunk, 1, want - in.len <
+	    sizeof chunk ? want - in.len : sizeof chunk, stdin)) > 0)
+		buf_add(&in, chunk, n);
+	if (home == NULL)
+		home = getenv("NCEN_HOME");
+	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
+		goto fail;
+	memset(&o, 0, sizeof o);
+	o.client_cert = getenv("SSL_CLIENT_CERT");
+	o.need_client = 1;
+	o.user = ICOMM_USER;
+	if (icomm_receive(st, in.s, in.len, &o, &out, &accepted, &reason,
+	    &e) != NCEN_OK) {
+		syslog(LOG_ERR, "cannot answer a batch: %s", ncen_err_msg(&e));
+		goto fail;
+	}
+	if (accepted)
+		syslog(LOG_INFO, "batch accepted (%zu bytes)", in.len);
+	else
+		syslog(LOG_NOTICE, "batch refused: %s", reason.s);
+	printf("Status: 200 OK\r\nContent-Type: application/pkcs7-mime\r\n"
+	    "Content-Length: %zu\r\n\r\n", out.len);
+	fwrite(out.s, 1, out.len, stdout);
+	r = icomm_close(s, st, 0);
+	goto done;
+fail:
+	printf("Status: 500 Internal Server Error\r\nContent-Type: "
+	    "text/plain\r\n\r\n%s\n", e.code != NCEN_OK ? ncen_err_msg(&e) :
+	    "the receiver cannot open its data directory");
+	r = icomm_close(s, st, 2);
+done:
+	fflush(stdout);
+	buf_free(&in);
+	buf_free(&out);
+	buf_free(&reason);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Print one partner's status (icomm_partner_fn). */
+static int
+icomm_status_line(const struct icomm_partner *p, void *arg)
+{
+	struct store		*st = arg;
+	struct icomm_status	*s = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 ok = BUF_INIT, bad = BUF_INIT;
+
+	if (icomm_status_get(st, p->id, &s, &e) != NCEN_OK) {
+		icomm_warn("%s: %s", p->id, ncen_err_msg(&e));
+		ncen_err_free(&e);
+		return 1;
+	}
+	icomm_time(&ok, s->last_success);
+	icomm_time(&bad, s->last_error_at);
+	printf("%s (%s, %s)\n  queued %" PRIu64 ", in flight %" PRIu64
+	    "\n  last success %s\n  last error %s%s%s\n", p->id,
+	    icomm_role_name(p->role), p->url, s->queued, s->inflight, ok.s,
+	    bad.s, s->last_error != NULL ? ": " : "",
+	    s->last_error != NULL ? s->last_error : "");
+	if (s->failures != 0)
+		printf("  %u failures in a row\n", s->failures);
+	icomm_status_free(s);
+	buf_free(&ok);
+	buf_free(&bad);
+	return 0;
+}
+
+/* ncen-icomm receive FILE [-o RECEIPT]. */
+static int
+icomm_cmd_receive(struct store *st, const char *file, const char *out)
+{
+	struct icomm_receive_opts	 o;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	struct buf			 in = BUF_INIT, rc = BUF_INIT;
+	struct buf			 reason = BUF_INIT;
+	int				 accepted, r = 0;
+
+	if (icomm_read_file(file, ICOMM_RECEIVE_MAX + 1, &in, &e) != NCEN_OK &&
+	    e.code != NCEN_EINVALID) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		r = 2;
+		goto out;
+	}
+	ncen_err_clear(&e);
+	memset(&o, 0, sizeof o);
+	o.user = ICOMM_USER;
+	if (icomm_receive(st, in.s, in.len, &o, &rc, &accepted, &reason, &e) !=
+	    NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		r = 2;
+		goto out;
+	}
+	if (accepted)
+		printf("%s: accepted\n", file);
+	else {
+		icomm_warn("%s: refused: %s", file, reason.s);
+		r = 1;
+	}
+	if (out != NULL && icomm_write(out, &rc) != 0)
+		r = 2;
+out:
+	buf_free(&in);
+	buf_free(&rc);
+	buf_free(&reason);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* ncen-icomm receipt FILE. */
+static int
+icomm_cmd_receipt(struct store *st, const char *file)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	struct buf	in = BUF_INIT, reason = BUF_INIT;
+	size_t		removed;
+	int		accepted, r = 0;
+
+	if (icomm_read_file(file, 1 << 20, &in, &e) != NCEN_OK ||
+	    icomm_send_receipt(st, in.s, in.len, NULL, &accepted, &reason,
+	    &removed, &e) != NCEN_OK) {
+		icomm_warn("%s: %s", file, ncen_err_msg(&e));
+		r = e.code == NCEN_EINVALID || e.code == NCEN_EPARSE ? 1 : 2;
+	} else if (accepted)
+		printf("%s: accepted, %zu outbox entries done\n", file,
+		    removed);
+	else {
+		icomm_warn("%s: refused: %s", file, reason.s);
+		r = 1;
+	}
+	buf_free(&in);
+	buf_free(&reason);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* ncen-icomm send / run. */
+static int
+icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
+    unsigned interval)
+{
+	struct icomm_send_stats	 stats;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct timespec		 t0, t1;
+	unsigned		 i;
+	int			 r = 0, rc;
+
+	o->log = icomm_log;
+	o->stop = &icomm_stop;
+	do {
+		memset(&stats, 0, sizeof stats);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = icomm_send_pass(st, o, &stats, &e);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r = rc == NCEN_OK ? 0 : rc == NCEN_ECHECK ? 1 : 2;
+		if (rc != NCEN_OK)
+			syslog(LOG_WARNING, "%s", ncen_err_msg(&e));
+		if (!run) {
+			if (rc != NCEN_OK)
+				icomm_warn("%s", ncen_err_msg(&e));
+			printf("%" PRIu64 " batches, %" PRIu64 " entries, %"
+			    PRIu64 " bytes up, %" PRIu64 " bytes down, %"
+			    PRIu64 " failures, %.3f s\n", stats.batches,
+			    stats.entries, stats.bytes_up, stats.bytes_down,
+			    stats.failures, (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
+		ncen_err_clear(&e);
+		for (i = 0; run && i < interval * 10 && !icomm_stop; i++)
+			usleep(100000);
+	} while (run && !icomm_stop);
+	ncen_err_free(&e);
+	return run ? 0 : r;
+}
+
+/* Parse a positive number option, or exit with usage. */
+static unsigned long long
+icomm_number(const char *opt, const char *v)
+{
+	unsigned long long	 n;
+	char			*end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n == 0) {
+		icomm_warn("%s: bad number '%s'", opt, v);
+		icomm_usage(stderr);
+		exit(2);
+	}
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "partner", required_argument, NULL, 'p' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "max-rate", required_argument, NULL, 'm' },
+		{ "tries", required_argument, NULL, 't' },
+		{ "backoff", required_argument, NULL, 'B' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "encrypt", no_argument, NULL, 'e' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "body", required_argument, NULL, 'M' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct icomm_send_opts	 so;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	struct sigaction	 sa;
+	struct buf		 der = BUF_INIT, id = BUF_INIT;
+	const char		*home = getenv("NCEN_HOME");
+	const char		*keyfile = getenv("NCEN_KEYFILE");
+	const char		*cmd, *out = NULL, *subject = NULL;
+	const char		*body = NULL, *as = ICOMM_USER;
+	unsigned		 interval = 60;
+	uint64_t		 mid;
+	size_t			 n;
+	int			 ch, r, encrypt = 0;
+
+	memset(&so, 0, sizeof so);
+	while ((ch = getopt_long(argc, argv, "d:k:o:vh", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			home = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'v':
+			icomm_verbose = 1;
+			break;
+		case 'p':
+			so.partner = optarg;
+			break;
+		case 'b':
+			so.batch = (size_t)icomm_number("--batch", optarg);
+			break;
+		case 'm':
+			so.max_rate = (long long)icomm_number("--max-rate",
+			    optarg);
+			break;
+		case 't':
+			so.tries = (unsigned)icomm_number("--tries", optarg);
+			break;
+		case 'B':
+			so.backoff_ms = (unsigned)icomm_number("--backoff",
+			    optarg);
+			break;
+		case 'T':
+			so.timeout = (unsigned)icomm_number("--timeout",
+			    optarg);
+			break;
+		case 'i':
+			interval = (unsigned)icomm_number("--interval", optarg);
+			break;
+		case 'e':
+			encrypt = 1;
+			break;
+		case 's':
+			subject = optarg;
+			break;
+		case 'M':
+			body = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'h':
+			icomm_usage(stdout);
+			return 0;
+		default:
+			icomm_usage(stderr);
+			return 2;
+		}
+	}
+	if (home != NULL && *home == '\0')
+		home = NULL;
+	if (keyfile != NULL && *keyfile == '\0')
+		keyfile = NULL;
+	if ((r = store_version_check(&e)) != NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		ncen_err_free(&e);
+		return 2;
+	}
+	if (optind >= argc && getenv("REQUEST_METHOD") != NULL)
+		return icomm_cgi(home, keyfile);
+	if (optind >= argc) {
+		icomm_usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	n = (size_t)(argc - optind);
+	if ((strcmp(cmd, "send") == 0 || strcmp(cmd, "run") == 0 ||
+	    strcmp(cmd, "status") == 0) ? n != 0 :
+	    (strcmp(cmd, "receive") == 0 || strcmp(cmd, "receipt") == 0 ||
+	    strcmp(cmd, "pack") == 0 || strcmp(cmd, "message") == 0) ?
+	    n != 1 : 1) {
+		icomm_warn("%s: unknown command or wrong arguments", cmd);
+		icomm_usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "pack") == 0 && out == NULL) {
+		icomm_warn("pack: -o FILE is needed");
+		return 2;
+	}
+	openlog("ncen-icomm", LOG_PID | (icomm_verbose ? LOG_PERROR : 0),
+	    LOG_DAEMON);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = icomm_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
+		return r;
+	if (strcmp(cmd, "send") == 0 || strcmp(cmd, "run") == 0)
+		r = icomm_cmd_send(st, &so, strcmp(cmd, "run") == 0, interval);
+	else if (strcmp(cmd, "status") == 0) {
+		if (icomm_partner_list(st, icomm_status_line, st, &e) !=
+		    NCEN_OK) {
+			icomm_warn("%s", ncen_err_msg(&e));
+			r = 2;
+		}
+	} else if (strcmp(cmd, "receive") == 0)
+		r = icomm_cmd_receive(st, argv[optind], out);
+	else if (strcmp(cmd, "receipt") == 0)
+		r = icomm_cmd_receipt(st, argv[optind]);
+	else if (strcmp(cmd, "pack") == 0) {
+		if (icomm_send_pack(st, argv[optind], so.batch != 0 ?
+		    so.batch : ICOMM_SEND_BATCH, encrypt, &der, &id, &n, &e) !=
+		    NCEN_OK) {
+			icomm_warn("pack: %s", ncen_err_msg(&e));
+			r = ncen_err_exit(e.code);
+		} else if (n == 0)
+			printf("nothing queued for %s\n", argv[optind]);
+		else if ((r = icomm_write(out, &der)) == 0)
+			printf("batch %s: %zu entries, %zu bytes in %s\n", id.s,
+			    n, der.len, out);
+	} else {
+		if (icomm_message_send(st, as, argv[optind], subject,
+		    body, &mid, &e) != NCEN_OK) {
+			icomm_warn("message: %s", ncen_err_msg(&e));
+			r = ncen_err_exit(e.code);
+		} else
+			printf("message %" PRIu64 " queued for %s\n", mid,
+			    argv[optind]);
+	}
+	buf_free(&der);
+	buf_free(&id);
+	ncen_err_free(&e);
+	closelog();
+	return icomm_close(s, st, r);
+}
