@@ -30,12 +30,14 @@
 
 static volatile sig_atomic_t	icomm_stop;
 static int			icomm_verbose;
+static size_t			icomm_max = ICOMM_RECEIVE_MAX;	/* --max-size */
 
 /* The usage message. */
 static void
 icomm_usage(FILE *f)
 {
-	fprintf(f, "usage: ncen-icomm [-d DIR] [-k KEYFILE] [-v] COMMAND\n"
+	fprintf(f, "usage: ncen-icomm [-d DIR] [-k KEYFILE] [-v] "
+	    "[--max-size BYTES] COMMAND\n"
 	    "  send [--partner ID] [--batch N] [--max-rate BYTES] [--tries N]\n"
 	    "       [--backoff MS] [--timeout S]   one pass over the outbox\n"
 	    "  run [--interval S] [same options]   send, then again every S "
@@ -174,8 +176,8 @@ icomm_cgi(const char *home, const char *keyfile)
 	}
 	want = cl != NULL ? strtoull(cl, NULL, 10) : 0;
 	/* Past the limit one byte is enough: icomm_receive refuses it. */
-	if (want > ICOMM_RECEIVE_MAX + 1ULL)
-		want = ICOMM_RECEIVE_MAX + 1ULL;
+	if (want > icomm_max + 1ULL)
+		want = icomm_max + 1ULL;
 	while (in.len < want && (n = fread(chunk, 1, want - in.len <
 	    sizeof chunk ? want - in.len : sizeof chunk, stdin)) > 0)
 		buf_add(&in, chunk, n);
@@ -186,6 +188,7 @@ icomm_cgi(const char *home, const char *keyfile)
 	memset(&o, 0, sizeof o);
 	o.client_cert = getenv("SSL_CLIENT_CERT");
 	o.need_client = 1;
+	o.max = icomm_max;
 	o.user = ICOMM_USER;
 	if (icomm_receive(st, in.s, in.len, &o, &out, &accepted, &reason,
 	    &e) != NCEN_OK) {
@@ -254,7 +257,7 @@ icomm_cmd_receive(struct store *st, const char *file, const char *out)
 	struct buf			 reason = BUF_INIT;
 	int				 accepted, r = 0;
 
-	if (icomm_read_file(file, ICOMM_RECEIVE_MAX + 1, &in, &e) != NCEN_OK &&
+	if (icomm_read_file(file, icomm_max + 1, &in, &e) != NCEN_OK &&
 	    e.code != NCEN_EINVALID) {
 		icomm_warn("%s", ncen_err_msg(&e));
 		r = 2;
@@ -262,6 +265,7 @@ icomm_cmd_receive(struct store *st, const char *file, const char *out)
 	}
 	ncen_err_clear(&e);
 	memset(&o, 0, sizeof o);
+	o.max = icomm_max;
 	o.user = ICOMM_USER;
 	if (icomm_receive(st, in.s, in.len, &o, &rc, &accepted, &reason, &e) !=
 	    NCEN_OK) {
@@ -383,6 +387,7 @@ main(int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "body", required_argument, NULL, 'M' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "max-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -452,6 +457,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			as = optarg;
+			break;
+		case 'S':
+			icomm_max = (size_t)icomm_number("--max-size", optarg);
 			break;
 		case 'h':
 			icomm_usage(stdout);
