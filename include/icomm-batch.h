@@ -23,7 +23,8 @@
  * certificates inside the message are ignored: the partner's
  * registered one is pinned).  Nothing is trusted before the signature
  * verified, but the sender's name must be read first to pick the
- * certificate.
+ * certificate.  When the document parsed but the sender or signature
+ * failed, *unverified (if not NULL) gets it: only to address a refusal.
  *
  * Contract: errors name what failed, as a refusal a receipt can carry:
  * NCEN_EPARSE (not CMS, not zlib, malformed JSON, a missing header
@@ -69,7 +70,8 @@ int	 icomm_batch_seal(const json_t *doc, const struct icomm_key *,
 	     X509 *encrypt_to, struct buf *out, struct ncen_err *);
 int	 icomm_batch_read(const void *der, size_t len,
 	     const struct icomm_key *, const char *format, size_t max,
-	     icomm_cert_fn, void *arg, json_t **doc, struct ncen_err *);
+	     icomm_cert_fn, void *arg, json_t **doc, json_t **unverified,
+	     struct ncen_err *);
 /* zlib both ways; inflate refuses more than max bytes. */
 int	 icomm_deflate(const void *, size_t, struct buf *, struct ncen_err *);
 int	 icomm_inflate(const void *, size_t, size_t max, struct buf *,

@@ -273,7 +273,7 @@ icomm_batch_header(const json_t *doc, const char *format,
 int
 icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
     const char *format, size_t max, icomm_cert_fn certfn, void *arg,
-    json_t **docp, struct ncen_err *err)
+    json_t **docp, json_t **unverified, struct ncen_err *err)
 {
 	CMS_ContentInfo		*cms = NULL, *inner = NULL;
 	ASN1_OCTET_STRING	**pos;
@@ -287,6 +287,8 @@ icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
 	int			 error = NCEN_OK;
 
 	*docp = NULL;
+	if (unverified != NULL)
+		*unverified = NULL;
 	ERR_clear_error();
 	if ((cms = icomm_batch_cms(der, len)) == NULL) {
 		error = ncen_err_set(err, NCEN_EPARSE, "malformed: not a DER "
@@ -349,6 +351,10 @@ icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
 	*docp = doc;
 	doc = NULL;
 out:
+	if (doc != NULL && unverified != NULL) {
+		*unverified = doc;
+		doc = NULL;
+	}
 	json_decref(doc);
 	sk_X509_free(certs);
 	X509_free(signer);

@@ -633,7 +633,7 @@ icomm_receive(struct store *st, const void *batch, size_t len,
 	struct buf		 id = BUF_INIT, created = BUF_INIT;
 	struct buf		 rec = BUF_INIT;
 	X509			*reg = NULL;
-	json_t			*doc = NULL, *r = NULL;
+	json_t			*doc = NULL, *r = NULL, *peek = NULL;
 	const char		*to;
 	size_t			 max = o->max != 0 ? o->max :
 				    ICOMM_RECEIVE_MAX;
@@ -653,13 +653,18 @@ icomm_receive(struct store *st, const void *batch, size_t len,
 	rx.user = o->user != NULL ? o->user : "icomm";
 	rx.global = node->role == ICOMM_GLOBAL;
 	if (len > max) {
-		ncen_err_set(&why, NCEN_EINVALID, "oversized: %zu bytes, "
-		    "this node takes batches of %zu bytes at most", len, max);
+		ncen_err_set(&why, NCEN_EINVALID, "oversized: the batch is "
+		    "larger than %zu bytes, the most this node takes", max);
 		goto answer;
 	}
 	if (icomm_batch_read(batch, len, &k, ICOMM_BATCH_FORMAT,
-	    ICOMM_BATCH_MAX, icomm_rx_cert, &rx, &doc, &why) != NCEN_OK)
+	    ICOMM_BATCH_MAX, icomm_rx_cert, &rx, &doc, &peek, &why) !=
+	    NCEN_OK) {
+		/* The refusal goes to whoever the batch claims it is from. */
+		rx.sender = icomm_json_str(peek, "sender");
+		rx.batch = icomm_json_str(peek, "batch");
 		goto answer;
+	}
 	rx.doc = doc;
 	rx.sender = icomm_json_str(doc, "sender");
 	rx.batch = icomm_json_str(doc, "batch");
@@ -711,6 +716,7 @@ answer:
 		*accepted = ok;
 	json_decref(r);
 	json_decref(doc);
+	json_decref(peek);
 	json_decref(rx.items);
 	json_decref(rx.old);
 	X509_free(reg);

@@ -355,8 +355,16 @@ icomm_send_receipt(struct store *st, const void *der, size_t len,
 	if ((error = icomm_node_get(st, &me, err)) != NCEN_OK)
 		return error;
 	if ((error = icomm_batch_read(der, len, NULL, ICOMM_RECEIPT_FORMAT,
-	    ICOMM_RECEIPT_MAX, icomm_send_cert, st, &doc, err)) != NCEN_OK) {
+	    ICOMM_RECEIPT_MAX, icomm_send_cert, st, &doc, NULL, err)) !=
+	    NCEN_OK) {
 		ncen_err_prefix(err, "the receipt: ");
+		goto out;
+	}
+	status = icomm_json_str(doc, "status");
+	if (status == NULL || strcmp(status, "accepted") != 0) {
+		/* A refusal may name no batch: the batch was unreadable. */
+		buf_adds(reason, icomm_json_str(doc, "reason") != NULL ?
+		    icomm_json_str(doc, "reason") : "refused, no reason given");
 		goto out;
 	}
 	if (strcmp(icomm_json_str(doc, "receiver"), me->id) != 0 ||
@@ -365,12 +373,6 @@ icomm_send_receipt(struct store *st, const void *der, size_t len,
 		error = ncen_err_set(err, NCEN_EINVALID, "the receipt is for "
 		    "batch %s of %s, not this one", icomm_json_str(doc,
 		    "batch"), icomm_json_str(doc, "receiver"));
-		goto out;
-	}
-	status = icomm_json_str(doc, "status");
-	if (status == NULL || strcmp(status, "accepted") != 0) {
-		buf_adds(reason, icomm_json_str(doc, "reason") != NULL ?
-		    icomm_json_str(doc, "reason") : "refused, no reason given");
 		goto out;
 	}
 	op.partner = icomm_json_str(doc, "sender");

@@ -398,31 +398,31 @@ START_TEST(test_batch_round_trip)
 	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
 	    NCEN_OK);
 	ck_assert_msg(icomm_batch_read(der.s, der.len, NULL,
-	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
 	    &err) == NCEN_OK, "%s", ncen_err_msg(&err));
 	ck_assert(json_equal(doc, back));
 	json_decref(back);
 
 	/* Too large once inflated. */
 	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
-	    ICOMM_BATCH_FORMAT, 10, cert_self, &k, &back, &err),
+	    ICOMM_BATCH_FORMAT, 10, cert_self, &k, &back, NULL, &err),
 	    NCEN_EINVALID);
 	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "oversized"));
 
 	/* A receipt is not a batch. */
 	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
-	    ICOMM_RECEIPT_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    ICOMM_RECEIPT_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
 	    &err), NCEN_EPARSE);
 
 	/* Enveloped to this node: read with its key, refused without. */
 	ck_assert_int_eq(icomm_batch_seal(doc, &k, k.cert, &der, &err),
 	    NCEN_OK);
 	ck_assert_msg(icomm_batch_read(der.s, der.len, &k,
-	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
 	    &err) == NCEN_OK, "%s", ncen_err_msg(&err));
 	json_decref(back);
 	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
-	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL, &err),
 	    NCEN_EINVALID);
 
 	/* Signed by another key under this sender's name: bad signature. */
@@ -433,13 +433,13 @@ START_TEST(test_batch_round_trip)
 	ck_assert_int_eq(icomm_batch_seal(doc, &other, NULL, &der, &err),
 	    NCEN_OK);
 	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
-	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL, &err),
 	    NCEN_EINVALID);
 	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "bad signature"));
 
 	/* Garbage is not CMS. */
 	ck_assert_int_eq(icomm_batch_read("hello", 5, NULL,
-	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, &err),
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL, &err),
 	    NCEN_EPARSE);
 
 	icomm_key_free(&other);
@@ -473,7 +473,7 @@ START_TEST(test_batch_tamper)
 	for (i = 0; i < der.len; i++) {
 		der.s[i] ^= 0x01;
 		if (icomm_batch_read(der.s, der.len, NULL, ICOMM_BATCH_FORMAT,
-		    ICOMM_BATCH_MAX, cert_self, &k, &back, &err) == NCEN_OK) {
+		    ICOMM_BATCH_MAX, cert_self, &k, &back, NULL, &err) == NCEN_OK) {
 			/*
 			 * Only bytes outside what is signed may change (the
 			 * copy of the certificate the message carries, which
