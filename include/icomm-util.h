@@ -25,11 +25,12 @@ int	 icomm_json_load(const void *, size_t, const char *what, json_t **,
 void	 icomm_json_dump(const json_t *, struct buf *);
 const char *icomm_json_str(const json_t *, const char *key);
 int64_t	 icomm_json_int(const json_t *, const char *key);
+/* icomm-kv.c */
 int	 icomm_kv_get_json(struct store_txn *, enum store_kv_db, const void *,
 	     size_t, int rmw, json_t **, struct ncen_err *);
 int	 icomm_kv_put_json(struct store_txn *, enum store_kv_db, const void *,
 	     size_t, const json_t *, struct ncen_err *);
-/* An OpenSSL failure: "what: OpenSSL's reasons"; returns NCEN_EIO. */
+/* icomm-util.c; an OpenSSL failure: "what: OpenSSL's reasons"; returns NCEN_EIO. */
 int	 icomm_ossl_err(struct ncen_err *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));
 /* Key bytes: the parts joined by NUL bytes (the last without). */

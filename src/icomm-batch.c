@@ -11,64 +11,14 @@
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "error.h"
 #include "icomm-batch.h"
 #include "icomm-util.h"
-#include "icomm.h"
-#include "store.h"
 #include "xmalloc.h"
-
-/* Read this node's key, certificate and id. */
-int
-icomm_key_load(struct store *st, struct icomm_key *k, struct ncen_err *err)
-{
-	struct icomm_node	*n = NULL;
-	struct buf		 path = BUF_INIT, pem = BUF_INIT;
-	BIO			*b;
-	int			 error;
-
-	memset(k, 0, sizeof *k);
-	if ((error = icomm_node_get(st, &n, err)) != NCEN_OK)
-		return error;
-	k->id = xstrdup(n->id);
-	icomm_node_free(n);
-	icomm_node_path(st, ICOMM_KEY_FILE, &path);
-	if ((error = icomm_read_file(path.s, 1 << 20, &pem, err)) != NCEN_OK)
-		goto out;
-	if ((b = BIO_new_mem_buf(pem.s, (int)pem.len)) == NULL ||
-	    (k->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) == NULL) {
-		BIO_free(b);
-		error = icomm_ossl_err(err, "%s: not a private key", path.s);
-		goto out;
-	}
-	BIO_free(b);
-	icomm_node_path(st, ICOMM_CERT_FILE, &path);
-	if ((error = icomm_read_file(path.s, 1 << 20, &pem, err)) != NCEN_OK ||
-	    (error = icomm_cert_parse(pem.s, &k->cert, err)) != NCEN_OK)
-		goto out;
-out:
-	if (pem.s != NULL)
-		OPENSSL_cleanse(pem.s, pem.cap);
-	buf_free(&pem);
-	buf_free(&path);
-	if (error != NCEN_OK)
-		icomm_key_free(k);
-	return error;
-}
-
-/* Free a key's parts. */
-void
-icomm_key_free(struct icomm_key *k)
-{
-	EVP_PKEY_free(k->key);
-	X509_free(k->cert);
-	free(k->id);
-	memset(k, 0, sizeof *k);
-}
 
 /* A certificate from PEM text. */
 int
@@ -94,7 +44,7 @@ icomm_batch_id(const char *sender, struct buf *b)
 	unsigned char	r[8];
 	size_t		i;
 
-	icomm_time(&t, audit_now());
+	icomm_time(&t, (int64_t)time(NULL));
 	buf_reset(b);
 	buf_addf(b, "%s-", sender);
 	for (i = 0; i < t.len; i++)
