@@ -178,4 +178,25 @@ ok "openssl cms -verify checks a batch" openssl cms -verify -inform DER \
 ok "and zlib opens it" python3 -c 'import sys, zlib; sys.stdout.write(zlib.decompress(open(sys.argv[1], "rb").read()).decode())' "$T/good.z"
 has "a batch from FR to DE" '"receiver":"DE-NCEN"'
 
+# By hand: a message packed and encrypted to DE, opened with stock
+# openssl, received by DE from the file, its receipt carried back.
+ok "a message to DE" ncen-icomm -d "$T/fr" message DE-NCEN --subject "By hand"
+ok "packed, encrypted to DE" ncen-icomm -d "$T/fr" pack DE-NCEN --encrypt \
+	-o "$T/hand.p7"
+ok "openssl decrypts it with DE's key" openssl cms -decrypt -inform DER \
+	-in "$T/hand.p7" -binary -recip "$T/de/node.crt" \
+	-inkey "$T/de/node.key" -out "$T/hand-signed.p7"
+ok "and verifies FR's signature" openssl cms -verify -inform DER \
+	-in "$T/hand-signed.p7" -CAfile "$T/fr/node.crt" -binary \
+	-out /dev/null
+fails_with 1 "the global database cannot open it" ncen-icomm -d "$T/wcd" \
+	receive "$T/hand.p7"
+has "it says why" "encrypted, and not to this node's certificate"
+ok "DE receives the file" ncen-icomm -d "$T/de" receive "$T/hand.p7" \
+	-o "$T/hand-receipt.p7"
+ok "FR reads the receipt" ncen-icomm -d "$T/fr" receipt "$T/hand-receipt.p7"
+has "and its entry is done" "accepted, 1 outbox entries done"
+ok "DE has the message" ncenctl -d "$T/de" dump message
+has "its subject" "field subject By hand"
+
 finish
