@@ -51,6 +51,11 @@ int	 store_kv_scan(struct store_txn *, enum store_kv_db, const void *prefix,
 /* The last key of a btree (for the next id), 0 bytes if it is empty. */
 int	 store_kv_last(struct store_txn *, enum store_kv_db, struct buf *key,
 	     struct ncen_err *);
+/*
+ * Whether a record exists, read in the transaction given as arg: 1, 0,
+ * or -code (a schema_ref_fn for schema_validate inside store_run).
+ */
+int	 store_txn_ref_exists(const char *entity, uint64_t id, void *txn);
 int	 store_txn_ids(struct store_txn *, const char *entity,
 	     const char *field, const char *value, uint64_t **ids, size_t *n,
 	     struct ncen_err *);

@@ -42,26 +42,34 @@ icomm_strings_free(char **v, size_t n)
 	free(v);
 }
 
-/* An outbox key: partner "\0" entity "\0" id(8). */
+/* Append partner "\0" entity "\0" id(8): an outbox key. */
 static void
-icomm_outbox_key(struct buf *k, const char *partner, const char *entity,
+icomm_outbox_key_add(struct buf *k, const char *partner, const char *entity,
     uint64_t id)
 {
-	icomm_key(k, partner, entity);
-	buf_addc(k, '\0');
-	buf_add_u64(k, id);
-}
-
-/* The key saying a record was queued for a partner. */
-static void
-icomm_shared_key(struct buf *k, const char *partner, const char *entity,
-    uint64_t id)
-{
-	icomm_key(k, ICOMM_SHARED, partner);
+	buf_adds(k, partner);
 	buf_addc(k, '\0');
 	buf_adds(k, entity);
 	buf_addc(k, '\0');
 	buf_add_u64(k, id);
+}
+
+/* An outbox key. */
+static void
+icomm_outbox_key(struct buf *k, const char *partner, const char *entity,
+    uint64_t id)
+{
+	buf_reset(k);
+	icomm_outbox_key_add(k, partner, entity, id);
+}
+
+/* The key saying a record was queued for a partner: shared\0 + its key. */
+static void
+icomm_shared_key(struct buf *k, const char *partner, const char *entity,
+    uint64_t id)
+{
+	icomm_key(k, ICOMM_SHARED, "");
+	icomm_outbox_key_add(k, partner, entity, id);
 }
 
 /* Queue a record or a withdrawal for a partner, audited. */

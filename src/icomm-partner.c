@@ -257,33 +257,60 @@ icomm_pairs_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    err);
 }
 
-/* Every partner, in id order. */
-int
-icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
-    struct ncen_err *err)
+/* What a list call hands on: the caller's function and argument. */
+struct icomm_list {
+	void	*fn;
+	void	*arg;
+};
+
+/* Every pair of a btree, decoded, given to each() outside the transaction. */
+static int
+icomm_pairs_each(struct store *st, enum store_kv_db db, const char *file,
+    int (*each)(const struct buf *, json_t *, struct icomm_list *),
+    struct icomm_list *l, struct ncen_err *err)
 {
 	struct icomm_pairs_scan	 s;
-	struct icomm_partner	*p;
 	json_t			*j;
 	size_t			 i;
 	int			 error;
 
 	memset(&s, 0, sizeof s);
-	s.db = STORE_KV_PARTNERS;
+	s.db = db;
 	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
 		goto out;
 	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
 		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
-		    "partners.db", &j, err)) != NCEN_OK)
+		    file, &j, err)) != NCEN_OK)
 			break;
-		p = icomm_partner_from(s.pairs.k[i].s, s.pairs.k[i].len, j);
+		error = each(&s.pairs.k[i], j, l);
 		json_decref(j);
-		error = fn(p, arg);
-		icomm_partner_free(p);
 	}
 out:
 	icomm_pairs_free(&s.pairs);
 	return error;
+}
+
+/* One partner of the list. */
+static int
+icomm_partner_each(const struct buf *k, json_t *j, struct icomm_list *l)
+{
+	struct icomm_partner	*p = icomm_partner_from(k->s, k->len, j);
+	int			 error;
+
+	error = ((icomm_partner_fn)l->fn)(p, l->arg);
+	icomm_partner_free(p);
+	return error;
+}
+
+/* Every partner, in id order. */
+int
+icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
+    struct ncen_err *err)
+{
+	struct icomm_list	l = { (void *)fn, arg };
+
+	return icomm_pairs_each(st, STORE_KV_PARTNERS, "partners.db",
+	    icomm_partner_each, &l, err);
 }
 
 static const char *const icomm_dirs[] = { "", "in", "out", "both" };
@@ -508,36 +535,30 @@ icomm_agreement_end(struct store *st, const char *actor, uint64_t id,
 	return store_run(st, icomm_agreement_txn, &op, err);
 }
 
+/* One agreement of the list. */
+static int
+icomm_agreement_each(const struct buf *k, json_t *j, struct icomm_list *l)
+{
+	struct icomm_agreement	*a;
+	int			 error;
+
+	if (k->len != 8)
+		return NCEN_OK;
+	a = icomm_agreement_from(buf_get_u64((unsigned char *)k->s), j);
+	error = ((icomm_agreement_fn)l->fn)(a, l->arg);
+	icomm_agreement_free(a);
+	return error;
+}
+
 /* Every agreement, in id order. */
 int
 icomm_agreement_list(struct store *st, icomm_agreement_fn fn, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_pairs_scan	 s;
-	struct icomm_agreement	*a;
-	json_t			*j;
-	size_t			 i;
-	int			 error;
+	struct icomm_list	l = { (void *)fn, arg };
 
-	memset(&s, 0, sizeof s);
-	s.db = STORE_KV_AGREEMENTS;
-	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
-		goto out;
-	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
-		if (s.pairs.k[i].len != 8)
-			continue;
-		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
-		    "agreements.db", &j, err)) != NCEN_OK)
-			break;
-		a = icomm_agreement_from(buf_get_u64((unsigned char *)
-		    s.pairs.k[i].s), j);
-		json_decref(j);
-		error = fn(a, arg);
-		icomm_agreement_free(a);
-	}
-out:
-	icomm_pairs_free(&s.pairs);
-	return error;
+	return icomm_pairs_each(st, STORE_KV_AGREEMENTS, "agreements.db",
+	    icomm_agreement_each, &l, err);
 }
 
 /* Today's UTC date. */

@@ -70,22 +70,6 @@ icomm_rx_seen_key(struct buf *k, const char *sender, const char *entity,
 	buf_adds(k, remote);
 }
 
-/* Whether a referenced record exists, in the transaction (schema_ref_fn). */
-static int
-icomm_rx_ref(const char *entity, uint64_t id, void *arg)
-{
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct record	*r = NULL;
-	int		 rc;
-
-	rc = store_txn_get(arg, entity, id, &r, &e);
-	record_free(r);
-	ncen_err_free(&e);
-	if (rc == NCEN_OK)
-		return 1;
-	return rc == NCEN_ENOTFOUND ? 0 : -rc;
-}
-
 /* Set (or replace) an extra field of a record. */
 static void
 icomm_rx_extra(struct record *r, const char *name, const char *value)
@@ -220,7 +204,7 @@ icomm_rx_build(struct store_txn *t, struct icomm_rx *rx,
 	}
 	buf_reset(&b);
 	if (error == NCEN_OK && schema_validate(rx->schema, r, SCHEMA_DRAFT,
-	    icomm_rx_ref, t, &b) != NCEN_OK) {
+	    store_txn_ref_exists, t, &b) != NCEN_OK) {
 		if (b.len > 0 && b.s[b.len - 1] == '\n')
 			b.s[--b.len] = '\0';
 		error = ncen_err_set(err, NCEN_EINVALID, "%s does not pass "

@@ -208,3 +208,19 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 	buf_free(&key);
 	return error;
 }
+
+/* Whether a record exists, in the transaction (a schema_ref_fn). */
+int
+store_txn_ref_exists(const char *entity, uint64_t id, void *arg)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 rc;
+
+	rc = store_txn_get(arg, entity, id, &r, &e);
+	record_free(r);
+	ncen_err_free(&e);
+	if (rc == NCEN_OK)
+		return 1;
+	return rc == NCEN_ENOTFOUND ? 0 : -rc;
+}

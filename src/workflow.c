@@ -14,6 +14,7 @@
 #include "icomm.h"
 #include "record.h"
 #include "schema.h"
+#include "store-kv.h"
 #include "store.h"
 #include "validate.h"
 #include "workflow.h"
@@ -268,22 +269,6 @@ workflow_refuse_account(struct workflow_run *w, int action, const char *status,
 	return error;
 }
 
-/* Whether a referenced record exists, in the transaction (schema_ref_fn). */
-static int
-workflow_ref_exists(const char *entity, uint64_t id, void *arg)
-{
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct record	*r = NULL;
-	int		 rc;
-
-	rc = store_txn_get(arg, entity, id, &r, &e);
-	record_free(r);
-	ncen_err_free(&e);
-	if (rc == NCEN_OK)
-		return 1;
-	return rc == NCEN_ENOTFOUND ? 0 : -rc;
-}
-
 /* Check the case against its form; an incomplete case is refused. */
 static int
 workflow_check(struct workflow_run *w, struct store_txn *t,
@@ -294,7 +279,7 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 	const char	*p, *nl;
 	int		 rc, error;
 
-	rc = schema_validate(w->schema, c, SCHEMA_SUBMIT, workflow_ref_exists,
+	rc = schema_validate(w->schema, c, SCHEMA_SUBMIT, store_txn_ref_exists,
 	    t, &problems);
 	if (rc == NCEN_OK) {
 		buf_free(&problems);

@@ -105,12 +105,18 @@ CONF
 	done
 }
 
+# Stop a process this test started, by the variable holding its pid.
+icomm_kill() {
+	eval "pid=\${$1:-}"
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "$1="
+}
+
 # Stop the lighttpd this test started.
 icomm_lighttpd_stop() {
-	[ -n "${lighttpd_pid:-}" ] || return 0
-	kill "$lighttpd_pid" 2>/dev/null
-	wait "$lighttpd_pid" 2>/dev/null
-	lighttpd_pid=
+	icomm_kill lighttpd_pid
 }
 
 # Start the relay on $rport towards the web server: icomm_relay_start [OPTS].
@@ -129,10 +135,7 @@ icomm_relay_start() {
 
 # Stop the relay.
 icomm_relay_stop() {
-	[ -n "${relay_pid:-}" ] || return 0
-	kill "$relay_pid" 2>/dev/null
-	wait "$relay_pid" 2>/dev/null
-	relay_pid=
+	icomm_kill relay_pid
 }
 
 # shellcheck disable=SC2016 # expanded by lib.sh's trap
