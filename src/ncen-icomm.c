@@ -244,6 +244,7 @@ icomm_status_line(const struct icomm_partner *p, void *arg)
 	icomm_status_free(s);
 	buf_free(&ok);
 	buf_free(&bad);
+	ncen_err_free(&e);
 	return 0;
 }
 
