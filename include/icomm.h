@@ -179,8 +179,13 @@ int	 icomm_outbox_remove(struct store *, struct icomm_entry *const *,
 	     size_t, struct ncen_err *);
 int	 icomm_outbox_txn_remove(struct store_txn *,
 	     struct icomm_entry *const *, size_t, struct ncen_err *);
-/* Write a message to a partner and queue it, in one transaction. */
-int	 icomm_message_send(struct store *, const char *user,
+/*
+ * Write a message to a partner and queue it, in one transaction; the
+ * account must be usable and its roles allow Icomm (the role matrix:
+ * AUTH_ICOMM), else NCEN_EINVALID saying why.
+ */
+struct auth_account;
+int	 icomm_message_send(struct store *, const struct auth_account *,
 	     const char *partner, const char *subject, const char *body,
 	     uint64_t *id, struct ncen_err *);
 int	 icomm_outbox_count(struct store *, const char *partner, uint64_t *,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "error.h"
 #include "icomm-util.h"
@@ -453,21 +454,27 @@ icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 
 /* Write a message to a partner and queue it, in one transaction. */
 int
-icomm_message_send(struct store *st, const char *user, const char *partner,
-    const char *subject, const char *body, uint64_t *id,
-    struct ncen_err *err)
+icomm_message_send(struct store *st, const struct auth_account *a,
+    const char *partner, const char *subject, const char *body,
+    uint64_t *id, struct ncen_err *err)
 {
 	struct icomm_partner	*p = NULL;
 	struct icomm_msg_op	 op;
 	int			 error;
 
+	*id = 0;
+	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
+		return error;
+	if (!auth_may(a, AUTH_ICOMM, NULL))
+		return ncen_err_set(err, NCEN_EINVALID, "%s may not write to "
+		    "partners: Icomm is for the ncp role", a->name);
 	if ((error = icomm_partner_get(st, partner, &p, err)) != NCEN_OK)
 		return error;
 	icomm_partner_free(p);
 	if (subject == NULL || *subject == '\0')
 		return ncen_err_set(err, NCEN_EUSAGE, "a message needs a "
 		    "subject");
-	op.user = user;
+	op.user = a->name;
 	op.partner = partner;
 	op.subject = subject;
 	op.body = body;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "error.h"
 #include "icomm-batch.h"
@@ -50,7 +51,7 @@ icomm_usage(FILE *f)
 	    "  pack PARTNER -o FILE [--encrypt] [--batch N]  a batch to carry\n"
 	    "  receipt FILE                        the receipt of a packed "
 	    "batch\n"
-	    "  message PARTNER --subject S [--body TEXT] [--as USER]\n"
+	    "  message PARTNER --as USER --subject S [--body TEXT]\n"
 	    "Run by a web server (REQUEST_METHOD set), it receives the batch\n"
 	    "POSTed to it and answers the signed receipt (ncen-icomm(8)).\n");
 }
@@ -401,7 +402,8 @@ main(int argc, char **argv)
 	const char		*home = getenv("NCEN_HOME");
 	const char		*keyfile = getenv("NCEN_KEYFILE");
 	const char		*cmd, *out = NULL, *subject = NULL;
-	const char		*body = NULL, *as = ICOMM_USER;
+	const char		*body = NULL, *as = NULL;
+	struct auth_account	*acct = NULL;
 	unsigned		 interval = 60;
 	uint64_t		 mid;
 	size_t			 n;
@@ -496,6 +498,10 @@ main(int argc, char **argv)
 		icomm_usage(stderr);
 		return 2;
 	}
+	if (strcmp(cmd, "message") == 0 && (as == NULL || subject == NULL)) {
+		icomm_warn("message: --as USER and --subject are needed");
+		return 2;
+	}
 	if (strcmp(cmd, "pack") == 0 && out == NULL) {
 		icomm_warn("pack: -o FILE is needed");
 		return 2;
@@ -535,7 +541,8 @@ main(int argc, char **argv)
 			printf("batch %s: %zu entries, %zu bytes in %s\n", id.s,
 			    n, der.len, out);
 	} else {
-		if (icomm_message_send(st, as, argv[optind], subject,
+		if (auth_account_get(st, as, &acct, &e) != NCEN_OK ||
+		    icomm_message_send(st, acct, argv[optind], subject,
 		    body, &mid, &e) != NCEN_OK) {
 			icomm_warn("message: %s", ncen_err_msg(&e));
 			r = ncen_err_exit(e.code);
@@ -543,6 +550,7 @@ main(int argc, char **argv)
 			printf("message %" PRIu64 " queued for %s\n", mid,
 			    argv[optind]);
 	}
+	auth_account_free(acct);
 	buf_free(&der);
 	buf_free(&id);
 	ncen_err_free(&e);

@@ -112,9 +112,13 @@ tap_result $? "DE holds the case once"
 [ "$(grep -c '^record person' "$T/out")" -eq 2 ]
 tap_result $? "and each person once"
 
-# A message.
+# A message, from the NCP (only the ncp role may write to partners).
+ncenctl -d "$T/fr" user add nina --roles ncp >/dev/null
+fails_with 1 "a supervisor may not write to a partner" ncen-icomm -d "$T/fr" \
+	message DE-NCEN --subject "Hello" --as sue
+has "it says why" "sue may not write to partners: Icomm is for the ncp role"
 ok "a message to DE" ncen-icomm -d "$T/fr" message DE-NCEN \
-	--subject "Courier on AF457" --body "Please check the consignee." --as sue
+	--subject "Courier on AF457" --body "Please check the consignee." --as nina
 ok "send it" ncen-icomm -d "$T/fr" send --partner DE-NCEN
 has "it went" "1 batches, 1 entries"
 ok "DE's messages" ncenctl -d "$T/de" dump message

@@ -180,7 +180,9 @@ has "a batch from FR to DE" '"receiver":"DE-NCEN"'
 
 # By hand: a message packed and encrypted to DE, opened with stock
 # openssl, received by DE from the file, its receipt carried back.
-ok "a message to DE" ncen-icomm -d "$T/fr" message DE-NCEN --subject "By hand"
+ncenctl -d "$T/fr" user add nina --roles ncp >/dev/null
+ok "a message to DE" ncen-icomm -d "$T/fr" message DE-NCEN --subject "By hand" \
+	--as nina
 ok "packed, encrypted to DE" ncen-icomm -d "$T/fr" pack DE-NCEN --encrypt \
 	-o "$T/hand.p7"
 ok "openssl decrypts it with DE's key" openssl cms -decrypt -inform DER \
