@@ -182,12 +182,19 @@ int	 icomm_outbox_txn_remove(struct store_txn *,
 /*
  * Write a message to a partner and queue it, in one transaction; the
  * account must be usable and its roles allow Icomm (the role matrix:
- * AUTH_ICOMM), else NCEN_EINVALID saying why.
+ * AUTH_ICOMM), else NCEN_EINVALID saying why.  It may cite cases
+ * ("case:ID"): when sent, each travels before it as an item of its
+ * own, under the agreement that covers it and only once validated;
+ * a citation that may not go is left out of the message.
  */
 struct auth_account;
 int	 icomm_message_send(struct store *, const struct auth_account *,
 	     const char *partner, const char *subject, const char *body,
-	     uint64_t *id, struct ncen_err *);
+	     char *const *cites, size_t ncites, uint64_t *id,
+	     struct ncen_err *);
+/* Note that a record went to a partner (a reopen withdraws it there). */
+int	 icomm_outbox_shared(struct store_txn *, const char *partner,
+	     const char *entity, uint64_t id, struct ncen_err *);
 int	 icomm_outbox_count(struct store *, const char *partner, uint64_t *,
 	     struct ncen_err *);
 

@@ -73,6 +73,20 @@ icomm_shared_key(struct buf *k, const char *partner, const char *entity,
 	icomm_outbox_key_add(k, partner, entity, id);
 }
 
+/* Note that a record went to a partner (a reopen withdraws it there). */
+int
+icomm_outbox_shared(struct store_txn *t, const char *partner,
+    const char *entity, uint64_t id, struct ncen_err *err)
+{
+	struct buf	k = BUF_INIT;
+	int		error;
+
+	icomm_shared_key(&k, partner, entity, id);
+	error = store_kv_put(t, STORE_KV_STATE, k.s, k.len, "", 0, err);
+	buf_free(&k);
+	return error;
+}
+
 /* Queue a record or a withdrawal for a partner, audited. */
 int
 icomm_outbox_queue(struct store_txn *t, const char *partner,
@@ -96,8 +110,8 @@ icomm_outbox_queue(struct store_txn *t, const char *partner,
 			if (error == NCEN_ENOTFOUND)
 				error = NCEN_OK;
 		} else
-			error = store_kv_put(t, STORE_KV_STATE, k.s, k.len,
-			    "", 0, err);
+			error = icomm_outbox_shared(t, partner, entity, id,
+			    err);
 	}
 	if (error == NCEN_OK) {
 		buf_addf(&rec, "%s:%llu", entity, (unsigned long long)id);
@@ -417,9 +431,42 @@ icomm_outbox_remove(struct store *st, struct icomm_entry *const *e, size_t n,
 
 struct icomm_msg_op {
 	const char	*user, *partner, *subject, *body;
+	char *const	*cites;
+	size_t		 ncites;
 	const struct schema *schema;
 	uint64_t	 id;
 };
+
+/* The cases a message cites: "case:N" each, of cases that exist. */
+static int
+icomm_msg_cites(struct store_txn *t, struct record *r,
+    const struct icomm_msg_op *op, struct ncen_err *err)
+{
+	const char	*v;
+	char		*end;
+	uint64_t	 id;
+	size_t		 i;
+	int		 fi = schema_field_index(r->form, "cites"), rc;
+
+	for (i = 0; i < op->ncites; i++) {
+		v = op->cites[i];
+		if (strncmp(v, "case:", 5) != 0 ||
+		    (id = strtoull(v + 5, &end, 10)) == 0 || *end != '\0')
+			return ncen_err_set(err, NCEN_EUSAGE, "bad citation "
+			    "'%s': a message cites cases as case:ID", v);
+		if ((rc = store_txn_ref_exists("case", id, t)) < 0)
+			return -rc;
+		if (rc == 0)
+			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
+			    "cites case %llu, which does not exist",
+			    (unsigned long long)id);
+		if (fi < 0)
+			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
+			    "form has no cites field");
+		record_add_value(r, (size_t)fi, v);
+	}
+	return NCEN_OK;
+}
 
 /* Store the message and queue it. */
 static int
@@ -443,6 +490,7 @@ icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    (error = record_set(r, "date", now.s, err)) == NCEN_OK &&
 	    (error = record_set(r, "subject", op->subject, err)) == NCEN_OK &&
 	    (error = record_set(r, "body", op->body, err)) == NCEN_OK &&
+	    (error = icomm_msg_cites(t, r, op, err)) == NCEN_OK &&
 	    (error = store_put(t, r, op->user, err)) == NCEN_OK)
 		error = icomm_outbox_queue(t, op->partner, "message", r->id,
 		    "record", r->version, op->user, err);
@@ -456,7 +504,7 @@ icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 int
 icomm_message_send(struct store *st, const struct auth_account *a,
     const char *partner, const char *subject, const char *body,
-    uint64_t *id, struct ncen_err *err)
+    char *const *cites, size_t ncites, uint64_t *id, struct ncen_err *err)
 {
 	struct icomm_partner	*p = NULL;
 	struct icomm_msg_op	 op;
@@ -478,6 +526,8 @@ icomm_message_send(struct store *st, const struct auth_account *a,
 	op.partner = partner;
 	op.subject = subject;
 	op.body = body;
+	op.cites = cites;
+	op.ncites = ncites;
 	op.schema = store_schema(st);
 	op.id = 0;
 	error = store_run(st, icomm_msg_txn, &op, err);

@@ -116,6 +116,28 @@ icomm_rx_local(struct store_txn *t, struct icomm_rx *rx, const char *entity,
 	return error;
 }
 
+/* A message's citation "entity:ID" (sender's id) as a local one, or "". */
+static int
+icomm_rx_cite(struct store_txn *t, struct icomm_rx *rx, const char *v,
+    struct buf *out, struct ncen_err *err)
+{
+	const char	*colon = strchr(v, ':');
+	struct buf	 ent = BUF_INIT;
+	uint64_t	 local = 0;
+	int		 error = NCEN_OK;
+
+	buf_reset(out);
+	if (colon != NULL) {
+		buf_add(&ent, v, (size_t)(colon - v));
+		error = icomm_rx_local(t, rx, ent.s, colon + 1, &local, NULL,
+		    err);
+	}
+	if (error == NCEN_OK && local != 0)
+		buf_addf(out, "%s:%llu", ent.s, (unsigned long long)local);
+	buf_free(&ent);
+	return error;
+}
+
 /* Add a receipt line for one record. */
 static void
 icomm_rx_outcome(struct icomm_rx *rx, const char *entity, const char *id,
@@ -182,7 +204,16 @@ icomm_rx_build(struct store_txn *t, struct icomm_rx *rx,
 				    "string", what, name);
 				break;
 			}
-			if (f->type == SCHEMA_REF) {
+			if (strcmp(form->name, "message") == 0 &&
+			    strcmp(name, "cites") == 0) {
+				/* A citation names the sender's record. */
+				if ((error = icomm_rx_cite(t, rx, v, &b, err)) !=
+				    NCEN_OK)
+					break;
+				if (b.len == 0)
+					continue;
+				v = b.s;
+			} else if (f->type == SCHEMA_REF) {
 				if ((error = icomm_rx_local(t, rx, f->target,
 				    v, &local, NULL, err)) != NCEN_OK)
 					break;

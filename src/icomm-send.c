@@ -21,6 +21,7 @@
 #include "record.h"
 #include "store-kv.h"
 #include "store.h"
+#include "workflow.h"
 #include "xmalloc.h"
 
 #define ICOMM_PACKED		"packed"	/* packed\0partner\0batch */
@@ -79,9 +80,74 @@ struct icomm_pack {
 	json_t			*entries;	/* remembered until the receipt */
 	struct icomm_entry	**drop;
 	size_t			 ndrop;
+	uint64_t		*cited;		/* cases messages cite */
+	size_t			 ncited;
 	int			 error;
 	struct ncen_err		*err;
 };
+
+/*
+ * The cases a message cites travel as items of their own before it,
+ * each under the agreement that covers it (and only if validated); a
+ * citation that may not go is taken out of the message.
+ */
+static int
+icomm_pack_cites(struct icomm_pack *p, json_t *msg)
+{
+	struct icomm_level_q	 q;
+	struct icomm_entry	 e;
+	struct record		*c;
+	json_t			*cites, *item, *keep;
+	const char		*v;
+	char			*end;
+	uint64_t		 id;
+	size_t			 i;
+	int			 error = NCEN_OK;
+
+	cites = json_object_get(json_object_get(msg, "fields"), "cites");
+	keep = json_array();
+	json_array_foreach(cites, i, item) {
+		v = json_string_value(item);
+		if (v == NULL || strncmp(v, "case:", 5) != 0 ||
+		    (id = strtoull(v + 5, &end, 10)) == 0 || *end != '\0')
+			continue;
+		memset(&e, 0, sizeof e);
+		e.entity = (char *)(uintptr_t)"case";
+		e.id = id;
+		q.partner = p->partner;
+		q.e = &e;
+		q.level = SCHEMA_LOCAL;
+		c = NULL;
+		error = store_get(p->st, "case", id, &c, p->err);
+		if (error == NCEN_OK && workflow_shareable(c))
+			error = store_run(p->st, icomm_send_level_txn, &q,
+			    p->err);
+		record_free(c);
+		if (error == NCEN_ENOTFOUND) {
+			ncen_err_clear(p->err);
+			error = NCEN_OK;
+			continue;
+		}
+		if (error != NCEN_OK)
+			break;
+		if (q.level == SCHEMA_LOCAL)
+			continue;
+		if ((error = icomm_project_case(p->st, id, q.level, &item,
+		    p->err)) != NCEN_OK)
+			break;
+		json_array_append_new(p->items, item);
+		p->cited = xreallocarray(p->cited, p->ncited + 1,
+		    sizeof *p->cited);
+		p->cited[p->ncited++] = id;
+		json_array_append_new(keep, json_string(v));
+	}
+	if (json_array_size(keep) != 0)
+		json_object_set(json_object_get(msg, "fields"), "cites", keep);
+	else if (cites != NULL)
+		json_object_del(json_object_get(msg, "fields"), "cites");
+	json_decref(keep);
+	return error;
+}
 
 /* One outbox entry into the batch (icomm_entry_fn). */
 static int
@@ -109,10 +175,13 @@ icomm_pack_entry(const struct icomm_entry *e, void *arg)
 		error = icomm_project_case(p->st, e->id, q.level, &item,
 		    p->err);
 	else if (q.level != SCHEMA_LOCAL) {
-		/* A message: itself, to the level allowed. */
+		/* A message: itself, to the level allowed, and what it cites. */
 		if ((error = store_get(p->st, e->entity, e->id, &r, p->err)) ==
 		    NCEN_OK) {
 			one = icomm_project_record(r, q.level, NULL, NULL);
+			error = icomm_pack_cites(p, one);
+		}
+		if (error == NCEN_OK) {
 			item = json_pack("{s:s, s:s, s:I, s:I, s:[o], s:[]}",
 			    "kind", "message", "entity", e->entity, "id",
 			    (json_int_t)e->id, "version",
@@ -178,6 +247,10 @@ icomm_pack_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 			    d.s, err);
 		}
 	}
+	/* Cited cases were shared: a reopen withdraws them there too. */
+	for (i = 0; i < p->ncited && error == NCEN_OK; i++)
+		error = icomm_outbox_shared(t, p->partner, "case",
+		    p->cited[i], err);
 	if (error != NCEN_OK || json_array_size(p->entries) == 0)
 		goto out;
 	icomm_key(&k, ICOMM_PACKED, p->partner);
@@ -251,6 +324,7 @@ out:
 	for (i = 0; i < p.ndrop; i++)
 		icomm_entry_free(p.drop[i]);
 	free(p.drop);
+	free(p.cited);
 	X509_free(to);
 	icomm_partner_free(pt);
 	icomm_key_free(&k);

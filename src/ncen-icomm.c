@@ -28,6 +28,7 @@
 #include "store.h"
 
 #define ICOMM_USER	"icomm"		/* who the audit log names */
+#define ICOMM_CITES_MAX	16		/* --cite options of a message */
 
 static volatile sig_atomic_t	icomm_stop;
 static int			icomm_verbose;
@@ -52,6 +53,7 @@ icomm_usage(FILE *f)
 	    "  receipt FILE                        the receipt of a packed "
 	    "batch\n"
 	    "  message PARTNER --as USER --subject S [--body TEXT]\n"
+	    "       [--cite case:ID]...                 cite validated cases\n"
 	    "Run by a web server (REQUEST_METHOD set), it receives the batch\n"
 	    "POSTed to it and answers the signed receipt (ncen-icomm(8)).\n");
 }
@@ -389,6 +391,7 @@ main(int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "body", required_argument, NULL, 'M' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "cite", required_argument, NULL, 'c' },
 		{ "max-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -404,6 +407,8 @@ main(int argc, char **argv)
 	const char		*cmd, *out = NULL, *subject = NULL;
 	const char		*body = NULL, *as = NULL;
 	struct auth_account	*acct = NULL;
+	char			*cites[ICOMM_CITES_MAX];
+	size_t			 ncites = 0;
 	unsigned		 interval = 60;
 	uint64_t		 mid;
 	size_t			 n;
@@ -460,6 +465,13 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			as = optarg;
+			break;
+		case 'c':
+			if (ncites == ICOMM_CITES_MAX) {
+				icomm_warn("--cite: at most %d", ICOMM_CITES_MAX);
+				return 2;
+			}
+			cites[ncites++] = optarg;
 			break;
 		case 'S':
 			icomm_max = (size_t)icomm_number("--max-size", optarg);
@@ -543,7 +555,7 @@ main(int argc, char **argv)
 	} else {
 		if (auth_account_get(st, as, &acct, &e) != NCEN_OK ||
 		    icomm_message_send(st, acct, argv[optind], subject,
-		    body, &mid, &e) != NCEN_OK) {
+		    body, cites, ncites, &mid, &e) != NCEN_OK) {
 			icomm_warn("message: %s", ncen_err_msg(&e));
 			r = ncen_err_exit(e.code);
 		} else

@@ -117,14 +117,26 @@ ncenctl -d "$T/fr" user add nina --roles ncp >/dev/null
 fails_with 1 "a supervisor may not write to a partner" ncen-icomm -d "$T/fr" \
 	message DE-NCEN --subject "Hello" --as sue
 has "it says why" "sue may not write to partners: Icomm is for the ncp role"
-ok "a message to DE" ncen-icomm -d "$T/fr" message DE-NCEN \
-	--subject "Courier on AF457" --body "Please check the consignee." --as nina
+fails_with 1 "citing a case that is not there is refused" ncen-icomm \
+	-d "$T/fr" message DE-NCEN --subject "x" --cite case:99 --as nina
+has "it says why" "cites case 99, which does not exist"
+# Case 1 is validated and covered: it goes with the message; case 2 is
+# a draft (and alcohol, which no agreement covers): its citation stays.
+ok "a message to DE citing two cases" ncen-icomm -d "$T/fr" message DE-NCEN \
+	--subject "Courier on AF457" --body "Please check the consignee." \
+	--cite case:1 --cite case:2 --as nina
 ok "send it" ncen-icomm -d "$T/fr" send --partner DE-NCEN
 has "it went" "1 batches, 1 entries"
 ok "DE's messages" ncenctl -d "$T/de" dump message
 has "the subject" "field subject Courier on AF457"
 has "received" "field direction IN"
 has "from FR" "field node FR-NCEN"
+has "citing case 1, as DE knows it" "field cites case:1"
+! grep -q "cites case:2" "$T/out"
+tap_result $? "the citation of a case that may not go was left out"
+ok "DE's cases" ncenctl -d "$T/de" dump case
+! grep -q "origin_id case:2" "$T/out"
+tap_result $? "and that case did not travel"
 
 # A withdrawal: reopened, the case leaves both partners.
 ok "reopen to withdraw" ncenctl -d "$T/fr" case reopen 1 --as sue --reason "wrong case"
