@@ -53,7 +53,7 @@ icomm_usage(FILE *f)
 	    "  receipt FILE                        the receipt of a packed "
 	    "batch\n"
 	    "  message PARTNER --as USER --subject S [--body TEXT]\n"
-	    "       [--cite case:ID]...                 cite validated cases\n"
+	    "       [--cite case:ID]...           cite validated cases\n"
 	    "Run by a web server (REQUEST_METHOD set), it receives the batch\n"
 	    "POSTed to it and answers the signed receipt (ncen-icomm(8)).\n");
 }

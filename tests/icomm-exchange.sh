@@ -186,6 +186,24 @@ ok "DE's database" ncenctl -d "$T/de" dump
 tap_result $? "each record and link exactly once"
 ok "DE's audit log" ncenctl -d "$T/de" audit show --action icomm.receive
 has "the repeated batch stored nothing" "again: nothing stored"
+# run: the long-lived uploader carries what is queued, stops on SIGTERM.
+icomm_relay_start
+ok "a message for run to carry" ncen-icomm -d "$T/fr" message DE-NCEN \
+	--subject "Sent by run" --as nina
+ncen-icomm -d "$T/fr" run --interval 1 --backoff 100 >"$T/run.out" 2>&1 &
+run_pid=$!
+i=0
+until ncenctl -d "$T/de" dump message 2>/dev/null | grep -q "Sent by run"; do
+	i=$((i + 1))
+	[ $i -gt 150 ] && break
+	sleep 0.2
+done
+[ $i -le 150 ]
+tap_result $? "run sent it"
+kill -TERM "$run_pid"
+wait "$run_pid"
+tap_result $? "run stops on SIGTERM (status 0)"
+icomm_relay_stop
 ok "DE's audit log verifies" ncenctl -d "$T/de" audit verify
 ok "FR's audit log verifies" ncenctl -d "$T/fr" audit verify
 ok "FR's audit log has the queueing" ncenctl -d "$T/fr" audit show --action icomm.queue
