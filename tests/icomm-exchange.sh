@@ -161,7 +161,7 @@ ok "DE behind a link that drops mid-upload" \
 	--url "https://127.0.0.1:$rport/de/icomm" --cert "$T/de/node.crt" \
 	--tls-ca "$T/ca.crt"
 # (deleting and adding the partner again keeps its outbox entries)
-ok "send through it" ncen-icomm -d "$T/fr" send --partner DE-NCEN --backoff 100
+ok "send through it" ncen-icomm -v -d "$T/fr" send --partner DE-NCEN --backoff 100
 has "one failure, then the batch" "1 batches, 1 entries"
 has "one failure" "1 failures"
 icomm_relay_stop
@@ -173,7 +173,7 @@ ok "submit" ncenctl -d "$T/fr" case submit 1 --as alice
 ok "validate" ncenctl -d "$T/fr" case validate 1 --as sue
 icomm_relay_start
 touch "$T/de/lose-receipt"
-ok "send while the receipt is lost once" ncen-icomm -d "$T/fr" send \
+ok "send while the receipt is lost once" ncen-icomm -v -d "$T/fr" send \
 	--partner DE-NCEN --backoff 100
 has "the repeat is accepted" "1 batches, 1 entries"
 has "after one failure" "1 failures"

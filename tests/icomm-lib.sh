@@ -122,6 +122,7 @@ icomm_lighttpd_stop() {
 # Start the relay on $rport towards the web server: icomm_relay_start [OPTS].
 icomm_relay_start() {
 	rport=${rport:-$(icomm_port)}
+	rm -f "$T/relay.out"	# an earlier relay's "listening" must not count
 	python3 "$top_srcdir/tests/icomm-relay.py" "$rport" "$port" \
 		"$T/relay.count" "$@" >"$T/relay.out" 2>&1 &
 	relay_pid=$!
