@@ -24,6 +24,9 @@
  * shared queues a withdrawal for each partner it was queued for.  One
  * entry per partner and record: a newer step replaces an entry not yet
  * sent.  Each queued entry is audited (icomm.queue) in the transaction.
+ * A case received from a partner (extra field icomm.origin) takes no
+ * workflow step: it is read-only here and never shared onwards
+ * (NCEN_EINVALID, and the step's transaction is aborted).
  *
  * Contract: functions return NCEN_OK or an ncen_code with a message:
  * NCEN_EUSAGE (bad id, role, date, level...), NCEN_ENOTFOUND,

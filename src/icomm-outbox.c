@@ -218,6 +218,11 @@ icomm_outbox_step(struct store_txn *t, const struct schema *schema,
 	int			 error, validate;
 
 	(void)schema;
+	/* A partner's case is read-only here, and never shared onwards. */
+	if (record_get(c, "icomm.origin") != NULL)
+		return ncen_err_set(err, NCEN_EINVALID, "case %llu came from "
+		    "%s through Icomm: it is read-only on this node",
+		    (unsigned long long)c->id, record_get(c, "icomm.origin"));
 	validate = strcmp(action, "validate") == 0;
 	if (!validate && strcmp(action, "reopen") != 0)
 		return NCEN_OK;

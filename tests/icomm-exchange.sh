@@ -73,7 +73,13 @@ has "the seizure" "field commodity_type DRUG-COC"
 has "the courier link" "link case 1 person 1 COURIER"
 ! grep -q "narrative" "$T/out"
 tap_result $? "no local field (the narrative) reached DE"
-grep -v '^extra' "$T/out" | grep -v '^ncen-dump' >"$T/de.dump"
+ncenctl -d "$T/de" user add otto --roles officer,supervisor >/dev/null
+ncenctl -d "$T/de" dump -o "$T/before"
+fails_with 1 "DE cannot take FR's case through its workflow" \
+	ncenctl -d "$T/de" case submit 1 --as otto
+has "it says why" "case 1 came from FR-NCEN through Icomm: it is read-only on this node"
+ncenctl -d "$T/de" dump -o "$T/after"
+ok "DE's database is unchanged" cmp "$T/before" "$T/after"
 
 ok "the global database's" ncenctl -d "$T/wcd" dump
 has "it has the case" "extra icomm.origin_id case:1"
