@@ -49,6 +49,9 @@ int	ui_pick_code(struct ui *, const struct schema_codelist *,
 /* ui-case.c: the whole case on one screen, with workflow actions. */
 void	ui_case(struct ui *, uint64_t id);
 
+/* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
+void	ui_admin(struct ui *);
+
 /* ui-signin.c: console sign-in (user and password, forced change),
  * the idle lock, and what the signed-in account may do. */
 int	ui_signin(struct ui *, struct ncen_err *);

@@ -53,30 +53,10 @@ static int
 ctl_user_print(const struct auth_account *a, void *arg)
 {
 	struct buf	b = BUF_INIT;
-	size_t		i;
 
 	(void)arg;
 	buf_addf(&b, "%-16s ", a->name);
-	auth_roles_format(a->roles, &b);
-	buf_adds(&b, "  offices=");
-	if (a->noffices == 0)
-		buf_adds(&b, "all");
-	for (i = 0; i < a->noffices; i++)
-		buf_addf(&b, "%s%s", i == 0 ? "" : ",", a->offices[i]);
-	if (a->disabled)
-		buf_adds(&b, "  disabled");
-	if (a->locked_until == AUTH_LOCKED_FOREVER)
-		buf_adds(&b, "  locked");
-	else if (a->locked_until > auth_now()) {
-		buf_adds(&b, "  locked until ");
-		audit_format_time(&b, a->locked_until);
-	}
-	if (a->iterations == 0)
-		buf_adds(&b, "  no-password");
-	else if (a->must_change)
-		buf_adds(&b, "  must-change-password");
-	if (a->failures != 0)
-		buf_addf(&b, "  failures=%u", a->failures);
+	auth_account_describe(a, auth_now(), &b);
 	puts(b.s);
 	buf_free(&b);
 	return 0;

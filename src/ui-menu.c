@@ -20,19 +20,22 @@
 
 struct ui_menu_entry {
 	const char		*label;		/* N_() */
-	const char		*entity;	/* the form it lists */
+	const char		*entity;	/* the form it lists, or NULL */
+	void			(*screen)(struct ui *);	/* or this screen */
 	enum auth_action	 need;
 	char			 key;		/* the entry's letter */
 };
 
 /* The main menu, in the order DESIGN.md gives. */
 static const struct ui_menu_entry ui_menu_table[] = {
-	{ N_("Cases"), "case", AUTH_VIEW, 'c' },
-	{ N_("Persons"), "person", AUTH_VIEW, 'p' },
-	{ N_("Businesses"), "business", AUTH_VIEW, 'b' },
-	{ N_("Conveyances"), "conveyance", AUTH_VIEW, 'v' },
-	{ N_("Investigations"), "investigation", AUTH_VIEW, 'i' },
-	{ N_("Messages"), "message", AUTH_VIEW, 'm' },
+	{ N_("Cases"), "case", NULL, AUTH_VIEW, 'c' },
+	{ N_("Persons"), "person", NULL, AUTH_VIEW, 'p' },
+	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b' },
+	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v' },
+	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i' },
+	{ N_("Messages"), "message", NULL, AUTH_VIEW, 'm' },
+	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
+	  'a' },
 };
 #define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
 
@@ -48,9 +51,21 @@ static const char ui_menu_help[] = N_(
 static int
 ui_menu_shown(struct ui *u, const struct ui_menu_entry *m)
 {
-	if (schema_form_find(u->schema, m->entity) == NULL)
+	if (m->entity != NULL && schema_form_find(u->schema, m->entity) ==
+	    NULL)
 		return 0;
 	return (auth_roles_allowed(m->need) & u->acct->roles) != 0;
+}
+
+/* Open what an entry leads to. */
+static void
+ui_menu_open(struct ui *u, const struct ui_menu_entry *m)
+{
+	ui_status(u, "%s", "");
+	if (m->screen != NULL)
+		m->screen(u);
+	else
+		ui_list(u, m->entity);
 }
 
 /* Draw the frame around the menu. */
@@ -121,8 +136,7 @@ ui_menu(struct ui *u)
 			    k.key == KEY_ENTER)) {
 				cur = item_index(current_item(menu));
 				unpost_menu(menu);
-				ui_status(u, "%s", "");
-				ui_list(u, shown[cur]->entity);
+				ui_menu_open(u, shown[cur]);
 				break;
 			} else if (!k.fkey) {
 				for (i = 0; i < n; i++)
@@ -137,8 +151,7 @@ ui_menu(struct ui *u)
 					continue;
 				}
 				unpost_menu(menu);
-				ui_status(u, "%s", "");
-				ui_list(u, shown[i]->entity);
+				ui_menu_open(u, shown[i]);
 				break;
 			}
 			continue;

@@ -19,20 +19,23 @@
 
 /* Draw the question and what has been typed so far. */
 static void
-ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret)
+ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
+    size_t maxchars)
 {
 	struct buf	b = BUF_INIT;
 	char		mb[MB_LEN_MAX + 1];
 	size_t		i, len;
-	int		qw, tw, x;
+	int		qw, qmax, tw, x;
 
 	move(LINES - 2, 0);
 	clrtoeol();
+	/* The question may take what a short answer leaves free. */
+	qmax = COLS - 2 - (maxchars < 20 ? (int)maxchars : 20);
 	attron(A_BOLD);
-	ui_text_put(LINES - 2, 0, question, COLS / 2, 0);
+	ui_text_put(LINES - 2, 0, question, qmax, 0);
 	attroff(A_BOLD);
 	qw = ui_text_width(question);
-	qw = qw > COLS / 2 ? COLS / 2 : qw;
+	qw = qw > qmax ? qmax : qw;
 	for (i = 0; i < n; i++) {
 		if (secret) {
 			buf_addc(&b, '*');
@@ -76,7 +79,7 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	buf_reset(answer);
 	curs_set(1);
 	while (done < 0) {
-		ui_prompt_draw(question, w, n, secret);
+		ui_prompt_draw(question, w, n, secret, maxchars);
 		ui_key(u, &k);
 		if (k.op == UI_OP_BACK)
 			done = 0;
