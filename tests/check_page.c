@@ -70,18 +70,18 @@ put_persons(const char **names, size_t n)
 static void
 put_numbered(size_t n)
 {
-	char	**names = xcalloc(n, sizeof *names);
-	size_t	  i;
+	const char	**names = xcalloc(n, sizeof *names);
+	struct buf	 *bufs = xcalloc(n, sizeof *bufs);
+	size_t		  i;
 
 	for (i = 0; i < n; i++) {
-		struct buf	b = BUF_INIT;
-
-		buf_addf(&b, "P%04zu", i);
-		names[i] = buf_detach(&b);
+		buf_addf(&bufs[i], "P%04zu", i);
+		names[i] = buf_cstr(&bufs[i]);
 	}
-	put_persons((const char **)names, n);
+	put_persons(names, n);
 	for (i = 0; i < n; i++)
-		free(names[i]);
+		buf_free(&bufs[i]);
+	free(bufs);
 	free(names);
 }
 
