@@ -151,6 +151,61 @@ ui_term_too_small(void)
 }
 
 /*
+ * Keys a terminal sends that its terminfo entry does not name (a vt100
+ * entry has no Home, End, PgUp or PgDn, but the emulators officers use
+ * send them): ESC [ or ESC O, parameters, then a final character.
+ */
+static const struct ui_term_seq {
+	const char	*seq;		/* after ESC */
+	int		 key;		/* KEY_* code */
+} ui_term_seqs[] = {
+	{ "[A", KEY_UP }, { "[B", KEY_DOWN }, { "[C", KEY_RIGHT },
+	{ "[D", KEY_LEFT }, { "OA", KEY_UP }, { "OB", KEY_DOWN },
+	{ "OC", KEY_RIGHT }, { "OD", KEY_LEFT },
+	{ "[H", KEY_HOME }, { "OH", KEY_HOME }, { "[1~", KEY_HOME },
+	{ "[7~", KEY_HOME }, { "[F", KEY_END }, { "OF", KEY_END },
+	{ "[4~", KEY_END }, { "[8~", KEY_END }, { "[5~", KEY_PPAGE },
+	{ "[6~", KEY_NPAGE }, { "[2~", KEY_IC }, { "[3~", KEY_DC },
+	{ "[Z", KEY_BTAB },
+	{ "OP", KEY_F(1) }, { "OQ", KEY_F(2) }, { "OR", KEY_F(3) },
+	{ "OS", KEY_F(4) }, { "[11~", KEY_F(1) }, { "[12~", KEY_F(2) },
+	{ "[13~", KEY_F(3) }, { "[14~", KEY_F(4) }, { "[15~", KEY_F(5) },
+	{ "[17~", KEY_F(6) }, { "[18~", KEY_F(7) }, { "[19~", KEY_F(8) },
+	{ "[20~", KEY_F(9) }, { "[21~", KEY_F(10) },
+};
+
+/* Read the rest of an escape sequence; 0 and *k when it is known. */
+static int
+ui_term_sequence(wint_t first, struct ui_keypress *k)
+{
+	char	seq[16];
+	size_t	n = 0, i;
+	wint_t	c;
+
+	seq[n++] = (char)first;
+	timeout(100);
+	while (n < sizeof seq - 1) {
+		if (get_wch(&c) != OK)
+			break;
+		seq[n++] = (char)c;
+		if (c >= 0x40 && c <= 0x7e)
+			break;		/* the final character */
+	}
+	seq[n] = '\0';
+	for (i = 0; i < sizeof ui_term_seqs / sizeof ui_term_seqs[0]; i++)
+		if (strcmp(seq, ui_term_seqs[i].seq) == 0) {
+			k->fkey = 1;
+			k->key = (wint_t)ui_term_seqs[i].key;
+			if (k->key >= (wint_t)KEY_F(1) &&
+			    k->key <= (wint_t)KEY_F(12))
+				k->op = ui_key_function((int)(k->key -
+				    KEY_F0));
+			return 0;
+		}
+	return -1;
+}
+
+/*
  * Wait for a key and say what it means.  Function keys, control keys
  * and ESC-digit pairs become operations through ui-key.c's table; a
  * resize comes back as UI_OP_RESIZE once the screen is big enough again.
@@ -199,6 +254,11 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		if (wc == 27) {
 			timeout(1000);
 			r = get_wch(&next);
+			if (r == OK && (next == '[' || next == 'O')) {
+				if (ui_term_sequence(next, k) == 0)
+					return 0;
+				continue;	/* unknown: ignored */
+			}
 			if (r == ERR || r == KEY_CODE_YES)
 				k->op = UI_OP_BACK;
 			else if ((k->op = ui_key_escape(next)) == UI_OP_NONE)
