@@ -48,6 +48,15 @@ int	ui_pick_code(struct ui *, const struct schema_codelist *,
 
 /* ui-case.c: the whole case on one screen, with workflow actions. */
 void	ui_case(struct ui *, uint64_t id);
+/* ui-link.c: link a record (read at version) to a person, business or
+ * conveyance, existing or created there, with a role (1 when linked); a
+ * small chooser (the index chosen, -1 on Back); the version check that
+ * changes to a record's links make in their transaction. */
+int	ui_link(struct ui *, struct store_ref from, uint32_t version);
+int	ui_link_choose(struct ui *, const char *title, const char *const *,
+	    size_t);
+int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
+	    struct ncen_err *);
 
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);
@@ -56,6 +65,8 @@ void	ui_admin(struct ui *);
  * the idle lock, and what the signed-in account may do. */
 int	ui_signin(struct ui *, struct ncen_err *);
 void	ui_signin_lock(struct ui *);
+/* Set u->idle and u->on_idle from --idle SECONDS, else $NCEN_IDLE. */
+int	ui_signin_idle(struct ui *, const char *, struct ncen_err *);
 int	ui_may(const struct ui *, enum auth_action, const struct record *);
 
 #endif

@@ -27,10 +27,12 @@ static struct ui	ncen_ui;
 static int
 ncen_usage(FILE *f)
 {
-	fprintf(f, "%s", _("usage: ncen [-d DIR] [--as USER]\n"
+	fprintf(f, "%s", _("usage: ncen [-d DIR] [--as USER] [--idle SECONDS]\n"
 	    "  -d DIR     data directory (else $NCEN_HOME)\n"
 	    "  --as USER  the officer signing in (the SSH forced command);\n"
-	    "             without it ncen asks for a user and password\n"));
+	    "             without it ncen asks for a user and password\n"
+	    "  --idle SECONDS  lock after this long without a key (else\n"
+	    "             $NCEN_IDLE, else 900; 0 never locks)\n"));
 	return 2;
 }
 
@@ -95,6 +97,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "idle", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ui		*u = &ncen_ui;
@@ -102,7 +105,8 @@ main(int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*schema = NULL;
 	const char		*home = getenv("NCEN_HOME"), *user = NULL;
-	int			 c, r = 0;
+	const char		*idle = NULL;
+	int			 c, r = 0, status = -1;
 
 	i18n_init();
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -112,6 +116,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			user = optarg;
+			break;
+		case 'i':
+			idle = optarg;
 			break;
 		case 'h':
 			ncen_usage(stdout);
@@ -132,10 +139,14 @@ main(int argc, char **argv)
 	o.keyfile = getenv("NCEN_KEYFILE");
 	memset(u, 0, sizeof *u);
 	u->lang = ncen_lang();
+	if (ui_signin_idle(u, idle, &e) != NCEN_OK) {
+		status = ncen_fail(u, NULL, &e, 2);
+		goto out;
+	}
 	if ((r = store_version_check(&e)) != NCEN_OK ||
 	    (r = store_home_open(&o, &schema, &u->st, &e)) != NCEN_OK) {
 		/* Whatever stops the opening is the environment's fault. */
-		r = ncen_fail(u, NULL, &e, 2);
+		status = ncen_fail(u, NULL, &e, 2);
 		goto out;
 	}
 	u->schema = schema;
@@ -143,15 +154,15 @@ main(int argc, char **argv)
 	auth_policy_env();
 	if (user != NULL &&
 	    (r = auth_signin_key(u->st, user, &u->acct, &e)) != NCEN_OK) {
-		r = ncen_fail(u, user, &e, 1);
+		status = ncen_fail(u, user, &e, 1);
 		goto out;
 	}
 	if ((r = ui_start(u, &e)) != NCEN_OK) {
-		r = ncen_fail(u, NULL, &e, 1);
+		status = ncen_fail(u, NULL, &e, 1);
 		goto out;
 	}
 	if (u->acct == NULL && (r = ui_signin(u, &e)) != NCEN_OK) {
-		r = ncen_fail(u, NULL, &e, 1);
+		status = ncen_fail(u, NULL, &e, 1);
 		goto out;
 	}
 	audit_attach(u->st, u->acct->name);
@@ -168,5 +179,5 @@ out:
 	schema_free(schema);
 	auth_account_free(u->acct);
 	ncen_err_free(&e);
-	return ncen_err_exit(r);
+	return status >= 0 ? status : ncen_err_exit(r);
 }
