@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store-backup.h"
 #include "store.h"
@@ -51,7 +52,8 @@ ctl_init_undo(const char *home, int made)
 	if ((d = opendir(home)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name,
+		    "..") == 0)
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", home, de->d_name);
@@ -72,7 +74,7 @@ ctl_init_key(const char *path)
 	int		fd, r = 0;
 
 	if (RAND_bytes(raw, sizeof raw) != 1) {
-		ctl_warn("init: %s: no random bytes from OpenSSL", path);
+		ctl_warn(_("init: %s: no random bytes from OpenSSL"), path);
 		return 2;
 	}
 	for (i = 0; i < sizeof raw; i++)
@@ -149,32 +151,32 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 			encrypt = 1;
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	if (optind != argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 
 	/* Refuse before changing anything. */
 	if (!ctl_is_empty_dir(ctx->home)) {
-		ctl_warn("init: %s: already exists and is not empty "
-		    "(nothing changed)", ctx->home);
+		ctl_warn(_("init: %s: already exists and is not empty "
+		    "(nothing changed)"), ctx->home);
 		return 1;
 	}
 	if (from == NULL) {
 		if (!ctl_is_dir(NCEN_FORMS_DIR)) {
-			ctl_warn("init: no forms: %s does not exist; give "
-			    "--forms DIR (e.g. the source tree's forms/)",
+			ctl_warn(_("init: no forms: %s does not exist; give "
+			    "--forms DIR (e.g. the source tree's forms/)"),
 			    NCEN_FORMS_DIR);
 			return 2;
 		}
 		from = NCEN_FORMS_DIR;
 	}
 	if (!ctl_is_dir(from)) {
-		ctl_warn("init: %s: no such forms directory", from);
+		ctl_warn(_("init: %s: no such forms directory"), from);
 		return 2;
 	}
 	if (schema_load_dir(from, &s, &e) != NCEN_OK) {
@@ -192,7 +194,7 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 			goto out;
 		madekey = 1;
 	} else if (keyfile != NULL && access(keyfile, R_OK) == -1) {
-		ctl_warn("init: %s: %s (give --encrypt to make a new key)",
+		ctl_warn(_("init: %s: %s (give --encrypt to make a new key)"),
 		    keyfile, strerror(errno));
 		r = 2;
 		goto out;
@@ -225,11 +227,11 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_report("init", &e);
 		goto fail;
 	}
-	printf("created %s with %zu forms and %zu code lists from %s\n",
+	printf(_("created %s with %zu forms and %zu code lists from %s\n"),
 	    ctx->home, s->nforms, s->nlists, from);
 	if (madekey)
-		printf("encryption key written to %s (mode 0600): keep a copy "
-		    "apart from the data; without it the data is lost\n",
+		printf(_("encryption key written to %s (mode 0600): keep a "
+		    "copy apart from the data; without it the data is lost\n"),
 		    keyfile);
 	goto out;
 fail:

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 
@@ -39,7 +40,8 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n",
+	fputc('\n', stderr);
+	fprintf(stderr, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
 	    c->name, *c->usage != '\0' ? " " : "", c->usage);
 	return 2;
 }
@@ -48,10 +50,11 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 void
 ctl_help(const struct ctl_cmd *c, FILE *f)
 {
-	fprintf(f, "usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n%s.\n",
-	    c->name, *c->usage != '\0' ? " " : "", c->usage, c->summary);
+	fprintf(f, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
+	    c->name, *c->usage != '\0' ? " " : "", c->usage);
+	fprintf(f, "%s.\n", _(c->summary));
 	if (c->help != NULL)
-		fputs(c->help, f);
+		fputs(_(c->help), f);
 }
 
 /* Report a library error as "ncenctl: WHAT: message"; returns the exit status. */
@@ -68,7 +71,7 @@ ctl_need_home(struct ctl_ctx *ctx)
 {
 	if (ctx->home != NULL)
 		return 0;
-	ctl_warn("%s: no data directory: give -d DIR or set NCEN_HOME",
+	ctl_warn(_("%s: no data directory: give -d DIR or set NCEN_HOME"),
 	    ctx->cmd->name);
 	return 2;
 }
