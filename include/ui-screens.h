@@ -56,7 +56,7 @@ int	ui_link(struct ui *, struct store_ref from, uint32_t version);
 int	ui_link_choose(struct ui *, const char *title, const char *const *,
 	    size_t);
 int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
-	    struct ncen_err *);
+	    enum schema_lang, struct ncen_err *);
 
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);

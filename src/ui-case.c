@@ -34,6 +34,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store.h"
+#include "store-draft.h"
 #include "ui.h"
 #include "ui-screens.h"
 #include "workflow.h"
@@ -81,8 +82,8 @@ struct ui_case {
 	struct ui_case_line	*lines;
 	size_t			 nlines;
 	size_t			 top;		/* first line shown */
-	size_t			 sel;		/* selected line, nlines: none */
-	struct buf		 audited;	/* "entity:id\n" of this visit */
+	size_t			 sel;		/* selected, nlines: none */
+	struct buf		 audited;	/* "entity:id\n" seen */
 	struct buf		 toaudit;
 	int			 gone;		/* the case cannot be shown */
 };
@@ -814,7 +815,7 @@ ui_case_check_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 
 	ref.entity = "case";
 	ref.id = c->id;
-	return ui_link_check(t, ref, c->rec->version, e);
+	return ui_link_check(t, ref, c->rec->version, c->u->lang, e);
 }
 
 /* Whether the case is still as shown; if not, say so and read it again. */
@@ -867,7 +868,8 @@ ui_case_seizure_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 
 	ref.entity = "case";
 	ref.id = n->c->id;
-	if ((error = ui_link_check(t, ref, n->c->rec->version, e)) != NCEN_OK)
+	if ((error = ui_link_check(t, ref, n->c->rec->version,
+	    n->c->u->lang, e)) != NCEN_OK)
 		return error;
 	if ((f = schema_form_find(n->c->u->schema, "seizure")) == NULL)
 		return ncen_err_set(e, NCEN_ENOTFOUND, "%s", _("these forms "
@@ -891,11 +893,26 @@ ui_case_unmake_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 	return store_delete(t, "seizure", n->id, n->version, e);
 }
 
+/* Whether the officer left typing in a draft for a record. */
+static int
+ui_case_drafted(struct ui_case *c, const char *entity, uint64_t id)
+{
+	struct store_draft	*d = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	int			 found;
+
+	found = store_draft_get(c->u->st, c->u->acct->name, entity, id, &d,
+	    &e) == NCEN_OK;
+	store_draft_free(d);
+	ncen_err_free(&e);
+	return found;
+}
+
 /*
  * ^N: a new seizure line.  It is made at once with its `case` field
  * naming this case, then opened in its form, so the officer never types
- * the case's id; if the officer goes back without saving it, the line
- * is removed again (unless it was saved meanwhile).
+ * the case's id; if the officer goes back without saving it or leaving
+ * typing in a draft, the line is removed again (unless it was saved).
  */
 static void
 ui_case_new_seizure(struct ui_case *c)
@@ -916,10 +933,16 @@ ui_case_new_seizure(struct ui_case *c)
 	if (ui_form_edit(c->u, "seizure", n.id, &saved))
 		ui_status(c->u, _("Seizure line %llu saved."),
 		    (unsigned long long)n.id);
+	else if (ui_case_drafted(c, "seizure", n.id))
+		ui_status(c->u, _("Seizure line %llu is kept with what "
+		    "was typed: Enter on it goes on."),
+		    (unsigned long long)n.id);
 	else {
 		n.version = 1;
-		if (store_run(c->u->st, ui_case_unmake_txn, &n, &e) != NCEN_OK &&
-		    e.code != NCEN_ECONFLICT && e.code != NCEN_ENOTFOUND)
+		/* Saved meanwhile, or gone: nothing to undo. */
+		if (store_run(c->u->st, ui_case_unmake_txn, &n, &e) !=
+		    NCEN_OK && e.code != NCEN_ECONFLICT &&
+		    e.code != NCEN_ENOTFOUND)
 			ui_error(c->u, &e);
 	}
 	ncen_err_free(&e);
@@ -956,7 +979,8 @@ ui_case_remove_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 
 	ref.entity = "case";
 	ref.id = c->id;
-	if ((error = ui_link_check(t, ref, c->rec->version, e)) != NCEN_OK)
+	if ((error = ui_link_check(t, ref, c->rec->version, c->u->lang,
+	    e)) != NCEN_OK)
 		return error;
 	if (rm->line->kind == UI_CASE_SEIZURE) {
 		s = c->seizures[rm->line->item];
@@ -974,21 +998,25 @@ ui_case_remove(struct ui_case *c)
 {
 	struct ui_case_remove	rm;
 	struct ncen_err		e = NCEN_ERR_INIT;
-	struct buf		q = BUF_INIT;
+	struct buf		q = BUF_INIT, what = BUF_INIT;
 	const char		*t;
 
 	rm.c = c;
 	rm.line = &c->lines[c->sel];
-	t = rm.line->text;
-	while (*t == ' ')
-		t++;
+	/* The line without the spaces that align its columns. */
+	for (t = rm.line->text; *t != '\0'; t++)
+		if (*t != ' ' || (t[1] != ' ' && t[1] != '\0' &&
+		    what.len > 0))
+			buf_addc(&what, *t);
 	if (rm.line->kind == UI_CASE_SEIZURE)
-		buf_addf(&q, _("Remove the seizure line %s? (y/n) "), t);
+		buf_addf(&q, _("Remove the seizure line %s? (y/n) "),
+		    what.s);
 	else
-		buf_addf(&q, _("Unlink %s from the case? (y/n) "), t);
+		buf_addf(&q, _("Unlink %s? (y/n) "), what.s);
 	if (!ui_confirm(c->u, q.s)) {
 		ui_status(c->u, "%s", _("Nothing was removed."));
 		buf_free(&q);
+		buf_free(&what);
 		return;
 	}
 	if (store_run(c->u->st, ui_case_remove_txn, &rm, &e) != NCEN_OK)
@@ -999,6 +1027,7 @@ ui_case_remove(struct ui_case *c)
 		ui_status(c->u, "%s", _("Unlinked."));
 	ncen_err_free(&e);
 	buf_free(&q);
+	buf_free(&what);
 	(void)ui_case_load(c);
 }
 
@@ -1036,9 +1065,11 @@ ui_case_act(struct ui_case *c)
 	req.user = c->u->acct->name;
 	req.account = c->u->acct;
 	req.reason = reason.len > 0 ? reason.s : NULL;
-	if (workflow_apply(c->u->st, &req, &res, &e) != NCEN_OK)
-		ui_error(c->u, &e);
-	else
+	if (workflow_apply(c->u->st, &req, &res, &e) != NCEN_OK) {
+		/* Say who changed it, shortly, as every conflict here. */
+		if (e.code != NCEN_ECONFLICT || ui_case_fresh(c))
+			ui_error(c->u, &e);
+	} else
 		ui_status(c->u, _("Case %llu: %s -> %s."),
 		    (unsigned long long)c->id, res.from, res.to);
 	ncen_err_free(&e);

@@ -37,6 +37,7 @@ struct ui_link_txn {
 	uint32_t		 version;
 	struct store_ref	 to;
 	const char		*role;
+	enum schema_lang	 lang;
 };
 
 /* Draw the chooser: a box with a title and one numbered row per item. */
@@ -106,8 +107,8 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 		if (k.op == UI_OP_BACK)
 			chosen = -1;
 		else if (k.op == UI_OP_HELP)
-			ui_status(u, "%s", _("Choose with Up and Down and press "
-			    "Enter, or type the number; ^X goes back."));
+			ui_status(u, "%s", _("Choose with Up and Down and "
+			    "press Enter, or type the number; ^X goes back."));
 		else if (k.op == UI_OP_RESIZE || k.op == UI_OP_REDRAW)
 			clearok(curscr, TRUE);
 		else if (k.op != UI_OP_NONE)
@@ -132,12 +133,13 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 }
 
 /*
- * Inside a transaction: refuse with the store's kind of conflict message
- * when the record is no longer at the version the screen read (0: any).
+ * Inside a transaction: refuse with a conflict message naming who
+ * changed the record and when (short enough for the status line) when
+ * it is no longer at the version the screen read (0: any).
  */
 int
 ui_link_check(struct store_txn *t, struct store_ref ref, uint32_t version,
-    struct ncen_err *e)
+    enum schema_lang lang, struct ncen_err *e)
 {
 	struct record	*r = NULL;
 	struct buf	 when = BUF_INIT;
@@ -147,12 +149,11 @@ ui_link_check(struct store_txn *t, struct store_ref ref, uint32_t version,
 		return error;
 	if (version != 0 && r->version != version) {
 		audit_format_time(&when, r->mtime);
-		error = ncen_err_set(e, NCEN_ECONFLICT, _("%s %llu was changed "
-		    "by %s at %s (version %u) after you opened version %u; "
-		    "it is shown again: look at it before you go on"),
-		    ref.entity, (unsigned long long)ref.id,
-		    r->muser != NULL ? r->muser : "?", buf_cstr(&when),
-		    r->version, version);
+		error = ncen_err_set(e, NCEN_ECONFLICT, _("%s %llu was "
+		    "changed by %s at %s; it is shown again."),
+		    schema_label(r->form->label, lang),
+		    (unsigned long long)ref.id,
+		    r->muser != NULL ? r->muser : "?", buf_cstr(&when));
 	}
 	record_free(r);
 	buf_free(&when);
@@ -166,7 +167,8 @@ ui_link_write(struct store_txn *t, void *arg, struct ncen_err *e)
 	struct ui_link_txn	*l = arg;
 	int			 error;
 
-	if ((error = ui_link_check(t, l->from, l->version, e)) != NCEN_OK)
+	if ((error = ui_link_check(t, l->from, l->version, l->lang, e)) !=
+	    NCEN_OK)
 		return error;
 	return store_link_add(t, l->from, l->to, l->role, e);
 }
@@ -267,6 +269,7 @@ ui_link(struct ui *u, struct store_ref from, uint32_t version)
 	l.to.entity = f->name;
 	l.to.id = id;
 	l.role = role.s;
+	l.lang = u->lang;
 	if (store_run(u->st, ui_link_write, &l, &e) != NCEN_OK) {
 		if (e.code == NCEN_EEXISTS)
 			ui_status_error(u, _("%s %llu is linked already."),
