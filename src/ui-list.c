@@ -781,12 +781,15 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			ui_list_draw(&l);
 			break;
 		case UI_OP_FILTER:
-			/* ^F starts a filter, or clears the one typed. */
-			l.filtering = l.filter.len == 0;
-			if (l.filter.len != 0) {
-				buf_reset(&l.filter);
-				ui_list_restart(&l);
-			}
+			/* ^F starts a filter, or ends the one typed. */
+			if (l.filtering || l.filter.len != 0) {
+				l.filtering = 0;
+				if (l.filter.len != 0) {
+					buf_reset(&l.filter);
+					ui_list_restart(&l);
+				}
+			} else
+				l.filtering = 1;
 			ui_list_draw_rows(&l);
 			break;
 		case UI_OP_GOTO:
