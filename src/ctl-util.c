@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -125,16 +127,70 @@ ctl_schema(struct ctl_ctx *ctx, struct schema **sp)
 	return r;
 }
 
-/* Who ncenctl's changes are recorded under: the login running it. */
+/* The account --as named, once ctl_as() accepted it. */
+static const char	*ctl_as_user;
+
+/* Who ncenctl's changes are recorded under: --as USER, else the login. */
 const char *
 ctl_login(void)
 {
 	struct passwd	*pw;
 
+	if (ctl_as_user != NULL)
+		return ctl_as_user;
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
 	    *pw->pw_name != '\0')
 		return pw->pw_name;
 	return "ncenctl";
+}
+
+/*
+ * A command run --as USER acts for that account: it must exist, may
+ * sign in now, and one of its roles must allow the action (on record r
+ * when given, so ownership and office limits count).  From then on the
+ * command's changes are audited under USER; *ap (if ap) gets the
+ * account, the caller's to free.  0, or the exit status after saying
+ * why (1 refused).
+ */
+int
+ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
+    enum auth_action action, const struct record *r,
+    struct auth_account **ap)
+{
+	struct auth_account	*a = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 roles = BUF_INIT;
+	int			 status = 0;
+
+	if (auth_account_get(st, user, &a, &e) != NCEN_OK ||
+	    auth_account_usable(a, auth_now(), &e) != NCEN_OK) {
+		status = ctl_report(ctx->cmd->name, &e);
+		if (e.code == NCEN_ENOTFOUND || e.code == NCEN_EINVALID)
+			status = 1;
+	} else if (!auth_may(a, action, r)) {
+		auth_roles_format(a->roles, &roles);
+		if (r != NULL)
+			ctl_warn("%s: refused: account '%s' (%s) may not %s "
+			    "on %s %" PRIu64 " (not its own, or not its "
+			    "offices)", ctx->cmd->name, user, buf_cstr(&roles),
+			    auth_action_name(action), r->form->name, r->id);
+		else
+			ctl_warn("%s: refused: account '%s' (%s) may not %s",
+			    ctx->cmd->name, user, buf_cstr(&roles),
+			    auth_action_name(action));
+		status = 1;
+	} else {
+		ctl_as_user = user;
+		audit_attach(st, user);
+		if (ap != NULL) {
+			*ap = a;
+			a = NULL;
+		}
+	}
+	auth_account_free(a);
+	buf_free(&roles);
+	ncen_err_free(&e);
+	return status;
 }
 
 /* Whether a record is in the store: 1, 0, or -code on an error. */
