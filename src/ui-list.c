@@ -439,16 +439,17 @@ ui_list_draw(struct ui_list *l)
 	ui_list_draw_rows(l);
 }
 
-/* Count the records and the entries of the current order. */
+/* Count the entries of the current order, and the records if total. */
 static int
-ui_list_count(struct ui_list *l)
+ui_list_count(struct ui_list *l, int total)
 {
 	struct store_page_order	 o;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	const struct schema_field *f = l->sorts[l->sort];
 	int			 ok = 1;
 
-	if (store_count(l->u->st, l->entity, &l->total, &e) != NCEN_OK)
+	if (total && store_count(l->u->st, l->entity, &l->total, &e) !=
+	    NCEN_OK)
 		ok = 0;
 	ui_list_order(l, &o);
 	if (ok && f == NULL)
@@ -522,10 +523,7 @@ ui_list_read(struct ui_list *l, enum store_page_from from,
 		    l->entries - p.n ? l->entries - p.n : skip;
 		break;
 	case STORE_PAGE_AT:
-		if (o.field == NULL && p.n != 0 && at != &l->page.rows[0])
-			/* Numbers typed: about as many come before. */
-			l->offset = p.rows[0].id - 1;
-		break;
+		break;		/* a reload: where it was */
 	default:
 		l->offset = 0;
 		break;
@@ -552,32 +550,36 @@ ui_list_size(struct ui_list *l)
 
 /* Start again from the first page of the order (new sort or filter). */
 static void
-ui_list_restart(struct ui_list *l)
+ui_list_restart(struct ui_list *l, int total)
 {
 	struct store_page_row	at;
 
 	ui_list_columns(l);
-	(void)ui_list_count(l);
+	(void)ui_list_count(l, total);
 	l->cur = 0;
 	if (l->sorts[l->sort] == NULL && l->filter.len != 0) {
 		/* Number order: the number typed is where to go. */
 		memset(&at, 0, sizeof at);
 		at.id = strtoull(buf_cstr(&l->filter), NULL, 10);
-		if (ui_list_read(l, STORE_PAGE_AT, &at, 0))
+		if (ui_list_read(l, STORE_PAGE_AT, &at, 0)) {
+			/* About as many records come before it. */
+			if (!l->page.first && l->page.n != 0)
+				l->offset = l->page.rows[0].id - 1;
 			return;
+		}
 	}
 	store_page_free(&l->page);
 	(void)ui_list_read(l, STORE_PAGE_START, NULL, 0);
 }
 
-/* Read the page shown again from its first row (after an edit). */
+/* Read the page shown again from its first row; total: recount. */
 static void
-ui_list_reload(struct ui_list *l)
+ui_list_reload(struct ui_list *l, int total)
 {
 	struct store_page_row	at;
 	size_t			cur = l->cur;
 
-	(void)ui_list_count(l);
+	(void)ui_list_count(l, total);
 	if (l->page.n == 0) {
 		(void)ui_list_read(l, STORE_PAGE_START, NULL, 0);
 		return;
@@ -703,19 +705,19 @@ ui_list_type(struct ui_list *l, const struct ui_keypress *k)
 		buf_add(&l->filter, mb, len);
 	}
 	l->filtering = 1;
-	ui_list_restart(l);
+	ui_list_restart(l, 0);
 	if (l->page.n == 0 && l->filter.len != 0 &&
 	    l->sorts[l->sort] != NULL)
 		beep();
 	ui_list_draw_rows(l);
 }
 
-/* Open a record: the view (or, for a case, the case screen). */
+/* Open a record (a case goes to the case screen); made: a new one. */
 static void
-ui_list_open(struct ui_list *l, uint64_t id)
+ui_list_open(struct ui_list *l, uint64_t id, int made)
 {
 	ui_view(l->u, l->entity, id);
-	ui_list_reload(l);
+	ui_list_reload(l, made);
 	ui_list_draw(l);
 }
 
@@ -744,7 +746,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 	ui_list_sorts(&l);
 	ui_list_size(&l);
 	ui_status(u, "%s", "");
-	ui_list_restart(&l);
+	ui_list_restart(&l, 1);
 	ui_list_draw(&l);
 	while (done < 0) {
 		refresh();
@@ -755,7 +757,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 				/* Back clears a filter first. */
 				buf_reset(&l.filter);
 				l.filtering = 0;
-				ui_list_restart(&l);
+				ui_list_restart(&l, 0);
 				ui_list_draw_rows(&l);
 			} else
 				done = 0;
@@ -770,14 +772,14 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			break;
 		case UI_OP_RESIZE:
 			ui_list_size(&l);
-			ui_list_reload(&l);
+			ui_list_reload(&l, 0);
 			ui_list_draw(&l);
 			break;
 		case UI_OP_SORT:
 			l.sort = (l.sort + 1) % l.nsorts;
 			buf_reset(&l.filter);
 			l.filtering = 0;
-			ui_list_restart(&l);
+			ui_list_restart(&l, 0);
 			ui_list_draw(&l);
 			break;
 		case UI_OP_FILTER:
@@ -786,7 +788,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 				l.filtering = 0;
 				if (l.filter.len != 0) {
 					buf_reset(&l.filter);
-					ui_list_restart(&l);
+					ui_list_restart(&l, 0);
 				}
 			} else
 				l.filtering = 1;
@@ -810,7 +812,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 				done = 1;
 				break;
 			}
-			ui_list_open(&l, made);
+			ui_list_open(&l, made, 1);
 			break;
 		case UI_OP_NONE:
 			if (k.fkey && k.key == KEY_DOWN)
@@ -838,7 +840,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 					done = 1;
 				} else
 					ui_list_open(&l,
-					    l.page.rows[l.cur].id);
+					    l.page.rows[l.cur].id, 0);
 			} else if (k.fkey && k.key == KEY_BACKSPACE)
 				ui_list_type(&l, &k);
 			else if (!k.fkey && k.key >= 0x20 &&
