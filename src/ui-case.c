@@ -325,10 +325,17 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	struct buf			 item = BUF_INIT;
 	size_t				 j;
 
+	/* A case without a status is a draft: say so. */
+	if (strcmp(f->name, "status") == 0) {
+		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
+		ui_case_value(c, f, ui_case_status(c), &item);
+		ui_case_pack(c, line, item.s, width);
+		buf_free(&item);
+		return;
+	}
 	if (v->n == 0 || strcmp(f->name, "number") == 0)
 		return;
-	/* The status is the workflow's, not personal. */
-	if (ui_case_nominal(f) && strcmp(f->name, "status") != 0) {
+	if (ui_case_nominal(f)) {
 		if (!c->nominal)
 			return;
 		ui_case_shown(c, c->rec);
@@ -374,11 +381,12 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	const struct record	*s = c->seizures[k];
 	struct buf		 line = BUF_INIT, v = BUF_INIT, q = BUF_INIT;
 
-	ui_case_field(c, s, "commodity", &v);
-	ui_case_cell(&line, v.len > 0 ? v.s : "?", 20);
+	/* The group's code is short; the type's label says what it is. */
+	ui_case_cell(&line, record_get(s, "commodity") != NULL ?
+	    record_get(s, "commodity") : "?", 7);
 	buf_adds(&line, " ");
 	ui_case_field(c, s, "commodity_type", &v);
-	ui_case_cell(&line, v.s, 24);
+	ui_case_cell(&line, v.s, 37);
 	buf_adds(&line, " ");
 	buf_addf(&q, "%s %s", record_get(s, "quantity") != NULL ?
 	    record_get(s, "quantity") : "", record_get(s, "unit") != NULL ?
@@ -483,11 +491,11 @@ ui_case_lay_steps(struct ui_case *c)
 	size_t		 i;
 
 	if (c->allsteps > c->nsteps)
-		buf_addf(&h, _("Workflow (the last %zu of %zu steps; ^R: "
-		    "all)"), c->nsteps, c->allsteps);
+		buf_addf(&h, _("Workflow (the last %zu of %zu steps)"),
+		    c->nsteps, c->allsteps);
 	else
-		buf_adds(&h, _("Workflow"));
-	ui_case_heading(c, h.s, c->allsteps);
+		buf_addf(&h, "%s (%zu)", _("Workflow"), c->allsteps);
+	ui_case_add(c, h.s, UI_CASE_TEXT, 0)->heading = 1;
 	for (i = c->nsteps; i > 0; i--) {
 		const struct record	*s = c->steps[i - 1];
 

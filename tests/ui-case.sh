@@ -1,4 +1,128 @@
 #!/bin/sh
-# tests/ui-case.sh - placeholder: its screens land this session.
+# tests/ui-case.sh - the officer's whole task through the real screens:
+# a new case with two seizure lines, a new person and an existing
+# business linked with their roles, submitted, then found in the list;
+# the database is checked afterwards.
+#
+# Main menu -> Cases -> ^N new case -> required fields -> ^W -> the case
+# screen -> ^N twice (seizure lines) -> ^K a new person (made there) as
+# a courier -> ^K the business imported beforehand as consignee -> ^A
+# submit -> back to the list, where the case shows as submitted.
 . "$(dirname "$0")/lib.sh"
-skip_all "not written yet"
+. "$(dirname "$0")/ui-lib.sh"
+
+X=$T/data
+F=$top_builddir/forms
+ok "init" ncenctl -d "$X" init --forms "$F"
+ok "officer ivan" ncenctl -d "$X" user add ivan --roles officer
+cat >"$T/business.csv" <<'EOF'
+name,kind,country
+Atlas Freight SARL,FORWARDER,FR
+EOF
+ok "an existing business" ncenctl -d "$X" import business "$T/business.csv"
+
+# Type into the form: the field's value, then Tab to the next.
+field() { ui_type "$1" "$2"; ui_keys "$1" Tab; }
+
+ui_start A -- ncen -d "$X" --as ivan
+ui_wait A "Cases" >/dev/null
+ui_keys A c
+ui_see A "the case list" "Case"
+ui_keys A C-n
+ui_see A "the new case form" "Date of the event"
+# The form starts on the date (number and status are the system's), then
+# time, offset, office, country, place, direction.
+field A 2026-11-25
+field A 14:30
+field A +01:00
+field A FRCDG01
+field A FR
+field A "Terminal 2E"
+field A IMP
+ui_keys A C-w
+ui_see A "saving opens the case screen" "Seizures (0)"
+has "with the case's fields" "Terminal 2E"
+
+# Two seizure lines: the case is filled in already.
+seizure() {
+	ui_keys A C-n
+	ui_wait A "Commodity group" >/dev/null
+	ui_keys A Tab		# case (filled in)
+	field A "$1"		# commodity
+	field A "$2"		# commodity type
+	ui_keys A Tab Tab Tab Tab Tab	# hs, description, brand, species, origin
+	field A "$3"		# quantity
+	field A "$4"		# unit
+	ui_keys A C-w
+	ui_see A "$5" "$6"
+}
+seizure DRUG DRUG-COC 12.5 KGM "the first seizure line shows" "Seizures (1)"
+seizure TOB TOB-CIG 4000 H87 "the second one too" "Seizures (2)"
+has "with its quantity and unit" "4000.000 H87"
+
+# ^K a new person, made on the spot, as a courier.
+ui_keys A C-k
+ui_wait A "Link what?" >/dev/null
+ui_keys A 1			# Person
+ui_wait A "Create a new one" >/dev/null
+ui_keys A 2			# a new one
+ui_see A "the person form" "Family name"
+field A "Кузнецова"
+field A "Анна"
+ui_keys A C-w
+ui_wait A "COURIER" >/dev/null	# the role picker
+ui_type A COURIER
+ui_keys A Enter
+ui_see A "the person is linked as a courier" "Persons (1)"
+has "with the role's label" "Courier"
+has "and the person's name" "Кузнецова"
+
+# ^K the existing business as consignee.
+ui_keys A C-k
+ui_wait A "Link what?" >/dev/null
+ui_keys A 2			# Business
+ui_wait A "Link an existing one" >/dev/null
+ui_keys A 1
+ui_see A "the business list to choose from" "Atlas Freight"
+ui_keys A Enter
+ui_wait A "CONSIGNEE" >/dev/null
+ui_type A CONSIGNEE
+ui_keys A Enter
+ui_see A "the business is linked as consignee" "Businesses (1)"
+has "by name" "Atlas Freight SARL"
+
+# ^A submit.
+ui_keys A C-a
+ui_wait A "Submit" >/dev/null
+ui_keys A Enter
+ui_see A "the case is submitted" "draft -> submitted"
+has "its status shows" "Status: Submitted"
+ui_screen A
+grep -q "\^E Edit" "$T/out"
+[ $? -ne 0 ]; tap_result $? "a submitted case offers no ^E"
+
+# Back to the list: the case is there, submitted.
+ui_keys A C-x
+ui_see A "the list shows the case" "2026-11-25"
+has "as submitted" "submitted"
+ui_keys A C-x C-x
+ui_gone A
+tap_result $? "ncen signs out"
+
+ok "export case" ncenctl -d "$X" export case
+[ "$(wc -l <"$T/out")" -eq 2 ]; tap_result $? "one case (and the header)"
+has "submitted" ",submitted,"
+has "with its place" "Terminal 2E"
+ok "export seizure" ncenctl -d "$X" export seizure
+[ "$(grep -c ',DRUG-COC,\|,TOB-CIG,' "$T/out")" -eq 2 ]
+tap_result $? "two seizure lines"
+ok "dump" ncenctl -d "$X" dump
+has "the seizures name the case" "field case 1"
+has "the new person is linked as courier" "link case 1 person 1 COURIER"
+has "the business as consignee" "link case 1 business 1 CONSIGNEE"
+ok "history" ncenctl -d "$X" case history 1
+has "ivan submitted it" "draft -> submitted  by ivan (officer)"
+ok "audit" ncenctl -d "$X" audit show --user ivan
+has "the links are audited" "link"
+has "the display of nominal data is audited" "view.nominal"
+finish
