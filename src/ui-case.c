@@ -329,7 +329,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	if (strcmp(f->name, "status") == 0) {
 		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
 		ui_case_value(c, f, ui_case_status(c), &item);
-		ui_case_pack(c, line, item.s, width);
+		ui_case_pack(c, line, buf_cstr(&item), width);
 		buf_free(&item);
 		return;
 	}
@@ -346,7 +346,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 			buf_adds(&item, ", ");
 		ui_case_value(c, f, v->v[j], &item);
 	}
-	ui_case_pack(c, line, item.s, width);
+	ui_case_pack(c, line, buf_cstr(&item), width);
 	buf_free(&item);
 }
 
@@ -370,7 +370,7 @@ ui_case_lay_fields(struct ui_case *c, int width)
 			ui_case_lay_field(c, i, &line, width);
 	}
 	if (line.len > 0)
-		ui_case_add(c, line.s, UI_CASE_TEXT, 0);
+		ui_case_add(c, buf_cstr(&line), UI_CASE_TEXT, 0);
 	buf_free(&line);
 }
 
@@ -382,24 +382,30 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	struct buf		 line = BUF_INIT, v = BUF_INIT, q = BUF_INIT;
 
 	/* The group's code is short; the type's label says what it is. */
-	ui_case_cell(&line, record_get(s, "commodity") != NULL ?
-	    record_get(s, "commodity") : "?", 7);
+	if (record_get(s, "commodity") == NULL) {
+		/* Made by ^N, left with a draft: Enter goes on with it. */
+		buf_addf(&line, "? %s", _("(not complete: Enter goes on)"));
+		ui_case_add(c, buf_cstr(&line), UI_CASE_SEIZURE, k);
+		buf_free(&line);
+		return;
+	}
+	ui_case_cell(&line, record_get(s, "commodity"), 7);
 	buf_adds(&line, " ");
 	ui_case_field(c, s, "commodity_type", &v);
-	ui_case_cell(&line, v.s, 37);
+	ui_case_cell(&line, buf_cstr(&v), 37);
 	buf_adds(&line, " ");
 	buf_addf(&q, "%s %s", record_get(s, "quantity") != NULL ?
 	    record_get(s, "quantity") : "", record_get(s, "unit") != NULL ?
 	    record_get(s, "unit") : "");
-	ui_case_cell(&line, q.s, 16);
+	ui_case_cell(&line, buf_cstr(&q), 16);
 	buf_adds(&line, " ");
 	buf_reset(&q);
 	if (record_get(s, "value") != NULL)
 		buf_addf(&q, "%s %s", record_get(s, "value"),
 		    record_get(s, "currency") != NULL ?
 		    record_get(s, "currency") : "");
-	buf_adds(&line, q.s);
-	ui_case_add(c, line.s, UI_CASE_SEIZURE, k);
+	buf_adds(&line, buf_cstr(&q));
+	ui_case_add(c, buf_cstr(&line), UI_CASE_SEIZURE, k);
 	buf_free(&line);
 	buf_free(&v);
 	buf_free(&q);
@@ -429,7 +435,7 @@ ui_case_lay_link(struct ui_case *c, size_t k)
 	struct buf			 sum = BUF_INIT;
 
 	ui_case_role(c, l->l.role, &role);
-	ui_case_cell(&line, role.s, 20);
+	ui_case_cell(&line, buf_cstr(&role), 20);
 	buf_adds(&line, " ");
 	if (l->rec != NULL && ui_may(c->u, AUTH_VIEW, l->rec) &&
 	    ui_may(c->u, AUTH_VIEW_NOMINAL, l->rec)) {
@@ -443,8 +449,8 @@ ui_case_lay_link(struct ui_case *c, size_t k)
 		    schema_label(f->label, c->u->lang) : l->l.entity,
 		    (unsigned long long)l->l.id);
 	}
-	buf_adds(&line, sum.s);
-	ui_case_add(c, line.s, UI_CASE_LINKED, k);
+	buf_adds(&line, buf_cstr(&sum));
+	ui_case_add(c, buf_cstr(&line), UI_CASE_LINKED, k);
 	buf_free(&line);
 	buf_free(&role);
 	buf_free(&sum);
@@ -461,7 +467,7 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 	if (a == NULL) {
 		buf_addf(&line, "%s %llu", _("attachment"),
 		    (unsigned long long)c->links[k].l.id);
-		ui_case_add(c, line.s, UI_CASE_ATTACHMENT, k);
+		ui_case_add(c, buf_cstr(&line), UI_CASE_ATTACHMENT, k);
 		buf_free(&line);
 		return;
 	}
@@ -471,13 +477,13 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 		ui_case_shown(c, a);
 	} else
 		ui_case_field(c, a, "media_type", &v);
-	ui_case_cell(&line, v.s, 44);
+	ui_case_cell(&line, buf_cstr(&v), 44);
 	buf_adds(&line, " ");
 	ui_case_field(c, a, "kind", &v);
-	ui_case_cell(&line, v.s, 20);
+	ui_case_cell(&line, buf_cstr(&v), 20);
 	if ((size = record_get(a, "size")) != NULL)
 		buf_addf(&line, " %s %s", size, _("bytes"));
-	ui_case_add(c, line.s, UI_CASE_ATTACHMENT, k);
+	ui_case_add(c, buf_cstr(&line), UI_CASE_ATTACHMENT, k);
 	buf_free(&line);
 	buf_free(&v);
 }
@@ -495,7 +501,7 @@ ui_case_lay_steps(struct ui_case *c)
 		    c->nsteps, c->allsteps);
 	else
 		buf_addf(&h, "%s (%zu)", _("Workflow"), c->allsteps);
-	ui_case_add(c, h.s, UI_CASE_TEXT, 0)->heading = 1;
+	ui_case_add(c, buf_cstr(&h), UI_CASE_TEXT, 0)->heading = 1;
 	for (i = c->nsteps; i > 0; i--) {
 		const struct record	*s = c->steps[i - 1];
 
@@ -510,7 +516,7 @@ ui_case_lay_steps(struct ui_case *c)
 		    record_get(s, "to") : "");
 		if ((v = record_get(s, "reason")) != NULL)
 			buf_addf(&line, "  (%s)", v);
-		ui_case_add(c, line.s, UI_CASE_TEXT, 0);
+		ui_case_add(c, buf_cstr(&line), UI_CASE_TEXT, 0);
 	}
 	buf_free(&line);
 	buf_free(&h);
@@ -948,9 +954,10 @@ ui_case_new_seizure(struct ui_case *c)
 	else {
 		n.version = 1;
 		/* Saved meanwhile, or gone: nothing to undo. */
-		if (store_run(c->u->st, ui_case_unmake_txn, &n, &e) !=
-		    NCEN_OK && e.code != NCEN_ECONFLICT &&
-		    e.code != NCEN_ENOTFOUND)
+		if (store_run(c->u->st, ui_case_unmake_txn, &n, &e) ==
+		    NCEN_OK)
+			ui_status(c->u, "%s", _("No seizure line was added."));
+		else if (e.code != NCEN_ECONFLICT && e.code != NCEN_ENOTFOUND)
 			ui_error(c->u, &e);
 	}
 	ncen_err_free(&e);
@@ -1018,10 +1025,10 @@ ui_case_remove(struct ui_case *c)
 			buf_addc(&what, *t);
 	if (rm.line->kind == UI_CASE_SEIZURE)
 		buf_addf(&q, _("Remove the seizure line %s? (y/n) "),
-		    what.s);
+		    buf_cstr(&what));
 	else
-		buf_addf(&q, _("Unlink %s? (y/n) "), what.s);
-	if (!ui_confirm(c->u, q.s)) {
+		buf_addf(&q, _("Unlink %s? (y/n) "), buf_cstr(&what));
+	if (!ui_confirm(c->u, buf_cstr(&q))) {
 		ui_status(c->u, "%s", _("Nothing was removed."));
 		buf_free(&q);
 		buf_free(&what);

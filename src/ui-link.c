@@ -68,7 +68,8 @@ ui_link_choose_draw(const char *title, const char *const *items, size_t n,
 		    items[i]);
 		if (i == cur)
 			attron(A_REVERSE);
-		ui_text_put(top + 3 + (int)i, left + 2, b.s, width - 4, 1);
+		ui_text_put(top + 3 + (int)i, left + 2, buf_cstr(&b),
+		    width - 4, 1);
 		if (i == cur)
 			attroff(A_REVERSE);
 	}
@@ -221,7 +222,7 @@ ui_link_record(struct ui *u, const struct schema_form *f, uint64_t *id,
 	if (c == 0) {
 		buf_addf(&title, _("Choose the %s to link"),
 		    schema_label(f->label, u->lang));
-		r = ui_list_pick(u, f->name, title.s, id);
+		r = ui_list_pick(u, f->name, buf_cstr(&title), id);
 		buf_free(&title);
 		return r;
 	}

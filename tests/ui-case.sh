@@ -56,9 +56,37 @@ seizure() {
 	ui_keys A C-w
 	ui_see A "$5" "$6"
 }
+# ^N then Back with nothing typed adds nothing.
+ui_keys A C-n
+ui_wait A "Commodity group" >/dev/null
+ui_keys A C-x
+ui_see A "going back from an empty seizure form adds nothing" \
+	"No seizure line was added"
+has "no line" "Seizures (0)"
 seizure DRUG DRUG-COC 12.5 KGM "the first seizure line shows" "Seizures (1)"
 seizure TOB TOB-CIG 4000 H87 "the second one too" "Seizures (2)"
 has "with its quantity and unit" "4000.000 H87"
+
+# A third line left half-typed as a draft stays, and Enter goes on with it.
+ui_keys A C-n
+ui_wait A "Commodity group" >/dev/null
+ui_keys A Tab
+field A ALC
+ui_keys A C-x
+ui_wait A "as a draft" >/dev/null
+ui_keys A y Enter
+ui_see A "a line left with a draft is kept" "not complete: Enter goes on"
+ui_keys A Down Down
+ui_keys A Enter
+ui_wait A "resume it?" >/dev/null
+ui_keys A y Enter
+ui_wait A "Commodity group" >/dev/null
+ui_keys A Tab Tab Tab Tab Tab Tab Tab
+field A 24
+field A LTR
+ui_keys A C-w
+ui_see A "and completes to a third line" "Seizures (3)"
+has "with its quantity" "24.000 LTR"
 
 # ^K a new person, made on the spot, as a courier.
 ui_keys A C-k
@@ -114,8 +142,8 @@ ok "export case" ncenctl -d "$X" export case
 has "submitted" ",submitted,"
 has "with its place" "Terminal 2E"
 ok "export seizure" ncenctl -d "$X" export seizure
-[ "$(grep -c ',DRUG-COC,\|,TOB-CIG,' "$T/out")" -eq 2 ]
-tap_result $? "two seizure lines"
+[ "$(grep -c ',DRUG-COC,\|,TOB-CIG,\|,ALC,' "$T/out")" -eq 3 ]
+tap_result $? "three seizure lines"
 ok "dump" ncenctl -d "$X" dump
 has "the seizures name the case" "field case 1"
 has "the new person is linked as courier" "link case 1 person 1 COURIER"
