@@ -456,7 +456,9 @@ ui_form_place(struct ui_form *f, const struct schema_field *sf, int nextcol,
 	buf_free(&lab);
 	/* One column more than it holds, for the cursor after the end. */
 	want = ui_field_width(f->u->schema, sf) + 1;
-	minw = want < UI_FORM_INPUT_MIN ? want : UI_FORM_INPUT_MIN;
+	/* Dates, codes and numbers are read whole; text may scroll. */
+	minw = sf->type != SCHEMA_TEXT || want < UI_FORM_INPUT_MIN ? want :
+	    UI_FORM_INPUT_MIN;
 	p->x = col > xcur ? col : xcur;
 	if (p->x + p->lw + 1 + minw > COLS - 1) {
 		if (xcur > 0)
@@ -470,6 +472,9 @@ ui_form_place(struct ui_form *f, const struct schema_field *sf, int nextcol,
 	if (p->iw > want)
 		p->iw = want;
 	p->bw = 0;
+	/* The label of a code only up to the next field, or not at all. */
+	if (nextcol < COLS && nextcol - 1 < limit)
+		limit = nextcol - 1;
 	if (sf->type == SCHEMA_CODE || sf->type == SCHEMA_REF) {
 		p->bw = limit - (p->x + p->lw + 1 + p->iw + 1);
 		if (p->bw < UI_FORM_BESIDE_MIN)
@@ -770,7 +775,7 @@ ui_form_help(struct ui_form *f)
 		sf = &f->form->fields[i];
 		buf_addf(&b, "\n  %s: ", ui_field_label(f->u, sf));
 		if (ui_form_system_find(f->form->name, sf->name) != NULL)
-			buf_adds(&b, _("set by the system. "));
+			buf_adds(&b, _("set by the system"));
 		else
 			ui_field_describe(f->u, sf, &b);
 		if (sf->required)
@@ -778,7 +783,6 @@ ui_form_help(struct ui_form *f)
 		h = schema_label(sf->help, f->u->lang);
 		if (h != NULL && *h != '\0')
 			buf_addf(&b, ". %s", h);
-		buf_adds(&b, "\n");
 	}
 	buf_addf(&t, _("Help: %s form"), schema_label(f->form->label,
 	    f->u->lang));
