@@ -7,6 +7,8 @@
 # A then submits from the version it read: refused, "was changed by
 # olga"; A's screen reads the case again and shows B's place.  B changes
 # it once more; A's ^E is refused the same way before any form opens.
+# Last, A opens the form and B saves first: A's ^W is refused.  B runs
+# on xterm-256color, A on vt100.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ui-lib.sh"
 
@@ -24,7 +26,7 @@ ok "a draft case" ncenctl -d "$X" import case "$T/case.csv"
 
 # Open case 1 from the main menu: Cases, then Enter on its row.
 open_case() {
-	ui_start "$1" -- ncen -d "$X" --as "$2"
+	ui_start "$1" -t "$3" -- ncen -d "$X" --as "$2"
 	ui_wait "$1" "Cases" >/dev/null
 	ui_keys "$1" c
 	ui_wait "$1" "FR-CDG01-2026-000042" >/dev/null
@@ -50,9 +52,9 @@ place_field() {
 	ui_keys "$1" C-u
 }
 
-open_case A ivan
+open_case A ivan vt100
 has "A: the place as read" "Place of the event: Quai A"
-open_case B olga
+open_case B olga xterm-256color
 has "B: the same" "Place of the event: Quai A"
 
 edit_place B "Quai B" "B's change is saved and shown"
@@ -71,6 +73,21 @@ ui_see A "A's edit is refused before any form opens" \
 	"Case 1 was changed by olga at"
 ui_see A "and A sees the new place" "Place of the event: Quai C"
 
+# A opens the form on version 3; B saves version 4 meanwhile; A's save
+# is refused by the store, in words, and A's typing is not written.
+ui_keys A C-e
+ui_wait A "Place of the event" >/dev/null
+place_field A
+ui_type A "Quai A2"
+edit_place B "Quai D" "B saves while A's form is open"
+ui_keys A C-w
+ui_see A "A's save from the older version is refused" "olga changed it"
+ui_keys A C-x
+ui_wait A "draft" >/dev/null
+ui_keys A n Enter
+ui_see A "A, back on the case screen, sees B's place" \
+	"Place of the event: Quai D"
+
 ui_keys A C-x C-x C-x
 ui_gone A
 tap_result $? "A signs out"
@@ -79,7 +96,7 @@ ui_gone B
 tap_result $? "B signs out"
 
 ok "the database" ncenctl -d "$X" export case
-has "keeps B's place" "Quai C"
+has "keeps B's place" "Quai D"
 grep -q "Quai A" "$T/out"
 [ $? -ne 0 ]; tap_result $? "A's old place is not written back"
 grep -q "submitted" "$T/out"
