@@ -1,4 +1,273 @@
 #!/bin/sh
-# tests/ui-term.sh - placeholder: its screens land this session.
+# tests/ui-term.sh - terminal discipline (issue 4): the main menu on
+# vt100 and xterm-256color at 80x24, both help keys and both back keys,
+# a resize to 100x40 and back, shrinking below 80x24 and growing back,
+# a terminal too small at start, NO_COLOR, no output while idle, line
+# drawing on vt100, and no terminal at all.
+
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
-skip_all "not written yet"
+# shellcheck source=tests/ui-lib.sh
+. "$(dirname "$0")/ui-lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE NO_COLOR
+D=$T/data
+KEYLINE="^G Help"		# the key line starts with help everywhere
+MENU=" ncen  Main menu"		# the main menu's title row
+ESC=$(printf '\033')
+
+# shellcheck disable=SC2016 # the inner shell's arguments
+ok "a demo data directory with the analyst demo" sh -c '
+	ncenctl -d "$1" init --forms "$2" &&
+	ncenctl -d "$1" demo --cases 20 --seed 1 &&
+	ncenctl -d "$1" user add demo --roles analyst' sh "$D" \
+	"$top_builddir/forms"
+
+# Row N of the last screen ($T/out) contains STRING:
+# row_has TESTNAME N STRING.
+row_has() {
+	sed -n "$2p" "$T/out" | grep -qF -- "$3"
+	r=$?
+	tap_result $r "$1"
+	[ $r -eq 0 ] || { echo "# wanted on row $2: $3"; sed 's/^/# | /' "$T/out"; }
+	return $r
+}
+
+# Wait up to 10 s for STRING on row N: row_see TESTNAME NAME N STRING.
+row_see() {
+	i=0
+	while [ $i -lt 200 ]; do
+		ui_screen "$2"
+		sed -n "$3p" "$T/out" | grep -qF -- "$4" && break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	row_has "$1" "$3" "$4"
+}
+
+# Wait until the screen stops changing (0.3 s unchanged, 10 s at most).
+ui_settle() {
+	ui_screen "$1"
+	cp "$T/out" "$T/settle"
+	same=0; i=0
+	while [ $same -lt 6 ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		ui_screen "$1"
+		if cmp -s "$T/out" "$T/settle"; then
+			same=$((same + 1))
+		else
+			same=0
+			cp "$T/out" "$T/settle"
+		fi
+		i=$((i + 1))
+	done
+}
+
+# The screen holds no raw line-drawing letters (a vt100's ACS shown as
+# q and x) and no escape sequence printed as text: clean TESTNAME.
+clean() {
+	grep -nE 'qqq|[lmtuwv]qq|qq[kjtuwv]|^ *x .* x *$|\[[0-9]+(;[0-9]+)*[HJKm]' \
+		"$T/out" >"$T/garbage"
+	[ ! -s "$T/garbage" ]
+	r=$?
+	tap_result $r "$1"
+	[ $r -eq 0 ] || sed 's/^/# | /' "$T/garbage"
+}
+
+# The SGR colour parameters (30-38, 40-48, 90-97, 100-107) in a screen
+# captured with escapes; 39 and 49 (the default colours) are tmux's own.
+colours() {
+	grep -o "${ESC}\\[[0-9;]*m" "$1" | tr -d "${ESC}[m" | tr ';' '\n' |
+		grep -E '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
+}
+
+# ncen's exit status in session NAME, written by the shell that ran it
+# (tmux 3.3a sometimes leaves a dead pane's process unreaped, so
+# #{pane_dead_status} can stay empty): run_ncen NAME [ui_start
+# options] -- ncen's arguments; exit_of NAME once the pane is gone.
+run_ncen() {
+	rn=$1; shift
+	opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts="$opts $1"; shift
+	done
+	shift
+	# shellcheck disable=SC2086,SC2016 # opts: options; $1 is sh's
+	ui_start "$rn" $opts -- sh -c 'f=$1; shift; ncen "$@"; echo $? >"$f"' \
+		sh "$T/exit.$rn" "$@"
+}
+exit_of() {
+	cat "$T/exit.$1" 2>/dev/null || echo none
+}
+
+# A session that outlives the others, so that killing one never ends
+# the server.
+ui_start keep -- sleep 600
+
+for term in vt100 xterm-256color; do
+	s=m-$term
+	run_ncen "$s" -t "$term" -- -d "$D" --as demo
+	row_see "$term: the main menu draws its title" "$s" 1 "$MENU"
+	has "$term: the title names the account" "demo"
+	has "$term: the Cases entry" "c  Cases"
+	has "$term: the Persons entry" "p  Persons"
+	row_has "$term: the status line says who signed in" 23 \
+		"Signed in as demo."
+	row_has "$term: the key line is on row 24" 24 "$KEYLINE"
+	row_has "$term: the key line offers Back" 24 "^X Back"
+
+	ui_keys "$s" C-g
+	row_see "$term: ^G opens the help screen" "$s" 1 "Help: main menu"
+	has "$term: the help screen lists the key table" "ESC 1"
+	ui_keys "$s" Escape Escape
+	row_see "$term: ESC ESC goes back to the menu" "$s" 1 "$MENU"
+	ui_keys "$s" Escape 1
+	row_see "$term: ESC 1 opens the help screen" "$s" 1 "Help: main menu"
+	ui_keys "$s" C-x
+	row_see "$term: ^X goes back to the menu" "$s" 1 "$MENU"
+	has "$term: the entries are back" "c  Cases"
+
+	# Larger: the whole screen is laid out again for 100x40.
+	ui_tmux set-option -t "$s" window-size manual >/dev/null
+	ui_tmux resize-window -t "$s" -x 100 -y 40
+	row_see "$term: at 100x40 the key line moves to row 40" "$s" 40 \
+		"$KEYLINE"
+	row_has "$term: at 100x40 the title is redrawn" 1 "$MENU"
+	title=$(sed -n 1p "$T/out")
+	[ "${#title}" -ge 99 ] && [ "${title%demo}" != "$title" ]
+	tap_result $? "$term: at 100x40 the account name moves right (${#title} columns)"
+	row_has "$term: at 100x40 the menu is still there" 4 "c  Cases"
+	ui_tmux resize-window -t "$s" -x 80 -y 24
+	row_see "$term: back at 80x24 the key line is on row 24" "$s" 24 \
+		"$KEYLINE"
+	[ "$(wc -l <"$T/out")" -eq 24 ]
+	tap_result $? "$term: back at 80x24 the screen has 24 rows"
+
+	# Smaller than 80x24 while running: a message, then the screen back.
+	ui_tmux resize-window -t "$s" -x 70 -y 20
+	ui_see "$s" "$term: shrunk to 70x20 it says the terminal is too small" \
+		"The terminal is 70x20; ncen needs 80x24."
+	[ "$(grep -c '[^ ]' "$T/out")" -eq 1 ]
+	tap_result $? "$term: shrunk, nothing else is drawn"
+	ui_tmux resize-window -t "$s" -x 80 -y 24
+	row_see "$term: grown back, the menu title returns" "$s" 1 "$MENU"
+	has "$term: grown back, the entries return" "c  Cases"
+	row_has "$term: grown back, the key line returns" 24 "$KEYLINE"
+	! grep -q "needs 80x24" "$T/out"
+	tap_result $? "$term: grown back, the message is gone"
+
+	# Idle: not one byte while nobody types.
+	ui_settle "$s"
+	: >"$T/idle"
+	ui_tmux pipe-pane -o -t "$s" "cat >>'$T/idle'"
+	sleep 2
+	ui_tmux pipe-pane -t "$s"
+	n=$(wc -c <"$T/idle")
+	[ "$n" -eq 0 ]
+	tap_result $? "$term: no output in 2 s at the idle main menu ($n bytes)"
+
+	ui_keys "$s" C-x
+	ui_gone "$s"
+	tap_result $? "$term: ^X at the main menu signs out"
+	st=$(exit_of "$s")
+	[ "$st" = 0 ]
+	tap_result $? "$term: signing out exits 0 (status $st)"
+	ui_tmux kill-session -t "$s"
+done
+
+# Line drawing on vt100 (the server is in UTF-8, so a clean fallback
+# shows as box characters or plain ASCII, never as q and x), on every
+# screen the menu opens.
+s=acs
+ui_start "$s" -t vt100 -- ncen -d "$D" --as demo
+row_see "vt100 line drawing: the menu" "$s" 1 "$MENU"
+clean "vt100 line drawing: the main menu is clean"
+ui_keys "$s" C-g
+row_see "vt100 line drawing: the help screen" "$s" 1 "Help: main menu"
+clean "vt100 line drawing: the help screen is clean"
+ui_keys "$s" C-x
+row_see "vt100 line drawing: back at the menu" "$s" 1 "$MENU"
+for k in c p b v i m; do
+	ui_keys "$s" "$k"
+	ui_settle "$s"
+	clean "vt100 line drawing: the screen of menu entry $k is clean"
+	if ! sed -n 1p "$T/out" | grep -qF "$MENU"; then
+		ui_keys "$s" C-x
+		row_see "vt100: ^X from entry $k goes back to the menu" "$s" 1 \
+			"$MENU"
+	fi
+done
+ui_tmux kill-session -t "$s"
+
+# NO_COLOR on a colour terminal: no colour on any screen, even the
+# error line (red where colour is allowed).  Without NO_COLOR the same
+# keys show the colour when some screen shows an error.
+for nc in 1 0; do
+	s=colour-$nc
+	if [ $nc = 1 ]; then
+		ui_start "$s" -t xterm-256color -e NO_COLOR=1 -- \
+			ncen -d "$D" --as demo
+	else
+		ui_start "$s" -t xterm-256color -- ncen -d "$D" --as demo
+	fi
+	row_see "xterm-256color NO_COLOR=$nc: the menu" "$s" 1 "$MENU"
+	: >"$T/colours"
+	ui_tmux capture-pane -e -p -t "$s" >"$T/esc"
+	colours "$T/esc" >>"$T/colours"
+	for k in c p C-g; do
+		ui_keys "$s" "$k"
+		ui_settle "$s"
+		ui_tmux capture-pane -e -p -t "$s" >"$T/esc"
+		colours "$T/esc" >>"$T/colours"
+		sed -n 1p "$T/out" | grep -qF "$MENU" || ui_keys "$s" C-x
+		row_see "xterm-256color NO_COLOR=$nc: back from $k" "$s" 1 \
+			"$MENU"
+	done
+	if [ $nc = 1 ]; then
+		[ ! -s "$T/colours" ]
+		tap_result $? "NO_COLOR=1: no colour escape on any screen"
+		[ -s "$T/colours" ] && sed 's/^/# SGR /' "$T/colours" | sort -u
+	elif [ -s "$T/colours" ]; then
+		tap_result 0 "without NO_COLOR the error line is in colour"
+	else
+		tap_result 0 "without NO_COLOR the error line is in colour # SKIP no screen showed an error"
+	fi
+	ui_tmux kill-session -t "$s"
+done
+
+# Too small at the start: a clear refusal on stderr, exit status not 0,
+# nothing else on the screen.  The shell keeps the pane open to read it.
+for term in vt100 xterm-256color; do
+	s=small-$term
+	# shellcheck disable=SC2016 # the inner shell's arguments
+	ui_start "$s" -t "$term" -x 70 -y 20 -- sh -c \
+		'ncen -d "$1" --as demo; echo "[exit $?]"; exec sleep 60' \
+		sh "$D"
+	ui_see "$s" "$term: started at 70x20 ncen refuses in words" \
+		"the terminal is 70x20; ncen needs at least 80x24"
+	ui_wait "$s" "[exit" 2>/dev/null
+	has "$term: started at 70x20 ncen exits 1" "[exit 1]"
+	[ "$(grep -c '[^ ]' "$T/out")" -eq 2 ]
+	r=$?
+	tap_result $r "$term: started at 70x20 nothing else is drawn"
+	[ $r -eq 0 ] || sed 's/^/# | /' "$T/out"
+	ui_tmux kill-session -t "$s"
+done
+
+# No terminal: stdin not a tty (in the tmux pane, so stdout is one),
+# then neither.
+s=notty
+# shellcheck disable=SC2016 # the inner shell's arguments
+ui_start "$s" -- sh -c \
+	'ncen -d "$1" --as demo </dev/null; echo "[exit $?]"; exec sleep 60' \
+	sh "$D"
+ui_see "$s" "stdin not a terminal: ncen says it needs one" \
+	"ncen needs a terminal"
+ui_wait "$s" "[exit" 2>/dev/null
+has "stdin not a terminal: ncen exits 1" "[exit 1]"
+ui_tmux kill-session -t "$s"
+fails_with 1 "no terminal at all: ncen exits 1" \
+	ncen -d "$D" --as demo </dev/null
+has "no terminal at all: it says it needs one" "ncen needs a terminal"
+
+finish
