@@ -166,6 +166,13 @@ ui_signin_change(struct ui *u, struct auth_account *a, const char *old,
 			    "again."));
 			continue;
 		}
+		/* The policy first: it answers at once, the hash does not. */
+		if (auth_password_check(a->name, buf_cstr(&pw), &err) !=
+		    NCEN_OK) {
+			ui_signin_refused(&msg, &err);
+			ncen_err_clear(&err);
+			continue;
+		}
 		ui_signin_checking();
 		if (auth_password_change(u->st, a->name, old, buf_cstr(&pw),
 		    &err) != NCEN_OK) {

@@ -6,9 +6,10 @@
 # (the policy's refusals shown), five failures in a row lock the account
 # (audited) and a locked account signs in neither on the console nor
 # with --as.  An idle session draws nothing until it locks; the password
-# unlocks it and the screen under the lock comes back; wrong passwords
+# unlocks it and the form under the lock comes back as typed; wrong passwords
 # at the lock count, and the one that locks the account ends the
-# session.  A session without a password (SSH keys) ends when idle.
+# session, its draft saved and offered at the next sign-in.  A session
+# without a password (SSH keys) ends when idle.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -126,10 +127,18 @@ fails_with 1 "a locked account cannot sign in with --as either" \
 has "ncen says why" "locked until"
 ok "the audit log verifies" ncenctl -d "$X" audit verify
 
-# The idle lock: nothing drawn while idle, then the lock screen.
+# The idle lock over a new case with typing in it: nothing drawn while
+# idle, then the lock screen; the password brings the form back as it was.
 console s6 -e NCEN_IDLE=3
 signin s6 alice "$PW3"
 ui_see s6 "signed in with a 3 s idle lock" "Main menu"
+ui_keys s6 c
+ui_wait s6 "Cases (" >/dev/null
+ui_keys s6 C-n
+ui_wait s6 "New Case" >/dev/null
+ui_type s6 2026-11-20
+ui_keys s6 Tab
+ui_see s6 "a date typed in a new case" "Local time at the office"
 ui_tmux pipe-pane -t s6 -o "cat >>'$T/idle.bytes'"
 : >>"$T/idle.bytes"
 sleep 1.5
@@ -137,31 +146,49 @@ sleep 1.5
 tap_result $? "an idle session sends no bytes before the lock"
 ui_see s6 "the idle session locks" "This session is locked"
 has "it says who must unlock it" "Signed in as alice."
+! grep -q "2026-11-20" "$T/out"
+tap_result $? "the lock covers the form"
 [ -s "$T/idle.bytes" ]
 tap_result $? "the lock screen was drawn"
 line s6 not-her-password
 ui_see s6 "a wrong password is refused at the lock" \
 	"Refused: wrong user name or password."
 line s6 "$PW3"
-ui_see s6 "the password unlocks" "Main menu"
-has "the screen under the lock is back" "Investigations"
+ui_see s6 "the password unlocks" "New Case"
+has "the typing is back" "Date of the event 2026-11-2"
 ! grep -q "locked" "$T/out"
 tap_result $? "no trace of the lock screen"
-ui_keys s6 C-x
-ui_gone s6
+ui_tmux kill-session -t s6
 
-# Wrong passwords at the lock lock the account and end the session.
-console s7 -e NCEN_IDLE=1
-signin s7 alice "$PW3"
-ui_wait s7 "This session is locked" >/dev/null
+# Wrong passwords at the lock lock the account and end the session; the
+# draft it leaves is offered at the next sign-in.
+ok "dora signs in by key and has a password" sh -c "echo $PW1 |
+	ncenctl -d '$X' user add dora --roles officer --password-stdin"
+ui_start s7 -e NCEN_IDLE=2 -- ncen -d "$X" --as dora
+ui_wait s7 "Main menu" >/dev/null
+ui_keys s7 c
+ui_wait s7 "Cases (" >/dev/null
+ui_keys s7 C-n
+ui_wait s7 "New Case" >/dev/null
+ui_type s7 2026-11-21
+ui_keys s7 Tab
+ui_see s7 "dora types a date in a new case" "Local time at the office"
+ui_see s7 "her idle session locks" "This session is locked"
 for i in 1 2 3 4 5; do
 	line s7 "wrong-$i"	# typed ahead: each waits for the one before
 done
 ui_gone s7
 tap_result $? "five wrong passwords at the lock end the session"
 ui_see s7 "it says the account is locked and the draft saved" \
-	"your typing was saved as a draft"
-ok "unlock alice" ncenctl -d "$X" user unlock alice
+	"locked until"
+has "and that the typing was saved" "your typing was saved as a draft"
+ok "unlock dora" ncenctl -d "$X" user unlock dora
+ui_start s9 -- ncen -d "$X" --as dora --idle 0
+ui_see s9 "her next sign-in offers the draft" "Unsaved drafts"
+has "the new case" "Case, new"
+ui_keys s9 Enter
+ui_see s9 "resuming it brings the typing back" "Date of the event 2026-11-2"
+ui_tmux kill-session -t s9
 
 # An SSH session (no password) ends when idle, saying so.
 ok "carol has no password (SSH keys only)" ncenctl -d "$X" user add carol \
