@@ -141,6 +141,7 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 	struct buf		 forms = BUF_INIT, keypath = BUF_INIT;
 	const char		*from = NULL, *keyfile = ctx->keyfile;
 	int			 c, encrypt = 0, made = 0, madekey = 0, r = 0;
+	mode_t			 mask = (mode_t)-1;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -200,8 +201,13 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Nominal data and the audit log: only the service account may
+	 * read the directory, and what init creates in it is 0600.
+	 */
+	mask = umask(077);
 	if (mkdir(ctx->home, 0700) == -1) {
-		if (errno != EEXIST) {
+		if (errno != EEXIST || chmod(ctx->home, 0700) == -1) {
 			ctl_warn("init: %s: %s", ctx->home, strerror(errno));
 			r = 2;
 			goto out;
@@ -241,6 +247,8 @@ fail:
 	if (madekey)
 		unlink(keyfile);
 out:
+	if (mask != (mode_t)-1)
+		umask(mask);
 	schema_free(s);
 	buf_free(&forms);
 	buf_free(&keypath);

@@ -101,7 +101,11 @@ ncen_as_alice() {
 	tap_result $? "^X ends ncen and the connection"
 }
 
-ok "init" ncenctl -d "$X" init --forms "$F"
+ok "init" sh -c "umask 022; mkdir '$X' && ncenctl -d '$X' init --forms '$F'"
+[ "$(stat -c %a "$X")" = 700 ]
+tap_result $? "the data directory is the service account's alone (0700)"
+[ -z "$(find "$X" -type f -perm /077)" ]
+tap_result $? "and so is every file in it (0600)"
 ok "an officer account" ncenctl -d "$X" user add alice --roles officer
 ok "her key goes into authorized_keys" ncenctl -d "$X" user key add \
 	alice "$T/alice.pub" --authorized-keys "$AK" \
