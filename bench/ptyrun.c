@@ -341,15 +341,37 @@ pr_step(struct pr *p, struct pr_step *st, double t0, int key_ms,
 	return r == -1 ? -1 : 0;
 }
 
-/* Print the program's private memory from /proc/PID/smaps_rollup. */
+/* Which of pr_memory's parts a mapping of path (NULL: none) is in. */
+static int
+pr_mapping_part(const char *path)
+{
+	const char	*base;
+
+	if (path == NULL || *path == '[')
+		return 0;		/* heap, stack, anonymous */
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	if (strncmp(base, "__db.", 5) == 0)
+		return 1;		/* Berkeley DB's shared regions */
+	return 2;			/* the program and its libraries */
+}
+
+/*
+ * Print the program's private memory (Private_Clean + Private_Dirty of
+ * /proc/PID/smaps_rollup), and from /proc/PID/smaps how much of it is
+ * anonymous, in Berkeley DB's region files, or in the program and its
+ * libraries: pages count as private while no other process maps them,
+ * so the last two are shared once a second session runs.
+ */
 static void
 pr_memory(pid_t pid, const char *step, int quiet)
 {
 	static const char *const keys[] = { "Rss:", "Pss:", "Private_Clean:",
 	    "Private_Dirty:" };
-	char		 path[64], line[256];
-	long		 v[4] = { 0, 0, 0, 0 };
+	char		 path[64], line[4096], *name;
+	long		 v[4] = { 0, 0, 0, 0 }, part[3] = { 0, 0, 0 };
 	size_t		 i;
+	int		 cur = 0;
 	FILE		*f;
 
 	snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long)pid);
@@ -362,13 +384,34 @@ pr_memory(pid_t pid, const char *step, int quiet)
 			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
 				v[i] = strtol(line + strlen(keys[i]), NULL, 10);
 	fclose(f);
+	snprintf(path, sizeof path, "/proc/%ld/smaps", (long)pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (strncmp(line, "Private_", 8) == 0)
+				part[cur] += strtol(strchr(line, ':') + 1, NULL,
+				    10);
+			else if (isdigit((unsigned char)line[0]) ||
+			    (line[0] >= 'a' && line[0] <= 'f')) {
+				/* addr perms offset dev inode [path]; the
+				 * fields below it start in upper case */
+				line[strcspn(line, "\n")] = '\0';
+				name = strchr(line, '/');
+				if (name == NULL)
+					name = strchr(line, '[');
+				cur = pr_mapping_part(name);
+			}
+		}
+		fclose(f);
+	}
 	if (quiet)
-		printf("memory %s %ld %ld %ld %ld\n", step, v[2] + v[3], v[2],
-		    v[3], v[0]);
+		printf("memory %s %ld %ld %ld %ld %ld %ld %ld\n", step,
+		    v[2] + v[3], v[2], v[3], v[0], part[0], part[1], part[2]);
 	else
-		printf("memory at %s: private %ld kB (clean %ld + dirty %ld), "
-		    "rss %ld kB, pss %ld kB\n", step, v[2] + v[3], v[2], v[3],
-		    v[0], v[1]);
+		printf("memory at %s: private %ld kB (clean %ld + dirty %ld): "
+		    "anonymous %ld, database regions %ld, program and "
+		    "libraries %ld; rss %ld kB, pss %ld kB\n", step,
+		    v[2] + v[3], v[2], v[3], part[0], part[1], part[2], v[0],
+		    v[1]);
 }
 
 /* Whether name is one of the comma-separated list. */
