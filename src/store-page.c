@@ -103,8 +103,8 @@ store_page_save(struct store_page_walk *w)
 static int
 store_page_in(const struct store_page_walk *w, const DBT *key)
 {
-	return key->size >= w->prefix.len &&
-	    memcmp(key->data, w->prefix.s, w->prefix.len) == 0;
+	return w->prefix.len == 0 || (key->size >= w->prefix.len &&
+	    memcmp(key->data, w->prefix.s, w->prefix.len) == 0);
 }
 
 /*
