@@ -347,7 +347,7 @@ ui_view_layout(struct ui_view *v)
 	const struct schema_field	 *f, *next;
 	struct ui_view_line		 *l = NULL;
 	struct buf			  t = BUF_INIT;
-	size_t				  i, fi;
+	size_t				  i, fi, len;
 	int				  see, nominal = 0, prow = -2, col, end;
 
 	see = ui_may(v->u, AUTH_VIEW_NOMINAL, v->rec);
@@ -368,18 +368,25 @@ ui_view_layout(struct ui_view *v)
 		col = f->row < 0 || f->col < 1 ? 2 : f->col;
 		if (col > COLS - 10)
 			col = COLS - 10;
+		end = next != NULL && f->row >= 0 && next->row == f->row &&
+		    next->col > col ? next->col - 1 : COLS;
 		buf_reset(&t);
 		buf_addf(&t, "%s: ", schema_label(f->label, v->u->lang));
 		if (v->rec->fields[fi].n != 0 && ui_view_nominal(f) && !see)
 			buf_adds(&t, UI_VIEW_HIDDEN);
 		else {
+			len = t.len;
 			ui_view_value(v->u, v->rec, fi, 1, &t);
+			if (ui_text_width(buf_cstr(&t)) > end - col) {
+				/* Codes without their names where it is tight. */
+				t.len = len;
+				t.s[len] = '\0';
+				ui_view_value(v->u, v->rec, fi, 0, &t);
+			}
 			nominal |= ui_view_nominal(f) &&
 			    v->rec->fields[fi].n != 0;
 		}
-		end = next != NULL && f->row >= 0 && next->row == f->row &&
-		    next->col > col ? next->col - 1 : COLS - 1;
-		if (end == COLS - 1)
+		if (end == COLS)
 			ui_view_wrap(v, col, end - col, col + 2, buf_cstr(&t));
 		else
 			ui_view_seg_add(l, col, end - col, t.s, t.len);
