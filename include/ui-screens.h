@@ -24,6 +24,10 @@ void	ui_list(struct ui *, const char *entity);
 int	ui_list_pick(struct ui *, const char *entity, const char *title,
 	    uint64_t *id);
 
+/* ui-search.c: find persons, businesses, conveyances and cases by the
+ * start of a name or number, through their indexes. */
+void	ui_search(struct ui *);
+
 /* ui-view.c: a record read-only with its linked records (Enter opens
  * one); a case goes to ui_case instead.  Shows nominal fields only to
  * roles that may see them, and audits each such display. */
