@@ -15,7 +15,6 @@
  */
 #include <curses.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -116,17 +115,17 @@ ui_list_title_of(struct ui_list *l)
 static void
 ui_list_number(struct buf *b, uint64_t n)
 {
-	char	digits[32];
-	size_t	len, i;
+	struct buf	digits = BUF_INIT;
+	size_t		i;
 
-	len = (size_t)snprintf(digits, sizeof digits, "%llu",
-	    (unsigned long long)n);
-	for (i = 0; i < len; i++) {
-		if (i != 0 && (len - i) % 3 == 0)
+	buf_addf(&digits, "%llu", (unsigned long long)n);
+	for (i = 0; i < digits.len; i++) {
+		if (i != 0 && (digits.len - i) % 3 == 0)
 			/* TRANSLATORS: the thousands separator. */
 			buf_adds(b, _(","));
-		buf_addc(b, digits[i]);
+		buf_addc(b, digits.s[i]);
 	}
+	buf_free(&digits);
 }
 
 /* The sort field shown in the title: its label, or "number". */

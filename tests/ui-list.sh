@@ -146,12 +146,22 @@ ui_keys L Enter
 ui_see L "the first person's view" "Linked records ("
 ui_see L "a linked case is listed" "Case "
 pid=$(sed -n 's/^Person \([0-9]*\), version.*/\1/p' "$T/out" | head -1)
+ui_keys L C-r
+ui_see L "^R shows the person's history" "History: Person $pid"
+ui_see L "with the audit of its display" "view.nominal"
+ui_keys L C-x
+ui_see L "Back from the history" "Person $pid, version"
 ui_keys L Enter
 ui_see L "Enter opens the linked case" " ncen  Case"
 ui_keys L C-x
 ui_see L "Back returns to the person" "Person $pid, version"
 ui_keys L C-x
 ui_see L "and to the list" "Persons ($persons)"
+# A bigger terminal shows more rows a page, and back.
+ui_tmux resize-window -t L -x 100 -y 40
+ui_see L "at 100x40 a page has 36 rows" "page 1/$(( (persons + 35) / 36 ))"
+ui_tmux resize-window -t L -x 80 -y 24
+ui_see L "at 80x24 again, 20 rows" "page 1/$(( (persons + 19) / 20 ))"
 ui_keys L C-x
 ui_see L "and to the main menu" "Main menu"
 ui_keys L C-x
