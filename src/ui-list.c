@@ -360,7 +360,9 @@ ui_list_title(struct ui_list *l)
 	pages = l->entries == 0 ? 1 :
 	    (l->entries + (uint64_t)l->rows - 1) / (uint64_t)l->rows;
 	page = l->offset / (uint64_t)l->rows + 1;
-	if (page > pages || (l->page.last && l->page.n != 0))
+	if (l->page.first && l->page.last)
+		page = pages = 1;	/* all there is (the role may see) */
+	else if (page > pages || (l->page.last && l->page.n != 0))
 		page = l->page.first ? 1 : pages;
 	buf_addf(&b, "   %s %llu/%llu", _("page"), (unsigned long long)page,
 	    (unsigned long long)pages);
