@@ -2,11 +2,16 @@
 # tests/ui-i18n.sh - languages (issue 4): under LANG=fr_FR.UTF-8 the main
 # menu, a help screen and the case screen show French program strings
 # (from the build's po/fr.gmo) and French labels (from the forms), with
-# dates still ISO 8601; under LANG=en the same screens are English;
-# ncenctl's help and errors follow the locale too.
+# dates still ISO 8601, and a French "o" (oui) answers yes: it removes
+# a seizure line, which the database then lacks ("n" keeps it); under
+# LANG=en the same screens are English; ncenctl's help and errors
+# follow the locale too.
 #
 # The catalogue is not installed: the build's po/fr.gmo is copied to
 # $T/locale/fr/LC_MESSAGES/ncen.mo and NCEN_LOCALEDIR points there.
+
+# shellcheck disable=SC2016,SC2086 # sh -c scripts expand their own
+# arguments; $FR and $EN are lists of VAR=VALUE words.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -58,7 +63,7 @@ ui_match() {
 }
 
 # --- French ---------------------------------------------------------------
-# shellcheck disable=SC2086 # FR is a list of VAR=VALUE words
+# shellcheck disable=SC2046
 ui_start fr $(printf -- '-e %s ' $FR) -- ncen -d "$D" --as agent
 ui_see fr "fr: the main menu's title" "Menu principal"
 ui_see fr "fr: the status line says who signed in" \
@@ -91,13 +96,46 @@ ui_see fr "fr: the case screen's help" "Aide : l'écran de l'affaire"
 has "fr: in French" "L'écran de l'affaire montre toute l'affaire"
 ui_keys fr C-x
 ui_see fr "fr: back on the case" "Saisies ("
+
+# A French yes is o (oui): remove the seizure line of the draft case.
+# The list is sorted by date: the draft is on row $row.
+ncenctl -d "$D" export case >"$T/cases.csv"
+draft=$(awk -F, 'NR > 1 && $3 == "draft" { print $1; exit }' "$T/cases.csv")
+number=$(awk -F, -v id="$draft" '$1 == id { print $2 }' "$T/cases.csv")
+row=$(awk -F, 'NR > 1 { print $4, $3 }' "$T/cases.csv" | sort |
+	grep -n ' draft$' | head -1 | cut -d: -f1)
+ok "the demo has a draft case with a seizure line" sh -c '
+	test -n "$2" && ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
+ui_keys fr C-x
+ui_see fr "fr: back on the list" "Affaires ("
+i=1
+while [ "$i" -lt "${row:-1}" ]; do ui_keys fr Down; i=$((i + 1)); done
+ui_keys fr Enter
+ui_see fr "fr: the draft case" "Affaire $number"
+ui_keys fr C-d
+ui_see fr "fr: the question is French" "Supprimer la ligne de saisie"
+ui_type fr n
+ui_keys fr Enter
+ui_see fr "fr: n keeps it" "Rien n'a été supprimé."
+ok "fr: the seizure line is still stored" sh -c '
+	ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
+ui_keys fr C-d
+ui_see fr "fr: asked again" "Supprimer la ligne de saisie"
+ui_type fr o
+ui_keys fr Enter
+ui_see fr "fr: o (oui) removes it" "La ligne de saisie a été supprimée."
+ok "fr: the seizure line is gone from the database" sh -c '
+	! ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
 ui_keys fr C-x C-x
 ui_see fr "fr: back at the menu again" "Menu principal"
 ui_keys fr C-x
 ok "fr: ^X at the menu signs out" ui_gone fr
 
 # --- English --------------------------------------------------------------
-# shellcheck disable=SC2086 # EN is a list of VAR=VALUE words
+# shellcheck disable=SC2046
 ui_start en $(printf -- '-e %s ' $EN) -- ncen -d "$D" --as agent
 ui_see en "en: the main menu's title" "Main menu"
 ui_see en "en: the status line" "Signed in as agent."
