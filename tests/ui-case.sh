@@ -7,7 +7,9 @@
 # Main menu -> Cases -> ^N new case -> required fields -> ^W -> the case
 # screen -> ^N twice (seizure lines) -> ^K a new person (made there) as
 # a courier -> ^K the business imported beforehand as consignee -> ^A
-# submit -> back to the list, where the case shows as submitted.
+# submit -> back to the list, where the case shows as submitted.  Then
+# an analyst (may link, not edit) and a supervisor (validates, closes;
+# reopening needs a reason) see only the keys their roles allow.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ui-lib.sh"
 
@@ -137,9 +139,57 @@ ui_keys A C-x C-x
 ui_gone A
 tap_result $? "ncen signs out"
 
+# The same case for other roles: keys they may not use are not offered.
+open_case() {
+	ui_start "$1" -- ncen -d "$X" --as "$2"
+	ui_wait "$1" "Cases" >/dev/null
+	ui_keys "$1" c
+	ui_wait "$1" "2026-11-25" >/dev/null
+	ui_keys "$1" Enter
+	ui_see "$1" "$2 sees the case screen" "Seizures (3)"
+}
+ok "analyst ana" ncenctl -d "$X" user add ana --roles analyst
+open_case N ana
+has "an analyst may link" "^K Link"
+grep -q "\^E Edit\|\^A Actions\|\^N New" "$T/out"
+[ $? -ne 0 ]; tap_result $? "but not edit, add lines or take steps"
+ui_keys N C-e
+ui_see N "^E is refused in words" "your roles may not use it"
+ui_keys N C-x C-x C-x
+ui_gone N
+tap_result $? "the analyst signs out"
+
+ok "supervisor sam" ncenctl -d "$X" user add sam --roles supervisor
+open_case S sam
+has "a supervisor may take steps" "^A Actions"
+has "and read the history" "^R History"
+ui_keys S C-a
+ui_wait S "Validate" >/dev/null
+has "validate is offered" "Validate"
+has "and reopen" "Reopen"
+grep -q "[0-9]  Submit" "$T/out"
+[ $? -ne 0 ]; tap_result $? "submit is not (the case is submitted)"
+ui_keys S 1
+ui_see S "sam validates it" "submitted -> validated"
+ui_keys S C-a
+ui_wait S "Close" >/dev/null
+ui_keys S Enter
+ui_see S "and closes it" "validated -> closed"
+has "the case shows closed" "Status: Closed"
+has "with its steps" "Workflow (3)"
+ui_keys S C-a
+ui_wait S "Reopen" >/dev/null
+ui_keys S Enter
+ui_wait S "Why?" >/dev/null
+ui_keys S Enter
+ui_see S "reopening without a reason is refused" "a reason is needed"
+ui_keys S C-x C-x C-x
+ui_gone S
+tap_result $? "the supervisor signs out"
+
 ok "export case" ncenctl -d "$X" export case
 [ "$(wc -l <"$T/out")" -eq 2 ]; tap_result $? "one case (and the header)"
-has "submitted" ",submitted,"
+has "closed" ",closed,"
 has "with its place" "Terminal 2E"
 ok "export seizure" ncenctl -d "$X" export seizure
 [ "$(grep -c ',DRUG-COC,\|,TOB-CIG,\|,ALC,' "$T/out")" -eq 3 ]
@@ -150,6 +200,8 @@ has "the new person is linked as courier" "link case 1 person 1 COURIER"
 has "the business as consignee" "link case 1 business 1 CONSIGNEE"
 ok "history" ncenctl -d "$X" case history 1
 has "ivan submitted it" "draft -> submitted  by ivan (officer)"
+has "sam validated it" "submitted -> validated  by sam (supervisor)"
+has "and closed it" "validated -> closed  by sam (supervisor)"
 ok "audit" ncenctl -d "$X" audit show --user ivan
 has "the links are audited" "link"
 has "the display of nominal data is audited" "view.nominal"
