@@ -404,6 +404,9 @@ ui_list_status(struct ui_list *l)
 		    ui_list_sort_label(l), buf_cstr(&l->filter));
 	else if (l->page.n == 0)
 		ui_status(l->u, "%s", _("Nothing to show."));
+	else if (l->pick != NULL)
+		ui_status(l->u, "%s", _("Enter chooses the highlighted "
+		    "record; ^X goes back without choosing."));
 	else
 		ui_status(l->u, "%s", "");
 }
