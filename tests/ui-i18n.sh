@@ -166,6 +166,10 @@ fails_with 2 "fr: a usage error" env $FR ncenctl -d "$D" case submit
 has "fr: in French" "aucun numéro d'affaire indiqué"
 ok "fr: ncenctl case history" env $FR ncenctl -d "$D" case history 1
 has "fr: the status line of the history" "l'affaire 1 est à l'état"
+fails_with 2 "fr: a French locale not generated here (fr_CA)" \
+	env LC_ALL= LC_MESSAGES= LANG=fr_CA.UTF-8 NCEN_LOCALEDIR="$L" \
+	ncenctl frobnicate
+has "fr_CA: still French messages" "ncenctl: frobnicate : commande inconnue"
 fails_with 2 "en: an unknown command" env $EN ncenctl frobnicate
 has "en: says so in English" "ncenctl: frobnicate: unknown command"
 
