@@ -437,10 +437,11 @@ ui_case_lay_link(struct ui_case *c, size_t k)
 	ui_case_role(c, l->l.role, &role);
 	ui_case_cell(&line, buf_cstr(&role), 20);
 	buf_adds(&line, " ");
-	if (l->rec != NULL && ui_may(c->u, AUTH_VIEW, l->rec) &&
-	    ui_may(c->u, AUTH_VIEW_NOMINAL, l->rec)) {
+	/* The summary leaves out nominal values the role may not see. */
+	if (l->rec != NULL && ui_may(c->u, AUTH_VIEW, l->rec)) {
 		ui_view_summary(c->u, l->rec, &sum);
-		if (ui_case_has_nominal(l->rec))
+		if (ui_may(c->u, AUTH_VIEW_NOMINAL, l->rec) &&
+		    ui_case_has_nominal(l->rec))
 			ui_case_shown(c, l->rec);
 	}
 	if (sum.len == 0) {
