@@ -452,49 +452,59 @@ ui_view_links(struct ui_view *v, struct buf *shown)
 	struct record			*r;
 	struct store_ref		 ref = { v->entity, v->id };
 	struct buf			 t = BUF_INIT;
-	size_t				 i;
-	int				 rw;
+	size_t				 i, n = 0, hidden = 0;
+	const char			*role;
+	int				 rw = 16, error;
 
 	if (store_links(v->u->st, ref, ui_view_link_fn, &a, &e) != NCEN_OK &&
 	    ncen_err_msg(&e) != NULL && *ncen_err_msg(&e) != '\0')
 		ui_error(v->u, &e);
-	ncen_err_free(&e);
-	(void)ui_view_line(v);
-	l = ui_view_line(v);
-	buf_addf(&t, v->nlinks == 0 ? _("No linked records.") :
-	    _("Linked records (%zu%s):"), v->nlinks, v->truncated ?
-	    "+" : "");
-	ui_view_seg_add(l, 0, COLS, t.s, t.len);
-	rw = 16;
+	ncen_err_clear(&e);
+	/* Name each link's record; those the role may not see are left out. */
 	for (i = 0; i < v->nlinks; i++) {
 		struct ui_view_link	*k = &v->links[i];
 
-		buf_reset(&t);
-		form = schema_form_find(v->u->schema, k->l.entity);
 		r = NULL;
-		buf_addf(&t, "%s %llu  ", form != NULL ? schema_label(form->label, v->u->lang) :
-		    k->l.entity, (unsigned long long)k->l.id);
-		if (store_get(v->u->st, k->l.entity, k->l.id, &r, &e) !=
-		    NCEN_OK)
-			buf_adds(&t, ncen_err_msg(&e));
-		else if (!ui_may(v->u, AUTH_VIEW, r))
-			buf_adds(&t, _("(not shown to your roles)"));
-		else {
-			k->allowed = 1;
+		if ((error = store_get(v->u->st, k->l.entity, k->l.id, &r,
+		    &e)) != NCEN_OK && error != NCEN_ENOTFOUND)
+			ui_error(v->u, &e);
+		if (error != NCEN_OK || !ui_may(v->u, AUTH_VIEW, r)) {
+			free(k->l.role);
+			free(k->l.entity);
+			hidden++;
+		} else {
+			form = schema_form_find(v->u->schema, k->l.entity);
+			buf_reset(&t);
+			buf_addf(&t, "%s %llu  ", form != NULL ?
+			    schema_label(form->label, v->u->lang) :
+			    k->l.entity, (unsigned long long)k->l.id);
 			if (ui_view_summary_line(v->u, r, &t))
 				buf_addf(shown, "%s:%llu\n", k->l.entity,
 				    (unsigned long long)k->l.id);
+			k->line = buf_detach(&t);
+			k->allowed = 1;
+			v->links[n++] = *k;
 		}
 		ncen_err_clear(&e);
 		record_free(r);
-		k->line = buf_detach(&t);
+	}
+	v->nlinks = n;
+	(void)ui_view_line(v);
+	l = ui_view_line(v);
+	buf_reset(&t);
+	buf_addf(&t, n == 0 ? _("No linked records.") :
+	    _("Linked records (%zu%s):"), n, v->truncated ? "+" : "");
+	if (hidden != 0)
+		buf_addf(&t, _("  %zu more your roles may not see."), hidden);
+	ui_view_seg_add(l, 0, COLS, t.s, t.len);
+	for (i = 0; i < n; i++) {
 		l = ui_view_line(v);
 		l->link = (int)i;
 		/* The role is drawn on its own so that it lines up by columns. */
-		ui_view_seg_add(l, 2, rw, ui_view_role(v->u, k->l.role),
-		    strlen(ui_view_role(v->u, k->l.role)));
-		ui_view_seg_add(l, 2 + rw + 2, COLS - rw - 5, k->line,
-		    strlen(k->line));
+		role = ui_view_role(v->u, v->links[i].l.role);
+		ui_view_seg_add(l, 2, rw, role, strlen(role));
+		ui_view_seg_add(l, 2 + rw + 2, COLS - rw - 5,
+		    v->links[i].line, strlen(v->links[i].line));
 	}
 	buf_free(&t);
 	ncen_err_free(&e);
