@@ -1277,16 +1277,25 @@ ui_case_open(struct ui_case *c)
 	(void)ui_case_load(c);
 }
 
-/* Put the status line back after another screen drew over it. */
+/*
+ * Put the status line back after another screen erased it, in the same
+ * style as ui-term.c draws it but without its beep: the officer heard
+ * it when the message came.
+ */
 static void
 ui_case_restatus(struct ui *u)
 {
+	int	style = u->color ? COLOR_PAIR(2) | A_BOLD : A_BOLD;
+
+	move(LINES - 2, 0);
+	clrtoeol();
 	if (u->status == NULL)
 		return;
 	if (u->status_err)
-		ui_status_error(u, "%s", u->status);
-	else
-		ui_status(u, "%s", u->status);
+		attron(style);
+	ui_text_put(LINES - 2, 0, u->status, COLS - 1, 0);
+	if (u->status_err)
+		attroff(style);
 }
 
 /* Run one key of the table; 0 when it is Back. */
