@@ -1235,16 +1235,24 @@ ui_case_move(struct ui_case *c, int dir)
 		c->sel = c->nlines;
 }
 
-/* Scroll a page up (-1) or down (1); select the first sub-record shown. */
+/*
+ * Scroll a page up (-1) or down (1), or to the start (-2) or the end
+ * (2), never past a full last page; select the first sub-record shown.
+ */
 static void
 ui_case_page(struct ui_case *c, int dir)
 {
-	size_t	rows = (size_t)ui_body_rows(), i;
+	size_t	rows = (size_t)ui_body_rows(), i, last;
 
-	if (dir > 0 && c->top + rows < c->nlines)
+	last = c->nlines > rows ? c->nlines - rows : 0;
+	if (dir == 2 || (dir == 1 && c->top + rows - 1 > last))
+		c->top = last;
+	else if (dir == 1)
 		c->top += rows - 1;
-	else if (dir < 0)
-		c->top = c->top > rows - 1 ? c->top - (rows - 1) : 0;
+	else if (dir == -2 || c->top < rows - 1)
+		c->top = 0;
+	else
+		c->top -= rows - 1;
 	c->sel = c->nlines;
 	for (i = c->top; i < c->nlines && i < c->top + rows; i++)
 		if (c->lines[i].kind != UI_CASE_TEXT) {
@@ -1360,6 +1368,10 @@ ui_case(struct ui *u, uint64_t id)
 			else if ((k.fkey && k.key == KEY_PPAGE) ||
 			    k.key == 0x02)
 				ui_case_page(&c, -1);
+			else if (k.fkey && k.key == KEY_HOME)
+				ui_case_page(&c, -2);
+			else if (k.fkey && k.key == KEY_END)
+				ui_case_page(&c, 2);
 			else if (k.key == '\r' || k.key == '\n' ||
 			    (k.fkey && k.key == KEY_ENTER)) {
 				ui_case_open(&c);
