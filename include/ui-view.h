@@ -17,6 +17,20 @@
 
 #define UI_VIEW_HIDDEN	"***"	/* in place of a nominal value refused */
 
+/* The keys that move about a list or a page, whatever sent them. */
+enum ui_nav {
+	UI_NAV_NONE = 0,
+	UI_NAV_UP,
+	UI_NAV_DOWN,
+	UI_NAV_PGUP,		/* PgUp, ^B */
+	UI_NAV_PGDN,		/* PgDn, ^V */
+	UI_NAV_HOME,
+	UI_NAV_END,
+	UI_NAV_ENTER,		/* Enter, Return */
+	UI_NAV_ERASE,		/* Backspace */
+};
+enum ui_nav ui_view_nav(const struct ui_keypress *);
+
 /* Whether a field holds nominal data. */
 int	 ui_view_nominal(const struct schema_field *);
 /*

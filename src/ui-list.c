@@ -36,7 +36,6 @@
 #define UI_LIST_SORTS_MAX	32
 #define UI_LIST_TEXT_WIDTH	22	/* widest text column */
 #define UI_LIST_FILTER_MAX	80	/* characters typed into a filter */
-#define CTRL(c)			((c) & 0x1f)
 
 /* A list's title, by form (the form's label otherwise). */
 static const struct {
@@ -819,39 +818,46 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			ui_list_open(&l, made, 1);
 			break;
 		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN)
+			switch (ui_view_nav(&k)) {
+			case UI_NAV_DOWN:
 				ui_list_move(&l, 1);
-			else if (k.fkey && k.key == KEY_UP)
+				break;
+			case UI_NAV_UP:
 				ui_list_move(&l, -1);
-			else if ((k.fkey && k.key == KEY_NPAGE) ||
-			    (!k.fkey && k.key == CTRL('V')))
+				break;
+			case UI_NAV_PGDN:
 				ui_list_turn(&l, STORE_PAGE_AFTER);
-			else if ((k.fkey && k.key == KEY_PPAGE) ||
-			    (!k.fkey && k.key == CTRL('B')))
+				break;
+			case UI_NAV_PGUP:
 				ui_list_turn(&l, STORE_PAGE_BEFORE);
-			else if (k.fkey && k.key == KEY_HOME)
+				break;
+			case UI_NAV_HOME:
 				ui_list_turn(&l, STORE_PAGE_START);
-			else if (k.fkey && k.key == KEY_END)
+				break;
+			case UI_NAV_END:
 				ui_list_turn(&l, STORE_PAGE_END);
-			else if ((k.fkey && k.key == KEY_ENTER) ||
-			    (!k.fkey && (k.key == '\r' || k.key == '\n'))) {
-				if (l.page.n == 0) {
+				break;
+			case UI_NAV_ENTER:
+				if (l.page.n == 0)
 					beep();
-					break;
-				}
-				if (pick != NULL) {
+				else if (pick != NULL) {
 					*id = l.page.rows[l.cur].id;
 					done = 1;
 				} else
 					ui_list_open(&l,
 					    l.page.rows[l.cur].id, 0);
-			} else if (k.fkey && k.key == KEY_BACKSPACE)
+				break;
+			case UI_NAV_ERASE:
 				ui_list_type(&l, &k);
-			else if (!k.fkey && k.key >= 0x20 &&
-			    iswprint((wint_t)k.key))
-				ui_list_type(&l, &k);
-			else
-				beep();
+				break;
+			default:
+				if (!k.fkey && k.key >= 0x20 &&
+				    iswprint((wint_t)k.key))
+					ui_list_type(&l, &k);
+				else
+					beep();
+				break;
+			}
 			break;
 		default:
 			beep();

@@ -316,24 +316,32 @@ ui_search(struct ui *u)
 			ui_search_draw(&s);
 			break;
 		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN)
+			switch (ui_view_nav(&k)) {
+			case UI_NAV_DOWN:
 				ui_search_move(&s, 1);
-			else if (k.fkey && k.key == KEY_UP)
+				break;
+			case UI_NAV_UP:
 				ui_search_move(&s, -1);
-			else if ((k.fkey && k.key == KEY_NPAGE) ||
-			    (!k.fkey && k.key == 0x16))
+				break;
+			case UI_NAV_PGDN:
 				ui_search_move(&s, ui_body_rows() - 1);
-			else if ((k.fkey && k.key == KEY_PPAGE) ||
-			    (!k.fkey && k.key == 0x02))
+				break;
+			case UI_NAV_PGUP:
 				ui_search_move(&s, -(ui_body_rows() - 1));
-			else if (((k.fkey && k.key == KEY_ENTER) ||
-			    (!k.fkey && (k.key == '\r' || k.key == '\n'))) &&
-			    s.n != 0) {
+				break;
+			case UI_NAV_ENTER:
+				if (s.n == 0) {
+					beep();
+					break;
+				}
 				ui_view(u, s.hits[s.cur].entity,
 				    s.hits[s.cur].id);
 				ui_search_draw(&s);
-			} else
+				break;
+			default:
 				beep();
+				break;
+			}
 			break;
 		default:
 			beep();

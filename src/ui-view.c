@@ -64,7 +64,6 @@ struct ui_view_line {
 
 struct ui_view_link {
 	struct store_link	 l;
-	int			 allowed;	/* the role may open it */
 	char			*line;
 };
 
@@ -93,6 +92,41 @@ static const char ui_view_help[] = N_(
     "Personal data (names, documents, addresses...) shows only to roles "
     "that may see it, and each time it is shown the audit log records "
     "who saw which record.");
+
+/* The navigation keys: function keys and their control-key twins. */
+static const struct {
+	int		 fkey;
+	wint_t		 key;
+	enum ui_nav	 nav;
+} ui_view_navs[] = {
+	{ 1, KEY_UP, UI_NAV_UP },
+	{ 1, KEY_DOWN, UI_NAV_DOWN },
+	{ 1, KEY_PPAGE, UI_NAV_PGUP },
+	{ 0, 0x02, UI_NAV_PGUP },		/* ^B */
+	{ 1, KEY_NPAGE, UI_NAV_PGDN },
+	{ 0, 0x16, UI_NAV_PGDN },		/* ^V */
+	{ 1, KEY_HOME, UI_NAV_HOME },
+	{ 1, KEY_END, UI_NAV_END },
+	{ 1, KEY_ENTER, UI_NAV_ENTER },
+	{ 0, '\r', UI_NAV_ENTER },
+	{ 0, '\n', UI_NAV_ENTER },
+	{ 1, KEY_BACKSPACE, UI_NAV_ERASE },
+};
+
+/* What an ordinary key does in a list or a page, if it moves. */
+enum ui_nav
+ui_view_nav(const struct ui_keypress *k)
+{
+	size_t	i;
+
+	if (k->op != UI_OP_NONE)
+		return UI_NAV_NONE;
+	for (i = 0; i < sizeof ui_view_navs / sizeof ui_view_navs[0]; i++)
+		if (ui_view_navs[i].fkey == k->fkey &&
+		    ui_view_navs[i].key == k->key)
+			return ui_view_navs[i].nav;
+	return UI_NAV_NONE;
+}
 
 /* Whether a field holds nominal data (anything not `cen`). */
 int
@@ -482,7 +516,6 @@ ui_view_links(struct ui_view *v, struct buf *shown)
 				buf_addf(shown, "%s:%llu\n", k->l.entity,
 				    (unsigned long long)k->l.id);
 			k->line = buf_detach(&t);
-			k->allowed = 1;
 			v->links[n++] = *k;
 		}
 		ncen_err_clear(&e);
@@ -814,25 +847,22 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 			ui_view_draw(&v);
 			break;
 		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_UP)
+			switch (ui_view_nav(&k)) {
+			case UI_NAV_UP:
 				ui_view_move(&v, -1);
-			else if (k.fkey && k.key == KEY_DOWN)
+				break;
+			case UI_NAV_DOWN:
 				ui_view_move(&v, 1);
-			else if ((k.fkey && k.key == KEY_NPAGE) ||
-			    (!k.fkey && k.key == 0x16))
+				break;
+			case UI_NAV_PGDN:
 				ui_view_page(&v, 1);
-			else if ((k.fkey && k.key == KEY_PPAGE) ||
-			    (!k.fkey && k.key == 0x02))
+				break;
+			case UI_NAV_PGUP:
 				ui_view_page(&v, -1);
-			else if ((k.fkey && k.key == KEY_ENTER) ||
-			    (!k.fkey && (k.key == '\r' || k.key == '\n'))) {
+				break;
+			case UI_NAV_ENTER:
 				if (v.sel < 0) {
 					beep();
-					break;
-				}
-				if (!v.links[v.sel].allowed) {
-					ui_status_error(u, "%s", _("Your roles "
-					    "may not see that record."));
 					break;
 				}
 				ui_view(u, v.links[v.sel].l.entity,
@@ -843,8 +873,11 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 					ui_view_show_sel(&v);
 					ui_view_draw(&v);
 				}
-			} else
+				break;
+			default:
 				beep();
+				break;
+			}
 			break;
 		default:
 			beep();
