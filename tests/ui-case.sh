@@ -177,6 +177,11 @@ ui_keys S Enter
 ui_see S "and closes it" "validated -> closed"
 has "the case shows closed" "Status: Closed"
 has "with its steps" "Workflow (3)"
+ui_keys S C-r
+ui_see S "^R shows the whole history" "History"
+has "with sam's steps" "sam (supervisor)  validated -> closed"
+ui_keys S C-x
+ui_wait S "Status: Closed" >/dev/null
 ui_keys S C-a
 ui_wait S "Reopen" >/dev/null
 ui_keys S Enter
