@@ -558,7 +558,7 @@ ui_case_layout(struct ui_case *c)
 {
 	enum ui_case_kind	kind = UI_CASE_TEXT;
 	size_t			item = 0, i, k, n;
-	int			s, width = COLS - 2;
+	int			width = COLS - 2;
 
 	if (c->sel < c->nlines) {
 		kind = c->lines[c->sel].kind;
@@ -580,7 +580,7 @@ ui_case_layout(struct ui_case *c)
 				ui_case_lay_link(c, k);
 	}
 	for (k = 0, n = 0; k < c->nlinks; k++)
-		n += (s = ui_case_section(&c->links[k])) == -1;
+		n += ui_case_section(&c->links[k]) == -1;
 	ui_case_heading(c, _("Attachments"), n);
 	for (k = 0; k < c->nlinks; k++)
 		if (ui_case_section(&c->links[k]) == -1)
