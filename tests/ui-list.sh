@@ -203,8 +203,8 @@ fi
 ui_keys S C-x
 ui_gone S; tap_result $? "the search session ends"
 
-# An analyst may not create: no ^N on the key line.
-ui_start A -e NCEN_HOME="$D" -- ncen --as ana
+# An analyst may not create: no ^N on the key line (on an xterm this time).
+ui_start A -t xterm-256color -e NCEN_HOME="$D" -- ncen --as ana
 ui_see A "the analyst's menu" "Main menu"
 ui_keys A p
 ui_see A "the analyst's list" "Persons ($persons)"
