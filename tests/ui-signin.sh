@@ -177,7 +177,7 @@ ui_see s7 "her idle session locks" "This session is locked"
 for i in 1 2 3 4 5; do
 	line s7 "wrong-$i"	# typed ahead: each waits for the one before
 done
-ui_gone s7
+ui_gone s7 30
 tap_result $? "five wrong passwords at the lock end the session"
 ui_see s7 "it says the account is locked and the draft saved" \
 	"locked until"
