@@ -31,6 +31,16 @@ line() { ui_type "$1" "$2"; ui_keys "$1" Enter; }
 # Start a console ncen as session NAME (more env with -e VAR=VALUE).
 console() { name=$1; shift; ui_start "$name" "$@" -- ncen -d "$X"; }
 
+# From the main menu of NAME, a new case with DATE typed in its first field.
+new_case() {
+	ui_keys "$1" c
+	ui_wait "$1" "Cases (" >/dev/null
+	ui_keys "$1" C-n
+	ui_wait "$1" "New Case" >/dev/null
+	ui_type "$1" "$2"
+	ui_keys "$1" Tab
+}
+
 # Sign in on session NAME as USER with PASSWORD, from the first prompt.
 signin() {
 	ui_wait "$1" "User name:" >/dev/null 2>&1
@@ -132,12 +142,7 @@ ok "the audit log verifies" ncenctl -d "$X" audit verify
 console s6 -e NCEN_IDLE=3
 signin s6 alice "$PW3"
 ui_see s6 "signed in with a 3 s idle lock" "Main menu"
-ui_keys s6 c
-ui_wait s6 "Cases (" >/dev/null
-ui_keys s6 C-n
-ui_wait s6 "New Case" >/dev/null
-ui_type s6 2026-11-20
-ui_keys s6 Tab
+new_case s6 2026-11-20
 ui_see s6 "a date typed in a new case" "Local time at the office"
 ui_tmux pipe-pane -t s6 -o "cat >>'$T/idle.bytes'"
 : >>"$T/idle.bytes"
@@ -166,12 +171,7 @@ ok "dora signs in by key and has a password" sh -c "echo $PW1 |
 	ncenctl -d '$X' user add dora --roles officer --password-stdin"
 ui_start s7 -e NCEN_IDLE=2 -- ncen -d "$X" --as dora
 ui_wait s7 "Main menu" >/dev/null
-ui_keys s7 c
-ui_wait s7 "Cases (" >/dev/null
-ui_keys s7 C-n
-ui_wait s7 "New Case" >/dev/null
-ui_type s7 2026-11-21
-ui_keys s7 Tab
+new_case s7 2026-11-21
 ui_see s7 "dora types a date in a new case" "Local time at the office"
 ui_see s7 "her idle session locks" "This session is locked"
 for i in 1 2 3 4 5; do
