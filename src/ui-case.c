@@ -37,6 +37,7 @@
 #include "store-draft.h"
 #include "ui.h"
 #include "ui-screens.h"
+#include "validate.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
@@ -118,12 +119,13 @@ static const struct ui_case_action {
 	enum auth_action	 need;
 	const char		*from;		/* statuses, space-separated */
 	int			 reason;	/* asks why */
+	int			 lines;		/* seizure lines must be whole */
 } ui_case_actions[] = {
-	{ "submit", N_("Submit"), AUTH_SUBMIT, "draft", 0 },
-	{ "validate", N_("Validate"), AUTH_VALIDATE, "submitted", 0 },
-	{ "close", N_("Close"), AUTH_CLOSE, "validated", 0 },
+	{ "submit", N_("Submit"), AUTH_SUBMIT, "draft", 0, 1 },
+	{ "validate", N_("Validate"), AUTH_VALIDATE, "submitted", 0, 1 },
+	{ "close", N_("Close"), AUTH_CLOSE, "validated", 0, 0 },
 	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN,
-	  "submitted validated closed", 1 },
+	  "submitted validated closed", 1, 0 },
 };
 #define UI_CASE_NACT (sizeof ui_case_actions / sizeof ui_case_actions[0])
 
@@ -1047,6 +1049,34 @@ ui_case_remove(struct ui_case *c)
 	(void)ui_case_load(c);
 }
 
+/*
+ * Whether every seizure line passes its form as at submission (the
+ * workflow checks the case itself); if not, say which and why.
+ */
+static int
+ui_case_lines_whole(struct ui_case *c)
+{
+	struct buf	 problems = BUF_INIT;
+	const char	*p, *nl;
+	size_t		 k;
+	int		 whole = 1;
+
+	for (k = 0; k < c->nseizures && whole; k++) {
+		buf_reset(&problems);
+		if (schema_validate(c->u->schema, c->seizures[k],
+		    SCHEMA_SUBMIT, NULL, NULL, &problems) == NCEN_OK)
+			continue;
+		p = buf_cstr(&problems);
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		ui_status_error(c->u, _("Seizure line %zu is not complete: "
+		    "%.*s"), k + 1, (int)(nl - p), p);
+		whole = 0;
+	}
+	buf_free(&problems);
+	return whole;
+}
+
 /* ^A: choose a workflow step the account may take, and take it. */
 static void
 ui_case_act(struct ui_case *c)
@@ -1065,7 +1095,8 @@ ui_case_act(struct ui_case *c)
 			open[n] = &ui_case_actions[i];
 			labels[n++] = _(ui_case_actions[i].label);
 		}
-	if ((k = ui_link_choose(c->u, _("Workflow step"), labels, n)) < 0)
+	if ((k = ui_link_choose(c->u, _("Workflow step"), labels, n)) < 0 ||
+	    (open[k]->lines && !ui_case_lines_whole(c)))
 		return;
 	if (open[k]->reason && (!ui_prompt(c->u, _("Why? "), 500, 0,
 	    &reason) || reason.len == 0)) {

@@ -78,6 +78,11 @@ ui_keys A C-x
 ui_wait A "as a draft" >/dev/null
 ui_keys A y Enter
 ui_see A "a line left with a draft is kept" "not complete: Enter goes on"
+ui_keys A C-a
+ui_wait A "Submit" >/dev/null
+ui_keys A Enter
+ui_see A "the case cannot be submitted with it" "Seizure line 3 is not complete"
+has "the status line says why" "commodity"
 ui_keys A Down Down
 ui_keys A Enter
 ui_wait A "resume it?" >/dev/null
