@@ -79,16 +79,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "ENTITY:ID FILE",
 	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
-	  "  --as USER         who attaches it (default: ncenctl)\n"
+	  "  --as USER         an account that may attach to the record\n"
+	  "                    (default: the login running ncenctl)\n"
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
 	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
 	{ "demo", ctl_demo, N_("generate a reproducible demo data set"),
-	  "--cases N [--seed S] [--batch B]",
+	  "--cases N [--seed S] [--batch B] [--as USER]",
 	  N_("  --cases N  how many cases (each with seizures, persons,\n"
 	  "             businesses, conveyances and workflow steps)\n"
 	  "  --seed S   the same seed gives the same data (default 1)\n"
-	  "  --batch B  cases per transaction (default 500)\n") },
+	  "  --batch B  cases per transaction (default 500)\n"
+	  "  --as USER  an account that may import (ncp, admin)\n") },
 	{ "user", ctl_user, N_("manage accounts and their SSH keys"),
 	  "add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
 	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]",
@@ -115,22 +117,26 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
-	  "[--partial REJECTS.csv] ENTITY FILE.csv|-",
+	  "[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-",
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
+	  "  --as USER              an account that may import (ncp, admin)\n"
 	  "The header row names the form's fields (and optionally id).  The\n"
 	  "whole file is checked first; every problem is printed as\n"
 	  "FILE:LINE: FIELD: reason and then nothing is stored (exit 1).\n"
 	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n") },
 	{ "export", ctl_export, N_("export records as CSV"),
-	  "[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] ENTITY",
+	  "[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--as USER] "
+	  "ENTITY",
 	  N_("  -o FILE       write to FILE instead of standard output\n"
 	  "  --where F=V   only records whose field F is V\n"
 	  "  --from F=LO   only records whose field F is LO or after\n"
 	  "  --to F=HI     only records whose field F is HI or before\n"
+	  "  --as USER     an account that may export; only its records\n"
+	  "                (own, offices) are written\n"
 	  "Filters combine (all must hold); F may be id.  Rows come in id\n"
 	  "order with an id column first, so import gives them back.\n") },
 	{ "template", ctl_template,
