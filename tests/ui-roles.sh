@@ -5,8 +5,8 @@
 # An analyst sees no New on the Cases list and no Actions on a case (and
 # ^A there changes nothing); an officer sees New, only her own cases,
 # and Submit but no Validate; a supervisor sees Validate on a submitted
-# case and taking it validates the case in the database; an admin sees
-# the accounts and no case data at all.
+# case and taking it validates the case in the database; the NCP reads
+# and changes nothing; an admin sees the accounts and no case data.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +30,7 @@ printf '%s\n' 'ncen-dump 1' \
 	'field office FRCDG02' 'field country FR' 'field direction EXP' \
 	'field officer pat' 'field status draft' >"$T/cases.dump"
 ok "three cases" ncenctl -d "$X" load "$T/cases.dump"
-for a in olga:officer sam:supervisor ana:analyst adm:admin; do
+for a in olga:officer sam:supervisor ana:analyst nick:ncp adm:admin; do
 	ncenctl -d "$X" user add "${a%%:*}" --roles "${a#*:}" >/dev/null ||
 		{ echo "Bail out! user add $a failed"; exit 1; }
 done
@@ -60,6 +60,10 @@ ui_see a "Enter opens the first case" "Case 1"
 tap_result $? "no Actions on a case for an analyst"
 ! keyline | grep -q "Edit"
 tap_result $? "no Edit either"
+keyline | grep -q "Link"
+tap_result $? "but Link: analysts link records"
+! keyline | grep -q "History"
+tap_result $? "no History (the audit log is not hers)"
 ui_keys a C-a
 ui_see a "^A says the roles may not" "your roles may not use it"
 ok "the case did not move" ncenctl -d "$X" case history 1
@@ -82,6 +86,10 @@ ui_keys o Enter
 ui_wait o "Case 1" >/dev/null
 keyline | grep -q "Actions"
 tap_result $? "her draft offers Actions"
+keyline | grep -q "Edit"
+tap_result $? "and Edit"
+! keyline | grep -q "History"
+tap_result $? "but not History"
 ui_keys o C-a
 ui_see o "the actions list Submit" "Submit"
 ! grep -q "Validate" "$T/out"
@@ -96,12 +104,26 @@ ui_keys s Enter
 ui_see s "the second row is the submitted case" "Status: Submitted"
 keyline | grep -q "Actions"
 tap_result $? "the submitted case offers Actions"
+keyline | grep -q "History"
+tap_result $? "and History to a supervisor"
 ui_keys s C-a
 ui_see s "the actions list Validate" "Validate"
 ui_keys s Enter
 ui_see s "Enter takes it" "Status: Validated"
 ok "the database agrees" ncenctl -d "$X" case history 2
 has "validated by sam" "submitted -> validated  by sam"
+
+# The NCP reads cases and changes none of them.
+cases n nick
+tap_result $? "the NCP opens the Cases list"
+! keyline | grep -q "New"
+tap_result $? "no New for the NCP"
+ui_keys n Enter
+ui_wait n "Case 1" >/dev/null
+for k in Actions Edit Link History; do
+	! keyline | grep -q "$k"
+	tap_result $? "no $k on a case for the NCP"
+done
 
 # An admin manages accounts and sees no case data.
 ui_start m -- ncen -d "$X" --as adm --idle 0
