@@ -82,6 +82,7 @@ struct ui_case {
 	size_t			 nsteps, allsteps;
 	struct ui_case_line	*lines;
 	size_t			 nlines;
+	int			 cols;		/* the width laid out for */
 	size_t			 top;		/* first line shown */
 	size_t			 sel;		/* selected, nlines: none */
 	struct buf		 audited;	/* "entity:id\n" seen */
@@ -567,6 +568,7 @@ ui_case_layout(struct ui_case *c)
 		item = c->lines[c->sel].item;
 	}
 	ui_case_lines_free(c);
+	c->cols = COLS;
 	ui_case_lay_fields(c, width);
 	ui_case_heading(c, _("Seizures"), c->nseizures);
 	for (k = 0; k < c->nseizures; k++)
@@ -1202,6 +1204,11 @@ ui_case_draw(struct ui_case *c)
 	size_t		 rows = (size_t)ui_body_rows(), i;
 	int		 y;
 
+	/* Resized while another screen or a chooser had the keys. */
+	if (c->cols != COLS) {
+		ui_case_layout(c);
+		buf_reset(&c->toaudit);	/* audited already */
+	}
 	if (number != NULL && *number != '\0')
 		ui_title(c->u, "%s %s", schema_label(c->rec->form->label,
 		    c->u->lang), number);
