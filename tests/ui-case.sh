@@ -166,6 +166,12 @@ tap_result $? "the analyst signs out"
 
 ok "supervisor sam" ncenctl -d "$X" user add sam --roles supervisor
 open_case S sam
+# Resized to 100x40 and back, the page is laid out for each width.
+ui_tmux resize-window -t S -x 100 -y 40
+ui_see S "at 100x40 the header takes one line" \
+	"Customs office: FRCDG01   Direction: Import"
+ui_tmux resize-window -t S -x 80 -y 24
+ui_see S "back at 80x24 it wraps again" " Direction: Import   Time of the event"
 has "a supervisor may take steps" "^A Actions"
 has "and read the history" "^R History"
 ui_keys S C-a
