@@ -66,6 +66,32 @@ ui_signin_wipe(struct buf *b)
 	buf_reset(b);
 }
 
+/* Draw text from row y on, broken at blanks to width columns, in rows rows. */
+static void
+ui_signin_wrap(int y, int x, const char *text, int width, int rows)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 take;
+
+	for (; *text != '\0' && rows > 0; y++, rows--) {
+		buf_reset(&line);
+		ui_text_clip(text, width, &line);
+		take = line.len;
+		if (text[take] != '\0' && rows > 1) {
+			while (take > 0 && text[take] != ' ')
+				take--;
+			if (take == 0)
+				take = line.len;
+		}
+		buf_reset(&line);
+		buf_add(&line, text, take);
+		ui_text_put(y, x, buf_cstr(&line), width, 0);
+		for (text += take; *text == ' '; text++)
+			;
+	}
+	buf_free(&line);
+}
+
 /* Draw a whole sign-in page: title, lines of text, extra line, refusal. */
 static void
 ui_signin_page(struct ui *u, const char *title, const char *const *text,
@@ -84,7 +110,7 @@ ui_signin_page(struct ui *u, const char *title, const char *const *text,
 		ui_text_put(y + 1, 4, extra, COLS - 8, 0);
 	if (msg != NULL && *msg != '\0') {
 		attron(u->color ? COLOR_PAIR(2) | A_BOLD : A_BOLD);
-		ui_text_put(UI_SIGNIN_MSGROW, 4, msg, COLS - 8, 0);
+		ui_signin_wrap(UI_SIGNIN_MSGROW, 4, msg, COLS - 8, 3);
 		attroff(u->color ? COLOR_PAIR(2) | A_BOLD : A_BOLD);
 	}
 	ui_keys(u, ops, sizeof ops / sizeof ops[0]);
