@@ -64,6 +64,8 @@ struct ui_keypress {
 	int		 fkey;		/* 1: key is a KEY_* code */
 	wint_t		 key;		/* KEY_* code or a character */
 };
+/* fkey 1 and this key: bytes that are not UTF-8 were typed (dropped). */
+#define UI_KEY_BADBYTES	0x7fff0
 
 /* The hook a screen with unsaved typing registers for a hang-up. */
 typedef void (*ui_hangup_fn)(void *arg);

@@ -33,6 +33,7 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b' },
 	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v' },
 	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i' },
+	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's' },
 	{ N_("Messages"), "message", NULL, AUTH_VIEW, 'm' },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  'a' },

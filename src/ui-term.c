@@ -206,6 +206,49 @@ ui_term_sequence(wint_t first, struct ui_keypress *k)
 }
 
 /*
+ * Read one character from its UTF-8 bytes (getch gives bytes and KEY_*
+ * codes).  get_wch() would swallow up to 144 bytes of typing after one
+ * byte that is not UTF-8; here bad bytes come back as UI_KEY_BADBYTES
+ * (KEY_CODE_YES) and the key after them is kept, so a screen can refuse
+ * them in words and the next key still works.
+ */
+static int
+ui_term_getwch(wint_t *wc)
+{
+	char		b[4];
+	wchar_t		w;
+	mbstate_t	ps;
+	int		c, n, need;
+
+	if ((c = getch()) == ERR)
+		return ERR;
+	*wc = (wint_t)c;
+	if (c >= KEY_MIN)
+		return KEY_CODE_YES;
+	if (c < 0x80)
+		return OK;
+	need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+	    c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	*wc = UI_KEY_BADBYTES;
+	b[0] = (char)c;
+	timeout(200);
+	for (n = 1; n < need; n++) {
+		if ((c = getch()) == ERR)
+			return KEY_CODE_YES;
+		if (c >= KEY_MIN || (c & 0xc0) != 0x80) {
+			ungetch(c);
+			return KEY_CODE_YES;
+		}
+		b[n] = (char)c;
+	}
+	memset(&ps, 0, sizeof ps);
+	if (need == 0 || mbrtowc(&w, b, (size_t)n, &ps) != (size_t)n)
+		return KEY_CODE_YES;
+	*wc = (wint_t)w;
+	return OK;
+}
+
+/*
  * Wait for a key and say what it means.  Function keys, control keys
  * and ESC-digit pairs become operations through ui-key.c's table; a
  * resize comes back as UI_OP_RESIZE once the screen is big enough again.
@@ -221,7 +264,7 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		if (ui_signalled)
 			ui_shutdown(u, 0);
 		timeout(u->idle != 0 ? (int)u->idle * 1000 : -1);
-		r = get_wch(&wc);
+		r = ui_term_getwch(&wc);
 		if (r == ERR) {
 			if (ui_signalled)
 				ui_shutdown(u, 0);
@@ -347,14 +390,31 @@ ui_status(struct ui *u, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Show a library error in words on the status line. */
+/*
+ * Show a library error in words on the status line.  An environment
+ * that still needs recovery after the store reopened it once (another
+ * program died inside the library) ends the session the clean way
+ * (DESIGN.md): the draft goes to the spool, curses is left, and the
+ * officer is told in words to sign in again.
+ */
 void
 ui_error(struct ui *u, const struct ncen_err *e)
 {
 	const char	*m = ncen_err_msg(e);
 
-	ui_status_error(u, "%s", m != NULL && *m != '\0' ? m :
-	    _("an unknown error"));
+	if (m == NULL || *m == '\0')
+		m = _("an unknown error");
+	if (e->code == NCEN_ERECOVER || e->code == NCEN_ESTALL) {
+		u->stalled = 1;
+		if (u->on_hangup != NULL)
+			u->on_hangup(u->hangup_arg);
+		u->on_hangup = NULL;
+		ui_stop(u);
+		fprintf(stderr, "ncen: %s\n%s\n", m, _("Your typing was "
+		    "saved; it is offered at your next sign-in."));
+		ui_shutdown(u, 1);
+	}
+	ui_status_error(u, "%s", m);
 }
 
 /* An error message on the status line (bold, red where there is colour). */
