@@ -167,6 +167,15 @@ ui_case_status(const struct ui_case *c)
 	return workflow_status(c->rec);
 }
 
+/* A named field's first value, or "" when it has none. */
+static const char *
+ui_case_get(const struct record *r, const char *name)
+{
+	const char	*v = record_get(r, name);
+
+	return v != NULL ? v : "";
+}
+
 /* Whether a field is nominal: anything not shared at cen level. */
 static int
 ui_case_nominal(const struct schema_field *f)
@@ -397,16 +406,14 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	ui_case_field(c, s, "commodity_type", &v);
 	ui_case_cell(&line, buf_cstr(&v), 37);
 	buf_adds(&line, " ");
-	buf_addf(&q, "%s %s", record_get(s, "quantity") != NULL ?
-	    record_get(s, "quantity") : "", record_get(s, "unit") != NULL ?
-	    record_get(s, "unit") : "");
+	buf_addf(&q, "%s %s", ui_case_get(s, "quantity"),
+	    ui_case_get(s, "unit"));
 	ui_case_cell(&line, buf_cstr(&q), 16);
 	buf_adds(&line, " ");
 	buf_reset(&q);
 	if (record_get(s, "value") != NULL)
 		buf_addf(&q, "%s %s", record_get(s, "value"),
-		    record_get(s, "currency") != NULL ?
-		    record_get(s, "currency") : "");
+		    ui_case_get(s, "currency"));
 	buf_adds(&line, buf_cstr(&q));
 	ui_case_add(c, buf_cstr(&line), UI_CASE_SEIZURE, k);
 	buf_free(&line);
@@ -510,14 +517,11 @@ ui_case_lay_steps(struct ui_case *c)
 		const struct record	*s = c->steps[i - 1];
 
 		buf_reset(&line);
-		v = record_get(s, "at");
-		ui_case_cell(&line, v != NULL ? v : "", 20);
+		ui_case_cell(&line, ui_case_get(s, "at"), 20);
 		buf_adds(&line, " ");
-		v = record_get(s, "user");
-		ui_case_cell(&line, v != NULL ? v : "", 16);
-		buf_addf(&line, " %s -> %s", record_get(s, "from") != NULL ?
-		    record_get(s, "from") : "", record_get(s, "to") != NULL ?
-		    record_get(s, "to") : "");
+		ui_case_cell(&line, ui_case_get(s, "user"), 16);
+		buf_addf(&line, " %s -> %s", ui_case_get(s, "from"),
+		    ui_case_get(s, "to"));
 		if ((v = record_get(s, "reason")) != NULL)
 			buf_addf(&line, "  (%s)", v);
 		ui_case_add(c, buf_cstr(&line), UI_CASE_TEXT, 0);
