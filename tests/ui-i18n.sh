@@ -68,16 +68,16 @@ ui_start fr $(printf -- '-e %s ' $FR) -- ncen -d "$D" --as agent
 ui_see fr "fr: the main menu's title" "Menu principal"
 ui_see fr "fr: the status line says who signed in" \
 	"Connecté en tant que agent."
-has "fr: the menu lists the cases" "Affaires"
-has "fr: and the persons" "Personnes"
-has "fr: and the conveyances" "Moyens de transport"
-has "fr: the key line" "^G Aide  ^X Retour"
+ui_see fr "fr: the menu lists the cases" "Affaires"
+ui_see fr "fr: and the persons" "Personnes"
+ui_see fr "fr: and the conveyances" "Moyens de transport"
+ui_see fr "fr: the key line" "^G Aide  ^X Retour"
 ui_lacks "fr: no English title" "Main menu"
 
 ui_keys fr C-g
 ui_see fr "fr: the menu's help title" "Aide : menu principal"
-has "fr: its text" "Le menu principal liste ce que vos rôles"
-has "fr: the pager's status" "Lignes 1-"
+ui_see fr "fr: its text" "Le menu principal liste ce que vos rôles"
+ui_see fr "fr: the pager's status" "Lignes 1-"
 ui_lacks "fr: no English help" "The main menu lists"
 ui_keys fr C-x
 ui_see fr "fr: back at the menu" "Moyens de transport"
@@ -86,14 +86,14 @@ ui_keys fr Enter
 ui_see fr "fr: the list of cases (a form label)" "Affaires ("
 ui_keys fr Enter
 ui_see fr "fr: the case screen (labels from the forms)" "Date des faits: "
+ui_see fr "fr: the seizures (a program string)" "Saisies ("
+ui_see fr "fr: the persons linked" "Personnes ("
+ui_see fr "fr: the attachments" "Pièces jointes ("
 ui_match "fr: dates stay ISO 8601" "Date des faits: $ISO"
-has "fr: the seizures (a program string)" "Saisies ("
-has "fr: the persons linked" "Personnes ("
-has "fr: the attachments" "Pièces jointes ("
 ui_lacks "fr: no English label" "Date of the event"
 ui_keys fr C-g
 ui_see fr "fr: the case screen's help" "Aide : l'écran de l'affaire"
-has "fr: in French" "L'écran de l'affaire montre toute l'affaire"
+ui_see fr "fr: in French" "L'écran de l'affaire montre toute l'affaire"
 ui_keys fr C-x
 ui_see fr "fr: back on the case" "Saisies ("
 
@@ -139,8 +139,8 @@ ok "fr: ^X at the menu signs out" ui_gone fr
 ui_start en $(printf -- '-e %s ' $EN) -- ncen -d "$D" --as agent
 ui_see en "en: the main menu's title" "Main menu"
 ui_see en "en: the status line" "Signed in as agent."
-has "en: the menu lists the cases" "Cases"
-has "en: the key line" "^G Help  ^X Back"
+ui_see en "en: the menu lists the cases" "Cases"
+ui_see en "en: the key line" "^G Help  ^X Back"
 ui_lacks "en: no French" "Menu principal"
 ui_keys en C-g
 ui_see en "en: the menu's help" "The main menu lists what your roles"
@@ -150,8 +150,8 @@ ui_keys en Enter
 ui_see en "en: the list of cases" "Cases ("
 ui_keys en Enter
 ui_see en "en: the case screen" "Date of the event: "
+ui_see en "en: the seizures" "Seizures ("
 ui_match "en: dates are ISO 8601" "Date of the event: $ISO"
-has "en: the seizures" "Seizures ("
 ui_lacks "en: no French label" "Date des faits"
 ui_keys en C-x C-x C-x
 ok "en: signs out" ui_gone en
