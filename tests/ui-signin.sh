@@ -125,6 +125,13 @@ signin s5 bob "$PW1"
 ui_gone s5
 ui_see s5 "after five failures even the right password is refused" \
 	"the last: account 'bob' is locked until"
+console s5b
+signin s5b bob "$PW1"
+ui_see s5b "a locked account cannot sign in on the console" \
+	"Refused: account 'bob' is locked until"
+has "the whole reason is shown, over two rows" "failed sign-ins."
+ui_keys s5b C-x
+ui_gone s5b
 ok "the failures are audited" ncenctl -d "$X" audit show --user bob \
 	--action signin.fail
 [ "$(grep -c 'signin.fail' "$T/out")" -eq 5 ]
