@@ -40,7 +40,7 @@
 #include "workflow.h"
 #include "xmalloc.h"
 
-#define UI_FORM_LABEL_MAX	26	/* columns of a label */
+#define UI_FORM_LABEL_MAX	30	/* columns of a label */
 #define UI_FORM_INPUT_MIN	8	/* columns an input needs at least */
 #define UI_FORM_BESIDE_MIN	4	/* a code's label, or nothing */
 #define UI_FORM_BESIDE_MAX	40
