@@ -324,6 +324,28 @@ ui_signin_unlock(struct ui *u)
 	ncen_err_free(&err);
 }
 
+/* The screen under the lock and the hang-up hook of the screen locked. */
+struct ui_signin_under {
+	WINDOW		*saved;
+	ui_hangup_fn	 fn;
+	void		*arg;
+};
+
+/*
+ * A hang-up (or a lock-out) at the lock: put the screen back before
+ * the locked screen's hook saves its draft, because a form's fields
+ * are read back from their windows, which the lock drew over.
+ */
+static void
+ui_signin_lock_hangup(void *arg)
+{
+	struct ui_signin_under	*under = arg;
+
+	if (under->saved != NULL)
+		overwrite(under->saved, stdscr);
+	under->fn(under->arg);
+}
+
 /*
  * The idle hook (ui_key calls it after u->idle seconds without a key):
  * cover the screen with the lock, and put the screen back after the
@@ -333,10 +355,10 @@ ui_signin_unlock(struct ui *u)
 void
 ui_signin_lock(struct ui *u)
 {
-	ui_idle_fn	 fn = u->on_idle;
-	unsigned	 idle = u->idle;
-	WINDOW		*saved;
-	int		 y, x, cursor;
+	struct ui_signin_under	 under;
+	ui_idle_fn		 fn = u->on_idle;
+	unsigned		 idle = u->idle;
+	int			 y, x, cursor;
 
 	if (u->acct == NULL)		/* still signing in */
 		return;
@@ -346,15 +368,20 @@ ui_signin_lock(struct ui *u)
 		    "in again to go on."), idle);
 	getyx(stdscr, y, x);
 	cursor = curs_set(0);
-	saved = dupwin(stdscr);
+	under.saved = dupwin(stdscr);
+	under.fn = u->on_hangup;
+	under.arg = u->hangup_arg;
+	if (under.fn != NULL)
+		ui_set_hangup(u, ui_signin_lock_hangup, &under);
 	u->on_idle = NULL;		/* no lock over the lock */
 	u->idle = 0;
 	ui_signin_unlock(u);
 	u->on_idle = fn;
 	u->idle = idle;
-	if (saved != NULL) {
-		overwrite(saved, stdscr);
-		delwin(saved);
+	ui_set_hangup(u, under.fn, under.arg);
+	if (under.saved != NULL) {
+		overwrite(under.saved, stdscr);
+		delwin(under.saved);
 	}
 	move(y, x);
 	if (cursor != ERR)

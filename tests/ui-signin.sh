@@ -170,7 +170,15 @@ ui_see s6 "the password unlocks" "New Case"
 has "the typing is back" "Date of the event 2026-11-2"
 ! grep -q "locked" "$T/out"
 tap_result $? "no trace of the lock screen"
-ui_tmux kill-session -t s6
+ui_type s6 10:15	# in the time field, not left: only in memory
+ui_see s6 "a time typed, and left idle again" "This session is locked"
+ui_tmux kill-session -t s6	# a hang-up at the lock screen
+ui_start s6b -- ncen -d "$X" --as alice --idle 0
+ui_see s6b "the next sign-in offers the draft" "Unsaved drafts"
+ui_keys s6b Enter
+ui_see s6b "the time typed before the hang-up at the lock was saved" \
+	"Time of the event 10:15"
+ui_tmux kill-session -t s6b
 
 # Wrong passwords at the lock lock the account and end the session; the
 # draft it leaves is offered at the next sign-in.
