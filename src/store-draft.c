@@ -167,6 +167,18 @@ struct store_draft_op {
 	size_t			 n, cap;
 };
 
+/* Start an operation on the draft of user for (entity, id). */
+static int
+store_draft_op_start(struct store_draft_op *op, const char *user,
+    const char *entity, uint64_t id, struct ncen_err *err)
+{
+	memset(op, 0, sizeof *op);
+	op->user = user;
+	op->entity = entity;
+	op->id = id;
+	return store_draft_user_ok(user, err);
+}
+
 /* Write one draft (replacing the one under the same key). */
 static int
 store_draft_put_fn(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -267,12 +279,9 @@ store_draft_get(struct store *st, const char *user, const char *entity,
 	int			error;
 
 	*dp = NULL;
-	if ((error = store_draft_user_ok(user, err)) != NCEN_OK)
+	if ((error = store_draft_op_start(&op, user, entity, id, err)) !=
+	    NCEN_OK)
 		return error;
-	memset(&op, 0, sizeof op);
-	op.user = user;
-	op.entity = entity;
-	op.id = id;
 	if ((error = store_txn_run(st, store_draft_get_fn, &op, 1, err)) ==
 	    NCEN_OK)
 		*dp = op.out;
@@ -313,12 +322,9 @@ store_draft_del(struct store *st, const char *user, const char *entity,
 	struct store_draft_op	op;
 	int			error;
 
-	if ((error = store_draft_user_ok(user, err)) != NCEN_OK)
+	if ((error = store_draft_op_start(&op, user, entity, id, err)) !=
+	    NCEN_OK)
 		return error;
-	memset(&op, 0, sizeof op);
-	op.user = user;
-	op.entity = entity;
-	op.id = id;
 	return store_run(st, store_draft_del_fn, &op, err);
 }
 
@@ -405,10 +411,9 @@ store_draft_list(struct store *st, const char *user, store_draft_fn fn,
 	size_t			i;
 	int			error, r = 0;
 
-	if ((error = store_draft_user_ok(user, err)) != NCEN_OK)
+	if ((error = store_draft_op_start(&op, user, NULL, 0, err)) !=
+	    NCEN_OK)
 		return error;
-	memset(&op, 0, sizeof op);
-	op.user = user;
 	error = store_txn_run(st, store_draft_list_fn, &op, 1, err);
 	for (i = 0; error == NCEN_OK && r == 0 && i < op.n; i++)
 		r = fn(op.all[i], arg);
