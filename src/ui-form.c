@@ -679,6 +679,7 @@ ui_form_focus(struct ui_form *f, size_t to)
 		return;
 	f->cur = to;
 	set_current_field(f->fm, f->slots[to].in);
+	form_driver(f->fm, REQ_END_FIELD);	/* typing goes after the text */
 	if (f->slots[to].page != page)
 		ui_form_title(f);
 	f->over = f->bad = 0;
