@@ -21,6 +21,7 @@
  */
 #include <curses.h>
 #include <form.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ struct ui_form {
 	int				 bad;		/* not UTF-8: said */
 	int				 undrafted;	/* typed since the draft */
 	int				 drafted;	/* drafts.db has one */
+	pthread_t			 thread;	/* the one drawing */
 };
 
 static const enum ui_op ui_form_ops[] = {
@@ -238,10 +240,13 @@ ui_form_draft_put(struct ui_form *f)
 	struct ncen_err		e = NCEN_ERR_INIT;
 
 	ui_form_draft_fill(f, &d);
-	if (store_draft_put(f->u->st, &d, &e) != NCEN_OK)
+	if (store_draft_put(f->u->st, &d, &e) != NCEN_OK) {
+		/* A store that needs recovery ends the session (spool). */
+		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+			ui_error(f->u, &e);
 		ui_status_error(f->u, _("Your typing could not be kept as a "
 		    "draft: %s"), ncen_err_msg(&e));
-	else {
+	} else {
 		f->drafted = 1;
 		f->undrafted = 0;
 	}
@@ -1044,6 +1049,8 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 			ui_form_draft_put(f);
 		if (rc == NCEN_ECONFLICT)
 			ui_form_conflict(f, &e);
+		else if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL)
+			ui_error(f->u, &e);	/* ends the session */
 		else
 			ui_status_error(f->u, _("Not saved: %s"),
 			    ncen_err_msg(&e));
@@ -1071,8 +1078,8 @@ ui_form_hangup(void *arg)
 	struct store_draft	 d;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 
-	/* A stalled store means another thread: leave curses alone. */
-	if (!f->u->stalled && f->fm != NULL)
+	/* The watchdog's thread (a stalled store) leaves curses alone. */
+	if (f->fm != NULL && pthread_equal(pthread_self(), f->thread))
 		(void)ui_form_take(f, 0);
 	if (!ui_form_changed(f) && !f->drafted)
 		return;
@@ -1274,6 +1281,7 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	f.rec = record_copy(d != NULL ? d->rec : f.base);
 	f.rec->id = id;
 	f.drafted = d != NULL;
+	f.thread = pthread_self();
 	if (d != NULL && d->field < form->nfields)
 		start = d->field;
 	ui_set_hangup(u, ui_form_hangup, &f);

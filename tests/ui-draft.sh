@@ -133,4 +133,30 @@ drafts
 check_none() { ! grep -q 'alice\\00' "$T/out"; }
 ok "drafts.db has no draft of alice left" check_none
 
+# 4. An edit dropped halfway: the draft keeps its record and version.
+pid=$(ui_tmux display-message -p -t E '#{pane_pid}')
+ui_keys E p
+ui_see E "the persons list" "Persons ("
+ui_keys E Enter
+ui_see E "a person's view" ", version 1"
+ui_keys E C-e
+ui_see E "its form" "Given names"
+ui_screen E
+id=$(sed -n '1s/.*Person \([0-9]*\), version 1.*/\1/p' "$T/out")
+ui_keys E Tab End
+ui_type E " Edited"
+ui_wait E " Edited" >/dev/null
+kill -HUP "$pid"
+ui_gone E
+tap_result $? "SIGHUP in an edit ends ncen"
+ui_start G -e NCEN_HOME="$D" -- ncen --as alice
+ui_see G "the edit's draft is offered with its record" "Person $id, started"
+ui_keys G Enter
+ui_see G "resumed on the version it began from" "Person $id, version 1"
+ui_see G "with the typing" " Edited"
+ui_keys G C-w
+ui_see G "saved" "Person $id saved (version 2)."
+ncenctl -d "$D" export person >"$T/out" 2>&1
+has "the edit is stored" " Edited,"
+
 finish
