@@ -31,7 +31,8 @@
  * It prints a table (or with -q, one line per step: NAME KEYS BYTES
  * WAIT-S EXPECT-S, EXPECT-S being when EXPECT was first seen), and with
  * -m STEP,... the private memory of the program (Private_Clean +
- * Private_Dirty of /proc/PID/smaps_rollup) once each STEP has settled.
+ * Private_Dirty of /proc/PID/smaps_rollup) once each STEP has settled,
+ * with the CPU time it has had and waited for (/proc/PID/schedstat).
  * The program must be CMD itself or exec it (env does) for -m to see it.
  * -o FILE keeps everything the program wrote.  Exit status: 0, 1 when
  * a step timed out (-w SECONDS, 30) or the program failed, 2 usage.
@@ -414,6 +415,34 @@ pr_memory(pid_t pid, const char *step, int quiet)
 		    v[1]);
 }
 
+/*
+ * Print the CPU time the program has had so far and how long it waited
+ * for a CPU (/proc/PID/schedstat, nanoseconds): on a loaded machine the
+ * wall time of a step is mostly the second.
+ */
+static void
+pr_cpu(pid_t pid, const char *step, int quiet)
+{
+	char		 path[64];
+	unsigned long long on = 0, waited = 0;
+	FILE		*f;
+
+	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL ||
+	    fscanf(f, "%llu %llu", &on, &waited) != 2) {
+		fprintf(stderr, "ptyrun: %s: cannot read it\n", path);
+		if (f != NULL)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	if (quiet)
+		printf("cpu %s %.3f %.3f\n", step, on / 1e6, waited / 1e6);
+	else
+		printf("cpu at %s: %.1f ms on a CPU, %.1f ms waiting for "
+		    "one\n", step, on / 1e6, waited / 1e6);
+}
+
 /* Whether name is one of the comma-separated list. */
 static int
 pr_listed(const char *list, const char *name)
@@ -524,8 +553,10 @@ main(int argc, char **argv)
 		r = pr_step(&p, &steps[i], i == 0 ? t0 : pr_now(), key_ms,
 		    idle_ms, timeout);
 		if (r == 0 && memstep != NULL && !p.ended &&
-		    pr_listed(memstep, steps[i].name))
+		    pr_listed(memstep, steps[i].name)) {
 			pr_memory(p.pid, steps[i].name, quiet);
+			pr_cpu(p.pid, steps[i].name, quiet);
+		}
 	}
 	if (!p.ended)
 		kill(p.pid, SIGTERM);
