@@ -1013,7 +1013,7 @@ ui_form_conflict(struct ui_form *f, const struct ncen_err *e)
 	}
 	ui_form_when(cur->mtime, &when);
 	ui_status_error(f->u, _("Not saved: %s changed it at %s (version %u); "
-	    "your typing is kept as a draft"), cur->muser != NULL ?
+	    "your typing is kept"), cur->muser != NULL ?
 	    cur->muser : "?", buf_cstr(&when) + (when.len > 11 ? 11 : 0),
 	    cur->version);
 	buf_free(&when);

@@ -75,7 +75,37 @@ ncenctl -d "$D" audit show >"$T/out" 2>&1
 has "the creation is audited" "alice record.create person:$new version 1"
 has "the update is audited" "alice record.update person:$new"
 
+# Two officers on the same record: the later save is refused in words.
+ui_keys F C-e
+ui_see F "the form again, on version 2" "Person $new, version 2"
+ui_start G -e NCEN_HOME="$D" -- ncen --as alice
+ui_see G "a second session" "Main menu"
+ui_keys G p
+ui_see G "its persons list" "Persons ("
+ui_type G "Дюп"
+ui_see G "filtered to the person" "Jean-Pierre"
+ui_keys G Enter
+ui_see G "its view" "Person $new, version 2"
+ui_keys G C-e
+ui_see G "its form" "Given names Jean-Pierre"
+ui_keys G End
+ui_type G " II"
+ui_keys G C-w
+ui_see G "the second session saves first: version 3" "Person $new, version 3"
+ui_keys F Tab End
+ui_type F " Junior"
+ui_keys F C-w
+ui_see F "the first is refused: who changed it, and the version" \
+	"Not saved: alice changed it at"
+ui_see F "the typing is kept" "(version 3); your typing is kept"
+ncenctl -d "$D" export person >"$T/out" 2>&1
+has "the other officer's change stands" "$new,Дюпон II,Jean-Pierre,"
+ui_keys F C-x
+ui_see F "Back asks about the draft" "Keep what you typed as a draft"
+ui_keys F n Enter
+
 # A new case: status and officer are the system's, shown read-only.
+ui_see F "back in the view" "Person $new"
 ui_keys F C-x
 ui_see F "back in the list" "Persons ("
 ui_keys F C-x
