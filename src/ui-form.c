@@ -95,6 +95,8 @@ struct ui_form {
 	int				 bad;		/* not UTF-8: said */
 	int				 undrafted;	/* typed since the draft */
 	int				 drafted;	/* drafts.db has one */
+	int				 fresh;		/* base is the version
+							   the edit began from */
 	pthread_t			 thread;	/* the one drawing */
 };
 
@@ -176,31 +178,37 @@ ui_form_value_set(struct record *r, size_t fi, size_t vi, const char *s)
 	return 1;
 }
 
+/* Whether field fi has the same values (empty ones aside) in a and b. */
+static int
+ui_form_same(const struct record *a, const struct record *b, size_t fi)
+{
+	size_t	i, j;
+
+	for (i = 0, j = 0;; i++, j++) {
+		while (i < ui_form_nvalues(a, fi) &&
+		    *ui_form_value(a, fi, i) == '\0')
+			i++;
+		while (j < ui_form_nvalues(b, fi) &&
+		    *ui_form_value(b, fi, j) == '\0')
+			j++;
+		if (i >= ui_form_nvalues(a, fi) || j >= ui_form_nvalues(b, fi))
+			break;
+		if (strcmp(ui_form_value(a, fi, i), ui_form_value(b, fi, j)) !=
+		    0)
+			return 0;
+	}
+	return i >= ui_form_nvalues(a, fi) && j >= ui_form_nvalues(b, fi);
+}
+
 /* Whether the typed record differs from the one the edit began with. */
 static int
 ui_form_changed(const struct ui_form *f)
 {
-	size_t	fi, a, b;
+	size_t	fi;
 
-	for (fi = 0; fi < f->form->nfields; fi++) {
-		for (a = 0, b = 0;; a++, b++) {
-			while (a < ui_form_nvalues(f->rec, fi) &&
-			    *ui_form_value(f->rec, fi, a) == '\0')
-				a++;
-			while (b < ui_form_nvalues(f->base, fi) &&
-			    *ui_form_value(f->base, fi, b) == '\0')
-				b++;
-			if (a >= ui_form_nvalues(f->rec, fi) ||
-			    b >= ui_form_nvalues(f->base, fi))
-				break;
-			if (strcmp(ui_form_value(f->rec, fi, a),
-			    ui_form_value(f->base, fi, b)) != 0)
-				return 1;
-		}
-		if (a < ui_form_nvalues(f->rec, fi) ||
-		    b < ui_form_nvalues(f->base, fi))
+	for (fi = 0; fi < f->form->nfields; fi++)
+		if (!ui_form_same(f->rec, f->base, fi))
 			return 1;
-	}
 	return 0;
 }
 
@@ -998,13 +1006,20 @@ ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return store_update(t, w->rec, w->user, err);
 }
 
-/* Say in one line who changed the record since the form opened. */
+/*
+ * Another officer saved the record since the form opened: say who and
+ * when, and offer to put this officer's changes (the fields they
+ * changed from the version they began with) on the new version, to be
+ * checked and saved again.  Nothing is stored here.
+ */
 static void
 ui_form_conflict(struct ui_form *f, const struct ncen_err *e)
 {
-	struct record	*cur = NULL;
+	struct record	*cur = NULL, *m;
 	struct ncen_err	 e2 = NCEN_ERR_INIT;
-	struct buf	 when = BUF_INIT;
+	struct buf	 when = BUF_INIT, msg = BUF_INIT, q = BUF_INIT;
+	const char	*who;
+	size_t		 fi, vi;
 
 	if (store_get(f->u->st, f->form->name, f->id, &cur, &e2) != NCEN_OK) {
 		ui_status_error(f->u, _("Not saved: %s"), ncen_err_msg(e));
@@ -1012,12 +1027,50 @@ ui_form_conflict(struct ui_form *f, const struct ncen_err *e)
 		return;
 	}
 	ui_form_when(cur->mtime, &when);
-	ui_status_error(f->u, _("Not saved: %s changed it at %s (version %u); "
-	    "your typing is kept"), cur->muser != NULL ?
-	    cur->muser : "?", buf_cstr(&when) + (when.len > 11 ? 11 : 0),
+	who = cur->muser != NULL ? cur->muser : "?";
+	buf_addf(&msg, _("Not saved: %s changed it at %s (version %u); your "
+	    "typing is kept"), who, buf_cstr(&when) + (when.len > 11 ? 11 : 0),
 	    cur->version);
-	buf_free(&when);
+	/* Only an edit that knows the version it began from can merge. */
+	if (!f->fresh) {
+		ui_status_error(f->u, "%s", buf_cstr(&msg));
+		goto out;
+	}
+	attron(A_BOLD);
+	move(LINES - 3, 0);
+	clrtoeol();
+	ui_text_put(LINES - 3, 0, buf_cstr(&msg), COLS - 1, 0);
+	attroff(A_BOLD);
+	buf_addf(&q, _("Put your changes on version %u? (y/n)"), cur->version);
+	if (!ui_confirm(f->u, buf_cstr(&q))) {
+		ui_form_rebuild(f, f->slots[f->cur].field,
+		    f->slots[f->cur].value);
+		ui_status_error(f->u, "%s", buf_cstr(&msg));
+		goto out;
+	}
+	m = record_copy(cur);
+	for (fi = 0; fi < f->form->nfields; fi++) {
+		if (ui_form_same(f->rec, f->base, fi))
+			continue;
+		record_clear_field(m, fi);
+		for (vi = 0; vi < ui_form_nvalues(f->rec, fi); vi++)
+			record_add_value(m, fi, ui_form_value(f->rec, fi, vi));
+	}
+	record_free(f->rec);
+	record_free(f->base);
+	f->rec = m;
+	f->base = cur;
+	f->version = cur->version;
+	cur = NULL;
+	ui_form_draft_put(f);
+	ui_form_rebuild(f, f->slots[f->cur].field, f->slots[f->cur].value);
+	ui_status(f->u, _("Your changes are on version %u now: check them, "
+	    "then ^W saves."), f->version);
+out:
 	record_free(cur);
+	buf_free(&when);
+	buf_free(&msg);
+	buf_free(&q);
 }
 
 /* ^W: check, store, forget the draft; 1 when stored. */
@@ -1281,6 +1334,7 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	f.rec = record_copy(d != NULL ? d->rec : f.base);
 	f.rec->id = id;
 	f.drafted = d != NULL;
+	f.fresh = d == NULL || d->version == f.base->version;
 	f.thread = pthread_self();
 	if (d != NULL && d->field < form->nfields)
 		start = d->field;
@@ -1289,6 +1343,9 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	ui_form_build(&f, start, 0);
 	if (d != NULL)
 		ui_status(u, _("Resumed your draft: check it, then ^W saves."));
+	if (!f.fresh)
+		ui_status_error(u, _("Changed since your draft began (now "
+		    "version %u): saving will be refused"), f.base->version);
 	while (done < 0) {
 		if (f.fm != NULL)
 			pos_form_cursor(f.fm);

@@ -97,15 +97,25 @@ ui_type F " Junior"
 ui_keys F C-w
 ui_see F "the first is refused: who changed it, and the version" \
 	"Not saved: alice changed it at"
-ui_see F "the typing is kept" "(version 3); your typing is kept"
+ui_see F "and asked whether to put its changes on the new version" \
+	"Put your changes on version 3? (y/n)"
+ui_keys F n Enter
+ui_see F "no: the refusal stays on the status line" \
+	"(version 3); your typing is kept"
 ncenctl -d "$D" export person >"$T/out" 2>&1
 has "the other officer's change stands" "$new,Дюпон II,Jean-Pierre,"
-ui_keys F C-x
-ui_see F "Back asks about the draft" "Keep what you typed as a draft"
-ui_keys F n Enter
+ui_keys F C-w
+ui_see F "^W again: asked again" "Put your changes on version 3? (y/n)"
+ui_keys F y Enter
+ui_see F "yes: the form is on version 3" "Person $new, version 3"
+ui_see F "with the other officer's family name" "Family name Дюпон II"
+ui_see F "and this officer's given names" "Given names Jean-Pierre Junior"
+ui_keys F C-w
+ui_see F "saved on top: version 4" "Person $new, version 4"
+ncenctl -d "$D" export person >"$T/out" 2>&1
+has "both changes are stored, none lost" "$new,Дюпон II,Jean-Pierre Junior,"
 
 # A new case: status and officer are the system's, shown read-only.
-ui_see F "back in the view" "Person $new"
 ui_keys F C-x
 ui_see F "back in the list" "Persons ("
 ui_keys F C-x
