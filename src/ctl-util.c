@@ -170,13 +170,14 @@ ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
 	} else if (!auth_may(a, action, r)) {
 		auth_roles_format(a->roles, &roles);
 		if (r != NULL)
-			ctl_warn("%s: refused: account '%s' (%s) may not %s "
-			    "on %s %" PRIu64 " (not its own, or not its "
-			    "offices)", ctx->cmd->name, user, buf_cstr(&roles),
-			    auth_action_name(action), r->form->name, r->id);
+			ctl_warn(_("%s: refused: account '%s' (%s) may not "
+			    "%s on %s %" PRIu64 " (not its own, or not its "
+			    "offices)"), ctx->cmd->name, user,
+			    buf_cstr(&roles), auth_action_name(action),
+			    r->form->name, r->id);
 		else
-			ctl_warn("%s: refused: account '%s' (%s) may not %s",
-			    ctx->cmd->name, user, buf_cstr(&roles),
+			ctl_warn(_("%s: refused: account '%s' (%s) may not "
+			    "%s"), ctx->cmd->name, user, buf_cstr(&roles),
 			    auth_action_name(action));
 		status = 1;
 	} else {
