@@ -8,8 +8,12 @@
  *
  *	key	user "\0" entity "\0" id (8 bytes, big-endian)
  *	data	"NCDR", format (4), base version (4), current field (4),
- *		started (8), saved (8), then the typed values as
- *		record_encode() bytes (not validated: what was typed)
+ *		started (8), saved (8), the length of the typed values (4),
+ *		the typed values as record_encode() bytes (not validated:
+ *		what was typed), then the record as the edit found it
+ *		(record_encode() bytes, or nothing), so that changes made
+ *		meanwhile by others can be told from the officer's own
+ *		(format 1 had the typed values only)
  *
  * When the store has stopped answering (another process died inside
  * Berkeley DB), store_draft_spool() writes the same bytes, with the key
@@ -45,6 +49,7 @@ struct store_draft {
 	int64_t		 started;	/* when the edit began (UTC seconds) */
 	int64_t		 saved;		/* when the draft was last written */
 	struct record	*rec;		/* the typed values */
+	struct record	*base;		/* as the edit found it, or NULL */
 };
 
 typedef int (*store_draft_fn)(const struct store_draft *, void *arg);

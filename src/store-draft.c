@@ -28,8 +28,8 @@
 #include "xmalloc.h"
 
 #define DRAFT_MAGIC	"NCDR"
-#define DRAFT_FORMAT	1
-#define DRAFT_HEAD	(4 + 4 + 4 + 4 + 8 + 8)	/* bytes before the record */
+#define DRAFT_FORMAT	2
+#define DRAFT_HEAD	(4 + 4 + 4 + 4 + 8 + 8)	/* bytes before the records */
 
 /* A user name that is safe as a key prefix and a file name. */
 static int
@@ -74,13 +74,20 @@ store_draft_key_parse(const unsigned char *p, size_t n, struct store_draft *d)
 static void
 store_draft_encode(const struct store_draft *d, struct buf *b)
 {
+	struct buf	rec = BUF_INIT;
+
 	buf_add(b, DRAFT_MAGIC, 4);
 	buf_add_u32(b, DRAFT_FORMAT);
 	buf_add_u32(b, d->version);
 	buf_add_u32(b, d->field);
 	buf_add_u64(b, (uint64_t)d->started);
 	buf_add_u64(b, (uint64_t)d->saved);
-	record_encode(d->rec, b);
+	record_encode(d->rec, &rec);
+	buf_add_u32(b, (uint32_t)rec.len);
+	buf_add(b, rec.s, rec.len);
+	if (d->base != NULL)
+		record_encode(d->base, b);
+	buf_free(&rec);
 }
 
 /* Read a draft's bytes; d->user, entity and id are already set. */
@@ -89,9 +96,16 @@ store_draft_decode(const struct schema *s, const unsigned char *p, size_t n,
     struct store_draft *d, struct ncen_err *err)
 {
 	const struct schema_form	*form;
+	uint32_t			 format = 0, len;
+	int				 error;
 
-	if (n < DRAFT_HEAD || memcmp(p, DRAFT_MAGIC, 4) != 0 ||
-	    buf_get_u32(p + 4) != DRAFT_FORMAT)
+	if (n >= DRAFT_HEAD && memcmp(p, DRAFT_MAGIC, 4) == 0)
+		format = buf_get_u32(p + 4);
+	len = (uint32_t)(n - DRAFT_HEAD);
+	if (format == DRAFT_FORMAT && (len < 4 ||
+	    (len = buf_get_u32(p + DRAFT_HEAD)) > n - DRAFT_HEAD - 4))
+		format = 0;
+	if (format != 1 && format != DRAFT_FORMAT)
 		return ncen_err_set(err, NCEN_EPARSE, "%s: the draft of %s "
 		    "(%s %llu) is malformed", STORE_DRAFTS_FILE, d->user,
 		    d->entity, (unsigned long long)d->id);
@@ -103,8 +117,15 @@ store_draft_decode(const struct schema *s, const unsigned char *p, size_t n,
 	d->field = buf_get_u32(p + 12);
 	d->started = (int64_t)buf_get_u64(p + 16);
 	d->saved = (int64_t)buf_get_u64(p + 24);
-	return record_decode(form, d->id, p + DRAFT_HEAD, n - DRAFT_HEAD,
-	    &d->rec, err);
+	if (format == 1)
+		return record_decode(form, d->id, p + DRAFT_HEAD,
+		    n - DRAFT_HEAD, &d->rec, err);
+	p += DRAFT_HEAD + 4;
+	n -= DRAFT_HEAD + 4;
+	if ((error = record_decode(form, d->id, p, len, &d->rec, err)) !=
+	    NCEN_OK || n == len)
+		return error;
+	return record_decode(form, d->id, p + len, n - len, &d->base, err);
 }
 
 /* Release a draft. */
@@ -116,6 +137,7 @@ store_draft_free(struct store_draft *d)
 	free(d->user);
 	free(d->entity);
 	record_free(d->rec);
+	record_free(d->base);
 	free(d);
 }
 
@@ -583,6 +605,7 @@ out:
 	free(d.user);
 	free(d.entity);
 	record_free(d.rec);
+	record_free(d.base);
 	buf_free(&path);
 	buf_free(&b);
 	return error;

@@ -238,6 +238,7 @@ ui_form_draft_fill(struct ui_form *f, struct store_draft *d)
 	d->started = f->started;
 	d->saved = (int64_t)time(NULL);
 	d->rec = f->rec;
+	d->base = f->id != 0 && f->fresh ? f->base : NULL;
 }
 
 /* Write the draft to drafts.db (said on the status line if it fails). */
@@ -1301,7 +1302,7 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	ui_hangup_fn		 prev_fn = u->on_hangup;
 	void			*prev_arg = u->hangup_arg;
 	size_t			 start = 0;
-	int			 done = -1;
+	int			 done = -1, stale;
 
 	memset(&f, 0, sizeof f);
 	f.u = u;
@@ -1335,6 +1336,13 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	f.rec->id = id;
 	f.drafted = d != NULL;
 	f.fresh = d == NULL || d->version == f.base->version;
+	stale = !f.fresh;
+	if (!f.fresh && d->base != NULL) {
+		/* The version the draft began from: changes can be merged. */
+		record_free(f.base);
+		f.base = record_copy(d->base);
+		f.fresh = 1;
+	}
 	f.thread = pthread_self();
 	if (d != NULL && d->field < form->nfields)
 		start = d->field;
@@ -1343,7 +1351,10 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	ui_form_build(&f, start, 0);
 	if (d != NULL)
 		ui_status(u, _("Resumed your draft: check it, then ^W saves."));
-	if (!f.fresh)
+	if (stale && f.fresh)
+		ui_status_error(u, "%s", _("Changed since your draft began: ^W "
+		    "offers to put your changes on it"));
+	else if (stale)
 		ui_status_error(u, _("Changed since your draft began (now "
 		    "version %u): saving will be refused"), f.base->version);
 	while (done < 0) {
@@ -1470,6 +1481,7 @@ ui_form_drafts_add(const struct store_draft *d, void *arg)
 	c->user = xstrdup(d->user);
 	c->entity = xstrdup(d->entity);
 	c->rec = record_copy(d->rec);
+	c->base = d->base != NULL ? record_copy(d->base) : NULL;
 	all->v[all->n++] = c;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * check_draft.c - drafts of unsaved typing (store-draft.c): put, get,
- * replace, list by user, delete; values kept as typed (not validated);
+ * replace, list by user, delete; values kept as typed (not validated),
+ * with the record as the edit found it;
  * the spool file written without the store and moved into drafts.db;
  * a malformed spool file is left in place and named.
  */
@@ -102,6 +103,27 @@ START_TEST(test_put_get)
 	    NCEN_ENOTFOUND);
 	ck_assert_ptr_null(d);
 	ck_assert(strstr(ncen_err_msg(&err), "bob has no draft") != NULL);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_base)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store_draft	*d = draft("alice", "person", 4, "family_name",
+				    "Koné Edited");
+
+	d->base = record_new(d->rec->form);
+	record_set(d->base, "family_name", "Koné", NULL);
+	d->base->version = 3;
+	put(d);
+	ck_assert(store_draft_get(store, "alice", "person", 4, &d, &err) ==
+	    NCEN_OK);
+	ck_assert_str_eq(record_get(d->rec, "family_name"), "Koné Edited");
+	ck_assert_ptr_nonnull(d->base);
+	ck_assert_str_eq(record_get(d->base, "family_name"), "Koné");
+	ck_assert_uint_eq(d->base->version, 3);
+	store_draft_free(d);
 	ncen_err_free(&err);
 }
 END_TEST
@@ -233,6 +255,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_put_get);
+	tcase_add_test(tc, test_base);
 	tcase_add_test(tc, test_replace_and_del);
 	tcase_add_test(tc, test_list_by_user);
 	tcase_add_test(tc, test_bad_user);

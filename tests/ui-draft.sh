@@ -12,7 +12,8 @@ command -v db5.3_dump >/dev/null 2>&1 || skip_all "db5.3_dump is not installed"
 D=$T/data
 ncenctl -d "$D" init --forms "$top_builddir/forms" >/dev/null 2>&1 &&
 ncenctl -d "$D" demo --cases 10 --seed 1 >/dev/null 2>&1 &&
-ncenctl -d "$D" user add alice --roles officer >/dev/null 2>&1 ||
+ncenctl -d "$D" user add alice --roles officer >/dev/null 2>&1 &&
+ncenctl -d "$D" user add bob --roles officer >/dev/null 2>&1 ||
 	{ echo "Bail out! cannot make the demo data directory"; exit 1; }
 cases=$(ncenctl -d "$D" stats | awk '$1 == "case" { print $2 }')
 
@@ -149,14 +150,36 @@ ui_wait E " Edited" >/dev/null
 kill -HUP "$pid"
 ui_gone E
 tap_result $? "SIGHUP in an edit ends ncen"
+# Meanwhile bob changes the same person.
+ui_start H -e NCEN_HOME="$D" -- ncen --as bob
+ui_see H "bob signs in" "Main menu"
+ui_keys H p
+ui_see H "bob's persons list" "Persons ("
+ui_keys H Enter
+ui_see H "the same person" "Person $id, version 1"
+ui_keys H C-e
+ui_see H "bob's form" "Person $id, version 1"
+ui_keys H End
+ui_type H " B"
+ui_keys H C-w
+ui_see H "bob saved version 2" "Person $id, version 2"
+
 ui_start G -e NCEN_HOME="$D" -- ncen --as alice
 ui_see G "the edit's draft is offered with its record" "Person $id, started"
 ui_keys G Enter
 ui_see G "resumed on the version it began from" "Person $id, version 1"
 ui_see G "with the typing" " Edited"
+ui_see G "told that the record changed meanwhile" \
+	"Changed since your draft began: ^W offers to put your changes on it"
 ui_keys G C-w
-ui_see G "saved" "Person $id saved (version 2)."
+ui_see G "^W offers to put alice's changes on bob's version" \
+	"Put your changes on version 2? (y/n)"
+ui_keys G y Enter
+ui_see G "the form on version 2" "Person $id, version 2"
+ui_keys G C-w
+ui_see G "saved" "Person $id saved (version 3)."
 ncenctl -d "$D" export person >"$T/out" 2>&1
-has "the edit is stored" " Edited,"
+has "bob's change and alice's draft are both stored" " B,"
+has "alice's typing too" " Edited,"
 
 finish
