@@ -49,6 +49,11 @@ signin() {
 	line "$1" "$3"
 }
 
+fails_with 2 "a bad --idle is refused" ncen -d "$X" --idle soon
+has "in words" "bad idle time 'soon'"
+fails_with 2 "a bad NCEN_IDLE too" env NCEN_IDLE=99999999 ncen -d "$X"
+has "with the range" "from 0 (never lock) to 86400"
+
 ok "alice's account, with a first password" sh -c \
 	"echo $PW1 | ncenctl -d '$X' user add alice --roles officer \
 	--password-stdin"
