@@ -173,6 +173,14 @@ has "fr_CA: still French messages" "ncenctl: frobnicate : commande inconnue"
 fails_with 2 "en: an unknown command" env $EN ncenctl frobnicate
 has "en: says so in English" "ncenctl: frobnicate: unknown command"
 
+# A file whose strings go through gettext must be in po/POTFILES.in, or
+# its strings never reach the catalogue.
+missing=$(cd "$top_srcdir" && for f in src/*.c; do
+	grep -q '_("' "$f" && ! grep -qx "$f" po/POTFILES.in && echo "$f"
+done)
+ok "po/POTFILES.in lists every source file with _() ${missing:+(not: $missing)}" \
+	test -z "$missing"
+
 # Dates are ISO 8601 in every language: no locale date format anywhere.
 ok "no strftime with a locale's date or time format" sh -c '
 	! grep -n "strftime.*%[xXcEO]" "$1"/src/*.c' sh "$top_srcdir"
