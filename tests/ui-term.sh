@@ -253,6 +253,35 @@ grep -q "${SO}[lqkxmj]*qqq" "$T/acs"
 tap_result $? "vt100 line drawing: its box is in the graphics character set"
 ui_tmux kill-session -t "$s"
 
+# Resizing on the other screens: lina's list, her case, its edit form
+# are each laid out again at 100x40, say the terminal is too small at
+# 70x20, and come back at 80x24.
+s=resize
+ui_start "$s" -t vt100 -- ncen -d "$D" --as lina
+ui_tmux set-option -t "$s" window-size manual >/dev/null
+row_see "resize: lina's menu" "$s" 1 "$MENU"
+for scr in list case form; do
+	case $scr in
+	list) ui_keys "$s" c; title="Cases (" ;;
+	case) ui_keys "$s" Enter; title="Case " ;;
+	form) ui_keys "$s" C-e; title="version 1" ;;
+	esac
+	row_see "resize: the $scr screen" "$s" 1 "$title"
+	keyline=$(sed -n 24p "$T/out")
+	ui_tmux resize-window -t "$s" -x 100 -y 40
+	row_see "resize: the $scr screen's key line moves to row 40" "$s" 40 \
+		"$keyline"
+	row_has "resize: the $scr screen's title is kept" 1 "$title"
+	ui_tmux resize-window -t "$s" -x 70 -y 20
+	ui_see "$s" "resize: the $scr screen shrunk says it is too small" \
+		"The terminal is 70x20; ncen needs 80x24."
+	ui_tmux resize-window -t "$s" -x 80 -y 24
+	row_see "resize: the $scr screen's key line is back on row 24" "$s" \
+		24 "$keyline"
+	row_has "resize: the $scr screen's title is back" 1 "$title"
+done
+ui_tmux kill-session -t "$s"
+
 # NO_COLOR on a colour terminal: no colour on any screen, even the
 # error line (red where colour is allowed: asking the case list for a
 # page it does not have).  Without NO_COLOR the same keys show red.
