@@ -32,6 +32,16 @@ ctl_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Print a command's usage line (its arguments in the reader's language). */
+static void
+ctl_usage_line(const struct ctl_cmd *c, FILE *f)
+{
+	/* gettext("") would be the catalogue's header: no arguments, none. */
+	fprintf(f, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
+	    c->name, *c->usage != '\0' ? " " : "",
+	    *c->usage != '\0' ? _(c->usage) : "");
+}
+
 /* Report a usage error of a command with its usage line; returns 2. */
 int
 ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
@@ -43,8 +53,7 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fprintf(stderr, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
-	    c->name, *c->usage != '\0' ? " " : "", c->usage);
+	ctl_usage_line(c, stderr);
 	return 2;
 }
 
@@ -52,8 +61,7 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 void
 ctl_help(const struct ctl_cmd *c, FILE *f)
 {
-	fprintf(f, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
-	    c->name, *c->usage != '\0' ? " " : "", c->usage);
+	ctl_usage_line(c, f);
 	fprintf(f, "%s.\n", _(c->summary));
 	if (c->help != NULL)
 		fputs(_(c->help), f);

@@ -48,6 +48,8 @@ i18n_init(void)
 {
 	if (setlocale(LC_ALL, "") == NULL)
 		i18n_fallback();
+	/* Numbers keep the point that forms, CSV and dumps use. */
+	(void)setlocale(LC_NUMERIC, "C");
 #if defined(ENABLE_NLS) && ENABLE_NLS
 	{
 		const char	*dir = getenv("NCEN_LOCALEDIR");

@@ -21,7 +21,9 @@ static struct buf	ncenctl_stall_msg;
 /* Every command: adding one is adding a row. */
 const struct ctl_cmd ctl_cmds[] = {
 	{ "init", ctl_init, N_("create a data directory and its databases"),
-	  "[--forms DIR] [--encrypt]",
+	  /* TRANSLATORS: in the usage lines translate only the words in
+	     capitals (DIR, FILE...), never the options or subcommands. */
+	  N_("[--forms DIR] [--encrypt]"),
 	  N_(
 	  "  --forms DIR  copy the forms from DIR (default: the installed forms)\n"
 	  "  --encrypt    generate a key file and encrypt every database\n"
@@ -30,40 +32,40 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "verify", ctl_verify, N_("check every database and index"),
 	  "", NULL },
 	{ "recover", ctl_recover, N_("run recovery on the environment"),
-	  "[--catastrophic]",
+	  N_("[--catastrophic]"),
 	  N_("  --catastrophic  replay every log file (after a restore or a\n"
 	  "                  damaged environment), not just since the last\n"
 	  "                  checkpoint\n"
 	  "No other process may use the data directory meanwhile.\n") },
 	{ "backup", ctl_backup, N_("hot backup into a new directory"),
-	  "DIR2",
+	  N_("DIR2"),
 	  N_("Copies every database and log file while others keep working,\n"
 	  "then the forms and a MANIFEST, and makes the copy consistent by\n"
 	  "catastrophic recovery.  DIR2 must not exist or be empty.\n") },
 	{ "restore", ctl_restore,
 	  N_("restore a backup into the data directory"),
-	  "[--force] DIR2",
+	  N_("[--force] DIR2"),
 	  N_("  --force  replace an existing data directory (no process may\n"
 	  "           be using it)\n") },
 	{ "stats", ctl_stats, N_("count records, links and log files"),
 	  "", NULL },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
-	  "[-o FILE] [ENTITY...]",
+	  N_("[-o FILE] [ENTITY...]"),
 	  N_("  -o FILE  write to FILE instead of standard output\n"
 	  "Without ENTITY, every form is dumped; links are dumped when both\n"
 	  "of their records are.\n") },
 	{ "load", ctl_load, N_("load a dump (all or nothing)"),
-	  "FILE",
+	  N_("FILE"),
 	  N_("Every record is checked against the forms first; one bad line\n"
 	  "and nothing is stored.  Ids, versions and times are kept.\n") },
 	{ "forms", ctl_forms, N_("check form and code list files"),
-	  "check FILE...",
+	  N_("check FILE..."),
 	  N_("Parses the .form and .codes files given and cross-checks them;\n"
 	  "each problem is printed as FILE:LINE:COL: message.\n") },
 	{ "case", ctl_case, N_("take a case through its workflow, or show it"),
-	  "submit|validate|close|reopen ID --as USER "
-	  "[--reason TEXT] [--version N] | history ID",
+	  N_("submit|validate|close|reopen ID --as USER "
+	  "[--reason TEXT] [--version N] | history ID"),
 	  N_(
 	  "  --as USER       who takes the step: an account (ncenctl user);\n"
 	  "                  its roles decide what it may do\n"
@@ -75,8 +77,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
-	  "[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
-	  "ENTITY:ID FILE",
+	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
+	  "ENTITY:ID FILE"),
 	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
 	  "  --as USER         an account that may attach to the record\n"
@@ -85,15 +87,15 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
 	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
 	{ "demo", ctl_demo, N_("generate a reproducible demo data set"),
-	  "--cases N [--seed S] [--batch B] [--as USER]",
+	  N_("--cases N [--seed S] [--batch B] [--as USER]"),
 	  N_("  --cases N  how many cases (each with seizures, persons,\n"
 	  "             businesses, conveyances and workflow steps)\n"
 	  "  --seed S   the same seed gives the same data (default 1)\n"
 	  "  --batch B  cases per transaction (default 500)\n"
 	  "  --as USER  an account that may import (ncp, admin)\n") },
 	{ "user", ctl_user, N_("manage accounts and their SSH keys"),
-	  "add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
-	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]",
+	  N_("add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
+	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]"),
 	  N_("  --roles R         officer, supervisor, analyst, ncp, admin\n"
 	  "                    (comma-separated)\n"
 	  "  --offices O       limit to these customs offices ('' for all)\n"
@@ -110,14 +112,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "del removes the user's line for KEYFILE (or all of them); other lines\n"
 	  "are never touched.\n") },
 	{ "audit", ctl_audit, N_("verify or show the audit log"),
-	  "verify | show [--user U] [--record E:ID] [--action A] "
-	  "[--since T] [--until T]",
+	  N_("verify | show [--user U] [--record E:ID] [--action A] "
+	  "[--since T] [--until T]"),
 	  N_("  verify      recompute the hash chain; name the first entry\n"
 	  "              changed, removed or inserted (exit 1)\n"
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
-	  "[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-",
+	  N_("[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
@@ -129,8 +131,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "FILE:LINE: FIELD: reason and then nothing is stored (exit 1).\n"
 	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n") },
 	{ "export", ctl_export, N_("export records as CSV"),
-	  "[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--as USER] "
-	  "ENTITY",
+	  N_("[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--as USER] "
+	  "ENTITY"),
 	  N_("  -o FILE       write to FILE instead of standard output\n"
 	  "  --where F=V   only records whose field F is V\n"
 	  "  --from F=LO   only records whose field F is LO or after\n"
@@ -141,14 +143,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "order with an id column first, so import gives them back.\n") },
 	{ "template", ctl_template,
 	  N_("print a form's CSV header and an example"),
-	  "ENTITY", NULL },
+	  N_("ENTITY"), NULL },
 	{ "offices", ctl_offices, N_("load the customs offices from CSV"),
-	  "load FILE.csv",
+	  N_("load FILE.csv"),
 	  N_(
 	  "FILE.csv has the columns code, en and fr.  Every row is checked,\n"
 	  "then DIR/forms/office.codes is replaced at once (its list version\n"
 	  "goes up by one); codes that records still use must stay.\n") },
-	{ "help", NULL, N_("list the commands, or explain one"), "[COMMAND]",
+	{ "help", NULL, N_("list the commands, or explain one"), N_("[COMMAND]"),
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
