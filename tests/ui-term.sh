@@ -106,6 +106,20 @@ colours() {
 		grep -E '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
 }
 
+# Nothing written to the terminal of session NAME for SECONDS once its
+# screen has settled (tmux pipe-pane copies the pane's output to a
+# file; the wait is the measurement): idle NAME SECONDS TESTNAME.
+idle() {
+	ui_settle "$1"
+	: >"$T/idle"
+	ui_tmux pipe-pane -o -t "$1" "cat >>'$T/idle'"
+	sleep "$2"
+	ui_tmux pipe-pane -t "$1"
+	n=$(wc -c <"$T/idle")
+	[ "$n" -eq 0 ]
+	tap_result $? "$3 ($n bytes)"
+}
+
 # ncen's exit status in session NAME, written by the shell that ran it
 # (tmux 3.3a sometimes leaves a dead pane's process unreaped, so
 # #{pane_dead_status} can stay empty): run_ncen NAME [ui_start
@@ -182,14 +196,7 @@ for term in vt100 xterm-256color; do
 	tap_result $? "$term: grown back, the message is gone"
 
 	# Idle: not one byte while nobody types.
-	ui_settle "$s"
-	: >"$T/idle"
-	ui_tmux pipe-pane -o -t "$s" "cat >>'$T/idle'"
-	sleep 2
-	ui_tmux pipe-pane -t "$s"
-	n=$(wc -c <"$T/idle")
-	[ "$n" -eq 0 ]
-	tap_result $? "$term: no output in 2 s at the idle main menu ($n bytes)"
+	idle "$s" 2 "$term: no output in 2 s at the idle main menu"
 
 	ui_keys "$s" C-x
 	ui_gone "$s"
@@ -279,6 +286,7 @@ for scr in list case form; do
 	row_see "resize: the $scr screen's key line is back on row 24" "$s" \
 		24 "$keyline"
 	row_has "resize: the $scr screen's title is back" 1 "$title"
+	idle "$s" 1 "the $scr screen writes nothing in 1 s idle"
 done
 ui_tmux kill-session -t "$s"
 
