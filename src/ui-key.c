@@ -140,8 +140,13 @@ ui_key_help(struct ui *u, struct buf *b)
 {
 	const struct ui_key_row	*k;
 	size_t			 i;
+	int			 w, lw = 8;
 
 	(void)u;
+	/* Labels line up by columns, whatever their language. */
+	for (i = 0; i < UI_NKEYS; i++)
+		if ((w = ui_text_width(_(ui_key_table[i].label))) > lw)
+			lw = w;
 	buf_adds(b, _("Keys (every function key has a control key and an "
 	    "ESC-digit alternative):\n\n"));
 	for (i = 0; i < UI_NKEYS; i++) {
@@ -155,7 +160,10 @@ ui_key_help(struct ui *u, struct buf *b)
 			buf_addf(b, "  ESC %c", k->esc);
 		else
 			buf_adds(b, "       ");
-		buf_addf(b, "  %-8s %s\n", _(k->label), _(k->what));
+		buf_addf(b, "  %s", _(k->label));
+		for (w = ui_text_width(_(k->label)); w < lw; w++)
+			buf_addc(b, ' ');
+		buf_addf(b, " %s\n", _(k->what));
 	}
 	buf_adds(b, _("\n  Tab, Down, Enter   next field or row\n"
 	    "  Up, Shift-Tab      previous field or row\n"
