@@ -28,21 +28,25 @@
  * the last byte of its answer delivered.  Without -p "wait" is the
  * program's own response time.
  *
- * It prints a table (or with -q, one line per step: NAME KEYS BYTES
- * WAIT-S EXPECT-S, EXPECT-S being when EXPECT was first seen), and with
- * -m STEP,... the private memory of the program (Private_Clean +
- * Private_Dirty of /proc/PID/smaps_rollup) once each STEP has settled,
- * with the CPU time it has had and waited for (/proc/PID/schedstat).
- * The program must be CMD itself or exec it (env does) for -m to see it.
+ * It prints a table of steps: keys, bytes, line time at BAUD and wait.
+ * With -m STEP,... it also prints the private memory of the program
+ * (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup) once each
+ * STEP has settled, with the CPU time it has had and waited for
+ * (/proc/PID/schedstat).  The program must be CMD itself or exec it
+ * (env does) for -m to see it.  -q prints for scripts instead:
+ *
+ *     step NAME KEYS BYTES WAIT-S EXPECT-S   (-1: EXPECT never seen)
+ *     total KEYS BYTES WAIT-S
+ *     memory STEP PRIVATE-KB CLEAN DIRTY RSS ANON DB-REGIONS FILES
+ *     cpu STEP ON-CPU-MS WAITING-MS
+ *
  * -o FILE keeps everything the program wrote.  Exit status: 0, 1 when
  * a step timed out (-w SECONDS, 30) or the program failed, 2 usage.
  */
-#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -480,8 +484,8 @@ main(int argc, char **argv)
 	size_t		 i, bytes = 0, keys = 0;
 	double		 t0, wait = 0, timeout = 30;
 	speed_t		 speed = 0;
-	int		 c, n, cols = 80, lines = 24, key_ms = 100, idle_ms = 300;
-	int		 quiet = 0, status, r = 0;
+	int		 c, n, cols = 80, lines = 24, quiet = 0, status, r = 0;
+	int		 key_ms = 100, idle_ms = 300;
 
 	memset(&p, 0, sizeof p);
 	p.baud = 9600;
