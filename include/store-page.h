@@ -94,5 +94,10 @@ int	 store_page_read(struct store *, const struct store_page_order *,
 int	 store_page_count(struct store *, const struct store_page_order *,
 	     uint64_t *, struct ncen_err *);
 void	 store_page_free(struct store_page *);
+/* In a transaction: the greatest index key of entity.field starting with
+ * the value prefix (index-key form); NCEN_ENOTFOUND if none. */
+int	 store_page_last_key(struct store_txn *, const char *entity,
+	     const char *field, const char *prefix, struct buf *key,
+	     struct ncen_err *);
 
 #endif

@@ -627,3 +627,69 @@ store_page_count(struct store *st, const struct store_page_order *o,
 	store_page_walk_free(&w);
 	return error;
 }
+
+/*
+ * The greatest index key of entity.field that starts with prefix (given
+ * as a value: it is turned into index-key form), read inside the
+ * caller's transaction so that a number built from it is decided with
+ * the write that uses it: two officers numbering cases at once conflict
+ * on the index page and one of them is retried.  NCEN_ENOTFOUND when no
+ * key has the prefix.
+ */
+int
+store_page_last_key(struct store_txn *t, const char *entity,
+    const char *field, const char *prefix, struct buf *key,
+    struct ncen_err *err)
+{
+	struct store_entity	*e;
+	struct store_index	*ix = NULL;
+	struct buf		 k = BUF_INIT;
+	DBC			*c = NULL;
+	DBT			 dk, dd;
+	size_t			 i;
+	int			 ret, cret, error = NCEN_OK;
+
+	if ((e = store_entity_find(t->st, entity, err)) == NULL)
+		return NCEN_ENOTFOUND;
+	for (i = 0; i < e->nidx; i++)
+		if (strcmp(e->idx[i].field->name, field) == 0)
+			ix = &e->idx[i];
+	if (ix == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s.%s is not an "
+		    "indexed field", entity, field);
+	schema_index_key(ix->field, prefix, strlen(prefix), &k);
+	/* Seek just past every key with the prefix, then step back. */
+	buf_addc(&k, 0xff);
+	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0) {
+		error = store_txn_dberr(t, ret, err, "%s: cursor", ix->file);
+		goto out;
+	}
+	memset(&dk, 0, sizeof dk);
+	memset(&dd, 0, sizeof dd);
+	dk.data = k.s;
+	dk.size = (u_int32_t)k.len;
+	dd.flags = DB_DBT_PARTIAL;	/* the ids are not needed */
+	ret = c->get(c, &dk, &dd, DB_SET_RANGE);
+	if (ret == 0)
+		ret = c->get(c, &dk, &dd, DB_PREV_NODUP);
+	else if (ret == DB_NOTFOUND)
+		ret = c->get(c, &dk, &dd, DB_LAST);
+	if (ret != 0 && ret != DB_NOTFOUND) {
+		error = store_txn_dberr(t, ret, err, "%s: read", ix->file);
+		goto out;
+	}
+	if (ret == DB_NOTFOUND || dk.size < k.len - 1 ||
+	    memcmp(dk.data, k.s, k.len - 1) != 0) {
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "no %s.%s starts "
+		    "with %s", entity, field, prefix);
+		goto out;
+	}
+	buf_reset(key);
+	buf_add(key, dk.data, dk.size);
+out:
+	if (c != NULL && (cret = c->close(c)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, "%s: cursor close",
+		    ix->file);
+	buf_free(&k);
+	return error;
+}

@@ -1001,7 +1001,12 @@ static int
 ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct ui_form_write	*w = arg;
+	int			 error;
 
+	/* A case gets its number as soon as its office and date are in. */
+	if (strcmp(w->rec->form->name, "case") == 0 &&
+	    (error = workflow_number(t, w->rec, err)) != NCEN_OK)
+		return error;
 	if (w->isnew)
 		return store_put(t, w->rec, w->user, err);
 	return store_update(t, w->rec, w->user, err);

@@ -75,7 +75,9 @@ ui_see B "saved" "Case $new saved (version 1)."
 ui_see B "no draft left: on to the main menu" "Main menu"
 ncenctl -d "$D" export case >"$T/out" 2>&1
 has "the case is what was typed" \
-	"$new,,draft,2026-11-21,09:15,,FRCDG01,FR,\"Calais, quai Paul Devot\",IMP,"
+	",draft,2026-11-21,09:15,,FRCDG01,FR,\"Calais, quai Paul Devot\",IMP,"
+grep -Eq "^$new,FR-CDG01-2026-[0-9]{6},draft," "$T/out"
+tap_result $? "it got the next number of its office and year"
 has "its officer is alice" ",alice,"
 drafts
 check_gone() { ! grep -q 'alice\\00case' "$T/out"; }
