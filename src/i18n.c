@@ -1,10 +1,13 @@
 /*
  * i18n.c - the locale and the message catalogue.
  */
+#include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "i18n.h"
 
 #ifndef LOCALEDIR
@@ -38,11 +41,40 @@ i18n_fallback(void)
 	(void)setenv("LANGUAGE", lang, 0);
 }
 
+#if defined(ENABLE_NLS) && ENABLE_NLS
 /*
- * Take the locale from the environment and bind ncen's catalogue;
- * NCEN_LOCALEDIR overrides the installed directory (tests use the
- * build tree's catalogue).
+ * Where the catalogues are: NCEN_LOCALEDIR; else, for a program run
+ * from its build tree (BUILD/src/ncen, BUILD holding config.status), the
+ * build's BUILD/locale; else the installed LOCALEDIR.
  */
+static const char *
+i18n_dir(struct buf *b)
+{
+	const char	*dir = getenv("NCEN_LOCALEDIR");
+	char		 self[PATH_MAX], *slash;
+	ssize_t		 n;
+	int		 up;
+
+	if (dir != NULL && *dir != '\0')
+		return dir;
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		return LOCALEDIR;
+	self[n] = '\0';
+	for (up = 0; up < 2; up++) {
+		if ((slash = strrchr(self, '/')) == NULL)
+			return LOCALEDIR;
+		*slash = '\0';
+	}
+	buf_addf(b, "%s/config.status", self);
+	if (access(buf_cstr(b), F_OK) != 0)
+		return LOCALEDIR;
+	buf_reset(b);
+	buf_addf(b, "%s/locale", self);
+	return buf_cstr(b);
+}
+#endif
+
+/* Take the locale from the environment and bind ncen's catalogue. */
 void
 i18n_init(void)
 {
@@ -52,12 +84,13 @@ i18n_init(void)
 	(void)setlocale(LC_NUMERIC, "C");
 #if defined(ENABLE_NLS) && ENABLE_NLS
 	{
-		const char	*dir = getenv("NCEN_LOCALEDIR");
+		struct buf	b = BUF_INIT;
 
-		(void)bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ?
-		    dir : LOCALEDIR);
+		/* bindtextdomain keeps its own copy of the directory. */
+		(void)bindtextdomain(PACKAGE, i18n_dir(&b));
 		(void)bind_textdomain_codeset(PACKAGE, "UTF-8");
 		(void)textdomain(PACKAGE);
+		buf_free(&b);
 	}
 #endif
 }

@@ -170,6 +170,11 @@ fails_with 2 "fr: a French locale not generated here (fr_CA)" \
 	env LC_ALL= LC_MESSAGES= LANG=fr_CA.UTF-8 NCEN_LOCALEDIR="$L" \
 	ncenctl frobnicate
 has "fr_CA: still French messages" "ncenctl: frobnicate : commande inconnue"
+fails_with 2 "fr: from the build tree, without NCEN_LOCALEDIR" \
+	env -u NCEN_LOCALEDIR LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8 \
+	ncenctl frobnicate
+has "fr: the build's locale/ is found" \
+	"ncenctl: frobnicate : commande inconnue"
 fails_with 2 "en: an unknown command" env $EN ncenctl frobnicate
 has "en: says so in English" "ncenctl: frobnicate: unknown command"
 
