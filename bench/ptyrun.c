@@ -12,8 +12,9 @@
  *     NAME  KEYS  [EXPECT]
  *
  * KEYS are typed one key at a time, each once the output has been idle
- * for -k MS (100) since the one before, as a typist would; "-" types
- * nothing (the first step: the program starting).  The step ends when
+ * for -k MS (100) since the one before, as a typist would (-k 0 types
+ * a step's keys at once, ahead of the screen); "-" types nothing (the
+ * first step: the program starting).  The step ends when
  * EXPECT (a word without blanks, looked for in the raw output of the
  * step; "-" or none for no word) has been seen and the output has been
  * idle for -i MS (300), or when the program exits.  Waiting for the
@@ -320,7 +321,8 @@ pr_step(struct pr *p, struct pr_step *st, double t0, int key_ms,
 
 	buf_reset(&p->out);
 	while (left > 0 && !p->ended) {
-		len = pr_keylen(k, left);
+		/* -k 0: the whole step typed ahead at once. */
+		len = key_ms == 0 ? left : pr_keylen(k, left);
 		sent = pr_now();
 		if (write(p->fd, k, len) != (ssize_t)len) {
 			fprintf(stderr, "ptyrun: %s: cannot type: %s\n",
@@ -532,7 +534,7 @@ main(int argc, char **argv)
 		if (pr_speeds[i].bps == p.baud)
 			speed = pr_speeds[i].speed;
 	if (argc - optind < 2 || speed == 0 || cols <= 0 || lines <= 0 ||
-	    idle_ms <= 0 || key_ms <= 0)
+	    idle_ms <= 0 || key_ms < 0)
 		return pr_usage();
 	if ((n = pr_load(argv[optind], &steps)) <= 0) {
 		if (n == 0)
