@@ -262,7 +262,8 @@ ui_tmux kill-session -t "$s"
 
 # Resizing on the other screens: lina's list, her case, its edit form
 # are each laid out again at 100x40, say the terminal is too small at
-# 70x20, and come back at 80x24.
+# 70x20, and come back at 80x24; each writes nothing while idle and has
+# its help on both keys.
 s=resize
 ui_start "$s" -t vt100 -- ncen -d "$D" --as lina
 ui_tmux set-option -t "$s" window-size manual >/dev/null
@@ -287,6 +288,16 @@ for scr in list case form; do
 		24 "$keyline"
 	row_has "resize: the $scr screen's title is back" 1 "$title"
 	idle "$s" 1 "the $scr screen writes nothing in 1 s idle"
+	# Its help: ^G and ESC 1 open it, ESC ESC and ^X come back.
+	ui_keys "$s" C-g
+	row_see "the $scr screen: ^G opens its help" "$s" 1 "Help"
+	ui_keys "$s" Escape Escape
+	row_see "the $scr screen: ESC ESC comes back from help" "$s" 1 \
+		"$title"
+	ui_keys "$s" Escape 1
+	row_see "the $scr screen: ESC 1 opens its help" "$s" 1 "Help"
+	ui_keys "$s" C-x
+	row_see "the $scr screen: ^X comes back from help" "$s" 1 "$title"
 done
 ui_tmux kill-session -t "$s"
 
