@@ -28,6 +28,9 @@ ok "bench/terminal runs at 200 cases" timeout 120 sh -c \
     "$top_builddir" "$top_srcdir" "$T/term"
 has "bench/terminal: it built the data directory" "built in"
 has "bench/terminal: it prints the task's total row" "total "
+has "bench/terminal: the task made its records" \
+	"task check: created 1 case, 2 seizure lines, 1 person"
+has "bench/terminal: and submitted the case" "is submitted"
 has "bench/terminal: it prints the start-up time" "start-up to the main menu: median"
 has "bench/terminal: it prints the private memory" "signed in: private"
 has "bench/terminal: it checks the targets" "targets: task under 16384 bytes"
