@@ -147,6 +147,7 @@ for term in vt100 xterm-256color; do
 	s=m-$term
 	run_ncen "$s" -t "$term" -- -d "$D" --as demo
 	row_see "$term: the main menu draws its title" "$s" 1 "$MENU"
+	ui_settle "$s"
 	has "$term: the title names the account" "demo"
 	has "$term: the Cases entry" "c  Cases"
 	has "$term: the Persons entry" "p  Persons"
@@ -157,6 +158,7 @@ for term in vt100 xterm-256color; do
 
 	ui_keys "$s" C-g
 	row_see "$term: ^G opens the help screen" "$s" 1 "Help: main menu"
+	ui_settle "$s"
 	has "$term: the help screen lists the key table" "ESC 1"
 	ui_keys "$s" Escape Escape
 	row_see "$term: ESC ESC goes back to the menu" "$s" 1 "$MENU"
@@ -164,6 +166,7 @@ for term in vt100 xterm-256color; do
 	row_see "$term: ESC 1 opens the help screen" "$s" 1 "Help: main menu"
 	ui_keys "$s" C-x
 	row_see "$term: ^X goes back to the menu" "$s" 1 "$MENU"
+	ui_settle "$s"
 	has "$term: the entries are back" "c  Cases"
 
 	# Larger: the whole screen is laid out again for 100x40.
@@ -171,6 +174,7 @@ for term in vt100 xterm-256color; do
 	ui_tmux resize-window -t "$s" -x 100 -y 40
 	row_see "$term: at 100x40 the key line moves to row 40" "$s" 40 \
 		"$KEYLINE"
+	ui_settle "$s"
 	row_has "$term: at 100x40 the title is redrawn" 1 "$MENU"
 	title=$(sed -n 1p "$T/out")
 	[ "${#title}" -ge 99 ] && [ "${title%demo}" != "$title" ]
@@ -186,10 +190,12 @@ for term in vt100 xterm-256color; do
 	ui_tmux resize-window -t "$s" -x 70 -y 20
 	ui_see "$s" "$term: shrunk to 70x20 it says the terminal is too small" \
 		"The terminal is 70x20; ncen needs 80x24."
+	ui_settle "$s"
 	[ "$(grep -c '[^ ]' "$T/out")" -eq 1 ]
 	tap_result $? "$term: shrunk, nothing else is drawn"
 	ui_tmux resize-window -t "$s" -x 80 -y 24
 	row_see "$term: grown back, the menu title returns" "$s" 1 "$MENU"
+	ui_settle "$s"
 	has "$term: grown back, the entries return" "c  Cases"
 	row_has "$term: grown back, the key line returns" 24 "$KEYLINE"
 	! grep -q "needs 80x24" "$T/out"
@@ -275,10 +281,14 @@ for scr in list case form; do
 	form) ui_keys "$s" C-e; title="version 1" ;;
 	esac
 	row_see "resize: the $scr screen" "$s" 1 "$title"
+	ui_settle "$s"
 	keyline=$(sed -n 24p "$T/out")
+	[ -n "$keyline" ]
+	tap_result $? "resize: the $scr screen has a key line ($keyline)"
 	ui_tmux resize-window -t "$s" -x 100 -y 40
 	row_see "resize: the $scr screen's key line moves to row 40" "$s" 40 \
 		"$keyline"
+	ui_settle "$s"
 	row_has "resize: the $scr screen's title is kept" 1 "$title"
 	ui_tmux resize-window -t "$s" -x 70 -y 20
 	ui_see "$s" "resize: the $scr screen shrunk says it is too small" \
@@ -286,6 +296,7 @@ for scr in list case form; do
 	ui_tmux resize-window -t "$s" -x 80 -y 24
 	row_see "resize: the $scr screen's key line is back on row 24" "$s" \
 		24 "$keyline"
+	ui_settle "$s"
 	row_has "resize: the $scr screen's title is back" 1 "$title"
 	idle "$s" 1 "the $scr screen writes nothing in 1 s idle"
 	# Its help: ^G and ESC 1 open it, ESC ESC and ^X come back.
