@@ -163,6 +163,9 @@ int	 auth_account_del(struct store *, const char *actor, const char *name,
 typedef int (*auth_account_fn)(const struct auth_account *, void *arg);
 int	 auth_account_list(struct store *, auth_account_fn, void *arg,
 	     struct ncen_err *);
+/* Roles, offices and state on one line (ncenctl user list, ncen). */
+void	 auth_account_describe(const struct auth_account *, int64_t now,
+	     struct buf *);
 /* Whether an account may sign in now (not disabled, not locked). */
 int	 auth_account_usable(const struct auth_account *, int64_t now,
 	     struct ncen_err *);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "auth.h"
 #include "error.h"
 #include "schema.h"
 #include "store.h"
@@ -77,6 +78,8 @@ int	ctl_need_home(struct ctl_ctx *);
 int	ctl_schema(struct ctl_ctx *, struct schema **);
 int	ctl_open(struct ctl_ctx *, struct schema **, struct store **);
 const char *ctl_login(void);
+int	ctl_as(struct ctl_ctx *, struct store *, const char *user,
+	    enum auth_action, const struct record *, struct auth_account **);
 int	ctl_exists(struct store *, const char *, uint64_t);
 int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
 int	ctl_is_dir(const char *);

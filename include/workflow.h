@@ -90,6 +90,12 @@ int	 workflow_note(struct store_txn *, const struct schema *,
 	     uint64_t case_id, const char *from, const char *to,
 	     const char *user, const char *role, int64_t when,
 	     const char *reason, uint64_t *id, struct ncen_err *);
+/* A case number CC-OFFICE-YYYY-NNNNNN from an office code and a year. */
+void	 workflow_number_format(struct buf *, const char *office, int year,
+	     unsigned n);
+/* Number a case that has none (next of its office and year), in t. */
+int	 workflow_number(struct store_txn *, struct record *,
+	     struct ncen_err *);
 /* The transitions of a case in the order they were made (store_find). */
 int	 workflow_history(struct store *, uint64_t case_id, store_record_fn,
 	     void *arg, struct ncen_err *);

@@ -835,3 +835,36 @@ auth_account_list(struct store *st, auth_account_fn fn, void *arg,
 	buf_free(&l.last);
 	return error == NCEN_OK && l.stop != 0 ? l.stop : error;
 }
+
+/*
+ * Describe an account on one line after its name: its roles, offices
+ * and state ("officer  offices=all  locked  failures=2"), as ncenctl user
+ * list and ncen's Accounts screen show it.
+ */
+void
+auth_account_describe(const struct auth_account *a, int64_t now,
+    struct buf *b)
+{
+	size_t	i;
+
+	auth_roles_format(a->roles, b);
+	buf_adds(b, "  offices=");
+	if (a->noffices == 0)
+		buf_adds(b, "all");
+	for (i = 0; i < a->noffices; i++)
+		buf_addf(b, "%s%s", i == 0 ? "" : ",", a->offices[i]);
+	if (a->disabled)
+		buf_adds(b, "  disabled");
+	if (a->locked_until == AUTH_LOCKED_FOREVER)
+		buf_adds(b, "  locked");
+	else if (a->locked_until > now) {
+		buf_adds(b, "  locked until ");
+		audit_format_time(b, a->locked_until);
+	}
+	if (a->iterations == 0)
+		buf_adds(b, "  no-password");
+	else if (a->must_change)
+		buf_adds(b, "  must-change-password");
+	if (a->failures != 0)
+		buf_addf(b, "  failures=%u", a->failures);
+}

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "record.h"
 #include "schema.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -30,6 +31,8 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
+	struct record		*rec = NULL;
+	const char		*as = NULL;
 	char			*entity = NULL, *colon;
 	int			 c, r;
 
@@ -44,7 +47,7 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 			o.kind = optarg;
 			break;
 		case 'a':
-			o.user = optarg;
+			o.user = as = optarg;
 			break;
 		case 'm':
 			if ((o.maxsize = ctl_parse_id(optarg)) == 0)
@@ -71,14 +74,23 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 		free(entity);
 		return r;
 	}
-	if (attach_file(st, target, argv[optind + 1], &o, &res, &e) !=
-	    NCEN_OK)
+	/* --as: the account must be one that may attach to this record. */
+	if (as != NULL) {
+		if (store_get(st, target.entity, target.id, &rec, &e) !=
+		    NCEN_OK)
+			r = ctl_report("attach", &e);
+		else
+			r = ctl_as(ctx, st, as, AUTH_ATTACH, rec, NULL);
+	}
+	if (r == 0 && attach_file(st, target, argv[optind + 1], &o, &res,
+	    &e) != NCEN_OK)
 		r = ctl_report("attach", &e);
-	else
+	else if (r == 0)
 		printf("attachment %" PRIu64 ": %s %" PRIu64 ", %s, %" PRIu64
 		    " bytes, sha256 %s%s\n", res.id, target.entity, target.id,
 		    res.media_type, res.size, res.sha256,
 		    res.stored ? "" : " (content already stored)");
+	record_free(rec);
 	free(entity);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);

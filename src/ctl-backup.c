@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store-backup.h"
 #include "store.h"
@@ -26,13 +27,14 @@ ctl_backup(struct ctl_ctx *ctx, int argc, char **argv)
 	int		r;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "no backup directory");
+		return ctl_usage(ctx->cmd, _("no backup directory"));
 	if (argc > 2)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[2]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[2]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 	if (!ctl_is_dir(ctx->home)) {
-		ctl_warn("backup: %s: no such data directory", ctx->home);
+		ctl_warn(_("backup: %s: no such data directory"), ctx->home);
 		return 2;
 	}
 	r = store_backup(ctx->home, ctx->keyfile, argv[1], &report, &e);
@@ -40,7 +42,7 @@ ctl_backup(struct ctl_ctx *ctx, int argc, char **argv)
 	if (r != NCEN_OK)
 		r = ctl_report("backup", &e);
 	else
-		printf("backup of %s in %s\n", ctx->home, argv[1]);
+		printf(_("backup of %s in %s\n"), ctx->home, argv[1]);
 	buf_free(&report);
 	ncen_err_free(&e);
 	return r;
@@ -61,7 +63,7 @@ ctl_restore(struct ctl_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'f')
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		force = 1;
 	}
 	if (argc - optind != 1)
@@ -85,7 +87,7 @@ ctl_restore(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_report("restore: verify", &e);
 		goto out;
 	}
-	printf("restored %s from %s; verify found no problems\n", ctx->home,
+	printf(_("restored %s from %s; verify found no problems\n"), ctx->home,
 	    argv[optind]);
 out:
 	schema_free(s);
@@ -108,16 +110,16 @@ ctl_recover(struct ctl_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'c')
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		catastrophic = 1;
 	}
 	if (optind != argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 	if (!ctl_is_dir(ctx->home)) {
-		ctl_warn("recover: %s: no such data directory", ctx->home);
+		ctl_warn(_("recover: %s: no such data directory"), ctx->home);
 		return 2;
 	}
 	r = store_backup_recover(ctx->home, ctx->keyfile, catastrophic,

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -39,10 +40,11 @@ ctl_case_line(const struct record *r, void *arg)
 	const char	*role = record_get(r, "role");
 	unsigned long	*n = arg;
 
-	printf("%s  %s -> %s  by %s%s%s%s", record_get(r, "at"),
-	    record_get(r, "from"), record_get(r, "to"), record_get(r, "user"),
-	    role != NULL ? " (" : "", role != NULL ? role : "",
-	    role != NULL ? ")" : "");
+	/* TRANSLATORS: a case's step: when, from, to (status codes), who. */
+	printf(_("%s  %s -> %s  by %s"), record_get(r, "at"),
+	    record_get(r, "from"), record_get(r, "to"), record_get(r, "user"));
+	if (role != NULL)
+		printf(" (%s)", role);
 	if (reason != NULL)
 		printf(": %s", reason);
 	putchar('\n');
@@ -67,16 +69,16 @@ ctl_case_history(struct ctl_ctx *ctx, uint64_t id)
 		r = ctl_report("case", &e);
 		goto out;
 	}
-	printf("case %" PRIu64 " is %s (version %u)\n", id,
+	printf(_("case %" PRIu64 " is %s (version %u)\n"), id,
 	    workflow_status(c), c->version);
 	if (workflow_history(st, id, ctl_case_line, &n, &e) != NCEN_OK) {
 		r = ctl_report("case", &e);
 		goto out;
 	}
 	if (n == 0)
-		printf("no workflow step recorded\n");
+		printf(_("no workflow step recorded\n"));
 	if (fflush(stdout) == EOF) {
-		ctl_warn("case: standard output: write failed");
+		ctl_warn(_("case: standard output: write failed"));
 		r = 2;
 	}
 out:
@@ -107,7 +109,7 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 c, r;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "no action given");
+		return ctl_usage(ctx->cmd, _("no action given"));
 	action = argv[1];
 	memset(&req, 0, sizeof req);
 	optind = 0;
@@ -125,36 +127,38 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 			break;
 		case 'v':
 			if ((v = ctl_parse_id(optarg)) == 0 || v > UINT32_MAX)
-				return ctl_usage(ctx->cmd, "bad version '%s'",
+				return ctl_usage(ctx->cmd,
+				    _("bad version '%s'"),
 				    optarg);
 			req.version = (uint32_t)v;
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	optind++;	/* back to argv's numbering */
 	if (optind >= argc)
-		return ctl_usage(ctx->cmd, "no case id given");
+		return ctl_usage(ctx->cmd, _("no case id given"));
 	if (optind + 1 < argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind + 1]);
 	if ((req.case_id = ctl_parse_id(argv[optind])) == 0)
-		return ctl_usage(ctx->cmd, "bad case id '%s'", argv[optind]);
+		return ctl_usage(ctx->cmd, _("bad case id '%s'"), argv[optind]);
 	if (strcmp(action, "history") == 0) {
 		if (req.user != NULL || req.role != NULL ||
 		    req.reason != NULL || req.version != 0)
-			return ctl_usage(ctx->cmd, "history takes no option");
+			return ctl_usage(ctx->cmd,
+			    _("history takes no option"));
 		return ctl_case_history(ctx, req.case_id);
 	}
 	if (!workflow_action_known(action))
-		return ctl_usage(ctx->cmd, "unknown action '%s'", action);
+		return ctl_usage(ctx->cmd, _("unknown action '%s'"), action);
 	req.action = action;
 	if (req.user == NULL || *req.user == '\0')
-		return ctl_usage(ctx->cmd, "--as USER is needed");
+		return ctl_usage(ctx->cmd, _("--as USER is needed"));
 	if (req.role != NULL)
-		return ctl_usage(ctx->cmd, "--role is gone: the account's "
-		    "roles decide (ncenctl user)");
+		return ctl_usage(ctx->cmd, _("--role is gone: the account's "
+		    "roles decide (ncenctl user)"));
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
 	/* The account's roles decide, through the role matrix. */
@@ -169,7 +173,7 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	if (workflow_apply(st, &req, &res, &e) != NCEN_OK)
 		r = ctl_report("case", &e);
 	else
-		printf("case %" PRIu64 ": %s -> %s (version %u)\n",
+		printf(_("case %" PRIu64 ": %s -> %s (version %u)\n"),
 		    req.case_id, res.from, res.to, res.version);
 	auth_account_free(acct);
 	ncen_err_free(&e);

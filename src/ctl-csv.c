@@ -1704,13 +1704,14 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "partial", required_argument, NULL, 'p' },
 		{ "rollback", no_argument, NULL, 'R' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_import	 imp;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
 	struct stat		 sb, rb;
-	const char		*entity, *file;
+	const char		*entity, *file, *as = NULL;
 	FILE			*f = NULL;
 	size_t			 done = 0;
 	int			 c, r, rollback = 0;
@@ -1723,6 +1724,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			imp.rejpath = optarg;
 		else if (c == 'R')
 			rollback = 1;
+		else if (c == 'a')
+			as = optarg;
 		else
 			return ctl_usage(ctx->cmd, "bad option");
 	}
@@ -1732,6 +1735,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			    "else");
 		if ((r = ctl_open(ctx, &s, &st)) != 0)
 			return r;
+		if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT,
+		    NULL, NULL)) != 0)
+			return ctl_close(ctx, s, st, r);
 		if ((r = ctl_csv_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
 			printf("no interrupted import to roll back\n");
@@ -1764,6 +1770,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	ctl_csv_progress_init(&imp.prog);
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		goto out;
+	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
+	    NULL)) != 0)
 		goto out;
 	imp.ctx = ctx;
 	imp.s = s;
@@ -1862,6 +1871,8 @@ struct ctl_csv_export {
 	size_t				 nids, idcap;
 	const char			*entity;	/* links: source's */
 	uint64_t			 from;		/* links: its id */
+	struct auth_account		*acct;		/* --as: its records */
+	size_t				 refused;	/* not the account's */
 };
 
 /* Compare two index keys as the store does: bytes, then length. */
@@ -1958,6 +1969,11 @@ ctl_csv_export_record(const struct record *r, void *arg)
 
 	if (!ctl_csv_match(x, r))
 		return 0;
+	/* --as: only what the account may export (its own, its offices). */
+	if (x->acct != NULL && !auth_may(x->acct, AUTH_EXPORT, r)) {
+		x->refused++;
+		return 0;
+	}
 	buf_reset(&x->line);
 	ctl_csv_record_row(r, &x->line, &x->tmp);
 	x->count++;
@@ -2132,6 +2148,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "where", required_argument, NULL, 'w' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_export	 x;
@@ -2140,7 +2157,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	struct store		*st = NULL;
 	struct buf		 hdr = BUF_INIT;
 	const struct ctl_csv_cond *drive = NULL;
-	const char		*out = NULL, *entity;
+	const char		*out = NULL, *entity, *as = NULL;
 	char			**opts = NULL;
 	int			*kinds = NULL;
 	size_t			 nopts = 0, i;
@@ -2148,8 +2165,11 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 
 	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out = optarg;
+		if (c == 'o' || c == 'a') {
+			if (c == 'o')
+				out = optarg;
+			else
+				as = optarg;
 			continue;
 		}
 		if (c != 'w' && c != 'f' && c != 't') {
@@ -2171,6 +2191,9 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	entity = argv[optind];
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		goto out;
+	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_EXPORT, NULL,
+	    &x.acct)) != 0)
 		goto out;
 	links = strcmp(entity, CTL_CSV_LINKS) == 0;
 	if (!links && (x.form = schema_form_find(s, entity)) == NULL) {
@@ -2269,7 +2292,13 @@ written:
 		    x.count, links ? "link" : x.form->name,
 		    links ? (x.count == 1 ? "" : "s") :
 		    (x.count == 1 ? " record" : " records"), out);
+	if (r == 0 && x.refused != 0)
+		fprintf(stderr, "ncenctl: export: %zu record%s left out: "
+		    "'%s' may not export %s (not its own, or not its "
+		    "offices)\n", x.refused, x.refused == 1 ? "" : "s", as,
+		    x.refused == 1 ? "it" : "them");
 out:
+	auth_account_free(x.acct);
 	for (i = 0; i < x.nconds; i++) {
 		buf_free(&x.conds[i].lokey);
 		buf_free(&x.conds[i].hikey);

@@ -23,7 +23,7 @@ ctl_demo_progress(uint64_t done, uint64_t total, void *arg)
 	fflush(stderr);
 }
 
-/* ncenctl demo --cases N [--seed S]: generate and store the data set. */
+/* ncenctl demo --cases N [--seed S] [--as USER]: generate and store the data set. */
 int
 ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 {
@@ -31,6 +31,7 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "cases", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct demo_options	 o;
@@ -38,6 +39,7 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
+	const char		*as = NULL;
 	uint64_t		 v;
 	int			 c, r, have_cases = 0;
 
@@ -64,6 +66,9 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 				    optarg);
 			o.batch = (unsigned)v;
 			break;
+		case 'a':
+			as = optarg;
+			break;
 		default:
 			return ctl_usage(ctx->cmd, "bad option");
 		}
@@ -80,6 +85,10 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 		ctx->watchdog = 120;
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
+	/* Demo data is a bulk load of records: the import cell decides. */
+	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
+	    NULL)) != 0)
+		return ctl_close(ctx, s, st, r);
 	if (demo_generate(st, &o, &stats, &e) != NCEN_OK) {
 		if (o.progress != NULL)
 			fputc('\n', stderr);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-dump.h"
@@ -32,14 +33,14 @@ ctl_dump(struct ctl_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		if (c != 'o')
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		out = optarg;
 	}
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
 	for (i = optind; i < argc; i++) {
 		if (schema_form_find(s, argv[i]) == NULL) {
-			r = ctl_usage(ctx->cmd, "no form '%s' in %s/forms",
+			r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms"),
 			    argv[i], ctx->home);
 			goto out;
 		}
@@ -86,7 +87,7 @@ ctl_dump_read(const char *path, struct buf *b)
 	while ((n = fread(tmp, 1, sizeof tmp, f)) != 0)
 		buf_add(b, tmp, n);
 	if (ferror(f)) {
-		ctl_warn("load: %s: read error", path);
+		ctl_warn(_("load: %s: read error"), path);
 		r = 2;
 	}
 	if (f != stdin)
@@ -107,7 +108,8 @@ ctl_dump_watchdog(const struct buf *text)
 
 	while ((p = strchr(p, '\n')) != NULL) {
 		p++;
-		if (strncmp(p, "record ", 7) == 0 || strncmp(p, "link ", 5) == 0)
+		if (strncmp(p, "record ", 7) == 0 || strncmp(p, "link ",
+		    5) == 0)
 			n++;
 	}
 	return n / 100 > 86400 ? 86400 + 60 : 60 + (unsigned)(n / 100);
@@ -122,13 +124,15 @@ ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
 	struct store		*st = NULL;
 	struct store_dump	*d = NULL;
 	struct buf		 text = BUF_INIT, problems = BUF_INIT;
+	struct buf		 recs = BUF_INIT, links = BUF_INIT;
 	const char		*p, *nl;
 	int			 r;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "no dump file");
+		return ctl_usage(ctx->cmd, _("no dump file"));
 	if (argc > 2)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[2]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[2]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 	if ((r = ctl_dump_read(argv[1], &text)) != 0)
@@ -145,22 +149,27 @@ ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
 		}
 		if (problems.len == 0)
 			ctl_report("load", &e);
-		ctl_warn("load: %s: nothing loaded", argv[1]);
+		ctl_warn(_("load: %s: nothing loaded"), argv[1]);
 		r = ncen_err_exit(e.code);
 		goto out;
 	}
 	if (store_dump_load(st, d, &e) != NCEN_OK) {
 		r = ctl_report("load", &e);
-		ctl_warn("load: %s: nothing loaded", argv[1]);
+		ctl_warn(_("load: %s: nothing loaded"), argv[1]);
 		goto out;
 	}
-	printf("loaded %zu record%s and %zu link%s from %s\n", d->nrecs,
-	    d->nrecs == 1 ? "" : "s", d->nlinks, d->nlinks == 1 ? "" : "s",
-	    argv[1]);
+	buf_addf(&recs, ngettext_("%zu record", "%zu records", d->nrecs),
+	    d->nrecs);
+	buf_addf(&links, ngettext_("%zu link", "%zu links", d->nlinks),
+	    d->nlinks);
+	/* TRANSLATORS: loaded 3 records and 1 link from FILE. */
+	printf(_("loaded %s and %s from %s\n"), recs.s, links.s, argv[1]);
 out:
 	store_dump_free(d);
 	buf_free(&text);
 	buf_free(&problems);
+	buf_free(&recs);
+	buf_free(&links);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);
 }

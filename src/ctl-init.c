@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store-backup.h"
 #include "store.h"
@@ -51,7 +52,8 @@ ctl_init_undo(const char *home, int made)
 	if ((d = opendir(home)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name,
+		    "..") == 0)
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", home, de->d_name);
@@ -72,7 +74,7 @@ ctl_init_key(const char *path)
 	int		fd, r = 0;
 
 	if (RAND_bytes(raw, sizeof raw) != 1) {
-		ctl_warn("init: %s: no random bytes from OpenSSL", path);
+		ctl_warn(_("init: %s: no random bytes from OpenSSL"), path);
 		return 2;
 	}
 	for (i = 0; i < sizeof raw; i++)
@@ -139,6 +141,7 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 	struct buf		 forms = BUF_INIT, keypath = BUF_INIT;
 	const char		*from = NULL, *keyfile = ctx->keyfile;
 	int			 c, encrypt = 0, made = 0, madekey = 0, r = 0;
+	mode_t			 mask = (mode_t)-1;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -149,32 +152,32 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 			encrypt = 1;
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	if (optind != argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 
 	/* Refuse before changing anything. */
 	if (!ctl_is_empty_dir(ctx->home)) {
-		ctl_warn("init: %s: already exists and is not empty "
-		    "(nothing changed)", ctx->home);
+		ctl_warn(_("init: %s: already exists and is not empty "
+		    "(nothing changed)"), ctx->home);
 		return 1;
 	}
 	if (from == NULL) {
 		if (!ctl_is_dir(NCEN_FORMS_DIR)) {
-			ctl_warn("init: no forms: %s does not exist; give "
-			    "--forms DIR (e.g. the source tree's forms/)",
+			ctl_warn(_("init: no forms: %s does not exist; give "
+			    "--forms DIR (e.g. the source tree's forms/)"),
 			    NCEN_FORMS_DIR);
 			return 2;
 		}
 		from = NCEN_FORMS_DIR;
 	}
 	if (!ctl_is_dir(from)) {
-		ctl_warn("init: %s: no such forms directory", from);
+		ctl_warn(_("init: %s: no such forms directory"), from);
 		return 2;
 	}
 	if (schema_load_dir(from, &s, &e) != NCEN_OK) {
@@ -192,14 +195,19 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 			goto out;
 		madekey = 1;
 	} else if (keyfile != NULL && access(keyfile, R_OK) == -1) {
-		ctl_warn("init: %s: %s (give --encrypt to make a new key)",
+		ctl_warn(_("init: %s: %s (give --encrypt to make a new key)"),
 		    keyfile, strerror(errno));
 		r = 2;
 		goto out;
 	}
 
+	/*
+	 * Nominal data and the audit log: only the service account may
+	 * read the directory, and what init creates in it is 0600.
+	 */
+	mask = umask(077);
 	if (mkdir(ctx->home, 0700) == -1) {
-		if (errno != EEXIST) {
+		if (errno != EEXIST || chmod(ctx->home, 0700) == -1) {
 			ctl_warn("init: %s: %s", ctx->home, strerror(errno));
 			r = 2;
 			goto out;
@@ -225,11 +233,11 @@ ctl_init(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_report("init", &e);
 		goto fail;
 	}
-	printf("created %s with %zu forms and %zu code lists from %s\n",
+	printf(_("created %s with %zu forms and %zu code lists from %s\n"),
 	    ctx->home, s->nforms, s->nlists, from);
 	if (madekey)
-		printf("encryption key written to %s (mode 0600): keep a copy "
-		    "apart from the data; without it the data is lost\n",
+		printf(_("encryption key written to %s (mode 0600): keep a "
+		    "copy apart from the data; without it the data is lost\n"),
 		    keyfile);
 	goto out;
 fail:
@@ -239,6 +247,8 @@ fail:
 	if (madekey)
 		unlink(keyfile);
 out:
+	if (mask != (mode_t)-1)
+		umask(mask);
 	schema_free(s);
 	buf_free(&forms);
 	buf_free(&keypath);

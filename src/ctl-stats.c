@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -66,7 +67,8 @@ ctl_stats_files(const char *home)
 	struct dirent	*de;
 	struct stat	 sb;
 	DIR		*d;
-	uint64_t	 nlog = 0, logb = 0, ndb = 0, dbb = 0, nall = 0, allb = 0;
+	uint64_t	 nlog = 0, logb = 0, ndb = 0, dbb = 0, nall = 0,
+	    allb = 0;
 	size_t		 len;
 
 	if ((d = opendir(home)) == NULL) {
@@ -84,7 +86,8 @@ ctl_stats_files(const char *home)
 		if (strncmp(de->d_name, "log.", 4) == 0) {
 			nlog++;
 			logb += (uint64_t)sb.st_size;
-		} else if ((len > 3 && strcmp(de->d_name + len - 3, ".db") == 0) ||
+		} else if ((len > 3 && strcmp(de->d_name + len - 3,
+		    ".db") == 0) ||
 		    (len > 4 && strcmp(de->d_name + len - 4, ".idx") == 0)) {
 			ndb++;
 			dbb += (uint64_t)sb.st_size;
@@ -92,9 +95,9 @@ ctl_stats_files(const char *home)
 	}
 	closedir(d);
 	buf_free(&path);
-	ctl_stats_size("log files", nlog, logb);
-	ctl_stats_size("databases", ndb, dbb);
-	ctl_stats_size("on disk", nall, allb);
+	ctl_stats_size(_("log files"), nlog, logb);
+	ctl_stats_size(_("databases"), ndb, dbb);
+	ctl_stats_size(_("on disk"), nall, allb);
 	return 0;
 }
 
@@ -111,7 +114,8 @@ ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 r;
 
 	if (argc != 1)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[1]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[1]);
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
 	memset(&sc, 0, sizeof sc);
@@ -123,7 +127,7 @@ ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
 		printf("%-12s %10" PRIu64 "\n", s->forms[i]->name, n);
 		total += n;
 	}
-	printf("%-12s %10" PRIu64 "\n", "records", total);
+	printf("%-12s %10" PRIu64 "\n", _("records"), total);
 
 	for (i = 0; i < s->nforms; i++) {
 		if (store_scan(st, s->forms[i]->name, ctl_stats_record, &sc,
@@ -139,7 +143,7 @@ ctl_stats(struct ctl_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("%-12s %10" PRIu64 "\n", "links", sc.links);
+	printf("%-12s %10" PRIu64 "\n", _("links"), sc.links);
 	r = ctl_stats_files(ctx->home);
 out:
 	free(sc.refs);

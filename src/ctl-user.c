@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -53,30 +54,10 @@ static int
 ctl_user_print(const struct auth_account *a, void *arg)
 {
 	struct buf	b = BUF_INIT;
-	size_t		i;
 
 	(void)arg;
 	buf_addf(&b, "%-16s ", a->name);
-	auth_roles_format(a->roles, &b);
-	buf_adds(&b, "  offices=");
-	if (a->noffices == 0)
-		buf_adds(&b, "all");
-	for (i = 0; i < a->noffices; i++)
-		buf_addf(&b, "%s%s", i == 0 ? "" : ",", a->offices[i]);
-	if (a->disabled)
-		buf_adds(&b, "  disabled");
-	if (a->locked_until == AUTH_LOCKED_FOREVER)
-		buf_adds(&b, "  locked");
-	else if (a->locked_until > auth_now()) {
-		buf_adds(&b, "  locked until ");
-		audit_format_time(&b, a->locked_until);
-	}
-	if (a->iterations == 0)
-		buf_adds(&b, "  no-password");
-	else if (a->must_change)
-		buf_adds(&b, "  must-change-password");
-	if (a->failures != 0)
-		buf_addf(&b, "  failures=%u", a->failures);
+	auth_account_describe(a, auth_now(), &b);
 	puts(b.s);
 	buf_free(&b);
 	return 0;
@@ -159,7 +140,7 @@ ctl_user_key_parse(const char *file, struct buf *key, struct buf *fp,
 		return -1;
 	}
 	if (fgets(line, sizeof line, f) == NULL) {
-		buf_addf(why, "%s: empty", file);
+		buf_addf(why, _("%s: empty"), file);
 		fclose(f);
 		return -1;
 	}
@@ -167,8 +148,8 @@ ctl_user_key_parse(const char *file, struct buf *key, struct buf *fp,
 	line[strcspn(line, "\r\n")] = '\0';
 	if ((type = strtok_r(line, " \t", &save)) == NULL ||
 	    (b64 = strtok_r(NULL, " \t", &save)) == NULL) {
-		buf_addf(why, "%s: not a public key line (TYPE BASE64 "
-		    "[COMMENT])", file);
+		buf_addf(why, _("%s: not a public key line (TYPE BASE64 "
+		    "[COMMENT])"), file);
 		return -1;
 	}
 	for (i = 0; i < sizeof ctl_user_key_types /
@@ -176,8 +157,8 @@ ctl_user_key_parse(const char *file, struct buf *key, struct buf *fp,
 		if (strcmp(type, ctl_user_key_types[i]) == 0)
 			ok = 1;
 	if (!ok) {
-		buf_addf(why, "%s: key type '%.40s' is not one sshd takes "
-		    "(ssh-ed25519, ecdsa-sha2-*, ssh-rsa, sk-*)", file, type);
+		buf_addf(why, _("%s: key type '%.40s' is not one sshd takes "
+		    "(ssh-ed25519, ecdsa-sha2-*, ssh-rsa, sk-*)"), file, type);
 		return -1;
 	}
 	b64len = strlen(b64);
@@ -188,7 +169,7 @@ ctl_user_key_parse(const char *file, struct buf *key, struct buf *fp,
 	blob = xmalloc(b64len + 4);
 	if (i != b64len || b64len % 4 != 0 || (n = EVP_DecodeBlock(blob,
 	    (const unsigned char *)b64, (int)b64len)) < 4) {
-		buf_addf(why, "%s: the key is not valid base64", file);
+		buf_addf(why, _("%s: the key is not valid base64"), file);
 		free(blob);
 		return -1;
 	}
@@ -201,13 +182,13 @@ ctl_user_key_parse(const char *file, struct buf *key, struct buf *fp,
 	tlen = strlen(type);
 	if (len != tlen || (size_t)n < 4 + tlen + 4 ||
 	    memcmp(blob + 4, type, tlen) != 0) {
-		buf_addf(why, "%s: the key's bytes do not hold a %s key",
+		buf_addf(why, _("%s: the key's bytes do not hold a %s key"),
 		    file, type);
 		free(blob);
 		return -1;
 	}
 	if (EVP_Digest(blob, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1) {
-		buf_addf(why, "%s: SHA-256 failed", file);
+		buf_addf(why, _("%s: SHA-256 failed"), file);
 		free(blob);
 		return -1;
 	}
@@ -328,26 +309,29 @@ ctl_user_key(struct ctl_ctx *ctx, struct store *st,
 {
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct auth_account	*a = NULL;
-	struct buf		 path = BUF_INIT, old = BUF_INIT, new = BUF_INIT;
+	struct buf		 path = BUF_INIT, old = BUF_INIT,
+	    new = BUF_INIT;
 	struct buf		 key = BUF_INIT, fp = BUF_INIT, why = BUF_INIT;
-	struct buf		 ncen = BUF_INIT, rec = BUF_INIT, home = BUF_INIT;
+	struct buf		 ncen = BUF_INIT, rec = BUF_INIT,
+	    home = BUF_INIT;
 	const char		*sub, *user = NULL, *p, *nl;
 	char			*real = NULL;
 	size_t			 len, removed = 0;
 	int			 r = 0, listing;
 
 	if (argc < 1)
-		return ctl_usage(ctx->cmd, "user key: add, del or list?");
+		return ctl_usage(ctx->cmd, _("user key: add, del or list?"));
 	sub = argv[0];
 	listing = strcmp(sub, "list") == 0;
 	if (!listing && strcmp(sub, "add") != 0 && strcmp(sub, "del") != 0)
-		return ctl_usage(ctx->cmd, "user key: unknown '%s'", sub);
+		return ctl_usage(ctx->cmd, _("user key: unknown '%s'"), sub);
 	if (argc > 1)
 		user = argv[1];
 	if ((strcmp(sub, "add") == 0 && argc != 3) ||
 	    (strcmp(sub, "del") == 0 && (argc < 2 || argc > 3)) ||
 	    (listing && argc > 2))
-		return ctl_usage(ctx->cmd, "user key %s: wrong arguments", sub);
+		return ctl_usage(ctx->cmd, _("user key %s: wrong arguments"),
+		    sub);
 	ctl_user_keys_path(ko->keys, &path);
 	if (user != NULL && auth_name_check(user, &e) != NCEN_OK) {
 		r = ctl_report("user", &e);
@@ -398,8 +382,9 @@ ctl_user_key(struct ctl_ctx *ctx, struct store *st,
 		}
 		ctl_user_ncen_path(ko->ncen, &ncen);
 		if (!ctl_user_plain_path(real) || !ctl_user_plain_path(ncen.s)) {
-			ctl_warn("user key: %s or %s: a forced command needs "
-			    "paths of letters, digits and /._-+", real, ncen.s);
+			ctl_warn(_("user key: %s or %s: a forced command needs "
+			    "paths of letters, digits and /._-+"), real,
+			    ncen.s);
 			r = 2;
 			goto out;
 		}
@@ -408,7 +393,7 @@ ctl_user_key(struct ctl_ctx *ctx, struct store *st,
 		    "%s%s%s\n",
 		    ncen.s, real, user, key.s, CTL_USER_MARK, user);
 	} else if (removed == 0) {
-		ctl_warn("user key del: %s has no such key in %s", user,
+		ctl_warn(_("user key del: %s has no such key in %s"), user,
 		    path.s);
 		r = 1;
 		goto out;
@@ -427,9 +412,16 @@ ctl_user_key(struct ctl_ctx *ctx, struct store *st,
 		r = ctl_report("user", &e);
 		goto out;
 	}
-	printf("%s: %s %s%s\n", user, strcmp(sub, "add") == 0 ? "added key" :
-	    "removed", fp.len != 0 ? fp.s : "every key", removed > 1 ?
-	    " (and its duplicates)" : "");
+	if (strcmp(sub, "add") == 0)
+		printf(removed > 1 ?
+		    _("%s: added key %s (and its duplicates)\n") :
+		    _("%s: added key %s\n"), user, fp.s);
+	else if (fp.len == 0)
+		printf(_("%s: removed every key\n"), user);
+	else
+		printf(removed > 1 ?
+		    _("%s: removed %s (and its duplicates)\n") :
+		    _("%s: removed %s\n"), user, fp.s);
 out:
 	free(real);
 	auth_account_free(a);
@@ -468,7 +460,7 @@ ctl_user(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 c, r, pwin = 0, disabled = 0, rc = NCEN_OK;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "no action given");
+		return ctl_usage(ctx->cmd, _("no action given"));
 	action = argv[1];
 	memset(&ch, 0, sizeof ch);
 	memset(&ko, 0, sizeof ko);
@@ -492,23 +484,24 @@ ctl_user(struct ctl_ctx *ctx, int argc, char **argv)
 			ko.ncen = optarg;
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	optind++;	/* back to argv's numbering */
 	if (strcmp(action, "key") != 0 && strcmp(action, "list") != 0) {
 		if (optind >= argc)
-			return ctl_usage(ctx->cmd, "no user name given");
+			return ctl_usage(ctx->cmd, _("no user name given"));
 		if (optind + 1 < argc)
-			return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+			return ctl_usage(ctx->cmd,
+			    _("unexpected argument '%s'"),
 			    argv[optind + 1]);
 		name = argv[optind];
 	}
 	if (strcmp(action, "add") == 0 && ch.roles == NULL)
-		return ctl_usage(ctx->cmd, "user add needs --roles");
+		return ctl_usage(ctx->cmd, _("user add needs --roles"));
 	if ((strcmp(action, "passwd") == 0 || pwin) &&
 	    ctl_user_read_password(&pw) != 0)
-		return ctl_usage(ctx->cmd, "no password on standard input");
+		return ctl_usage(ctx->cmd, _("no password on standard input"));
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto done;
 	if (strcmp(action, "add") == 0)
@@ -528,14 +521,14 @@ ctl_user(struct ctl_ctx *ctx, int argc, char **argv)
 	else if (strcmp(action, "key") == 0)
 		r = ctl_user_key(ctx, st, &ko, argc - optind, argv + optind);
 	else {
-		r = ctl_usage(ctx->cmd, "unknown action '%s'", action);
+		r = ctl_usage(ctx->cmd, _("unknown action '%s'"), action);
 		goto close;
 	}
 	if (rc != NCEN_OK)
 		r = ctl_report("user", &e);
 	else if (strcmp(action, "del") == 0)
-		printf("%s: %s\n", name, disabled ? "disabled (records or "
-		    "audit entries name it)" : "deleted");
+		printf(disabled ? _("%s: disabled (records or audit entries "
+		    "name it)\n") : _("%s: deleted\n"), name);
 close:
 	r = ctl_close(ctx, s, st, r);
 done:
@@ -586,7 +579,7 @@ ctl_audit(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 c, r;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "verify or show?");
+		return ctl_usage(ctx->cmd, _("verify or show?"));
 	action = argv[1];
 	memset(&f, 0, sizeof f);
 	optind = 0;
@@ -605,39 +598,39 @@ ctl_audit(struct ctl_ctx *ctx, int argc, char **argv)
 		case 's':
 		case 'U':
 			if (audit_parse_time(optarg) < 0)
-				return ctl_usage(ctx->cmd, "bad time '%s' "
-				    "(YYYY-MM-DD[THH:MM[:SS]], UTC)", optarg);
+				return ctl_usage(ctx->cmd, _("bad time '%s' "
+				    "(YYYY-MM-DD[THH:MM[:SS]], UTC)"), optarg);
 			if (c == 's')
 				f.since = audit_parse_time(optarg);
 			else
 				f.until = audit_parse_time(optarg);
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	optind++;
 	if (optind < argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if (strcmp(action, "verify") != 0 && strcmp(action, "show") != 0)
-		return ctl_usage(ctx->cmd, "unknown action '%s'", action);
+		return ctl_usage(ctx->cmd, _("unknown action '%s'"), action);
 	if (strcmp(action, "verify") == 0 && (f.user != NULL ||
 	    f.record != NULL || f.action != NULL || f.since != 0 ||
 	    f.until != 0))
-		return ctl_usage(ctx->cmd, "verify takes no filter");
+		return ctl_usage(ctx->cmd, _("verify takes no filter"));
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
 	if (strcmp(action, "verify") == 0) {
 		if (audit_verify(st, &n, &e) != NCEN_OK)
 			r = ctl_report("audit verify", &e);
 		else
-			printf("audit: %llu entries, the chain is intact\n",
+			printf(_("audit: %llu entries, the chain is intact\n"),
 			    (unsigned long long)n);
 	} else if (audit_scan(st, &f, ctl_audit_print, &shown, &e) != NCEN_OK)
 		r = ctl_report("audit show", &e);
 	if (r == 0 && fflush(stdout) == EOF) {
-		ctl_warn("audit: standard output: write failed");
+		ctl_warn(_("audit: standard output: write failed"));
 		r = 2;
 	}
 	ncen_err_free(&e);

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -10,9 +11,11 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 
@@ -29,6 +32,16 @@ ctl_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Print a command's usage line (its arguments in the reader's language). */
+static void
+ctl_usage_line(const struct ctl_cmd *c, FILE *f)
+{
+	/* gettext("") would be the catalogue's header: no arguments, none. */
+	fprintf(f, _("usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n"),
+	    c->name, *c->usage != '\0' ? " " : "",
+	    *c->usage != '\0' ? _(c->usage) : "");
+}
+
 /* Report a usage error of a command with its usage line; returns 2. */
 int
 ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
@@ -39,8 +52,8 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n",
-	    c->name, *c->usage != '\0' ? " " : "", c->usage);
+	fputc('\n', stderr);
+	ctl_usage_line(c, stderr);
 	return 2;
 }
 
@@ -48,10 +61,10 @@ ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
 void
 ctl_help(const struct ctl_cmd *c, FILE *f)
 {
-	fprintf(f, "usage: ncenctl [-d DIR] [-k KEYFILE] %s%s%s\n%s.\n",
-	    c->name, *c->usage != '\0' ? " " : "", c->usage, c->summary);
+	ctl_usage_line(c, f);
+	fprintf(f, "%s.\n", _(c->summary));
 	if (c->help != NULL)
-		fputs(c->help, f);
+		fputs(_(c->help), f);
 }
 
 /* Report a library error as "ncenctl: WHAT: message"; returns the exit status. */
@@ -68,7 +81,7 @@ ctl_need_home(struct ctl_ctx *ctx)
 {
 	if (ctx->home != NULL)
 		return 0;
-	ctl_warn("%s: no data directory: give -d DIR or set NCEN_HOME",
+	ctl_warn(_("%s: no data directory: give -d DIR or set NCEN_HOME"),
 	    ctx->cmd->name);
 	return 2;
 }
@@ -122,16 +135,71 @@ ctl_schema(struct ctl_ctx *ctx, struct schema **sp)
 	return r;
 }
 
-/* Who ncenctl's changes are recorded under: the login running it. */
+/* The account --as named, once ctl_as() accepted it. */
+static const char	*ctl_as_user;
+
+/* Who ncenctl's changes are recorded under: --as USER, else the login. */
 const char *
 ctl_login(void)
 {
 	struct passwd	*pw;
 
+	if (ctl_as_user != NULL)
+		return ctl_as_user;
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
 	    *pw->pw_name != '\0')
 		return pw->pw_name;
 	return "ncenctl";
+}
+
+/*
+ * A command run --as USER acts for that account: it must exist, may
+ * sign in now, and one of its roles must allow the action (on record r
+ * when given, so ownership and office limits count).  From then on the
+ * command's changes are audited under USER; *ap (if ap) gets the
+ * account, the caller's to free.  0, or the exit status after saying
+ * why (1 refused).
+ */
+int
+ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
+    enum auth_action action, const struct record *r,
+    struct auth_account **ap)
+{
+	struct auth_account	*a = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 roles = BUF_INIT;
+	int			 status = 0;
+
+	if (auth_account_get(st, user, &a, &e) != NCEN_OK ||
+	    auth_account_usable(a, auth_now(), &e) != NCEN_OK) {
+		status = ctl_report(ctx->cmd->name, &e);
+		if (e.code == NCEN_ENOTFOUND || e.code == NCEN_EINVALID)
+			status = 1;
+	} else if (!auth_may(a, action, r)) {
+		auth_roles_format(a->roles, &roles);
+		if (r != NULL)
+			ctl_warn(_("%s: refused: account '%s' (%s) may not "
+			    "%s on %s %" PRIu64 " (not its own, or not its "
+			    "offices)"), ctx->cmd->name, user,
+			    buf_cstr(&roles), auth_action_name(action),
+			    r->form->name, r->id);
+		else
+			ctl_warn(_("%s: refused: account '%s' (%s) may not "
+			    "%s"), ctx->cmd->name, user, buf_cstr(&roles),
+			    auth_action_name(action));
+		status = 1;
+	} else {
+		ctl_as_user = user;
+		audit_attach(st, user);
+		if (ap != NULL) {
+			*ap = a;
+			a = NULL;
+		}
+	}
+	auth_account_free(a);
+	buf_free(&roles);
+	ncen_err_free(&e);
+	return status;
 }
 
 /* Whether a record is in the store: 1, 0, or -code on an error. */

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 
@@ -18,7 +19,8 @@ ctl_verify(struct ctl_ctx *ctx, int argc, char **argv)
 	int		 r;
 
 	if (argc != 1)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[1]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[1]);
 	if ((r = ctl_schema(ctx, &s)) != 0)
 		return r;
 	r = store_verify(ctx->home, s, ctx->keyfile, &report, &e);
@@ -30,11 +32,11 @@ ctl_verify(struct ctl_ctx *ctx, int argc, char **argv)
 	if (report.len != 0 && report.s[report.len - 1] != '\n')
 		fputc('\n', stdout);
 	if (fflush(stdout) == EOF) {
-		ctl_warn("verify: standard output: write failed");
+		ctl_warn(_("verify: standard output: write failed"));
 		r = r == NCEN_OK ? NCEN_EIO : r;
 	}
 	if (r == NCEN_OK)
-		printf("%s: no problems found\n", ctx->home);
+		printf(_("%s: no problems found\n"), ctx->home);
 	else if (r == NCEN_ECHECK)
 		ctl_warn("verify: %s", ncen_err_msg(&e));
 	else

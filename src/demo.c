@@ -1864,7 +1864,7 @@ demo_case(struct demo_gen *g, struct store_txn *t, struct ncen_err *err)
 	int64_t				 day, span, start, offset;
 	unsigned			 mode, minute, k, pct, nseiz, npers;
 	unsigned			 nseized = 0;
-	size_t				 oi, nvia = 0, i, c, d, nplan;
+	size_t				 oi, nvia = 0, i, c, nplan;
 	uint64_t			 case_id;
 	uint32_t			*num;
 	int				 y, error = NCEN_OK;
@@ -1932,12 +1932,7 @@ demo_case(struct demo_gen *g, struct store_txn *t, struct ncen_err *err)
 	demo_civil(day, &y, &m, &dd);
 	num = &g->numbers[oi * (size_t)g->nyears + (size_t)(y - g->year0)];
 	(*num)++;
-	d = strlen(office->code);
-	if (d > 2)
-		buf_addf(&g->b, "%.2s-%s-%04d-%06u", office->code,
-		    office->code + 2, y, *num);
-	else
-		buf_addf(&g->b, "%s-%04d-%06u", office->code, y, *num);
+	workflow_number_format(&g->b, office->code, y, *num);
 	demo_set_buf(g, r, "number");
 	demo_set(r, "status", demo_status_names[st]);
 	demo_add_date(&g->b, day);

@@ -1,10 +1,11 @@
 /*
- * ncen.c - the officer's program.
+ * ncen.c - the officer's terminal program: options, sign-in, then the
+ * main menu (ui-*.c).
  *
- * Until the terminal screens land (the ncen terminal issue), ncen opens
- * the data directory read-only in spirit (it writes nothing) and prints
- * every record, entity by entity, with the form's labels in the
- * officer's language (French when LANG or LC_MESSAGES starts with "fr").
+ * Over SSH the forced command gives --as USER (the key already proved
+ * who it is); on the console ncen asks for a user and password.  Errors
+ * that stop ncen before or after curses go to stderr; while curses owns
+ * the screen they go to the status line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +14,25 @@
 
 #include "audit.h"
 #include "auth.h"
-#include "buf.h"
 #include "error.h"
-#include "record.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
-#include "xmalloc.h"
+#include "ui.h"
+#include "ui-screens.h"
 
-struct ncen_print {
-	enum schema_lang		 lang;
-	unsigned long			 n;
-	const struct auth_account	*acct;
-	struct buf			 shown;	/* records with nominal fields */
-};
+static struct ui	ncen_ui;
 
 /* Print the usage line and return the usage exit status. */
 static int
 ncen_usage(FILE *f)
 {
-	fprintf(f, "usage: ncen [-d DIR] [--as USER]\n"
+	fprintf(f, "%s", _("usage: ncen [-d DIR] [--as USER] [--idle SECONDS]\n"
 	    "  -d DIR     data directory (else $NCEN_HOME)\n"
-	    "  --as USER  the officer signing in\n");
+	    "  --as USER  the officer signing in (the SSH forced command);\n"
+	    "             without it ncen asks for a user and password\n"
+	    "  --idle SECONDS  lock after this long without a key (else\n"
+	    "             $NCEN_IDLE, else 900; 0 never locks)\n"));
 	return 2;
 }
 
@@ -53,89 +52,43 @@ ncen_lang(void)
 	return SCHEMA_EN;
 }
 
-/* Print one record: a heading line, then "label: value" per filled field. */
-static int
-ncen_print_record(const struct record *r, void *arg)
+/*
+ * The watchdog fired: another process died inside the library.  Save
+ * the draft to the spool (the store no longer answers), leave curses
+ * and say in words what to do.  The watchdog exits 75 after this.
+ */
+static void
+ncen_stall(void *arg)
 {
-	struct ncen_print		*p = arg;
-	const struct schema_form	*f = r->form;
-	size_t				 i, j;
+	struct ui	*u = arg;
 
-	size_t				 nominal = 0;
-	int				 see;
-
-	if (!auth_may(p->acct, AUTH_VIEW, r))
-		return 0;
-	see = auth_may(p->acct, AUTH_VIEW_NOMINAL, r);
-	printf("%s %llu (version %u, %s)\n", schema_label(f->label, p->lang),
-	    (unsigned long long)r->id, r->version,
-	    r->muser != NULL ? r->muser : "-");
-	for (i = 0; i < f->nfields; i++) {
-		/* Nominal: any field not `cen` (DESIGN.md, sharing levels). */
-		if (f->fields[i].share != SCHEMA_CEN) {
-			if (!see || r->fields[i].n == 0)
-				continue;
-			nominal++;
-		}
-		for (j = 0; j < r->fields[i].n; j++)
-			printf("    %s: %s\n",
-			    schema_label(f->fields[i].label, p->lang),
-			    r->fields[i].v[j]);
-	}
-	if (nominal != 0)
-		buf_addf(&p->shown, "%s:%llu\n", f->name,
-		    (unsigned long long)r->id);
-	p->n++;
-	return 0;
+	u->stalled = 1;
+	if (u->on_hangup != NULL)
+		u->on_hangup(u->hangup_arg);
+	u->on_hangup = NULL;
+	ui_stop(u);
+	fprintf(stderr, "%s\n", _("ncen: the database stopped answering "
+	    "(another program died while using it); your typing was saved. "
+	    "Please sign in again."));
 }
 
-/* Audit each display of nominal fields listed in shown (one txn). */
+/* Leave curses, report e on stderr, close the store, return status. */
 static int
-ncen_audit_shown(struct store_txn *t, void *arg, struct ncen_err *e)
+ncen_fail(struct ui *u, const char *user, struct ncen_err *e, int status)
 {
-	struct ncen_print	*p = arg;
-	struct buf		 rec = BUF_INIT;
-	const char		*s, *nl;
-	int			 r = NCEN_OK;
+	struct ncen_err	e2 = NCEN_ERR_INIT;
 
-	for (s = buf_cstr(&p->shown); *s != '\0' && r == NCEN_OK; s = nl + 1) {
-		if ((nl = strchr(s, '\n')) == NULL)
-			break;
-		buf_reset(&rec);
-		buf_add(&rec, s, (size_t)(nl - s));
-		r = audit_append(t, p->acct->name, "view.nominal", rec.s,
-		    "ncen printed its nominal fields", e);
-	}
-	buf_free(&rec);
-	return r;
-}
-
-/* Print every record of every form the account may see. */
-static int
-ncen_print_all(struct store *st, const struct auth_account *acct,
-    enum schema_lang lang, struct ncen_err *e)
-{
-	const struct schema	*s = store_schema(st);
-	struct ncen_print	 p;
-	size_t			 i;
-	int			 r = NCEN_OK;
-
-	memset(&p, 0, sizeof p);
-	p.acct = acct;
-	p.lang = lang;
-	for (i = 0; i < s->nforms && r == NCEN_OK; i++) {
-		p.n = 0;
-		buf_reset(&p.shown);
-		printf("== %s\n", schema_label(s->forms[i]->label, lang));
-		if ((r = store_scan(st, s->forms[i]->name, ncen_print_record,
-		    &p, e)) != NCEN_OK)
-			break;
-		if (p.shown.len != 0)
-			r = store_run(st, ncen_audit_shown, &p, e);
-		printf("   (%lu)\n\n", p.n);
-	}
-	buf_free(&p.shown);
-	return r;
+	ui_stop(u);
+	if (user != NULL)
+		fprintf(stderr, _("ncen: %s: sign-in refused: %s\n"), user,
+		    ncen_err_msg(e));
+	else
+		fprintf(stderr, "ncen: %s\n", ncen_err_msg(e));
+	if (u->st != NULL)
+		(void)store_close(u->st, &e2);
+	u->st = NULL;
+	ncen_err_free(&e2);
+	return status;
 }
 
 int
@@ -144,16 +97,18 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "idle", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct ui		*u = &ncen_ui;
 	struct store_options	 o;
-	struct ncen_err		 e = NCEN_ERR_INIT, e2 = NCEN_ERR_INIT;
+	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*schema = NULL;
-	struct store		*st = NULL;
-	struct auth_account	*acct = NULL;
 	const char		*home = getenv("NCEN_HOME"), *user = NULL;
-	int			 c, r;
+	const char		*idle = NULL;
+	int			 c, r = 0, status = -1;
 
+	i18n_init();
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -161,6 +116,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			user = optarg;
+			break;
+		case 'i':
+			idle = optarg;
 			break;
 		case 'h':
 			ncen_usage(stdout);
@@ -171,49 +129,55 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || home == NULL || *home == '\0') {
 		if (home == NULL || *home == '\0')
-			fprintf(stderr, "ncen: no data directory: give -d DIR or set NCEN_HOME\n");
+			fprintf(stderr, "%s\n", _("ncen: no data directory: "
+			    "give -d DIR or set NCEN_HOME"));
 		return ncen_usage(stderr);
-	}
-	if (user == NULL) {
-		fprintf(stderr, "ncen: console sign-in needs the terminal "
-		    "screens, which this ncen does not have yet; sign in over "
-		    "SSH (ncen --as USER)\n");
-		return 1;
 	}
 
 	memset(&o, 0, sizeof o);
 	o.home = home;
 	o.keyfile = getenv("NCEN_KEYFILE");
+	memset(u, 0, sizeof *u);
+	u->lang = ncen_lang();
+	if (ui_signin_idle(u, idle, &e) != NCEN_OK) {
+		status = ncen_fail(u, NULL, &e, 2);
+		goto out;
+	}
 	if ((r = store_version_check(&e)) != NCEN_OK ||
-	    (r = store_home_open(&o, &schema, &st, &e)) != NCEN_OK) {
+	    (r = store_home_open(&o, &schema, &u->st, &e)) != NCEN_OK) {
 		/* Whatever stops the opening is the environment's fault. */
-		fprintf(stderr, "ncen: %s\n", ncen_err_msg(&e));
-		ncen_err_free(&e);
-		return 2;
+		status = ncen_fail(u, NULL, &e, 2);
+		goto out;
 	}
-	/* SSH forced --as: the account must exist and be usable. */
+	u->schema = schema;
+	store_set_stall_handler(ncen_stall, u);
 	auth_policy_env();
-	if ((r = auth_signin_key(st, user, &acct, &e)) != NCEN_OK) {
-		fprintf(stderr, "ncen: %s: sign-in refused: %s\n", user,
-		    ncen_err_msg(&e));
-		(void)store_close(st, &e2);
-		schema_free(schema);
-		ncen_err_free(&e);
-		ncen_err_free(&e2);
-		return 1;
+	if (user != NULL &&
+	    (r = auth_signin_key(u->st, user, &u->acct, &e)) != NCEN_OK) {
+		status = ncen_fail(u, user, &e, 1);
+		goto out;
 	}
-	audit_attach(st, acct->name);
-	printf("Signed in as %s.\n\n", user);
-	if ((r = ncen_print_all(st, acct, ncen_lang(), &e)) != NCEN_OK)
+	if ((r = ui_start(u, &e)) != NCEN_OK) {
+		status = ncen_fail(u, NULL, &e, 1);
+		goto out;
+	}
+	if (u->acct == NULL && (r = ui_signin(u, &e)) != NCEN_OK) {
+		status = ncen_fail(u, NULL, &e, 1);
+		goto out;
+	}
+	audit_attach(u->st, u->acct->name);
+	ui_status(u, _("Signed in as %s."), u->acct->name);
+	ui_form_drafts(u);
+	ui_menu(u);
+	ui_stop(u);
+	if (store_close(u->st, &e) != NCEN_OK) {
 		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e));
-	if (st != NULL && store_close(st, &e2) != NCEN_OK) {
-		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e2));
-		if (r == NCEN_OK)
-			r = e2.code;
+		r = e.code;
 	}
+	u->st = NULL;
+out:
 	schema_free(schema);
-	auth_account_free(acct);
+	auth_account_free(u->acct);
 	ncen_err_free(&e);
-	ncen_err_free(&e2);
-	return ncen_err_exit(r);
+	return status >= 0 ? status : ncen_err_exit(r);
 }

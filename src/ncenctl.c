@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 
 /* What the stall handler writes, made before any database call. */
@@ -19,47 +20,53 @@ static struct buf	ncenctl_stall_msg;
 
 /* Every command: adding one is adding a row. */
 const struct ctl_cmd ctl_cmds[] = {
-	{ "init", ctl_init, "create a data directory and its databases",
-	  "[--forms DIR] [--encrypt]",
+	{ "init", ctl_init, N_("create a data directory and its databases"),
+	  /* TRANSLATORS: in the usage lines translate only the words in
+	     capitals (DIR, FILE...), never the options or subcommands. */
+	  N_("[--forms DIR] [--encrypt]"),
+	  N_(
 	  "  --forms DIR  copy the forms from DIR (default: the installed forms)\n"
 	  "  --encrypt    generate a key file and encrypt every database\n"
 	  "The key goes to the -k path, else to DIR.key beside the data\n"
-	  "directory, created with mode 0600.\n" },
-	{ "verify", ctl_verify, "check every database and index",
+	  "directory, created with mode 0600.\n") },
+	{ "verify", ctl_verify, N_("check every database and index"),
 	  "", NULL },
-	{ "recover", ctl_recover, "run recovery on the environment",
-	  "[--catastrophic]",
-	  "  --catastrophic  replay every log file (after a restore or a\n"
+	{ "recover", ctl_recover, N_("run recovery on the environment"),
+	  N_("[--catastrophic]"),
+	  N_("  --catastrophic  replay every log file (after a restore or a\n"
 	  "                  damaged environment), not just since the last\n"
 	  "                  checkpoint\n"
-	  "No other process may use the data directory meanwhile.\n" },
-	{ "backup", ctl_backup, "hot backup into a new directory",
-	  "DIR2",
-	  "Copies every database and log file while others keep working,\n"
+	  "No other process may use the data directory meanwhile.\n") },
+	{ "backup", ctl_backup, N_("hot backup into a new directory"),
+	  N_("DIR2"),
+	  N_("Copies every database and log file while others keep working,\n"
 	  "then the forms and a MANIFEST, and makes the copy consistent by\n"
-	  "catastrophic recovery.  DIR2 must not exist or be empty.\n" },
-	{ "restore", ctl_restore, "restore a backup into the data directory",
-	  "[--force] DIR2",
-	  "  --force  replace an existing data directory (no process may\n"
-	  "           be using it)\n" },
-	{ "stats", ctl_stats, "count records, links and log files",
+	  "catastrophic recovery.  DIR2 must not exist or be empty.\n") },
+	{ "restore", ctl_restore,
+	  N_("restore a backup into the data directory"),
+	  N_("[--force] DIR2"),
+	  N_("  --force  replace an existing data directory (no process may\n"
+	  "           be using it)\n") },
+	{ "stats", ctl_stats, N_("count records, links and log files"),
 	  "", NULL },
-	{ "dump", ctl_dump, "write records and links as text (ncen-dump(5))",
-	  "[-o FILE] [ENTITY...]",
-	  "  -o FILE  write to FILE instead of standard output\n"
+	{ "dump", ctl_dump,
+	  N_("write records and links as text (ncen-dump(5))"),
+	  N_("[-o FILE] [ENTITY...]"),
+	  N_("  -o FILE  write to FILE instead of standard output\n"
 	  "Without ENTITY, every form is dumped; links are dumped when both\n"
-	  "of their records are.\n" },
-	{ "load", ctl_load, "load a dump (all or nothing)",
-	  "FILE",
-	  "Every record is checked against the forms first; one bad line\n"
-	  "and nothing is stored.  Ids, versions and times are kept.\n" },
-	{ "forms", ctl_forms, "check form and code list files",
-	  "check FILE...",
-	  "Parses the .form and .codes files given and cross-checks them;\n"
-	  "each problem is printed as FILE:LINE:COL: message.\n" },
-	{ "case", ctl_case, "take a case through its workflow, or show it",
-	  "submit|validate|close|reopen ID --as USER "
-	  "[--reason TEXT] [--version N] | history ID",
+	  "of their records are.\n") },
+	{ "load", ctl_load, N_("load a dump (all or nothing)"),
+	  N_("FILE"),
+	  N_("Every record is checked against the forms first; one bad line\n"
+	  "and nothing is stored.  Ids, versions and times are kept.\n") },
+	{ "forms", ctl_forms, N_("check form and code list files"),
+	  N_("check FILE..."),
+	  N_("Parses the .form and .codes files given and cross-checks them;\n"
+	  "each problem is printed as FILE:LINE:COL: message.\n") },
+	{ "case", ctl_case, N_("take a case through its workflow, or show it"),
+	  N_("submit|validate|close|reopen ID --as USER "
+	  "[--reason TEXT] [--version N] | history ID"),
+	  N_(
 	  "  --as USER       who takes the step: an account (ncenctl user);\n"
 	  "                  its roles decide what it may do\n"
 	  "  --reason TEXT   why (required to reopen)\n"
@@ -68,26 +75,28 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "-> closed (supervisor); reopen (supervisor, with a reason) takes a\n"
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
-	  "each step with who, when and why.\n" },
-	{ "attach", ctl_attach, "attach a file to a record",
-	  "[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
-	  "ENTITY:ID FILE",
-	  "  --caption TEXT    what the file shows\n"
+	  "each step with who, when and why.\n") },
+	{ "attach", ctl_attach, N_("attach a file to a record"),
+	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
+	  "ENTITY:ID FILE"),
+	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
-	  "  --as USER         who attaches it (default: ncenctl)\n"
+	  "  --as USER         an account that may attach to the record\n"
+	  "                    (default: the login running ncenctl)\n"
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
-	  "is stored once) and an attachment record linked to ENTITY:ID.\n" },
-	{ "demo", ctl_demo, "generate a reproducible demo data set",
-	  "--cases N [--seed S] [--batch B]",
-	  "  --cases N  how many cases (each with seizures, persons,\n"
+	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	{ "demo", ctl_demo, N_("generate a reproducible demo data set"),
+	  N_("--cases N [--seed S] [--batch B] [--as USER]"),
+	  N_("  --cases N  how many cases (each with seizures, persons,\n"
 	  "             businesses, conveyances and workflow steps)\n"
 	  "  --seed S   the same seed gives the same data (default 1)\n"
-	  "  --batch B  cases per transaction (default 500)\n" },
-	{ "user", ctl_user, "manage accounts and their SSH keys",
-	  "add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
-	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]",
-	  "  --roles R         officer, supervisor, analyst, ncp, admin\n"
+	  "  --batch B  cases per transaction (default 500)\n"
+	  "  --as USER  an account that may import (ncp, admin)\n") },
+	{ "user", ctl_user, N_("manage accounts and their SSH keys"),
+	  N_("add|mod|lock|unlock|passwd|list|del [--roles R] [--offices O] "
+	  "[--password-stdin] [USER] | key add|del|list USER [KEYFILE]"),
+	  N_("  --roles R         officer, supervisor, analyst, ncp, admin\n"
 	  "                    (comma-separated)\n"
 	  "  --offices O       limit to these customs offices ('' for all)\n"
 	  "  --password-stdin  add: read a first password from stdin (the\n"
@@ -101,60 +110,70 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "or audit entries name.  key add writes one line\n"
 	  "restrict,pty,command=\"ncen -d DIR --as USER\" KEY ncen:USER; key\n"
 	  "del removes the user's line for KEYFILE (or all of them); other lines\n"
-	  "are never touched.\n" },
-	{ "audit", ctl_audit, "verify or show the audit log",
-	  "verify | show [--user U] [--record E:ID] [--action A] "
-	  "[--since T] [--until T]",
-	  "  verify      recompute the hash chain; name the first entry\n"
+	  "are never touched.\n") },
+	{ "audit", ctl_audit, N_("verify or show the audit log"),
+	  N_("verify | show [--user U] [--record E:ID] [--action A] "
+	  "[--since T] [--until T]"),
+	  N_("  verify      recompute the hash chain; name the first entry\n"
 	  "              changed, removed or inserted (exit 1)\n"
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
-	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n" },
-	{ "import", ctl_import, "import records from CSV (all or nothing)",
-	  "[--partial REJECTS.csv] ENTITY FILE.csv|-",
+	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
+	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
+	  N_("[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-"),
+	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
+	  "  --as USER              an account that may import (ncp, admin)\n"
 	  "The header row names the form's fields (and optionally id).  The\n"
 	  "whole file is checked first; every problem is printed as\n"
 	  "FILE:LINE: FIELD: reason and then nothing is stored (exit 1).\n"
-	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n" },
-	{ "export", ctl_export, "export records as CSV",
-	  "[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] ENTITY",
-	  "  -o FILE       write to FILE instead of standard output\n"
+	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n") },
+	{ "export", ctl_export, N_("export records as CSV"),
+	  N_("[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--as USER] "
+	  "ENTITY"),
+	  N_("  -o FILE       write to FILE instead of standard output\n"
 	  "  --where F=V   only records whose field F is V\n"
 	  "  --from F=LO   only records whose field F is LO or after\n"
 	  "  --to F=HI     only records whose field F is HI or before\n"
+	  "  --as USER     an account that may export; only its records\n"
+	  "                (own, offices) are written\n"
 	  "Filters combine (all must hold); F may be id.  Rows come in id\n"
-	  "order with an id column first, so import gives them back.\n" },
-	{ "template", ctl_template, "print a form's CSV header and an example",
-	  "ENTITY", NULL },
-	{ "offices", ctl_offices, "load the customs offices from CSV",
-	  "load FILE.csv",
+	  "order with an id column first, so import gives them back.\n") },
+	{ "template", ctl_template,
+	  N_("print a form's CSV header and an example"),
+	  N_("ENTITY"), NULL },
+	{ "offices", ctl_offices, N_("load the customs offices from CSV"),
+	  N_("load FILE.csv"),
+	  N_(
 	  "FILE.csv has the columns code, en and fr.  Every row is checked,\n"
 	  "then DIR/forms/office.codes is replaced at once (its list version\n"
-	  "goes up by one); codes that records still use must stay.\n" },
-	{ "node", ctl_node, "this node's Icomm identity",
-	  "init --id ID [--role national|hub|global] [--days N] | show",
+	  "goes up by one); codes that records still use must stay.\n") },
+	{ "node", ctl_node, N_("this node's Icomm identity"),
+	  N_("init --id ID [--role national|hub|global] [--days N] | show"),
+	  N_(
 	  "  --id ID     this node's id (letters, digits, '.', '_', '-')\n"
 	  "  --role R    national (default), hub or global (the global\n"
 	  "              database, which accepts only cen fields)\n"
 	  "  --days N    validity of the certificate (default 3650)\n"
 	  "init makes DIR/node.key (P-256, mode 0600) and DIR/node.crt (a\n"
-	  "self-signed certificate, CN = ID): partners register node.crt.\n" },
-	{ "partner", ctl_partner, "register the partner nodes of Icomm",
-	  "add ID --role R --url URL --cert FILE [--tls-ca FILE] | list | "
-	  "del ID",
+	  "self-signed certificate, CN = ID): partners register node.crt.\n") },
+	{ "partner", ctl_partner, N_("register the partner nodes of Icomm"),
+	  N_("add ID --role R --url URL --cert FILE [--tls-ca FILE] | list | "
+	  "del ID"),
+	  N_(
 	  "  --role R       national, hub or global\n"
 	  "  --url URL      the https:// endpoint of its receiver\n"
 	  "  --cert FILE    its node certificate (PEM): signs its batches and\n"
 	  "                 receipts, and is the client certificate it shows\n"
 	  "  --tls-ca FILE  the CA of its web server's certificate (default:\n"
-	  "                 the node certificate itself)\n" },
-	{ "agreement", ctl_agreement, "the agreements that allow sharing",
-	  "add --partner ID --basis TEXT --dir in|out|both --level "
+	  "                 the node certificate itself)\n") },
+	{ "agreement", ctl_agreement, N_("the agreements that allow sharing"),
+	  N_("add --partner ID --basis TEXT --dir in|out|both --level "
 	  "partner|cen --from DATE --to DATE [--groups G,G|all] | list | "
-	  "end N",
+	  "end N"),
+	  N_(
 	  "  --basis TEXT   the legal basis (title and date of the agreement)\n"
 	  "  --dir D        out: we send, in: we receive, both\n"
 	  "  --level L      the highest sharing level: partner (nominal data\n"
@@ -164,8 +183,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --from, --to   validity, YYYY-MM-DD, inclusive\n"
 	  "A validated case is queued for a partner when an agreement in\n"
 	  "force covers every commodity group of its seizures.  end stops\n"
-	  "an agreement from now on (it is kept, for the record).\n" },
-	{ "help", NULL, "list the commands, or explain one", "[COMMAND]",
+	  "an agreement from now on (it is kept, for the record).\n") },
+	{ "help", NULL, N_("list the commands, or explain one"), N_("[COMMAND]"),
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
@@ -176,13 +195,13 @@ ncenctl_list(FILE *f)
 {
 	const struct ctl_cmd	*c;
 
-	fprintf(f, "usage: ncenctl [-d DIR] [-k KEYFILE] COMMAND [ARGS]\n"
+	fputs(_("usage: ncenctl [-d DIR] [-k KEYFILE] COMMAND [ARGS]\n"
 	    "  -d DIR      data directory (else $NCEN_HOME)\n"
 	    "  -k KEYFILE  encryption key file (else $NCEN_KEYFILE)\n"
-	    "commands:\n");
+	    "commands:\n"), f);
 	for (c = ctl_cmds; c->name != NULL; c++)
-		fprintf(f, "  %-8s %s\n", c->name, c->summary);
-	fprintf(f, "`ncenctl COMMAND --help` explains one.\n");
+		fprintf(f, "  %-8s %s\n", c->name, _(c->summary));
+	fputs(_("`ncenctl COMMAND --help` explains one.\n"), f);
 }
 
 /* A database call overran the watchdog: say so (the store then exits 75). */
@@ -242,7 +261,7 @@ ncenctl_help(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2 || (c = ncenctl_find(argv[1])) == NULL) {
-		ctl_warn("help: %s: unknown command", argv[1]);
+		ctl_warn(_("help: %s: unknown command"), argv[1]);
 		ncenctl_list(stderr);
 		return 2;
 	}
@@ -262,6 +281,7 @@ main(int argc, char **argv)
 	const struct ctl_cmd	*c;
 	int			 ch, r;
 
+	i18n_init();
 	memset(&ctx, 0, sizeof ctx);
 	ctx.home = getenv("NCEN_HOME");
 	ctx.keyfile = getenv("NCEN_KEYFILE");
@@ -289,12 +309,12 @@ main(int argc, char **argv)
 		ctx.keyfile = NULL;
 
 	if (argc == 0) {
-		ctl_warn("no command given");
+		ctl_warn(_("no command given"));
 		ncenctl_list(stderr);
 		return 2;
 	}
 	if ((c = ncenctl_find(argv[0])) == NULL) {
-		ctl_warn("%s: unknown command", argv[0]);
+		ctl_warn(_("%s: unknown command"), argv[0]);
 		ncenctl_list(stderr);
 		return 2;
 	}
@@ -312,10 +332,10 @@ main(int argc, char **argv)
 		return r;
 	}
 	ctx.cmd = c;
-	buf_addf(&ncenctl_stall_msg, "ncenctl: %s: a database call did not "
+	buf_addf(&ncenctl_stall_msg, _("ncenctl: %s: a database call did not "
 	    "return in time: another process probably died inside the "
 	    "database library; run the command again (recovery runs at "
-	    "the next start)\n", c->name);
+	    "the next start)\n"), c->name);
 	store_set_stall_handler(ncenctl_stall, NULL);
 	optind = 0;	/* the command parses its own options afresh */
 	r = c->fn(&ctx, argc, argv);

@@ -16,6 +16,7 @@
 #include "schema.h"
 #include "store-kv.h"
 #include "store.h"
+#include "store-page.h"
 #include "validate.h"
 #include "workflow.h"
 
@@ -441,7 +442,9 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (s->check && (error = workflow_check(w, t, c, action, s->from,
 	    err)) != NCEN_OK)
 		goto out;
-	if ((error = record_set(c, "status", s->to, err)) != NCEN_OK ||
+	/* A case imported without a number gets one at its first step. */
+	if ((error = workflow_number(t, c, err)) != NCEN_OK ||
+	    (error = record_set(c, "status", s->to, err)) != NCEN_OK ||
 	    (error = store_update(t, c, req->user, err)) != NCEN_OK)
 		goto out;
 	if ((error = workflow_note(t, w->schema, c->id, s->from, s->to,
@@ -518,5 +521,61 @@ workflow_history(struct store *st, uint64_t case_id, store_record_fn fn,
 	buf_addf(&b, "%llu", (unsigned long long)case_id);
 	error = store_find(st, WORKFLOW_FORM, "case", b.s, NULL, fn, arg, err);
 	buf_free(&b);
+	return error;
+}
+
+/* A case number: CC-OFFICE-YYYY-NNNNNN from the office code CCOFFICE. */
+void
+workflow_number_format(struct buf *b, const char *office, int year,
+    unsigned n)
+{
+	if (strlen(office) > 2)
+		buf_addf(b, "%.2s-%s-%04d-%06u", office, office + 2, year, n);
+	else
+		buf_addf(b, "%s-%04d-%06u", office, year, n);
+}
+
+/*
+ * Give a case its number if it has none and its office and date are
+ * there: the next of its office and year, read from the number index
+ * in the caller's transaction (so two officers cannot take the same).
+ * A case without an office or date keeps an empty number until it has
+ * them (submission requires both).
+ */
+int
+workflow_number(struct store_txn *t, struct record *r, struct ncen_err *err)
+{
+	struct buf	 prefix = BUF_INIT, last = BUF_INIT, num = BUF_INIT;
+	const char	*v, *office = record_get(r, "office");
+	const char	*date = record_get(r, "date");
+	unsigned long	 n = 0;
+	int		 year, error;
+
+	v = record_get(r, "number");
+	if ((v != NULL && *v != '\0') || office == NULL || *office == '\0' ||
+	    date == NULL || strlen(date) < 4 ||
+	    schema_field_find(r->form, "number") == NULL)
+		return NCEN_OK;
+	year = atoi(date);
+	workflow_number_format(&prefix, office, year, 0);
+	prefix.len -= 6;		/* "CC-OFFICE-YYYY-" */
+	prefix.s[prefix.len] = '\0';
+	error = store_page_last_key(t, r->form->name, "number",
+	    buf_cstr(&prefix), &last, err);
+	if (error == NCEN_OK) {
+		/* The key ends in the digits of the last number. */
+		size_t	i = last.len;
+
+		while (i > 0 && last.s[i - 1] >= '0' && last.s[i - 1] <= '9')
+			i--;
+		n = strtoul(buf_cstr(&last) + i, NULL, 10);
+	} else if (error != NCEN_ENOTFOUND)
+		goto out;
+	workflow_number_format(&num, office, year, (unsigned)n + 1);
+	error = record_set(r, "number", buf_cstr(&num), err);
+out:
+	buf_free(&prefix);
+	buf_free(&last);
+	buf_free(&num);
 	return error;
 }

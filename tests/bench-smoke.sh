@@ -1,19 +1,39 @@
 #!/bin/sh
-# bench-smoke.sh - bench/store still builds and runs, at a tiny size.
+# bench-smoke.sh - bench/store and bench/terminal still build and run,
+# at a tiny size.
 #
 # Benchmarks are run by hand (see bench/README); this only proves that
-# the program works on the project's forms and prints its table.
+# the programs work on the project's forms and print their tables.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ -x "$top_builddir/bench/store" ] ||
-	skip_all "bench/store not built (needs libsqlite3-dev)"
+if [ -x "$top_builddir/bench/store" ]; then
+	ok "bench/store runs at 200 cases" timeout 120 \
+	    "$top_builddir/bench/store" \
+	    --sizes 200 --dir "$T/bench" --forms "$top_builddir/forms"
+	has "it prints the durable insert row" "durable inserts, cases/s"
+	has "it prints the size row" "size on disk, MB"
+	has "it prints the peak RSS row" "peak RSS, MB"
+	has "both sides ran" "200 cases"
+else
+	tap_result 0 "bench/store # SKIP not built (needs libsqlite3-dev)"
+fi
 
-ok "bench/store runs at 200 cases" timeout 120 "$top_builddir/bench/store" \
-    --sizes 200 --dir "$T/bench" --forms "$top_builddir/forms"
-has "it prints the durable insert row" "durable inserts, cases/s"
-has "it prints the size row" "size on disk, MB"
-has "it prints the peak RSS row" "peak RSS, MB"
-has "both sides ran" "200 cases"
+# bench/terminal runs from the build directory, quick (unpaced, three
+# start-up runs), on 200 demo cases.
+# shellcheck disable=SC2016 # the inner shell's arguments
+ok "bench/terminal runs at 200 cases" timeout 120 sh -c \
+    'cd "$1" && sh "$2/bench/terminal" -q -c 200 -d "$3"' sh \
+    "$top_builddir" "$top_srcdir" "$T/term"
+has "bench/terminal: it built the data directory" "built in"
+has "bench/terminal: it prints the task's total row" "total "
+has "bench/terminal: the task made its records" \
+	"task check: created 1 case, 2 seizure lines, 1 person"
+has "bench/terminal: and submitted the case" "is submitted"
+has "bench/terminal: it prints the start-up time" "start-up to the main menu: median"
+has "bench/terminal: it prints the private memory" "signed in: private"
+has "bench/terminal: it checks the targets" "targets: task under 16384 bytes"
+awk '$1 == "total" && $3 > 0 { found = 1 } END { exit !found }' "$T/out"
+tap_result $? "bench/terminal: the task wrote bytes"
 finish

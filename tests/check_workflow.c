@@ -168,6 +168,66 @@ START_TEST(test_forward)
 }
 END_TEST
 
+/* Numbering: the next of its office and year, at the first step or in a
+ * transaction that calls workflow_number; a case with one keeps it. */
+static int
+number_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct record	*r = arg;
+	int		 error;
+
+	if ((error = workflow_number(t, r, err)) != NCEN_OK)
+		return error;
+	return store_put(t, r, "carol", err);
+}
+
+START_TEST(test_number)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct record	*r, *n;
+	uint64_t	 a = make_case("draft", 1), b = make_case("draft", 1);
+	uint64_t	 nodate = make_case("draft", 0);
+
+	ck_assert_int_eq(step(b, "submit", "bob", "officer", NULL, 0, NULL,
+	    NULL), NCEN_OK);
+	ck_assert_int_eq(step(a, "submit", "bob", "officer", NULL, 0, NULL,
+	    NULL), NCEN_OK);
+	r = get_case(b);
+	ck_assert_str_eq(record_get(r, "number"), "FR-CDG01-2026-000001");
+	record_free(r);
+	r = get_case(a);
+	ck_assert_str_eq(record_get(r, "number"), "FR-CDG01-2026-000002");
+	/* Another step keeps the number. */
+	ck_assert_int_eq(step(a, "validate", "sue", "supervisor", NULL, 0,
+	    NULL, NULL), NCEN_OK);
+	record_free(r);
+	r = get_case(a);
+	ck_assert_str_eq(record_get(r, "number"), "FR-CDG01-2026-000002");
+	record_free(r);
+	/* Without a date there is no year: no number yet. */
+	r = get_case(nodate);
+	ck_assert_ptr_null(record_get(r, "number"));
+	record_free(r);
+	/* A new case stored through workflow_number takes the next; a
+	 * case of another year starts again at 1. */
+	n = record_new(schema_form_find(schema, "case"));
+	record_set(n, "office", "FRCDG01", NULL);
+	record_set(n, "date", "2026-12-01", NULL);
+	ck_assert_msg(store_run(store, number_fn, n, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	ck_assert_str_eq(record_get(n, "number"), "FR-CDG01-2026-000003");
+	record_free(n);
+	n = record_new(schema_form_find(schema, "case"));
+	record_set(n, "office", "FRCDG01", NULL);
+	record_set(n, "date", "2027-01-02", NULL);
+	ck_assert_msg(store_run(store, number_fn, n, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	ck_assert_str_eq(record_get(n, "number"), "FR-CDG01-2027-000001");
+	record_free(n);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* A supervisor may submit too; reopening from each later status. */
 START_TEST(test_reopen)
 {
@@ -484,6 +544,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_forward);
+	tcase_add_test(tc, test_number);
 	tcase_add_test(tc, test_reopen);
 	tcase_add_loop_test(tc, test_refusal, 0, NELEM(refusals));
 	tcase_add_test(tc, test_matrix);

@@ -85,6 +85,31 @@ refused "an unknown entity" 2 "cannot attach a file to a record of kind 'vessel'
 refused "a bad reference" 2 "expected ENTITY:ID" case1 "$T/new.txt"
 refused "one argument" 2 "expected ENTITY:ID and FILE" case:1
 
+# --as USER: the account's roles and the record decide (the role matrix).
+printf '%s\n' 'ncen-dump 1' 'record case 7 1 1795770000 carol' \
+	'field date 2026-11-05' 'field office FRCDG01' 'field country FR' \
+	'field direction IMP' 'field officer carol' >"$T/carol.dump"
+ok "load carol's case" ncenctl -d "$X" load "$T/carol.dump"
+ok "accounts" sh -c "ncenctl -d '$X' user add carol --roles officer &&
+	ncenctl -d '$X' user add dan --roles officer &&
+	ncenctl -d '$X' user add ana --roles analyst &&
+	ncenctl -d '$X' user add sue --roles supervisor --offices FRCDG02"
+refused "an analyst" 1 "account 'ana' (analyst) may not attach" \
+	--as ana case:7 "$T/new.txt"
+refused "an officer on another's case" 1 \
+	"account 'dan' (officer) may not attach on case 7" \
+	--as dan case:7 "$T/new.txt"
+refused "a supervisor of another office" 1 \
+	"account 'sue' (supervisor) may not attach on case 7" \
+	--as sue case:7 "$T/new.txt"
+refused "an account that is not there" 1 "zed" --as zed case:7 "$T/new.txt"
+refused "--as on a record that is not there" 1 "case 9" \
+	--as carol case:9 "$T/new.txt"
+ok "the officer whose case it is may" ncenctl -d "$X" attach --as carol \
+	case:7 "$T/new.txt"
+ok "the audit log" ncenctl -d "$X" audit show --user carol
+has "the attachment is hers" "record.create attachment:"
+
 ok "verify with the files in place" ncenctl -d "$X" verify
 rm "$X/attachments/$dir/$sum"
 fails_with 1 "verify notices a missing file" ncenctl -d "$X" verify

@@ -550,4 +550,55 @@ has "a list of offices" \
     "codes.load office 2 offices from $T/offices.csv, list version 1"
 ok "the audit chain is intact" ncenctl -d "$B" audit verify
 
+# --as USER: the account's roles decide (the role matrix), and what it
+# does is audited under its name.
+R=$T/roles
+ok "init for --as" ncenctl -d "$R" init --forms "$F"
+printf '%s\n' 'ncen-dump 1' 'record case 1 1 1795770000 bob' \
+	'field date 2026-11-05' 'field office FRCDG01' 'field country FR' \
+	'field direction IMP' 'field officer bob' \
+	'record case 2 1 1795770000 ann' 'field date 2026-11-06' \
+	'field office FRCDG02' 'field country FR' 'field direction EXP' \
+	'field officer ann' >"$T/roles.dump"
+ok "two cases at two offices" ncenctl -d "$R" load "$T/roles.dump"
+ok "accounts" sh -c "ncenctl -d '$R' user add bob --roles officer &&
+	ncenctl -d '$R' user add ana --roles analyst &&
+	ncenctl -d '$R' user add sue --roles supervisor --offices FRCDG01 &&
+	ncenctl -d '$R' user add nina --roles ncp &&
+	ncenctl -d '$R' user add lou --roles analyst &&
+	ncenctl -d '$R' user lock lou"
+fails_with 1 "an officer may not export" ncenctl -d "$R" export case --as bob
+has "it says why" "export: refused: account 'bob' (officer) may not export"
+ok "an analyst may" ncenctl -d "$R" export case --as ana
+has "every case" "2,"
+ok "a supervisor limited to an office" ncenctl -d "$R" export case \
+	--as sue -o "$T/sue.csv"
+has "one record written" "1 case record written"
+has "the other left out, and why" "1 record left out: 'sue' may not export it"
+grep -q "^1," "$T/sue.csv" && ! grep -q "^2," "$T/sue.csv"
+tap_result $? "only the case of her office"
+fails_with 1 "a locked account may not" ncenctl -d "$R" export case --as lou
+has "it says so" "account 'lou' is locked by an administrator"
+fails_with 1 "an account that is not there" ncenctl -d "$R" export case \
+	--as zed
+has "it says so" "zed"
+ncenctl -d "$R" export case -o "$T/all.csv" 2>/dev/null
+sed 's/^1,/3,/; s/,bob$/,nina/' "$T/all.csv" | sed -n '1p;2p' >"$T/new.csv"
+fails_with 1 "an analyst may not import" ncenctl -d "$R" import case \
+	"$T/new.csv" --as ana
+has "it says why" "import: refused: account 'ana' (analyst) may not import"
+fails_with 1 "nor roll back imports" ncenctl -d "$R" import --rollback \
+	--as bob
+ok "the NCP may import" ncenctl -d "$R" import case "$T/new.csv" --as nina
+ok "the audit log" ncenctl -d "$R" audit show --user nina
+has "the import is hers" "import.csv case"
+has "and so are its records" "record.create case:3"
+ok "the exports are under the accounts" ncenctl -d "$R" audit show \
+	--action export.csv
+has "ana's" "ana"
+has "sue's" "sue"
+! grep -q "bob" "$T/out"
+tap_result $? "no export by the refused officer"
+ok "the chain is intact" ncenctl -d "$R" audit verify
+
 finish

@@ -106,4 +106,19 @@ fails_with 2 "demo needs --cases" ncenctl -d "$T/a" demo
 fails_with 2 "a bad count" ncenctl -d "$T/a" demo --cases 0
 fails_with 2 "no data directory" ncenctl demo --cases 1
 
+# --as USER: demo data is a bulk load, so the import cell of the role
+# matrix decides (ncp, admin); what it links is audited under USER.
+ok "init d" ncenctl -d "$T/d" init --forms "$F"
+ok "accounts" sh -c "ncenctl -d '$T/d' user add bob --roles officer &&
+	ncenctl -d '$T/d' user add root1 --roles admin"
+fails_with 1 "an officer may not make demo data" ncenctl -d "$T/d" demo \
+	--cases 2 --as bob
+has "it says why" "demo: refused: account 'bob' (officer) may not import"
+ok "nothing was made" ncenctl -d "$T/d" stats
+! grep -q "^case  *[1-9]" "$T/out"
+tap_result $? "no case"
+ok "an admin may" ncenctl -d "$T/d" demo --cases 2 --as root1
+ok "the audit log" ncenctl -d "$T/d" audit show --user root1
+has "the links are the admin's" "record.link case:1"
+
 finish

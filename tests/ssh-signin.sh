@@ -4,9 +4,16 @@
 # runs `ncen --as USER` whatever the client asks for (a shell, another
 # command); a locked account and a removed key are refused.  The service
 # account is the user running the test.
+#
+# ncen is a curses program: the sessions that get a terminal run ssh -tt
+# inside tmux (ui-lib.sh) and the test reads ncen's screen; a command
+# asked for without a terminal gets ncen's "needs a terminal", which
+# proves it was ncen that ran and not the command.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/ui-lib.sh
+. "$(dirname "$0")/ui-lib.sh"
 
 unset NCEN_HOME NCEN_KEYFILE
 F=$top_builddir/forms
@@ -52,7 +59,7 @@ ok "the sshd configuration is valid" "$SSHD" -t -f "$T/sshd_config"
 "$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
 sshd_pid=$!
 # shellcheck disable=SC2016 # expanded by lib.sh's trap
-tap_cleanup='kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null'
+tap_cleanup="$tap_cleanup"'; kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null'
 i=0
 until grep -q "Server listening" "$T/sshd.log" 2>/dev/null; do
 	i=$((i + 1))
@@ -76,7 +83,29 @@ s() {
 }
 H="$me@127.0.0.1"
 
-ok "init" ncenctl -d "$X" init --forms "$F"
+# The same with a terminal, in tmux session NAME: tty NAME KEY ARGS...
+tty() {
+	name=$1; key=$2; shift 2
+	ui_start "$name" -- ssh -tt -p "$port" -i "$key" -o BatchMode=yes \
+		-o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
+		-o UserKnownHostsFile="$T/known_hosts" -o LogLevel=ERROR \
+		"$@"
+}
+
+# ncen's screen came up as alice in NAME; leave it with ^X.
+ncen_as_alice() {
+	ui_see "$1" "$2" "Signed in as alice." 20
+	has "$3" "Main menu"
+	ui_keys "$1" C-x
+	ui_gone "$1"
+	tap_result $? "^X ends ncen and the connection"
+}
+
+ok "init" sh -c "umask 022; mkdir '$X' && ncenctl -d '$X' init --forms '$F'"
+[ "$(stat -c %a "$X")" = 700 ]
+tap_result $? "the data directory is the service account's alone (0700)"
+[ -z "$(find "$X" -type f -perm /077)" ]
+tap_result $? "and so is every file in it (0600)"
 ok "an officer account" ncenctl -d "$X" user add alice --roles officer
 ok "her key goes into authorized_keys" ncenctl -d "$X" user key add \
 	alice "$T/alice.pub" --authorized-keys "$AK" \
@@ -84,20 +113,26 @@ ok "her key goes into authorized_keys" ncenctl -d "$X" user key add \
 grep -q "admin@laptop" "$AK"
 tap_result $? "the line ncenctl did not write is still there"
 
-ok "signing in with her key runs ncen as alice" s "$T/alice" "$H"
-has "ncen says who signed in" "Signed in as alice."
-ok "asking for another command still runs ncen" s "$T/alice" "$H" \
-	cat /etc/passwd
-has "ncen ran" "Signed in as alice."
+tty s1 "$T/alice" "$H"
+ncen_as_alice s1 "signing in with her key runs ncen as alice" \
+	"the main menu is shown"
+fails_with 1 "asking for a command without a terminal still runs ncen" \
+	s "$T/alice" "$H" cat /etc/passwd
+has "ncen ran (it needs a terminal), not cat" "ncen needs a terminal"
 ! grep -q "root:x:0:0" "$T/out"
 tap_result $? "the file was not shown"
-ok "asking for a shell with a terminal still runs ncen" \
-	s "$T/alice" -tt "$H" /bin/sh -i
-has "ncen ran, not a shell" "Signed in as alice."
+tty s2 "$T/alice" "$H" cat /etc/passwd
+ncen_as_alice s2 "the same command with a terminal gets ncen's screen" \
+	"ncen, not cat"
+! grep -q "root:x:0:0" "$T/out"
+tap_result $? "the file was not shown there either"
+tty s3 "$T/alice" "$H" /bin/sh -i
+ncen_as_alice s3 "asking for a shell with a terminal still runs ncen" \
+	"ncen, not a shell"
 ok "ncen's sign-ins are audited" ncenctl -d "$X" audit show \
 	--user alice --action signin.key
-[ "$(grep -c 'signin.key account:alice' "$T/out")" -eq 3 ]
-tap_result $? "three key sign-ins"
+[ "$(grep -c 'signin.key account:alice' "$T/out")" -eq 4 ]
+tap_result $? "four key sign-ins"
 
 fails_with 255 "a key with no line is refused" s "$T/eve" "$H"
 ok "lock alice" ncenctl -d "$X" user lock alice

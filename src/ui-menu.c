@@ -1,0 +1,174 @@
+/*
+ * ui-menu.c - the main menu.
+ *
+ * A table of entries, each with the form it lists and the action a role
+ * needs to see it: an entry whose feature is not built, whose form is
+ * not in this data directory, or that the account's roles may not use,
+ * is not shown (no dead entries).  Built on the ncurses menu library.
+ */
+#include <curses.h>
+#include <menu.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "schema.h"
+#include "ui.h"
+#include "ui-screens.h"
+#include "xmalloc.h"
+
+struct ui_menu_entry {
+	const char		*label;		/* N_() */
+	const char		*entity;	/* the form it lists, or NULL */
+	void			(*screen)(struct ui *);	/* or this screen */
+	enum auth_action	 need;
+	char			 key;		/* the entry's letter */
+};
+
+/* The main menu, in the order DESIGN.md gives. */
+static const struct ui_menu_entry ui_menu_table[] = {
+	{ N_("Cases"), "case", NULL, AUTH_VIEW, 'c' },
+	{ N_("Persons"), "person", NULL, AUTH_VIEW, 'p' },
+	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b' },
+	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v' },
+	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i' },
+	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's' },
+	{ N_("Messages"), "message", NULL, AUTH_VIEW, 'm' },
+	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
+	  'a' },
+};
+#define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
+
+static const char ui_menu_help[] = N_(
+    "The main menu lists what your roles let you open.  Move with Up and "
+    "Down (or type the letter in front of an entry) and press Enter.  ^X or ESC ESC "
+    "signs out.\n\n"
+    "Every list can be sorted by its indexed fields (^T), filtered by "
+    "typing (^F) and paged (PgUp, PgDn, ^O to go to a page).  Enter opens "
+    "a record; ^N creates one.");
+
+/* Whether an entry is shown to this account in this data directory. */
+static int
+ui_menu_shown(struct ui *u, const struct ui_menu_entry *m)
+{
+	if (m->entity != NULL && schema_form_find(u->schema, m->entity) ==
+	    NULL)
+		return 0;
+	return (auth_roles_allowed(m->need) & u->acct->roles) != 0;
+}
+
+/* Open what an entry leads to. */
+static void
+ui_menu_open(struct ui *u, const struct ui_menu_entry *m)
+{
+	ui_status(u, "%s", "");
+	if (m->screen != NULL)
+		m->screen(u);
+	else
+		ui_list(u, m->entity);
+}
+
+/* Draw the frame around the menu. */
+static void
+ui_menu_frame(struct ui *u)
+{
+	static const enum ui_op	ops[] = { UI_OP_HELP, UI_OP_BACK };
+
+	erase();
+	ui_title(u, "%s", _("Main menu"));
+	ui_keys(u, ops, sizeof ops / sizeof ops[0]);
+	if (u->status != NULL)
+		ui_status(u, "%s", u->status);
+}
+
+/* Run the main menu until the officer signs out. */
+void
+ui_menu(struct ui *u)
+{
+	const struct ui_menu_entry	*shown[UI_MENU_N];
+	ITEM				*items[UI_MENU_N + 1];
+	char				*names[UI_MENU_N];
+	MENU				*menu;
+	WINDOW				*sub;
+	struct ui_keypress		 k;
+	size_t				 n = 0, i;
+	int				 done = 0, cur;
+
+	for (i = 0; i < UI_MENU_N; i++)
+		if (ui_menu_shown(u, &ui_menu_table[i]))
+			shown[n++] = &ui_menu_table[i];
+	for (i = 0; i < n; i++) {
+		struct buf	b = BUF_INIT;
+
+		buf_addf(&b, "%c  %s", shown[i]->key, _(shown[i]->label));
+		names[i] = buf_detach(&b);
+		items[i] = new_item(names[i], "");
+	}
+	items[n] = NULL;
+	menu = new_menu(items);
+	set_menu_mark(menu, "> ");
+	sub = derwin(stdscr, (int)n + 1, 40, 3, 4);
+	set_menu_win(menu, stdscr);
+	set_menu_sub(menu, sub);
+	ui_menu_frame(u);
+	post_menu(menu);
+	while (!done) {
+		refresh();
+		ui_key(u, &k);
+		switch (k.op) {
+		case UI_OP_BACK:
+			done = 1;
+			continue;
+		case UI_OP_HELP:
+			ui_help(u, _("Help: main menu"), _(ui_menu_help));
+			break;
+		case UI_OP_RESIZE:
+		case UI_OP_REDRAW:
+			if (k.op == UI_OP_REDRAW)
+				clearok(curscr, TRUE);
+			break;
+		case UI_OP_NONE:
+			if (k.fkey && k.key == KEY_DOWN)
+				menu_driver(menu, REQ_DOWN_ITEM);
+			else if (k.fkey && k.key == KEY_UP)
+				menu_driver(menu, REQ_UP_ITEM);
+			else if (k.key == '\r' || (k.fkey &&
+			    k.key == KEY_ENTER)) {
+				cur = item_index(current_item(menu));
+				unpost_menu(menu);
+				ui_menu_open(u, shown[cur]);
+				break;
+			} else if (!k.fkey) {
+				for (i = 0; i < n; i++)
+					if ((wint_t)shown[i]->key == k.key)
+						set_current_item(menu,
+						    items[i]);
+				for (i = 0; i < n && (wint_t)shown[i]->key !=
+				    k.key; i++)
+					;
+				if (i == n) {
+					beep();
+					continue;
+				}
+				unpost_menu(menu);
+				ui_menu_open(u, shown[i]);
+				break;
+			}
+			continue;
+		default:
+			beep();
+			continue;
+		}
+		unpost_menu(menu);
+		ui_menu_frame(u);
+		post_menu(menu);
+	}
+	unpost_menu(menu);
+	free_menu(menu);
+	for (i = 0; i < n; i++) {
+		free_item(items[i]);
+		free(names[i]);
+	}
+	delwin(sub);
+}

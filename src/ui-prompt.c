@@ -1,0 +1,136 @@
+/*
+ * ui-prompt.c - a one-line question asked on the status line.
+ *
+ * Used for passwords (shown as stars), page numbers, reasons and yes/no
+ * questions.  Input is wide characters (UTF-8); at most maxchars of them
+ * are taken and a longer paste is refused in words, not cut silently.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "ui.h"
+#include "xmalloc.h"
+
+/* Draw the question and what has been typed so far. */
+static void
+ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
+    size_t maxchars)
+{
+	struct buf	b = BUF_INIT;
+	char		mb[MB_LEN_MAX + 1];
+	size_t		i, len;
+	int		qw, qmax, tw, x;
+
+	move(LINES - 2, 0);
+	clrtoeol();
+	/* The question may take what a short answer leaves free. */
+	qmax = COLS - 2 - (maxchars < 20 ? (int)maxchars : 20);
+	attron(A_BOLD);
+	ui_text_put(LINES - 2, 0, question, qmax, 0);
+	attroff(A_BOLD);
+	qw = ui_text_width(question);
+	qw = qw > qmax ? qmax : qw;
+	for (i = 0; i < n; i++) {
+		if (secret) {
+			buf_addc(&b, '*');
+			continue;
+		}
+		if ((len = wcrtomb(mb, w[i], NULL)) == (size_t)-1)
+			buf_addc(&b, '?');
+		else
+			buf_add(&b, mb, len);
+	}
+	/* Show the end of a long answer: the part being typed. */
+	tw = ui_text_width(buf_cstr(&b));
+	x = qw + 1;
+	if (tw > COLS - x - 1) {
+		const char	*s = buf_cstr(&b);
+
+		while (*s != '\0' && ui_text_width(s) > COLS - x - 1)
+			s++;
+		ui_text_put(LINES - 2, x, s, COLS - x - 1, 0);
+	} else
+		ui_text_put(LINES - 2, x, buf_cstr(&b), COLS - x - 1, 0);
+	buf_free(&b);
+	refresh();
+}
+
+/*
+ * Ask a question; 1 with the answer in *answer (UTF-8) when the officer
+ * presses Enter, 0 when they go back.
+ */
+int
+ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
+    struct buf *answer)
+{
+	struct ui_keypress	 k;
+	wchar_t			*w;
+	char			 mb[MB_LEN_MAX + 1];
+	size_t			 n = 0, i, len;
+	int			 done = -1, over = 0;
+
+	w = xcalloc(maxchars + 1, sizeof *w);
+	buf_reset(answer);
+	curs_set(1);
+	while (done < 0) {
+		ui_prompt_draw(question, w, n, secret, maxchars);
+		ui_key(u, &k);
+		if (k.op == UI_OP_BACK)
+			done = 0;
+		else if (k.op == UI_OP_RESIZE || k.op == UI_OP_REDRAW)
+			continue;
+		else if (k.op != UI_OP_NONE)
+			beep();
+		else if (!k.fkey && (k.key == '\r' || k.key == '\n'))
+			done = 1;
+		else if (k.fkey && (k.key == KEY_BACKSPACE ||
+		    k.key == KEY_LEFT)) {
+			if (n > 0)
+				n--;
+		} else if (k.fkey && k.key == KEY_ENTER)
+			done = 1;
+		else if (!k.fkey && k.key >= 0x20 && iswprint(k.key)) {
+			if (n < maxchars)
+				w[n++] = (wchar_t)k.key;
+			else
+				over = 1;
+		} else
+			beep();
+	}
+	curs_set(0);
+	for (i = 0; i < n; i++)
+		if ((len = wcrtomb(mb, w[i], NULL)) != (size_t)-1)
+			buf_add(answer, mb, len);
+	memset(w, 0, (maxchars + 1) * sizeof *w);
+	free(w);
+	move(LINES - 2, 0);
+	clrtoeol();
+	if (over && done)
+		ui_status_error(u, _("Only the first %zu characters were "
+		    "taken; the rest was refused."), maxchars);
+	return done;
+}
+
+/* A yes/no question: 1 for yes (y, o for oui, Enter is no). */
+int
+ui_confirm(struct ui *u, const char *question)
+{
+	struct buf	a = BUF_INIT;
+	int		yes = 0;
+
+	if (ui_prompt(u, question, 3, 0, &a) == 1) {
+		/* TRANSLATORS: the letters that mean "yes", lower case. */
+		const char	*letters = _("y");
+
+		yes = a.len > 0 && (strchr(letters, a.s[0]) != NULL ||
+		    a.s[0] == 'y' || a.s[0] == 'Y');
+	}
+	buf_free(&a);
+	return yes;
+}

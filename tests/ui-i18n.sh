@@ -1,0 +1,193 @@
+#!/bin/sh
+# tests/ui-i18n.sh - languages (issue 4): under LANG=fr_FR.UTF-8 the main
+# menu, a help screen and the case screen show French program strings
+# (from the build's po/fr.gmo) and French labels (from the forms), with
+# dates still ISO 8601, and a French "o" (oui) answers yes: it removes
+# a seizure line, which the database then lacks ("n" keeps it); under
+# LANG=en the same screens are English; ncenctl's help and errors
+# follow the locale too.
+#
+# The catalogue is not installed: the build's po/fr.gmo is copied to
+# $T/locale/fr/LC_MESSAGES/ncen.mo and NCEN_LOCALEDIR points there.
+
+# shellcheck disable=SC2016,SC2086 # sh -c scripts expand their own
+# arguments; $FR and $EN are lists of VAR=VALUE words.
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/ui-lib.sh
+. "$(dirname "$0")/ui-lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE NO_COLOR LANGUAGE
+locale -a 2>/dev/null | grep -qix 'fr_FR\.utf-\{0,1\}8' ||
+	skip_all "the fr_FR.UTF-8 locale is not generated (sh .ci/deps test)"
+
+D=$T/data
+L=$T/locale
+# The French environment: LC_ALL (C.UTF-8 for the tmux server) emptied.
+FR="LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8 NCEN_LOCALEDIR=$L"
+EN="LC_ALL= LC_MESSAGES= LANG=en NCEN_LOCALEDIR=$L"
+ISO='[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'
+
+# The build makes po/fr.gmo in the source tree (gettext keeps it there).
+gmo=
+for f in "$top_builddir/po/fr.gmo" "$top_srcdir/po/fr.gmo"; do
+	[ -f "$f" ] && { gmo=$f; break; }
+done
+ok "the build made po/fr.gmo" test -n "$gmo"
+mkdir -p "$L/fr/LC_MESSAGES"
+[ -n "$gmo" ] && cp "$gmo" "$L/fr/LC_MESSAGES/ncen.mo"
+
+ok "a demo data directory with an officer and supervisor" sh -c '
+	ncenctl -d "$1" init --forms "$2" &&
+	ncenctl -d "$1" demo --cases 5 --seed 1 &&
+	ncenctl -d "$1" user add agent --roles officer,supervisor' sh "$D" \
+	"$top_builddir/forms"
+
+# The screen ($T/out) does not show STRING: ui_lacks TESTNAME STRING.
+ui_lacks() {
+	! grep -qF -- "$2" "$T/out"
+	r=$?
+	tap_result $r "$1"
+	[ $r -eq 0 ] || { echo "# did not want: $2"; sed 's/^/# | /' "$T/out"; }
+	return $r
+}
+
+# The screen ($T/out) matches a basic regular expression: ui_match NAME RE.
+ui_match() {
+	grep -q -- "$2" "$T/out"
+	r=$?
+	tap_result $r "$1"
+	[ $r -eq 0 ] || { echo "# wanted to match: $2"; sed 's/^/# | /' "$T/out"; }
+	return $r
+}
+
+# --- French ---------------------------------------------------------------
+# shellcheck disable=SC2046
+ui_start fr $(printf -- '-e %s ' $FR) -- ncen -d "$D" --as agent
+ui_see fr "fr: the main menu's title" "Menu principal"
+ui_see fr "fr: the status line says who signed in" \
+	"Connecté en tant que agent."
+ui_see fr "fr: the menu lists the cases" "Affaires"
+ui_see fr "fr: and the persons" "Personnes"
+ui_see fr "fr: and the conveyances" "Moyens de transport"
+ui_see fr "fr: the key line" "^G Aide  ^X Retour"
+ui_lacks "fr: no English title" "Main menu"
+
+ui_keys fr C-g
+ui_see fr "fr: the menu's help title" "Aide : menu principal"
+ui_see fr "fr: its text" "Le menu principal liste ce que vos rôles"
+ui_see fr "fr: the pager's status" "Lignes 1-"
+ui_lacks "fr: no English help" "The main menu lists"
+ui_keys fr C-x
+ui_see fr "fr: back at the menu" "Moyens de transport"
+
+ui_keys fr Enter
+ui_see fr "fr: the list of cases (a form label)" "Affaires ("
+ui_keys fr Enter
+ui_see fr "fr: the case screen (labels from the forms)" "Date des faits: "
+ui_see fr "fr: the seizures (a program string)" "Saisies ("
+ui_see fr "fr: the persons linked" "Personnes ("
+ui_see fr "fr: the attachments" "Pièces jointes ("
+ui_match "fr: dates stay ISO 8601" "Date des faits: $ISO"
+ui_lacks "fr: no English label" "Date of the event"
+ui_keys fr C-g
+ui_see fr "fr: the case screen's help" "Aide : l'écran de l'affaire"
+ui_see fr "fr: in French" "L'écran de l'affaire montre toute l'affaire"
+ui_keys fr C-x
+ui_see fr "fr: back on the case" "Saisies ("
+
+# A French yes is o (oui): remove the seizure line of the draft case.
+# The list is sorted by date: the draft is on row $row.
+ncenctl -d "$D" export case >"$T/cases.csv"
+draft=$(awk -F, 'NR > 1 && $3 == "draft" { print $1; exit }' "$T/cases.csv")
+number=$(awk -F, -v id="$draft" '$1 == id { print $2 }' "$T/cases.csv")
+row=$(awk -F, 'NR > 1 { print $4, $3 }' "$T/cases.csv" | sort |
+	grep -n ' draft$' | head -1 | cut -d: -f1)
+ok "the demo has a draft case with a seizure line" sh -c '
+	test -n "$2" && ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
+ui_keys fr C-x
+ui_see fr "fr: back on the list" "Affaires ("
+i=1
+while [ "$i" -lt "${row:-1}" ]; do ui_keys fr Down; i=$((i + 1)); done
+ui_keys fr Enter
+ui_see fr "fr: the draft case" "Affaire $number"
+ui_keys fr C-d
+ui_see fr "fr: the question is French" "Supprimer la ligne de saisie"
+ui_type fr n
+ui_keys fr Enter
+ui_see fr "fr: n keeps it" "Rien n'a été supprimé."
+ok "fr: the seizure line is still stored" sh -c '
+	ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
+ui_keys fr C-d
+ui_see fr "fr: asked again" "Supprimer la ligne de saisie"
+ui_type fr o
+ui_keys fr Enter
+ui_see fr "fr: o (oui) removes it" "La ligne de saisie a été supprimée."
+ok "fr: the seizure line is gone from the database" sh -c '
+	! ncenctl -d "$1" export seizure --where case="$2" |
+	grep -q "^[0-9]*,$2,"' sh "$D" "$draft"
+ui_keys fr C-x C-x
+ui_see fr "fr: back at the menu again" "Menu principal"
+ui_keys fr C-x
+ok "fr: ^X at the menu signs out" ui_gone fr
+
+# --- English --------------------------------------------------------------
+# shellcheck disable=SC2046
+ui_start en $(printf -- '-e %s ' $EN) -- ncen -d "$D" --as agent
+ui_see en "en: the main menu's title" "Main menu"
+ui_see en "en: the status line" "Signed in as agent."
+ui_see en "en: the menu lists the cases" "Cases"
+ui_see en "en: the key line" "^G Help  ^X Back"
+ui_lacks "en: no French" "Menu principal"
+ui_keys en C-g
+ui_see en "en: the menu's help" "The main menu lists what your roles"
+ui_keys en C-x
+ui_see en "en: back at the menu" "Conveyances"
+ui_keys en Enter
+ui_see en "en: the list of cases" "Cases ("
+ui_keys en Enter
+ui_see en "en: the case screen" "Date of the event: "
+ui_see en "en: the seizures" "Seizures ("
+ui_match "en: dates are ISO 8601" "Date of the event: $ISO"
+ui_lacks "en: no French label" "Date des faits"
+ui_keys en C-x C-x C-x
+ok "en: signs out" ui_gone en
+
+# --- ncenctl --------------------------------------------------------------
+ok "fr: ncenctl --help" env $FR ncenctl --help
+has "fr: the usage line" "usage : ncenctl [-d RÉP]"
+has "fr: the commands" "créer un répertoire de données et ses bases"
+fails_with 2 "fr: an unknown command" env $FR ncenctl frobnicate
+has "fr: says so in French" "ncenctl: frobnicate : commande inconnue"
+fails_with 2 "fr: a usage error" env $FR ncenctl -d "$D" case submit
+has "fr: in French" "aucun numéro d'affaire indiqué"
+ok "fr: ncenctl case history" env $FR ncenctl -d "$D" case history 1
+has "fr: the status line of the history" "l'affaire 1 est à l'état"
+fails_with 2 "fr: a French locale not generated here (fr_CA)" \
+	env LC_ALL= LC_MESSAGES= LANG=fr_CA.UTF-8 NCEN_LOCALEDIR="$L" \
+	ncenctl frobnicate
+has "fr_CA: still French messages" "ncenctl: frobnicate : commande inconnue"
+fails_with 2 "fr: from the build tree, without NCEN_LOCALEDIR" \
+	env -u NCEN_LOCALEDIR LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8 \
+	ncenctl frobnicate
+has "fr: the build's locale/ is found" \
+	"ncenctl: frobnicate : commande inconnue"
+fails_with 2 "en: an unknown command" env $EN ncenctl frobnicate
+has "en: says so in English" "ncenctl: frobnicate: unknown command"
+
+# A file whose strings go through gettext must be in po/POTFILES.in, or
+# its strings never reach the catalogue.
+missing=$(cd "$top_srcdir" && for f in src/*.c; do
+	grep -q '_("' "$f" && ! grep -qx "$f" po/POTFILES.in && echo "$f"
+done)
+ok "po/POTFILES.in lists every source file with _() ${missing:+(not: $missing)}" \
+	test -z "$missing"
+
+# Dates are ISO 8601 in every language: no locale date format anywhere.
+ok "no strftime with a locale's date or time format" sh -c '
+	! grep -n "strftime.*%[xXcEO]" "$1"/src/*.c' sh "$top_srcdir"
+
+finish
