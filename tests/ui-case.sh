@@ -43,7 +43,7 @@ field A "Terminal 2E"
 field A IMP
 ui_keys A C-w
 ui_see A "saving opens the case screen" "Seizures (0)"
-has "with the case's fields" "Terminal 2E"
+ui_see A "with the case's fields" "Terminal 2E"
 
 # Two seizure lines: the case is filled in already.
 seizure() {
@@ -64,10 +64,10 @@ ui_wait A "Commodity group" >/dev/null
 ui_keys A C-x
 ui_see A "going back from an empty seizure form adds nothing" \
 	"No seizure line was added"
-has "no line" "Seizures (0)"
+ui_see A "no line" "Seizures (0)"
 seizure DRUG DRUG-COC 12.5 KGM "the first seizure line shows" "Seizures (1)"
 seizure TOB TOB-CIG 4000 H87 "the second one too" "Seizures (2)"
-has "with its quantity and unit" "4000.000 H87"
+ui_see A "with its quantity and unit" "4000.000 H87"
 
 # A third line left half-typed as a draft stays, and Enter goes on with it.
 ui_keys A C-n
@@ -82,7 +82,7 @@ ui_keys A C-a
 ui_wait A "Submit" >/dev/null
 ui_keys A Enter
 ui_see A "the case cannot be submitted with it" "Seizure line 3 is not complete"
-has "the status line says why" "commodity"
+ui_see A "the status line says why" "commodity"
 ui_keys A Down Down
 ui_keys A Enter
 ui_wait A "resume it?" >/dev/null
@@ -93,7 +93,7 @@ field A 24
 field A LTR
 ui_keys A C-w
 ui_see A "and completes to a third line" "Seizures (3)"
-has "with its quantity" "24.000 LTR"
+ui_see A "with its quantity" "24.000 LTR"
 
 # ^K a new person, made on the spot, as a courier.
 ui_keys A C-k
@@ -109,8 +109,8 @@ ui_wait A "COURIER" >/dev/null	# the role picker
 ui_type A COURIER
 ui_keys A Enter
 ui_see A "the person is linked as a courier" "Persons (1)"
-has "with the role's label" "Courier"
-has "and the person's name" "Кузнецова"
+ui_see A "with the role's label" "Courier"
+ui_see A "and the person's name" "Кузнецова"
 
 # ^K the existing business as consignee.
 ui_keys A C-k
@@ -124,22 +124,22 @@ ui_wait A "CONSIGNEE" >/dev/null
 ui_type A CONSIGNEE
 ui_keys A Enter
 ui_see A "the business is linked as consignee" "Businesses (1)"
-has "by name" "Atlas Freight SARL"
+ui_see A "by name" "Atlas Freight SARL"
 
 # ^A submit.
 ui_keys A C-a
 ui_wait A "Submit" >/dev/null
 ui_keys A Enter
 ui_see A "the case is submitted" "draft -> submitted"
-has "its status shows" "Status: Submitted"
-ui_screen A
+ui_see A "its status shows" "Status: Submitted"
+ui_wait A "^G Help  ^K Link  ^X Back" >/dev/null
 grep -q "\^E Edit" "$T/out"
 [ $? -ne 0 ]; tap_result $? "a submitted case offers no ^E"
 
 # Back to the list: the case is there, submitted.
 ui_keys A C-x
 ui_see A "the list shows the case" "2026-11-25"
-has "as submitted" "submitted"
+ui_see A "as submitted" "submitted"
 ui_keys A C-x C-x
 ui_gone A
 tap_result $? "ncen signs out"
@@ -155,7 +155,7 @@ open_case() {
 }
 ok "analyst ana" ncenctl -d "$X" user add ana --roles analyst
 open_case N ana
-has "an analyst may link" "^K Link"
+ui_see N "an analyst may link (and only that)" "^G Help  ^K Link  ^X Back"
 grep -q "\^E Edit\|\^A Actions\|\^N New" "$T/out"
 [ $? -ne 0 ]; tap_result $? "but not edit, add lines or take steps"
 ui_keys N C-e
@@ -172,12 +172,12 @@ ui_see S "at 100x40 the header takes one line" \
 	"Customs office: FRCDG01   Direction: Import"
 ui_tmux resize-window -t S -x 80 -y 24
 ui_see S "back at 80x24 it wraps again" " Direction: Import   Time of the event"
-has "a supervisor may take steps" "^A Actions"
-has "and read the history" "^R History"
+ui_see S "a supervisor may take steps" "^A Actions"
+ui_see S "and read the history" "^R History"
 ui_keys S C-a
 ui_wait S "Validate" >/dev/null
-has "validate is offered" "Validate"
-has "and reopen" "Reopen"
+ui_see S "validate is offered" "Validate"
+ui_see S "and reopen" "Reopen"
 grep -q "[0-9]  Submit" "$T/out"
 [ $? -ne 0 ]; tap_result $? "submit is not (the case is submitted)"
 ui_keys S 1
@@ -186,11 +186,11 @@ ui_keys S C-a
 ui_wait S "Close" >/dev/null
 ui_keys S Enter
 ui_see S "and closes it" "validated -> closed"
-has "the case shows closed" "Status: Closed"
-has "with its steps" "Workflow (3)"
+ui_see S "the case shows closed" "Status: Closed"
+ui_see S "with its steps" "Workflow (3)"
 ui_keys S C-r
 ui_see S "^R shows the whole history" "History"
-has "with sam's steps" "sam (supervisor)  validated -> closed"
+ui_see S "with sam's steps" "sam (supervisor)  validated -> closed"
 ui_keys S C-x
 ui_wait S "Status: Closed" >/dev/null
 ui_keys S C-a

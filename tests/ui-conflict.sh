@@ -53,9 +53,9 @@ place_field() {
 }
 
 open_case A ivan vt100
-has "A: the place as read" "Place of the event: Quai A"
+ui_see A "A: the place as read" "Place of the event: Quai A"
 open_case B olga xterm-256color
-has "B: the same" "Place of the event: Quai A"
+ui_see B "B: the same" "Place of the event: Quai A"
 
 edit_place B "Quai B" "B's change is saved and shown"
 
@@ -65,7 +65,7 @@ ui_wait A "Submit" >/dev/null
 ui_keys A Enter
 ui_see A "A's submit is refused: changed by olga" "was changed by olga"
 ui_see A "A's screen now shows B's place" "Place of the event: Quai B"
-has "and the case is still a draft" "Status: Draft"
+ui_see A "and the case is still a draft" "Status: Draft"
 
 edit_place B "Quai C" "B changes it again"
 ui_keys A C-e
