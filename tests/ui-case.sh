@@ -44,6 +44,7 @@ field A IMP
 ui_keys A C-w
 ui_see A "saving opens the case screen" "Seizures (0)"
 ui_see A "with the case's fields" "Terminal 2E"
+ui_see A "and its number in the title" "Case FR-CDG01-2026-000001"
 
 # Two seizure lines: the case is filled in already.
 seizure() {
@@ -138,7 +139,7 @@ grep -q "\^E Edit" "$T/out"
 
 # Back to the list: the case is there, submitted.
 ui_keys A C-x
-ui_see A "the list shows the case" "2026-11-25"
+ui_see A "the list shows the case" "FR-CDG01-2026-000001"
 ui_see A "as submitted" "submitted"
 ui_keys A C-x C-x
 ui_gone A
