@@ -62,6 +62,11 @@ int	ui_link_choose(struct ui *, const char *title, const char *const *,
 int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
 	    enum schema_lang, struct ncen_err *);
 
+/* ui-message.c: Messages received and written, ^N writes one to a
+ * partner; the main menu's label with the user's unread count. */
+void	ui_messages(struct ui *);
+void	ui_messages_label(struct ui *, struct buf *);
+
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);
 

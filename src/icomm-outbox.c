@@ -14,11 +14,11 @@
 #include "icomm.h"
 #include "record.h"
 #include "store-kv.h"
+#include "store-outbox.h"
 #include "store.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
-#define ICOMM_SHARED	"shared"	/* icomm.db: shared\0partner\0ent\0id */
 
 /* Free an entry. */
 void
@@ -43,34 +43,13 @@ icomm_strings_free(char **v, size_t n)
 	free(v);
 }
 
-/* Append partner "\0" entity "\0" id(8): an outbox key. */
-static void
-icomm_outbox_key_add(struct buf *k, const char *partner, const char *entity,
-    uint64_t id)
-{
-	buf_adds(k, partner);
-	buf_addc(k, '\0');
-	buf_adds(k, entity);
-	buf_addc(k, '\0');
-	buf_add_u64(k, id);
-}
-
 /* An outbox key. */
 static void
 icomm_outbox_key(struct buf *k, const char *partner, const char *entity,
     uint64_t id)
 {
 	buf_reset(k);
-	icomm_outbox_key_add(k, partner, entity, id);
-}
-
-/* The key saying a record was queued for a partner: shared\0 + its key. */
-static void
-icomm_shared_key(struct buf *k, const char *partner, const char *entity,
-    uint64_t id)
-{
-	icomm_key(k, ICOMM_SHARED, "");
-	icomm_outbox_key_add(k, partner, entity, id);
+	store_outbox_key_add(k, partner, entity, id);
 }
 
 /* Note that a record went to a partner (a reopen withdraws it there). */
@@ -81,47 +60,20 @@ icomm_outbox_shared(struct store_txn *t, const char *partner,
 	struct buf	k = BUF_INIT;
 	int		error;
 
-	icomm_shared_key(&k, partner, entity, id);
+	store_outbox_shared_key(&k, partner, entity, id);
 	error = store_kv_put(t, STORE_KV_STATE, k.s, k.len, "", 0, err);
 	buf_free(&k);
 	return error;
 }
 
-/* Queue a record or a withdrawal for a partner, audited. */
+/* Queue a record or a withdrawal for a partner (store-outbox.c). */
 int
 icomm_outbox_queue(struct store_txn *t, const char *partner,
     const char *entity, uint64_t id, const char *kind, uint32_t version,
     const char *user, struct ncen_err *err)
 {
-	struct buf	 k = BUF_INIT, rec = BUF_INIT, d = BUF_INIT;
-	json_t		*j;
-	int		 error;
-
-	icomm_outbox_key(&k, partner, entity, id);
-	j = json_pack("{s:s, s:I, s:I}", "kind", kind, "version",
-	    (json_int_t)version, "queued", (json_int_t)audit_now());
-	error = icomm_kv_put_json(t, STORE_KV_OUTBOX, k.s, k.len, j, err);
-	json_decref(j);
-	if (error == NCEN_OK) {
-		icomm_shared_key(&k, partner, entity, id);
-		if (strcmp(kind, "withdraw") == 0) {
-			error = store_kv_del(t, STORE_KV_STATE, k.s, k.len,
-			    err);
-			if (error == NCEN_ENOTFOUND)
-				error = NCEN_OK;
-		} else
-			error = icomm_outbox_shared(t, partner, entity, id,
-			    err);
-	}
-	if (error == NCEN_OK) {
-		buf_addf(&rec, "%s:%llu", entity, (unsigned long long)id);
-		buf_addf(&d, "%s for %s (version %u)", kind, partner, version);
-		error = audit_append(t, user, "icomm.queue", rec.s, d.s, err);
-	}
-	buf_free(&k);
-	buf_free(&rec);
-	buf_free(&d);
-	return error;
+	return store_outbox_queue(t, partner, entity, id, kind, version,
+	    user, err);
 }
 
 /* Insert a string into a sorted unique array. */
@@ -245,7 +197,7 @@ icomm_outbox_step(struct store_txn *t, const struct schema *schema,
 			continue;
 		}
 		/* Reopened: withdraw it from every partner that got it. */
-		icomm_shared_key(&k, p, "case", c->id);
+		store_outbox_shared_key(&k, p, "case", c->id);
 		error = store_kv_get(t, STORE_KV_STATE, k.s, k.len, 0, &v, err);
 		if (error == NCEN_ENOTFOUND) {
 			ncen_err_clear(err);
@@ -434,108 +386,12 @@ icomm_outbox_remove(struct store *st, struct icomm_entry *const *e, size_t n,
 	return store_run(st, icomm_outbox_rm_txn, &r, err);
 }
 
-struct icomm_msg_op {
-	const char	*user, *partner, *subject, *body;
-	char *const	*cites;
-	size_t		 ncites;
-	const struct schema *schema;
-	uint64_t	 id;
-};
-
-/* The cases a message cites: "case:N" each, of cases that exist. */
-static int
-icomm_msg_cites(struct store_txn *t, struct record *r,
-    const struct icomm_msg_op *op, struct ncen_err *err)
-{
-	const char	*v;
-	char		*end;
-	uint64_t	 id;
-	size_t		 i;
-	int		 fi = schema_field_index(r->form, "cites"), rc;
-
-	for (i = 0; i < op->ncites; i++) {
-		v = op->cites[i];
-		if (strncmp(v, "case:", 5) != 0 ||
-		    (id = strtoull(v + 5, &end, 10)) == 0 || *end != '\0')
-			return ncen_err_set(err, NCEN_EUSAGE, "bad citation "
-			    "'%s': a message cites cases as case:ID", v);
-		if ((rc = store_txn_ref_exists("case", id, t)) < 0)
-			return -rc;
-		if (rc == 0)
-			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
-			    "cites case %llu, which does not exist",
-			    (unsigned long long)id);
-		if (fi < 0)
-			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
-			    "form has no cites field");
-		record_add_value(r, (size_t)fi, v);
-	}
-	return NCEN_OK;
-}
-
-/* Store the message and queue it. */
-static int
-icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
-{
-	struct icomm_msg_op		*op = arg;
-	const struct schema_form	*f;
-	struct record			*r;
-	struct buf			 now = BUF_INIT;
-	int				 error;
-
-	if ((f = schema_form_find(op->schema, "message")) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
-		    "data directory have no message form");
-	icomm_time(&now, audit_now());
-	if (now.len > 16)
-		now.s[now.len = 16] = '\0';	/* YYYY-MM-DDTHH:MM */
-	r = record_new(f);
-	if ((error = record_set(r, "direction", "OUT", err)) == NCEN_OK &&
-	    (error = record_set(r, "node", op->partner, err)) == NCEN_OK &&
-	    (error = record_set(r, "date", now.s, err)) == NCEN_OK &&
-	    (error = record_set(r, "subject", op->subject, err)) == NCEN_OK &&
-	    (error = record_set(r, "body", op->body, err)) == NCEN_OK &&
-	    (error = icomm_msg_cites(t, r, op, err)) == NCEN_OK &&
-	    (error = store_put(t, r, op->user, err)) == NCEN_OK)
-		error = icomm_outbox_queue(t, op->partner, "message", r->id,
-		    "record", r->version, op->user, err);
-	op->id = r->id;
-	record_free(r);
-	buf_free(&now);
-	return error;
-}
-
-/* Write a message to a partner and queue it, in one transaction. */
+/* Write a message to a partner and queue it (store-outbox.c). */
 int
 icomm_message_send(struct store *st, const struct auth_account *a,
     const char *partner, const char *subject, const char *body,
     char *const *cites, size_t ncites, uint64_t *id, struct ncen_err *err)
 {
-	struct icomm_partner	*p = NULL;
-	struct icomm_msg_op	 op;
-	int			 error;
-
-	*id = 0;
-	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
-		return error;
-	if (!auth_may(a, AUTH_ICOMM, NULL))
-		return ncen_err_set(err, NCEN_EINVALID, "%s may not write to "
-		    "partners: Icomm is for the ncp role", a->name);
-	if ((error = icomm_partner_get(st, partner, &p, err)) != NCEN_OK)
-		return error;
-	icomm_partner_free(p);
-	if (subject == NULL || *subject == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "a message needs a "
-		    "subject");
-	op.user = a->name;
-	op.partner = partner;
-	op.subject = subject;
-	op.body = body;
-	op.cites = cites;
-	op.ncites = ncites;
-	op.schema = store_schema(st);
-	op.id = 0;
-	error = store_run(st, icomm_msg_txn, &op, err);
-	*id = op.id;
-	return error;
+	return store_message_send(st, a, partner, subject, body, cites,
+	    ncites, id, err);
 }

@@ -24,19 +24,22 @@ struct ui_menu_entry {
 	void			(*screen)(struct ui *);	/* or this screen */
 	enum auth_action	 need;
 	char			 key;		/* the entry's letter */
+	/* or the label in words, computed each time the menu is shown */
+	void			(*label_fn)(struct ui *, struct buf *);
 };
 
 /* The main menu, in the order DESIGN.md gives. */
 static const struct ui_menu_entry ui_menu_table[] = {
-	{ N_("Cases"), "case", NULL, AUTH_VIEW, 'c' },
-	{ N_("Persons"), "person", NULL, AUTH_VIEW, 'p' },
-	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b' },
-	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v' },
-	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i' },
-	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's' },
-	{ N_("Messages"), "message", NULL, AUTH_VIEW, 'm' },
+	{ N_("Cases"), "case", NULL, AUTH_VIEW, 'c', NULL },
+	{ N_("Persons"), "person", NULL, AUTH_VIEW, 'p', NULL },
+	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b', NULL },
+	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v', NULL },
+	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i', NULL },
+	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's', NULL },
+	{ N_("Messages"), "message", ui_messages, AUTH_VIEW, 'm',
+	  ui_messages_label },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
-	  'a' },
+	  'a', NULL },
 };
 #define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
 
@@ -82,6 +85,48 @@ ui_menu_frame(struct ui *u)
 		ui_status(u, "%s", u->status);
 }
 
+/* Make the menu of the entries shown, labels as they are now. */
+static MENU *
+ui_menu_build(struct ui *u, const struct ui_menu_entry *const *shown,
+    size_t n, ITEM **items, char **names, WINDOW *sub, int cur)
+{
+	MENU	*menu;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		struct buf	b = BUF_INIT;
+
+		buf_addf(&b, "%c  ", shown[i]->key);
+		if (shown[i]->label_fn != NULL)
+			shown[i]->label_fn(u, &b);
+		else
+			buf_adds(&b, _(shown[i]->label));
+		names[i] = buf_detach(&b);
+		items[i] = new_item(names[i], "");
+	}
+	items[n] = NULL;
+	menu = new_menu(items);
+	set_menu_mark(menu, "> ");
+	set_menu_win(menu, stdscr);
+	set_menu_sub(menu, sub);
+	if (cur > 0 && (size_t)cur < n)
+		set_current_item(menu, items[cur]);
+	return menu;
+}
+
+/* Free a menu and its items. */
+static void
+ui_menu_free(MENU *menu, ITEM **items, char **names, size_t n)
+{
+	size_t	i;
+
+	free_menu(menu);
+	for (i = 0; i < n; i++) {
+		free_item(items[i]);
+		free(names[i]);
+	}
+}
+
 /* Run the main menu until the officer signs out. */
 void
 ui_menu(struct ui *u)
@@ -98,19 +143,8 @@ ui_menu(struct ui *u)
 	for (i = 0; i < UI_MENU_N; i++)
 		if (ui_menu_shown(u, &ui_menu_table[i]))
 			shown[n++] = &ui_menu_table[i];
-	for (i = 0; i < n; i++) {
-		struct buf	b = BUF_INIT;
-
-		buf_addf(&b, "%c  %s", shown[i]->key, _(shown[i]->label));
-		names[i] = buf_detach(&b);
-		items[i] = new_item(names[i], "");
-	}
-	items[n] = NULL;
-	menu = new_menu(items);
-	set_menu_mark(menu, "> ");
 	sub = derwin(stdscr, (int)n + 1, 40, 3, 4);
-	set_menu_win(menu, stdscr);
-	set_menu_sub(menu, sub);
+	menu = ui_menu_build(u, shown, n, items, names, sub, 0);
 	ui_menu_frame(u);
 	post_menu(menu);
 	while (!done) {
@@ -161,14 +195,13 @@ ui_menu(struct ui *u)
 			continue;
 		}
 		unpost_menu(menu);
+		cur = item_index(current_item(menu));
+		ui_menu_free(menu, items, names, n);
+		menu = ui_menu_build(u, shown, n, items, names, sub, cur);
 		ui_menu_frame(u);
 		post_menu(menu);
 	}
 	unpost_menu(menu);
-	free_menu(menu);
-	for (i = 0; i < n; i++) {
-		free_item(items[i]);
-		free(names[i]);
-	}
+	ui_menu_free(menu, items, names, n);
 	delwin(sub);
 }

@@ -1,0 +1,49 @@
+/*
+ * store-outbox.h - the outbox and messages as records: what ncen and
+ * ncen-icomm both write (DESIGN.md "Layers": they meet here, in the
+ * database, and never call each other).
+ *
+ * outbox.db: partner "\0" entity "\0" id(8) -> {"kind", "version",
+ * "queued"} (JSON).  icomm.db: "shared" "\0" + that key, for a record
+ * queued for a partner (a reopen withdraws it there).  Partners are in
+ * partners.db under their node id (store-kv.h).
+ *
+ * Contract: NCEN_OK or an ncen_code with a message: NCEN_EUSAGE,
+ * NCEN_ENOTFOUND (no such partner, case or form), NCEN_EINVALID (the
+ * account may not write to partners), store errors.  Queued entries
+ * and messages are audited in their transaction.  Nothing here prints
+ * or exits.
+ */
+#ifndef NCEN_STORE_OUTBOX_H
+#define NCEN_STORE_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "store.h"
+
+struct auth_account;
+
+/* Append partner "\0" entity "\0" id(8): an outbox key. */
+void	 store_outbox_key_add(struct buf *, const char *partner,
+	     const char *entity, uint64_t id);
+/* The icomm.db key saying a record was queued for a partner. */
+void	 store_outbox_shared_key(struct buf *, const char *partner,
+	     const char *entity, uint64_t id);
+/* Queue a record ("record") or withdrawal ("withdraw"), audited. */
+int	 store_outbox_queue(struct store_txn *, const char *partner,
+	     const char *entity, uint64_t id, const char *kind,
+	     uint32_t version, const char *user, struct ncen_err *);
+/*
+ * Write a message (direction OUT) to a registered partner and queue it,
+ * in one transaction; the account must be usable and allowed AUTH_ICOMM.
+ * Citations are "case:ID" of existing cases.
+ */
+int	 store_message_send(struct store *, const struct auth_account *,
+	     const char *partner, const char *subject, const char *body,
+	     char *const *cites, size_t ncites, uint64_t *id,
+	     struct ncen_err *);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * ui-message.c - Messages: those received from partner nodes and those
+ * written to them, newest first, with the signed-in user's unread ones
+ * marked; and the main menu's "Messages (N unread)" label.
+ *
+ * Opening a received message (Enter) marks it read for this user in one
+ * short transaction (store-reads.h), then shows it with ui_view; the
+ * list itself marks nothing.  ^N writes a message to a partner node
+ * for roles allowed AUTH_ICOMM: it is stored and queued in the outbox
+ * in one transaction (store-outbox.h); ncen-icomm sends it.  ncen never
+ * opens a socket.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "i18n.h"
+#include "record.h"
+#include "store-outbox.h"
+#include "store-reads.h"
+#include "store.h"
+#include "ui.h"
+#include "ui-screens.h"
+#include "xmalloc.h"
+
+#define UI_MESSAGE_CITES_MAX	16
+
+struct ui_message_row {
+	uint64_t	 id;
+	int		 in;		/* received */
+	int		 unread;
+	char		*line;		/* date, partner, subject */
+};
+
+struct ui_messages {
+	struct ui		*u;
+	struct ui_message_row	*v;
+	size_t			 n, cap;
+	size_t			 cur, top, unread;
+};
+
+static const char ui_message_help[] = N_(
+    "Messages: those received from partner nodes (<) and those written "
+    "to them (>), newest first.  A star marks a received message you "
+    "have not opened yet; Enter opens one and marks it read for you.\n\n"
+    "^N writes a message to a partner node (the ncp role): its partner "
+    "node id, a subject, the text, and optionally the cases it cites as "
+    "case:ID separated by spaces.  A cited case travels with it under "
+    "the agreement with that partner, and only once validated.  The "
+    "message is queued here; ncen-icomm sends it.");
+
+/* Keep one message's line (store_record_fn). */
+static int
+ui_messages_collect(const struct record *r, void *arg)
+{
+	struct ui_messages	*m = arg;
+	struct buf		 b = BUF_INIT;
+	const char		*dir = record_get(r, "direction");
+	const char		*s;
+	int			 in = dir != NULL && strcmp(dir, "IN") == 0;
+	const char		*date = record_get(r, "date");
+	const char		*node = record_get(r, "node");
+
+	if (m->n == m->cap) {
+		m->cap = m->cap == 0 ? 32 : m->cap * 2;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+	}
+	buf_addf(&b, "%s %-16.16s  %-12s  ", in ? "<" : ">",
+	    date != NULL ? date : "", node != NULL ? node : "");
+	buf_adds(&b, (s = record_get(r, "subject")) != NULL ? s : "");
+	m->v[m->n].id = r->id;
+	m->v[m->n].in = in;
+	m->v[m->n].unread = 0;
+	m->v[m->n].line = buf_detach(&b);
+	m->n++;
+	return 0;
+}
+
+/* Which received messages the user has not read (in a transaction). */
+static int
+ui_messages_marks(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct ui_messages	*m = arg;
+	size_t			 i;
+	int			 rc;
+
+	m->unread = 0;
+	for (i = 0; i < m->n; i++) {
+		if (!m->v[i].in)
+			continue;
+		rc = store_reads_seen(t, m->u->acct->name, m->v[i].id, err);
+		if (rc < 0)
+			return -rc;
+		m->v[i].unread = rc == 0;
+		m->unread += rc == 0;
+	}
+	return NCEN_OK;
+}
+
+/* Forget the loaded messages. */
+static void
+ui_messages_clear(struct ui_messages *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].line);
+	m->n = 0;
+}
+
+/* (Re)read the messages, newest first. */
+static void
+ui_messages_load(struct ui_messages *m)
+{
+	struct ncen_err		e = NCEN_ERR_INIT;
+	struct ui_message_row	t;
+	size_t			i;
+
+	ui_messages_clear(m);
+	if (store_scan(m->u->st, "message", ui_messages_collect, m, &e) !=
+	    NCEN_OK || store_run(m->u->st, ui_messages_marks, m, &e) !=
+	    NCEN_OK)
+		ui_error(m->u, &e);
+	ncen_err_free(&e);
+	for (i = 0; i < m->n / 2; i++) {
+		t = m->v[i];
+		m->v[i] = m->v[m->n - 1 - i];
+		m->v[m->n - 1 - i] = t;
+	}
+	if (m->cur >= m->n)
+		m->cur = m->n == 0 ? 0 : m->n - 1;
+}
+
+/* Draw the whole screen. */
+static void
+ui_messages_draw(struct ui_messages *m)
+{
+	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_NEW,
+	    UI_OP_BACK };
+	struct ui		*u = m->u;
+	size_t			 i;
+	int			 rows = ui_body_rows() - 1, y;
+
+	erase();
+	ui_title(u, _("Messages (%zu, %zu unread)"), m->n, m->unread);
+	attron(A_BOLD);
+	ui_text_put(1, 4, _("Date              Partner       Subject"),
+	    COLS - 5, 0);
+	attroff(A_BOLD);
+	if (m->n == 0)
+		ui_text_put(2, 4, _("No messages."), COLS - 5, 0);
+	if (m->cur < m->top)
+		m->top = m->cur;
+	if (m->cur >= m->top + (size_t)rows)
+		m->top = m->cur - (size_t)rows + 1;
+	for (i = m->top, y = 2; i < m->n && y < 2 + rows; i++, y++) {
+		if (i == m->cur)
+			attron(A_REVERSE);
+		mvaddstr(y, 0, i == m->cur ? ">" : " ");
+		mvaddstr(y, 1, m->v[i].unread ? "* " : "  ");
+		ui_text_put(y, 3, m->v[i].line, COLS - 4, 1);
+		if (i == m->cur)
+			attroff(A_REVERSE);
+	}
+	ui_keys(u, ops, sizeof ops / sizeof ops[0]);
+	if (u->status != NULL)
+		ui_status(u, "%s", u->status);
+}
+
+struct ui_message_mark {
+	const char	*user;
+	uint64_t	 id;
+};
+
+/* Mark one message read (in a transaction). */
+static int
+ui_message_mark_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct ui_message_mark	*mk = arg;
+
+	return store_reads_mark(t, mk->user, mk->id, err);
+}
+
+/* Open the selected message, marking it read if it was received. */
+static void
+ui_messages_open(struct ui_messages *m)
+{
+	struct ui_message_mark	mk;
+	struct ncen_err		e = NCEN_ERR_INIT;
+
+	if (m->n == 0)
+		return;
+	if (m->v[m->cur].in && m->v[m->cur].unread) {
+		mk.user = m->u->acct->name;
+		mk.id = m->v[m->cur].id;
+		if (store_run(m->u->st, ui_message_mark_txn, &mk, &e) !=
+		    NCEN_OK)
+			ui_error(m->u, &e);
+		ncen_err_free(&e);
+	}
+	ui_view(m->u, "message", m->v[m->cur].id);
+	ui_messages_load(m);
+}
+
+/* Split "case:1 case:2" into words (pointing into s, which is cut). */
+static size_t
+ui_message_words(char *s, char **v, size_t max)
+{
+	size_t	n = 0;
+	char	*p;
+
+	for (p = strtok(s, " ,"); p != NULL && n < max;
+	    p = strtok(NULL, " ,"))
+		v[n++] = p;
+	return n;
+}
+
+/* Write a message to a partner: node, subject, text, citations. */
+static void
+ui_messages_write(struct ui_messages *m)
+{
+	struct ui	*u = m->u;
+	struct buf	 node = BUF_INIT, subj = BUF_INIT, body = BUF_INIT;
+	struct buf	 cites = BUF_INIT;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	char		*cv[UI_MESSAGE_CITES_MAX];
+	size_t		 nc;
+	uint64_t	 id;
+
+	if (!ui_may(u, AUTH_ICOMM, NULL)) {
+		ui_status_error(u, "%s", _("Your roles may not write to "
+		    "partner nodes (the ncp role may)."));
+		return;
+	}
+	if (ui_prompt(u, _("To partner node:"), 64, 0, &node) != 1 ||
+	    node.len == 0 ||
+	    ui_prompt(u, _("Subject:"), 200, 0, &subj) != 1 ||
+	    ui_prompt(u, _("Text:"), 2000, 0, &body) != 1 ||
+	    ui_prompt(u, _("Cited cases (case:ID ..., blank for none):"), 200,
+	    0, &cites) != 1)
+		goto out;
+	buf_cstr(&cites);
+	nc = cites.len > 0 ? ui_message_words(cites.s, cv,
+	    UI_MESSAGE_CITES_MAX) : 0;
+	if (store_message_send(u->st, u->acct, buf_cstr(&node),
+	    buf_cstr(&subj), buf_cstr(&body), cv, nc, &id, &e) != NCEN_OK)
+		ui_error(u, &e);
+	else {
+		ui_status(u, _("Message %llu queued for %s."),
+		    (unsigned long long)id, buf_cstr(&node));
+		ui_messages_load(m);
+	}
+out:
+	buf_free(&node);
+	buf_free(&subj);
+	buf_free(&body);
+	buf_free(&cites);
+	ncen_err_free(&e);
+}
+
+/* The Messages screen, until the officer goes back. */
+void
+ui_messages(struct ui *u)
+{
+	struct ui_messages	m;
+	struct ui_keypress	k;
+	int			done = 0;
+
+	memset(&m, 0, sizeof m);
+	m.u = u;
+	ui_status(u, "%s", "");
+	ui_messages_load(&m);
+	while (!done) {
+		ui_messages_draw(&m);
+		refresh();
+		ui_key(u, &k);
+		switch (k.op) {
+		case UI_OP_BACK:
+			done = 1;
+			break;
+		case UI_OP_HELP:
+			ui_help(u, _("Help: messages"), _(ui_message_help));
+			break;
+		case UI_OP_NEW:
+			ui_messages_write(&m);
+			break;
+		case UI_OP_REDRAW:
+			clearok(curscr, TRUE);
+			break;
+		case UI_OP_NONE:
+			if (k.fkey && k.key == KEY_DOWN && m.cur + 1 < m.n)
+				m.cur++;
+			else if (k.fkey && k.key == KEY_UP && m.cur > 0)
+				m.cur--;
+			else if (k.key == '\r' || (k.fkey &&
+			    k.key == KEY_ENTER))
+				ui_messages_open(&m);
+			break;
+		default:
+			break;
+		}
+	}
+	ui_messages_clear(&m);
+	free(m.v);
+	ui_status(u, "%s", "");
+}
+
+/* The main menu's label: "Messages (N unread)" for the signed-in user. */
+void
+ui_messages_label(struct ui *u, struct buf *b)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	uint64_t	n = 0;
+
+	if (store_reads_unread(u->st, u->acct->name, &n, &e) != NCEN_OK ||
+	    n == 0)
+		buf_adds(b, _("Messages"));
+	else
+		buf_addf(b, _("Messages (%llu unread)"),
+		    (unsigned long long)n);
+	ncen_err_free(&e);
+}

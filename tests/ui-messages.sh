@@ -1,0 +1,94 @@
+#!/bin/sh
+# tests/ui-messages.sh - Messages in ncen: a message received from a
+# partner (a batch carried by hand, ncen-icomm receive FILE) shows in
+# the menu as unread until the officer opens it, the read mark is kept
+# per user in the database; the NCP writes a message in ncen and it is
+# queued in the outbox.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ui-lib.sh"
+
+unset NCEN_HOME NCEN_KEYFILE
+F=$top_builddir/forms
+FR=$T/fr
+DE=$T/de
+URL=https://127.0.0.1:9/icomm	# nothing listens on the discard port
+
+# node NAME ID PARTNER-ID PARTNER-NAME DIR: a data directory with a node
+# identity, the other as its partner, an agreement in DIR.
+node() {
+	ncenctl -d "$T/$1" init --forms "$F" >/dev/null &&
+	ncenctl -d "$T/$1" node init --id "$2" --role national >/dev/null
+}
+partner() {
+	ncenctl -d "$T/$1" partner add "$2" --role national --url "$URL" \
+		--cert "$T/$3/node.crt" >/dev/null &&
+	ncenctl -d "$T/$1" agreement add --partner "$2" --dir "$4" \
+		--level partner --groups all --from 2020-01-01 \
+		--to 2099-12-31 --basis "Mutual assistance agreement of 2020" \
+		>/dev/null
+}
+node fr FR-NCEN && node de DE-NCEN && partner fr DE-NCEN de out &&
+	partner de FR-NCEN fr in
+tap_result $? "FR and DE, partners under an agreement"
+ok "accounts" sh -c "ncenctl -d '$FR' user add nina --roles ncp >/dev/null &&
+	ncenctl -d '$DE' user add olga --roles officer >/dev/null &&
+	ncenctl -d '$DE' user add otto --roles officer >/dev/null"
+ok "FR's NCP writes to DE" ncen-icomm -d "$FR" message DE-NCEN --as nina \
+	--subject "Seizure at Le Havre" --body "Please check container MSKU 1234."
+ok "a batch carried by hand" ncen-icomm -d "$FR" pack DE-NCEN -o "$T/b.p7"
+ok "DE receives it" ncen-icomm -d "$DE" receive "$T/b.p7" -o "$T/r.p7"
+
+# 1. The unread count, and opening the message marks it read.
+ui_start A -- ncen -d "$DE" --as olga
+ui_see A "the menu counts the unread message" "m  Messages (1 unread)"
+ui_keys A m
+ui_see A "the Messages list shows it" "Seizure at Le Havre"
+has "marked unread" "* "
+has "with its title counting it" "1 unread"
+ui_keys A Enter
+ui_see A "opening it shows the text" "Please check container MSKU 1234."
+has "and the subject" "Seizure at Le Havre"
+ui_keys A C-x
+ui_see A "back on the list, no longer unread" "0 unread"
+ui_keys A C-x
+ui_wait A "Main menu" >/dev/null
+cp "$T/out" "$T/menu"
+ok "the menu has no unread count now" sh -c "grep -q 'm  Messages\$' '$T/menu' &&
+	! grep -q unread '$T/menu'"
+ui_keys A C-x
+ui_gone A
+db5.3_dump -p "$DE/icomm.db" >"$T/icomm.dump" 2>&1
+ok "the read mark is in the database" grep -q 'read\\00olga\\00' "$T/icomm.dump"
+ui_start B -- ncen -d "$DE" --as otto
+ui_see B "another officer still has it unread" "m  Messages (1 unread)"
+ui_keys B C-x
+ui_gone B
+
+# 2. The NCP writes a message in ncen; it is queued in FR's outbox
+# (the first one left it when DE's receipt came back).
+ok "DE's receipt empties FR's outbox" ncen-icomm -d "$FR" receipt "$T/r.p7"
+ok "ncen-icomm status" ncen-icomm -d "$FR" status
+has "nothing queued" "queued 0,"
+ui_start C -- ncen -d "$FR" --as nina
+ui_see C "FR's menu" "m  Messages"
+ui_keys C m
+ui_see C "the sent message is listed" "Seizure at Le Havre"
+ui_keys C C-n
+ui_wait C "To partner node:" >/dev/null
+ui_type C "DE-NCEN"; ui_keys C Enter
+ui_wait C "Subject:" >/dev/null
+ui_type C "Follow-up from the terminal"; ui_keys C Enter
+ui_wait C "Text:" >/dev/null
+ui_type C "Second container found."; ui_keys C Enter
+ui_wait C "Cited cases" >/dev/null
+ui_keys C Enter
+ui_see C "the screen says it is queued" "queued for DE-NCEN"
+has "and lists it" "Follow-up from the terminal"
+ok "the message is a record" ncenctl -d "$FR" dump message
+has "with its subject" "field subject Follow-up from the terminal"
+ok "ncen-icomm status" ncen-icomm -d "$FR" status
+has "one more queued for DE" "queued 1,"
+
+ui_keys C C-x C-x
+ui_gone C
+finish
