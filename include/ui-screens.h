@@ -67,6 +67,9 @@ int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
 void	ui_messages(struct ui *);
 void	ui_messages_label(struct ui *, struct buf *);
 
+/* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
+void	ui_partners(struct ui *);
+
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);
 

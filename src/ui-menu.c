@@ -38,6 +38,7 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's', NULL },
 	{ N_("Messages"), "message", ui_messages, AUTH_VIEW, 'm',
 	  ui_messages_label },
+	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS, 't', NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  'a', NULL },
 };

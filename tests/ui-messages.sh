@@ -3,7 +3,8 @@
 # partner (a batch carried by hand, ncen-icomm receive FILE) shows in
 # the menu as unread until the officer opens it, the read mark is kept
 # per user in the database; the NCP writes a message in ncen and it is
-# queued in the outbox.
+# queued in the outbox; the NCP's Partners screen shows a failed send's
+# error in words.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ui-lib.sh"
 
@@ -89,6 +90,24 @@ has "with its subject" "field subject Follow-up from the terminal"
 ok "ncen-icomm status" ncen-icomm -d "$FR" status
 has "one more queued for DE" "queued 1,"
 
+# 3. The Partners screen: a failed send's error in words.
+for i in 1 2 3; do
+	fails_with 1 "send $i where nothing listens fails" ncen-icomm -d "$FR" \
+		send --tries 1
+done
+ui_keys C C-x
+ui_see C "the NCP's menu offers Partners" "Partners"
+ui_keys C t
+ui_see C "the partner is listed" "DE-NCEN"
+has "with its queue" "queued 1"
+has "and the last error in words" "Failed to connect to 127.0.0.1 port 9"
+has "marked as failing three times" ">! DE-NCEN"
+has "with the count" "3 failures in a row"
+ui_keys C Enter
+ui_see C "its agreements" "Mutual assistance agreement of 2020"
+has "and the whole error" "Couldn't connect to server"
+ui_keys C C-x
+ui_see C "back on the Partners screen" "Partners (1)"
 ui_keys C C-x C-x
 ui_gone C
 finish

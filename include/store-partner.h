@@ -1,0 +1,50 @@
+/*
+ * store-partner.h - partner nodes, their uploader status and their
+ * agreements as the terminal program reads them (DESIGN.md "Layers":
+ * ncen and ncen-icomm meet in the database).
+ *
+ * Read from partners.db, agreements.db, outbox.db and the "status"
+ * "\0" partner entries of icomm.db (store-kv.h), which ncenctl partner,
+ * ncenctl agreement and ncen-icomm write.
+ *
+ * Contract: NCEN_OK or an ncen_code with a message (store errors,
+ * NCEN_EPARSE for a stored entry that is not JSON).  Arrays returned
+ * are the caller's (the matching _free).  Nothing here prints or exits.
+ */
+#ifndef NCEN_STORE_PARTNER_H
+#define NCEN_STORE_PARTNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "store.h"
+
+/* A partner and what the uploader last noted for it. */
+struct store_partner {
+	char		*id, *role, *url;
+	uint64_t	 queued;		/* outbox entries */
+	uint64_t	 inflight;
+	int64_t		 last_success;		/* 0: never */
+	int64_t		 last_error_at;
+	char		*last_error;		/* words, NULL if none */
+	unsigned	 failures;		/* in a row */
+};
+
+struct store_agreement {
+	uint64_t	 id;
+	char		*basis, *dir, *level, *from, *to;
+	char		*groups;		/* "DRUG CIG", "" for all */
+	int64_t		 ended;			/* 0: not ended */
+};
+
+/* Every partner in id order, with its status and outbox count. */
+int	 store_partner_list(struct store *, struct store_partner **,
+	     size_t *, struct ncen_err *);
+void	 store_partner_free(struct store_partner *, size_t);
+/* The agreements with one partner, in id order. */
+int	 store_agreement_list(struct store *, const char *partner,
+	     struct store_agreement **, size_t *, struct ncen_err *);
+void	 store_agreement_free(struct store_agreement *, size_t);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * ui-partner.c - Partners: for the NCP (AUTH_PARTNERS), each partner
+ * node with what the uploader last noted for it — entries queued, in
+ * flight, the last success and the last error in words — partners
+ * that keep failing marked with "!", and (Enter) the agreements with
+ * the selected partner.
+ *
+ * Everything is read from the database (store-partner.h), where ncenctl
+ * and ncen-icomm write it; ncen opens no socket.  Agreements are added
+ * and ended with ncenctl agreement.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "i18n.h"
+#include "store-partner.h"
+#include "ui.h"
+#include "ui-screens.h"
+
+#define UI_PARTNER_FAILING	3	/* failures in a row that mark one */
+#define UI_PARTNER_ROWS		3	/* screen rows per partner */
+
+struct ui_partners {
+	struct ui		*u;
+	struct store_partner	*v;
+	size_t			 n, cur, top;
+};
+
+static const char ui_partner_help[] = N_(
+    "Partners: the partner nodes this node exchanges with, and what "
+    "ncen-icomm last noted for each: the entries queued in the outbox, "
+    "those in the batch being sent, the last success and the last error. "
+    "A partner marked ! has failed three times or more in a row: its "
+    "link, its web server or its certificate needs looking at.\n\n"
+    "Enter shows the selected partner's last error in full and the "
+    "agreements with it (legal basis, direction, commodity groups, "
+    "level, validity).  ^L reads the status again.  Partners and "
+    "agreements are added and ended with ncenctl partner and ncenctl "
+    "agreement.");
+
+/* A time in UTC words, or "never". */
+static void
+ui_partner_time(int64_t t, struct buf *b)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		s[32];
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		buf_adds(b, _("never"));
+	else
+		buf_adds(b, s);
+}
+
+/* (Re)read the partners. */
+static void
+ui_partners_load(struct ui_partners *p)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+
+	store_partner_free(p->v, p->n);
+	p->v = NULL;
+	p->n = 0;
+	if (store_partner_list(p->u->st, &p->v, &p->n, &e) != NCEN_OK)
+		ui_error(p->u, &e);
+	ncen_err_free(&e);
+	if (p->cur >= p->n)
+		p->cur = p->n == 0 ? 0 : p->n - 1;
+}
+
+/* The last error of a partner in words: when, how many, what. */
+static void
+ui_partner_error(const struct store_partner *s, struct buf *b)
+{
+	if (s->last_error == NULL) {
+		buf_adds(b, _("last error never"));
+		return;
+	}
+	buf_adds(b, _("last error "));
+	ui_partner_time(s->last_error_at, b);
+	buf_addf(b, _(" (%u failures in a row):"), s->failures);
+}
+
+/* Draw one partner on UI_PARTNER_ROWS rows from y. */
+static void
+ui_partner_draw_one(const struct store_partner *s, int y, int sel)
+{
+	struct buf	b = BUF_INIT;
+
+	if (sel)
+		attron(A_REVERSE);
+	mvaddstr(y, 0, sel ? ">" : " ");
+	mvaddstr(y, 1, s->failures >= UI_PARTNER_FAILING ? "!" : " ");
+	buf_addf(&b, "%s (%s)  ", s->id, s->role);
+	buf_addf(&b, _("queued %llu, in flight %llu"),
+	    (unsigned long long)s->queued, (unsigned long long)s->inflight);
+	ui_text_put(y, 3, buf_cstr(&b), COLS - 4, 1);
+	buf_reset(&b);
+	buf_adds(&b, _("last success "));
+	ui_partner_time(s->last_success, &b);
+	buf_adds(&b, "; ");
+	ui_partner_error(s, &b);
+	ui_text_put(y + 1, 5, buf_cstr(&b), COLS - 6, 1);
+	ui_text_put(y + 2, 7, s->last_error != NULL ? s->last_error : "",
+	    COLS - 8, 1);
+	if (sel)
+		attroff(A_REVERSE);
+	buf_free(&b);
+}
+
+/* Draw the whole screen. */
+static void
+ui_partners_draw(struct ui_partners *p)
+{
+	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_REDRAW,
+	    UI_OP_BACK };
+	size_t			 i, per = (size_t)(ui_body_rows() - 1) /
+	    UI_PARTNER_ROWS;
+	int			 y;
+
+	erase();
+	ui_title(p->u, _("Partners (%zu)"), p->n);
+	if (p->n == 0)
+		ui_text_put(2, 3, _("No partners: ncenctl partner add "
+		    "registers one."), COLS - 4, 0);
+	if (per == 0)
+		per = 1;
+	if (p->cur < p->top)
+		p->top = p->cur;
+	if (p->cur >= p->top + per)
+		p->top = p->cur - per + 1;
+	for (i = p->top, y = 2; i < p->n && i < p->top + per;
+	    i++, y += UI_PARTNER_ROWS)
+		ui_partner_draw_one(&p->v[i], y, i == p->cur);
+	ui_keys(p->u, ops, sizeof ops / sizeof ops[0]);
+	if (p->u->status != NULL)
+		ui_status(p->u, "%s", p->u->status);
+}
+
+/* Show the agreements with the selected partner. */
+static void
+ui_partners_agreements(struct ui_partners *p)
+{
+	struct store_agreement	*a = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 t = BUF_INIT, title = BUF_INIT;
+	const char		*id;
+	size_t			 n = 0, i;
+
+	if (p->n == 0)
+		return;
+	id = p->v[p->cur].id;
+	if (store_agreement_list(p->u->st, id, &a, &n, &e) != NCEN_OK) {
+		ui_error(p->u, &e);
+		goto out;
+	}
+	buf_addf(&t, "%s (%s) %s\n", id, p->v[p->cur].role, p->v[p->cur].url);
+	ui_partner_error(&p->v[p->cur], &t);
+	buf_addf(&t, "\n  %s\n\n", p->v[p->cur].last_error != NULL ?
+	    p->v[p->cur].last_error : "");
+	if (n == 0)
+		buf_adds(&t, _("No agreement with this partner: nothing is "
+		    "shared with it or accepted from it."));
+	for (i = 0; i < n; i++) {
+		buf_addf(&t, _("Agreement %llu: %s\n"),
+		    (unsigned long long)a[i].id, a[i].basis);
+		buf_addf(&t, _("  direction %s, level %s, groups %s\n"),
+		    a[i].dir, a[i].level, *a[i].groups != '\0' ?
+		    a[i].groups : _("all"));
+		buf_addf(&t, _("  valid from %s to %s"), a[i].from, a[i].to);
+		if (a[i].ended != 0) {
+			buf_adds(&t, _(", ended "));
+			ui_partner_time(a[i].ended, &t);
+		}
+		buf_adds(&t, "\n\n");
+	}
+	buf_addf(&title, _("Partner %s"), id);
+	ui_pager(p->u, buf_cstr(&title), buf_cstr(&t));
+out:
+	store_agreement_free(a, n);
+	buf_free(&t);
+	buf_free(&title);
+	ncen_err_free(&e);
+}
+
+/* The Partners screen, until the NCP goes back. */
+void
+ui_partners(struct ui *u)
+{
+	struct ui_partners	p;
+	struct ui_keypress	k;
+	int			done = 0;
+
+	memset(&p, 0, sizeof p);
+	p.u = u;
+	ui_status(u, "%s", "");
+	ui_partners_load(&p);
+	while (!done) {
+		ui_partners_draw(&p);
+		refresh();
+		ui_key(u, &k);
+		switch (k.op) {
+		case UI_OP_BACK:
+			done = 1;
+			break;
+		case UI_OP_HELP:
+			ui_help(u, _("Help: partners"), _(ui_partner_help));
+			break;
+		case UI_OP_REDRAW:
+			clearok(curscr, TRUE);
+			ui_partners_load(&p);
+			break;
+		case UI_OP_NONE:
+			if (k.fkey && k.key == KEY_DOWN && p.cur + 1 < p.n)
+				p.cur++;
+			else if (k.fkey && k.key == KEY_UP && p.cur > 0)
+				p.cur--;
+			else if (k.key == '\r' || (k.fkey &&
+			    k.key == KEY_ENTER))
+				ui_partners_agreements(&p);
+			break;
+		default:
+			break;
+		}
+	}
+	store_partner_free(p.v, p.n);
+	ui_status(u, "%s", "");
+}
