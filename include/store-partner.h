@@ -8,7 +8,8 @@
  * ncenctl agreement and ncen-icomm write.
  *
  * Contract: NCEN_OK or an ncen_code with a message (store errors,
- * NCEN_EPARSE for a stored entry that is not JSON).  Arrays returned
+ * NCEN_EPARSE for a stored entry that is not JSON, NCEN_ENOTFOUND and
+ * NCEN_EEXISTS for an agreement unknown or ended already).  Arrays returned
  * are the caller's (the matching _free).  Nothing here prints or exits.
  */
 #ifndef NCEN_STORE_PARTNER_H
@@ -46,5 +47,8 @@ void	 store_partner_free(struct store_partner *, size_t);
 int	 store_agreement_list(struct store *, const char *partner,
 	     struct store_agreement **, size_t *, struct ncen_err *);
 void	 store_agreement_free(struct store_agreement *, size_t);
+/* End an agreement from now on, audited (icomm.agreement.end). */
+int	 store_agreement_end(struct store *, const char *actor, uint64_t id,
+	     struct ncen_err *);
 
 #endif

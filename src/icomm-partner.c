@@ -14,6 +14,7 @@
 #include "icomm-util.h"
 #include "icomm.h"
 #include "store-kv.h"
+#include "store-partner.h"
 #include "store.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -401,11 +402,10 @@ icomm_agreement_json(const struct icomm_agreement *a)
 
 struct icomm_agreement_op {
 	const char		*actor;
-	struct icomm_agreement	*a;		/* add */
-	uint64_t		 id;		/* end */
+	struct icomm_agreement	*a;
 };
 
-/* Add an agreement (next id) or end one, audited. */
+/* Add an agreement (next id), audited. */
 static int
 icomm_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
@@ -413,52 +413,32 @@ icomm_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	struct buf			 k = BUF_INIT, v = BUF_INIT;
 	struct buf			 rec = BUF_INIT, d = BUF_INIT;
 	json_t				*j = NULL;
-	uint64_t			 id = op->id;
+	uint64_t			 id;
 	int				 error;
 
-	if (op->a != NULL) {
-		if ((error = store_kv_get(t, STORE_KV_PARTNERS,
-		    op->a->partner, strlen(op->a->partner), 0, &v, err)) ==
-		    NCEN_ENOTFOUND)
-			error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner "
-			    "'%s' (ncenctl partner add)", op->a->partner);
-		if (error != NCEN_OK ||
-		    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
-		    NCEN_OK)
-			goto out;
-		id = k.len == 8 ? buf_get_u64((unsigned char *)k.s) + 1 : 1;
-		op->a->id = id;
-		j = icomm_agreement_json(op->a);
-		buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s",
-		    op->a->partner, icomm_dir_name(op->a->dir),
-		    op->a->level == SCHEMA_PARTNER ? "partner" : "cen",
-		    op->a->from, op->a->to, op->a->basis);
-	}
+	if ((error = store_kv_get(t, STORE_KV_PARTNERS, op->a->partner,
+	    strlen(op->a->partner), 0, &v, err)) == NCEN_ENOTFOUND)
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
+		    "(ncenctl partner add)", op->a->partner);
+	if (error != NCEN_OK ||
+	    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
+	    NCEN_OK)
+		goto out;
+	id = k.len == 8 ? buf_get_u64((unsigned char *)k.s) + 1 : 1;
+	op->a->id = id;
+	j = icomm_agreement_json(op->a);
+	buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s",
+	    op->a->partner, icomm_dir_name(op->a->dir),
+	    op->a->level == SCHEMA_PARTNER ? "partner" : "cen",
+	    op->a->from, op->a->to, op->a->basis);
 	buf_reset(&k);
 	buf_add_u64(&k, id);
-	if (op->a == NULL) {
-		error = icomm_kv_get_json(t, STORE_KV_AGREEMENTS, k.s, k.len, 1,
-		    &j, err);
-		if (error == NCEN_ENOTFOUND)
-			error = ncen_err_set(err, NCEN_ENOTFOUND, "no "
-			    "agreement %llu", (unsigned long long)id);
-		if (error != NCEN_OK)
-			goto out;
-		if (icomm_json_int(j, "ended") != 0) {
-			error = ncen_err_set(err, NCEN_EEXISTS, "agreement "
-			    "%llu has ended already", (unsigned long long)id);
-			goto out;
-		}
-		json_object_set_new(j, "ended", json_integer(audit_now()));
-		buf_addf(&d, "ended (partner %s)", icomm_json_str(j,
-		    "partner"));
-	}
 	if ((error = icomm_kv_put_json(t, STORE_KV_AGREEMENTS, k.s, k.len, j,
 	    err)) != NCEN_OK)
 		goto out;
 	buf_addf(&rec, "agreement:%llu", (unsigned long long)id);
-	error = audit_append(t, op->actor, op->a != NULL ?
-	    "icomm.agreement.add" : "icomm.agreement.end", rec.s, d.s, err);
+	error = audit_append(t, op->actor, "icomm.agreement.add", rec.s, d.s,
+	    err);
 out:
 	json_decref(j);
 	buf_free(&k);
@@ -522,17 +502,12 @@ icomm_agreement_add(struct store *st, const char *actor,
 	return store_run(st, icomm_agreement_txn, &op, err);
 }
 
-/* End an agreement from now on. */
+/* End an agreement from now on (store-partner.c). */
 int
 icomm_agreement_end(struct store *st, const char *actor, uint64_t id,
     struct ncen_err *err)
 {
-	struct icomm_agreement_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.actor = actor;
-	op.id = id;
-	return store_run(st, icomm_agreement_txn, &op, err);
+	return store_agreement_end(st, actor, id, err);
 }
 
 /* One agreement of the list. */

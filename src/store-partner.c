@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "error.h"
 #include "store-kv.h"
@@ -284,4 +285,71 @@ store_agreement_list(struct store *st, const char *partner,
 	*v = op.v;
 	*n = op.n;
 	return error;
+}
+
+struct store_agreement_end_op {
+	const char	*actor;
+	uint64_t	 id;
+};
+
+/* Stamp an agreement ended now, audited (refused if it has ended). */
+static int
+store_agreement_end_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_agreement_end_op	*op = arg;
+	struct buf			 k = BUF_INIT, v = BUF_INIT;
+	struct buf			 rec = BUF_INIT, d = BUF_INIT;
+	json_t				*j = NULL;
+	const char			*partner;
+	char				*s = NULL;
+	int				 error;
+
+	buf_add_u64(&k, op->id);
+	error = store_kv_get(t, STORE_KV_AGREEMENTS, k.s, k.len, 1, &v, err);
+	if (error == NCEN_ENOTFOUND)
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "no agreement %llu",
+		    (unsigned long long)op->id);
+	if (error != NCEN_OK || (error = store_partner_json(v.s, v.len,
+	    "a stored Icomm entry", &j, err)) != NCEN_OK)
+		goto out;
+	if (store_partner_int(j, "ended") != 0) {
+		error = ncen_err_set(err, NCEN_EEXISTS, "agreement %llu has "
+		    "ended already", (unsigned long long)op->id);
+		goto out;
+	}
+	json_object_set_new(j, "ended", json_integer(audit_now()));
+	partner = json_string_value(json_object_get(j, "partner"));
+	buf_addf(&d, "ended (partner %s)", partner != NULL ? partner :
+	    "(null)");
+	if ((s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		error = ncen_err_set(err, NCEN_EIO, "cannot encode agreement "
+		    "%llu", (unsigned long long)op->id);
+		goto out;
+	}
+	if ((error = store_kv_put(t, STORE_KV_AGREEMENTS, k.s, k.len, s,
+	    strlen(s), err)) != NCEN_OK)
+		goto out;
+	buf_addf(&rec, "agreement:%llu", (unsigned long long)op->id);
+	error = audit_append(t, op->actor, "icomm.agreement.end", rec.s, d.s,
+	    err);
+out:
+	free(s);
+	json_decref(j);
+	buf_free(&k);
+	buf_free(&v);
+	buf_free(&rec);
+	buf_free(&d);
+	return error;
+}
+
+/* End an agreement from now on. */
+int
+store_agreement_end(struct store *st, const char *actor, uint64_t id,
+    struct ncen_err *err)
+{
+	struct store_agreement_end_op	op;
+
+	op.actor = actor;
+	op.id = id;
+	return store_run(st, store_agreement_end_txn, &op, err);
 }

@@ -3,11 +3,11 @@
  * node with what the uploader last noted for it — entries queued, in
  * flight, the last success and the last error in words — partners
  * that keep failing marked with "!", and (Enter) the agreements with
- * the selected partner.
+ * the selected partner; ^D ends one of them.
  *
  * Everything is read from the database (store-partner.h), where ncenctl
  * and ncen-icomm write it; ncen opens no socket.  Agreements are added
- * and ended with ncenctl agreement.
+ * with ncenctl agreement.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -38,9 +38,9 @@ static const char ui_partner_help[] = N_(
     "link, its web server or its certificate needs looking at.\n\n"
     "Enter shows the selected partner's last error in full and the "
     "agreements with it (legal basis, direction, commodity groups, "
-    "level, validity).  ^L reads the status again.  Partners and "
-    "agreements are added and ended with ncenctl partner and ncenctl "
-    "agreement.");
+    "level, validity).  ^L reads the status again.  ^D ends an agreement "
+    "with the selected partner from now on (audited).  Partners and "
+    "agreements are added with ncenctl partner and ncenctl agreement.");
 
 /* A time in UTC words, or "never". */
 static void
@@ -118,7 +118,7 @@ static void
 ui_partners_draw(struct ui_partners *p)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_REDRAW,
-	    UI_OP_BACK };
+	    UI_OP_DELETE, UI_OP_BACK };
 	size_t			 i, per = (size_t)(ui_body_rows() - 1) /
 	    UI_PARTNER_ROWS;
 	int			 y;
@@ -188,6 +188,53 @@ out:
 	ncen_err_free(&e);
 }
 
+/* End one of the selected partner's agreements, after a question. */
+static void
+ui_partners_end(struct ui_partners *p)
+{
+	struct store_agreement	*a = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 ans = BUF_INIT, q = BUF_INIT;
+	unsigned long long	 id;
+	char			*end;
+	size_t			 n = 0, i;
+
+	if (p->n == 0)
+		return;
+	if (store_agreement_list(p->u->st, p->v[p->cur].id, &a, &n, &e) !=
+	    NCEN_OK) {
+		ui_error(p->u, &e);
+		goto out;
+	}
+	buf_addf(&q, _("End which agreement with %s (number)?"),
+	    p->v[p->cur].id);
+	if (ui_prompt(p->u, buf_cstr(&q), 20, 0, &ans) != 1 || ans.len == 0)
+		goto out;
+	id = strtoull(buf_cstr(&ans), &end, 10);
+	for (i = 0; i < n && a[i].id != id; i++)
+		;
+	if (*end != '\0' || i == n) {
+		ui_status_error(p->u, _("%s has no agreement %s."),
+		    p->v[p->cur].id, buf_cstr(&ans));
+		goto out;
+	}
+	buf_reset(&q);
+	buf_addf(&q, _("End agreement %llu (%s) from now on? (y/n)"), id,
+	    a[i].basis);
+	if (!ui_confirm(p->u, buf_cstr(&q)))
+		goto out;
+	if (store_agreement_end(p->u->st, p->u->acct->name, id, &e) !=
+	    NCEN_OK)
+		ui_error(p->u, &e);
+	else
+		ui_status(p->u, _("Agreement %llu ended."), id);
+out:
+	store_agreement_free(a, n);
+	buf_free(&ans);
+	buf_free(&q);
+	ncen_err_free(&e);
+}
+
 /* The Partners screen, until the NCP goes back. */
 void
 ui_partners(struct ui *u)
@@ -214,6 +261,9 @@ ui_partners(struct ui *u)
 		case UI_OP_REDRAW:
 			clearok(curscr, TRUE);
 			ui_partners_load(&p);
+			break;
+		case UI_OP_DELETE:
+			ui_partners_end(&p);
 			break;
 		case UI_OP_NONE:
 			if (k.fkey && k.key == KEY_DOWN && p.cur + 1 < p.n)

@@ -108,6 +108,16 @@ ui_see C "its agreements" "Mutual assistance agreement of 2020"
 has "and the whole error" "Couldn't connect to server"
 ui_keys C C-x
 ui_see C "back on the Partners screen" "Partners (1)"
+ui_keys C C-d
+ui_wait C "End which agreement" >/dev/null
+ui_type C "1"; ui_keys C Enter
+ui_wait C "End agreement 1" >/dev/null
+ui_type C "y"; ui_keys C Enter
+ui_see C "the NCP ended the agreement" "Agreement 1 ended."
+ok "ncenctl agreement list" ncenctl -d "$FR" agreement list
+has "shows it ended" "ended"
+ok "the audit log" ncenctl -d "$FR" audit show --action icomm.agreement.end
+has "names the NCP ending it" "nina"
 ui_keys C C-x C-x
 ui_gone C
 finish
