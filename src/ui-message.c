@@ -31,8 +31,11 @@ struct ui_message_row {
 	uint64_t	 id;
 	int		 in;		/* received */
 	int		 unread;
-	char		*line;		/* date, partner, subject */
+	char		*date, *node, *subject;
 };
+
+/* Where the columns of a row start. */
+enum { UI_MSG_DATE = 3, UI_MSG_DIR = 21, UI_MSG_NODE = 31, UI_MSG_SUBJ = 45 };
 
 struct ui_messages {
 	struct ui		*u;
@@ -42,8 +45,8 @@ struct ui_messages {
 };
 
 static const char ui_message_help[] = N_(
-    "Messages: those received from partner nodes (<) and those written "
-    "to them (>), newest first.  A star marks a received message you "
+    "Messages: those received from partner nodes and those written to "
+    "them, newest first.  A star marks a received message you "
     "have not opened yet; Enter opens one and marks it read for you.\n\n"
     "^N writes a message to a partner node (the ncp role): its partner "
     "node id, a subject, the text, and optionally the cases it cites as "
@@ -51,29 +54,32 @@ static const char ui_message_help[] = N_(
     "the agreement with that partner, and only once validated.  The "
     "message is queued here; ncen-icomm sends it.");
 
-/* Keep one message's line (store_record_fn). */
+/* A field's value copied, "" when empty. */
+static char *
+ui_messages_field(const struct record *r, const char *name)
+{
+	const char	*s = record_get(r, name);
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+/* Keep one message's row (store_record_fn). */
 static int
 ui_messages_collect(const struct record *r, void *arg)
 {
 	struct ui_messages	*m = arg;
-	struct buf		 b = BUF_INIT;
 	const char		*dir = record_get(r, "direction");
-	const char		*s;
-	int			 in = dir != NULL && strcmp(dir, "IN") == 0;
-	const char		*date = record_get(r, "date");
-	const char		*node = record_get(r, "node");
 
 	if (m->n == m->cap) {
 		m->cap = m->cap == 0 ? 32 : m->cap * 2;
 		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
 	}
-	buf_addf(&b, "%s %-16.16s  %-12s  ", in ? "<" : ">",
-	    date != NULL ? date : "", node != NULL ? node : "");
-	buf_adds(&b, (s = record_get(r, "subject")) != NULL ? s : "");
 	m->v[m->n].id = r->id;
-	m->v[m->n].in = in;
+	m->v[m->n].in = dir != NULL && strcmp(dir, "IN") == 0;
 	m->v[m->n].unread = 0;
-	m->v[m->n].line = buf_detach(&b);
+	m->v[m->n].date = ui_messages_field(r, "date");
+	m->v[m->n].node = ui_messages_field(r, "node");
+	m->v[m->n].subject = ui_messages_field(r, "subject");
 	m->n++;
 	return 0;
 }
@@ -105,8 +111,11 @@ ui_messages_clear(struct ui_messages *m)
 {
 	size_t	i;
 
-	for (i = 0; i < m->n; i++)
-		free(m->v[i].line);
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].date);
+		free(m->v[i].node);
+		free(m->v[i].subject);
+	}
 	m->n = 0;
 }
 
@@ -146,11 +155,14 @@ ui_messages_draw(struct ui_messages *m)
 	erase();
 	ui_title(u, _("Messages (%zu, %zu unread)"), m->n, m->unread);
 	attron(A_BOLD);
-	ui_text_put(1, 4, _("Date              Partner       Subject"),
-	    COLS - 5, 0);
+	ui_text_put(1, UI_MSG_DATE, _("Date"), UI_MSG_DIR - UI_MSG_DATE, 1);
+	ui_text_put(1, UI_MSG_DIR, _("Way"), UI_MSG_NODE - UI_MSG_DIR, 1);
+	ui_text_put(1, UI_MSG_NODE, _("Partner"), UI_MSG_SUBJ - UI_MSG_NODE,
+	    1);
+	ui_text_put(1, UI_MSG_SUBJ, _("Subject"), COLS - UI_MSG_SUBJ - 1, 0);
 	attroff(A_BOLD);
 	if (m->n == 0)
-		ui_text_put(2, 4, _("No messages."), COLS - 5, 0);
+		ui_text_put(2, UI_MSG_DATE, _("No messages."), COLS - 4, 0);
 	if (m->cur < m->top)
 		m->top = m->cur;
 	if (m->cur >= m->top + (size_t)rows)
@@ -160,7 +172,14 @@ ui_messages_draw(struct ui_messages *m)
 			attron(A_REVERSE);
 		mvaddstr(y, 0, i == m->cur ? ">" : " ");
 		mvaddstr(y, 1, m->v[i].unread ? "* " : "  ");
-		ui_text_put(y, 3, m->v[i].line, COLS - 4, 1);
+		ui_text_put(y, UI_MSG_DATE, m->v[i].date,
+		    UI_MSG_DIR - UI_MSG_DATE, 1);
+		ui_text_put(y, UI_MSG_DIR, m->v[i].in ? _("received") :
+		    _("sent"), UI_MSG_NODE - UI_MSG_DIR, 1);
+		ui_text_put(y, UI_MSG_NODE, m->v[i].node,
+		    UI_MSG_SUBJ - UI_MSG_NODE, 1);
+		ui_text_put(y, UI_MSG_SUBJ, m->v[i].subject,
+		    COLS - UI_MSG_SUBJ - 1, 1);
 		if (i == m->cur)
 			attroff(A_REVERSE);
 	}

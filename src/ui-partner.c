@@ -83,7 +83,7 @@ ui_partner_error(const struct store_partner *s, struct buf *b)
 	}
 	buf_adds(b, _("last error "));
 	ui_partner_time(s->last_error_at, b);
-	buf_addf(b, _(" (%u failures in a row):"), s->failures);
+	buf_addf(b, _(" (failures in a row: %u):"), s->failures);
 }
 
 /* Draw one partner on UI_PARTNER_ROWS rows from y. */

@@ -102,7 +102,7 @@ ui_see C "the partner is listed" "DE-NCEN"
 has "with its queue" "queued 1"
 has "and the last error in words" "Failed to connect to 127.0.0.1 port 9"
 has "marked as failing three times" ">! DE-NCEN"
-has "with the count" "3 failures in a row"
+has "with the count" "failures in a row: 3"
 ui_keys C Enter
 ui_see C "its agreements" "Mutual assistance agreement of 2020"
 has "and the whole error" "Couldn't connect to server"
