@@ -43,6 +43,9 @@ struct store_agreement {
 int	 store_partner_list(struct store *, struct store_partner **,
 	     size_t *, struct ncen_err *);
 void	 store_partner_free(struct store_partner *, size_t);
+/* The status and outbox count of the partner whose id p holds. */
+int	 store_partner_status_get(struct store *, struct store_partner *,
+	     struct ncen_err *);
 /* The agreements with one partner, in id order. */
 int	 store_agreement_list(struct store *, const char *partner,
 	     struct store_agreement **, size_t *, struct ncen_err *);

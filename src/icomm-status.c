@@ -1,5 +1,6 @@
 /* icomm-status.c - the uploader's per-partner status, in icomm.db. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "icomm-util.h"
 #include "icomm.h"
 #include "store-kv.h"
+#include "store-partner.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -73,38 +75,32 @@ icomm_status_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return error;
 }
 
-/* A partner's status, with its outbox count. */
+/* A partner's status, with its outbox count (store-partner.c). */
 int
 icomm_status_get(struct store *st, const char *partner,
     struct icomm_status **sp, struct ncen_err *err)
 {
-	struct icomm_status_op	 op;
+	struct store_partner	 p;
 	struct icomm_status	*s;
-	const char		*e;
 	int			 error;
 
 	*sp = NULL;
-	memset(&op, 0, sizeof op);
-	op.partner = partner;
-	if ((error = store_run(st, icomm_status_txn, &op, err)) != NCEN_OK)
-		goto out;
+	memset(&p, 0, sizeof p);
+	p.id = (char *)(uintptr_t)partner;
+	if ((error = store_partner_status_get(st, &p, err)) != NCEN_OK) {
+		free(p.last_error);
+		return error;
+	}
 	s = xcalloc(1, sizeof *s);
 	s->partner = xstrdup(partner);
-	s->inflight = (uint64_t)icomm_json_int(op.j, "inflight");
-	s->last_success = icomm_json_int(op.j, "last_success");
-	s->last_error_at = icomm_json_int(op.j, "last_error_at");
-	if ((e = icomm_json_str(op.j, "last_error")) != NULL)
-		s->last_error = xstrdup(e);
-	s->failures = (unsigned)icomm_json_int(op.j, "failures");
-	if ((error = icomm_outbox_count(st, partner, &s->queued, err)) !=
-	    NCEN_OK) {
-		icomm_status_free(s);
-		goto out;
-	}
+	s->queued = p.queued;
+	s->inflight = p.inflight;
+	s->last_success = p.last_success;
+	s->last_error_at = p.last_error_at;
+	s->last_error = p.last_error;
+	s->failures = p.failures;
 	*sp = s;
-out:
-	json_decref(op.j);
-	return error;
+	return NCEN_OK;
 }
 
 /*

@@ -266,6 +266,26 @@ store_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return op->error != NCEN_OK ? op->error : error;
 }
 
+/* Read one partner's status (the partner need not be registered). */
+static int
+store_partner_status_txn(struct store_txn *t, void *arg,
+    struct ncen_err *err)
+{
+	struct store_partner	*p = arg;
+
+	free(p->last_error);
+	p->last_error = NULL;
+	return store_partner_status(t, p, err);
+}
+
+/* One partner's status and outbox count, into p (id set by the caller). */
+int
+store_partner_status_get(struct store *st, struct store_partner *p,
+    struct ncen_err *err)
+{
+	return store_run(st, store_partner_status_txn, p, err);
+}
+
 /* The agreements with one partner, in id order. */
 int
 store_agreement_list(struct store *st, const char *partner,
