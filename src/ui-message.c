@@ -49,8 +49,8 @@ static const char ui_message_help[] = N_(
     "them, newest first.  A star marks a received message you "
     "have not opened yet; Enter opens one and marks it read for you.\n\n"
     "^N writes a message to a partner node (the ncp role): its partner "
-    "node id, a subject, the text, and optionally the cases it cites as "
-    "case:ID separated by spaces.  A cited case travels with it under "
+    "node id, a subject, the text, and optionally the cases it cites, "
+    "by their numbers or as case:ID, separated by spaces.  A cited case travels with it under "
     "the agreement with that partner, and only once validated.  The "
     "message is queued here; ncen-icomm sends it.");
 
@@ -236,6 +236,37 @@ ui_message_words(char *s, char **v, size_t max)
 	return n;
 }
 
+/* Keep the id of the case found (store_record_fn). */
+static int
+ui_message_case_found(const struct record *r, void *arg)
+{
+	*(uint64_t *)arg = r->id;
+	return 1;
+}
+
+/*
+ * A citation as the officer typed it: "case:ID" as is, a case number
+ * (CC-OFFICE-YYYY-NNNNNN) turned into case:ID through its index; what
+ * is neither is left for store_message_send to refuse in words.
+ */
+static char *
+ui_message_cite(struct ui *u, const char *word)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	struct buf	b = BUF_INIT;
+	uint64_t	id = 0;
+
+	if (strncmp(word, "case:", 5) != 0)
+		store_find(u->st, "case", "number", word, NULL,
+		    ui_message_case_found, &id, &e);
+	ncen_err_free(&e);
+	if (id != 0)
+		buf_addf(&b, "case:%llu", (unsigned long long)id);
+	else
+		buf_adds(&b, word);
+	return buf_detach(&b);
+}
+
 /* Write a message to a partner: node, subject, text, citations. */
 static void
 ui_messages_write(struct ui_messages *m)
@@ -245,7 +276,7 @@ ui_messages_write(struct ui_messages *m)
 	struct buf	 cites = BUF_INIT;
 	struct ncen_err	 e = NCEN_ERR_INIT;
 	char		*cv[UI_MESSAGE_CITES_MAX];
-	size_t		 nc;
+	size_t		 nc = 0, i;
 	uint64_t	 id;
 
 	if (!ui_may(u, AUTH_ICOMM, NULL)) {
@@ -257,12 +288,14 @@ ui_messages_write(struct ui_messages *m)
 	    node.len == 0 ||
 	    ui_prompt(u, _("Subject:"), 200, 0, &subj) != 1 ||
 	    ui_prompt(u, _("Text:"), 2000, 0, &body) != 1 ||
-	    ui_prompt(u, _("Cited cases (case:ID ..., blank for none):"), 200,
-	    0, &cites) != 1)
+	    ui_prompt(u, _("Cited cases (numbers or case:ID, blank for "
+	    "none):"), 200, 0, &cites) != 1)
 		goto out;
 	buf_cstr(&cites);
 	nc = cites.len > 0 ? ui_message_words(cites.s, cv,
 	    UI_MESSAGE_CITES_MAX) : 0;
+	for (i = 0; i < nc; i++)
+		cv[i] = ui_message_cite(u, cv[i]);
 	if (store_message_send(u->st, u->acct, buf_cstr(&node),
 	    buf_cstr(&subj), buf_cstr(&body), cv, nc, &id, &e) != NCEN_OK)
 		ui_error(u, &e);
@@ -272,6 +305,8 @@ ui_messages_write(struct ui_messages *m)
 		ui_messages_load(m);
 	}
 out:
+	for (i = 0; i < nc; i++)
+		free(cv[i]);
 	buf_free(&node);
 	buf_free(&subj);
 	buf_free(&body);

@@ -66,10 +66,12 @@ ui_keys B C-x
 ui_gone B
 
 # 2. The NCP writes a message in ncen; it is queued in FR's outbox
-# (the first one left it when DE's receipt came back).
+# (the first one left it when DE's receipt came back), citing a case
+# typed by its number.
 ok "DE's receipt empties FR's outbox" ncen-icomm -d "$FR" receipt "$T/r.p7"
 ok "ncen-icomm status" ncen-icomm -d "$FR" status
 has "nothing queued" "queued 0,"
+ok "FR's cases" ncenctl -d "$FR" load "$top_srcdir/tests/fixtures/ctl/small.dump"
 ui_start C -- ncen -d "$FR" --as nina
 ui_see C "FR's menu" "m  Messages"
 ui_keys C m
@@ -82,11 +84,12 @@ ui_type C "Follow-up from the terminal"; ui_keys C Enter
 ui_wait C "Text:" >/dev/null
 ui_type C "Second container found."; ui_keys C Enter
 ui_wait C "Cited cases" >/dev/null
-ui_keys C Enter
+ui_type C "FR-CDG01-2026-000001"; ui_keys C Enter
 ui_see C "the screen says it is queued" "queued for DE-NCEN"
 has "and lists it" "Follow-up from the terminal"
 ok "the message is a record" ncenctl -d "$FR" dump message
 has "with its subject" "field subject Follow-up from the terminal"
+has "citing the case typed by its number" "field cites case:1"
 ok "ncen-icomm status" ncen-icomm -d "$FR" status
 has "one more queued for DE" "queued 1,"
 
