@@ -9,7 +9,8 @@
  *
  * Contract: NCEN_OK or an ncen_code with a message (store errors,
  * NCEN_EPARSE for a stored entry that is not JSON, NCEN_ENOTFOUND and
- * NCEN_EEXISTS for an agreement unknown or ended already).  Arrays returned
+ * NCEN_EEXISTS for an agreement unknown or ended already, NCEN_EUSAGE
+ * for an agreement that is not complete or names unknown groups).  Arrays returned
  * are the caller's (the matching _free).  Nothing here prints or exits.
  */
 #ifndef NCEN_STORE_PARTNER_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "schema.h"
 #include "store.h"
 
 /* A partner and what the uploader last noted for it. */
@@ -50,6 +52,23 @@ int	 store_partner_status_get(struct store *, struct store_partner *,
 int	 store_agreement_list(struct store *, const char *partner,
 	     struct store_agreement **, size_t *, struct ncen_err *);
 void	 store_agreement_free(struct store_agreement *, size_t);
+/* A new agreement: dir 1 in, 2 out, 3 both; level partner or cen. */
+struct store_agreement_add {
+	const char	*partner, *basis;
+	unsigned	 dir;
+	enum schema_share level;
+	char *const	*groups;	/* commodity codes; none: all */
+	size_t		 ngroups;
+	const char	*from, *to;	/* YYYY-MM-DD, inclusive */
+};
+
+/* Check and add an agreement under the next id, audited; *id its id. */
+int	 store_agreement_add(struct store *, const char *actor,
+	     const struct store_agreement_add *, uint64_t *id,
+	     struct ncen_err *);
+/* Parse in, out or both (1, 2, 3); -1 if unknown.  And its name. */
+int	 store_dir_parse(const char *, unsigned *);
+const char *store_dir_name(unsigned);
 /* End an agreement from now on, audited (icomm.agreement.end). */
 int	 store_agreement_end(struct store *, const char *actor, uint64_t id,
 	     struct ncen_err *);

@@ -16,7 +16,6 @@
 #include "store-kv.h"
 #include "store-partner.h"
 #include "store.h"
-#include "validate.h"
 #include "xmalloc.h"
 
 /* Free a partner. */
@@ -314,27 +313,18 @@ icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
 	    icomm_partner_each, &l, err);
 }
 
-static const char *const icomm_dirs[] = { "", "in", "out", "both" };
-
-/* Parse in, out or both; -1 if unknown. */
+/* Parse in, out or both; -1 if unknown (store-partner.c). */
 int
 icomm_dir_parse(const char *s, unsigned *dir)
 {
-	unsigned	i;
-
-	for (i = 1; s != NULL && i < 4; i++)
-		if (strcmp(s, icomm_dirs[i]) == 0) {
-			*dir = i;
-			return 0;
-		}
-	return -1;
+	return store_dir_parse(s, dir);
 }
 
 /* The name of a direction. */
 const char *
 icomm_dir_name(unsigned dir)
 {
-	return dir < 4 ? icomm_dirs[dir] : "?";
+	return store_dir_name(dir);
 }
 
 /* Free an agreement. */
@@ -382,124 +372,22 @@ icomm_agreement_from(uint64_t id, const json_t *j)
 	return a;
 }
 
-/* The stored JSON of an agreement. */
-static json_t *
-icomm_agreement_json(const struct icomm_agreement *a)
-{
-	json_t	*j, *g;
-	size_t	 i;
-
-	g = json_array();
-	for (i = 0; i < a->ngroups; i++)
-		json_array_append_new(g, json_string(a->groups[i]));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I}",
-	    "partner", a->partner, "basis", a->basis, "dir",
-	    icomm_dir_name(a->dir), "level", a->level == SCHEMA_PARTNER ?
-	    "partner" : "cen", "from", a->from, "to", a->to, "groups", g,
-	    "ended", (json_int_t)a->ended);
-	return j;
-}
-
-struct icomm_agreement_op {
-	const char		*actor;
-	struct icomm_agreement	*a;
-};
-
-/* Add an agreement (next id), audited. */
-static int
-icomm_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
-{
-	struct icomm_agreement_op	*op = arg;
-	struct buf			 k = BUF_INIT, v = BUF_INIT;
-	struct buf			 rec = BUF_INIT, d = BUF_INIT;
-	json_t				*j = NULL;
-	uint64_t			 id;
-	int				 error;
-
-	if ((error = store_kv_get(t, STORE_KV_PARTNERS, op->a->partner,
-	    strlen(op->a->partner), 0, &v, err)) == NCEN_ENOTFOUND)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
-		    "(ncenctl partner add)", op->a->partner);
-	if (error != NCEN_OK ||
-	    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
-	    NCEN_OK)
-		goto out;
-	id = k.len == 8 ? buf_get_u64((unsigned char *)k.s) + 1 : 1;
-	op->a->id = id;
-	j = icomm_agreement_json(op->a);
-	buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s",
-	    op->a->partner, icomm_dir_name(op->a->dir),
-	    op->a->level == SCHEMA_PARTNER ? "partner" : "cen",
-	    op->a->from, op->a->to, op->a->basis);
-	buf_reset(&k);
-	buf_add_u64(&k, id);
-	if ((error = icomm_kv_put_json(t, STORE_KV_AGREEMENTS, k.s, k.len, j,
-	    err)) != NCEN_OK)
-		goto out;
-	buf_addf(&rec, "agreement:%llu", (unsigned long long)id);
-	error = audit_append(t, op->actor, "icomm.agreement.add", rec.s, d.s,
-	    err);
-out:
-	json_decref(j);
-	buf_free(&k);
-	buf_free(&v);
-	buf_free(&rec);
-	buf_free(&d);
-	return error;
-}
-
-/* Whether a string is a calendar date YYYY-MM-DD. */
-static int
-icomm_date_ok(const struct schema *s, const char *d)
-{
-	struct schema_field	f;
-	struct buf		c = BUF_INIT;
-	int			ok;
-
-	memset(&f, 0, sizeof f);
-	f.name = (char *)(uintptr_t)"date";
-	f.type = SCHEMA_DATE;
-	ok = d != NULL && schema_value_check(s, &f, d, &c, NULL) == NCEN_OK &&
-	    strcmp(buf_cstr(&c), d) == 0;
-	buf_free(&c);
-	return ok;
-}
-
-/* Add an agreement; a->id gets its id. */
+/* Add an agreement; a->id gets its id (store-partner.c). */
 int
 icomm_agreement_add(struct store *st, const char *actor,
     struct icomm_agreement *a, struct ncen_err *err)
 {
-	const struct schema_codelist	*cl;
-	struct icomm_agreement_op	 op;
-	size_t				 i;
+	struct store_agreement_add	n;
 
-	if (a->basis == NULL || *a->basis == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs its "
-		    "legal basis");
-	if (a->dir == 0 || a->dir > 3)
-		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs a "
-		    "direction: in, out or both");
-	if (a->level != SCHEMA_PARTNER && a->level != SCHEMA_CEN)
-		return ncen_err_set(err, NCEN_EUSAGE, "the level must be "
-		    "partner or cen");
-	if (!icomm_date_ok(store_schema(st), a->from) ||
-	    !icomm_date_ok(store_schema(st), a->to) ||
-	    strcmp(a->from, a->to) > 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "bad validity '%s' to "
-		    "'%s': two dates YYYY-MM-DD, the first not after the "
-		    "second", a->from != NULL ? a->from : "",
-		    a->to != NULL ? a->to : "");
-	cl = schema_list_find(store_schema(st), "commodity");
-	for (i = 0; i < a->ngroups; i++)
-		if (cl == NULL || schema_code_find(cl, a->groups[i]) == NULL)
-			return ncen_err_set(err, NCEN_EUSAGE, "unknown "
-			    "commodity group '%s' (see forms/commodity.codes)",
-			    a->groups[i]);
-	memset(&op, 0, sizeof op);
-	op.actor = actor;
-	op.a = a;
-	return store_run(st, icomm_agreement_txn, &op, err);
+	n.partner = a->partner;
+	n.basis = a->basis;
+	n.dir = a->dir;
+	n.level = a->level;
+	n.groups = a->groups;
+	n.ngroups = a->ngroups;
+	n.from = a->from;
+	n.to = a->to;
+	return store_agreement_add(st, actor, &n, &a->id, err);
 }
 
 /* End an agreement from now on (store-partner.c). */

@@ -11,7 +11,9 @@
 #include "error.h"
 #include "store-kv.h"
 #include "store-partner.h"
+#include "schema.h"
 #include "store.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define STORE_PARTNER_STATUS	"status"	/* icomm.db: status\0id */
@@ -372,4 +374,158 @@ store_agreement_end(struct store *st, const char *actor, uint64_t id,
 	op.actor = actor;
 	op.id = id;
 	return store_run(st, store_agreement_end_txn, &op, err);
+}
+
+static const char *const store_dirs[] = { "", "in", "out", "both" };
+
+/* Parse in, out or both; -1 if unknown. */
+int
+store_dir_parse(const char *s, unsigned *dir)
+{
+	unsigned	i;
+
+	for (i = 1; s != NULL && i < 4; i++)
+		if (strcmp(s, store_dirs[i]) == 0) {
+			*dir = i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The name of a direction. */
+const char *
+store_dir_name(unsigned dir)
+{
+	return dir < 4 ? store_dirs[dir] : "?";
+}
+
+/* The stored JSON of an agreement. */
+static json_t *
+store_agreement_json(const struct store_agreement_add *a)
+{
+	json_t	*j, *g;
+	size_t	 i;
+
+	g = json_array();
+	for (i = 0; i < a->ngroups; i++)
+		json_array_append_new(g, json_string(a->groups[i]));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I}",
+	    "partner", a->partner, "basis", a->basis, "dir",
+	    store_dir_name(a->dir), "level", a->level == SCHEMA_PARTNER ?
+	    "partner" : "cen", "from", a->from, "to", a->to, "groups", g,
+	    "ended", (json_int_t)0);
+	return j;
+}
+
+struct store_agreement_add_op {
+	const char				*actor;
+	const struct store_agreement_add	*a;
+	uint64_t				 id;
+};
+
+/* Add an agreement under the next id, audited. */
+static int
+store_agreement_add_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_agreement_add_op	*op = arg;
+	const struct store_agreement_add *a = op->a;
+	struct buf			 k = BUF_INIT, v = BUF_INIT;
+	struct buf			 rec = BUF_INIT, d = BUF_INIT;
+	json_t				*j = NULL;
+	char				*s = NULL;
+	int				 error;
+
+	if ((error = store_kv_get(t, STORE_KV_PARTNERS, a->partner,
+	    strlen(a->partner), 0, &v, err)) == NCEN_ENOTFOUND)
+		error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
+		    "(ncenctl partner add)", a->partner);
+	if (error != NCEN_OK ||
+	    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
+	    NCEN_OK)
+		goto out;
+	op->id = k.len == 8 ? buf_get_u64((unsigned char *)k.s) + 1 : 1;
+	j = store_agreement_json(a);
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)) ==
+	    NULL) {
+		error = ncen_err_set(err, NCEN_EIO, "cannot encode an "
+		    "agreement");
+		goto out;
+	}
+	buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s", a->partner,
+	    store_dir_name(a->dir), a->level == SCHEMA_PARTNER ? "partner" :
+	    "cen", a->from, a->to, a->basis);
+	buf_reset(&k);
+	buf_add_u64(&k, op->id);
+	if ((error = store_kv_put(t, STORE_KV_AGREEMENTS, k.s, k.len, s,
+	    strlen(s), err)) != NCEN_OK)
+		goto out;
+	buf_addf(&rec, "agreement:%llu", (unsigned long long)op->id);
+	error = audit_append(t, op->actor, "icomm.agreement.add", rec.s, d.s,
+	    err);
+out:
+	free(s);
+	json_decref(j);
+	buf_free(&k);
+	buf_free(&v);
+	buf_free(&rec);
+	buf_free(&d);
+	return error;
+}
+
+/* Whether a string is a calendar date YYYY-MM-DD. */
+static int
+store_date_ok(const struct schema *s, const char *d)
+{
+	struct schema_field	f;
+	struct buf		c = BUF_INIT;
+	int			ok;
+
+	memset(&f, 0, sizeof f);
+	f.name = (char *)(uintptr_t)"date";
+	f.type = SCHEMA_DATE;
+	ok = d != NULL && schema_value_check(s, &f, d, &c, NULL) == NCEN_OK &&
+	    strcmp(buf_cstr(&c), d) == 0;
+	buf_free(&c);
+	return ok;
+}
+
+/* Add an agreement; *id gets its id. */
+int
+store_agreement_add(struct store *st, const char *actor,
+    const struct store_agreement_add *a, uint64_t *id, struct ncen_err *err)
+{
+	const struct schema_codelist	*cl;
+	struct store_agreement_add_op	 op;
+	size_t				 i;
+	int				 error;
+
+	if (a->basis == NULL || *a->basis == '\0')
+		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs its "
+		    "legal basis");
+	if (a->dir == 0 || a->dir > 3)
+		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs a "
+		    "direction: in, out or both");
+	if (a->level != SCHEMA_PARTNER && a->level != SCHEMA_CEN)
+		return ncen_err_set(err, NCEN_EUSAGE, "the level must be "
+		    "partner or cen");
+	if (!store_date_ok(store_schema(st), a->from) ||
+	    !store_date_ok(store_schema(st), a->to) ||
+	    strcmp(a->from, a->to) > 0)
+		return ncen_err_set(err, NCEN_EUSAGE, "bad validity '%s' to "
+		    "'%s': two dates YYYY-MM-DD, the first not after the "
+		    "second", a->from != NULL ? a->from : "",
+		    a->to != NULL ? a->to : "");
+	cl = schema_list_find(store_schema(st), "commodity");
+	for (i = 0; i < a->ngroups; i++)
+		if (cl == NULL || schema_code_find(cl, a->groups[i]) == NULL)
+			return ncen_err_set(err, NCEN_EUSAGE, "unknown "
+			    "commodity group '%s' (see forms/commodity.codes)",
+			    a->groups[i]);
+	memset(&op, 0, sizeof op);
+	op.actor = actor;
+	op.a = a;
+	error = store_run(st, store_agreement_add_txn, &op, err);
+	if (error == NCEN_OK)
+		*id = op.id;
+	return error;
 }
