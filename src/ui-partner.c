@@ -3,11 +3,11 @@
  * node with what the uploader last noted for it — entries queued, in
  * flight, the last success and the last error in words — partners
  * that keep failing marked with "!", and (Enter) the agreements with
- * the selected partner; ^D ends one of them.
+ * the selected partner; ^N adds one, ^D ends one.
  *
  * Everything is read from the database (store-partner.h), where ncenctl
- * and ncen-icomm write it; ncen opens no socket.  Agreements are added
- * with ncenctl agreement.
+ * and ncen-icomm write it, and agreements are added and ended through
+ * the functions ncenctl agreement uses; ncen opens no socket.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -38,9 +38,11 @@ static const char ui_partner_help[] = N_(
     "link, its web server or its certificate needs looking at.\n\n"
     "Enter shows the selected partner's last error in full and the "
     "agreements with it (legal basis, direction, commodity groups, "
-    "level, validity).  ^L reads the status again.  ^D ends an agreement "
-    "with the selected partner from now on (audited).  Partners and "
-    "agreements are added with ncenctl partner and ncenctl agreement.");
+    "level, validity).  ^L reads the status again.  ^N adds an agreement "
+    "with the selected partner: its legal basis, direction, highest "
+    "level, commodity groups and validity dates.  ^D ends one from now "
+    "on.  Both are audited.  Partners are registered with ncenctl "
+    "partner.");
 
 /* A time in UTC words, or "never". */
 static void
@@ -118,7 +120,7 @@ static void
 ui_partners_draw(struct ui_partners *p)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_REDRAW,
-	    UI_OP_DELETE, UI_OP_BACK };
+	    UI_OP_NEW, UI_OP_DELETE, UI_OP_BACK };
 	size_t			 i, per = (size_t)(ui_body_rows() - 1) /
 	    UI_PARTNER_ROWS;
 	int			 y;
@@ -185,6 +187,64 @@ out:
 	store_agreement_free(a, n);
 	buf_free(&t);
 	buf_free(&title);
+	ncen_err_free(&e);
+}
+
+/* Add an agreement with the selected partner, asked field by field. */
+static void
+ui_partners_add(struct ui_partners *p)
+{
+	struct store_agreement_add	 a;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	struct buf			 basis = BUF_INIT, dir = BUF_INIT;
+	struct buf			 level = BUF_INIT, groups = BUF_INIT;
+	struct buf			 from = BUF_INIT, to = BUF_INIT;
+	char				*gv[64], *w;
+	uint64_t			 id;
+	size_t				 ng = 0;
+
+	if (p->n == 0)
+		return;
+	memset(&a, 0, sizeof a);
+	if (ui_prompt(p->u, _("Legal basis (title and date):"), 200, 0,
+	    &basis) != 1 ||
+	    ui_prompt(p->u, _("Direction (in, out or both):"), 4, 0,
+	    &dir) != 1 ||
+	    ui_prompt(p->u, _("Highest level (partner or cen):"), 7, 0,
+	    &level) != 1 ||
+	    ui_prompt(p->u, _("Commodity groups (codes, blank for all):"),
+	    200, 0, &groups) != 1 ||
+	    ui_prompt(p->u, _("Valid from (YYYY-MM-DD):"), 10, 0,
+	    &from) != 1 ||
+	    ui_prompt(p->u, _("Valid to (YYYY-MM-DD):"), 10, 0, &to) != 1)
+		goto out;
+	if (store_dir_parse(buf_cstr(&dir), &a.dir) != 0)
+		a.dir = 0;		/* refused below, in words */
+	a.level = strcmp(buf_cstr(&level), "partner") == 0 ? SCHEMA_PARTNER :
+	    strcmp(buf_cstr(&level), "cen") == 0 ? SCHEMA_CEN : SCHEMA_LOCAL;
+	w = groups.len > 0 ? strtok(groups.s, " ,") : NULL;
+	for (; w != NULL && ng < sizeof gv / sizeof gv[0];
+	    w = strtok(NULL, " ,"))
+		gv[ng++] = w;
+	a.partner = p->v[p->cur].id;
+	a.basis = buf_cstr(&basis);
+	a.groups = gv;
+	a.ngroups = ng;
+	a.from = buf_cstr(&from);
+	a.to = buf_cstr(&to);
+	if (store_agreement_add(p->u->st, p->u->acct->name, &a, &id, &e) !=
+	    NCEN_OK)
+		ui_error(p->u, &e);
+	else
+		ui_status(p->u, _("Agreement %llu added with %s."),
+		    (unsigned long long)id, a.partner);
+out:
+	buf_free(&basis);
+	buf_free(&dir);
+	buf_free(&level);
+	buf_free(&groups);
+	buf_free(&from);
+	buf_free(&to);
 	ncen_err_free(&e);
 }
 
@@ -264,6 +324,9 @@ ui_partners(struct ui *u)
 			break;
 		case UI_OP_DELETE:
 			ui_partners_end(&p);
+			break;
+		case UI_OP_NEW:
+			ui_partners_add(&p);
 			break;
 		case UI_OP_NONE:
 			if (k.fkey && k.key == KEY_DOWN && p.cur + 1 < p.n)

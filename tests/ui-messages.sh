@@ -111,6 +111,22 @@ ui_see C "its agreements" "Mutual assistance agreement of 2020"
 has "and the whole error" "Couldn't connect to server"
 ui_keys C C-x
 ui_see C "back on the Partners screen" "Partners (1)"
+ui_keys C C-n
+ui_wait C "Legal basis" >/dev/null
+ui_type C "Protocol of 2026-11-01"; ui_keys C Enter
+ui_wait C "Direction" >/dev/null
+ui_type C "out"; ui_keys C Enter
+ui_wait C "Highest level" >/dev/null
+ui_type C "cen"; ui_keys C Enter
+ui_wait C "Commodity groups" >/dev/null
+ui_type C "DRUG"; ui_keys C Enter
+ui_wait C "Valid from" >/dev/null
+ui_type C "2026-11-01"; ui_keys C Enter
+ui_wait C "Valid to" >/dev/null
+ui_type C "2030-12-31"; ui_keys C Enter
+ui_see C "the NCP added an agreement" "Agreement 2 added with DE-NCEN."
+ok "ncenctl agreement list" ncenctl -d "$FR" agreement list
+has "lists it as typed" "2	DE-NCEN	out	cen	2026-11-01..2030-12-31	DRUG"
 ui_keys C C-d
 ui_wait C "End which agreement" >/dev/null
 ui_type C "1"; ui_keys C Enter
