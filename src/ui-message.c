@@ -148,6 +148,7 @@ ui_messages_draw(struct ui_messages *m)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_NEW,
 	    UI_OP_BACK };
+	static const enum ui_op	 read_ops[] = { UI_OP_HELP, UI_OP_BACK };
 	struct ui		*u = m->u;
 	size_t			 i;
 	int			 rows = ui_body_rows() - 1, y;
@@ -183,7 +184,10 @@ ui_messages_draw(struct ui_messages *m)
 		if (i == m->cur)
 			attroff(A_REVERSE);
 	}
-	ui_keys(u, ops, sizeof ops / sizeof ops[0]);
+	if (ui_may(u, AUTH_ICOMM, NULL))
+		ui_keys(u, ops, sizeof ops / sizeof ops[0]);
+	else
+		ui_keys(u, read_ops, sizeof read_ops / sizeof read_ops[0]);
 	if (u->status != NULL)
 		ui_status(u, "%s", u->status);
 }

@@ -46,6 +46,8 @@ ui_keys A m
 ui_see A "the Messages list shows it" "Seizure at Le Havre"
 has "marked unread" "* "
 has "with its title counting it" "1 unread"
+ui_keys A C-n
+ui_see A "an officer may not write to partners" "Your roles may not write"
 ui_keys A Enter
 ui_see A "opening it shows the text" "Please check container MSKU 1234."
 has "and the subject" "Seizure at Le Havre"
