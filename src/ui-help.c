@@ -87,8 +87,12 @@ ui_pager(struct ui *u, const char *title, const char *text)
 	struct ui_lines		 l;
 	struct ui_keypress	 k;
 	size_t			 top = 0, i, rows;
-	int			 redraw = 1, y;
+	char			*saved;
+	int			 redraw = 1, y, saved_err;
 
+	/* The screen under the pager gets its status line back. */
+	saved = u->status != NULL ? xstrdup(u->status) : NULL;
+	saved_err = u->status_err;
 	memset(&l, 0, sizeof l);
 	ui_help_wrap(&l, text, COLS - 2);
 	for (;;) {
@@ -138,6 +142,9 @@ ui_pager(struct ui *u, const char *title, const char *text)
 		free(l.v[i]);
 	free(l.v);
 	erase();
+	free(u->status);
+	u->status = saved;
+	u->status_err = saved_err;
 }
 
 /* A help screen: the screen's own text, then the key table. */

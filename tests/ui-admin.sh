@@ -12,6 +12,10 @@ ok "an officer account" ncenctl -d "$X" user add olga --roles officer
 
 ui_start A -- ncen -d "$X" --as boss
 ui_see A "the admin's menu offers the accounts" "a  Administration: accounts"
+ui_keys A C-g
+ui_wait A "Help: main menu" >/dev/null
+ui_keys A C-x
+ui_see A "after help the menu has its status line back" "Signed in as boss."
 ui_keys A a
 ui_see A "the accounts screen lists both" "olga"
 has "with the officer's roles" "officer  offices=all"
