@@ -314,6 +314,26 @@ struct store_agreement_end_op {
 	uint64_t	 id;
 };
 
+/* Write agreement id as JSON and audit the change, in t. */
+static int
+store_agreement_write(struct store_txn *t, uint64_t id, const char *json,
+    const char *actor, const char *action, const char *details,
+    struct ncen_err *err)
+{
+	struct buf	k = BUF_INIT, rec = BUF_INIT;
+	int		error;
+
+	buf_add_u64(&k, id);
+	if ((error = store_kv_put(t, STORE_KV_AGREEMENTS, k.s, k.len, json,
+	    strlen(json), err)) == NCEN_OK) {
+		buf_addf(&rec, "agreement:%llu", (unsigned long long)id);
+		error = audit_append(t, actor, action, rec.s, details, err);
+	}
+	buf_free(&k);
+	buf_free(&rec);
+	return error;
+}
+
 /* Stamp an agreement ended now, audited (refused if it has ended). */
 static int
 store_agreement_end_txn(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -348,12 +368,8 @@ store_agreement_end_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		    "%llu", (unsigned long long)op->id);
 		goto out;
 	}
-	if ((error = store_kv_put(t, STORE_KV_AGREEMENTS, k.s, k.len, s,
-	    strlen(s), err)) != NCEN_OK)
-		goto out;
-	buf_addf(&rec, "agreement:%llu", (unsigned long long)op->id);
-	error = audit_append(t, op->actor, "icomm.agreement.end", rec.s, d.s,
-	    err);
+	error = store_agreement_write(t, op->id, s, op->actor,
+	    "icomm.agreement.end", d.s, err);
 out:
 	free(s);
 	json_decref(j);
@@ -454,14 +470,8 @@ store_agreement_add_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s", a->partner,
 	    store_dir_name(a->dir), a->level == SCHEMA_PARTNER ? "partner" :
 	    "cen", a->from, a->to, a->basis);
-	buf_reset(&k);
-	buf_add_u64(&k, op->id);
-	if ((error = store_kv_put(t, STORE_KV_AGREEMENTS, k.s, k.len, s,
-	    strlen(s), err)) != NCEN_OK)
-		goto out;
-	buf_addf(&rec, "agreement:%llu", (unsigned long long)op->id);
-	error = audit_append(t, op->actor, "icomm.agreement.add", rec.s, d.s,
-	    err);
+	error = store_agreement_write(t, op->id, s, op->actor,
+	    "icomm.agreement.add", d.s, err);
 out:
 	free(s);
 	json_decref(j);
