@@ -141,8 +141,6 @@ int	 icomm_agreement_end(struct store *, const char *actor, uint64_t id,
 	     struct ncen_err *);
 int	 icomm_agreement_list(struct store *, icomm_agreement_fn, void *,
 	     struct ncen_err *);
-int	 icomm_dir_parse(const char *, unsigned *);
-const char *icomm_dir_name(unsigned);
 /* Whether an agreement is in force on a date (YYYY-MM-DD). */
 int	 icomm_agreement_in_force(const struct icomm_agreement *,
 	     const char *today);

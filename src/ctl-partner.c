@@ -13,6 +13,7 @@
 #include "error.h"
 #include "icomm-util.h"
 #include "icomm.h"
+#include "store-partner.h"
 #include "schema.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -124,7 +125,7 @@ ctl_agreement_line(const struct icomm_agreement *a, void *arg)
 	(void)arg;
 	icomm_today(&today);
 	printf("%" PRIu64 "\t%s\t%s\t%s\t%s..%s\t", a->id, a->partner,
-	    icomm_dir_name(a->dir), a->level == SCHEMA_PARTNER ? "partner" :
+	    store_dir_name(a->dir), a->level == SCHEMA_PARTNER ? "partner" :
 	    "cen", a->from, a->to);
 	for (i = 0; i < a->ngroups; i++)
 		printf("%s%s", i ? "," : "", a->groups[i]);
@@ -191,7 +192,7 @@ ctl_agreement(struct ctl_ctx *ctx, int argc, char **argv)
 			a.basis = optarg;
 			break;
 		case 'd':
-			if (icomm_dir_parse(optarg, &a.dir) != 0)
+			if (store_dir_parse(optarg, &a.dir) != 0)
 				return ctl_usage(ctx->cmd, "bad --dir '%s' "
 				    "(in, out or both)", optarg);
 			break;

@@ -313,20 +313,6 @@ icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
 	    icomm_partner_each, &l, err);
 }
 
-/* Parse in, out or both; -1 if unknown (store-partner.c). */
-int
-icomm_dir_parse(const char *s, unsigned *dir)
-{
-	return store_dir_parse(s, dir);
-}
-
-/* The name of a direction. */
-const char *
-icomm_dir_name(unsigned dir)
-{
-	return store_dir_name(dir);
-}
-
 /* Free an agreement. */
 void
 icomm_agreement_free(struct icomm_agreement *a)
@@ -353,7 +339,7 @@ icomm_agreement_from(uint64_t id, const json_t *j)
 	a->id = id;
 	a->partner = xstrdup((s = icomm_json_str(j, "partner")) ? s : "");
 	a->basis = xstrdup((s = icomm_json_str(j, "basis")) ? s : "");
-	if (icomm_dir_parse(icomm_json_str(j, "dir"), &a->dir) != 0)
+	if (store_dir_parse(icomm_json_str(j, "dir"), &a->dir) != 0)
 		a->dir = 0;
 	s = icomm_json_str(j, "level");
 	a->level = s != NULL && strcmp(s, "partner") == 0 ? SCHEMA_PARTNER :
