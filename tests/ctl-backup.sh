@@ -11,7 +11,7 @@ FX=$top_srcdir/tests/fixtures/ctl
 X=$T/x
 B=$T/backup
 R=$T/restored
-N=400		# at most this many loads by the writer
+N=100000	# at most this many loads by the writer
 
 # Load one small case after another until told to stop; count them.
 writer() {
@@ -21,17 +21,24 @@ writer() {
 		printf 'ncen-dump 1\nrecord case %d 1 1795770000 writer\nfield date 2026-11-05\nfield office FRCDG01\nfield country FR\nfield direction IMP\nfield narrative load %d\n' \
 		    $((100 + i)) "$i" >"$T/w.dump"
 		if ncenctl -d "$X" load "$T/w.dump" >/dev/null 2>>"$T/writer.err"; then
-			echo "$i" >"$T/writer.n"
+			# Renamed into place, so a reader never sees it empty.
+			echo "$i" >"$T/writer.n.new"
+			mv "$T/writer.n.new" "$T/writer.n"
 		else
 			echo "load $i failed" >>"$T/writer.err"
 		fi
 	done
 }
 
-# Wait until the writer has loaded at least $1 cases (at most 20 s).
+# How many cases the writer has loaded so far.
+writer_n() {
+	cat "$T/writer.n" 2>/dev/null || echo 0
+}
+
+# Wait until the writer has loaded at least $1 cases (at most 60 s).
 wait_writer() {
 	k=0
-	while [ "$(cat "$T/writer.n" 2>/dev/null || echo 0)" -lt "$1" ] && [ $k -lt 200 ]; do
+	while [ "$(writer_n)" -lt "$1" ] && [ $k -lt 600 ]; do
 		sleep 0.1
 		k=$((k + 1))
 	done
@@ -47,12 +54,12 @@ tap_cleanup="touch '$T/stop'; kill $wpid 2>/dev/null; wait"
 wait_writer 5
 ok "backup while a writer loads" ncenctl -d "$X" backup "$B"
 has "backup ran catastrophic recovery in the copy" "catastrophic recovery"
-n_at_backup=$(cat "$T/writer.n")
+n_at_backup=$(writer_n)
 wait_writer $((n_at_backup + 5))
 touch "$T/stop"
 wait $wpid
 tap_cleanup=
-n_end=$(cat "$T/writer.n")
+n_end=$(writer_n)
 echo "# the writer loaded $n_at_backup cases before the backup ended, $n_end in all"
 [ ! -s "$T/writer.err" ]; tap_result $? "every load of the writer succeeded"
 [ -s "$T/writer.err" ] && sed 's/^/# /' "$T/writer.err"
