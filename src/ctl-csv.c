@@ -135,6 +135,8 @@ struct ctl_csv_import {
 	const struct schema_form	*form;		/* NULL: links */
 	const char			*path;		/* for messages */
 	const char			*user;
+	const char			*override;	/* --override-check */
+	size_t				 nkept;		/* digits it kept */
 
 	size_t				 ncols;
 	int				*col;
@@ -710,6 +712,50 @@ ctl_csv_form_value(struct ctl_csv_import *imp, const struct csv_row *row,
 	return bad ? -1 : 0;
 }
 
+/*
+ * Wrong check digits (fields with `check imo|iso6346`): each refuses the
+ * row, naming its column and the digit it should be, unless the
+ * administrator passed --override-check REASON, which is then kept with
+ * the record for that value (validate.h) and so in the audit log.
+ */
+static int
+ctl_csv_digits(struct ctl_csv_import *imp, const struct csv_row *row,
+    struct record *r)
+{
+	const struct schema_field	*fd;
+	struct buf			 w = BUF_INIT;
+	size_t				 c, j;
+	const char			*v;
+	char				 want;
+	int				 bad = 0, fi;
+
+	for (c = 0; c < imp->ncols; c++) {
+		if ((fi = imp->col[c]) < 0)
+			continue;
+		fd = &imp->form->fields[fi];
+		for (j = 0; j < r->fields[fi].n; j++) {
+			v = r->fields[fi].v[j];
+			if (!schema_check_digit(fd, v, &want) ||
+			    schema_check_override(r, fd->name, v) != NULL)
+				continue;
+			if (imp->override != NULL) {
+				schema_check_override_set(r, fd->name, v,
+				    imp->override);
+				imp->nkept++;
+				continue;
+			}
+			buf_reset(&w);
+			schema_check_warning(fd, v, want, &w);
+			ctl_csv_problem(imp, row->line, fd->name, "column %zu: "
+			    "%s (--override-check REASON keeps it)", c + 1,
+			    w.s);
+			bad = 1;
+		}
+	}
+	buf_free(&w);
+	return bad ? -1 : 0;
+}
+
 /* Check one row of a form's file and keep it, or note its problems. */
 static void
 ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
@@ -758,6 +804,8 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 	}
 	r->id = id;
 	if (!bad && ctl_csv_validate(imp, r, row->line) != 0)
+		bad = 1;
+	if (!bad && ctl_csv_digits(imp, row, r) != 0)
 		bad = 1;
 	if (bad) {
 		if (sl != NULL)
@@ -1697,7 +1745,10 @@ ctl_csv_import_free(struct ctl_csv_import *imp)
 	free(imp->jpath);
 }
 
-/* import [--partial REJECTS] ENTITY FILE, or import --rollback. */
+/*
+ * import [--partial REJECTS] [--override-check REASON] ENTITY FILE, or
+ * import --rollback.
+ */
 int
 ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 {
@@ -1705,6 +1756,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "partial", required_argument, NULL, 'p' },
 		{ "rollback", no_argument, NULL, 'R' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "override-check", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_import	 imp;
@@ -1726,9 +1778,14 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			rollback = 1;
 		else if (c == 'a')
 			as = optarg;
+		else if (c == 'o')
+			imp.override = optarg;
 		else
 			return ctl_usage(ctx->cmd, "bad option");
 	}
+	if (imp.override != NULL && ctl_csv_blank(imp.override,
+	    strlen(imp.override)))
+		return ctl_usage(ctx->cmd, "--override-check needs a reason");
 	if (rollback) {
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, "--rollback takes nothing "
@@ -1814,6 +1871,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	buf_reset(&imp.why);
 	buf_addf(&imp.why, "%zu row%s from %s, %zu rejected", imp.written,
 	    imp.written == 1 ? "" : "s", imp.path, imp.nrejected);
+	if (imp.nkept != 0)
+		buf_addf(&imp.why, ", %zu wrong check digit%s kept: %s",
+		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
 	if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
 	    buf_cstr(&imp.why), 0)) != 0)
 		goto out;
@@ -1825,6 +1885,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		printf(" (%zu empty row%s skipped)", imp.nskipped,
 		    imp.nskipped == 1 ? "" : "s");
 	printf("\n");
+	if (imp.nkept != 0)
+		printf("%zu wrong check digit%s kept with the reason: %s\n",
+		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
 	if (imp.nrejected != 0) {
 		printf("%zu row%s rejected, written with the reasons to %s\n",
 		    imp.nrejected, imp.nrejected == 1 ? "" : "s", imp.rejpath);

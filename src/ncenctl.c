@@ -119,10 +119,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
-	  N_("[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-"),
+	  N_("[--partial REJECTS.csv] [--override-check REASON] [--as USER] "
+	  "ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
+	  "  --override-check REASON  keep values whose check digit is wrong\n"
+	  "                         (IMO, ISO 6346), recording REASON with\n"
+	  "                         each record and in the audit log\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
 	  "  --as USER              an account that may import (ncp, admin)\n"
