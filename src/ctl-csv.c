@@ -136,6 +136,7 @@ struct ctl_csv_import {
 	const char			*path;		/* for messages */
 	const char			*user;
 	const char			*override;	/* --override-check */
+	int				 verbatim;	/* --raw: keep quotes */
 	size_t				 nkept;		/* digits it kept */
 
 	size_t				 ncols;
@@ -678,11 +679,12 @@ ctl_csv_form_value(struct ctl_csv_import *imp, const struct csv_row *row,
 	const struct schema_field	*fd;
 	struct buf			 canon = BUF_INIT, reason = BUF_INIT;
 	const char			*v;
-	size_t				 n, i;
+	size_t				 n, i, skip;
 	int				 bad = 0;
 
 	fd = &imp->form->fields[imp->col[c]];
-	ctl_csv_unix(tmp, row->f[c], row->len[c]);
+	skip = imp->verbatim ? 0 : csv_unguard(row->f[c], row->len[c]);
+	ctl_csv_unix(tmp, row->f[c] + skip, row->len[c] - skip);
 	if (fd->repeated)
 		ctl_csv_split(tmp->s, tmp->len - 1, vals, &n);
 	else {
@@ -1757,6 +1759,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "rollback", no_argument, NULL, 'R' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "override-check", required_argument, NULL, 'o' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_import	 imp;
@@ -1780,6 +1783,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			as = optarg;
 		else if (c == 'o')
 			imp.override = optarg;
+		else if (c == 'r')
+			imp.verbatim = 1;
 		else
 			return ctl_usage(ctx->cmd, "bad option");
 	}
@@ -1936,6 +1941,7 @@ struct ctl_csv_export {
 	uint64_t			 from;		/* links: its id */
 	struct auth_account		*acct;		/* --as: its records */
 	size_t				 refused;	/* not the account's */
+	int				 raw;		/* --raw: no guard */
 };
 
 /* Compare two index keys as the store does: bytes, then length. */
@@ -1995,10 +2001,17 @@ ctl_csv_match(struct ctl_csv_export *x, const struct record *r)
 	return 1;
 }
 
-/* Append a record as a CSV row: its id, then each field in form order. */
+/*
+ * Append a record as a CSV row: its id, then each field in form order;
+ * with guard, cells a spreadsheet would run as formulas get a quote in
+ * front (csv.h), which import takes off again.
+ */
 static void
-ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
+ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp,
+    int guard)
 {
+	void	(*put)(struct buf *, const char *, size_t) = guard ?
+		    csv_write_guarded : csv_write_field;
 	const struct schema_form	*f = r->form;
 	const struct record_values	*rv;
 	size_t				 i, j;
@@ -2009,7 +2022,7 @@ ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
 		rv = &r->fields[i];
 		if (!f->fields[i].repeated) {
 			if (rv->n != 0)
-				csv_write_field(b, rv->v[0], strlen(rv->v[0]));
+				put(b, rv->v[0], strlen(rv->v[0]));
 			continue;
 		}
 		buf_reset(tmp);
@@ -2018,7 +2031,7 @@ ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
 				buf_addc(tmp, CTL_CSV_SEP);
 			ctl_csv_join_value(tmp, rv->v[j]);
 		}
-		csv_write_field(b, tmp->s == NULL ? "" : tmp->s, tmp->len);
+		put(b, tmp->s == NULL ? "" : tmp->s, tmp->len);
 	}
 	buf_adds(b, "\r\n");
 }
@@ -2038,7 +2051,7 @@ ctl_csv_export_record(const struct record *r, void *arg)
 		return 0;
 	}
 	buf_reset(&x->line);
-	ctl_csv_record_row(r, &x->line, &x->tmp);
+	ctl_csv_record_row(r, &x->line, &x->tmp, !x->raw);
 	x->count++;
 	if (!x->keep) {
 		if (fwrite(x->line.s, 1, x->line.len, x->f) != x->line.len) {
@@ -2212,6 +2225,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_export	 x;
@@ -2228,6 +2242,10 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 
 	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		if (c == 'r') {
+			x.raw = 1;
+			continue;
+		}
 		if (c == 'o' || c == 'a') {
 			if (c == 'o')
 				out = optarg;
