@@ -51,24 +51,6 @@ row_see() {
 	row_has "$1" "$3" "$4"
 }
 
-# Wait until the screen stops changing (0.3 s unchanged, 10 s at most).
-ui_settle() {
-	ui_screen "$1"
-	cp "$T/out" "$T/settle"
-	same=0; i=0
-	while [ $same -lt 6 ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		ui_screen "$1"
-		if cmp -s "$T/out" "$T/settle"; then
-			same=$((same + 1))
-		else
-			same=0
-			cp "$T/out" "$T/settle"
-		fi
-		i=$((i + 1))
-	done
-}
-
 # The screen of session NAME holds no line-drawing letters drawn as
 # text (a vt100's line drawing is q, x, l, k... in the graphics
 # character set; capture-pane -e marks those cells with SO ... SI, and
