@@ -187,6 +187,9 @@ void	 icomm_outbox_attach(struct store *, const char *user);
 int	 icomm_outbox_queue(struct store_txn *, const char *partner,
 	     const char *entity, uint64_t id, const char *kind,
 	     uint32_t version, const char *user, struct ncen_err *);
+/* The ids of a case's seizures (none if the forms have no seizures). */
+int	 icomm_case_seizures(struct store_txn *, uint64_t case_id,
+	     uint64_t **ids, size_t *n, struct ncen_err *);
 /* The commodity groups of a case's seizures, sorted and unique. */
 int	 icomm_case_groups(struct store_txn *, uint64_t case_id,
 	     char ***groups, size_t *n, struct ncen_err *);

@@ -95,13 +95,31 @@ icomm_strings_add(char ***v, size_t *n, const char *s)
 	(*n)++;
 }
 
+/* The ids of a case's seizures (by their case reference). */
+int
+icomm_case_seizures(struct store_txn *t, uint64_t case_id, uint64_t **ids,
+    size_t *n, struct ncen_err *err)
+{
+	struct buf	v = BUF_INIT;
+	int		error;
+
+	buf_addf(&v, "%llu", (unsigned long long)case_id);
+	error = store_txn_ids(t, "seizure", "case", v.s, ids, n, err);
+	if (error == NCEN_ENOTFOUND) {
+		/* Forms without seizures (or their case index): none. */
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	}
+	buf_free(&v);
+	return error;
+}
+
 /* The commodity groups of a case's seizures. */
 int
 icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
     size_t *n, struct ncen_err *err)
 {
 	struct record	*r;
-	struct buf	 v = BUF_INIT;
 	uint64_t	*ids = NULL;
 	size_t		 nids = 0, i;
 	const char	*g;
@@ -109,13 +127,7 @@ icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
 
 	*groups = NULL;
 	*n = 0;
-	buf_addf(&v, "%llu", (unsigned long long)case_id);
-	error = store_txn_ids(t, "seizure", "case", v.s, &ids, &nids, err);
-	if (error == NCEN_ENOTFOUND) {
-		/* Forms without seizures (or their case index): no groups. */
-		ncen_err_clear(err);
-		error = NCEN_OK;
-	}
+	error = icomm_case_seizures(t, case_id, &ids, &nids, err);
 	for (i = 0; i < nids && error == NCEN_OK; i++) {
 		r = NULL;
 		if ((error = store_txn_get(t, "seizure", ids[i], &r, err)) ==
@@ -125,7 +137,6 @@ icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
 		record_free(r);
 	}
 	free(ids);
-	buf_free(&v);
 	return error;
 }
 

@@ -745,7 +745,6 @@ icomm_rx_sync(struct store_txn *t, struct icomm_rx *rx,
 {
 	struct icomm_rx_sync	 y;
 	struct store_ref	 ref;
-	struct buf		 v = BUF_INIT;
 	uint64_t		*ids = NULL;
 	size_t			 n = 0, i;
 	int			 error;
@@ -760,13 +759,7 @@ icomm_rx_sync(struct store_txn *t, struct icomm_rx *rx,
 	if ((error = store_txn_links(t, y.c, icomm_rx_sync_link, &y, err)) !=
 	    NCEN_OK)
 		return error;
-	buf_addf(&v, "%llu", (unsigned long long)local_case);
-	error = store_txn_ids(t, "seizure", "case", v.s, &ids, &n, err);
-	if (error == NCEN_ENOTFOUND) {
-		/* Forms without seizures (or their case index). */
-		ncen_err_clear(err);
-		error = NCEN_OK;
-	}
+	error = icomm_case_seizures(t, local_case, &ids, &n, err);
 	ref.entity = "seizure";
 	for (i = 0; i < n && error == NCEN_OK; i++) {
 		ref.id = ids[i];
@@ -775,7 +768,6 @@ icomm_rx_sync(struct store_txn *t, struct icomm_rx *rx,
 			    local_case, err);
 	}
 	free(ids);
-	buf_free(&v);
 	return error;
 }
 

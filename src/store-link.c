@@ -427,31 +427,45 @@ store_links_each(struct store_links_arg *a, store_link_fn fn, void *arg)
 	return NCEN_OK;
 }
 
-/* Call fn on each link of a record, outside any transaction. */
-int
-store_links(struct store *st, struct store_ref ref, store_link_fn fn,
-    void *arg, struct ncen_err *err)
+/* Read a record's links (in t, else as one read) and call fn on each. */
+static int
+store_links_read(struct store *st, struct store_txn *t, struct store_ref ref,
+    store_link_fn fn, void *arg, struct ncen_err *err)
 {
 	struct store_links_arg	a;
 	int			error;
 
-	if (st->inrun)
-		return ncen_err_set(err, NCEN_EUSAGE, "store_links: called "
-		    "inside a transaction");
 	if (store_entity_find(st, ref.entity, err) == NULL)
 		return NCEN_ENOTFOUND;
 	memset(&a, 0, sizeof a);
 	a.ref = ref;
 	/*
-	 * One cursor over one key's entries, which every change writes in
-	 * pairs inside its own transaction: read-committed without a
-	 * transaction of its own, like a single get.
+	 * Outside a transaction: one cursor over one key's entries, which
+	 * every change writes in pairs inside its own transaction, so
+	 * read-committed without a transaction of its own, like a single
+	 * get.  Inside one, all are read before fn is called: fn may add or
+	 * remove links of the record.
 	 */
-	if ((error = store_txn_run(st, store_links_fn, &a, STORE_TXN_NONE,
-	    err)) == NCEN_OK)
+	if (t != NULL)
+		error = store_links_fn(t, &a, err);
+	else
+		error = store_txn_run(st, store_links_fn, &a, STORE_TXN_NONE,
+		    err);
+	if (error == NCEN_OK)
 		error = store_links_each(&a, fn, arg);
 	store_links_clear(&a);
 	return error;
+}
+
+/* Call fn on each link of a record, outside any transaction. */
+int
+store_links(struct store *st, struct store_ref ref, store_link_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE, "store_links: called "
+		    "inside a transaction");
+	return store_links_read(st, NULL, ref, fn, arg, err);
 }
 
 /* Call fn on each link of a record, read in the caller's transaction. */
@@ -459,16 +473,5 @@ int
 store_txn_links(struct store_txn *t, struct store_ref ref, store_link_fn fn,
     void *arg, struct ncen_err *err)
 {
-	struct store_links_arg	a;
-	int			error;
-
-	if (store_entity_find(t->st, ref.entity, err) == NULL)
-		return NCEN_ENOTFOUND;
-	memset(&a, 0, sizeof a);
-	a.ref = ref;
-	/* All read first: fn may add or remove links of the record. */
-	if ((error = store_links_fn(t, &a, err)) == NCEN_OK)
-		error = store_links_each(&a, fn, arg);
-	store_links_clear(&a);
-	return error;
+	return store_links_read(t->st, t, ref, fn, arg, err);
 }

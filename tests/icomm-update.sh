@@ -119,8 +119,14 @@ ok "ncenctl import links the courier to case 2" \
 ok "FR's status" ncen-icomm -d "$T/fr" status
 has "both cases are queued again" "queued 2, in flight 0"
 ok "FR's audit log" ncenctl -d "$T/fr" audit show --action icomm.queue
-has "the unlink queued case 1 (as sue)" "sue icomm.queue case:1 record for DE-NCEN"
-has "the import queued case 2" "icomm.queue case:2 record for DE-NCEN (version 3)"
+# Case 1: its validation, the unlink and the edit, each by sue; case 2:
+# its validation and the import, at the case's version (3) each time.
+[ "$(grep -c 'sue icomm.queue case:1 record for DE-NCEN (version 4)' \
+	"$T/out")" -eq 3 ]
+tap_result $? "the unlink and the edit each queued case 1, as sue"
+[ "$(grep -c 'icomm.queue case:2 record for DE-NCEN (version 3)' \
+	"$T/out")" -eq 2 ]
+tap_result $? "the import queued case 2"
 
 ok "send the updates" ncen-icomm -d "$T/fr" send
 has "both went" "1 batches, 2 entries"
