@@ -10,7 +10,9 @@
 # record once; sending again sends nothing.  Then case 1 is reopened:
 # DE drops case 1 and its seizure but keeps the courier, whom case 2
 # still links; validated again, case 1 comes back without duplicating
-# anyone.  ncenctl verify and audit verify are clean on both sides.
+# anyone.  Last, case 2 is reopened, loses its seizure line in ncen and
+# is validated again: DE drops that seizure.  ncenctl verify and audit
+# verify are clean on both sides.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +169,36 @@ has "it went" "1 batches, 1 entries"
 tap_result $? "DE has case 1 again, and each person once"
 same_links
 tap_result $? "and FR's links"
+
+# Case 2 reopened, its seizure line removed in ncen, validated again
+# before the withdrawal went: the update replaces it, and DE drops the
+# seizure it no longer carries.
+ok "reopen case 2" ncenctl -d "$T/fr" case reopen 2 --as sue --reason "not alcohol"
+ui_start S -- ncen -d "$T/fr" --as sue
+ui_wait S "Cases" >/dev/null
+ui_keys S c
+ui_wait S "FR-MRS02-2026-000002" >/dev/null
+ui_keys S Down Enter
+ui_wait S ">ALC" >/dev/null
+ui_keys S C-d
+ui_see S "removing the seizure line is asked" "Remove the seizure line"
+ui_keys S y Enter
+ui_see S "case 2 has no seizure left" "Seizures (0)"
+ui_keys S C-x C-x
+ui_wait S "Main menu" >/dev/null
+ui_keys S C-x
+ui_gone S
+tap_result $? "ncen ends"
+ok "submit case 2 again" ncenctl -d "$T/fr" case submit 2 --as bob
+ok "validate it again" ncenctl -d "$T/fr" case validate 2 --as sue
+ok "send" ncen-icomm -d "$T/fr" send
+has "the update went (not the withdrawal)" "1 batches, 1 entries"
+de_versions >"$T/v4"
+grep -qx "case:2 6" "$T/v4" && ! grep -q "^seizure:2 " "$T/v4" &&
+	grep -q "^seizure:1 " "$T/v4"
+tap_result $? "DE has case 2's new version and no longer its seizure"
+same_links
+tap_result $? "and FR's links still"
 ok "DE verifies again" ncenctl -d "$T/de" verify
 ok "DE's audit log verifies" ncenctl -d "$T/de" audit verify
 ok "FR's audit log verifies" ncenctl -d "$T/fr" audit verify
