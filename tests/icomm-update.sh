@@ -10,8 +10,9 @@
 # record once; sending again sends nothing.  Then case 1 is reopened:
 # DE drops case 1 and its seizure but keeps the courier, whom case 2
 # still links; validated again, case 1 comes back without duplicating
-# anyone.  Last, case 2 is reopened, loses its seizure line in ncen and
-# is validated again: DE drops that seizure.  ncenctl verify and audit
+# anyone.  Last, case 2 is reopened, loses its seizure line and its
+# link to person 2 in ncen and is validated again: DE drops that
+# seizure, and person 2, whom no case of FR links there any more.  ncenctl verify and audit
 # verify are clean on both sides.
 
 # shellcheck source=tests/lib.sh
@@ -170,9 +171,9 @@ tap_result $? "DE has case 1 again, and each person once"
 same_links
 tap_result $? "and FR's links"
 
-# Case 2 reopened, its seizure line removed in ncen, validated again
-# before the withdrawal went: the update replaces it, and DE drops the
-# seizure it no longer carries.
+# Case 2 reopened, its seizure line removed and person 2 unlinked in
+# ncen, validated again before the withdrawal went: the update replaces
+# it, and DE drops the seizure and the person it no longer carries.
 ok "reopen case 2" ncenctl -d "$T/fr" case reopen 2 --as sue --reason "not alcohol"
 ui_start S -- ncen -d "$T/fr" --as sue
 ui_wait S "Cases" >/dev/null
@@ -184,6 +185,11 @@ ui_keys S C-d
 ui_see S "removing the seizure line is asked" "Remove the seizure line"
 ui_keys S y Enter
 ui_see S "case 2 has no seizure left" "Seizures (0)"
+ui_wait S ">Offender" >/dev/null
+ui_keys S C-d
+ui_see S "unlinking person 2 is asked" "Unlink Offender"
+ui_keys S y Enter
+ui_see S "person 2 is unlinked (no case links it now)" "Persons (1)"
 ui_keys S C-x C-x
 ui_wait S "Main menu" >/dev/null
 ui_keys S C-x
@@ -197,6 +203,8 @@ de_versions >"$T/v4"
 grep -qx "case:2 6" "$T/v4" && ! grep -q "^seizure:2 " "$T/v4" &&
 	grep -q "^seizure:1 " "$T/v4"
 tap_result $? "DE has case 2's new version and no longer its seizure"
+! grep -q "^person:2 " "$T/v4" && grep -q "^person:1 " "$T/v4"
+tap_result $? "person 2, linked to none of FR's cases there now, is gone"
 same_links
 tap_result $? "and FR's links still"
 ok "DE verifies again" ncenctl -d "$T/de" verify
