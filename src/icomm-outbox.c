@@ -1,6 +1,8 @@
 /*
  * icomm-outbox.c - the transactional outbox: workflow steps queue what
- * partners get (see icomm.h), the uploader lists and removes entries.
+ * partners get, the store's change hook queues a shared case again when
+ * it or what travels with it changes (see icomm.h), the uploader lists
+ * and removes entries.
  */
 #include <jansson.h>
 #include <stdlib.h>
