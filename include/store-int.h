@@ -127,6 +127,8 @@ struct store_txn {
 	struct store		*st;
 	DB_TXN			*txn;
 	int			 fatal;		/* deadlock or panic seen */
+	int			 wake;		/* poke the uploader after the
+						   commit (store-wake.h) */
 	struct store_undo	*undo;
 };
 

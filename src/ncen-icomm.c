@@ -26,6 +26,7 @@
 #include "icomm.h"
 #include "schema.h"
 #include "store.h"
+#include "store-wake.h"
 
 #define ICOMM_USER	"icomm"		/* who the audit log names */
 #define ICOMM_CITES_MAX	16		/* --cite options of a message */
@@ -42,8 +43,9 @@ icomm_usage(FILE *f)
 	    "[--max-size BYTES] COMMAND\n"
 	    "  send [--partner ID] [--batch N] [--max-rate BYTES] [--tries N]\n"
 	    "       [--backoff MS] [--timeout S]   one pass over the outbox\n"
-	    "  run [--interval S] [same options]   send, then again every S "
-	    "seconds\n"
+	    "  run [--interval S] [same options]   send, then again when "
+	    "something is\n"
+	    "                                      queued, or every S seconds\n"
 	    "  status                              per partner: queued, in "
 	    "flight,\n"
 	    "                                      last success, last error\n"
@@ -330,11 +332,16 @@ icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
 	struct icomm_send_stats	 stats;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct timespec		 t0, t1;
-	unsigned		 i;
-	int			 r = 0, rc;
+	int			 r = 0, rc, wake = -1;
 
 	o->log = icomm_log;
 	o->stop = &icomm_stop;
+	/* run is woken by what is queued, or looks every interval. */
+	if (run && store_wake_open(store_home(st), &wake, &e) != NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		ncen_err_free(&e);
+		return 2;
+	}
 	do {
 		memset(&stats, 0, sizeof stats);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -354,9 +361,11 @@ icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
 			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 		ncen_err_clear(&e);
-		for (i = 0; run && i < interval * 10 && !icomm_stop; i++)
-			usleep(100000);
+		if (run && store_wake_wait(wake, interval, &icomm_stop))
+			syslog(LOG_DEBUG, "woken: something was queued");
 	} while (run && !icomm_stop);
+	if (wake != -1)
+		(void)close(wake);
 	ncen_err_free(&e);
 	return run ? 0 : r;
 }

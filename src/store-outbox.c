@@ -15,6 +15,7 @@
 #include "schema.h"
 #include "store-kv.h"
 #include "store-outbox.h"
+#include "store-wake.h"
 #include "store.h"
 
 #define STORE_OUTBOX_SHARED	"shared"	/* icomm.db: shared\0key */
@@ -81,6 +82,8 @@ store_outbox_put(struct store_txn *t, const struct buf *k, const char *kind,
 	error = store_kv_put(t, STORE_KV_OUTBOX, k->s, k->len, s, strlen(s),
 	    err);
 	free(s);
+	if (error == NCEN_OK)
+		store_txn_wake(t);
 	return error;
 }
 

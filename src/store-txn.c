@@ -11,6 +11,7 @@
 #include "error.h"
 #include "record.h"
 #include "store-int.h"
+#include "store-wake.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -226,6 +227,8 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;
+			if (t.wake)
+				store_wake_poke(st->home);
 			return store_txn_checkpoint(st, err);
 		}
 		if (t.fatal == DB_LOCK_DEADLOCK ||

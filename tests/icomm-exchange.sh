@@ -192,20 +192,33 @@ ok "DE's database" ncenctl -d "$T/de" dump
 tap_result $? "each record and link exactly once"
 ok "DE's audit log" ncenctl -d "$T/de" audit show --action icomm.receive
 has "the repeated batch stored nothing" "again: nothing stored"
-# run: the long-lived uploader carries what is queued, stops on SIGTERM.
+# run: the long-lived uploader, woken by what is queued (its interval is
+# ten minutes here, so only the wake-up can carry these in time), stops
+# on SIGTERM.
 icomm_relay_start
+ncen-icomm -d "$T/fr" run --interval 600 --backoff 100 >"$T/run.out" 2>&1 &
+run_pid=$!
+# arrives SUBJECT: wait up to 30 s for the message at DE.
+arrives() {
+	i=0
+	until ncenctl -d "$T/de" dump message 2>/dev/null | grep -q "$1"; do
+		i=$((i + 1))
+		[ $i -gt 150 ] && return 1
+		sleep 0.2
+	done
+}
+i=0
+while [ ! -p "$T/fr/icomm.wake" ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+[ -p "$T/fr/icomm.wake" ]; tap_result $? "run makes its wake-up pipe"
+sleep 1		# its first pass, with nothing queued, is over
 ok "a message for run to carry" ncen-icomm -d "$T/fr" message DE-NCEN \
 	--subject "Sent by run" --as nina
-ncen-icomm -d "$T/fr" run --interval 1 --backoff 100 >"$T/run.out" 2>&1 &
-run_pid=$!
-i=0
-until ncenctl -d "$T/de" dump message 2>/dev/null | grep -q "Sent by run"; do
-	i=$((i + 1))
-	[ $i -gt 150 ] && break
-	sleep 0.2
-done
-[ $i -le 150 ]
-tap_result $? "run sent it"
+arrives "Sent by run"; tap_result $? "run was woken and sent it"
+ok "another one" ncen-icomm -d "$T/fr" message DE-NCEN \
+	--subject "Sent by run again" --as nina
+arrives "Sent by run again"; tap_result $? "run was woken again and sent it"
 kill -TERM "$run_pid"
 wait "$run_pid"
 tap_result $? "run stops on SIGTERM (status 0)"
