@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "error.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 #define CSV_CHUNK	65536
@@ -470,7 +471,7 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 	return 1;
 
 ioerr:
-	ncen_err_set(err, NCEN_EIO, "%s: read error: %s", rd->name,
+	ncen_err_set(err, NCEN_EIO, _("%s: read error: %s"), rd->name,
 	    strerror(rd->ioerr));
 	return -1;
 }

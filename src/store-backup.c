@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-backup.h"
 #include "store-int.h"
 #include "store.h"
@@ -57,13 +58,13 @@ store_backup_dberr(struct store_backup_env *be, int ret, struct ncen_err *e,
 	    strstr(msgs, "checksum") != NULL ||
 	    strstr(msgs, "encrypt") != NULL ||
 	    strstr(msgs, "password") != NULL))
-		return ncen_err_set(e, NCEN_EKEY, "%s: wrong encryption key "
-		    "(%s)", path, be->keyfile);
+		return ncen_err_set(e, NCEN_EKEY, _("%s: wrong encryption key "
+		    "(%s)"), path, be->keyfile);
 	/* An encrypted log read without a key has a foreign magic number. */
 	if (be->keyfile == NULL && (strstr(msgs, "magic number") != NULL ||
 	    strstr(msgs, "encrypt") != NULL))
-		return ncen_err_set(e, NCEN_EKEY, "%s: the data directory is "
-		    "encrypted: give its key file", path);
+		return ncen_err_set(e, NCEN_EKEY, _("%s: the data directory is "
+		    "encrypted: give its key file"), path);
 	if (ret == DB_RUNRECOVERY)
 		code = NCEN_ERECOVER;
 	if (*msgs != '\0')
@@ -310,7 +311,7 @@ store_backup_copy_forms(const char *from, const char *to, struct ncen_err *e)
 	}
 	if (copied == 0)
 		r = ncen_err_set(e, NCEN_ENOTFOUND,
-		    "%s: no .form or .codes files", from);
+		    _("%s: no .form or .codes files"), from);
 out:
 	store_backup_list_free(names, n);
 	buf_free(&src);
@@ -341,7 +342,7 @@ store_backup_in_use(const char *home, struct ncen_err *e)
 		    strerror(errno));
 	else if (fl.l_type != F_UNLCK)
 		r = ncen_err_set(e, NCEN_EEXISTS,
-		    "%s: in use by process %ld: stop it first", home,
+		    _("%s: in use by process %ld: stop it first"), home,
 		    (long)fl.l_pid);
 	close(fd);
 out:
@@ -367,7 +368,8 @@ store_backup_hash(const char *path, struct buf *hex, off_t *size,
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 unavailable", path);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 unavailable"),
+		    path);
 		goto out;
 	}
 	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
@@ -379,14 +381,14 @@ store_backup_hash(const char *path, struct buf *hex, off_t *size,
 			goto out;
 		}
 		if (EVP_DigestUpdate(ctx, tmp, (size_t)n) != 1) {
-			r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 failed",
+			r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 failed"),
 			    path);
 			goto out;
 		}
 		*size += n;
 	}
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 failed", path);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 failed"), path);
 		goto out;
 	}
 	for (i = 0; i < mdlen; i++)
@@ -504,7 +506,8 @@ store_backup_env_remove(const char *home, struct ncen_err *e)
 		return ncen_err_set(e, NCEN_EDB, "%s: db_env_create: %s", home,
 		    db_strerror(ret));
 	if ((ret = env->remove(env, home, 0)) != 0)
-		return ncen_err_set(e, NCEN_EDB, "%s: removing the regions: %s",
+		return ncen_err_set(e, NCEN_EDB,
+		    _("%s: removing the regions: %s"),
 		    home, db_strerror(ret));
 	return NCEN_OK;
 }
@@ -598,7 +601,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 		store_backup_list_free(names, n);
 		if (n != 0)
 			return ncen_err_set(e, NCEN_EEXISTS,
-			    "%s: not empty: a backup needs a new directory",
+			    _("%s: not empty: a backup needs a new directory"),
 			    dest);
 	} else {
 		if (mkdir(dest, 0700) == -1)
@@ -651,7 +654,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	if ((r = store_backup_count_logs(dest, &nlogs, e)) != NCEN_OK)
 		goto out;
 	if ((r = store_backup_run_recovery(dest, keyfile, 1, e)) != NCEN_OK) {
-		ncen_err_prefix(e, "recovery of the backup: ");
+		ncen_err_prefix(e, _("recovery of the backup: "));
 		goto out;
 	}
 	buf_addf(report, "ran catastrophic recovery over %zu log file%s\n",
@@ -686,7 +689,7 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 	buf_addf(&path, "%s/%s", backup, STORE_BACKUP_MANIFEST);
 	if ((f = fopen(path.s, "r")) == NULL) {
 		r = ncen_err_set(e, errno == ENOENT ? NCEN_ENOTFOUND : NCEN_EIO,
-		    "%s: %s (not a backup made by ncenctl backup?)", path.s,
+		    _("%s: %s (not a backup made by ncenctl backup?)"), path.s,
 		    strerror(errno));
 		goto out;
 	}
@@ -698,7 +701,7 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 	}
 	text = xmalloc((size_t)len + 1);
 	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: short read", path.s);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: short read"), path.s);
 		goto out;
 	}
 	text[len] = '\0';
@@ -711,7 +714,7 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		if (lineno == 1) {
 			if (strcmp(line, "ncen-backup 1") != 0) {
 				r = ncen_err_set(e, NCEN_ECHECK,
-				    "%s:1: not an ncen backup manifest",
+				    _("%s:1: not an ncen backup manifest"),
 				    path.s);
 				goto out;
 			}
@@ -722,14 +725,14 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		name = line + 5;
 		if ((size = strchr(name, ' ')) == NULL ||
 		    (hash = strchr(size + 1, ' ')) == NULL) {
-			r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad line",
+			r = ncen_err_set(e, NCEN_ECHECK, _("%s:%zu: bad line"),
 			    path.s, lineno);
 			goto out;
 		}
 		*size++ = '\0';
 		*hash++ = '\0';
 		if (strstr(name, "..") != NULL || *name == '/') {
-			r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad name",
+			r = ncen_err_set(e, NCEN_ECHECK, _("%s:%zu: bad name"),
 			    path.s, lineno);
 			goto out;
 		}
@@ -741,7 +744,8 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		if (strtoll(size, NULL, 10) != (long long)got ||
 		    strcmp(hash, hex.s) != 0) {
 			r = ncen_err_set(e, NCEN_ECHECK,
-			    "%s: does not match the manifest (damaged backup)",
+			    _("%s: does not match the manifest (damaged "
+			    "backup)"),
 			    path.s);
 			goto out;
 		}
@@ -751,7 +755,8 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		buf_addf(&path, "%s/%s", backup, STORE_BACKUP_MANIFEST);
 	}
 	if (nfiles == 0)
-		r = ncen_err_set(e, NCEN_ECHECK, "%s: names no files", path.s);
+		r = ncen_err_set(e, NCEN_ECHECK, _("%s: names no files"),
+		    path.s);
 out:
 	if (f != NULL)
 		fclose(f);
@@ -835,7 +840,8 @@ store_backup_restore(const char *backup, const char *home,
 			goto out;
 		if (n != 0 && !force) {
 			r = ncen_err_set(e, NCEN_EEXISTS,
-			    "%s: not empty: give --force to replace it", home);
+			    _("%s: not empty: give --force to replace it"),
+			    home);
 			goto out;
 		}
 		if (n != 0) {
@@ -864,7 +870,7 @@ store_backup_restore(const char *backup, const char *home,
 	}
 	buf_addf(report, "copied them into %s\n", home);
 	if ((r = store_backup_run_recovery(home, keyfile, 1, e)) != NCEN_OK) {
-		ncen_err_prefix(e, "recovery of the restored copy: ");
+		ncen_err_prefix(e, _("recovery of the restored copy: "));
 		goto out;
 	}
 	buf_addf(report, "ran catastrophic recovery\n");

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-dump.h"
@@ -966,7 +967,8 @@ store_dump_write(struct store *st, const char *const *entities,
 		goto ioerr;
 	goto out;
 ioerr:
-	r = ncen_err_set(e, NCEN_EIO, "writing the dump: %s", strerror(errno));
+	r = ncen_err_set(e, NCEN_EIO, _("writing the dump: %s"),
+	    strerror(errno));
 out:
 	for (i = 0; i < w.nlinks; i++)
 		free(w.links[i]);

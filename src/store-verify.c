@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
@@ -119,7 +120,7 @@ store_verify_file(const char *home, const char *file, const struct buf *key,
 	db->set_msgcall(db, store_msgcall);
 	if (key->len != 0 &&
 	    (ret = db->set_encrypt(db, key->s, DB_ENCRYPT_AES)) != 0) {
-		error = ncen_err_set(err, NCEN_EDB, "%s: set_encrypt: %s",
+		error = ncen_err_set(err, NCEN_EDB, _("%s: set_encrypt: %s"),
 		    path.s, db_strerror(ret));
 		(void)db->close(db, 0);
 		goto out;
@@ -160,7 +161,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_reset(&w->nextkey);
 	buf_reset(&w->nextdata);
 	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", w->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
 	if (!w->started)
@@ -194,7 +195,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    w->file);
 			break;
 		}
@@ -210,7 +211,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 		ret = c->get(c, &key, &data, DB_NEXT);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    w->file);
 	buf_free(&start);
 	return error;
@@ -302,8 +303,8 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 				    "under key %s", ix->file, e->form->name,
 				    (unsigned long long)id, buf_cstr(&q));
 			} else if (ret != 0)
-				error = store_txn_dberr(t, ret, err, "%s: "
-				    "looking up %s %llu", ix->file,
+				error = store_txn_dberr(t, ret, err, _("%s: "
+				    "looking up %s %llu"), ix->file,
 				    e->form->name, (unsigned long long)id);
 		}
 		store_keys_free(&keys);
@@ -346,7 +347,7 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 		goto out;
 	}
 	if (ret != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: reading %s %llu",
+		error = store_txn_dberr(t, ret, err, _("%s: reading %s %llu"),
 		    e->file, e->form->name, (unsigned long long)id);
 		goto out;
 	}
@@ -435,7 +436,7 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 		    (unsigned long long)id, l.incoming ? "is linked from" :
 		    "links to", l.entity, (unsigned long long)l.id, l.role);
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: reading links",
+		error = store_txn_dberr(t, ret, err, _("%s: reading links"),
 		    STORE_LINKS_FILE);
 out:
 	free(entity);
@@ -469,7 +470,7 @@ store_verify_raw_open(struct store *st, const char *file, DB **dbp,
 	store_watch_leave();
 	if (ret != 0) {
 		(void)db->close(db, 0);
-		return store_dberr(st, ret, err, "%s: opening", file);
+		return store_dberr(st, ret, err, _("%s: opening"), file);
 	}
 	*dbp = db;
 	return NCEN_OK;
@@ -515,7 +516,8 @@ store_verify_cross(struct store *st, struct store_verify *v,
 			ret = raw->close(raw, 0);
 			store_watch_leave();
 			if (ret != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err, "%s: close",
+				error = store_dberr(st, ret, err,
+				    _("%s: close"),
 				    e->idx[j].file);
 			if (error != NCEN_OK)
 				break;
@@ -606,7 +608,7 @@ store_verify(const char *home, const struct schema *schema,
 
 	if (v.problems != 0)
 		error = ncen_err_set(err, NCEN_ECHECK,
-		    "%s: %zu problem%s found", home, v.problems,
+		    _("%s: %zu problem%s found"), home, v.problems,
 		    v.problems == 1 ? "" : "s");
 	else
 		buf_addf(report, "%s: no problems found\n", home);
