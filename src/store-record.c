@@ -319,7 +319,7 @@ store_record_conflict(struct store_entity *e, const struct record *cur,
 	error = ncen_err_set(err, NCEN_ECONFLICT, _("%s %llu was changed by %s "
 	    "at %s (version %u) after you opened version %u; %s"),
 	    e->form->name, (unsigned long long)cur->id,
-	    cur->muser != NULL ? cur->muser : "someone", buf_cstr(&when),
+	    cur->muser != NULL ? cur->muser : _("someone"), buf_cstr(&when),
 	    cur->version, based, what);
 	buf_free(&when);
 	return error;
@@ -345,7 +345,7 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 		goto out;
 	if (cur->version != r->version) {
 		error = store_record_conflict(e, cur, r->version,
-		    "reopen it to see their changes", err);
+		    _("reopen it to see their changes"), err);
 		goto out;
 	}
 	store_txn_hold(t, r);
@@ -376,7 +376,7 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 		goto out;
 	if (cur->version != version) {
 		error = store_record_conflict(e, cur, version,
-		    "reopen it before deleting it", err);
+		    _("reopen it before deleting it"), err);
 		goto out;
 	}
 	if ((error = store_link_purge(t, entity, id, err)) != NCEN_OK)

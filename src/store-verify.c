@@ -120,7 +120,7 @@ store_verify_file(const char *home, const char *file, const struct buf *key,
 	db->set_msgcall(db, store_msgcall);
 	if (key->len != 0 &&
 	    (ret = db->set_encrypt(db, key->s, DB_ENCRYPT_AES)) != 0) {
-		error = ncen_err_set(err, NCEN_EDB, _("%s: set_encrypt: %s"),
+		error = ncen_err_set(err, NCEN_EDB, "%s: set_encrypt: %s",
 		    path.s, db_strerror(ret));
 		(void)db->close(db, 0);
 		goto out;
@@ -607,9 +607,9 @@ store_verify(const char *home, const struct schema *schema,
 		goto out;
 
 	if (v.problems != 0)
-		error = ncen_err_set(err, NCEN_ECHECK,
-		    _("%s: %zu problem%s found"), home, v.problems,
-		    v.problems == 1 ? "" : "s");
+		error = ncen_err_set(err, NCEN_ECHECK, ngettext_("%s: %zu "
+		    "problem found", "%s: %zu problems found", v.problems),
+		    home, v.problems);
 	else
 		buf_addf(report, "%s: no problems found\n", home);
 out:

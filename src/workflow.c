@@ -98,9 +98,11 @@ static const struct workflow_step {
 
 /*
  * The statuses in words, for messages: the stored codes are English,
- * what a person reads is translated (TRANSLATORS: a case's status).
+ * what a person reads is translated.
  */
 static const char *const workflow_status_words[] = {
+	/* TRANSLATORS: a case's status, in "case 3 is %s" and in "only
+	   a %s case can be submitted" (a list of them joined by "or"). */
 	N_("draft"), N_("submitted"), N_("validated"), N_("closed"),
 };
 
