@@ -1370,6 +1370,7 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 	struct ctl_csv_undo	 u;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct buf		 text = BUF_INIT, msg = BUF_INIT;
+	struct buf		 nrec = BUF_INIT, nlink = BUF_INIT;
 	const char		*file, *nl;
 	int			 fd, r = 0;
 
@@ -1407,12 +1408,19 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 		file = "\nfile ?";
 		nl = file + 7;
 	}
+	/* The administrator reads it in his language, the audit in English. */
+	buf_addf(&nrec, ngettext_("%zu record", "%zu records", u.records),
+	    u.records);
+	buf_addf(&nlink, ngettext_("%zu link", "%zu links", u.links), u.links);
+	ctl_warn(_("%s: rolled back an interrupted import of %.*s: %s and %s "
+	    "removed%s"), ctx->cmd->name, (int)(nl - file - 6), file + 6,
+	    nrec.s, nlink.s, u.kept != 0 ? _(", some kept (changed since)") :
+	    "");
 	buf_addf(&msg, "an interrupted import of %.*s: %zu record%s and "
 	    "%zu link%s removed%s", (int)(nl - file - 6), file + 6,
 	    u.records, u.records == 1 ? "" : "s", u.links,
 	    u.links == 1 ? "" : "s", u.kept != 0 ?
 	    ", some kept (changed since)" : "");
-	ctl_warn(_("%s: rolled back %s"), ctx->cmd->name, msg.s);
 	r = ctl_csv_audit(ctx, st, "import.rollback", "", msg.s, 0);
 	unlink(path);
 	ctl_csv_sync_dir(ctx->home);
@@ -1421,6 +1429,8 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 out:
 	buf_free(&text);
 	buf_free(&msg);
+	buf_free(&nrec);
+	buf_free(&nlink);
 	ncen_err_free(&e);
 	return r;
 }
