@@ -654,8 +654,8 @@ ctl_csv_validate(struct ctl_csv_import *imp, const struct record *r,
 	}
 	if (problems.len == 0)
 		ctl_csv_problem(imp, line, NULL, "%s",
-		    rc == NCEN_EINVALID ? "invalid record" :
-		    "the database could not be read to check a reference");
+		    rc == NCEN_EINVALID ? _("invalid record") :
+		    _("the database could not be read to check a reference"));
 	for (p = buf_cstr(&problems); *p != '\0'; p = nl) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
