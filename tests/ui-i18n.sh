@@ -166,6 +166,7 @@ ok "en: signs out" ui_gone en
 # (the library's words) reaches the status line in French.
 ncount() { ncenctl -d "$D" stats | awk -v e="$1" '$1 == e { print $2 }'; }
 persons=$(ncount person)
+# shellcheck disable=SC2317 # called through ok
 same_persons() { [ "$(ncount person)" -eq "$persons" ]; }
 printf 'date,place\n2030-01-02,Quai incomplet\n' >"$T/inc.csv"
 ok "an incomplete draft case (no office, no country)" \
@@ -315,6 +316,13 @@ missing=$(cd "$top_srcdir" && for f in src/*.c; do
 done)
 ok "po/POTFILES.in lists every source file with _() ${missing:+(not: $missing)}" \
 	test -z "$missing"
+
+# ncen-icomm keeps the C locale, so that what partner nodes and other
+# readers get stays English: the receipts' reasons (the validator's and
+# the store's words included), its syslog lines and the status it stores.
+ok "ncen-icomm takes no locale (receipts stay English)" sh -c '
+	! grep -n "i18n_init\|setlocale" "$1"/src/ncen-icomm.c "$1"/src/icomm-*.c' \
+	sh "$top_srcdir"
 
 # Dates are ISO 8601 in every language: no locale date format anywhere.
 ok "no strftime with a locale's date or time format" sh -c '
