@@ -299,6 +299,21 @@ ok "the case is still closed" sh -c '
 	ncenctl -d "$1" export case | grep -q "^$2,[^,]*,closed,"' \
 	sh "$D" "$valid"
 
+# A form file with a mistake: the parser's words in French, or English.
+mkdir -p "$T/badforms"
+cp "$top_builddir"/forms/*.codes "$T/badforms/" 2>/dev/null ||
+	cp "$top_srcdir"/forms/*.codes "$T/badforms/"
+printf 'ncen-forms 1\nform case 1\n  label en "Case"\n  label fr "Affaire"\nfield date dat required\n' \
+	>"$T/badforms/case.form"
+fails_with 1 "fr: a form file with a bad type" \
+	env $FR ncenctl -d "$T/nodata" init --forms "$T/badforms"
+has "fr: file, line and column, in French" \
+	"case.form:5:12: attendu : un type (text(n), integer"
+fails_with 1 "C: the same" \
+	env LC_ALL=C LANG= ncenctl -d "$T/nodata" init --forms "$T/badforms"
+has "C: in English" "case.form:5:12: expected a type (text(n), integer"
+ok "no data directory was made" test ! -e "$T/nodata"
+
 ok "a locked account" sh -c 'ncenctl -d "$1" user add bob --roles officer &&
 	ncenctl -d "$1" user lock bob' sh "$D"
 fails_with 1 "fr: its sign-in is refused" \
