@@ -745,15 +745,15 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 		memcpy(k, &id, sizeof k);
 		sl = ctl_csv_set_put(&imp->ids, k, sizeof k, row->line, &added);
 		if (!added) {
-			ctl_csv_problem(imp, row->line, "id", "%" PRIu64
-			    " appears twice (first at line %u)", id, sl->line);
+			ctl_csv_problem(imp, row->line, "id", _("%" PRIu64
+			    " appears twice (first at line %u)"), id, sl->line);
 			sl = NULL;
 			bad = 1;
 		} else if ((x = ctl_exists(imp->st, imp->form->name,
 		    id)) != 0) {
 			ctl_csv_problem(imp, row->line, "id", x > 0 ?
-			    "%s %" PRIu64 " is already in the database" :
-			    "%s %" PRIu64 ": the database could not be read",
+			    _("%s %" PRIu64 " is already in the database") :
+			    _("%s %" PRIu64 ": the database could not be read"),
 			    imp->form->name, id);
 			bad = 1;
 		}
@@ -835,8 +835,9 @@ ctl_csv_link_end(struct ctl_csv_import *imp, const struct csv_row *row,
 	if ((x = ctl_exists(imp->st, f->name, *id)) > 0)
 		return 0;
 	ctl_csv_problem(imp, row->line, ctl_csv_link_cols[-imp->col[ci] -
-	    2].name, x == 0 ? "no %s %" PRIu64 " in the database" :
-	    "%s %" PRIu64 ": the database could not be read", f->name, *id);
+	    2].name, x == 0 ? _("no %s %" PRIu64 " in the database") :
+	    _("%s %" PRIu64 ": the database could not be read"), f->name,
+	    *id);
 	return -1;
 }
 
@@ -946,8 +947,8 @@ ctl_csv_link_row(struct ctl_csv_import *imp, const struct csv_row *row)
 		goto reject;
 	}
 	if (lf.found) {
-		ctl_csv_problem(imp, row->line, NULL, "%s %" PRIu64 " and %s "
-		    "%" PRIu64 " are already linked as %s", it.e1, it.id,
+		ctl_csv_problem(imp, row->line, NULL, _("%s %" PRIu64 " and %s "
+		    "%" PRIu64 " are already linked as %s"), it.e1, it.id,
 		    it.e2, it.id2, role.s);
 		goto reject;
 	}
@@ -2299,7 +2300,7 @@ written:
 		x.failed = errno != 0 ? errno : EIO;
 	if (x.failed && r == 0) {
 		ctl_warn(_("export: %s: %s"), out != NULL ? out :
-		    "standard output", strerror(x.failed));
+		    _("standard output"), strerror(x.failed));
 		r = 2;
 	}
 	if (out != NULL && x.f != NULL && fclose(x.f) == EOF && r == 0) {
@@ -2573,10 +2574,10 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 						break;
 				if (k == 3 || at[k] != -1) {
 					ctl_csv_problem(imp, row->line,
-					    row->f[i], k == 3 ? "expected the "
-					    "columns code, en and fr, found "
-					    "another" : "the column appears "
-					    "twice");
+					    row->f[i], "%s", k == 3 ?
+					    _("expected the columns code, en "
+					    "and fr, found another") :
+					    _("the column appears twice"));
 					continue;
 				}
 				at[k] = (int)i;
@@ -2630,9 +2631,10 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 				bad = 1;
 			} else if (k != 0 && (len == 0 || i != len)) {
 				ctl_csv_problem(imp, row->line, cols[k],
-				    len == 0 ? "expected a label, found none" :
-				    "expected a label on one line without "
-				    "control characters, found one");
+				    "%s", len == 0 ?
+				    _("expected a label, found none") :
+				    _("expected a label on one line without "
+				    "control characters, found one"));
 				bad = 1;
 			} else if (k == 0)
 				o.code = xstrdup(v.s);
