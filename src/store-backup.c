@@ -106,14 +106,14 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 	    (ret = be->env->set_lk_max_objects(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_lockers(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0) {
-		r = store_backup_dberr(be, ret, e, "configuring", home);
+		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
 	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(be, ret, e, "opening the environment",
+		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);
 		goto out;
 	}
@@ -142,7 +142,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 	ret = be->env->close(be->env, 0);
 	store_watch_leave();
 	if (ret != 0)
-		r = store_backup_dberr(be, ret, e, "closing the environment",
+		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
 	buf_free(&be->msgs);
@@ -571,7 +571,7 @@ store_backup_run_recovery(const char *home, const char *keyfile,
 		return r;
 	/* Leave a checkpoint so the next open has little to replay. */
 	if ((ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE)) != 0) {
-		r = store_backup_dberr(&be, ret, e, "checkpoint", home);
+		r = store_backup_dberr(&be, ret, e, _("checkpoint"), home);
 		store_backup_env_close(&be, home, NULL);
 		return r;
 	}
@@ -626,7 +626,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(&be, ret, e, "checkpoint", home);
+		r = store_backup_dberr(&be, ret, e, _("checkpoint"), home);
 		goto out;
 	}
 	/* Pages through the cache, then the logs; recovery keeps the bound. */
@@ -637,19 +637,19 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	ret = be.env->backup(be.env, dest, DB_CREATE);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(&be, ret, e, "backup", dest);
+		r = store_backup_dberr(&be, ret, e, _("backup"), dest);
 		goto out;
 	}
 	opened = 0;
 	if ((r = store_backup_env_close(&be, home, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "copied the databases and logs of %s\n", home);
+	buf_addf(report, _("copied the databases and logs of %s\n"), home);
 
 	buf_addf(&from, "%s/forms", home);
 	buf_addf(&to, "%s/forms", dest);
 	if ((r = store_backup_copy_forms(from.s, to.s, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "copied the forms\n");
+	buf_adds(report, _("copied the forms\n"));
 
 	if ((r = store_backup_count_logs(dest, &nlogs, e)) != NCEN_OK)
 		goto out;
@@ -657,11 +657,12 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 		ncen_err_prefix(e, _("recovery of the backup: "));
 		goto out;
 	}
-	buf_addf(report, "ran catastrophic recovery over %zu log file%s\n",
-	    nlogs, nlogs == 1 ? "" : "s");
+	buf_addf(report, ngettext_("ran catastrophic recovery over %zu log "
+	    "file\n", "ran catastrophic recovery over %zu log files\n", nlogs),
+	    nlogs);
 	if ((r = store_backup_manifest(home, dest, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "wrote %s/%s\n", dest, STORE_BACKUP_MANIFEST);
+	buf_addf(report, _("wrote %s/%s\n"), dest, STORE_BACKUP_MANIFEST);
 out:
 	if (opened)
 		store_backup_env_close(&be, home, NULL);
@@ -832,7 +833,7 @@ store_backup_restore(const char *backup, const char *home,
 
 	if ((r = store_backup_check(backup, &files, &nfiles, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "checked %zu files of %s against its manifest\n",
+	buf_addf(report, _("checked %zu files of %s against its manifest\n"),
 	    nfiles, backup);
 
 	if (access(home, F_OK) == 0) {
@@ -849,7 +850,8 @@ store_backup_restore(const char *backup, const char *home,
 				goto out;
 			if ((r = store_backup_clear(home, e)) != NCEN_OK)
 				goto out;
-			buf_addf(report, "removed the databases of %s\n", home);
+			buf_addf(report, _("removed the databases of %s\n"),
+			    home);
 		}
 	} else if (mkdir(home, 0700) == -1) {
 		r = ncen_err_set(e, NCEN_EIO, "%s: %s", home, strerror(errno));
@@ -868,12 +870,12 @@ store_backup_restore(const char *backup, const char *home,
 		    NCEN_OK)
 			goto out;
 	}
-	buf_addf(report, "copied them into %s\n", home);
+	buf_addf(report, _("copied them into %s\n"), home);
 	if ((r = store_backup_run_recovery(home, keyfile, 1, e)) != NCEN_OK) {
 		ncen_err_prefix(e, _("recovery of the restored copy: "));
 		goto out;
 	}
-	buf_addf(report, "ran catastrophic recovery\n");
+	buf_adds(report, _("ran catastrophic recovery\n"));
 out:
 	store_backup_list_free(files, nfiles);
 	store_backup_list_free(names, n);
@@ -897,8 +899,14 @@ store_backup_recover(const char *home, const char *keyfile, int catastrophic,
 	if ((r = store_backup_run_recovery(home, keyfile, catastrophic, e)) !=
 	    NCEN_OK)
 		return r;
-	buf_addf(report, "%s recovery of %s done (%zu log file%s)\n",
-	    catastrophic ? "catastrophic" : "normal", home, nlogs,
-	    nlogs == 1 ? "" : "s");
+	if (catastrophic)
+		buf_addf(report, ngettext_("catastrophic recovery of %s done "
+		    "(%zu log file)\n", "catastrophic recovery of %s done (%zu "
+		    "log files)\n", nlogs), home, nlogs);
+	else
+		buf_addf(report,
+		    ngettext_("normal recovery of %s done (%zu log "
+		    "file)\n", "normal recovery of %s done (%zu log files)\n",
+		    nlogs), home, nlogs);
 	return NCEN_OK;
 }

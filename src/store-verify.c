@@ -611,7 +611,7 @@ store_verify(const char *home, const struct schema *schema,
 		    "problem found", "%s: %zu problems found", v.problems),
 		    home, v.problems);
 	else
-		buf_addf(report, "%s: no problems found\n", home);
+		buf_addf(report, _("%s: no problems found\n"), home);
 out:
 	if (key.s != NULL)
 		explicit_bzero(key.s, key.cap);
