@@ -462,20 +462,20 @@ attach_check_one(const struct record *r, void *arg)
 		if (strchr("0123456789abcdef", hex[i]) == NULL)
 			break;
 	if (hex == NULL || i != 64 || hex[i] != '\0') {
-		buf_addf(c->report, "attachment %llu: no valid sha256\n",
+		buf_addf(c->report, _("attachment %llu: no valid sha256\n"),
 		    (unsigned long long)r->id);
 		c->problems++;
 		return 0;
 	}
 	attach_path(c->home, hex, &path);
 	if (stat(path.s, &sb) == -1) {
-		buf_addf(c->report, "attachment %llu: %s: %s\n",
+		buf_addf(c->report, _("attachment %llu: %s: %s\n"),
 		    (unsigned long long)r->id, path.s, strerror(errno));
 		c->problems++;
 	} else if (size != NULL &&
 	    strtoull(size, NULL, 10) != (unsigned long long)sb.st_size) {
-		buf_addf(c->report, "attachment %llu: %s: %llu bytes, the "
-		    "record says %s\n", (unsigned long long)r->id, path.s,
+		buf_addf(c->report, _("attachment %llu: %s: %llu bytes, the "
+		    "record says %s\n"), (unsigned long long)r->id, path.s,
 		    (unsigned long long)sb.st_size, size);
 		c->problems++;
 	}

@@ -17,7 +17,8 @@ static void
 ctl_demo_progress(uint64_t done, uint64_t total, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, _("\rncenctl: demo: %" PRIu64 "/%" PRIu64 " cases"),
+	fputc('\r', stderr);
+	fprintf(stderr, _("ncenctl: demo: %" PRIu64 "/%" PRIu64 " cases"),
 	    done, total);
 	if (done == total)
 		fputc('\n', stderr);

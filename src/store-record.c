@@ -796,7 +796,7 @@ store_find_key(struct store *st, struct store_entity *e,
 	if (schema_value_check(st->schema, f, in, &canon, &reason) != NCEN_OK)
 		error = ncen_err_set(err, NCEN_EINVALID, "%s.%s: '%s': %s",
 		    e->form->name, f->name, in, reason.len != 0 ?
-		    buf_cstr(&reason) : "not a valid value");
+		    buf_cstr(&reason) : _("not a valid value"));
 	else
 		schema_index_key(f, canon.s == NULL ? "" : canon.s, canon.len,
 		    key);

@@ -130,7 +130,7 @@ store_verify_file(const char *home, const char *file, const struct buf *key,
 	ret = db->verify(db, path.s, NULL, NULL, 0);
 	store_watch_leave();
 	if (ret == 0)
-		buf_addf(v->report, "%s: structure ok\n", file);
+		buf_addf(v->report, _("%s: structure ok\n"), file);
 	else {
 		buf_addf(v->report, "problem: %s: DB->verify: %s\n", file,
 		    db_strerror(ret));
@@ -268,14 +268,15 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 	int			 ret, error = NCEN_OK;
 
 	if (key->size != 8) {
-		store_verify_found(w, "%s: a key of %u bytes (ids have 8)",
+		store_verify_found(w, _("%s: a key of %u bytes (ids have 8)"),
 		    e->file, key->size);
 		return NCEN_OK;
 	}
 	id = buf_get_u64(key->data);
 	if (record_decode(e->form, id, data->data, data->size, &r, &derr) !=
 	    NCEN_OK) {
-		store_verify_found(w, "%s: %s %llu is unreadable: %s", e->file,
+		store_verify_found(w, _("%s: %s %llu is unreadable: %s"),
+		    e->file,
 		    e->form->name, (unsigned long long)id, ncen_err_msg(&derr));
 		ncen_err_free(&derr);
 		return NCEN_OK;
@@ -299,8 +300,9 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 				buf_reset(&q);
 				store_verify_quote(&q, keys.k[j].s,
 				    keys.k[j].len);
-				store_verify_found(w, "%s: %s %llu is missing "
-				    "under key %s", ix->file, e->form->name,
+				store_verify_found(w,
+				    _("%s: %s %llu is missing "
+				    "under key %s"), ix->file, e->form->name,
 				    (unsigned long long)id, buf_cstr(&q));
 			} else if (ret != 0)
 				error = store_txn_dberr(t, ret, err, _("%s: "
@@ -329,7 +331,8 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 
 	store_verify_quote(&q, key->data, key->size);
 	if (data->size != 8) {
-		store_verify_found(w, "%s: key %s points at a key of %u bytes",
+		store_verify_found(w,
+		    _("%s: key %s points at a key of %u bytes"),
 		    ix->file, buf_cstr(&q), data->size);
 		goto out;
 	}
@@ -341,8 +344,8 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	pdata.flags = DB_DBT_MALLOC;
 	ret = e->db->get(e->db, t->txn, &pkey, &pdata, 0);
 	if (ret == DB_NOTFOUND) {
-		store_verify_found(w, "%s: key %s points at %s %llu, which "
-		    "does not exist", ix->file, buf_cstr(&q), e->form->name,
+		store_verify_found(w, _("%s: key %s points at %s %llu, which "
+		    "does not exist"), ix->file, buf_cstr(&q), e->form->name,
 		    (unsigned long long)id);
 		goto out;
 	}
@@ -359,8 +362,9 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	store_keys_free(&keys);
 	free(pdata.data);
 	if (!found)
-		store_verify_found(w, "%s: key %s points at %s %llu, whose %s "
-		    "does not have that value", ix->file, buf_cstr(&q),
+		store_verify_found(w,
+		    _("%s: key %s points at %s %llu, whose %s "
+		    "does not have that value"), ix->file, buf_cstr(&q),
 		    e->form->name, (unsigned long long)id, ix->field->name);
 out:
 	buf_free(&q);
@@ -385,38 +389,40 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 	if (key->size < 10 || (nul = memchr(k, '\0', key->size)) == NULL ||
 	    nul == k || (size_t)(nul - k) != key->size - 9) {
 		store_verify_quote(&q, key->data, key->size);
-		store_verify_found(w, "%s: malformed key %s", STORE_LINKS_FILE,
+		store_verify_found(w, _("%s: malformed key %s"),
+		    STORE_LINKS_FILE,
 		    buf_cstr(&q));
 		goto out;
 	}
 	entity = xstrndup(k, (size_t)(nul - k));
 	id = buf_get_u64((const unsigned char *)nul + 1);
 	if (!store_link_parse(data->data, data->size, &l)) {
-		store_verify_found(w, "%s: a malformed link of %s %llu",
+		store_verify_found(w, _("%s: a malformed link of %s %llu"),
 		    STORE_LINKS_FILE, entity, (unsigned long long)id);
 		goto out;
 	}
 	/* Both ends exist. */
 	if ((e = store_entity_find(t->st, entity, NULL)) == NULL)
-		store_verify_found(w, "%s: a link of %s %llu, a form this "
-		    "schema does not have", STORE_LINKS_FILE, entity,
+		store_verify_found(w, _("%s: a link of %s %llu, a form this "
+		    "schema does not have"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id);
 	else if ((r = store_record_exists(t, e, id, err)) < 0) {
 		error = -r;
 		goto out;
 	} else if (r == 0)
-		store_verify_found(w, "%s: %s %llu has links but does not "
-		    "exist", STORE_LINKS_FILE, entity, (unsigned long long)id);
+		store_verify_found(w, _("%s: %s %llu has links but does not "
+		    "exist"), STORE_LINKS_FILE, entity, (unsigned long long)id);
 	if ((e = store_entity_find(t->st, l.entity, NULL)) == NULL)
-		store_verify_found(w, "%s: %s %llu is linked to %s %llu, a "
-		    "form this schema does not have", STORE_LINKS_FILE, entity,
+		store_verify_found(w, _("%s: %s %llu is linked to %s %llu, a "
+		    "form this schema does not have"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id, l.entity, (unsigned long long)l.id);
 	else if ((r = store_record_exists(t, e, l.id, err)) < 0) {
 		error = -r;
 		goto out;
 	} else if (r == 0)
-		store_verify_found(w, "%s: %s %llu is linked to %s %llu, which "
-		    "does not exist", STORE_LINKS_FILE, entity,
+		store_verify_found(w,
+		    _("%s: %s %llu is linked to %s %llu, which "
+		    "does not exist"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id, l.entity, (unsigned long long)l.id);
 
 	/* The other side holds the mirror entry. */
@@ -431,10 +437,12 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 	dd.size = (u_int32_t)md.len;
 	ret = t->st->links->get(t->st->links, t->txn, &dk, &dd, DB_GET_BOTH);
 	if (ret == DB_NOTFOUND)
-		store_verify_found(w, "%s: %s %llu %s %s %llu as %s, but not "
-		    "the other way round", STORE_LINKS_FILE, entity,
-		    (unsigned long long)id, l.incoming ? "is linked from" :
-		    "links to", l.entity, (unsigned long long)l.id, l.role);
+		store_verify_found(w, l.incoming ? _("%s: %s %llu is linked "
+		    "from %s %llu as %s, but not the other way round") :
+		    _("%s: %s %llu links to %s %llu as %s, but not the other "
+		    "way round"), STORE_LINKS_FILE, entity,
+		    (unsigned long long)id, l.entity, (unsigned long long)l.id,
+		    l.role);
 	else if (ret != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: reading links"),
 		    STORE_LINKS_FILE);
@@ -497,8 +505,8 @@ store_verify_cross(struct store *st, struct store_verify *v,
 		w.check = store_verify_primary;
 		if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
 			break;
-		buf_addf(v->report, "%s: %zu records checked against %zu "
-		    "indexes\n", e->file, w.n, e->nidx);
+		buf_addf(v->report, _("%s: %zu records checked against %zu "
+		    "indexes\n"), e->file, w.n, e->nidx);
 		for (j = 0; j < e->nidx; j++) {
 			if ((error = store_verify_raw_open(st, e->idx[j].file,
 			    &raw, err)) != NCEN_OK)
@@ -521,7 +529,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 				    e->idx[j].file);
 			if (error != NCEN_OK)
 				break;
-			buf_addf(v->report, "%s: %zu entries checked\n",
+			buf_addf(v->report, _("%s: %zu entries checked\n"),
 			    e->idx[j].file, w.n);
 		}
 	}
@@ -535,7 +543,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 	w.check = store_verify_link;
 	if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
 		return error;
-	buf_addf(v->report, "%s: %zu entries checked\n", STORE_LINKS_FILE,
+	buf_addf(v->report, _("%s: %zu entries checked\n"), STORE_LINKS_FILE,
 	    w.n);
 	return NCEN_OK;
 }
