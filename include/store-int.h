@@ -138,6 +138,10 @@ int	 store_dberr(struct store *, int, struct ncen_err *, const char *, ...)
 	     __attribute__((format(printf, 4, 5)));
 int	 store_env_reopen(struct store *, struct ncen_err *);
 char	*store_env_file(const char *, const char *);
+/* store-backup.c: a directory's names in order, dot files left out. */
+int	 store_backup_list(const char *dir, char ***names, size_t *n,
+	     struct ncen_err *);
+void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,

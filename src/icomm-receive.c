@@ -245,6 +245,52 @@ icomm_rx_build(struct store_txn *t, struct icomm_rx *rx,
 	return error;
 }
 
+/*
+ * The sender's reasons for values kept with a wrong check digit
+ * ("checks": {"FIELD": {"VALUE": "reason"}}) replace the record's own:
+ * a received record keeps its sender's overrides, for the values it
+ * holds, and is never refused for a check digit.
+ */
+static int
+icomm_rx_checks(const json_t *checks, const char *what, struct record *r,
+    struct ncen_err *err)
+{
+	struct record	*none = record_new(r->form);
+	const char	*field, *value;
+	json_t		*per, *reason;
+	int		 error = NCEN_OK;
+
+	schema_check_take(r, none);
+	record_free(none);
+	if (checks == NULL)
+		return NCEN_OK;
+	if (!json_is_object(checks))
+		return ncen_err_set(err, NCEN_EPARSE, "malformed: %s: "
+		    "\"checks\" is not an object", what);
+	json_object_foreach((json_t *)(uintptr_t)checks, field, per) {
+		if (!json_is_object(per)) {
+			error = ncen_err_set(err, NCEN_EPARSE, "malformed: "
+			    "%s: \"checks\" of %s is not an object", what,
+			    field);
+			break;
+		}
+		json_object_foreach(per, value, reason) {
+			if (!json_is_string(reason)) {
+				error = ncen_err_set(err, NCEN_EPARSE,
+				    "malformed: %s: the check reason of %s %s "
+				    "is not a string", what, field, value);
+				break;
+			}
+			schema_check_override_set(r, field, value,
+			    json_string_value(reason));
+		}
+		if (error != NCEN_OK)
+			break;
+	}
+	schema_check_prune(r);
+	return error;
+}
+
 /* Store (or update, or skip as a duplicate) one received record. */
 static int
 icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
@@ -294,7 +340,9 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	if (r == NULL)
 		r = record_new(form);
 	if ((error = icomm_rx_build(t, rx, form, json_object_get(jr, "fields"),
-	    level, what.s, r, err)) != NCEN_OK)
+	    level, what.s, r, err)) != NCEN_OK ||
+	    (error = icomm_rx_checks(json_object_get(jr, "checks"), what.s, r,
+	    err)) != NCEN_OK)
 		goto out;
 	if (strcmp(entity, "message") == 0 &&
 	    ((error = record_set(r, "direction", "IN", err)) != NCEN_OK ||

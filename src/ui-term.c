@@ -263,6 +263,11 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		memset(k, 0, sizeof *k);
 		if (ui_signalled)
 			ui_shutdown(u, 0);
+		if (u->resized) {	/* taken by a question (ui-prompt.c) */
+			u->resized = 0;
+			k->op = UI_OP_RESIZE;
+			return 0;
+		}
 		timeout(u->idle != 0 ? (int)u->idle * 1000 : -1);
 		r = ui_term_getwch(&wc);
 		if (r == ERR) {

@@ -219,9 +219,16 @@ ui_see fr2 "fr: the incomplete case (the latest date)" \
 ui_keys fr2 C-a
 ui_see fr2 "fr: the workflow step offered" "Soumettre"
 ui_keys fr2 Enter
+ui_see fr2 "fr: why the case is not complete, in French" \
+	"Pourquoi l'affaire n'est pas complète"
 ui_see fr2 "fr: the workflow's refusal, in French" \
 	"l'affaire $inc est en brouillon : elle ne peut être soumise"
+ui_see fr2 "fr: the validator's words, in French" \
+	"office: une valeur est attendue (le champ est obligatoire)"
 ui_lacks "fr: no English refusal" "cannot be submitted"
+ui_keys fr2 C-x
+ui_see fr2 "fr: the status line says nothing was done" \
+	"L'affaire $inc n'est pas complète : rien n'a été fait."
 ok "fr: the case is still a draft without a number" sh -c '
 	ncenctl -d "$1" export case | grep -q "^$2,,,2030-01-02,"' sh "$D" "$inc"
 ui_keys fr2 C-x C-x C-x
@@ -257,9 +264,9 @@ printf 'family_name,birth_date,birth_country\nDupont,2026-02-30,ZZ\n' \
 fails_with 1 "fr: an import with a bad row" \
 	env $FR ncenctl -d "$D" import person "$T/bad.csv"
 has "fr: the bad date, in French" \
-	"birth_date: attendu : un jour de 01 à 28 en 2026-02 ; trouvé : '30'"
+	"birth_date: attendu : un jour de 01 à 28 en 2026-02, trouvé : '30'"
 has "fr: the unknown code, in French" \
-	"birth_country: attendu : un code ou un libellé de la liste « country » ; trouvé : 'ZZ'"
+	"birth_country: attendu : un code ou un libellé de la liste « country », trouvé : 'ZZ'"
 has "fr: nothing imported" "1 sur 1 ; rien n'a été importé"
 fails_with 1 "C: the same import" \
 	env LC_ALL=C LANG= NCEN_LOCALEDIR="$L" ncenctl -d "$D" import person \
