@@ -100,11 +100,14 @@ struct store {
 	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
 
-	/* auth and audit: their databases, and the hook on every change. */
+	/* auth and audit: their databases; the hooks on every change. */
 	DB			*accounts;	/* STORE_ACCOUNTS_FILE */
 	DB			*audit;		/* STORE_AUDIT_FILE */
-	store_audit_fn		 audit_fn;
-	void			*audit_arg;
+	struct {
+		store_change_fn	 fn;
+		void		*arg;
+	}			 hooks[STORE_HOOKS];
+	size_t			 nhooks;
 
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
@@ -153,6 +156,8 @@ int	 store_keycmp(const void *, size_t, const void *, size_t);
 void	 store_id_key(unsigned char [8], uint64_t);
 void	 store_errcall(const DB_ENV *, const char *, const char *);
 void	 store_msgcall(const DB_ENV *, const char *);
+int	 store_hooks_call(struct store_txn *, const struct store_change *,
+	     struct ncen_err *);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

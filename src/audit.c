@@ -336,7 +336,7 @@ audit_store_hook(struct store_txn *t, const struct store_change *c,
 void
 audit_attach(struct store *st, const char *user)
 {
-	store_set_audit(st, audit_store_hook, (void *)(uintptr_t)user);
+	store_hook_add(st, audit_store_hook, (void *)(uintptr_t)user);
 }
 
 /* One walk over audit.db in key order, in batches of transactions. */

@@ -16,9 +16,22 @@
 #include "xmalloc.h"
 
 /* The entities linked to a case that travel with it. */
-static const char *const icomm_project_linked[] = {
+static const char *const icomm_project_linked_forms[] = {
 	"person", "business", "conveyance"
 };
+
+/* Whether records of a form travel with the cases they are linked to. */
+int
+icomm_project_linked(const char *entity)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof icomm_project_linked_forms /
+	    sizeof icomm_project_linked_forms[0]; i++)
+		if (strcmp(entity, icomm_project_linked_forms[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Whether a field of a sharing level may go under an agreement level. */
 int
@@ -145,13 +158,8 @@ static int
 icomm_project_link(const struct store_link *l, void *arg)
 {
 	struct icomm_project_run	*p = arg;
-	size_t				 i;
 
-	for (i = 0; i < sizeof icomm_project_linked /
-	    sizeof icomm_project_linked[0]; i++)
-		if (strcmp(l->entity, icomm_project_linked[i]) == 0)
-			break;
-	if (i == sizeof icomm_project_linked / sizeof icomm_project_linked[0])
+	if (!icomm_project_linked(l->entity))
 		return 0;
 	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof *p->links);
 	p->links[p->nlinks].role = xstrdup(l->role);

@@ -244,16 +244,14 @@ store_record_stamp(struct record *r, const char *user)
 	r->mtime = (int64_t)time(NULL);
 }
 
-/* Tell the audit hook about a change, in its transaction. */
+/* Tell the change hooks about a change, in its transaction. */
 static int
-store_record_audit(struct store_txn *t, const char *action, const char *user,
+store_record_change(struct store_txn *t, const char *action, const char *user,
     const char *entity, uint64_t id, const struct record *old,
     const struct record *r, struct ncen_err *err)
 {
 	struct store_change	c;
 
-	if (t->st->audit_fn == NULL)
-		return NCEN_OK;
 	memset(&c, 0, sizeof c);
 	c.action = action;
 	c.user = user;
@@ -261,7 +259,7 @@ store_record_audit(struct store_txn *t, const char *action, const char *user,
 	c.id = id;
 	c.old = old;
 	c.rec = r;
-	return t->st->audit_fn(t, &c, t->st->audit_arg, err);
+	return store_hooks_call(t, &c, err);
 }
 
 /* Store a new record: id from the sequence when 0, version 1. */
@@ -285,7 +283,7 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 	for (tries = 0;; tries++) {
 		error = store_record_write(t, e, r, DB_NOOVERWRITE, err);
 		if (error == NCEN_OK)
-			return store_record_audit(t, "create", user,
+			return store_record_change(t, "create", user,
 			    e->form->name, r->id, NULL, r, err);
 		if (error != NCEN_EEXISTS || given || tries > 0)
 			return error;
@@ -352,7 +350,7 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	r->version = cur->version + 1;
 	store_record_stamp(r, user);
 	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK)
-		error = store_record_audit(t, "update", user, e->form->name,
+		error = store_record_change(t, "update", user, e->form->name,
 		    r->id, cur, r, err);
 out:
 	record_free(cur);
@@ -379,7 +377,10 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 		    _("reopen it before deleting it"), err);
 		goto out;
 	}
-	if ((error = store_link_purge(t, entity, id, err)) != NCEN_OK)
+	/* The hooks see the record and its links before they go. */
+	if ((error = store_record_change(t, "delete", NULL, entity, id, cur,
+	    NULL, err)) != NCEN_OK ||
+	    (error = store_link_purge(t, entity, id, err)) != NCEN_OK)
 		goto out;
 	store_id_key(k, id);
 	memset(&key, 0, sizeof key);
@@ -388,9 +389,6 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: deleting %s %llu"),
 		    e->file, entity, (unsigned long long)id);
-	else
-		error = store_record_audit(t, "delete", NULL, entity, id, cur,
-		    NULL, err);
 out:
 	record_free(cur);
 	return error;
