@@ -751,9 +751,8 @@ ctl_csv_digits(struct ctl_csv_import *imp, const struct csv_row *row,
 			buf_reset(&w);
 			schema_check_warning(fd, v, want, &w);
 			ctl_csv_problem(imp, row->line, fd->name,
-			    _("column %zu: "
-			    "%s (--override-check REASON keeps it)"), c + 1,
-			    w.s);
+			    _("column %zu: %s (--override-check REASON keeps "
+			    "it)"), c + 1, w.s);
 			bad = 1;
 		}
 	}
