@@ -169,6 +169,9 @@ void	 auth_account_describe(const struct auth_account *, int64_t now,
 /* Whether an account may sign in now (not disabled, not locked). */
 int	 auth_account_usable(const struct auth_account *, int64_t now,
 	     struct ncen_err *);
+/* The same refusal in English, as the audit log keeps it. */
+int	 auth_account_usable_audit(const struct auth_account *, int64_t now,
+	     struct ncen_err *);
 
 /* auth-signin.c */
 int	 auth_signin_key(struct store *, const char *user,

@@ -23,6 +23,15 @@
 #define ngettext_(s, p, n) ((n) == 1 ? (const char *)(s) : (const char *)(p))
 #endif
 #define N_(s)		s
+/*
+ * NC_(context, s) marks a short string whose msgid alone would mean
+ * several things (a key letter): the catalogue holds it with its
+ * context, i18n_ctx() translates it when shown.
+ */
+#define NC_(c, s)	c "\004" s
+
+/* A string marked with NC_(), translated, or its English text. */
+const char	*i18n_ctx(const char *);
 
 /* Bind the text domain once, at the start of a program. */
 void	i18n_init(void);

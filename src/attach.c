@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -102,7 +103,7 @@ attach_sync_dir(const char *dir, struct ncen_err *err)
 		    strerror(errno));
 	if (fsync(fd) == -1) {
 		(void)close(fd);
-		return ncen_err_set(err, NCEN_EIO, "%s: flushing: %s", dir,
+		return ncen_err_set(err, NCEN_EIO, _("%s: flushing: %s"), dir,
 		    strerror(errno));
 	}
 	if (close(fd) == -1)
@@ -157,8 +158,8 @@ attach_copy(int in, const char *path, const char *dir, uint64_t maxsize,
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		error = ncen_err_set(err, NCEN_EIO, "SHA-256: OpenSSL could "
-		    "not start a digest");
+		error = ncen_err_set(err, NCEN_EIO, _("SHA-256: OpenSSL could "
+		    "not start a digest"));
 		goto out;
 	}
 	for (;;) {
@@ -172,8 +173,8 @@ attach_copy(int in, const char *path, const char *dir, uint64_t maxsize,
 		if (n == 0)
 			break;
 		if ((uint64_t)n > maxsize - *size) {
-			error = ncen_err_set(err, NCEN_EINVALID, "%s: larger "
-			    "than the limit of %llu bytes", path,
+			error = ncen_err_set(err, NCEN_EINVALID, _("%s: larger "
+			    "than the limit of %llu bytes"), path,
 			    (unsigned long long)maxsize);
 			goto out;
 		}
@@ -186,8 +187,9 @@ attach_copy(int in, const char *path, const char *dir, uint64_t maxsize,
 		}
 		*size += (uint64_t)n;
 		if (EVP_DigestUpdate(ctx, block, (size_t)n) != 1) {
-			error = ncen_err_set(err, NCEN_EIO, "SHA-256: OpenSSL "
-			    "failed on %s", path);
+			error = ncen_err_set(err, NCEN_EIO,
+			    _("SHA-256: OpenSSL "
+			    "failed on %s"), path);
 			goto out;
 		}
 		if (attach_write_all(out, block, (size_t)n) == -1) {
@@ -197,8 +199,8 @@ attach_copy(int in, const char *path, const char *dir, uint64_t maxsize,
 		}
 	}
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		error = ncen_err_set(err, NCEN_EIO, "SHA-256: OpenSSL failed "
-		    "on %s", path);
+		error = ncen_err_set(err, NCEN_EIO, _("SHA-256: OpenSSL failed "
+		    "on %s"), path);
 		goto out;
 	}
 	for (i = 0; i < mdlen; i++) {
@@ -207,7 +209,8 @@ attach_copy(int in, const char *path, const char *dir, uint64_t maxsize,
 	}
 	hex[64] = '\0';
 	if (fsync(out) == -1) {
-		error = ncen_err_set(err, NCEN_EIO, "%s: flushing: %s", tmp->s,
+		error = ncen_err_set(err, NCEN_EIO, _("%s: flushing: %s"),
+		    tmp->s,
 		    strerror(errno));
 		goto out;
 	}
@@ -255,8 +258,8 @@ attach_record(const struct schema *s, struct store_ref target,
 
 	*rp = NULL;
 	if ((f = schema_form_find(s, ATTACH_FORM)) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
-		    "data directory have no %s form", ATTACH_FORM);
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
+		    "data directory have no %s form"), ATTACH_FORM);
 	r = record_new(f);
 	if ((base = strrchr(path, '/')) != NULL)
 		base++;
@@ -280,8 +283,8 @@ attach_record(const struct schema *s, struct store_ref target,
 	    NCEN_OK) {
 		if (problems.len > 0 && problems.s[problems.len - 1] == '\n')
 			problems.s[--problems.len] = '\0';
-		error = ncen_err_set(err, NCEN_EINVALID, "%s: the attachment "
-		    "is refused: %s", path, buf_cstr(&problems));
+		error = ncen_err_set(err, NCEN_EINVALID, _("%s: the attachment "
+		    "is refused: %s"), path, buf_cstr(&problems));
 		goto out;
 	}
 	*rp = r;
@@ -319,13 +322,13 @@ attach_target(struct store *st, struct store_ref target, struct ncen_err *err)
 
 	if (target.entity == NULL || schema_form_find(s, target.entity) ==
 	    NULL || strcmp(target.entity, ATTACH_FORM) == 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "cannot attach a file "
-		    "to a record of kind '%s'",
+		return ncen_err_set(err, NCEN_EUSAGE, _("cannot attach a file "
+		    "to a record of kind '%s'"),
 		    target.entity != NULL ? target.entity : "");
 	error = store_get(st, target.entity, target.id, &r, err);
 	record_free(r);
 	if (error == NCEN_ENOTFOUND)
-		ncen_err_prefix(err, "cannot attach to %s %llu: ",
+		ncen_err_prefix(err, _("cannot attach to %s %llu: "),
 		    target.entity, (unsigned long long)target.id);
 	return error;
 }
@@ -350,8 +353,8 @@ attach_file(struct store *st, struct store_ref target, const char *path,
 	memset(res, 0, sizeof *res);
 	maxsize = o->maxsize != 0 ? o->maxsize : ATTACH_MAX_DEFAULT;
 	if (o->user == NULL || *o->user == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "no user named for "
-		    "the attachment");
+		return ncen_err_set(err, NCEN_EUSAGE, _("no user named for "
+		    "the attachment"));
 	if ((error = attach_target(st, target, err)) != NCEN_OK)
 		return error;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -363,13 +366,13 @@ attach_file(struct store *st, struct store_ref target, const char *path,
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		error = ncen_err_set(err, NCEN_EIO, "%s: not a regular file",
+		error = ncen_err_set(err, NCEN_EIO, _("%s: not a regular file"),
 		    path);
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > maxsize) {
-		error = ncen_err_set(err, NCEN_EINVALID, "%s: %llu bytes, "
-		    "over the limit of %llu bytes", path,
+		error = ncen_err_set(err, NCEN_EINVALID, _("%s: %llu bytes, "
+		    "over the limit of %llu bytes"), path,
 		    (unsigned long long)sb.st_size,
 		    (unsigned long long)maxsize);
 		goto out;
@@ -459,20 +462,20 @@ attach_check_one(const struct record *r, void *arg)
 		if (strchr("0123456789abcdef", hex[i]) == NULL)
 			break;
 	if (hex == NULL || i != 64 || hex[i] != '\0') {
-		buf_addf(c->report, "attachment %llu: no valid sha256\n",
+		buf_addf(c->report, _("attachment %llu: no valid sha256\n"),
 		    (unsigned long long)r->id);
 		c->problems++;
 		return 0;
 	}
 	attach_path(c->home, hex, &path);
 	if (stat(path.s, &sb) == -1) {
-		buf_addf(c->report, "attachment %llu: %s: %s\n",
+		buf_addf(c->report, _("attachment %llu: %s: %s\n"),
 		    (unsigned long long)r->id, path.s, strerror(errno));
 		c->problems++;
 	} else if (size != NULL &&
 	    strtoull(size, NULL, 10) != (unsigned long long)sb.st_size) {
-		buf_addf(c->report, "attachment %llu: %s: %llu bytes, the "
-		    "record says %s\n", (unsigned long long)r->id, path.s,
+		buf_addf(c->report, _("attachment %llu: %s: %llu bytes, the "
+		    "record says %s\n"), (unsigned long long)r->id, path.s,
 		    (unsigned long long)sb.st_size, size);
 		c->problems++;
 	}
@@ -507,8 +510,8 @@ attach_verify(const char *home, const struct schema *s, const char *keyfile,
 		error = err->code;
 	ncen_err_free(&e2);
 	if (error == NCEN_OK && c.problems > 0)
-		error = ncen_err_set(err, NCEN_ECHECK, "%lu attachment file%s "
-		    "missing or damaged", c.problems, c.problems == 1 ? "" :
-		    "s");
+		error = ncen_err_set(err, NCEN_ECHECK, ngettext_("%lu "
+		    "attachment file missing or damaged", "%lu attachment "
+		    "files missing or damaged", c.problems), c.problems);
 	return error;
 }

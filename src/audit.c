@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "store-int.h"
 #include "store.h"
@@ -139,17 +140,17 @@ audit_append(struct store_txn *t, const char *user, const char *action,
 	int			 ret, cret, error = NCEN_OK;
 
 	if (st->audit == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: not open",
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s: not open"),
 		    STORE_AUDIT_FILE);
 	if (t->txn == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: an entry is "
-		    "appended only inside a write transaction",
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s: an entry is "
+		    "appended only inside a write transaction"),
 		    STORE_AUDIT_FILE);
 	memset(&a, 0, sizeof a);
 	a.seq = 1;
 	/* The last entry, locked for writing: appenders queue here. */
 	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor",
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_AUDIT_FILE);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
@@ -157,16 +158,16 @@ audit_append(struct store_txn *t, const char *user, const char *action,
 	if (ret == 0) {
 		if (audit_decode(data.data, data.size, &last, &own, &clen) !=
 		    0 || key.size != 8) {
-			error = ncen_err_set(err, NCEN_ECHECK, "%s: the last "
-			    "entry is malformed (ncenctl audit verify)",
+			error = ncen_err_set(err, NCEN_ECHECK, _("%s: the last "
+			    "entry is malformed (ncenctl audit verify)"),
 			    STORE_AUDIT_FILE);
 			goto out;
 		}
 		a.seq = buf_get_u64(key.data) + 1;
 		memcpy(a.prev, last.hash, AUDIT_HASH_LEN);
 	} else if (ret != DB_NOTFOUND) {
-		error = store_txn_dberr(t, ret, err, "%s: reading the last "
-		    "entry", STORE_AUDIT_FILE);
+		error = store_txn_dberr(t, ret, err, _("%s: reading the last "
+		    "entry"), STORE_AUDIT_FILE);
 		goto out;
 	}
 	a.time = audit_now();
@@ -176,7 +177,7 @@ audit_append(struct store_txn *t, const char *user, const char *action,
 	a.details = details != NULL ? details : "";
 	audit_canonical(&a, &c);
 	if (audit_hash(a.prev, &c, a.hash) != NCEN_OK) {
-		error = ncen_err_set(err, NCEN_EIO, "%s: SHA-256 failed",
+		error = ncen_err_set(err, NCEN_EIO, _("%s: SHA-256 failed"),
 		    STORE_AUDIT_FILE);
 		goto out;
 	}
@@ -191,11 +192,12 @@ audit_append(struct store_txn *t, const char *user, const char *action,
 	data.size = (u_int32_t)c.len;
 	ret = st->audit->put(st->audit, t->txn, &key, &data, DB_NOOVERWRITE);
 	if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: appending entry %llu",
+		error = store_txn_dberr(t, ret, err,
+		    _("%s: appending entry %llu"),
 		    STORE_AUDIT_FILE, (unsigned long long)a.seq);
 out:
 	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_AUDIT_FILE);
 	buf_free(&c);
 	buf_free(&own);
@@ -365,7 +367,7 @@ audit_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	int			 ret, cret, error = NCEN_OK;
 
 	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor",
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_AUDIT_FILE);
 	store_id_key(k, w->next);
 	memset(&key, 0, sizeof key);
@@ -387,10 +389,10 @@ audit_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (ret == DB_NOTFOUND || w->error != 0)
 		w->done = 1;
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: reading",
+		error = store_txn_dberr(t, ret, err, _("%s: reading"),
 		    STORE_AUDIT_FILE);
 	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_AUDIT_FILE);
 	return error;
 }
@@ -431,45 +433,45 @@ audit_verify_one(struct audit_walk *w, uint64_t kv, const unsigned char *p,
 	size_t			 clen;
 
 	if (audit_decode(p, size, &a, &ck->own, &clen) != 0) {
-		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
-		    "its bytes are malformed", (unsigned long long)kv);
+		ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu was changed: "
+		    "its bytes are malformed"), (unsigned long long)kv);
 		return NCEN_ECHECK;
 	}
 	buf_reset(&ck->c);
 	buf_add(&ck->c, p, clen);
 	if (audit_hash(a.prev, &ck->c, h) != NCEN_OK) {
-		ncen_err_set(w->err, NCEN_EIO, "SHA-256 failed");
+		ncen_err_set(w->err, NCEN_EIO, _("SHA-256 failed"));
 		return NCEN_EIO;
 	}
 	if (memcmp(h, a.hash, AUDIT_HASH_LEN) != 0) {
-		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
-		    "its hash does not match its content",
+		ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu was changed: "
+		    "its hash does not match its content"),
 		    (unsigned long long)kv);
 		return NCEN_ECHECK;
 	}
 	if (memcmp(a.prev, ck->run, AUDIT_HASH_LEN) != 0) {
 		if (kv > ck->expect && a.seq == kv)
-			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was "
+			ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu was "
 			    "removed (the chain goes from entry %llu to "
-			    "%llu)", (unsigned long long)ck->expect,
+			    "%llu)"), (unsigned long long)ck->expect,
 			    (unsigned long long)(ck->expect - 1),
 			    (unsigned long long)kv);
 		else if (ck->expect > 1 &&
 		    memcmp(a.prev, ck->back, AUDIT_HASH_LEN) == 0)
-			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was "
-			    "inserted (entry %llu follows the one before it)",
+			ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu was "
+			    "inserted (entry %llu follows the one before it)"),
 			    (unsigned long long)(kv - 1),
 			    (unsigned long long)kv);
 		else
-			ncen_err_set(w->err, NCEN_ECHECK, "entry %llu does "
+			ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu does "
 			    "not follow entry %llu: an entry was removed or "
-			    "inserted before it", (unsigned long long)kv,
+			    "inserted before it"), (unsigned long long)kv,
 			    (unsigned long long)(kv - 1));
 		return NCEN_ECHECK;
 	}
 	if (a.seq != kv || kv != ck->expect) {
-		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu was changed: "
-		    "it says it is entry %llu", (unsigned long long)kv,
+		ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu was changed: "
+		    "it says it is entry %llu"), (unsigned long long)kv,
 		    (unsigned long long)a.seq);
 		return NCEN_ECHECK;
 	}
@@ -532,8 +534,8 @@ audit_scan_one(struct audit_walk *w, uint64_t kv, const unsigned char *p,
 	size_t				 clen;
 
 	if (audit_decode(p, size, &a, &s->own, &clen) != 0) {
-		ncen_err_set(w->err, NCEN_ECHECK, "entry %llu is malformed "
-		    "(ncenctl audit verify)", (unsigned long long)kv);
+		ncen_err_set(w->err, NCEN_ECHECK, _("entry %llu is malformed "
+		    "(ncenctl audit verify)"), (unsigned long long)kv);
 		return NCEN_ECHECK;
 	}
 	if (f != NULL && ((f->user != NULL && strcmp(f->user, a.user) != 0) ||

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-int.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -64,9 +65,9 @@ auth_name_check(const char *name, struct ncen_err *err)
 			goto bad;
 	return NCEN_OK;
 bad:
-	return ncen_err_set(err, NCEN_EUSAGE, "bad user name '%s': 1 to %d "
+	return ncen_err_set(err, NCEN_EUSAGE, _("bad user name '%s': 1 to %d "
 	    "lower-case letters, digits, '.', '_' or '-', starting with a "
-	    "letter", name != NULL ? name : "", AUTH_NAME_MAX);
+	    "letter"), name != NULL ? name : "", AUTH_NAME_MAX);
 }
 
 /* Whether hay contains needle, ignoring ASCII case. */
@@ -89,18 +90,18 @@ auth_password_check(const char *user, const char *pw, struct ncen_err *err)
 	size_t			 chars = 0;
 
 	if (pw == NULL)
-		return ncen_err_set(err, NCEN_EINVALID, "no password given");
+		return ncen_err_set(err, NCEN_EINVALID, _("no password given"));
 	for (p = (const unsigned char *)pw; *p != '\0'; p++)
 		if ((*p & 0xc0) != 0x80)
 			chars++;
 	if (chars < auth_policy.min_length)
-		return ncen_err_set(err, NCEN_EINVALID, "the password is too "
-		    "short: %zu characters, at least %zu are needed", chars,
+		return ncen_err_set(err, NCEN_EINVALID, _("the password is too "
+		    "short: %zu characters, at least %zu are needed"), chars,
 		    auth_policy.min_length);
 	if (user != NULL && *user != '\0' &&
 	    auth_account_contains(pw, user))
-		return ncen_err_set(err, NCEN_EINVALID, "the password "
-		    "contains the user name");
+		return ncen_err_set(err, NCEN_EINVALID, _("the password "
+		    "contains the user name"));
 	return NCEN_OK;
 }
 
@@ -110,10 +111,11 @@ auth_hash(const char *pw, const unsigned char *salt, uint32_t iterations,
     unsigned char out[AUTH_HASH_LEN], struct ncen_err *err)
 {
 	if (iterations == 0 || iterations > INT32_MAX)
-		return ncen_err_set(err, NCEN_EUSAGE, "bad iteration count");
+		return ncen_err_set(err, NCEN_EUSAGE, _("bad iteration count"));
 	if (PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw), salt, AUTH_SALT_LEN,
 	    (int)iterations, EVP_sha256(), AUTH_HASH_LEN, out) != 1)
-		return ncen_err_set(err, NCEN_EIO, "PKCS5_PBKDF2_HMAC failed");
+		return ncen_err_set(err, NCEN_EIO,
+		    _("PKCS5_PBKDF2_HMAC failed"));
 	return NCEN_OK;
 }
 
@@ -141,7 +143,7 @@ auth_account_set_password(struct auth_account *a, const char *pw,
     struct ncen_err *err)
 {
 	if (RAND_bytes(a->salt, AUTH_SALT_LEN) != 1)
-		return ncen_err_set(err, NCEN_EIO, "RAND_bytes failed");
+		return ncen_err_set(err, NCEN_EIO, _("RAND_bytes failed"));
 	a->iterations = auth_policy.iterations;
 	return auth_hash(pw, a->salt, a->iterations, a->hash, err);
 }
@@ -307,7 +309,7 @@ auth_account_decode(const char *name, const void *data, size_t size,
 bad:
 	free(text);
 	auth_account_free(a);
-	return ncen_err_set(err, NCEN_EPARSE, "%s: account %s is malformed",
+	return ncen_err_set(err, NCEN_EPARSE, _("%s: account %s is malformed"),
 	    STORE_ACCOUNTS_FILE, name);
 }
 
@@ -322,7 +324,7 @@ auth_account_txn_get(struct store_txn *t, const char *name, int rmw,
 
 	*ap = NULL;
 	if (name == NULL || *name == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "no user name given");
+		return ncen_err_set(err, NCEN_EUSAGE, _("no user name given"));
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
 	key.data = (void *)(uintptr_t)name;
@@ -331,10 +333,10 @@ auth_account_txn_get(struct store_txn *t, const char *name, int rmw,
 	ret = db->get(db, t->txn, &key, &data, rmw && t->txn != NULL ?
 	    DB_RMW : 0);
 	if (ret == DB_NOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "no account '%s'",
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("no account '%s'"),
 		    name);
 	if (ret != 0)
-		return store_txn_dberr(t, ret, err, "%s: reading %s",
+		return store_txn_dberr(t, ret, err, _("%s: reading %s"),
 		    STORE_ACCOUNTS_FILE, name);
 	error = auth_account_decode(name, data.data, data.size, ap, err);
 	free(data.data);
@@ -359,7 +361,7 @@ auth_account_txn_put(struct store_txn *t, const struct auth_account *a,
 	data.data = b.s;
 	data.size = (u_int32_t)b.len;
 	if ((ret = db->put(db, t->txn, &key, &data, 0)) != 0)
-		error = store_txn_dberr(t, ret, err, "%s: writing %s",
+		error = store_txn_dberr(t, ret, err, _("%s: writing %s"),
 		    STORE_ACCOUNTS_FILE, a->name);
 	buf_free(&b);
 	return error;
@@ -398,29 +400,52 @@ auth_account_get(struct store *st, const char *name,
 	return error;
 }
 
-/* Whether an account may sign in now; the refusal says why. */
-int
-auth_account_usable(const struct auth_account *a, int64_t now,
+/*
+ * Whether an account may sign in now; the refusal says why, in the
+ * reader's language, or in English for the audit log (english).
+ */
+static int
+auth_account_refusal(const struct auth_account *a, int64_t now, int english,
     struct ncen_err *err)
 {
 	struct buf	b = BUF_INIT;
 	int		error;
 
 	if (a->disabled)
-		return ncen_err_set(err, NCEN_EINVALID, "account '%s' is "
-		    "disabled", a->name);
+		return ncen_err_set(err, NCEN_EINVALID, english ?
+		    "account '%s' is disabled" :
+		    _("account '%s' is disabled"), a->name);
 	if (a->locked_until == AUTH_LOCKED_FOREVER)
-		return ncen_err_set(err, NCEN_EINVALID, "account '%s' is "
-		    "locked by an administrator", a->name);
+		return ncen_err_set(err, NCEN_EINVALID, english ?
+		    "account '%s' is locked by an administrator" :
+		    _("account '%s' is locked by an administrator"), a->name);
 	if (a->locked_until > now) {
 		audit_format_time(&b, a->locked_until);
-		error = ncen_err_set(err, NCEN_EINVALID, "account '%s' is "
-		    "locked until %s after too many failed sign-ins",
-		    a->name, b.s);
+		error = ncen_err_set(err, NCEN_EINVALID, english ?
+		    "account '%s' is locked until %s after too many failed "
+		    "sign-ins" :
+		    _("account '%s' is locked until %s after too many failed "
+		    "sign-ins"), a->name, b.s);
 		buf_free(&b);
 		return error;
 	}
 	return NCEN_OK;
+}
+
+/* Whether an account may sign in now; the refusal says why. */
+int
+auth_account_usable(const struct auth_account *a, int64_t now,
+    struct ncen_err *err)
+{
+	return auth_account_refusal(a, now, 0, err);
+}
+
+/* The same, its refusal in English, as the audit log keeps it. */
+int
+auth_account_usable_audit(const struct auth_account *a, int64_t now,
+    struct ncen_err *err)
+{
+	return auth_account_refusal(a, now, 1, err);
 }
 
 /* One administrator's change to one account, for its transaction. */
@@ -448,8 +473,8 @@ auth_op_add(struct store_txn *t, struct auth_op *op, struct auth_account *a,
 {
 	(void)t;
 	if (a->created != 0)
-		return ncen_err_set(err, NCEN_EEXISTS, "account '%s' already "
-		    "exists", op->name);
+		return ncen_err_set(err, NCEN_EEXISTS, _("account '%s' already "
+		    "exists"), op->name);
 	a->roles = auth_roles_parse(op->roles);
 	auth_account_set_offices(a, op->offices);
 	a->created = auth_now();
@@ -541,7 +566,7 @@ auth_op_del(struct store_txn *t, struct auth_op *op, struct auth_account *a,
 	key.data = a->name;
 	key.size = (u_int32_t)strlen(a->name);
 	if ((ret = db->del(db, t->txn, &key, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: deleting %s",
+		return store_txn_dberr(t, ret, err, _("%s: deleting %s"),
 		    STORE_ACCOUNTS_FILE, a->name);
 	buf_adds(details, "deleted");
 	return NCEN_OK;
@@ -585,7 +610,7 @@ static int
 auth_op_run(struct store *st, struct auth_op *op, struct ncen_err *err)
 {
 	if (op->actor == NULL || *op->actor == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "no actor named");
+		return ncen_err_set(err, NCEN_EUSAGE, _("no actor named"));
 	if (auth_name_check(op->name, err) != NCEN_OK)
 		return NCEN_EUSAGE;
 	return store_run(st, auth_op_txn, op, err);
@@ -602,9 +627,9 @@ auth_account_add(struct store *st, const char *actor, const char *name,
 	int			error;
 
 	if (auth_roles_parse(roles) == 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "bad roles '%s': a "
+		return ncen_err_set(err, NCEN_EUSAGE, _("bad roles '%s': a "
 		    "comma-separated list of officer, supervisor, analyst, "
-		    "ncp and admin", roles != NULL ? roles : "");
+		    "ncp and admin"), roles != NULL ? roles : "");
 	memset(&op, 0, sizeof op);
 	memset(&h, 0, sizeof h);
 	if (password != NULL) {
@@ -636,11 +661,11 @@ auth_account_mod(struct store *st, const char *actor, const char *name,
 	struct auth_op	op;
 
 	if (c->roles != NULL && auth_roles_parse(c->roles) == 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "bad roles '%s': a "
+		return ncen_err_set(err, NCEN_EUSAGE, _("bad roles '%s': a "
 		    "comma-separated list of officer, supervisor, analyst, "
-		    "ncp and admin", c->roles);
+		    "ncp and admin"), c->roles);
 	if (c->roles == NULL && c->offices == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "nothing to change");
+		return ncen_err_set(err, NCEN_EUSAGE, _("nothing to change"));
 	memset(&op, 0, sizeof op);
 	op.actor = actor;
 	op.name = name;
@@ -778,7 +803,7 @@ auth_account_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	int			 ret, cret, error = NCEN_OK, flag;
 
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor",
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_ACCOUNTS_FILE);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
@@ -810,10 +835,10 @@ auth_account_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (error == NCEN_OK && (ret == DB_NOTFOUND || l->stop != 0))
 		l->done = 1;
 	else if (error == NCEN_OK && ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: reading",
+		error = store_txn_dberr(t, ret, err, _("%s: reading"),
 		    STORE_ACCOUNTS_FILE);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_ACCOUNTS_FILE);
 	buf_free(&name);
 	return error;

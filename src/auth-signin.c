@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -47,8 +48,8 @@ auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (error == NCEN_ENOTFOUND) {
 		/* Audited under the name tried; the caller learns no more. */
 		ncen_err_set(&s->refusal, NCEN_EINVALID, "%s", s->how ==
-		    AUTH_SIGNIN_KEY ? "no such account" : "wrong user name or "
-		    "password");
+		    AUTH_SIGNIN_KEY ? _("no such account") :
+		    _("wrong user name or password"));
 		error = audit_append(t, s->user, "signin.refused", rec.s,
 		    "no such account", err);
 		goto out;
@@ -63,8 +64,13 @@ auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		dirty = 1;
 	}
 	if (auth_account_usable(a, now, &s->refusal) != NCEN_OK) {
+		struct ncen_err	en = NCEN_ERR_INIT;
+
+		/* The audit log reads the same for everyone: English. */
 		action = "signin.refused";
-		buf_adds(&details, ncen_err_msg(&s->refusal));
+		(void)auth_account_usable_audit(a, now, &en);
+		buf_adds(&details, ncen_err_msg(&en));
+		ncen_err_free(&en);
 	} else if (s->how == AUTH_SIGNIN_KEY) {
 		action = "signin.key";
 		buf_adds(&details, "ssh key");
@@ -82,8 +88,8 @@ auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		dirty = 1;
 		buf_addf(&details, "wrong password (%u in a row)",
 		    a->failures);
-		ncen_err_set(&s->refusal, NCEN_EINVALID, "wrong user name or "
-		    "password");
+		ncen_err_set(&s->refusal, NCEN_EINVALID, _("wrong user name or "
+		    "password"));
 		if (a->failures >= auth_policy.max_failures) {
 			a->locked_until = now + auth_policy.lock_seconds;
 			if ((error = audit_append(t, s->user, action, rec.s,
@@ -123,7 +129,7 @@ auth_signin_run(struct store *st, struct auth_signin *s,
 	if (ap != NULL)
 		*ap = NULL;
 	if (s->user == NULL || *s->user == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "no user name given");
+		return ncen_err_set(err, NCEN_EUSAGE, _("no user name given"));
 	if (auth_name_check(s->user, err) != NCEN_OK)
 		return NCEN_EUSAGE;
 	error = store_run(st, auth_signin_txn, s, err);
@@ -203,8 +209,8 @@ auth_newpw_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if ((error = auth_account_txn_get(t, n->user, 1, &a, err)) != NCEN_OK)
 		goto out;
 	if (CRYPTO_memcmp(a->salt, n->oldsalt, AUTH_SALT_LEN) != 0) {
-		error = ncen_err_set(err, NCEN_ECONFLICT, "the password of "
-		    "'%s' was changed meanwhile", n->user);
+		error = ncen_err_set(err, NCEN_ECONFLICT, _("the password of "
+		    "'%s' was changed meanwhile"), n->user);
 		goto out;
 	}
 	memcpy(a->hash, n->h->hash, AUTH_HASH_LEN);
@@ -240,12 +246,12 @@ auth_password_change(struct store *st, const char *user, const char *old,
 		goto out;
 	if ((r = auth_verify(a, old, err)) <= 0) {
 		error = r < 0 ? -r : ncen_err_set(err, NCEN_EINVALID,
-		    "the current password is wrong");
+		    _("the current password is wrong"));
 		goto out;
 	}
 	if (strcmp(old, pw) == 0) {
-		error = ncen_err_set(err, NCEN_EINVALID, "the new password "
-		    "is the current one");
+		error = ncen_err_set(err, NCEN_EINVALID, _("the new password "
+		    "is the current one"));
 		goto out;
 	}
 	if ((error = auth_password_check(user, pw, err)) != NCEN_OK)

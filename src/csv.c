@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "error.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 #define CSV_CHUNK	65536
@@ -204,8 +205,9 @@ csv_utf8_bad(struct csv_reader *rd)
 
 	for (i = 0; i < rd->u_n; i++)
 		buf_addf(&b, "%s0x%02x", i == 0 ? "" : " ", rd->u_bytes[i]);
-	csv_problem(rd, rd->u_line, rd->u_col, "expected UTF-8 text, found "
-	    "the byte%s %s", rd->u_n == 1 ? "" : "s", buf_cstr(&b));
+	csv_problem(rd, rd->u_line, rd->u_col, ngettext_("expected UTF-8 text, "
+	    "found the byte %s", "expected UTF-8 text, found the bytes %s",
+	    rd->u_n), buf_cstr(&b));
 	buf_free(&b);
 	rd->u_need = 0;
 	rd->u_n = 0;
@@ -223,8 +225,8 @@ csv_utf8_start(struct csv_reader *rd, unsigned char c)
 	rd->u_n = 1;
 	if (c < 0x80) {
 		if (c == 0)
-			csv_problem(rd, rd->line, rd->col, "expected text, "
-			    "found a NUL byte");
+			csv_problem(rd, rd->line, rd->col, _("expected text, "
+			    "found a NUL byte"));
 		rd->u_n = 0;
 		return;
 	}
@@ -287,8 +289,8 @@ csv_field_begin(struct csv_reader *rd)
 	rd->flen = 0;
 	if (rd->nfields >= rd->lim.maxfields) {
 		if (rd->nfields == rd->fieldno)
-			csv_problem(rd, rd->line, rd->col + 1, "expected at "
-			    "most %zu fields, found more", rd->lim.maxfields);
+			csv_problem(rd, rd->line, rd->col + 1, _("expected at "
+			    "most %zu fields, found more"), rd->lim.maxfields);
 		return;
 	}
 	if (rd->nfields == rd->nalloc) {
@@ -316,15 +318,15 @@ csv_field_add(struct csv_reader *rd, unsigned char c)
 		return;		/* past the limit, or a NUL (reported) */
 	if (rd->flen >= rd->lim.maxfield) {
 		if (rd->flen == rd->lim.maxfield)
-			csv_problem(rd, rd->line, rd->col, "expected at most "
-			    "%zu bytes in a field, found more",
+			csv_problem(rd, rd->line, rd->col, _("expected at most "
+			    "%zu bytes in a field, found more"),
 			    rd->lim.maxfield);
 		rd->flen = rd->lim.maxfield + 1;
 		return;
 	}
 	if (rd->rlen >= rd->lim.maxrecord) {
-		csv_problem(rd, rd->line, rd->col, "expected at most %zu "
-		    "bytes in a record, found more", rd->lim.maxrecord);
+		csv_problem(rd, rd->line, rd->col, _("expected at most %zu "
+		    "bytes in a record, found more"), rd->lim.maxrecord);
 		return;
 	}
 	buf_addc(&rd->data, c);
@@ -390,9 +392,9 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 			if (rd->u_need != 0)
 				csv_utf8_bad(rd);
 			if (state == CSV_QUOTED)
-				csv_problem(rd, qline, qcol, "expected a "
+				csv_problem(rd, qline, qcol, _("expected a "
 				    "closing quote for the field opened here, "
-				    "found the end of the file");
+				    "found the end of the file"));
 			break;
 		}
 		c = csv_next(rd);
@@ -417,10 +419,10 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 			else {
 				if (c == '"' && state == CSV_UNQUOTED)
 					csv_problem(rd, rd->line, rd->col,
-					    "expected no quote inside a field "
-					    "without quotes, found one (quote "
-					    "the whole field and double the "
-					    "quotes inside it)");
+					    _("expected no quote inside a "
+					    "field without quotes, found one "
+					    "(quote the whole field and double "
+					    "the quotes inside it)"));
 				csv_field_add(rd, (unsigned char)c);
 			}
 			break;
@@ -443,14 +445,14 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 			else {
 				if (c >= 0x20 && c < 0x7f)
 					csv_problem(rd, rd->line, rd->col,
-					    "expected a comma or the end of "
+					    _("expected a comma or the end of "
 					    "the line after a closing quote, "
-					    "found '%c'", c);
+					    "found '%c'"), c);
 				else
 					csv_problem(rd, rd->line, rd->col,
-					    "expected a comma or the end of "
+					    _("expected a comma or the end of "
 					    "the line after a closing quote, "
-					    "found the byte 0x%02x", c);
+					    "found the byte 0x%02x"), c);
 				csv_field_add(rd, (unsigned char)c);
 				state = CSV_AFTER_BAD;
 			}
@@ -470,7 +472,7 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 	return 1;
 
 ioerr:
-	ncen_err_set(err, NCEN_EIO, "%s: read error: %s", rd->name,
+	ncen_err_set(err, NCEN_EIO, _("%s: read error: %s"), rd->name,
 	    strerror(rd->ioerr));
 	return -1;
 }

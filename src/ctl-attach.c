@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -51,20 +52,20 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 			break;
 		case 'm':
 			if ((o.maxsize = ctl_parse_id(optarg)) == 0)
-				return ctl_usage(ctx->cmd, "bad size '%s'",
+				return ctl_usage(ctx->cmd, _("bad size '%s'"),
 				    optarg);
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	if (argc - optind != 2)
-		return ctl_usage(ctx->cmd, "expected ENTITY:ID and FILE");
+		return ctl_usage(ctx->cmd, _("expected ENTITY:ID and FILE"));
 	entity = xstrdup(argv[optind]);
 	if ((colon = strchr(entity, ':')) == NULL || colon == entity ||
 	    (target.id = ctl_parse_id(colon + 1)) == 0) {
-		r = ctl_usage(ctx->cmd, "expected ENTITY:ID (case:12), found "
-		    "'%s'", argv[optind]);
+		r = ctl_usage(ctx->cmd, _("expected ENTITY:ID (case:12), found "
+		    "'%s'"), argv[optind]);
 		free(entity);
 		return r;
 	}
@@ -86,10 +87,10 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 	    &e) != NCEN_OK)
 		r = ctl_report("attach", &e);
 	else if (r == 0)
-		printf("attachment %" PRIu64 ": %s %" PRIu64 ", %s, %" PRIu64
-		    " bytes, sha256 %s%s\n", res.id, target.entity, target.id,
+		printf(_("attachment %" PRIu64 ": %s %" PRIu64 ", %s, %" PRIu64
+		    " bytes, sha256 %s%s\n"), res.id, target.entity, target.id,
 		    res.media_type, res.size, res.sha256,
-		    res.stored ? "" : " (content already stored)");
+		    res.stored ? "" : _(" (content already stored)"));
 	record_free(rec);
 	free(entity);
 	ncen_err_free(&e);

@@ -45,6 +45,7 @@
 #include "csv.h"
 #include "ctl.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -559,28 +560,28 @@ ctl_csv_header(struct ctl_csv_import *imp, const struct csv_row *row)
 			c = schema_field_index(imp->form, name);
 		imp->col[i] = c;
 		if (row->len[i] == 0) {
-			ctl_csv_problem(imp, row->line, NULL, "column %zu: "
-			    "expected a field name, found an empty one",
+			ctl_csv_problem(imp, row->line, NULL, _("column %zu: "
+			    "expected a field name, found an empty one"),
 			    i + 1);
 			bad = 1;
 			continue;
 		}
 		ctl_csv_set_put(&seen, name, row->len[i], row->line, &added);
 		if (!added) {
-			ctl_csv_problem(imp, row->line, name, "the column "
-			    "appears twice");
+			ctl_csv_problem(imp, row->line, name, _("the column "
+			    "appears twice"));
 			bad = 1;
 		} else if (c == INT32_MIN && imp->form == NULL) {
-			ctl_csv_problem(imp, row->line, name, "expected a "
+			ctl_csv_problem(imp, row->line, name, _("expected a "
 			    "column of a links file (from_entity, from_id, "
-			    "to_entity, to_id, role), found another");
+			    "to_entity, to_id, role), found another"));
 			bad = 1;
 		} else if (c == INT32_MIN) {
-			ctl_csv_problem(imp, row->line, name, "form %s has "
-			    "no such field%s", imp->form->name,
-			    strcmp(name, "reason") == 0 ? " (delete the "
+			ctl_csv_problem(imp, row->line, name, _("form %s has "
+			    "no such field%s"), imp->form->name,
+			    strcmp(name, "reason") == 0 ? _(" (delete the "
 			    "reason column of a rejects file before importing "
-			    "it again)" : "");
+			    "it again)") : "");
 			bad = 1;
 		}
 	}
@@ -589,8 +590,8 @@ ctl_csv_header(struct ctl_csv_import *imp, const struct csv_row *row)
 			name = ctl_csv_link_cols[k].name;
 			if (ctl_csv_set_get(&seen, name, strlen(name)) != NULL)
 				continue;
-			ctl_csv_problem(imp, row->line, name, "expected this "
-			    "column in a links file, found none");
+			ctl_csv_problem(imp, row->line, name, _("expected this "
+			    "column in a links file, found none"));
 			bad = 1;
 		}
 	}
@@ -656,8 +657,8 @@ ctl_csv_validate(struct ctl_csv_import *imp, const struct record *r,
 	}
 	if (problems.len == 0)
 		ctl_csv_problem(imp, line, NULL, "%s",
-		    rc == NCEN_EINVALID ? "invalid record" :
-		    "the database could not be read to check a reference");
+		    rc == NCEN_EINVALID ? _("invalid record") :
+		    _("the database could not be read to check a reference"));
 	for (p = buf_cstr(&problems); *p != '\0'; p = nl) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
@@ -699,7 +700,8 @@ ctl_csv_form_value(struct ctl_csv_import *imp, const struct csv_row *row,
 		    NCEN_OK) {
 			if (n > 1)
 				ctl_csv_problem(imp, row->line, fd->name,
-				    "value %zu: %s", i + 1, buf_cstr(&reason));
+				    _("value %zu: %s"), i + 1,
+				    buf_cstr(&reason));
 			else
 				ctl_csv_problem(imp, row->line, fd->name,
 				    "%s", buf_cstr(&reason));
@@ -748,9 +750,9 @@ ctl_csv_digits(struct ctl_csv_import *imp, const struct csv_row *row,
 			}
 			buf_reset(&w);
 			schema_check_warning(fd, v, want, &w);
-			ctl_csv_problem(imp, row->line, fd->name, "column %zu: "
-			    "%s (--override-check REASON keeps it)", c + 1,
-			    w.s);
+			ctl_csv_problem(imp, row->line, fd->name,
+			    _("column %zu: %s (--override-check REASON keeps "
+			    "it)"), c + 1, w.s);
 			bad = 1;
 		}
 	}
@@ -782,8 +784,8 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 		if (ctl_csv_blank(row->f[c], row->len[c]))
 			continue;
 		if (ctl_csv_parse_id(row->f[c], &id) != 0) {
-			ctl_csv_problem(imp, row->line, "id", "expected a "
-			    "record id (a whole number from 1), found '%s'",
+			ctl_csv_problem(imp, row->line, "id", _("expected a "
+			    "record id (a whole number from 1), found '%s'"),
 			    row->f[c]);
 			bad = 1;
 			continue;
@@ -791,15 +793,15 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 		memcpy(k, &id, sizeof k);
 		sl = ctl_csv_set_put(&imp->ids, k, sizeof k, row->line, &added);
 		if (!added) {
-			ctl_csv_problem(imp, row->line, "id", "%" PRIu64
-			    " appears twice (first at line %u)", id, sl->line);
+			ctl_csv_problem(imp, row->line, "id", _("%" PRIu64
+			    " appears twice (first at line %u)"), id, sl->line);
 			sl = NULL;
 			bad = 1;
 		} else if ((x = ctl_exists(imp->st, imp->form->name,
 		    id)) != 0) {
 			ctl_csv_problem(imp, row->line, "id", x > 0 ?
-			    "%s %" PRIu64 " is already in the database" :
-			    "%s %" PRIu64 ": the database could not be read",
+			    _("%s %" PRIu64 " is already in the database") :
+			    _("%s %" PRIu64 ": the database could not be read"),
 			    imp->form->name, id);
 			bad = 1;
 		}
@@ -869,22 +871,23 @@ ctl_csv_link_end(struct ctl_csv_import *imp, const struct csv_row *row,
 	*entity = NULL;
 	if ((f = schema_form_find(imp->s, row->f[ce])) == NULL) {
 		ctl_csv_problem(imp, row->line, ctl_csv_link_cols[
-		    -imp->col[ce] - 2].name, "expected the name of a form, "
-		    "found '%s'", row->f[ce]);
+		    -imp->col[ce] - 2].name, _("expected the name of a form, "
+		    "found '%s'"), row->f[ce]);
 		return -1;
 	}
 	*entity = f->name;
 	if (ctl_csv_parse_id(row->f[ci], id) != 0) {
 		ctl_csv_problem(imp, row->line, ctl_csv_link_cols[
-		    -imp->col[ci] - 2].name, "expected a record id (a whole "
-		    "number from 1), found '%s'", row->f[ci]);
+		    -imp->col[ci] - 2].name, _("expected a record id (a whole "
+		    "number from 1), found '%s'"), row->f[ci]);
 		return -1;
 	}
 	if ((x = ctl_exists(imp->st, f->name, *id)) > 0)
 		return 0;
 	ctl_csv_problem(imp, row->line, ctl_csv_link_cols[-imp->col[ci] -
-	    2].name, x == 0 ? "no %s %" PRIu64 " in the database" :
-	    "%s %" PRIu64 ": the database could not be read", f->name, *id);
+	    2].name, x == 0 ? _("no %s %" PRIu64 " in the database") :
+	    _("%s %" PRIu64 ": the database could not be read"), f->name,
+	    *id);
 	return -1;
 }
 
@@ -913,8 +916,8 @@ ctl_csv_link_role(struct ctl_csv_import *imp, const struct csv_row *row,
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			bad = 1;
 	if (len == 0 || len > CTL_CSV_ROLE_MAX || bad) {
-		ctl_csv_problem(imp, row->line, "role", "expected a role of "
-		    "1 to %d bytes without control characters, found '%s'",
+		ctl_csv_problem(imp, row->line, "role", _("expected a role of "
+		    "1 to %d bytes without control characters, found '%s'"),
 		    CTL_CSV_ROLE_MAX, role->s);
 		return -1;
 	}
@@ -963,8 +966,8 @@ ctl_csv_link_row(struct ctl_csv_import *imp, const struct csv_row *row)
 	if (bad)
 		goto reject;
 	if (strcmp(it.e1, it.e2) == 0 && it.id == it.id2) {
-		ctl_csv_problem(imp, row->line, "to_id", "a record cannot be "
-		    "linked to itself");
+		ctl_csv_problem(imp, row->line, "to_id", _("a record cannot be "
+		    "linked to itself"));
 		goto reject;
 	}
 	/* The same link either way round is one link. */
@@ -978,8 +981,8 @@ ctl_csv_link_row(struct ctl_csv_import *imp, const struct csv_row *row)
 	buf_add(&key, role.s, role.len);
 	sl = ctl_csv_set_put(&imp->links, key.s, key.len, row->line, &added);
 	if (!added) {
-		ctl_csv_problem(imp, row->line, NULL, "the same link as "
-		    "line %u", sl->line);
+		ctl_csv_problem(imp, row->line, NULL, _("the same link as "
+		    "line %u"), sl->line);
 		goto reject;
 	}
 	ref.entity = it.e1;
@@ -994,8 +997,8 @@ ctl_csv_link_row(struct ctl_csv_import *imp, const struct csv_row *row)
 		goto reject;
 	}
 	if (lf.found) {
-		ctl_csv_problem(imp, row->line, NULL, "%s %" PRIu64 " and %s "
-		    "%" PRIu64 " are already linked as %s", it.e1, it.id,
+		ctl_csv_problem(imp, row->line, NULL, _("%s %" PRIu64 " and %s "
+		    "%" PRIu64 " are already linked as %s"), it.e1, it.id,
 		    it.e2, it.id2, role.s);
 		goto reject;
 	}
@@ -1090,7 +1093,7 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 			if (rc < 0 || ctl_csv_header(imp, row) != 0) {
 				if (rc < 0)
 					ctl_csv_problem(imp, row->badline, NULL,
-					    "column %u: %s", row->badcol,
+					    _("column %u: %s"), row->badcol,
 					    buf_cstr(&row->why));
 				r = 1;
 				goto out;
@@ -1103,11 +1106,11 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 			    (size_t)((double)imp->nrows * (double)imp->fsize /
 			    (double)csv_offset(rd));
 			if (est != 0)
-				ctl_csv_progress(&imp->prog, "checked %zu of "
-				    "~%zu rows", imp->nrows, est);
+				ctl_csv_progress(&imp->prog, _("checked %zu of "
+				    "~%zu rows"), imp->nrows, est);
 			else
-				ctl_csv_progress(&imp->prog, "checked %zu "
-				    "rows", imp->nrows);
+				ctl_csv_progress(&imp->prog, _("checked %zu "
+				    "rows"), imp->nrows);
 		}
 		if (rc < 0) {
 			/* A malformed record: name the column it is in. */
@@ -1119,11 +1122,11 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 				    imp->col[row->badfield] < 0 ? "id" :
 				    imp->form->fields[imp->col[
 				    row->badfield]].name,
-				    "column %u: %s", row->badcol,
+				    _("column %u: %s"), row->badcol,
 				    buf_cstr(&row->why));
 			else
 				ctl_csv_problem(imp, row->badline, NULL,
-				    "column %u: %s", row->badcol,
+				    _("column %u: %s"), row->badcol,
 				    buf_cstr(&row->why));
 			ctl_csv_reject(imp, (const char *const *)row->f,
 			    row->len, row->n);
@@ -1138,8 +1141,8 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 			continue;
 		}
 		if (row->n != imp->ncols) {
-			ctl_csv_problem(imp, row->line, NULL, "expected %zu "
-			    "fields (as many as the header has), found %zu",
+			ctl_csv_problem(imp, row->line, NULL, _("expected %zu "
+			    "fields (as many as the header has), found %zu"),
 			    imp->ncols, row->n);
 			ctl_csv_reject(imp, (const char *const *)row->f,
 			    row->len, row->n);
@@ -1151,8 +1154,8 @@ ctl_csv_read(struct ctl_csv_import *imp, FILE *f)
 			ctl_csv_link_row(imp, row);
 	}
 	if (!headed) {
-		ctl_csv_problem(imp, 1, NULL, "expected a header row of "
-		    "field names, found an empty file");
+		ctl_csv_problem(imp, 1, NULL, _("expected a header row of "
+		    "field names, found an empty file"));
 		r = 1;
 		goto out;
 	}
@@ -1230,7 +1233,7 @@ ctl_csv_journal_create(struct ctl_csv_import *imp)
 	buf_free(&hdr);
 	return 0;
 fail:
-	ctl_warn("import: %s: cannot make the import's journal: %s", tmp.s,
+	ctl_warn(_("import: %s: cannot make the import's journal: %s"), tmp.s,
 	    strerror(errno));
 	buf_free(&tmp);
 	buf_free(&path);
@@ -1418,6 +1421,7 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 	struct ctl_csv_undo	 u;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct buf		 text = BUF_INIT, msg = BUF_INIT;
+	struct buf		 nrec = BUF_INIT, nlink = BUF_INIT;
 	const char		*file, *nl;
 	int			 fd, r = 0;
 
@@ -1444,8 +1448,8 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 	memset(&u, 0, sizeof u);
 	if (ctl_csv_undo(st, text.s, &u, &e) != NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
-		ctl_warn("%s: %s: the interrupted import is not rolled back "
-		    "yet; run ncenctl import --rollback again", ctx->cmd->name,
+		ctl_warn(_("%s: %s: the interrupted import is not rolled back "
+		    "yet; run ncenctl import --rollback again"), ctx->cmd->name,
 		    path);
 		close(fd);
 		goto out;
@@ -1455,12 +1459,19 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 		file = "\nfile ?";
 		nl = file + 7;
 	}
+	/* The administrator reads it in his language, the audit in English. */
+	buf_addf(&nrec, ngettext_("%zu record", "%zu records", u.records),
+	    u.records);
+	buf_addf(&nlink, ngettext_("%zu link", "%zu links", u.links), u.links);
+	ctl_warn(_("%s: rolled back an interrupted import of %.*s: %s and %s "
+	    "removed%s"), ctx->cmd->name, (int)(nl - file - 6), file + 6,
+	    nrec.s, nlink.s, u.kept != 0 ? _(", some kept (changed since)") :
+	    "");
 	buf_addf(&msg, "an interrupted import of %.*s: %zu record%s and "
 	    "%zu link%s removed%s", (int)(nl - file - 6), file + 6,
 	    u.records, u.records == 1 ? "" : "s", u.links,
 	    u.links == 1 ? "" : "s", u.kept != 0 ?
 	    ", some kept (changed since)" : "");
-	ctl_warn("%s: rolled back %s", ctx->cmd->name, msg.s);
 	r = ctl_csv_audit(ctx, st, "import.rollback", "", msg.s, 0);
 	unlink(path);
 	ctl_csv_sync_dir(ctx->home);
@@ -1469,6 +1480,8 @@ ctl_csv_rollback_one(struct ctl_ctx *ctx, struct store *st, const char *path,
 out:
 	buf_free(&text);
 	buf_free(&msg);
+	buf_free(&nrec);
+	buf_free(&nlink);
 	ncen_err_free(&e);
 	return r;
 }
@@ -1585,7 +1598,8 @@ ctl_csv_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 	}
 	/* On disk before the commit: a crash leaves nothing unlisted. */
 	if (ctl_csv_journal_sync(imp->jfd, &imp->jbuf) != 0)
-		return ncen_err_set(e, NCEN_EIO, "%s: writing the journal: %s",
+		return ncen_err_set(e, NCEN_EIO,
+		    _("%s: writing the journal: %s"),
 		    imp->jpath, strerror(errno));
 	return NCEN_OK;
 fail:
@@ -1604,16 +1618,16 @@ ctl_csv_write_undo(struct ctl_csv_import *imp)
 
 	memset(&u, 0, sizeof u);
 	if (ctl_csv_journal_read(imp->jfd, &text) == -1) {
-		ctl_warn("import: %s: %s", imp->jpath, strerror(errno));
+		ctl_warn(_("import: %s: %s"), imp->jpath, strerror(errno));
 		r = -1;
 	} else if (ctl_csv_undo(imp->st, text.s, &u, &e) != NCEN_OK) {
 		ctl_report("import", &e);
 		r = -1;
 	}
 	if (r != 0) {
-		ctl_warn("import: %s: not everything could be rolled back; "
+		ctl_warn(_("import: %s: not everything could be rolled back; "
 		    "the journal %s stays, and ncenctl import --rollback "
-		    "finishes the work", imp->path, imp->jpath);
+		    "finishes the work"), imp->path, imp->jpath);
 		close(imp->jfd);	/* unlocks it for the next import */
 		imp->jfd = -1;
 		free(imp->jpath);
@@ -1660,7 +1674,7 @@ ctl_csv_write(struct ctl_csv_import *imp)
 	for (imp->next = 0; imp->next < imp->nitems; imp->next = imp->end) {
 		if (ctl_csv_signalled) {
 			ctl_csv_progress_clear(&imp->prog);
-			ctl_warn("import: %s: interrupted", imp->path);
+			ctl_warn(_("import: %s: interrupted"), imp->path);
 			r = 2;
 			break;
 		}
@@ -1675,7 +1689,7 @@ ctl_csv_write(struct ctl_csv_import *imp)
 		for (i = imp->next; i < imp->end; i++)
 			if (imp->items[i].state == CTL_CSV_GOOD)
 				imp->written++;
-		ctl_csv_progress(&imp->prog, "imported %zu of %zu rows",
+		ctl_csv_progress(&imp->prog, _("imported %zu of %zu rows"),
 		    imp->written, good);
 	}
 	/*
@@ -1701,7 +1715,7 @@ static int
 ctl_csv_rejects_open(struct ctl_csv_import *imp)
 {
 	if ((imp->rej = fopen(imp->rejpath, "w")) == NULL) {
-		ctl_warn("import: %s: %s", imp->rejpath, strerror(errno));
+		ctl_warn(_("import: %s: %s"), imp->rejpath, strerror(errno));
 		return 2;
 	}
 	return 0;
@@ -1722,7 +1736,7 @@ ctl_csv_rejects_close(struct ctl_csv_import *imp, int keep)
 	if (!keep || bad)
 		unlink(imp->rejpath);
 	if (keep && bad) {
-		ctl_warn("import: %s: cannot write the rejected rows",
+		ctl_warn(_("import: %s: cannot write the rejected rows"),
 		    imp->rejpath);
 		return 2;
 	}
@@ -1786,15 +1800,16 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		else if (c == 'r')
 			imp.verbatim = 1;
 		else
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 	}
 	if (imp.override != NULL && ctl_csv_blank(imp.override,
 	    strlen(imp.override)))
-		return ctl_usage(ctx->cmd, "--override-check needs a reason");
+		return ctl_usage(ctx->cmd,
+		    _("--override-check needs a reason"));
 	if (rollback) {
 		if (optind != argc || imp.rejpath != NULL)
-			return ctl_usage(ctx->cmd, "--rollback takes nothing "
-			    "else");
+			return ctl_usage(ctx->cmd, _("--rollback takes nothing "
+			    "else"));
 		if ((r = ctl_open(ctx, &s, &st)) != 0)
 			return r;
 		if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT,
@@ -1802,13 +1817,13 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			return ctl_close(ctx, s, st, r);
 		if ((r = ctl_csv_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
-			printf("no interrupted import to roll back\n");
+			printf("%s\n", _("no interrupted import to roll back"));
 		return ctl_close(ctx, s, st, r);
 	}
 	if (argc - optind < 2)
-		return ctl_usage(ctx->cmd, "expected an entity and a file");
+		return ctl_usage(ctx->cmd, _("expected an entity and a file"));
 	if (argc - optind > 2)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind + 2]);
 	entity = argv[optind];
 	file = argv[optind + 1];
@@ -1818,7 +1833,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		f = stdin;
 		imp.path = "stdin";
 	} else if ((f = fopen(file, "r")) == NULL) {
-		ctl_warn("import: %s: %s", file, strerror(errno));
+		ctl_warn(_("import: %s: %s"), file, strerror(errno));
 		return 2;
 	} else
 		imp.path = file;
@@ -1826,8 +1841,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		imp.fsize = (size_t)sb.st_size;
 	if (imp.rejpath != NULL && stat(imp.rejpath, &rb) == 0 &&
 	    rb.st_dev == sb.st_dev && rb.st_ino == sb.st_ino) {
-		r = ctl_usage(ctx->cmd, "--partial %s: that is the file to "
-		    "import", imp.rejpath);
+		r = ctl_usage(ctx->cmd, _("--partial %s: that is the file to "
+		    "import"), imp.rejpath);
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.prog);
@@ -1844,8 +1859,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (strcmp(entity, CTL_CSV_LINKS) != 0 &&
 	    (imp.form = schema_form_find(s, entity)) == NULL) {
-		r = ctl_usage(ctx->cmd, "no form '%s' in %s/forms (nor is it "
-		    "'links')", entity, ctx->home);
+		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
+		    "'links')"), entity, ctx->home);
 		goto out;
 	}
 	if (imp.rejpath != NULL && (r = ctl_csv_rejects_open(&imp)) != 0)
@@ -1853,22 +1868,23 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 
 	r = ctl_csv_read(&imp, f);
 	if (imp.nproblems > CTL_CSV_MAXSHOWN)
-		ctl_warn("import: %s: ... and %zu more", imp.path,
+		ctl_warn(_("import: %s: ... and %zu more"), imp.path,
 		    imp.nproblems - CTL_CSV_MAXSHOWN);
 	if (r != 0 || (imp.nrejected != 0 && imp.rej == NULL)) {
 		ctl_csv_rejects_close(&imp, 0);
 		if (r == 0) {
-			ctl_warn("import: %s: %zu of %zu row%s refused: "
-			    "nothing imported", imp.path, imp.nrejected,
-			    imp.nrows, imp.nrows == 1 ? "" : "s");
+			ctl_warn(ngettext_("import: %s: %zu of %zu row "
+			    "refused: nothing imported", "import: %s: %zu of "
+			    "%zu rows refused: nothing imported", imp.nrows),
+			    imp.path, imp.nrejected, imp.nrows);
 			r = 1;
 		} else
-			ctl_warn("import: %s: nothing imported", imp.path);
+			ctl_warn(_("import: %s: nothing imported"), imp.path);
 		goto out;
 	}
 	if ((r = ctl_csv_write(&imp)) != 0) {
 		ctl_csv_rejects_close(&imp, 0);
-		ctl_warn("import: %s: nothing imported", imp.path);
+		ctl_warn(_("import: %s: nothing imported"), imp.path);
 		goto out;
 	}
 	if ((r = ctl_csv_rejects_close(&imp, 1)) != 0)
@@ -1882,20 +1898,25 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
 	    buf_cstr(&imp.why), 0)) != 0)
 		goto out;
-	printf("imported %zu %s%s from %s", imp.written,
-	    imp.form != NULL ? imp.form->name : "link",
-	    imp.written == 1 ? (imp.form != NULL ? " record" : "") :
-	    (imp.form != NULL ? " records" : "s"), imp.path);
+	if (imp.form != NULL)
+		printf(ngettext_("imported %zu %s record from %s",
+		    "imported %zu %s records from %s", imp.written),
+		    imp.written, imp.form->name, imp.path);
+	else
+		printf(ngettext_("imported %zu link from %s",
+		    "imported %zu links from %s", imp.written), imp.written,
+		    imp.path);
 	if (imp.nskipped != 0)
-		printf(" (%zu empty row%s skipped)", imp.nskipped,
-		    imp.nskipped == 1 ? "" : "s");
+		printf(ngettext_(" (%zu empty row skipped)",
+		    " (%zu empty rows skipped)", imp.nskipped), imp.nskipped);
 	printf("\n");
 	if (imp.nkept != 0)
 		printf("%zu wrong check digit%s kept with the reason: %s\n",
 		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
 	if (imp.nrejected != 0) {
-		printf("%zu row%s rejected, written with the reasons to %s\n",
-		    imp.nrejected, imp.nrejected == 1 ? "" : "s", imp.rejpath);
+		printf(ngettext_("%zu row rejected, written with the reasons "
+		    "to %s\n", "%zu rows rejected, written with the reasons "
+		    "to %s\n", imp.nrejected), imp.nrejected, imp.rejpath);
 		r = 1;
 	}
 out:
@@ -2094,20 +2115,21 @@ ctl_csv_cond_add(struct ctl_ctx *ctx, struct ctl_csv_export *x,
 
 	what = opt == 'w' ? "--where" : opt == 'f' ? "--from" : "--to";
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg || eq[1] == '\0')
-		return ctl_usage(ctx->cmd, "%s %s: expected FIELD=VALUE", what,
+		return ctl_usage(ctx->cmd, _("%s %s: expected FIELD=VALUE"),
+		    what,
 		    arg);
 	name = xstrndup(arg, (size_t)(eq - arg));
 	value = eq + 1;
 	if (strcmp(name, "id") != 0 &&
 	    (fd = schema_field_find(x->form, name)) == NULL) {
-		r = ctl_usage(ctx->cmd, "%s %s: form %s has no field '%s'",
+		r = ctl_usage(ctx->cmd, _("%s %s: form %s has no field '%s'"),
 		    what, arg, x->form->name, name);
 		goto out;
 	}
 	if (fd == NULL) {
 		if (ctl_csv_parse_id(value, &id) != 0) {
-			r = ctl_usage(ctx->cmd, "%s %s: expected a record id "
-			    "(a whole number from 1)", what, arg);
+			r = ctl_usage(ctx->cmd, _("%s %s: expected a record id "
+			    "(a whole number from 1)"), what, arg);
 			goto out;
 		}
 		buf_add_u64(&key, id);
@@ -2130,7 +2152,8 @@ ctl_csv_cond_add(struct ctl_ctx *ctx, struct ctl_csv_export *x,
 		c->name = fd != NULL ? fd->name : "id";
 	}
 	if ((opt != 't' && c->lo != NULL) || (opt != 'f' && c->hi != NULL)) {
-		r = ctl_usage(ctx->cmd, "%s %s: a bound of %s is given twice",
+		r = ctl_usage(ctx->cmd,
+		    _("%s %s: a bound of %s is given twice"),
 		    what, arg, c->name);
 		goto out;
 	}
@@ -2254,7 +2277,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		if (c != 'w' && c != 'f' && c != 't') {
-			r = ctl_usage(ctx->cmd, "bad option");
+			r = ctl_usage(ctx->cmd, _("bad option"));
 			goto out;
 		}
 		opts = xreallocarray(opts, nopts + 1, sizeof *opts);
@@ -2264,9 +2287,9 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		if (argc == optind)
-			r = ctl_usage(ctx->cmd, "expected an entity");
+			r = ctl_usage(ctx->cmd, _("expected an entity"));
 		else
-			r = ctl_usage(ctx->cmd, "unexpected argument '%s'",
+			r = ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 			    argv[optind + 1]);
 		goto out;
 	}
@@ -2278,19 +2301,19 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	links = strcmp(entity, CTL_CSV_LINKS) == 0;
 	if (!links && (x.form = schema_form_find(s, entity)) == NULL) {
-		r = ctl_usage(ctx->cmd, "no form '%s' in %s/forms (nor is it "
-		    "'links')", entity, ctx->home);
+		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
+		    "'links')"), entity, ctx->home);
 		goto out;
 	}
 	if (links && nopts != 0) {
-		r = ctl_usage(ctx->cmd, "links take no filters");
+		r = ctl_usage(ctx->cmd, _("links take no filters"));
 		goto out;
 	}
 	for (i = 0; i < nopts; i++)
 		if ((r = ctl_csv_cond_add(ctx, &x, s, kinds[i], opts[i])) != 0)
 			goto out;
 	if (out != NULL && (x.f = fopen(out, "w")) == NULL) {
-		ctl_warn("export: %s: %s", out, strerror(errno));
+		ctl_warn(_("export: %s: %s"), out, strerror(errno));
 		r = 2;
 		goto out;
 	}
@@ -2358,26 +2381,30 @@ written:
 	if (x.f != NULL && fflush(x.f) == EOF && !x.failed)
 		x.failed = errno != 0 ? errno : EIO;
 	if (x.failed && r == 0) {
-		ctl_warn("export: %s: %s", out != NULL ? out :
-		    "standard output", strerror(x.failed));
+		ctl_warn(_("export: %s: %s"), out != NULL ? out :
+		    _("standard output"), strerror(x.failed));
 		r = 2;
 	}
 	if (out != NULL && x.f != NULL && fclose(x.f) == EOF && r == 0) {
-		ctl_warn("export: %s: %s", out, strerror(errno));
+		ctl_warn(_("export: %s: %s"), out, strerror(errno));
 		r = 2;
 	}
 	if (out != NULL && x.f != NULL && r != 0)
 		unlink(out);
-	if (r == 0 && out != NULL)
-		fprintf(stderr, "ncenctl: export: %zu %s%s written to %s\n",
-		    x.count, links ? "link" : x.form->name,
-		    links ? (x.count == 1 ? "" : "s") :
-		    (x.count == 1 ? " record" : " records"), out);
+	if (r == 0 && out != NULL && links)
+		fprintf(stderr, ngettext_("ncenctl: export: %zu link written "
+		    "to %s\n", "ncenctl: export: %zu links written to %s\n",
+		    x.count), x.count, out);
+	else if (r == 0 && out != NULL)
+		fprintf(stderr, ngettext_("ncenctl: export: %zu %s record "
+		    "written to %s\n", "ncenctl: export: %zu %s records "
+		    "written to %s\n", x.count), x.count, x.form->name, out);
 	if (r == 0 && x.refused != 0)
-		fprintf(stderr, "ncenctl: export: %zu record%s left out: "
-		    "'%s' may not export %s (not its own, or not its "
-		    "offices)\n", x.refused, x.refused == 1 ? "" : "s", as,
-		    x.refused == 1 ? "it" : "them");
+		fprintf(stderr, ngettext_("ncenctl: export: %zu record left "
+		    "out: '%s' may not export it (not its own, or not its "
+		    "offices)\n", "ncenctl: export: %zu records left out: "
+		    "'%s' may not export them (not its own, or not its "
+		    "offices)\n", x.refused), x.refused, as);
 out:
 	auth_account_free(x.acct);
 	for (i = 0; i < x.nconds; i++) {
@@ -2470,9 +2497,10 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	int				 r;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "expected an entity");
+		return ctl_usage(ctx->cmd, _("expected an entity"));
 	if (argc > 2)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[2]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[2]);
 	if (strcmp(argv[1], CTL_CSV_LINKS) == 0) {
 		printf("from_entity,from_id,to_entity,to_id,role\r\n"
 		    "case,1,person,1,SUSPECT\r\n");
@@ -2481,8 +2509,8 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	if ((r = ctl_schema(ctx, &s)) != 0)
 		return r;
 	if ((form = schema_form_find(s, argv[1])) == NULL) {
-		r = ctl_usage(ctx->cmd, "no form '%s' in %s/forms (nor is it "
-		    "'links')", argv[1], ctx->home);
+		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
+		    "'links')"), argv[1], ctx->home);
 		goto out;
 	}
 	for (i = 0; i < form->nfields; i++)
@@ -2509,7 +2537,7 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	buf_adds(&b, "\r\n");
 	if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) == EOF) {
-		ctl_warn("template: standard output: %s", strerror(errno));
+		ctl_warn(_("template: standard output: %s"), strerror(errno));
 		r = 2;
 	}
 out:
@@ -2614,8 +2642,8 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 			goto out;
 		}
 		if (rc < 0) {
-			ctl_csv_problem(imp, row->badline, NULL, "column %u: "
-			    "%s", row->badcol, buf_cstr(&row->why));
+			ctl_csv_problem(imp, row->badline, NULL, _("column %u: "
+			    "%s"), row->badcol, buf_cstr(&row->why));
 			if (!headed)
 				goto out;
 			continue;
@@ -2628,10 +2656,10 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 						break;
 				if (k == 3 || at[k] != -1) {
 					ctl_csv_problem(imp, row->line,
-					    row->f[i], k == 3 ? "expected the "
-					    "columns code, en and fr, found "
-					    "another" : "the column appears "
-					    "twice");
+					    row->f[i], "%s", k == 3 ?
+					    _("expected the columns code, en "
+					    "and fr, found another") :
+					    _("the column appears twice"));
 					continue;
 				}
 				at[k] = (int)i;
@@ -2639,7 +2667,8 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 			for (k = 0; k < 3; k++)
 				if (at[k] == -1)
 					ctl_csv_problem(imp, row->line, cols[k],
-					    "expected this column, found none");
+					    _("expected this column, found "
+					    "none"));
 			if (imp->nproblems != 0)
 				goto out;
 			imp->ncols = row->n;
@@ -2651,8 +2680,8 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 		if (i == row->n)
 			continue;
 		if (row->n != imp->ncols) {
-			ctl_csv_problem(imp, row->line, NULL, "expected %zu "
-			    "fields (as many as the header has), found %zu",
+			ctl_csv_problem(imp, row->line, NULL, _("expected %zu "
+			    "fields (as many as the header has), found %zu"),
 			    imp->ncols, row->n);
 			continue;
 		}
@@ -2678,15 +2707,16 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 					break;
 			if (k == 0 && !ctl_csv_code_ok(v.s)) {
 				ctl_csv_problem(imp, row->line, "code",
-				    "expected a code (letters, digits, '.', "
-				    "'-' or '_', at most 32), found '%s'",
+				    _("expected a code (letters, digits, '.', "
+				    "'-' or '_', at most 32), found '%s'"),
 				    v.s);
 				bad = 1;
 			} else if (k != 0 && (len == 0 || i != len)) {
 				ctl_csv_problem(imp, row->line, cols[k],
-				    len == 0 ? "expected a label, found none" :
-				    "expected a label on one line without "
-				    "control characters, found one");
+				    "%s", len == 0 ?
+				    _("expected a label, found none") :
+				    _("expected a label on one line without "
+				    "control characters, found one"));
 				bad = 1;
 			} else if (k == 0)
 				o.code = xstrdup(v.s);
@@ -2697,8 +2727,9 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 			sl = ctl_csv_set_put(&imp->ids, o.code,
 			    strlen(o.code), row->line, &added);
 			if (!added) {
-				ctl_csv_problem(imp, row->line, "code", "'%s' "
-				    "appears twice (first at line %u)", o.code,
+				ctl_csv_problem(imp, row->line, "code",
+				    _("'%s' "
+				    "appears twice (first at line %u)"), o.code,
 				    sl->line);
 				bad = 1;
 			}
@@ -2713,8 +2744,8 @@ ctl_csv_offices_read(struct ctl_csv_import *imp, FILE *f,
 		(*out)[(*nout)++] = o;
 	}
 	if (!headed)
-		ctl_csv_problem(imp, 1, NULL, "expected a header row "
-		    "code,en,fr, found an empty file");
+		ctl_csv_problem(imp, 1, NULL, _("expected a header row "
+		    "code,en,fr, found an empty file"));
 out:
 	csv_close(rd);
 	buf_free(&v);
@@ -2781,11 +2812,12 @@ ctl_csv_offices_used(const struct schema *s, struct store *st,
 		    NCEN_OK)
 			r = ctl_report("offices", &e);
 		else if (u.n != 0) {
-			ctl_warn("offices: %zu %s record%s use%s office codes "
-			    "the new list leaves out (such as '%s'): keep "
-			    "them in the list", u.n, u.form->name,
-			    u.n == 1 ? "" : "s", u.n == 1 ? "s" : "",
-			    u.example);
+			ctl_warn(ngettext_("offices: %zu %s record uses "
+			    "office codes the new list leaves out (such as "
+			    "'%s'): keep them in the list", "offices: %zu %s "
+			    "records use office codes the new list leaves out "
+			    "(such as '%s'): keep them in the list", u.n),
+			    u.n, u.form->name, u.example);
 			r = 1;
 		}
 		free(u.example);
@@ -2805,7 +2837,7 @@ ctl_csv_offices_write(const char *tmpdir, const char *text, size_t len,
 	buf_reset(path);
 	buf_addf(path, "%s/office.codes", tmpdir);
 	if ((f = fopen(path->s, "w")) == NULL) {
-		ctl_warn("offices: %s: %s", path->s, strerror(errno));
+		ctl_warn(_("offices: %s: %s"), path->s, strerror(errno));
 		return 2;
 	}
 	bad = fwrite(text, 1, len, f) != len || fflush(f) == EOF ||
@@ -2813,7 +2845,7 @@ ctl_csv_offices_write(const char *tmpdir, const char *text, size_t len,
 	if (fclose(f) == EOF)
 		bad = 1;
 	if (bad) {
-		ctl_warn("offices: %s: %s", path->s, strerror(errno));
+		ctl_warn(_("offices: %s: %s"), path->s, strerror(errno));
 		return 2;
 	}
 	return 0;
@@ -2833,7 +2865,7 @@ ctl_csv_offices_check(const char *forms, const char *newlist)
 	int		  r = 0;
 
 	if ((d = opendir(forms)) == NULL) {
-		ctl_warn("offices: %s: %s", forms, strerror(errno));
+		ctl_warn(_("offices: %s: %s"), forms, strerror(errno));
 		return 2;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -2853,8 +2885,8 @@ ctl_csv_offices_check(const char *forms, const char *newlist)
 	paths[n++] = xstrdup(newlist);
 	if (schema_load_files((const char *const *)paths, n, &s, &e) !=
 	    NCEN_OK) {
-		ctl_warn("offices: the forms do not load with the new list: "
-		    "%s", ncen_err_msg(&e));
+		ctl_warn(_("offices: the forms do not load with the new list: "
+		    "%s"), ncen_err_msg(&e));
 		r = 1;
 	}
 	schema_free(s);
@@ -2886,20 +2918,22 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	int			 r, made = 0;
 
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, "expected 'load FILE'");
+		return ctl_usage(ctx->cmd, _("expected 'load FILE'"));
 	if (strcmp(argv[1], "load") != 0)
-		return ctl_usage(ctx->cmd, "unknown subcommand '%s'", argv[1]);
+		return ctl_usage(ctx->cmd, _("unknown subcommand '%s'"),
+		    argv[1]);
 	if (argc < 3)
-		return ctl_usage(ctx->cmd, "expected a CSV file");
+		return ctl_usage(ctx->cmd, _("expected a CSV file"));
 	if (argc > 3)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'", argv[3]);
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[3]);
 	if ((r = ctl_need_home(ctx)) != 0)
 		return r;
 	buf_addf(&forms, "%s/forms", ctx->home);
 	buf_addf(&dst, "%s/office.codes", forms.s);
 	if (!ctl_is_dir(forms.s)) {
-		ctl_warn("offices: %s: no forms directory (ncenctl init "
-		    "makes one)", forms.s);
+		ctl_warn(_("offices: %s: no forms directory (ncenctl init "
+		    "makes one)"), forms.s);
 		r = 2;
 		goto out;
 	}
@@ -2910,22 +2944,22 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[2], "-") == 0)
 		f = stdin;
 	else if ((f = fopen(argv[2], "r")) == NULL) {
-		ctl_warn("offices: %s: %s", argv[2], strerror(errno));
+		ctl_warn(_("offices: %s: %s"), argv[2], strerror(errno));
 		r = 2;
 		goto out;
 	}
 	r = ctl_csv_offices_read(&imp, f, &offs, &n);
 	if (imp.nproblems > CTL_CSV_MAXSHOWN)
-		ctl_warn("offices: %s: ... and %zu more", imp.path,
+		ctl_warn(_("offices: %s: ... and %zu more"), imp.path,
 		    imp.nproblems - CTL_CSV_MAXSHOWN);
 	ctl_csv_import_free(&imp);
 	if (r == 0 && n == 0) {
-		ctl_warn("offices: %s: expected at least one office, found "
-		    "none", argv[2]);
+		ctl_warn(_("offices: %s: expected at least one office, found "
+		    "none"), argv[2]);
 		r = 1;
 	}
 	if (r != 0) {
-		ctl_warn("offices: %s: nothing changed", argv[2]);
+		ctl_warn(_("offices: %s: nothing changed"), argv[2]);
 		goto out;
 	}
 
@@ -2957,14 +2991,14 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if ((r = ctl_csv_offices_used(s, st, list)) != 0) {
-		ctl_warn("offices: %s: nothing changed", argv[2]);
+		ctl_warn(_("offices: %s: nothing changed"), argv[2]);
 		goto out;
 	}
 
 	/* A new file beside the old one, checked, then renamed over it. */
 	buf_addf(&tmpdir, "%s/.offices.XXXXXX", forms.s);
 	if (mkdtemp(tmpdir.s) == NULL) {
-		ctl_warn("offices: %s: %s", tmpdir.s, strerror(errno));
+		ctl_warn(_("offices: %s: %s"), tmpdir.s, strerror(errno));
 		r = 2;
 		goto out;
 	}
@@ -2973,11 +3007,11 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	    &newpath)) != 0)
 		goto out;
 	if ((r = ctl_csv_offices_check(forms.s, newpath.s)) != 0) {
-		ctl_warn("offices: %s: nothing changed", argv[2]);
+		ctl_warn(_("offices: %s: nothing changed"), argv[2]);
 		goto out;
 	}
 	if (rename(newpath.s, dst.s) == -1) {
-		ctl_warn("offices: %s: %s", dst.s, strerror(errno));
+		ctl_warn(_("offices: %s: %s"), dst.s, strerror(errno));
 		r = 2;
 		goto out;
 	}
@@ -2986,8 +3020,9 @@ ctl_offices(struct ctl_ctx *ctx, int argc, char **argv)
 	buf_addf(&text, "%zu office%s from %s, list version %u", n,
 	    n == 1 ? "" : "s", imp.path, version);
 	r = ctl_csv_audit(ctx, st, "codes.load", "office", text.s, 0);
-	printf("loaded %zu office%s into %s (list version %u)\n", n,
-	    n == 1 ? "" : "s", dst.s, version);
+	printf(ngettext_("loaded %zu office into %s (list version %u)\n",
+	    "loaded %zu offices into %s (list version %u)\n", n), n, dst.s,
+	    version);
 out:
 	if (made) {
 		if (newpath.len != 0)

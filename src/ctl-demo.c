@@ -8,6 +8,7 @@
 #include "ctl.h"
 #include "demo.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 
@@ -16,7 +17,8 @@ static void
 ctl_demo_progress(uint64_t done, uint64_t total, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "\rncenctl: demo: %" PRIu64 "/%" PRIu64 " cases",
+	fputc('\r', stderr);
+	fprintf(stderr, _("ncenctl: demo: %" PRIu64 "/%" PRIu64 " cases"),
 	    done, total);
 	if (done == total)
 		fputc('\n', stderr);
@@ -49,20 +51,20 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if ((o.cases = ctl_parse_id(optarg)) == 0)
-				return ctl_usage(ctx->cmd, "bad number of "
-				    "cases '%s'", optarg);
+				return ctl_usage(ctx->cmd, _("bad number of "
+				    "cases '%s'"), optarg);
 			have_cases = 1;
 			break;
 		case 's':
 			if (strcmp(optarg, "0") == 0)
 				o.seed = 0;
 			else if ((o.seed = ctl_parse_id(optarg)) == 0)
-				return ctl_usage(ctx->cmd, "bad seed '%s'",
+				return ctl_usage(ctx->cmd, _("bad seed '%s'"),
 				    optarg);
 			break;
 		case 'b':
 			if ((v = ctl_parse_id(optarg)) == 0 || v > 100000)
-				return ctl_usage(ctx->cmd, "bad batch '%s'",
+				return ctl_usage(ctx->cmd, _("bad batch '%s'"),
 				    optarg);
 			o.batch = (unsigned)v;
 			break;
@@ -70,13 +72,13 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 			as = optarg;
 			break;
 		default:
-			return ctl_usage(ctx->cmd, "bad option");
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
 	}
 	if (!have_cases)
-		return ctl_usage(ctx->cmd, "--cases N is needed");
+		return ctl_usage(ctx->cmd, _("--cases N is needed"));
 	if (optind < argc)
-		return ctl_usage(ctx->cmd, "unexpected argument '%s'",
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind]);
 	if (isatty(STDERR_FILENO))
 		o.progress = ctl_demo_progress;
@@ -94,10 +96,10 @@ ctl_demo(struct ctl_ctx *ctx, int argc, char **argv)
 			fputc('\n', stderr);
 		r = ctl_report("demo", &e);
 	} else
-		printf("%" PRIu64 " cases, %" PRIu64 " seizures, %" PRIu64
+		printf(_("%" PRIu64 " cases, %" PRIu64 " seizures, %" PRIu64
 		    " persons, %" PRIu64 " businesses, %" PRIu64
 		    " conveyances, %" PRIu64 " workflow steps, %" PRIu64
-		    " links (seed %" PRIu64 ")\n", stats.cases, stats.seizures,
+		    " links (seed %" PRIu64 ")\n"), stats.cases, stats.seizures,
 		    stats.persons, stats.businesses, stats.conveyances,
 		    stats.transitions, stats.links, o.seed);
 	ncen_err_free(&e);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "demo.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -919,8 +920,8 @@ demo_put(struct demo_gen *g, struct store_txn *t, struct record *r,
 	buf_reset(&g->problems);
 	if (schema_validate(g->s, r, mode, demo_ref_ok, NULL, &g->problems) !=
 	    NCEN_OK)
-		return ncen_err_set(err, NCEN_EINVALID, "demo: case %llu "
-		    "(seed %llu): a generated %s record is refused: %s",
+		return ncen_err_set(err, NCEN_EINVALID, _("demo: case %llu "
+		    "(seed %llu): a generated %s record is refused: %s"),
 		    (unsigned long long)g->cur.next + 1,
 		    (unsigned long long)g->o->seed, r->form->name,
 		    buf_cstr(&g->problems));
@@ -2122,8 +2123,8 @@ demo_init(struct demo_gen *g, struct store *st, const struct demo_options *o,
 	    (g->fperson = schema_form_find(g->s, "person")) == NULL ||
 	    (g->fbusiness = schema_form_find(g->s, "business")) == NULL ||
 	    (g->fconveyance = schema_form_find(g->s, "conveyance")) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "demo: the forms "
-		    "need case, seizure, person, business and conveyance");
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("demo: the forms "
+		    "need case, seizure, person, business and conveyance"));
 	g->history = schema_form_find(g->s, WORKFLOW_FORM) != NULL;
 	if ((g->countries = schema_list_find(g->s, "country")) == NULL ||
 	    (g->currencies = schema_list_find(g->s, "currency")) == NULL ||
@@ -2131,9 +2132,9 @@ demo_init(struct demo_gen *g, struct store *st, const struct demo_options *o,
 	    (g->types = schema_list_find(g->s, "commodity_type")) == NULL ||
 	    (units = schema_list_find(g->s, "unit")) == NULL ||
 	    g->offices->ncodes == 0 || g->countries->ncodes == 0)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "demo: the forms "
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("demo: the forms "
 		    "need the country, currency, office, commodity_type and "
-		    "unit lists, with offices and countries in them");
+		    "unit lists, with offices and countries in them"));
 	g->office_modes = xcalloc(g->offices->ncodes, sizeof *g->office_modes);
 	for (i = 0; i < g->offices->ncodes; i++)
 		g->office_modes[i] = demo_office_modes(&g->offices->codes[i]);

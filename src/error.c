@@ -3,27 +3,31 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "i18n.h"
 
-/* What each code means in words, and the exit status a program gives it. */
+/*
+ * What each code means in words (translated when shown), and the exit
+ * status a program gives it.
+ */
 static const struct {
 	enum ncen_code	 code;
 	const char	*name;
 	int		 exit;
 } ncen_codes[] = {
-	{ NCEN_OK,		"ok",			0 },
-	{ NCEN_EUSAGE,		"usage error",		2 },
-	{ NCEN_EIO,		"input/output error",	2 },
-	{ NCEN_EPARSE,		"syntax error",		1 },
-	{ NCEN_EINVALID,	"invalid record",	1 },
-	{ NCEN_ENOTFOUND,	"not found",		1 },
-	{ NCEN_EEXISTS,		"already exists",	1 },
-	{ NCEN_ECONFLICT,	"version conflict",	1 },
-	{ NCEN_EDB,		"database error",	2 },
-	{ NCEN_ERECOVER,	"database needs recovery", 2 },
-	{ NCEN_EKEY,		"wrong encryption key",	2 },
-	{ NCEN_EVERSION,	"library version mismatch", 2 },
-	{ NCEN_ESTALL,		"database call stalled", 2 },
-	{ NCEN_ECHECK,		"check failed",		1 },
+	{ NCEN_OK,		N_("ok"),			0 },
+	{ NCEN_EUSAGE,		N_("usage error"),		2 },
+	{ NCEN_EIO,		N_("input/output error"),	2 },
+	{ NCEN_EPARSE,		N_("syntax error"),		1 },
+	{ NCEN_EINVALID,	N_("invalid record"),	1 },
+	{ NCEN_ENOTFOUND,	N_("not found"),		1 },
+	{ NCEN_EEXISTS,		N_("already exists"),	1 },
+	{ NCEN_ECONFLICT,	N_("version conflict"),	1 },
+	{ NCEN_EDB,		N_("database error"),	2 },
+	{ NCEN_ERECOVER,	N_("database needs recovery"), 2 },
+	{ NCEN_EKEY,		N_("wrong encryption key"),	2 },
+	{ NCEN_EVERSION,	N_("library version mismatch"), 2 },
+	{ NCEN_ESTALL,		N_("database call stalled"), 2 },
+	{ NCEN_ECHECK,		N_("check failed"),		1 },
 };
 
 /* Set the error code and message; returns the code for "return ncen_err_set(...)". */
@@ -86,7 +90,7 @@ ncen_err_msg(const struct ncen_err *e)
 	return e->msg.s;
 }
 
-/* The code in words. */
+/* The code in words, in the reader's language. */
 const char *
 ncen_code_name(enum ncen_code code)
 {
@@ -94,8 +98,8 @@ ncen_code_name(enum ncen_code code)
 
 	for (i = 0; i < sizeof ncen_codes / sizeof ncen_codes[0]; i++)
 		if (ncen_codes[i].code == code)
-			return ncen_codes[i].name;
-	return "unknown error";
+			return _(ncen_codes[i].name);
+	return _("unknown error");
 }
 
 /* The exit status for a code: 0 ok, 1 a check found a problem, 2 usage or environment. */

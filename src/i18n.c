@@ -94,3 +94,14 @@ i18n_init(void)
 	}
 #endif
 }
+
+/* A string marked with NC_(): its translation, or the text after the context. */
+const char *
+i18n_ctx(const char *id)
+{
+	const char	*t = _(id), *eot;
+
+	if (t == id && (eot = strchr(id, '\004')) != NULL)
+		return eot + 1;
+	return t;
+}

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "xmalloc.h"
@@ -233,7 +234,7 @@ record_set(struct record *r, const char *name, const char *value,
 
 	if ((i = record_field_lookup(r->form, name, strlen(name))) < 0)
 		return ncen_err_set(err, NCEN_ENOTFOUND,
-		    "form %s has no field '%s'",
+		    _("form %s has no field '%s'"),
 		    r->form == NULL ? "(none)" : r->form->name, name);
 	record_clear_field(r, (size_t)i);
 	if (value != NULL && *value != '\0')
@@ -493,20 +494,21 @@ record_read_header(struct record_reader *rd, uint32_t *version,
 		rd->codec = RECORD_CODEC1;
 		if (!record_read_u32be(rd, &codec))
 			return ncen_err_set(err, NCEN_EPARSE,
-			    "stored record: truncated header");
+			    _("stored record: truncated header"));
 		if (codec != RECORD_CODEC1)
 			return ncen_err_set(err, NCEN_EPARSE,
-			    "stored record: codec version %u, this program "
-			    "reads %u and %u", codec, RECORD_CODEC1,
+			    _("stored record: codec version %u, this program "
+			    "reads %u and %u"), codec, RECORD_CODEC1,
 			    RECORD_CODEC);
 	} else
 		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: bad magic (not a record)");
+		    _("stored record: bad magic (not a record)"));
 	if (!record_read_u32(rd, version) || !record_read_u64(rd, mtime) ||
 	    !record_read_bytes(rd, muser, muserlen) ||
 	    !record_read_u32(rd, nentries))
 		return ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: truncated or malformed header at byte %zu",
+		    _("stored record: truncated or malformed header at byte "
+		    "%zu"),
 		    rd->off);
 	return NCEN_OK;
 }
@@ -565,7 +567,8 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 	/* Do not trust the count: each entry takes a few bytes. */
 	if (nentries > rd.left / record_min_entry(&rd)) {
 		error = ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %u fields announced, only %zu bytes left",
+		    _("stored record: %u fields announced, only %zu bytes "
+		    "left"),
 		    nentries, rd.left);
 		goto out;
 	}
@@ -575,7 +578,7 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 		    !record_read_u32(&rd, &nvalues) ||
 		    nvalues > rd.left / record_min_value(&rd)) {
 			error = ncen_err_set(err, NCEN_EPARSE,
-			    "stored record: malformed field %u at byte %zu",
+			    _("stored record: malformed field %u at byte %zu"),
 			    k + 1, rd.off);
 			goto out;
 		}
@@ -583,8 +586,8 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 		for (j = 0; j < nvalues; j++) {
 			if (!record_read_bytes(&rd, &s, &len)) {
 				error = ncen_err_set(err, NCEN_EPARSE,
-				    "stored record: malformed value %u of "
-				    "field '%.*s' at byte %zu", j + 1,
+				    _("stored record: malformed value %u of "
+				    "field '%.*s' at byte %zu"), j + 1,
 				    (int)namelen, name, rd.off);
 				goto out;
 			}
@@ -611,8 +614,8 @@ record_decode(const struct schema_form *form, uint64_t id, const void *data,
 	}
 	if (rd.left != 0) {
 		error = ncen_err_set(err, NCEN_EPARSE,
-		    "stored record: %zu stray bytes after the last field at "
-		    "byte %zu", rd.left, rd.off);
+		    _("stored record: %zu stray bytes after the last field at "
+		    "byte %zu"), rd.left, rd.off);
 		goto out;
 	}
 

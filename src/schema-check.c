@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -86,15 +87,15 @@ static const struct schema_check_rule {
 	int			(*digit)(const char *);	/* of the last */
 } schema_check_rules[] = {
 	{ SCHEMA_CHECK_IMO, "imo", "9999999", " ", "IMO",
-	  "an IMO number (seven digits, the last a check digit)",
-	  "IMO number", schema_check_imo_digit },
+	  N_("an IMO number (seven digits, the last a check digit)"),
+	  N_("IMO number"), schema_check_imo_digit },
 	{ SCHEMA_CHECK_ISO6346, "iso6346", "AAAC9999999", " -", NULL,
-	  "a container number (ISO 6346: four letters, the fourth U, J or "
-	  "Z, then six digits and a check digit)",
-	  "container number", schema_check_iso6346_digit },
+	  N_("a container number (ISO 6346: four letters, the fourth U, J "
+	  "or Z, then six digits and a check digit)"),
+	  N_("container number"), schema_check_iso6346_digit },
 	{ SCHEMA_CHECK_VIN, "vin", "VVVVVVVVVVVVVVVVV", NULL, NULL,
-	  "a vehicle identification number (ISO 3779: seventeen letters and "
-	  "digits, no I, O or Q)", "VIN", NULL },
+	  N_("a vehicle identification number (ISO 3779: seventeen letters "
+	  "and digits, no I, O or Q)"), N_("VIN"), NULL },
 };
 
 #define SCHEMA_CHECK_NRULES \
@@ -177,9 +178,13 @@ schema_check_shape(const struct schema_field *f, const char *in, size_t len,
 		ok = schema_check_class(r->pattern[i], v.s[i]);
 	if (!ok) {
 		if (reason != NULL) {
-			buf_addf(reason, "expected %s, found ", r->what);
-			buf_add_quoted(reason, typed, typedlen,
+			struct buf	found = BUF_INIT;
+
+			buf_add_quoted(&found, typed, typedlen,
 			    SCHEMA_CHECK_QUOTEMAX);
+			buf_addf(reason, _("expected %s, found %s"),
+			    _(r->what), buf_cstr(&found));
+			buf_free(&found);
 		}
 		buf_free(&v);
 		return NCEN_EINVALID;
@@ -232,8 +237,8 @@ schema_check_warning(const struct schema_field *f, const char *value,
 	const struct schema_check_rule	*r = schema_check_rule(f->check);
 	size_t				 n = strlen(value);
 
-	buf_addf(b, "the check digit of %s %s should be %c, not %c",
-	    r != NULL ? r->noun : "value", value, want,
+	buf_addf(b, _("the check digit of %s %s should be %c, not %c"),
+	    r != NULL ? _(r->noun) : _("value"), value, want,
 	    n > 0 ? value[n - 1] : '?');
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schema.h"
 #include "xmalloc.h"
 
@@ -55,7 +56,9 @@ schema_codes_cmp_entry(const void *a, const void *b)
 }
 
 /* Languages of the labels on a code line, in the order they are written. */
-static const char *schema_codes_langs[SCHEMA_NLANG] = { "English", "French" };
+static const char *schema_codes_langs[SCHEMA_NLANG] = {
+	N_("English"), N_("French")
+};
 
 /* Read one line "CODE "English" "French"" into an entry. */
 static int
@@ -67,18 +70,18 @@ schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 
 	if (lx->tok[0].quoted ||
 	    !schema_codes_valid(lx->tok[0].s, lx->tok[0].len)) {
-		return schema_lex_expected(lx, 0, "a code (letters, digits, "
-		    "'.', '-' or '_', at most 32 characters)");
+		return schema_lex_expected(lx, 0, _("a code (letters, digits, "
+		    "'.', '-' or '_', at most 32 characters)"));
 	}
 	for (lang = 0; lang < SCHEMA_NLANG; lang++) {
 		i = 1 + (size_t)lang;
 		buf_reset(&w);
 		if (i >= lx->ntok || !lx->tok[i].quoted)
-			buf_addf(&w, "a quoted %s label",
-			    schema_codes_langs[lang]);
+			buf_addf(&w, _("a quoted %s label"),
+			    _(schema_codes_langs[lang]));
 		else if (lx->tok[i].len == 0)
-			buf_addf(&w, "a non-empty %s label",
-			    schema_codes_langs[lang]);
+			buf_addf(&w, _("a non-empty %s label"),
+			    _(schema_codes_langs[lang]));
 		if (w.len != 0) {
 			schema_lex_expected(lx, i, buf_cstr(&w));
 			buf_free(&w);
@@ -133,8 +136,9 @@ schema_codes_sort(struct schema_lex *lx, struct schema_codes_entry *e,
 	while (i > 0 && strcmp(e[i - 1].code.code, dup->code.code) == 0)
 		i--;
 	lx->line = dup->line;
-	return schema_lex_error(lx, dup->col, "expected each code once, found "
-	    "'%s' again (the first is at line %u)", dup->code.code, e[i].line);
+	return schema_lex_error(lx, dup->col,
+	    _("expected each code once, found "
+	    "'%s' again (the first is at line %u)"), dup->code.code, e[i].line);
 }
 
 /* Parse one code list from len bytes of text; path names it in messages. */
@@ -155,7 +159,8 @@ schema_codes_parse(const char *path, const char *text, size_t len,
 
 	if (schema_lex_magic(&lx, "ncen-codes") != 0)
 		goto fail;
-	if (schema_lex_decl(&lx, "list", "list", &list->name, &list->version,
+	if (schema_lex_decl(&lx, "list", N_("list"), &list->name,
+	    &list->version,
 	    &list->line, &list->col) != 0)
 		goto fail;
 	while ((r = schema_lex_line(&lx)) == 1) {
@@ -171,7 +176,7 @@ schema_codes_parse(const char *path, const char *text, size_t len,
 	if (r < 0)
 		goto fail;
 	if (n == 0) {
-		schema_lex_expected(&lx, 0, "at least one code in the list");
+		schema_lex_expected(&lx, 0, _("at least one code in the list"));
 		goto fail;
 	}
 	if (schema_codes_sort(&lx, e, n) != 0)

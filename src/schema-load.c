@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schema.h"
 #include "xmalloc.h"
 
@@ -63,20 +64,22 @@ schema_load_read(const char *path, struct buf *b, struct ncen_err *err)
 	if ((f = fopen(path, "rb")) == NULL) {
 		saved = errno;
 		return ncen_err_set(err, saved == ENOENT ? NCEN_ENOTFOUND :
-		    NCEN_EIO, "%s: cannot open: %s", path, strerror(saved));
+		    NCEN_EIO, _("%s: cannot open: %s"), path, strerror(saved));
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b->len + n > SCHEMA_LOAD_MAXSIZE) {
 			fclose(f);
-			return ncen_err_set(err, NCEN_EIO, "%s: expected at most "
-			    "%d bytes, found more", path, SCHEMA_LOAD_MAXSIZE);
+			return ncen_err_set(err, NCEN_EIO,
+			    _("%s: expected at most "
+			    "%d bytes, found more"), path, SCHEMA_LOAD_MAXSIZE);
 		}
 		buf_add(b, chunk, n);
 	}
 	if (ferror(f)) {
 		saved = errno;
 		fclose(f);
-		return ncen_err_set(err, NCEN_EIO, "%s: cannot read: %s", path,
+		return ncen_err_set(err, NCEN_EIO, _("%s: cannot read: %s"),
+		    path,
 		    strerror(saved));
 	}
 	fclose(f);
@@ -103,8 +106,9 @@ schema_load_match_name(const char *path, const char *what, const char *name,
 	int	 r = NCEN_OK;
 
 	if (strcmp(stem, name) != 0) {
-		r = ncen_err_set(err, NCEN_EPARSE, "%s:%u:%u: expected %s '%s' "
-		    "(the file's name), found '%s'", path, line, col, what,
+		r = ncen_err_set(err, NCEN_EPARSE,
+		    _("%s:%u:%u: expected %s '%s' "
+		    "(the file's name), found '%s'"), path, line, col, _(what),
 		    stem, name);
 	}
 	free(stem);
@@ -121,8 +125,8 @@ schema_load_file(struct schema *s, const char *path, struct ncen_err *err)
 	int			 k, r;
 
 	if ((k = schema_load_kind(path)) < 0) {
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: expected a file "
-		    "named NAME.form or NAME.codes, found another name", path);
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s: expected a file "
+		    "named NAME.form or NAME.codes, found another name"), path);
 	}
 	if ((r = schema_load_read(path, &b, err)) != NCEN_OK) {
 		buf_free(&b);
@@ -136,7 +140,7 @@ schema_load_file(struct schema *s, const char *path, struct ncen_err *err)
 		s->forms = xreallocarray(s->forms, s->nforms + 1,
 		    sizeof *s->forms);
 		s->forms[s->nforms++] = form;
-		r = schema_load_match_name(path, "form", form->name,
+		r = schema_load_match_name(path, N_("form"), form->name,
 		    form->line, form->col, err);
 		break;
 	case SCHEMA_LOAD_CODES:
@@ -146,7 +150,7 @@ schema_load_file(struct schema *s, const char *path, struct ncen_err *err)
 		s->lists = xreallocarray(s->lists, s->nlists + 1,
 		    sizeof *s->lists);
 		s->lists[s->nlists++] = list;
-		r = schema_load_match_name(path, "list", list->name,
+		r = schema_load_match_name(path, N_("list"), list->name,
 		    list->line, list->col, err);
 		break;
 	}
@@ -197,18 +201,20 @@ schema_load_sort(struct schema *s, struct ncen_err *err)
 	for (i = 1; i < s->nforms; i++) {
 		f = s->forms[i];
 		if (strcmp(s->forms[i - 1]->name, f->name) == 0) {
-			return ncen_err_set(err, NCEN_EPARSE, "%s:%u:%u: "
+			return ncen_err_set(err, NCEN_EPARSE, _("%s:%u:%u: "
 			    "expected a new form name, found '%s' (already "
-			    "defined in %s)", f->path, f->line, f->col, f->name,
+			    "defined in %s)"), f->path, f->line, f->col,
+			    f->name,
 			    s->forms[i - 1]->path);
 		}
 	}
 	for (i = 1; i < s->nlists; i++) {
 		l = s->lists[i];
 		if (strcmp(s->lists[i - 1]->name, l->name) == 0) {
-			return ncen_err_set(err, NCEN_EPARSE, "%s:%u:%u: "
+			return ncen_err_set(err, NCEN_EPARSE, _("%s:%u:%u: "
 			    "expected a new list name, found '%s' (already "
-			    "defined in %s)", l->path, l->line, l->col, l->name,
+			    "defined in %s)"), l->path, l->line, l->col,
+			    l->name,
 			    s->lists[i - 1]->path);
 		}
 	}
@@ -222,12 +228,13 @@ schema_load_check_field(const struct schema *s, const struct schema_form *f,
 {
 	struct buf	 w = BUF_INIT;
 	size_t		 i, n;
-	const char	*what, *sep = "";
+	const char	*sep = "";
+	int		 code;
 
 	if (fl->type == SCHEMA_CODE) {
 		if (schema_list_find(s, fl->target) != NULL)
 			return NCEN_OK;
-		what = "code list";
+		code = 1;
 		n = s->nlists;
 		for (i = 0; i < n && i < SCHEMA_LOAD_MAXNAMES; i++) {
 			buf_addf(&w, "%s%s", sep, s->lists[i]->name);
@@ -236,7 +243,7 @@ schema_load_check_field(const struct schema *s, const struct schema_form *f,
 	} else if (fl->type == SCHEMA_REF) {
 		if (schema_form_find(s, fl->target) != NULL)
 			return NCEN_OK;
-		what = "form";
+		code = 0;
 		n = s->nforms;
 		for (i = 0; i < n && i < SCHEMA_LOAD_MAXNAMES; i++) {
 			buf_addf(&w, "%s%s", sep, s->forms[i]->name);
@@ -247,9 +254,11 @@ schema_load_check_field(const struct schema *s, const struct schema_form *f,
 	if (n > SCHEMA_LOAD_MAXNAMES)
 		buf_adds(&w, ", ...");
 	if (n == 0)
-		buf_adds(&w, "none is loaded");
-	ncen_err_set(err, NCEN_EPARSE, "%s:%u:%u: expected a loaded %s (%s), "
-	    "found '%s'", f->path, fl->line, fl->typecol, what, buf_cstr(&w),
+		buf_adds(&w, _("none is loaded"));
+	ncen_err_set(err, NCEN_EPARSE, code ? _("%s:%u:%u: expected a loaded "
+	    "code list (%s), found '%s'") : _("%s:%u:%u: expected a loaded "
+	    "form "
+	    "(%s), found '%s'"), f->path, fl->line, fl->typecol, buf_cstr(&w),
 	    fl->target);
 	buf_free(&w);
 	return NCEN_EPARSE;
@@ -271,8 +280,8 @@ schema_load_files(const char *const *paths, size_t npaths,
 			goto fail;
 	}
 	if (s->nforms == 0) {
-		r = ncen_err_set(err, NCEN_ENOTFOUND, "expected at least one "
-		    ".form file, found none");
+		r = ncen_err_set(err, NCEN_ENOTFOUND, _("expected at least one "
+		    ".form file, found none"));
 		goto fail;
 	}
 	if ((r = schema_load_sort(s, err)) != NCEN_OK)
@@ -315,7 +324,7 @@ schema_load_dir(const char *dir, struct schema **out, struct ncen_err *err)
 	if ((d = opendir(dir)) == NULL) {
 		saved = errno;
 		return ncen_err_set(err, saved == ENOENT ? NCEN_ENOTFOUND :
-		    NCEN_EIO, "%s: cannot open the forms directory: %s", dir,
+		    NCEN_EIO, _("%s: cannot open the forms directory: %s"), dir,
 		    strerror(saved));
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -333,8 +342,8 @@ schema_load_dir(const char *dir, struct schema **out, struct ncen_err *err)
 		    SCHEMA_LOAD_FORM)
 			break;
 	if (i == n) {
-		r = ncen_err_set(err, NCEN_ENOTFOUND, "%s: expected at least "
-		    "one .form file, found none", dir);
+		r = ncen_err_set(err, NCEN_ENOTFOUND, _("%s: expected at least "
+		    "one .form file, found none"), dir);
 		goto out;
 	}
 	if (n > 1)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schema.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -34,7 +35,9 @@
 #define SCHEMA_PARSE_MAXPOS	999
 #define SCHEMA_PARSE_QUOTEMAX	40
 
-#define SCHEMA_NAME_RULE "[a-z][a-z0-9_]*, at most 32 characters"
+/* What a name may be, said in messages (translated when shown). */
+static const char schema_name_rule[] =
+    N_("[a-z][a-z0-9_]*, at most 32 characters");
 #define SCHEMA_TYPES "text(n), integer, decimal(p,s), date, datetime, " \
 	"code:LIST, ref:ENTITY"
 
@@ -98,13 +101,13 @@ schema_lex_found(struct schema_lex *lx, size_t i, struct buf *b)
 	const struct schema_tok	*t;
 
 	if (i >= lx->ntok) {
-		buf_adds(b, lx->eof ? "the end of the file" :
-		    "the end of the line");
+		buf_adds(b, lx->eof ? _("the end of the file") :
+		    _("the end of the line"));
 		return;
 	}
 	t = &lx->tok[i];
 	if (t->quoted)
-		buf_adds(b, "the string ");
+		buf_adds(b, _("the string "));
 	buf_add_quoted(b, t->s, t->len, SCHEMA_PARSE_QUOTEMAX);
 }
 
@@ -133,14 +136,14 @@ schema_lex_check(struct schema_lex *lx, size_t start, size_t n)
 	for (i = 0; i < bad; i++) {
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
 			return schema_lex_error(lx, schema_lex_col(lx, start, i),
-			    "expected text, found control character 0x%02x",
+			    _("expected text, found control character 0x%02x"),
 			    p[i]);
 		}
 	}
 	if (bad < n) {
 		return schema_lex_error(lx, schema_lex_col(lx, start, bad),
-		    "expected UTF-8 text, found the invalid byte 0x%02x "
-		    "(byte %zu of the file)", p[bad], start + bad);
+		    _("expected UTF-8 text, found the invalid byte 0x%02x "
+		    "(byte %zu of the file)"), p[bad], start + bad);
 	}
 	return 0;
 }
@@ -169,8 +172,9 @@ schema_lex_string(struct schema_lex *lx, size_t start, size_t n, size_t *ip,
 		if (j >= n) {
 			buf_free(&b);
 			return schema_lex_error(lx, schema_lex_col(lx, start, n),
-			    "expected '\"' to close the string begun at column "
-			    "%u, found the end of the line", t->col);
+			    _("expected '\"' to close the string begun at "
+			    "column "
+			    "%u, found the end of the line"), t->col);
 		}
 		if (p[j] == '"')
 			break;
@@ -182,8 +186,9 @@ schema_lex_string(struct schema_lex *lx, size_t start, size_t n, size_t *ip,
 			buf_free(&b);
 			return schema_lex_error(lx,
 			    schema_lex_col(lx, start, j + 1),
-			    "expected an escape (\\\", \\\\, \\n or \\t) after "
-			    "'\\', found the end of the line");
+			    _("expected an escape (\\\", \\\\, \\n or \\t) "
+			    "after "
+			    "'\\', found the end of the line"));
 		}
 		for (k = 0; k < sizeof schema_lex_escapes /
 		    sizeof schema_lex_escapes[0]; k++)
@@ -201,8 +206,9 @@ schema_lex_string(struct schema_lex *lx, size_t start, size_t n, size_t *ip,
 			    SCHEMA_PARSE_QUOTEMAX);
 			buf_free(&b);
 			schema_lex_error(lx, schema_lex_col(lx, start, j + 1),
-			    "expected an escape (\\\", \\\\, \\n or \\t) after "
-			    "'\\', found %s", buf_cstr(&f));
+			    _("expected an escape (\\\", \\\\, \\n or \\t) "
+			    "after "
+			    "'\\', found %s"), buf_cstr(&f));
 			buf_free(&f);
 			return -1;
 		}
@@ -234,7 +240,8 @@ schema_lex_split(struct schema_lex *lx, size_t start, size_t n)
 			break;
 		if (lx->ntok == SCHEMA_LEX_MAXTOK) {
 			return schema_lex_error(lx, schema_lex_col(lx, start, i),
-			    "expected at most %d words on a line, found more",
+			    _("expected at most %d words on a line, found "
+			    "more"),
 			    SCHEMA_LEX_MAXTOK);
 		}
 		t = &lx->tok[lx->ntok++];
@@ -350,7 +357,8 @@ schema_lex_expected(struct schema_lex *lx, size_t i, const char *what)
 
 	col = i < lx->ntok ? lx->tok[i].col : lx->endcol;
 	schema_lex_found(lx, i, &f);
-	schema_lex_error(lx, col, "expected %s, found %s", what, buf_cstr(&f));
+	schema_lex_error(lx, col, _("expected %s, found %s"), what,
+	    buf_cstr(&f));
 	buf_free(&f);
 	return -1;
 }
@@ -360,7 +368,7 @@ int
 schema_lex_end(struct schema_lex *lx, size_t i)
 {
 	if (i < lx->ntok)
-		return schema_lex_expected(lx, i, "the end of the line");
+		return schema_lex_expected(lx, i, _("the end of the line"));
 	return 0;
 }
 
@@ -402,20 +410,20 @@ schema_lex_magic(struct schema_lex *lx, const char *magic)
 	if ((r = schema_lex_line(lx)) < 0)
 		return -1;
 	if (r == 0 || !schema_lex_is(lx, 0, magic)) {
-		buf_addf(&w, "the language line '%s 1'", magic);
+		buf_addf(&w, _("the language line '%s 1'"), magic);
 		schema_lex_expected(lx, 0, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
 	}
 	if (lx->ntok < 2 || lx->tok[1].quoted ||
 	    !schema_lex_number(lx->tok[1].s, lx->tok[1].len, ~0UL, &v)) {
-		buf_addf(&w, "a language version after '%s'", magic);
+		buf_addf(&w, _("a language version after '%s'"), magic);
 		schema_lex_expected(lx, 1, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
 	}
 	if (v != 1)
-		return schema_lex_expected(lx, 1, "language version 1");
+		return schema_lex_expected(lx, 1, _("language version 1"));
 	return schema_lex_end(lx, 2);
 }
 
@@ -432,19 +440,19 @@ schema_lex_decl(struct schema_lex *lx, const char *keyword,
 	if ((r = schema_lex_line(lx)) < 0)
 		return -1;
 	if (r == 0 || !schema_lex_is(lx, 0, keyword)) {
-		buf_addf(&w, "'%s NAME VERSION'", keyword);
+		buf_addf(&w, _("'%s NAME VERSION'"), keyword);
 		goto fail;
 	}
 	if (!schema_parse_isname(lx, 1)) {
-		buf_addf(&w, "a %s name (" SCHEMA_NAME_RULE ")", what);
+		buf_addf(&w, _("a %s name (%s)"), _(what), _(schema_name_rule));
 		schema_lex_expected(lx, 1, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
 	}
 	if (!schema_parse_isnumber(lx, 2, SCHEMA_PARSE_MAXVERSION, &v) ||
 	    v == 0) {
-		buf_addf(&w, "a %s version (a whole number from 1 to %d)",
-		    what, SCHEMA_PARSE_MAXVERSION);
+		buf_addf(&w, _("a %s version (a whole number from 1 to %d)"),
+		    _(what), SCHEMA_PARSE_MAXVERSION);
 		schema_lex_expected(lx, 2, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
@@ -481,10 +489,10 @@ schema_parse_in_token(struct schema_parse *p, size_t i, size_t off,
 	buf_vaddf(&w, fmt, ap);
 	va_end(ap);
 	if (flen == 0)
-		buf_adds(&f, "the end of the type");
+		buf_adds(&f, _("the end of the type"));
 	else
 		buf_add_quoted(&f, t->s + off, flen, SCHEMA_PARSE_QUOTEMAX);
-	schema_lex_error(&p->lx, col, "expected %s, found %s", buf_cstr(&w),
+	schema_lex_error(&p->lx, col, _("expected %s, found %s"), buf_cstr(&w),
 	    buf_cstr(&f));
 	buf_free(&w);
 	buf_free(&f);
@@ -521,7 +529,7 @@ schema_parse_type_end(struct schema_parse *p, size_t i, size_t off)
 
 	if (off < t->len)
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "the end of the type");
+		    _("the end of the type"));
 	return 0;
 }
 
@@ -544,7 +552,7 @@ schema_parse_type_text(struct schema_parse *p, size_t i, size_t off,
 
 	if (off >= t->len || t->s[off] != '(')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "'(' and a length after 'text'");
+		    _("'(' and a length after 'text'"));
 	off++;
 	n = schema_parse_digits(t->s, off, t->len);
 	if (!schema_lex_number(t->s + off, n, SCHEMA_PARSE_MAXTEXT, &v) ||
@@ -552,12 +560,12 @@ schema_parse_type_text(struct schema_parse *p, size_t i, size_t off,
 		if (n == 0)
 			n = schema_parse_until(t->s, off, t->len, ")");
 		return schema_parse_in_token(p, i, off, n,
-		    "a text length from 1 to %d", SCHEMA_PARSE_MAXTEXT);
+		    _("a text length from 1 to %d"), SCHEMA_PARSE_MAXTEXT);
 	}
 	off += n;
 	if (off >= t->len || t->s[off] != ')')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "')' after the length");
+		    _("')' after the length"));
 	f->size = (unsigned)v;
 	return schema_parse_type_end(p, i, off + 1);
 }
@@ -573,7 +581,7 @@ schema_parse_type_decimal(struct schema_parse *p, size_t i, size_t off,
 
 	if (off >= t->len || t->s[off] != '(')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "'(' and a precision after 'decimal'");
+		    _("'(' and a precision after 'decimal'"));
 	off++;
 	n = schema_parse_digits(t->s, off, t->len);
 	if (!schema_lex_number(t->s + off, n, SCHEMA_PARSE_MAXPREC, &prec) ||
@@ -581,24 +589,24 @@ schema_parse_type_decimal(struct schema_parse *p, size_t i, size_t off,
 		if (n == 0)
 			n = schema_parse_until(t->s, off, t->len, ",)");
 		return schema_parse_in_token(p, i, off, n,
-		    "a precision from 1 to %d", SCHEMA_PARSE_MAXPREC);
+		    _("a precision from 1 to %d"), SCHEMA_PARSE_MAXPREC);
 	}
 	off += n;
 	if (off >= t->len || t->s[off] != ',')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "',' and a scale after the precision");
+		    _("',' and a scale after the precision"));
 	off++;
 	n = schema_parse_digits(t->s, off, t->len);
 	if (!schema_lex_number(t->s + off, n, prec, &scale)) {
 		if (n == 0)
 			n = schema_parse_until(t->s, off, t->len, ")");
 		return schema_parse_in_token(p, i, off, n,
-		    "a scale from 0 to %lu (the precision)", prec);
+		    _("a scale from 0 to %lu (the precision)"), prec);
 	}
 	off += n;
 	if (off >= t->len || t->s[off] != ')')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "')' after the scale");
+		    _("')' after the scale"));
 	f->size = (unsigned)prec;
 	f->scale = (unsigned)scale;
 	return schema_parse_type_end(p, i, off + 1);
@@ -612,15 +620,16 @@ schema_parse_type_target(struct schema_parse *p, size_t i, size_t off,
 	const struct schema_tok	*t = &p->lx.tok[i];
 	const char		*what;
 
-	what = f->type == SCHEMA_CODE ? "a code list name" : "a form name";
+	what = f->type == SCHEMA_CODE ? _("a code list name") :
+	    _("a form name");
 	if (off >= t->len || t->s[off] != ':')
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "':' and %s after '%s'", what,
+		    _("':' and %s after '%s'"), what,
 		    f->type == SCHEMA_CODE ? "code" : "ref");
 	off++;
 	if (!schema_lex_name(t->s + off, t->len - off))
 		return schema_parse_in_token(p, i, off, t->len - off,
-		    "%s (" SCHEMA_NAME_RULE ")", what);
+		    "%s (%s)", what, _(schema_name_rule));
 	f->target = xstrndup(t->s + off, t->len - off);
 	return 0;
 }
@@ -646,7 +655,9 @@ static int
 schema_parse_type(struct schema_parse *p, size_t i, struct schema_field *f)
 {
 	const struct schema_tok	*t = &p->lx.tok[i];
+	struct buf		 w = BUF_INIT;
 	size_t			 k, n = 0;
+	int			 r;
 
 	if (i < p->lx.ntok && !t->quoted) {
 		while (n < t->len && t->s[n] >= 'a' && t->s[n] <= 'z')
@@ -661,7 +672,10 @@ schema_parse_type(struct schema_parse *p, size_t i, struct schema_field *f)
 			}
 		}
 	}
-	return schema_lex_expected(&p->lx, i, "a type (" SCHEMA_TYPES ")");
+	buf_addf(&w, _("a type (%s)"), SCHEMA_TYPES);
+	r = schema_lex_expected(&p->lx, i, buf_cstr(&w));
+	buf_free(&w);
+	return r;
 }
 
 /* The attribute "required". */
@@ -710,7 +724,7 @@ schema_parse_attr_share(struct schema_parse *p, size_t *i,
 		}
 	}
 	return schema_lex_expected(&p->lx, *i,
-	    "a sharing level (local, partner, cen)");
+	    _("a sharing level (local, partner, cen)"));
 }
 
 /* The attribute "check RULE": the identifier a text field holds. */
@@ -721,14 +735,14 @@ schema_parse_attr_check(struct schema_parse *p, size_t *i,
 	struct schema_lex	*lx = &p->lx;
 
 	if (f->type != SCHEMA_TEXT)
-		return schema_lex_error(lx, lx->tok[*i - 1].col, "expected "
-		    "'check' on a text field, found it on a field of type %s",
+		return schema_lex_error(lx, lx->tok[*i - 1].col, _("expected "
+		    "'check' on a text field, found it on a field of type %s"),
 		    schema_type_name(f->type));
 	if (*i >= lx->ntok || lx->tok[*i].quoted ||
 	    schema_check_lookup(lx->tok[*i].s, lx->tok[*i].len,
 	    &f->check) != 0)
 		return schema_lex_expected(lx, *i,
-		    "a check (imo, iso6346, vin)");
+		    _("a check (imo, iso6346, vin)"));
 	(*i)++;
 	return 0;
 }
@@ -746,8 +760,8 @@ static const struct schema_parse_attr {
 	{ "check",	schema_parse_attr_check },
 };
 
-#define SCHEMA_PARSE_ATTRS "a field attribute (required, index, repeated, " \
-	"share LEVEL, check RULE)"
+static const char schema_parse_attrs_what[] = N_("a field attribute "
+    "(required, index, repeated, share LEVEL, check RULE)");
 
 /* Check the open field is complete (both labels) and close it. */
 static int
@@ -764,7 +778,7 @@ schema_parse_field_close(struct schema_parse *p)
 			continue;
 		p->lx.line = f->line;
 		schema_lex_error(&p->lx, f->namecol,
-		    "expected 'label %s' for field '%s', found none",
+		    _("expected 'label %s' for field '%s', found none"),
 		    schema_parse_langs[lang], f->name);
 		p->lx.line = line;
 		return -1;
@@ -786,7 +800,7 @@ schema_parse_form_labels(struct schema_parse *p)
 			continue;
 		p->lx.line = form->line;
 		schema_lex_error(&p->lx, form->col,
-		    "expected 'label %s' for form '%s', found none",
+		    _("expected 'label %s' for form '%s', found none"),
 		    schema_parse_langs[lang], form->name);
 		p->lx.line = line;
 		return -1;
@@ -814,16 +828,22 @@ schema_parse_field(struct schema_parse *p)
 	if (schema_parse_field_close(p) != 0)
 		return -1;
 	if (!schema_parse_isname(lx, 1))
-		return schema_lex_expected(lx, 1,
-		    "a field name (" SCHEMA_NAME_RULE ")");
+	{
+		struct buf	w = BUF_INIT;
+
+		buf_addf(&w, _("a field name (%s)"), _(schema_name_rule));
+		schema_lex_expected(lx, 1, buf_cstr(&w));
+		buf_free(&w);
+		return -1;
+	}
 	for (k = 0; k < form->nfields; k++) {
 		if (strlen(form->fields[k].name) == lx->tok[1].len &&
 		    memcmp(form->fields[k].name, lx->tok[1].s,
 		    lx->tok[1].len) == 0) {
 			struct buf	w = BUF_INIT;
 
-			buf_addf(&w, "a new field name ('%s' is already "
-			    "defined at line %u)", form->fields[k].name,
+			buf_addf(&w, _("a new field name ('%s' is already "
+			    "defined at line %u)"), form->fields[k].name,
 			    form->fields[k].line);
 			schema_lex_expected(lx, 1, buf_cstr(&w));
 			buf_free(&w);
@@ -832,7 +852,7 @@ schema_parse_field(struct schema_parse *p)
 	}
 	if (form->nfields == SCHEMA_PARSE_MAXFIELDS) {
 		return schema_lex_error(lx, lx->tok[0].col,
-		    "expected at most %d fields in a form, found more",
+		    _("expected at most %d fields in a form, found more"),
 		    SCHEMA_PARSE_MAXFIELDS);
 	}
 	if (form->nfields == p->cap) {
@@ -863,12 +883,13 @@ schema_parse_field(struct schema_parse *p)
 				break;
 		if (k == sizeof schema_parse_attrs /
 		    sizeof schema_parse_attrs[0])
-			return schema_lex_expected(lx, i, SCHEMA_PARSE_ATTRS);
+			return schema_lex_expected(lx, i,
+			    _(schema_parse_attrs_what));
 		if (seen[k]) {
 			struct buf	w = BUF_INIT;
 
-			buf_addf(&w, "each attribute once ('%s' is already "
-			    "given at column %u)", schema_parse_attrs[k].name,
+			buf_addf(&w, _("each attribute once ('%s' is already "
+			    "given at column %u)"), schema_parse_attrs[k].name,
 			    seen[k]);
 			schema_lex_expected(lx, i, buf_cstr(&w));
 			buf_free(&w);
@@ -895,20 +916,20 @@ schema_parse_text(struct schema_parse *p, const char *keyword,
 		if (schema_lex_is(lx, 1, schema_parse_langs[lang]))
 			break;
 	if (lang == SCHEMA_NLANG)
-		return schema_lex_expected(lx, 1, "a language (en, fr)");
+		return schema_lex_expected(lx, 1, _("a language (en, fr)"));
 	if (given[lang] != 0) {
 		return schema_lex_error(lx, lx->tok[0].col,
-		    "expected one '%s %s' (the first is at line %u), found a "
-		    "second", keyword, schema_parse_langs[lang], given[lang]);
+		    _("expected one '%s %s' (the first is at line %u), found a "
+		    "second"), keyword, schema_parse_langs[lang], given[lang]);
 	}
 	if (lx->ntok < 3 || !lx->tok[2].quoted) {
-		buf_addf(&w, "a quoted %s", what);
+		buf_addf(&w, _("a quoted %s"), _(what));
 		schema_lex_expected(lx, 2, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
 	}
 	if (lx->tok[2].len == 0) {
-		buf_addf(&w, "a non-empty %s", what);
+		buf_addf(&w, _("a non-empty %s"), _(what));
 		schema_lex_expected(lx, 2, buf_cstr(&w));
 		buf_free(&w);
 		return -1;
@@ -925,9 +946,10 @@ static int
 schema_parse_label(struct schema_parse *p)
 {
 	if (p->field != NULL)
-		return schema_parse_text(p, "label", "label", p->field->label,
+		return schema_parse_text(p, "label", N_("label"),
+		    p->field->label,
 		    p->label);
-	return schema_parse_text(p, "label", "label", p->form->label,
+	return schema_parse_text(p, "label", N_("label"), p->form->label,
 	    p->formlabel);
 }
 
@@ -935,7 +957,7 @@ schema_parse_label(struct schema_parse *p)
 static int
 schema_parse_help(struct schema_parse *p)
 {
-	return schema_parse_text(p, "help", "help text", p->field->help,
+	return schema_parse_text(p, "help", N_("help text"), p->field->help,
 	    p->help);
 }
 
@@ -947,14 +969,16 @@ schema_parse_at(struct schema_parse *p)
 	unsigned long		 row, col;
 
 	if (p->at != 0) {
-		return schema_lex_error(lx, lx->tok[0].col, "expected one 'at' "
-		    "(the first is at line %u), found a second", p->at);
+		return schema_lex_error(lx, lx->tok[0].col,
+		    _("expected one 'at' "
+		    "(the first is at line %u), found a second"), p->at);
 	}
 	if (!schema_parse_isnumber(lx, 1, SCHEMA_PARSE_MAXPOS, &row))
-		return schema_lex_expected(lx, 1, "a row number from 0 to 999");
+		return schema_lex_expected(lx, 1,
+		    _("a row number from 0 to 999"));
 	if (!schema_parse_isnumber(lx, 2, SCHEMA_PARSE_MAXPOS, &col))
 		return schema_lex_expected(lx, 2,
-		    "a column number from 0 to 999");
+		    _("a column number from 0 to 999"));
 	if (schema_lex_end(lx, 3) != 0)
 		return -1;
 	p->field->row = (int)row;
@@ -995,7 +1019,7 @@ schema_parse_statement(struct schema_parse *p)
 		if ((s->where & where) && schema_lex_is(&p->lx, 0, s->name))
 			return s->fn(p);
 	}
-	buf_adds(&w, "a statement (");
+	buf_adds(&w, _("a statement ("));
 	for (k = 0; k < sizeof schema_parse_stmts /
 	    sizeof schema_parse_stmts[0]; k++) {
 		s = &schema_parse_stmts[k];
@@ -1027,7 +1051,7 @@ schema_form_parse(const char *path, const char *text, size_t len,
 
 	if (schema_lex_magic(&p.lx, "ncen-forms") != 0)
 		goto fail;
-	if (schema_lex_decl(&p.lx, "form", "form", &form->name,
+	if (schema_lex_decl(&p.lx, "form", N_("form"), &form->name,
 	    &form->version, &form->line, &form->col) != 0)
 		goto fail;
 	while ((r = schema_lex_line(&p.lx)) == 1) {
@@ -1040,7 +1064,7 @@ schema_form_parse(const char *path, const char *text, size_t len,
 		if (schema_parse_form_labels(&p) != 0)
 			goto fail;
 		schema_lex_expected(&p.lx, 0,
-		    "at least one field in the form");
+		    _("at least one field in the form"));
 		goto fail;
 	}
 	if (schema_parse_field_close(&p) != 0)

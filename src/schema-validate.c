@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -66,22 +67,27 @@ bad:
 	return NCEN_EINVALID;
 }
 
-/* Append "expected WHAT, found 'IN'" to a reason. */
+/*
+ * Append "expected WHAT, found 'IN'" to a reason, in the reader's
+ * language (WHAT is translated already).
+ */
 static int
 schema_validate_expected(struct buf *reason, const char *in, size_t len,
     const char *what)
 {
-	size_t	bad;
+	struct buf	found = BUF_INIT;
+	size_t		bad;
 
 	if (reason == NULL)
 		return NCEN_EINVALID;
-	buf_addf(reason, "expected %s, found ", what);
 	if (len == 0)
-		buf_adds(reason, "nothing");
+		buf_adds(&found, _("nothing"));
 	else if (schema_utf8_check(in, len, &bad) != NCEN_OK)
-		buf_addf(reason, "invalid UTF-8 at byte %zu", bad);
+		buf_addf(&found, _("invalid UTF-8 at byte %zu"), bad);
 	else
-		buf_add_quoted(reason, in, len, SCHEMA_VALIDATE_QUOTEMAX);
+		buf_add_quoted(&found, in, len, SCHEMA_VALIDATE_QUOTEMAX);
+	buf_addf(reason, _("expected %s, found %s"), what, buf_cstr(&found));
+	buf_free(&found);
 	return NCEN_EINVALID;
 }
 
@@ -245,14 +251,14 @@ schema_validate_ymd(const char *s, struct buf *reason)
 		return -1;
 	if (y == 0)
 		return schema_validate_expected(reason, s, 4,
-		    "a year from 0001 to 9999");
+		    _("a year from 0001 to 9999"));
 	if (m < 1 || m > 12)
 		return schema_validate_expected(reason, s + 5, 2,
-		    "a month from 01 to 12");
+		    _("a month from 01 to 12"));
 	if (d < 1 || d > schema_validate_mdays(y, m)) {
 		struct buf	w = BUF_INIT;
 
-		buf_addf(&w, "a day from 01 to %d in %.7s",
+		buf_addf(&w, _("a day from 01 to %d in %.7s"),
 		    schema_validate_mdays(y, m), s);
 		schema_validate_expected(reason, s + 8, 2, buf_cstr(&w));
 		buf_free(&w);
@@ -271,7 +277,7 @@ schema_validate_check_date(const struct schema *s,
 
 	if (len != 10 || (r = schema_validate_ymd(in, reason)) < 0)
 		return schema_validate_expected(reason, in, len,
-		    "a date YYYY-MM-DD");
+		    _("a date YYYY-MM-DD"));
 	if (r != NCEN_OK)
 		return r;
 	buf_add(canon, in, len);
@@ -284,7 +290,7 @@ schema_validate_check_datetime(const struct schema *s,
     const struct schema_field *f, const char *in, size_t len,
     struct buf *canon, struct buf *reason)
 {
-	const char	*what = "a date and time YYYY-MM-DDTHH:MM[:SS]";
+	const char	*what = _("a date and time YYYY-MM-DDTHH:MM[:SS]");
 	int		 r, hh, mm, ss = 0;
 
 	if ((len != 16 && len != 19) || (in[10] != 'T' && in[10] != ' ') ||
@@ -301,13 +307,13 @@ schema_validate_check_datetime(const struct schema *s,
 		return r;
 	if (hh > 23)
 		return schema_validate_expected(reason, in + 11, 2,
-		    "an hour from 00 to 23");
+		    _("an hour from 00 to 23"));
 	if (mm > 59)
 		return schema_validate_expected(reason, in + 14, 2,
-		    "a minute from 00 to 59");
+		    _("a minute from 00 to 59"));
 	if (ss > 59)
 		return schema_validate_expected(reason, in + 17, 2,
-		    "a second from 00 to 59");
+		    _("a second from 00 to 59"));
 	buf_add(canon, in, 10);
 	buf_addc(canon, 'T');
 	buf_add(canon, in + 11, 5);
@@ -327,9 +333,9 @@ schema_validate_check_integer(const struct schema *s,
 
 	if (!schema_validate_int(in, len, &v, &range))
 		return schema_validate_expected(reason, in, len, range ?
-		    "a whole number from -9223372036854775808 to "
-		    "9223372036854775807" :
-		    "a whole number (digits, with '-' if negative)");
+		    _("a whole number from -9223372036854775808 to "
+		    "9223372036854775807") :
+		    _("a whole number (digits, with '-' if negative)"));
 	buf_addf(canon, "%lld", (long long)v);
 	return NCEN_OK;
 }
@@ -369,15 +375,15 @@ schema_validate_check_decimal(const struct schema *s,
 	}
 	switch (why) {
 	case SCHEMA_DEC_INT:
-		buf_addf(&w, "at most %u digits before the decimal point",
+		buf_addf(&w, _("at most %u digits before the decimal point"),
 		    f->size - f->scale);
 		break;
 	case SCHEMA_DEC_FRAC:
-		buf_addf(&w, "at most %u digits after the decimal point",
+		buf_addf(&w, _("at most %u digits after the decimal point"),
 		    f->scale);
 		break;
 	default:
-		buf_addf(&w, "a number like %s", f->scale == 0 ? "-12" :
+		buf_addf(&w, _("a number like %s"), f->scale == 0 ? "-12" :
 		    "-12.5");
 		break;
 	}
@@ -422,8 +428,8 @@ schema_validate_check_code(const struct schema *s,
 
 	if ((list = schema_list_find(s, f->target)) == NULL) {
 		if (reason != NULL)
-			buf_addf(reason, "expected a loaded code list '%s', "
-			    "found none", f->target);
+			buf_addf(reason, _("expected a loaded code list '%s', "
+			    "found none"), f->target);
 		return NCEN_EINVALID;
 	}
 	v = xstrndup(in, len);
@@ -445,10 +451,10 @@ schema_validate_check_code(const struct schema *s,
 		return NCEN_OK;
 	}
 	if (n > 1)
-		buf_addf(&w, "a code or a label of one code of list '%s' "
-		    "(this one names %zu codes)", f->target, n);
+		buf_addf(&w, _("a code or a label of one code of list '%s' "
+		    "(this one names %zu codes)"), f->target, n);
 	else
-		buf_addf(&w, "a code or label of list '%s'", f->target);
+		buf_addf(&w, _("a code or label of list '%s'"), f->target);
 	schema_validate_expected(reason, in, len, buf_cstr(&w));
 	buf_free(&w);
 	return NCEN_EINVALID;
@@ -464,7 +470,7 @@ schema_validate_check_ref(const struct schema *s,
 
 	if (!schema_validate_id(in, len, &id) || id == 0)
 		return schema_validate_expected(reason, in, len,
-		    "a record id (a whole number from 1)");
+		    _("a record id (a whole number from 1)"));
 	buf_addf(canon, "%llu", (unsigned long long)id);
 	return NCEN_OK;
 }
@@ -479,8 +485,9 @@ schema_validate_check_text(const struct schema *s,
 
 	if (schema_utf8_check(in, len, &n) != NCEN_OK) {
 		if (reason != NULL)
-			buf_addf(reason, "expected UTF-8 text, found the invalid "
-			    "byte 0x%02x at byte %zu", (unsigned char)in[n], n);
+			buf_addf(reason, _("expected UTF-8 text, found the "
+			    "invalid byte 0x%02x at byte %zu"),
+			    (unsigned char)in[n], n);
 		return NCEN_EINVALID;
 	}
 	for (i = 0; i < len; i++) {
@@ -488,16 +495,16 @@ schema_validate_check_text(const struct schema *s,
 
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			if (reason != NULL)
-				buf_addf(reason, "expected text, found the "
-				    "control character 0x%02x at byte %zu",
+				buf_addf(reason, _("expected text, found the "
+				    "control character 0x%02x at byte %zu"),
 				    c, i);
 			return NCEN_EINVALID;
 		}
 	}
 	if (n > f->size) {
 		if (reason != NULL)
-			buf_addf(reason, "expected at most %u characters, "
-			    "found %zu", f->size, n);
+			buf_addf(reason, _("expected at most %u characters, "
+			    "found %zu"), f->size, n);
 		return NCEN_EINVALID;
 	}
 	buf_add(canon, in, len);
@@ -626,7 +633,8 @@ schema_value_check(const struct schema *s, const struct schema_field *f,
     const char *in, struct buf *canonical, struct buf *reason)
 {
 	const struct schema_validate_type	*t;
-	struct buf				 tmp = BUF_INIT, shaped = BUF_INIT;
+	struct buf				 tmp = BUF_INIT,
+	    shaped = BUF_INIT;
 	size_t					 len;
 	int					 r;
 
@@ -645,14 +653,14 @@ schema_value_check(const struct schema *s, const struct schema_field *f,
 	}
 	if ((t = schema_validate_type(f->type)) == NULL) {
 		if (reason != NULL)
-			buf_adds(reason, "expected a field of a known type, "
-			    "found another");
+			buf_adds(reason, _("expected a field of a known type, "
+			    "found another"));
 		return NCEN_EINVALID;
 	}
 	if (len == 0 && f->type != SCHEMA_TEXT) {
 		struct buf	w = BUF_INIT;
 
-		buf_addf(&w, "a value of type ");
+		buf_adds(&w, _("a value of type "));
 		schema_field_type(f, &w);
 		schema_validate_expected(reason, in, 0, buf_cstr(&w));
 		buf_free(&w);
@@ -681,7 +689,7 @@ schema_validate_problem(struct buf *problems, const struct schema_field *f,
 		return;
 	buf_addf(problems, "%s: ", f->name);
 	if (n > 1)
-		buf_addf(problems, "value %zu: ", i + 1);
+		buf_addf(problems, _("value %zu: "), i + 1);
 	buf_addf(problems, "%s\n", reason);
 }
 
@@ -692,6 +700,7 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
     schema_ref_fn fn, void *arg, struct buf *problems)
 {
 	struct buf	 canon = BUF_INIT, reason = BUF_INIT;
+	struct buf	 w = BUF_INIT, found = BUF_INIT;
 	size_t		 i, n = 0, total = rv != NULL ? rv->n : 0;
 	uint64_t	 id;
 	int		 bad = 0, r;
@@ -702,11 +711,11 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 			n++;
 	if (n == 0 && mode == SCHEMA_SUBMIT && f->required) {
 		schema_validate_problem(problems, f, 1, 0,
-		    "expected a value (the field is required), found none");
+		    _("expected a value (the field is required), found none"));
 		return 1;
 	}
 	if (n > 1 && !f->repeated) {
-		buf_addf(&reason, "expected one value, found %zu", n);
+		buf_addf(&reason, _("expected one value, found %zu"), n);
 		schema_validate_problem(problems, f, 1, 0, buf_cstr(&reason));
 		bad = 1;
 	}
@@ -721,12 +730,14 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 		}
 		if (strcmp(buf_cstr(&canon), v) != 0) {
 			buf_reset(&reason);
-			buf_adds(&reason, "expected the stored form ");
-			buf_add_quoted(&reason, canon.s, canon.len,
+			buf_add_quoted(&w, canon.s, canon.len,
 			    SCHEMA_VALIDATE_QUOTEMAX);
-			buf_adds(&reason, ", found ");
-			buf_add_quoted(&reason, v, strlen(v),
+			buf_add_quoted(&found, v, strlen(v),
 			    SCHEMA_VALIDATE_QUOTEMAX);
+			buf_addf(&reason, _("expected the stored form %s, "
+			    "found %s"), buf_cstr(&w), buf_cstr(&found));
+			buf_reset(&w);
+			buf_reset(&found);
 			schema_validate_problem(problems, f, total, i,
 			    buf_cstr(&reason));
 			bad = 1;
@@ -741,8 +752,8 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 		}
 		if (r == 0) {
 			buf_reset(&reason);
-			buf_addf(&reason, "expected the id of a %s record, found "
-			    "%llu (no such record)", f->target,
+			buf_addf(&reason, _("expected the id of a %s record, "
+			    "found %llu (no such record)"), f->target,
 			    (unsigned long long)id);
 			schema_validate_problem(problems, f, total, i,
 			    buf_cstr(&reason));
@@ -751,6 +762,8 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 	}
 	buf_free(&canon);
 	buf_free(&reason);
+	buf_free(&w);
+	buf_free(&found);
 	return bad;
 }
 
@@ -765,8 +778,8 @@ schema_validate(const struct schema *s, const struct record *rec,
 
 	if (rec == NULL || (form = rec->form) == NULL) {
 		if (problems != NULL)
-			buf_adds(problems, "record: expected a record of a "
-			    "form, found none\n");
+			buf_addf(problems, "%s\n", _("record: expected a "
+			    "record of a form, found none"));
 		return NCEN_EUSAGE;
 	}
 	for (i = 0; i < form->nfields; i++) {

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-backup.h"
 #include "store-draft.h"
 #include "store-int.h"
@@ -63,13 +64,13 @@ store_backup_dberr(struct store_backup_env *be, int ret, struct ncen_err *e,
 	    strstr(msgs, "checksum") != NULL ||
 	    strstr(msgs, "encrypt") != NULL ||
 	    strstr(msgs, "password") != NULL))
-		return ncen_err_set(e, NCEN_EKEY, "%s: wrong encryption key "
-		    "(%s)", path, be->keyfile);
+		return ncen_err_set(e, NCEN_EKEY, _("%s: wrong encryption key "
+		    "(%s)"), path, be->keyfile);
 	/* An encrypted log read without a key has a foreign magic number. */
 	if (be->keyfile == NULL && (strstr(msgs, "magic number") != NULL ||
 	    strstr(msgs, "encrypt") != NULL))
-		return ncen_err_set(e, NCEN_EKEY, "%s: the data directory is "
-		    "encrypted: give its key file", path);
+		return ncen_err_set(e, NCEN_EKEY, _("%s: the data directory is "
+		    "encrypted: give its key file"), path);
 	if (ret == DB_RUNRECOVERY)
 		code = NCEN_ERECOVER;
 	if (*msgs != '\0')
@@ -111,14 +112,14 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 	    (ret = be->env->set_lk_max_objects(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_lockers(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0) {
-		r = store_backup_dberr(be, ret, e, "configuring", home);
+		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
 	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(be, ret, e, "opening the environment",
+		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);
 		goto out;
 	}
@@ -147,7 +148,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 	ret = be->env->close(be->env, 0);
 	store_watch_leave();
 	if (ret != 0)
-		r = store_backup_dberr(be, ret, e, "closing the environment",
+		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
 	buf_free(&be->msgs);
@@ -488,7 +489,7 @@ store_backup_copy_forms(const char *from, const char *to, struct ncen_err *e)
 	}
 	if (copied == 0)
 		r = ncen_err_set(e, NCEN_ENOTFOUND,
-		    "%s: no .form or .codes files", from);
+		    _("%s: no .form or .codes files"), from);
 out:
 	store_backup_list_free(names, n);
 	buf_free(&src);
@@ -519,7 +520,7 @@ store_backup_in_use(const char *home, struct ncen_err *e)
 		    strerror(errno));
 	else if (fl.l_type != F_UNLCK)
 		r = ncen_err_set(e, NCEN_EEXISTS,
-		    "%s: in use by process %ld: stop it first", home,
+		    _("%s: in use by process %ld: stop it first"), home,
 		    (long)fl.l_pid);
 	close(fd);
 out:
@@ -545,7 +546,8 @@ store_backup_hash(const char *path, struct buf *hex, off_t *size,
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 unavailable", path);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 unavailable"),
+		    path);
 		goto out;
 	}
 	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
@@ -557,14 +559,14 @@ store_backup_hash(const char *path, struct buf *hex, off_t *size,
 			goto out;
 		}
 		if (EVP_DigestUpdate(ctx, tmp, (size_t)n) != 1) {
-			r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 failed",
+			r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 failed"),
 			    path);
 			goto out;
 		}
 		*size += n;
 	}
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: SHA-256 failed", path);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: SHA-256 failed"), path);
 		goto out;
 	}
 	for (i = 0; i < mdlen; i++)
@@ -702,7 +704,8 @@ store_backup_env_remove(const char *home, struct ncen_err *e)
 		return ncen_err_set(e, NCEN_EDB, "%s: db_env_create: %s", home,
 		    db_strerror(ret));
 	if ((ret = env->remove(env, home, 0)) != 0)
-		return ncen_err_set(e, NCEN_EDB, "%s: removing the regions: %s",
+		return ncen_err_set(e, NCEN_EDB,
+		    _("%s: removing the regions: %s"),
 		    home, db_strerror(ret));
 	return NCEN_OK;
 }
@@ -766,7 +769,7 @@ store_backup_run_recovery(const char *home, const char *keyfile,
 		return r;
 	/* Leave a checkpoint so the next open has little to replay. */
 	if ((ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE)) != 0) {
-		r = store_backup_dberr(&be, ret, e, "checkpoint", home);
+		r = store_backup_dberr(&be, ret, e, _("checkpoint"), home);
 		store_backup_env_close(&be, home, NULL);
 		return r;
 	}
@@ -796,7 +799,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 		store_backup_list_free(names, n);
 		if (n != 0)
 			return ncen_err_set(e, NCEN_EEXISTS,
-			    "%s: not empty: a backup needs a new directory",
+			    _("%s: not empty: a backup needs a new directory"),
 			    dest);
 	} else {
 		if (mkdir(dest, 0700) == -1)
@@ -821,7 +824,7 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	ret = be.env->txn_checkpoint(be.env, 0, 0, DB_FORCE);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(&be, ret, e, "checkpoint", home);
+		r = store_backup_dberr(&be, ret, e, _("checkpoint"), home);
 		goto out;
 	}
 	/* Pages through the cache, then the logs; recovery keeps the bound. */
@@ -832,19 +835,19 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	ret = be.env->backup(be.env, dest, DB_CREATE);
 	store_watch_leave();
 	if (ret != 0) {
-		r = store_backup_dberr(&be, ret, e, "backup", dest);
+		r = store_backup_dberr(&be, ret, e, _("backup"), dest);
 		goto out;
 	}
 	opened = 0;
 	if ((r = store_backup_env_close(&be, home, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "copied the databases and logs of %s\n", home);
+	buf_addf(report, _("copied the databases and logs of %s\n"), home);
 
 	buf_addf(&from, "%s/forms", home);
 	buf_addf(&to, "%s/forms", dest);
 	if ((r = store_backup_copy_forms(from.s, to.s, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "copied the forms\n");
+	buf_adds(report, _("copied the forms\n"));
 	/* After the databases: every attachment they name is there. */
 	if ((r = store_backup_copy_extras(home, dest, report, e)) != NCEN_OK)
 		goto out;
@@ -852,14 +855,15 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	if ((r = store_backup_count_logs(dest, &nlogs, e)) != NCEN_OK)
 		goto out;
 	if ((r = store_backup_run_recovery(dest, keyfile, 1, e)) != NCEN_OK) {
-		ncen_err_prefix(e, "recovery of the backup: ");
+		ncen_err_prefix(e, _("recovery of the backup: "));
 		goto out;
 	}
-	buf_addf(report, "ran catastrophic recovery over %zu log file%s\n",
-	    nlogs, nlogs == 1 ? "" : "s");
+	buf_addf(report, ngettext_("ran catastrophic recovery over %zu log "
+	    "file\n", "ran catastrophic recovery over %zu log files\n", nlogs),
+	    nlogs);
 	if ((r = store_backup_manifest(home, dest, e)) != NCEN_OK)
 		goto out;
-	buf_addf(report, "wrote %s/%s\n", dest, STORE_BACKUP_MANIFEST);
+	buf_addf(report, _("wrote %s/%s\n"), dest, STORE_BACKUP_MANIFEST);
 out:
 	if (opened)
 		store_backup_env_close(&be, home, NULL);
@@ -889,7 +893,7 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 	buf_addf(&path, "%s/%s", backup, STORE_BACKUP_MANIFEST);
 	if ((f = fopen(path.s, "r")) == NULL) {
 		r = ncen_err_set(e, errno == ENOENT ? NCEN_ENOTFOUND : NCEN_EIO,
-		    "%s: %s (not a backup made by ncenctl backup?)", path.s,
+		    _("%s: %s (not a backup made by ncenctl backup?)"), path.s,
 		    strerror(errno));
 		goto out;
 	}
@@ -901,7 +905,7 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 	}
 	text = xmalloc((size_t)len + 1);
 	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
-		r = ncen_err_set(e, NCEN_EIO, "%s: short read", path.s);
+		r = ncen_err_set(e, NCEN_EIO, _("%s: short read"), path.s);
 		goto out;
 	}
 	text[len] = '\0';
@@ -914,7 +918,7 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 		if (lineno == 1) {
 			if (strcmp(line, "ncen-backup 1") != 0) {
 				r = ncen_err_set(e, NCEN_ECHECK,
-				    "%s:1: not an ncen backup manifest",
+				    _("%s:1: not an ncen backup manifest"),
 				    path.s);
 				goto out;
 			}
@@ -925,7 +929,7 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 		name = line + 5;
 		if ((size = strchr(name, ' ')) == NULL ||
 		    (hash = strchr(size + 1, ' ')) == NULL) {
-			r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad line",
+			r = ncen_err_set(e, NCEN_ECHECK, _("%s:%zu: bad line"),
 			    path.s, lineno);
 			goto out;
 		}
@@ -935,13 +939,14 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 			*mode++ = '\0';
 			if (strtoul(mode, &end, 8) > 0777 || *end != '\0' ||
 			    end == mode) {
-				r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad "
-				    "mode", path.s, lineno);
+				r = ncen_err_set(e, NCEN_ECHECK,
+				    _("%s:%zu: bad "
+				    "mode"), path.s, lineno);
 				goto out;
 			}
 		}
 		if (strstr(name, "..") != NULL || *name == '/') {
-			r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad name",
+			r = ncen_err_set(e, NCEN_ECHECK, _("%s:%zu: bad name"),
 			    path.s, lineno);
 			goto out;
 		}
@@ -949,8 +954,8 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", backup, name);
 		if (access(path.s, F_OK) == -1 && errno == ENOENT) {
-			r = ncen_err_set(e, NCEN_ECHECK, "%s: named by the "
-			    "manifest but missing (damaged backup)", path.s);
+			r = ncen_err_set(e, NCEN_ECHECK, _("%s: named by the "
+			    "manifest but missing (damaged backup)"), path.s);
 			goto out;
 		}
 		if ((r = store_backup_hash(path.s, &hex, &got, e)) != NCEN_OK)
@@ -958,7 +963,8 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 		if (strtoll(size, NULL, 10) != (long long)got ||
 		    strcmp(hash, hex.s) != 0) {
 			r = ncen_err_set(e, NCEN_ECHECK,
-			    "%s: does not match the manifest (damaged backup)",
+			    _("%s: does not match the manifest (damaged "
+			    "backup)"),
 			    path.s);
 			goto out;
 		}
@@ -971,7 +977,8 @@ store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
 		buf_addf(&path, "%s/%s", backup, STORE_BACKUP_MANIFEST);
 	}
 	if (nfiles == 0)
-		r = ncen_err_set(e, NCEN_ECHECK, "%s: names no files", path.s);
+		r = ncen_err_set(e, NCEN_ECHECK, _("%s: names no files"),
+		    path.s);
 out:
 	if (f != NULL)
 		fclose(f);
@@ -1056,7 +1063,7 @@ store_backup_restore(const char *backup, const char *home,
 	if ((r = store_backup_check(backup, &files, &modes, &nfiles, e)) !=
 	    NCEN_OK)
 		goto out;
-	buf_addf(report, "checked %zu files of %s against its manifest\n",
+	buf_addf(report, _("checked %zu files of %s against its manifest\n"),
 	    nfiles, backup);
 
 	if (access(home, F_OK) == 0) {
@@ -1064,7 +1071,8 @@ store_backup_restore(const char *backup, const char *home,
 			goto out;
 		if (n != 0 && !force) {
 			r = ncen_err_set(e, NCEN_EEXISTS,
-			    "%s: not empty: give --force to replace it", home);
+			    _("%s: not empty: give --force to replace it"),
+			    home);
 			goto out;
 		}
 		if (n != 0) {
@@ -1072,7 +1080,8 @@ store_backup_restore(const char *backup, const char *home,
 				goto out;
 			if ((r = store_backup_clear(home, e)) != NCEN_OK)
 				goto out;
-			buf_addf(report, "removed the databases of %s\n", home);
+			buf_addf(report, _("removed the databases of %s\n"),
+			    home);
 		}
 	} else if (mkdir(home, 0700) == -1) {
 		r = ncen_err_set(e, NCEN_EIO, "%s: %s", home, strerror(errno));
@@ -1094,12 +1103,12 @@ store_backup_restore(const char *backup, const char *home,
 		    NCEN_OK)
 			goto out;
 	}
-	buf_addf(report, "copied them into %s\n", home);
+	buf_addf(report, _("copied them into %s\n"), home);
 	if ((r = store_backup_run_recovery(home, keyfile, 1, e)) != NCEN_OK) {
-		ncen_err_prefix(e, "recovery of the restored copy: ");
+		ncen_err_prefix(e, _("recovery of the restored copy: "));
 		goto out;
 	}
-	buf_addf(report, "ran catastrophic recovery\n");
+	buf_adds(report, _("ran catastrophic recovery\n"));
 out:
 	store_backup_list_free(files, nfiles);
 	free(modes);
@@ -1124,8 +1133,14 @@ store_backup_recover(const char *home, const char *keyfile, int catastrophic,
 	if ((r = store_backup_run_recovery(home, keyfile, catastrophic, e)) !=
 	    NCEN_OK)
 		return r;
-	buf_addf(report, "%s recovery of %s done (%zu log file%s)\n",
-	    catastrophic ? "catastrophic" : "normal", home, nlogs,
-	    nlogs == 1 ? "" : "s");
+	if (catastrophic)
+		buf_addf(report, ngettext_("catastrophic recovery of %s done "
+		    "(%zu log file)\n", "catastrophic recovery of %s done (%zu "
+		    "log files)\n", nlogs), home, nlogs);
+	else
+		buf_addf(report,
+		    ngettext_("normal recovery of %s done (%zu log "
+		    "file)\n", "normal recovery of %s done (%zu log files)\n",
+		    nlogs), home, nlogs);
 	return NCEN_OK;
 }

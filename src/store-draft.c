@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-draft.h"
@@ -37,8 +38,8 @@ store_draft_user_ok(const char *user, struct ncen_err *err)
 {
 	if (user == NULL || *user == '\0' || *user == '.' ||
 	    strchr(user, '/') != NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "drafts: '%s' is not a "
-		    "user name a draft can be kept under",
+		return ncen_err_set(err, NCEN_EUSAGE, _("drafts: '%s' is not a "
+		    "user name a draft can be kept under"),
 		    user == NULL ? "" : user);
 	return NCEN_OK;
 }
@@ -106,12 +107,12 @@ store_draft_decode(const struct schema *s, const unsigned char *p, size_t n,
 	    (len = buf_get_u32(p + DRAFT_HEAD)) > n - DRAFT_HEAD - 4))
 		format = 0;
 	if (format != 1 && format != DRAFT_FORMAT)
-		return ncen_err_set(err, NCEN_EPARSE, "%s: the draft of %s "
-		    "(%s %llu) is malformed", STORE_DRAFTS_FILE, d->user,
+		return ncen_err_set(err, NCEN_EPARSE, _("%s: the draft of %s "
+		    "(%s %llu) is malformed"), STORE_DRAFTS_FILE, d->user,
 		    d->entity, (unsigned long long)d->id);
 	if ((form = schema_form_find(s, d->entity)) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s: the draft of "
-		    "%s is a %s, a form this data directory no longer has",
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: the draft of "
+		    "%s is a %s, a form this data directory no longer has"),
 		    STORE_DRAFTS_FILE, d->user, d->entity);
 	d->version = buf_get_u32(p + 8);
 	d->field = buf_get_u32(p + 12);
@@ -160,7 +161,7 @@ store_draft_open(struct store_txn *t, DB **dbp, struct ncen_err *err)
 	if ((ret = db->open(db, t->txn, STORE_DRAFTS_FILE, NULL, DB_BTREE,
 	    DB_CREATE, 0600)) != 0) {
 		(void)db->close(db, 0);
-		return store_txn_dberr(t, ret, err, "opening %s",
+		return store_txn_dberr(t, ret, err, _("opening %s"),
 		    STORE_DRAFTS_FILE);
 	}
 	*dbp = db;
@@ -175,7 +176,7 @@ store_draft_close(struct store_txn *t, DB *db, int error,
 	int	ret;
 
 	if (db != NULL && (ret = db->close(db, 0)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, ret, err, "closing %s",
+		error = store_txn_dberr(t, ret, err, _("closing %s"),
 		    STORE_DRAFTS_FILE);
 	return error;
 }
@@ -223,8 +224,8 @@ store_draft_put_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	data.data = v.s;
 	data.size = (u_int32_t)v.len;
 	if ((ret = db->put(db, t->txn, &key, &data, 0)) != 0)
-		error = store_txn_dberr(t, ret, err, "%s: writing the draft "
-		    "of %s", STORE_DRAFTS_FILE, d->user);
+		error = store_txn_dberr(t, ret, err, _("%s: writing the draft "
+		    "of %s"), STORE_DRAFTS_FILE, d->user);
 	buf_free(&k);
 	buf_free(&v);
 	return store_draft_close(t, db, error, err);
@@ -241,8 +242,8 @@ store_draft_put(struct store *st, const struct store_draft *d,
 	if ((error = store_draft_user_ok(d->user, err)) != NCEN_OK)
 		return error;
 	if (d->entity == NULL || d->rec == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "drafts: a draft needs "
-		    "an entity and its values");
+		return ncen_err_set(err, NCEN_EUSAGE, _("drafts: a draft needs "
+		    "an entity and its values"));
 	memset(&op, 0, sizeof op);
 	op.in = d;
 	return store_run(st, store_draft_put_fn, &op, err);
@@ -269,12 +270,13 @@ store_draft_get_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	data.flags = DB_DBT_MALLOC;
 	ret = db->get(db, t->txn, &key, &data, 0);
 	if (ret == DB_NOTFOUND)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "%s has no draft of "
-		    "%s %llu", op->user, op->entity,
+		error = ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("%s has no draft of "
+		    "%s %llu"), op->user, op->entity,
 		    (unsigned long long)op->id);
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: reading the draft "
-		    "of %s", STORE_DRAFTS_FILE, op->user);
+		error = store_txn_dberr(t, ret, err, _("%s: reading the draft "
+		    "of %s"), STORE_DRAFTS_FILE, op->user);
 	else {
 		d = xcalloc(1, sizeof *d);
 		d->user = xstrdup(op->user);
@@ -330,8 +332,8 @@ store_draft_del_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	key.size = (u_int32_t)k.len;
 	ret = db->del(db, t->txn, &key, 0);
 	if (ret != 0 && ret != DB_NOTFOUND)
-		error = store_txn_dberr(t, ret, err, "%s: removing the draft "
-		    "of %s", STORE_DRAFTS_FILE, op->user);
+		error = store_txn_dberr(t, ret, err, _("%s: removing the draft "
+		    "of %s"), STORE_DRAFTS_FILE, op->user);
 	buf_free(&k);
 	return store_draft_close(t, db, error, err);
 }
@@ -378,7 +380,7 @@ store_draft_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if ((error = store_draft_open(t, &db, err)) != NCEN_OK)
 		return error;
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: cursor",
+		error = store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_DRAFTS_FILE);
 		goto out;
 	}
@@ -394,8 +396,9 @@ store_draft_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 		if (ret == DB_NOTFOUND)
 			break;
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading the "
-			    "drafts of %s", STORE_DRAFTS_FILE, op->user);
+			error = store_txn_dberr(t, ret, err,
+			    _("%s: reading the "
+			    "drafts of %s"), STORE_DRAFTS_FILE, op->user);
 			break;
 		}
 		if (key.size < ulen || memcmp(key.data, op->user, ulen) != 0)
@@ -419,7 +422,7 @@ store_draft_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	free(data.data);
 out:
 	if (c != NULL && (ret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, ret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, ret, err, _("%s: closing a cursor"),
 		    STORE_DRAFTS_FILE);
 	return store_draft_close(t, db, error, err);
 }
@@ -587,7 +590,8 @@ store_draft_unspool(struct store *st, const char *user, int *found,
 	if (b.len < 4 || (klen = buf_get_u32(p)) > b.len - 4 ||
 	    store_draft_key_parse(p + 4, klen, &d) != 0 ||
 	    strcmp(d.user, user) != 0) {
-		error = ncen_err_set(err, NCEN_EPARSE, "%s: not a draft of %s",
+		error = ncen_err_set(err, NCEN_EPARSE,
+		    _("%s: not a draft of %s"),
 		    path.s, user);
 		goto out;
 	}

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-dump.h"
@@ -130,7 +131,7 @@ store_dump_problem(struct store_dump_parser *p, unsigned line,
 	if (p->nproblems < STORE_DUMP_MAXPROBLEMS && p->problems != NULL)
 		buf_addf(p->problems, "%s:%u: %s\n", p->path, line, msg.s);
 	else if (p->nproblems == STORE_DUMP_MAXPROBLEMS && p->problems != NULL)
-		buf_addf(p->problems, "%s: more problems not shown\n",
+		buf_addf(p->problems, _("%s: more problems not shown\n"),
 		    p->path);
 	p->nproblems++;
 	buf_free(&msg);
@@ -176,13 +177,13 @@ store_dump_check_line(struct store_dump_parser *p, const char *s, size_t len)
 	for (i = 0; i < len; i += n, col++) {
 		if ((n = store_dump_utf8(u + i, len - i)) == 0) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "invalid UTF-8 at column %zu", col);
+			    _("invalid UTF-8 at column %zu"), col);
 			return -1;
 		}
 		if (u[i] < 0x20 || u[i] == 0x7f) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "control character 0x%02x at column %zu "
-			    "(write it as an escape)", u[i], col);
+			    _("control character 0x%02x at column %zu "
+			    "(write it as an escape)"), u[i], col);
 			return -1;
 		}
 	}
@@ -251,7 +252,7 @@ store_dump_unescape(struct store_dump_parser *p, const char *s, size_t len,
 	return 0;
 bad:
 	store_dump_problem(p, p->line, NCEN_EPARSE,
-	    "bad escape at byte %zu (use \\\\ \\n \\r \\t or \\xHH)", i);
+	    _("bad escape at byte %zu (use \\\\ \\n \\r \\t or \\xHH)"), i);
 	return -1;
 }
 
@@ -317,7 +318,7 @@ store_dump_form(struct store_dump_parser *p, const char *w, size_t len)
 
 	if ((f = schema_form_find(p->schema, name)) == NULL)
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "unknown entity '%s'", name);
+		    _("unknown entity '%s'"), name);
 	free(name);
 	return f;
 }
@@ -339,7 +340,7 @@ store_dump_parse_record(struct store_dump_parser *p, const char *s,
 	p->state = STORE_DUMP_BAD;
 	if ((w = store_dump_word(&s, end, &len)) == NULL) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected an entity after 'record'");
+		    _("expected an entity after 'record'"));
 		return;
 	}
 	if ((f = store_dump_form(p, w, len)) == NULL)
@@ -347,32 +348,32 @@ store_dump_parse_record(struct store_dump_parser *p, const char *s,
 	if ((w = store_dump_word(&s, end, &len)) == NULL ||
 	    store_dump_number(w, len, UINT64_MAX, &id) != 0 || id == 0) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected a record id (a number from 1)");
+		    _("expected a record id (a number from 1)"));
 		return;
 	}
 	if ((w = store_dump_word(&s, end, &len)) == NULL ||
 	    store_dump_number(w, len, UINT32_MAX, &version) != 0 ||
 	    version == 0) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected a version (a number from 1)");
+		    _("expected a version (a number from 1)"));
 		return;
 	}
 	if ((w = store_dump_word(&s, end, &len)) == NULL ||
 	    store_dump_signed(w, len, &mtime) != 0) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected a time (seconds since 1970)");
+		    _("expected a time (seconds since 1970)"));
 		return;
 	}
 	if (s == end && w + len == end) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected a space and the user after the time");
+		    _("expected a space and the user after the time"));
 		return;
 	}
 	if (store_dump_unescape(p, s, (size_t)(end - s), &muser) != 0)
 		return;
 	if (strlen(muser.s) != muser.len) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "the user holds a NUL byte");
+		    _("the user holds a NUL byte"));
 		buf_free(&muser);
 		return;
 	}
@@ -411,7 +412,7 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 	if (p->state != STORE_DUMP_OPEN) {
 		if (p->state == STORE_DUMP_NONE)
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "'%s' with no 'record' line before it", kw);
+			    _("'%s' with no 'record' line before it"), kw);
 		return;
 	}
 	dr = &p->d->recs[p->d->nrecs - 1];
@@ -419,7 +420,7 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 	if ((w = store_dump_word(&s, end, &len)) == NULL ||
 	    (s == end && w + len == end)) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected '%s NAME VALUE'", kw);
+		    _("expected '%s NAME VALUE'"), kw);
 		return;
 	}
 	name = xstrndup(w, len);
@@ -427,13 +428,13 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 		goto out;
 	if (strlen(value.s) != value.len) {
 		store_dump_problem(p, p->line, NCEN_EINVALID,
-		    "%s: the value holds a NUL byte", name);
+		    _("%s: the value holds a NUL byte"), name);
 		goto out;
 	}
 	if (strcmp(kw, "extra") == 0) {
 		if (schema_field_find(r->form, name) != NULL) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "'%s' is a field of %s: write it as 'field'",
+			    _("'%s' is a field of %s: write it as 'field'"),
 			    name, r->form->name);
 			goto out;
 		}
@@ -446,24 +447,24 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 	}
 	if ((i = schema_field_index(r->form, name)) < 0) {
 		store_dump_problem(p, p->line, NCEN_EINVALID,
-		    "form %s has no field '%s'", r->form->name, name);
+		    _("form %s has no field '%s'"), r->form->name, name);
 		goto out;
 	}
 	fd = &r->form->fields[i];
 	if (r->fields[i].n != 0 && !fd->repeated) {
 		store_dump_problem(p, p->line, NCEN_EINVALID,
-		    "%s: only one value allowed", name);
+		    _("%s: only one value allowed"), name);
 		goto out;
 	}
 	if (value.len == 0) {
 		store_dump_problem(p, p->line, NCEN_EINVALID,
-		    "%s: empty value (leave the line out)", name);
+		    _("%s: empty value (leave the line out)"), name);
 		goto out;
 	}
 	if (schema_value_check(p->schema, fd, value.s, &canon, &reason) !=
 	    NCEN_OK) {
 		store_dump_problem(p, p->line, NCEN_EINVALID, "%s: %s", name,
-		    reason.len != 0 ? reason.s : "invalid value");
+		    reason.len != 0 ? reason.s : _("invalid value"));
 		goto out;
 	}
 	if (dr->flines[i] == 0)
@@ -493,7 +494,7 @@ store_dump_parse_link(struct store_dump_parser *p, const char *s,
 	for (k = 0; k < 2; k++) {
 		if ((w = store_dump_word(&s, end, &len)) == NULL) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "expected 'link ENTITY ID ENTITY ID ROLE'");
+			    _("expected 'link ENTITY ID ENTITY ID ROLE'"));
 			return;
 		}
 		if ((f[k] = store_dump_form(p, w, len)) == NULL)
@@ -502,7 +503,7 @@ store_dump_parse_link(struct store_dump_parser *p, const char *s,
 		    store_dump_number(w, len, UINT64_MAX, &id[k]) != 0 ||
 		    id[k] == 0) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
-			    "expected a record id (a number from 1)");
+			    _("expected a record id (a number from 1)"));
 			return;
 		}
 	}
@@ -510,7 +511,7 @@ store_dump_parse_link(struct store_dump_parser *p, const char *s,
 		return;
 	if (role.len == 0 || strlen(role.s) != role.len) {
 		store_dump_problem(p, p->line, NCEN_EPARSE,
-		    "expected a role after the two records");
+		    _("expected a role after the two records"));
 		buf_free(&role);
 		return;
 	}
@@ -601,7 +602,7 @@ store_dump_check(struct store_dump_parser *p)
 			second = p->keys[i - 1].rec;
 		}
 		store_dump_problem(p, d->recs[second].line, NCEN_EINVALID,
-		    "%s %" PRIu64 " appears twice (first at line %u)",
+		    _("%s %" PRIu64 " appears twice (first at line %u)"),
 		    p->keys[i].entity, p->keys[i].id, d->recs[first].line);
 	}
 
@@ -612,13 +613,14 @@ store_dump_check(struct store_dump_parser *p)
 		    (x = p->exists(r->form->name, r->id, p->arg)) != 0) {
 			if (x < 0)
 				store_dump_problem(p, d->recs[i].line,
-				    (enum ncen_code)-x, "%s %" PRIu64
-				    ": cannot look it up", r->form->name,
+				    (enum ncen_code)-x, _("%s %" PRIu64
+				    ": cannot look it up"), r->form->name,
 				    r->id);
 			else
 				store_dump_problem(p, d->recs[i].line,
-				    NCEN_EINVALID, "%s %" PRIu64 " is already "
-				    "in the database", r->form->name, r->id);
+				    NCEN_EINVALID,
+				    _("%s %" PRIu64 " is already "
+				    "in the database"), r->form->name, r->id);
 			continue;
 		}
 		buf_reset(&problems);
@@ -627,7 +629,7 @@ store_dump_check(struct store_dump_parser *p)
 			continue;
 		if (problems.len == 0) {
 			store_dump_problem(p, d->recs[i].line, NCEN_EINVALID,
-			    "%s %" PRIu64 ": invalid record", r->form->name,
+			    _("%s %" PRIu64 ": invalid record"), r->form->name,
 			    r->id);
 			continue;
 		}
@@ -653,13 +655,13 @@ store_dump_check(struct store_dump_parser *p)
 			store_dump_problem(p, d->links[i].line, x < 0 ?
 			    (enum ncen_code)-x : NCEN_EINVALID,
 			    "%s %" PRIu64 ": %s", d->links[i].entity[k],
-			    d->links[i].id[k], x < 0 ? "cannot look it up" :
-			    "no such record in the dump or the database");
+			    d->links[i].id[k], x < 0 ? _("cannot look it up") :
+			    _("no such record in the dump or the database"));
 		}
 		if (strcmp(d->links[i].entity[0], d->links[i].entity[1]) == 0 &&
 		    d->links[i].id[0] == d->links[i].id[1])
 			store_dump_problem(p, d->links[i].line, NCEN_EINVALID,
-			    "a record cannot be linked to itself");
+			    _("a record cannot be linked to itself"));
 	}
 	buf_free(&problems);
 }
@@ -699,8 +701,9 @@ store_dump_parse(const struct schema *schema, const char *path,
 			if ((size_t)(nl - s) != strlen(STORE_DUMP_MAGIC) ||
 			    memcmp(s, STORE_DUMP_MAGIC, (size_t)(nl - s)) != 0) {
 				store_dump_problem(&p, 1, NCEN_EPARSE,
-				    "not an ncen dump (the first line must be "
-				    "'%s')", STORE_DUMP_MAGIC);
+				    _("not an ncen dump (the first line must "
+				    "be "
+				    "'%s')"), STORE_DUMP_MAGIC);
 				break;
 			}
 			continue;
@@ -710,7 +713,7 @@ store_dump_parse(const struct schema *schema, const char *path,
 		kw = store_dump_word(&s, nl, &kwlen);
 		if (kw == NULL) {
 			store_dump_problem(&p, p.line, NCEN_EPARSE,
-			    "a line may not start with a space");
+			    _("a line may not start with a space"));
 			continue;
 		}
 		if (kwlen == 6 && memcmp(kw, "record", 6) == 0)
@@ -723,12 +726,12 @@ store_dump_parse(const struct schema *schema, const char *path,
 			store_dump_parse_link(&p, s, nl);
 		else
 			store_dump_problem(&p, p.line, NCEN_EPARSE,
-			    "unknown line '%.*s' (expected record, field, "
-			    "extra or link)", (int)(kwlen > 20 ? 20 : kwlen),
+			    _("unknown line '%.*s' (expected record, field, "
+			    "extra or link)"), (int)(kwlen > 20 ? 20 : kwlen),
 			    kw);
 	}
 	if (len == 0)
-		store_dump_problem(&p, 1, NCEN_EPARSE, "empty file");
+		store_dump_problem(&p, 1, NCEN_EPARSE, _("empty file"));
 	if (p.nproblems == 0)
 		store_dump_check(&p);
 	free(p.keys);
@@ -784,8 +787,8 @@ store_dump_put(struct store_txn *t, const struct record *r,
 	if ((rc = store_record_exists(t, ent, r->id, e)) < 0)
 		return -rc;
 	if (rc == 1)
-		return ncen_err_set(e, NCEN_EEXISTS, "%s %" PRIu64 " is "
-		    "already in the database", r->form->name, r->id);
+		return ncen_err_set(e, NCEN_EEXISTS, _("%s %" PRIu64 " is "
+		    "already in the database"), r->form->name, r->id);
 	record_encode(r, &b);
 	store_id_key(k, r->id);
 	memset(&key, 0, sizeof key);
@@ -797,10 +800,10 @@ store_dump_put(struct store_txn *t, const struct record *r,
 	ret = ent->db->put(ent->db, t->txn, &key, &data, DB_NOOVERWRITE);
 	buf_free(&b);
 	if (ret == DB_KEYEXIST)
-		return ncen_err_set(e, NCEN_EEXISTS, "%s %" PRIu64 " is "
-		    "already in the database", r->form->name, r->id);
+		return ncen_err_set(e, NCEN_EEXISTS, _("%s %" PRIu64 " is "
+		    "already in the database"), r->form->name, r->id);
 	if (ret != 0)
-		return store_txn_dberr(t, ret, e, "%s: writing %s %" PRIu64,
+		return store_txn_dberr(t, ret, e, _("%s: writing %s %" PRIu64),
 		    ent->file, r->form->name, r->id);
 	return NCEN_OK;
 }
@@ -966,7 +969,8 @@ store_dump_write(struct store *st, const char *const *entities,
 		goto ioerr;
 	goto out;
 ioerr:
-	r = ncen_err_set(e, NCEN_EIO, "writing the dump: %s", strerror(errno));
+	r = ncen_err_set(e, NCEN_EIO, _("writing the dump: %s"),
+	    strerror(errno));
 out:
 	for (i = 0; i < w.nlinks; i++)
 		free(w.links[i]);

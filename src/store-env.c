@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
@@ -35,10 +36,10 @@ store_version_check(struct ncen_err *err)
 	db_version(&major, &minor, &patch);
 	if (major != DB_VERSION_MAJOR || minor != DB_VERSION_MINOR ||
 	    patch != DB_VERSION_PATCH)
-		return ncen_err_set(err, NCEN_EVERSION, "Berkeley DB library "
+		return ncen_err_set(err, NCEN_EVERSION, _("Berkeley DB library "
 		    "mismatch: ncen was built with %d.%d.%d but runs with "
 		    "%d.%d.%d; rebuild ncen against the installed libdb or "
-		    "install the libdb it was built with", DB_VERSION_MAJOR,
+		    "install the libdb it was built with"), DB_VERSION_MAJOR,
 		    DB_VERSION_MINOR, DB_VERSION_PATCH, major, minor, patch);
 	return NCEN_OK;
 }
@@ -90,9 +91,10 @@ store_dberr(struct store *st, int ret, struct ncen_err *err,
 		break;
 	}
 	if (ret == DB_RUNRECOVERY)
-		ncen_err_set(err, code, "%s: %s: the database environment "
+		ncen_err_set(err, code, _("%s: %s: the database environment "
 		    "needs recovery (another program using %s probably "
-		    "died); sign in again, recovery runs at the next start%s%s",
+		    "died); sign in again, recovery runs at the next "
+		    "start%s%s"),
 		    st->home, buf_cstr(&what), st->home,
 		    st->dberr.len != 0 ? " (Berkeley DB: " : "",
 		    st->dberr.len != 0 ? buf_cstr(&st->dberr) : "");
@@ -120,18 +122,20 @@ store_key_read(const char *keyfile, struct buf *key, struct ncen_err *err)
 
 	buf_reset(key);
 	if ((fd = open(keyfile, O_RDONLY | O_NOCTTY)) == -1) {
-		error = ncen_err_set(err, NCEN_EKEY, "%s: cannot read the key "
-		    "file: %s", keyfile, strerror(errno));
+		error = ncen_err_set(err, NCEN_EKEY,
+		    _("%s: cannot read the key "
+		    "file: %s"), keyfile, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		error = ncen_err_set(err, NCEN_EKEY, "%s: not a regular file",
+		error = ncen_err_set(err, NCEN_EKEY,
+		    _("%s: not a regular file"),
 		    keyfile);
 		goto out;
 	}
 	if (sb.st_mode & S_IRWXO) {
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the key file is "
-		    "open to other users (mode %04o); run chmod o-rwx %s",
+		error = ncen_err_set(err, NCEN_EKEY, _("%s: the key file is "
+		    "open to other users (mode %04o); run chmod o-rwx %s"),
 		    keyfile, (unsigned)(sb.st_mode & 07777), keyfile);
 		goto out;
 	}
@@ -161,13 +165,14 @@ store_key_read(const char *keyfile, struct buf *key, struct ncen_err *err)
 	while (len > start && isspace((unsigned char)tmp[len - 1]))
 		len--;
 	if (len == start) {
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the key is empty "
-		    "(the key is the file's first line)", keyfile);
+		error = ncen_err_set(err, NCEN_EKEY, _("%s: the key is empty "
+		    "(the key is the file's first line)"), keyfile);
 		goto out;
 	}
 	if (memchr(tmp + start, '\0', len - start) != NULL) {
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the key holds a NUL "
-		    "byte", keyfile);
+		error = ncen_err_set(err, NCEN_EKEY,
+		    _("%s: the key holds a NUL "
+		    "byte"), keyfile);
 		goto out;
 	}
 	buf_add(key, tmp + start, len - start);
@@ -348,7 +353,7 @@ store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 	for (i = 0; name != NULL && i < st->nents; i++)
 		if (strcmp(st->ents[i].form->name, name) == 0)
 			return &st->ents[i];
-	ncen_err_set(err, NCEN_ENOTFOUND, "%s: no form named '%s'", st->home,
+	ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named '%s'"), st->home,
 	    name == NULL ? "(null)" : name);
 	return NULL;
 }
@@ -364,8 +369,9 @@ store_env_stale_registry(struct store *st, struct ncen_err *err)
 	buf_addf(&reg, "%s/__db.register", st->home);
 	if (access(region.s, F_OK) != 0 && errno == ENOENT &&
 	    unlink(reg.s) != 0 && errno != ENOENT)
-		error = ncen_err_set(err, NCEN_EIO, "%s: cannot remove a stale "
-		    "%s: %s", st->home, reg.s, strerror(errno));
+		error = ncen_err_set(err, NCEN_EIO,
+		    _("%s: cannot remove a stale "
+		    "%s: %s"), st->home, reg.s, strerror(errno));
 	buf_free(&region);
 	buf_free(&reg);
 	return error;
@@ -385,17 +391,19 @@ store_env_open_error(struct store *st, int ret, struct ncen_err *err)
 	if (st->key.len == 0 && (strstr(m, "ncrypt") != NULL ||
 	    strstr(m, "magic number") != NULL)) {
 		buf_reset(&st->dberr);
-		return ncen_err_set(err, NCEN_EKEY, "%s: the data directory is "
-		    "encrypted: give its key file", st->home);
+		return ncen_err_set(err, NCEN_EKEY,
+		    _("%s: the data directory is "
+		    "encrypted: give its key file"), st->home);
 	}
 	if (st->key.len != 0 && (ret == EPERM || ret == DB_RUNRECOVERY ||
 	    strstr(m, "assword") != NULL || strstr(m, "checksum") != NULL ||
 	    strstr(m, "ncrypt") != NULL)) {
 		buf_reset(&st->dberr);
-		return ncen_err_set(err, NCEN_EKEY, "%s: wrong encryption key "
-		    "(key file %s)", st->home, st->keyfile);
+		return ncen_err_set(err, NCEN_EKEY,
+		    _("%s: wrong encryption key "
+		    "(key file %s)"), st->home, st->keyfile);
 	}
-	return store_dberr(st, ret, err, "opening the environment");
+	return store_dberr(st, ret, err, _("opening the environment"));
 }
 
 /*
@@ -436,11 +444,11 @@ store_env_probe(struct store *st, struct ncen_err *err)
 	    store_env_stale_registry(st, err)) != NCEN_OK)
 		goto out;
 	if (encrypted && st->key.len == 0)
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory "
-		    "is encrypted: give its key file", st->home);
+		error = ncen_err_set(err, NCEN_EKEY, _("%s: the data directory "
+		    "is encrypted: give its key file"), st->home);
 	else if (!encrypted && st->key.len != 0)
-		error = ncen_err_set(err, NCEN_EKEY, "%s: the data directory "
-		    "is not encrypted, but a key file (%s) was given",
+		error = ncen_err_set(err, NCEN_EKEY, _("%s: the data directory "
+		    "is not encrypted, but a key file (%s) was given"),
 		    st->home, st->keyfile);
 out:
 	buf_free(&path);
@@ -483,11 +491,12 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		if (st->key.len != 0 &&
 		    strstr(buf_cstr(&st->dberr), "checksum") != NULL) {
 			buf_reset(&st->dberr);
-			error = ncen_err_set(err, NCEN_EKEY, "%s: %s: wrong "
-			    "encryption key (key file %s)", st->home, file,
+			error = ncen_err_set(err, NCEN_EKEY, _("%s: %s: wrong "
+			    "encryption key (key file %s)"), st->home, file,
 			    st->keyfile);
 		} else
-			error = store_dberr(st, ret, err, "opening %s", file);
+			error = store_dberr(st, ret, err, _("opening %s"),
+			    file);
 		goto fail;
 	}
 	*dbp = db;
@@ -521,7 +530,7 @@ store_env_seq_open(struct store *st, struct store_entity *e,
 	ret = seq->open(seq, NULL, &key, DB_CREATE);
 	store_watch_leave();
 	if (ret != 0) {
-		error = store_dberr(st, ret, err, "%s: opening its sequence",
+		error = store_dberr(st, ret, err, _("%s: opening its sequence"),
 		    e->form->name);
 		goto fail;
 	}
@@ -562,7 +571,8 @@ store_env_index_open(struct store *st, struct store_entity *e,
 	store_watch_enter();
 	if (!exists &&
 	    (ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
-		error = store_dberr(st, ret, err, "%s: beginning a transaction",
+		error = store_dberr(st, ret, err,
+		    _("%s: beginning a transaction"),
 		    ix->file);
 		goto out;
 	}
@@ -573,7 +583,8 @@ store_env_index_open(struct store *st, struct store_entity *e,
 	/* DB_CREATE: an index added to a form later is built here. */
 	if ((ret = e->db->associate(e->db, txn, ix->db, store_env_index_cb,
 	    exists ? 0 : DB_CREATE)) != 0) {
-		error = store_dberr(st, ret, err, "%s: associating it with %s",
+		error = store_dberr(st, ret, err,
+		    _("%s: associating it with %s"),
 		    ix->file, e->file);
 		goto out;
 	}
@@ -581,8 +592,9 @@ store_env_index_open(struct store *st, struct store_entity *e,
 		ret = txn->commit(txn, 0);
 		txn = NULL;
 		if (ret != 0) {
-			error = store_dberr(st, ret, err, "%s: committing its "
-			    "build", ix->file);
+			error = store_dberr(st, ret, err,
+			    _("%s: committing its "
+			    "build"), ix->file);
 			goto out;
 		}
 	}
@@ -647,7 +659,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (ret = env->set_lg_max(env, STORE_LOG_MAX)) != 0 ||
 	    (ret = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0) {
 		error = store_dberr(st, ret, err,
-		    "configuring the environment");
+		    _("configuring the environment"));
 		goto fail;
 	}
 	/*
@@ -657,11 +669,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 	 */
 	if ((ret = env->set_cachesize(env, (u_int32_t)(st->cachesize >> 30),
 	    (u_int32_t)(st->cachesize & ((1U << 30) - 1)), 1)) != 0) {
-		error = store_dberr(st, ret, err, "setting the cache size");
+		error = store_dberr(st, ret, err, _("setting the cache size"));
 		goto fail;
 	}
 	if ((ret = env->set_lg_bsize(env, STORE_LOG_BUF)) != 0) {
-		error = store_dberr(st, ret, err, "setting the log buffer");
+		error = store_dberr(st, ret, err, _("setting the log buffer"));
 		goto fail;
 	}
 	if (st->nosync &&
@@ -672,7 +684,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 	if (st->key.len != 0 &&
 	    (ret = env->set_encrypt(env, st->key.s, DB_ENCRYPT_AES)) != 0) {
-		error = store_dberr(st, ret, err, "setting the encryption key");
+		error = store_dberr(st, ret, err,
+		    _("setting the encryption key"));
 		goto fail;
 	}
 
@@ -794,7 +807,7 @@ store_env_reopen(struct store *st, struct ncen_err *err)
 
 	store_env_shutdown(st);
 	if ((error = store_env_open(st, err)) != NCEN_OK)
-		ncen_err_prefix(err, "reopening after a database panic: ");
+		ncen_err_prefix(err, _("reopening after a database panic: "));
 	return error;
 }
 
@@ -813,18 +826,20 @@ store_env_home(const struct store_options *o, struct ncen_err *err)
 			    strerror(errno), errno == ENOENT ?
 			    " (ncenctl init creates a data directory)" : "");
 		if (mkdir(o->home, 0770) != 0)
-			return ncen_err_set(err, NCEN_EIO, "%s: cannot create "
-			    "the data directory: %s", o->home,
+			return ncen_err_set(err, NCEN_EIO,
+			    _("%s: cannot create "
+			    "the data directory: %s"), o->home,
 			    strerror(errno));
 		return NCEN_OK;
 	}
 	if (!S_ISDIR(sb.st_mode))
-		return ncen_err_set(err, NCEN_EIO, "%s: not a directory",
+		return ncen_err_set(err, NCEN_EIO, _("%s: not a directory"),
 		    o->home);
 	buf_addf(&seq, "%s/%s", o->home, STORE_SEQ_FILE);
 	if (!o->create && access(seq.s, F_OK) != 0)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "%s: not an ncen "
-		    "data directory (no %s; ncenctl init creates one)", o->home,
+		error = ncen_err_set(err, NCEN_ENOTFOUND, _("%s: not an ncen "
+		    "data directory (no %s; ncenctl init creates one)"),
+		    o->home,
 		    STORE_SEQ_FILE);
 	buf_free(&seq);
 	return error;
@@ -839,9 +854,10 @@ store_env_names(const struct schema *schema, struct ncen_err *err)
 	for (i = 0; i < schema->nforms; i++)
 		if (strcmp(schema->forms[i]->name, "seq") == 0 ||
 		    strcmp(schema->forms[i]->name, "links") == 0)
-			return ncen_err_set(err, NCEN_EUSAGE, "%s: a form may "
+			return ncen_err_set(err, NCEN_EUSAGE,
+			    _("%s: a form may "
 			    "not be named '%s': its file would be the store's "
-			    "own %s.db", schema->forms[i]->path != NULL ?
+			    "own %s.db"), schema->forms[i]->path != NULL ?
 			    schema->forms[i]->path : "(schema)",
 			    schema->forms[i]->name, schema->forms[i]->name);
 	return NCEN_OK;
@@ -911,10 +927,10 @@ store_checkpoint(struct store *st, struct ncen_err *err)
 	buf_reset(&st->dberr);
 	store_watch_enter();
 	if ((ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
-		error = store_dberr(st, ret, err, "checkpoint");
+		error = store_dberr(st, ret, err, _("checkpoint"));
 	else if ((ret = st->env->log_archive(st->env, NULL,
 	    DB_ARCH_REMOVE)) != 0)
-		error = store_dberr(st, ret, err, "removing old log files");
+		error = store_dberr(st, ret, err, _("removing old log files"));
 	store_watch_leave();
 	return error;
 }
@@ -933,58 +949,63 @@ store_close(struct store *st, struct ncen_err *err)
 	store_watch_enter();
 	if (st->env != NULL &&
 	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
-		error = store_dberr(st, ret, err, "checkpoint at close");
+		error = store_dberr(st, ret, err, _("checkpoint at close"));
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
 		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, "%s: closing its "
-			    "sequence", e->form->name);
+			error = store_dberr(st, ret, err, _("%s: closing its "
+			    "sequence"), e->form->name);
 		e->seq = NULL;
 		for (j = 0; j < e->nidx; j++) {
 			if (e->idx[j].raw != NULL && (ret = e->idx[j].raw->close(
 			    e->idx[j].raw, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err, "%s: close",
+				error = store_dberr(st, ret, err,
+				    _("%s: close"),
 				    e->idx[j].file);
 			e->idx[j].raw = NULL;
 			if (e->idx[j].db != NULL && (ret = e->idx[j].db->close(
 			    e->idx[j].db, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err, "%s: close",
+				error = store_dberr(st, ret, err,
+				    _("%s: close"),
 				    e->idx[j].file);
 			e->idx[j].db = NULL;
 		}
 		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
 		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, "%s: close", e->file);
+			error = store_dberr(st, ret, err, _("%s: close"),
+			    e->file);
 		e->db = NULL;
 	}
 	if (st->links != NULL && (ret = st->links->close(st->links, 0)) != 0 &&
 	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, "%s: close",
+		error = store_dberr(st, ret, err, _("%s: close"),
 		    STORE_LINKS_FILE);
 	st->links = NULL;
 	if (st->accounts != NULL && (ret = st->accounts->close(st->accounts,
 	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, "%s: close",
+		error = store_dberr(st, ret, err, _("%s: close"),
 		    STORE_ACCOUNTS_FILE);
 	if (st->audit != NULL && (ret = st->audit->close(st->audit, 0)) != 0 &&
 	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, "%s: close", STORE_AUDIT_FILE);
+		error = store_dberr(st, ret, err, _("%s: close"),
+		    STORE_AUDIT_FILE);
 	st->accounts = st->audit = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
 		    0)) != 0 && error == NCEN_OK)
-			error = store_dberr(st, ret, err, "%s: close",
+			error = store_dberr(st, ret, err, _("%s: close"),
 			    store_kv_files[i]);
 		st->kv[i] = NULL;
 	}
 	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
 	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, "%s: close", STORE_SEQ_FILE);
+		error = store_dberr(st, ret, err, _("%s: close"),
+		    STORE_SEQ_FILE);
 	st->seqdb = NULL;
 	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
 	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, "closing the environment");
+		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */

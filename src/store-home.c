@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "schema.h"
 #include "store.h"
 
@@ -22,8 +23,8 @@ store_home_schema(const char *home, struct schema **sp, struct ncen_err *err)
 
 	*sp = NULL;
 	if (stat(home, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s: no such data "
-		    "directory (ncenctl init makes one)", home);
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no such data "
+		    "directory (ncenctl init makes one)"), home);
 	buf_addf(&forms, "%s/forms", home);
 	r = schema_load_dir(forms.s, sp, err);
 	buf_free(&forms);

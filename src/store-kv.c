@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-int.h"
 #include "store-kv.h"
 #include "store.h"
@@ -41,10 +42,10 @@ store_kv_get(struct store_txn *t, enum store_kv_db which, const void *key,
 	d.flags = DB_DBT_MALLOC;
 	ret = db->get(db, t->txn, &k, &d, rmw && t->txn != NULL ? DB_RMW : 0);
 	if (ret == DB_NOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s: no such entry",
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no such entry"),
 		    store_kv_files[which]);
 	if (ret != 0)
-		return store_txn_dberr(t, ret, err, "%s: reading",
+		return store_txn_dberr(t, ret, err, _("%s: reading"),
 		    store_kv_files[which]);
 	buf_reset(val);
 	buf_add(val, d.data, d.size);
@@ -64,7 +65,7 @@ store_kv_put(struct store_txn *t, enum store_kv_db which, const void *key,
 	store_kv_dbt(&k, key, klen);
 	store_kv_dbt(&d, val, vlen);
 	if ((ret = db->put(db, t->txn, &k, &d, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: writing",
+		return store_txn_dberr(t, ret, err, _("%s: writing"),
 		    store_kv_files[which]);
 	return NCEN_OK;
 }
@@ -81,10 +82,10 @@ store_kv_del(struct store_txn *t, enum store_kv_db which, const void *key,
 	store_kv_dbt(&k, key, klen);
 	ret = db->del(db, t->txn, &k, 0);
 	if (ret == DB_NOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s: no such entry",
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no such entry"),
 		    store_kv_files[which]);
 	if (ret != 0)
-		return store_txn_dberr(t, ret, err, "%s: deleting",
+		return store_txn_dberr(t, ret, err, _("%s: deleting"),
 		    store_kv_files[which]);
 	return NCEN_OK;
 }
@@ -101,7 +102,7 @@ store_kv_scan(struct store_txn *t, enum store_kv_db which, const void *prefix,
 	u_int32_t op = plen != 0 ? DB_SET_RANGE : DB_FIRST;
 
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor",
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    store_kv_files[which]);
 	for (;;) {
 		/* Berkeley DB points k at its own copy of the key found. */
@@ -111,7 +112,7 @@ store_kv_scan(struct store_txn *t, enum store_kv_db which, const void *prefix,
 		if (ret == DB_NOTFOUND)
 			break;
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    store_kv_files[which]);
 			break;
 		}
@@ -122,7 +123,7 @@ store_kv_scan(struct store_txn *t, enum store_kv_db which, const void *prefix,
 			break;
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    store_kv_files[which]);
 	return error;
 }
@@ -139,7 +140,7 @@ store_kv_last(struct store_txn *t, enum store_kv_db which, struct buf *key,
 
 	buf_reset(key);
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor",
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    store_kv_files[which]);
 	memset(&k, 0, sizeof k);
 	memset(&d, 0, sizeof d);
@@ -147,10 +148,10 @@ store_kv_last(struct store_txn *t, enum store_kv_db which, struct buf *key,
 	if (ret == 0)
 		buf_add(key, k.data, k.size);
 	else if (ret != DB_NOTFOUND)
-		error = store_txn_dberr(t, ret, err, "%s: reading",
+		error = store_txn_dberr(t, ret, err, _("%s: reading"),
 		    store_kv_files[which]);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    store_kv_files[which]);
 	return error;
 }
@@ -177,13 +178,14 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 		if (strcmp(e->idx[i].field->name, field) == 0)
 			ix = &e->idx[i];
 	if (ix == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s.%s has no index",
+		return ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("%s.%s has no index"),
 		    entity, field);
 	schema_index_key(ix->field, value, strlen(value), &key);
 	/* The raw handle: the index's own pairs, key -> primary id. */
 	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0) {
 		buf_free(&key);
-		return store_txn_dberr(t, ret, err, "%s: cursor", ix->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 	}
 	for (;;) {
 		store_kv_dbt(&k, key.s, key.len);
@@ -193,7 +195,7 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 		if (ret == DB_NOTFOUND)
 			break;
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    ix->file);
 			break;
 		}
@@ -203,7 +205,7 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 		(*ids)[(*n)++] = buf_get_u64(d.data);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    ix->file);
 	buf_free(&key);
 	return error;

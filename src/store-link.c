@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-int.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -73,8 +74,9 @@ store_link_end(struct store_txn *t, struct store_ref ref,
 	if ((r = store_record_exists(t, e, ref.id, err)) < 0)
 		return -r;
 	if (r == 0)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "cannot link %s %llu: "
-		    "it does not exist", ref.entity,
+		return ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("cannot link %s %llu: "
+		    "it does not exist"), ref.entity,
 		    (unsigned long long)ref.id);
 	return NCEN_OK;
 }
@@ -86,14 +88,16 @@ store_link_role(const char *role, struct ncen_err *err)
 	const unsigned char	*p;
 
 	if (role == NULL || *role == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "a link needs a role");
+		return ncen_err_set(err, NCEN_EUSAGE, _("a link needs a role"));
 	if (strlen(role) > STORE_ROLE_MAX)
-		return ncen_err_set(err, NCEN_EUSAGE, "link role '%.20s...' is "
-		    "longer than %d bytes", role, STORE_ROLE_MAX);
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    _("link role '%.20s...' is "
+		    "longer than %d bytes"), role, STORE_ROLE_MAX);
 	for (p = (const unsigned char *)role; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return ncen_err_set(err, NCEN_EUSAGE, "link role holds "
-			    "a control character");
+			return ncen_err_set(err, NCEN_EUSAGE,
+			    _("link role holds "
+			    "a control character"));
 	return NCEN_OK;
 }
 
@@ -127,12 +131,12 @@ store_link_put(struct store_txn *t, struct store_ref from, int dir,
 	ret = t->st->links->put(t->st->links, t->txn, &key, &data,
 	    DB_NODUPDATA);
 	if (ret == DB_KEYEXIST)
-		error = ncen_err_set(err, NCEN_EEXISTS, "%s %llu is already "
-		    "linked to %s %llu as %s", from.entity,
+		error = ncen_err_set(err, NCEN_EEXISTS, _("%s %llu is already "
+		    "linked to %s %llu as %s"), from.entity,
 		    (unsigned long long)from.id, to.entity,
 		    (unsigned long long)to.id, role);
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: adding a link",
+		error = store_txn_dberr(t, ret, err, _("%s: adding a link"),
 		    STORE_LINKS_FILE);
 	buf_free(&k);
 	buf_free(&d);
@@ -157,7 +161,7 @@ store_link_has(struct store_txn *t, struct store_ref from, int dir,
 	else if (ret == DB_NOTFOUND)
 		r = 0;
 	else
-		r = -store_txn_dberr(t, ret, err, "%s: reading links",
+		r = -store_txn_dberr(t, ret, err, _("%s: reading links"),
 		    STORE_LINKS_FILE);
 	buf_free(&k);
 	buf_free(&d);
@@ -191,10 +195,10 @@ store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
 		return error;
 	if (a.entity == NULL || b.entity == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE,
-		    "a link needs two records");
+		    _("a link needs two records"));
 	if (strcmp(a.entity, b.entity) == 0 && a.id == b.id)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s %llu cannot be "
-		    "linked to itself", a.entity, (unsigned long long)a.id);
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s %llu cannot be "
+		    "linked to itself"), a.entity, (unsigned long long)a.id);
 	if ((error = store_link_end(t, a, err)) != NCEN_OK ||
 	    (error = store_link_end(t, b, err)) != NCEN_OK)
 		return error;
@@ -202,8 +206,8 @@ store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
 	if ((r = store_link_has(t, a, STORE_LINK_IN, role, b, err)) < 0)
 		return -r;
 	if (r == 1)
-		return ncen_err_set(err, NCEN_EEXISTS, "%s %llu is already "
-		    "linked to %s %llu as %s", b.entity,
+		return ncen_err_set(err, NCEN_EEXISTS, _("%s %llu is already "
+		    "linked to %s %llu as %s"), b.entity,
 		    (unsigned long long)b.id, a.entity,
 		    (unsigned long long)a.id, role);
 	if ((error = store_link_put(t, a, STORE_LINK_OUT, role, b, err)) !=
@@ -228,7 +232,7 @@ store_link_del(struct store_txn *t, const char *fentity, uint64_t fid,
 	store_link_entry(&k, &d, &key, &data, fentity, fid, dir, role, tentity,
 	    tid);
 	if ((ret = t->st->links->cursor(t->st->links, t->txn, &c, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: cursor",
+		error = store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_LINKS_FILE);
 		goto out;
 	}
@@ -236,13 +240,13 @@ store_link_del(struct store_txn *t, const char *fentity, uint64_t fid,
 	if (ret == DB_NOTFOUND)
 		error = NCEN_ENOTFOUND;
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: finding a link",
+		error = store_txn_dberr(t, ret, err, _("%s: finding a link"),
 		    STORE_LINKS_FILE);
 	else if ((ret = c->del(c, 0)) != 0)
-		error = store_txn_dberr(t, ret, err, "%s: removing a link",
+		error = store_txn_dberr(t, ret, err, _("%s: removing a link"),
 		    STORE_LINKS_FILE);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_LINKS_FILE);
 out:
 	buf_free(&k);
@@ -261,7 +265,7 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 		return error;
 	if (a.entity == NULL || b.entity == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE,
-		    "a link needs two records");
+		    _("a link needs two records"));
 	error = store_link_del(t, a.entity, a.id, STORE_LINK_OUT, role,
 	    b.entity, b.id, err);
 	if (error == NCEN_OK)
@@ -276,8 +280,9 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 			    role, b.entity, b.id, err);
 	}
 	if (error == NCEN_ENOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s %llu and %s %llu "
-		    "are not linked as %s", a.entity, (unsigned long long)a.id,
+		return ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("%s %llu and %s %llu "
+		    "are not linked as %s"), a.entity, (unsigned long long)a.id,
 		    b.entity, (unsigned long long)b.id, role);
 	if (error == NCEN_OK)
 		error = store_link_change(t, "unlink", a, b, role, err);
@@ -302,7 +307,7 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 	key.data = k.s;
 	key.size = (u_int32_t)k.len;
 	if ((ret = t->st->links->cursor(t->st->links, t->txn, &c, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: cursor",
+		error = store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_LINKS_FILE);
 		goto out;
 	}
@@ -312,8 +317,8 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 		if (ret == DB_NOTFOUND)
 			break;
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading "
-			    "links", STORE_LINKS_FILE);
+			error = store_txn_dberr(t, ret, err, _("%s: reading "
+			    "links"), STORE_LINKS_FILE);
 			break;
 		}
 		if (store_link_parse(data.data, data.size, &l)) {
@@ -329,13 +334,13 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 				break;
 		}
 		if ((ret = c->del(c, 0)) != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: removing a "
-			    "link", STORE_LINKS_FILE);
+			error = store_txn_dberr(t, ret, err, _("%s: removing a "
+			    "link"), STORE_LINKS_FILE);
 			break;
 		}
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_LINKS_FILE);
 out:
 	buf_free(&k);
@@ -383,7 +388,7 @@ store_links_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	key.data = k.s;
 	key.size = (u_int32_t)k.len;
 	if ((ret = t->st->links->cursor(t->st->links, t->txn, &c, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: cursor",
+		error = store_txn_dberr(t, ret, err, _("%s: cursor"),
 		    STORE_LINKS_FILE);
 		goto out;
 	}
@@ -393,13 +398,13 @@ store_links_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		if (ret == DB_NOTFOUND)
 			break;
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading "
-			    "links", STORE_LINKS_FILE);
+			error = store_txn_dberr(t, ret, err, _("%s: reading "
+			    "links"), STORE_LINKS_FILE);
 			break;
 		}
 		if (!store_link_parse(data.data, data.size, &l)) {
-			error = ncen_err_set(err, NCEN_EPARSE, "%s: a "
-			    "malformed link of %s %llu", STORE_LINKS_FILE,
+			error = ncen_err_set(err, NCEN_EPARSE, _("%s: a "
+			    "malformed link of %s %llu"), STORE_LINKS_FILE,
 			    a->ref.entity, (unsigned long long)a->ref.id);
 			break;
 		}
@@ -407,7 +412,7 @@ store_links_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		a->l[a->n++] = l;
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_LINKS_FILE);
 out:
 	buf_free(&k);

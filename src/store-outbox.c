@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-kv.h"
@@ -77,8 +78,8 @@ store_outbox_put(struct store_txn *t, const struct buf *k, const char *kind,
 	s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	if (s == NULL)
-		return ncen_err_set(err, NCEN_EIO, "cannot encode an "
-		    "outbox entry");
+		return ncen_err_set(err, NCEN_EIO, _("cannot encode an "
+		    "outbox entry"));
 	error = store_kv_put(t, STORE_KV_OUTBOX, k->s, k->len, s, strlen(s),
 	    err);
 	free(s);
@@ -143,17 +144,19 @@ store_msg_cites(struct store_txn *t, struct record *r,
 		v = op->cites[i];
 		if (strncmp(v, "case:", 5) != 0 ||
 		    (id = strtoull(v + 5, &end, 10)) == 0 || *end != '\0')
-			return ncen_err_set(err, NCEN_EUSAGE, "bad citation "
-			    "'%s': a message cites cases as case:ID", v);
+			return ncen_err_set(err, NCEN_EUSAGE, _("bad citation "
+			    "'%s': a message cites cases as case:ID"), v);
 		if ((rc = store_txn_ref_exists("case", id, t)) < 0)
 			return -rc;
 		if (rc == 0)
-			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
-			    "cites case %llu, which does not exist",
+			return ncen_err_set(err, NCEN_ENOTFOUND,
+			    _("the message "
+			    "cites case %llu, which does not exist"),
 			    (unsigned long long)id);
 		if (fi < 0)
-			return ncen_err_set(err, NCEN_ENOTFOUND, "the message "
-			    "form has no cites field");
+			return ncen_err_set(err, NCEN_ENOTFOUND,
+			    _("the message "
+			    "form has no cites field"));
 		record_add_value(r, (size_t)fi, v);
 	}
 	return NCEN_OK;
@@ -176,20 +179,20 @@ store_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    strlen(op->partner), 0, &v, err);
 	buf_free(&v);
 	if (error == NCEN_ENOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
-		    "(ncenctl partner add)", op->partner);
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("no partner '%s' "
+		    "(ncenctl partner add)"), op->partner);
 	if (error != NCEN_OK)
 		return error;
 	if (op->subject == NULL || *op->subject == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "a message needs a "
-		    "subject");
+		return ncen_err_set(err, NCEN_EUSAGE, _("a message needs a "
+		    "subject"));
 	if ((f = schema_form_find(op->schema, "message")) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
-		    "data directory have no message form");
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
+		    "data directory have no message form"));
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(date, sizeof date, "%Y-%m-%dT%H:%M", &tm) == 0)
-		return ncen_err_set(err, NCEN_EIO, "the clock cannot be "
-		    "read as a date");
+		return ncen_err_set(err, NCEN_EIO, _("the clock cannot be "
+		    "read as a date"));
 	r = record_new(f);
 	if ((error = record_set(r, "direction", "OUT", err)) == NCEN_OK &&
 	    (error = record_set(r, "node", op->partner, err)) == NCEN_OK &&
@@ -218,8 +221,8 @@ store_message_send(struct store *st, const struct auth_account *a,
 	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
 		return error;
 	if (!auth_may(a, AUTH_ICOMM, NULL))
-		return ncen_err_set(err, NCEN_EINVALID, "%s may not write to "
-		    "partners: Icomm is for the ncp role", a->name);
+		return ncen_err_set(err, NCEN_EINVALID, _("%s may not write to "
+		    "partners: Icomm is for the ncp role"), a->name);
 	if (partner == NULL)
 		partner = "";
 	op.user = a->name;

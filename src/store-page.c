@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
@@ -279,8 +280,8 @@ store_page_take(struct store_txn *t, struct store_page_walk *w, uint64_t id,
 		if (ret == DB_NOTFOUND)
 			return NCEN_OK;		/* an index entry going away */
 		if (ret != 0)
-			return store_txn_dberr(t, ret, err, "%s: reading %s "
-			    "%llu", e->file, e->form->name,
+			return store_txn_dberr(t, ret, err, _("%s: reading %s "
+			    "%llu"), e->file, e->form->name,
 			    (unsigned long long)id);
 	}
 	if ((error = record_decode(e->form, id, pd.data, pd.size, &r, err)) !=
@@ -317,7 +318,7 @@ store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 
 	store_page_rewind(w);
 	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", w->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = store_page_start(w, c, &key, &data);
 	for (;;) {
 		if (ret == DB_NOTFOUND || (ret == 0 && !store_page_in(w,
@@ -326,13 +327,13 @@ store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    w->file);
 			break;
 		}
 		if (w->ix == NULL ? key.size != 8 : data.size != 8) {
-			error = ncen_err_set(err, NCEN_EPARSE, "%s: an entry "
-			    "of %u bytes where an id of 8 was expected",
+			error = ncen_err_set(err, NCEN_EPARSE, _("%s: an entry "
+			    "of %u bytes where an id of 8 was expected"),
 			    w->file, w->ix == NULL ? key.size : data.size);
 			break;
 		}
@@ -365,7 +366,7 @@ store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		    DB_PREV);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    w->file);
 	return error;
 }
@@ -414,7 +415,7 @@ store_page_probe_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 
 	p->found = 0;
 	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", w->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = p->dir > 0 ?
 	    store_page_seek_after(w, c, p->row->key.s, p->row->key.len,
 	    p->row->id, &key, &data) :
@@ -423,9 +424,9 @@ store_page_probe_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	if (ret == 0)
 		p->found = store_page_in(w, &key);
 	else if (ret != DB_NOTFOUND)
-		error = store_txn_dberr(t, ret, err, "%s: reading", w->file);
+		error = store_txn_dberr(t, ret, err, _("%s: reading"), w->file);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    w->file);
 	return error;
 }
@@ -471,8 +472,9 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 		w->db = w->e->db;
 		w->file = w->e->file;
 		if (o->prefix != NULL && *o->prefix != '\0')
-			return ncen_err_set(err, NCEN_EUSAGE, "%s: records in "
-			    "id order take no prefix", o->entity);
+			return ncen_err_set(err, NCEN_EUSAGE,
+			    _("%s: records in "
+			    "id order take no prefix"), o->entity);
 		return NCEN_OK;
 	}
 	for (i = 0; i < w->e->nidx; i++)
@@ -481,7 +483,7 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 	if (w->ix == NULL)
 		return ncen_err_set(err, schema_field_find(w->e->form,
 		    o->field) == NULL ? NCEN_ENOTFOUND : NCEN_EUSAGE,
-		    "%s.%s is not an indexed field", o->entity, o->field);
+		    _("%s.%s is not an indexed field"), o->entity, o->field);
 	w->db = w->ix->raw;
 	w->file = w->ix->file;
 	if (o->prefix == NULL || *o->prefix == '\0')
@@ -655,13 +657,13 @@ store_page_last_key(struct store_txn *t, const char *entity,
 		if (strcmp(e->idx[i].field->name, field) == 0)
 			ix = &e->idx[i];
 	if (ix == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s.%s is not an "
-		    "indexed field", entity, field);
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s.%s is not an "
+		    "indexed field"), entity, field);
 	schema_index_key(ix->field, prefix, strlen(prefix), &k);
 	/* Seek just past every key with the prefix, then step back. */
 	buf_addc(&k, 0xff);
 	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: cursor", ix->file);
+		error = store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 		goto out;
 	}
 	memset(&dk, 0, sizeof dk);
@@ -675,20 +677,20 @@ store_page_last_key(struct store_txn *t, const char *entity,
 	else if (ret == DB_NOTFOUND)
 		ret = c->get(c, &dk, &dd, DB_LAST);
 	if (ret != 0 && ret != DB_NOTFOUND) {
-		error = store_txn_dberr(t, ret, err, "%s: read", ix->file);
+		error = store_txn_dberr(t, ret, err, _("%s: read"), ix->file);
 		goto out;
 	}
 	if (ret == DB_NOTFOUND || dk.size < k.len - 1 ||
 	    memcmp(dk.data, k.s, k.len - 1) != 0) {
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "no %s.%s starts "
-		    "with %s", entity, field, prefix);
+		error = ncen_err_set(err, NCEN_ENOTFOUND, _("no %s.%s starts "
+		    "with %s"), entity, field, prefix);
 		goto out;
 	}
 	buf_reset(key);
 	buf_add(key, dk.data, dk.size);
 out:
 	if (c != NULL && (cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: cursor close",
+		error = store_txn_dberr(t, cret, err, _("%s: cursor close"),
 		    ix->file);
 	buf_free(&k);
 	return error;

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store-kv.h"
 #include "store-partner.h"
 #include "schema.h"
@@ -43,8 +44,8 @@ store_partner_json(const void *v, size_t vl, const char *file, json_t **j,
 	if (*j == NULL || !json_is_object(*j)) {
 		json_decref(*j);
 		*j = NULL;
-		return ncen_err_set(err, NCEN_EPARSE, "%s: an entry is not a "
-		    "JSON object", file);
+		return ncen_err_set(err, NCEN_EPARSE, _("%s: an entry is not a "
+		    "JSON object"), file);
 	}
 	return NCEN_OK;
 }
@@ -349,14 +350,15 @@ store_agreement_end_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_add_u64(&k, op->id);
 	error = store_kv_get(t, STORE_KV_AGREEMENTS, k.s, k.len, 1, &v, err);
 	if (error == NCEN_ENOTFOUND)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "no agreement %llu",
+		error = ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("no agreement %llu"),
 		    (unsigned long long)op->id);
 	if (error != NCEN_OK || (error = store_partner_json(v.s, v.len,
 	    "a stored Icomm entry", &j, err)) != NCEN_OK)
 		goto out;
 	if (store_partner_int(j, "ended") != 0) {
-		error = ncen_err_set(err, NCEN_EEXISTS, "agreement %llu has "
-		    "ended already", (unsigned long long)op->id);
+		error = ncen_err_set(err, NCEN_EEXISTS, _("agreement %llu has "
+		    "ended already"), (unsigned long long)op->id);
 		goto out;
 	}
 	json_object_set_new(j, "ended", json_integer(audit_now()));
@@ -364,8 +366,8 @@ store_agreement_end_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_addf(&d, "ended (partner %s)", partner != NULL ? partner :
 	    "(null)");
 	if ((s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
-		error = ncen_err_set(err, NCEN_EIO, "cannot encode agreement "
-		    "%llu", (unsigned long long)op->id);
+		error = ncen_err_set(err, NCEN_EIO, _("cannot encode agreement "
+		    "%llu"), (unsigned long long)op->id);
 		goto out;
 	}
 	error = store_agreement_write(t, op->id, s, op->actor,
@@ -453,8 +455,8 @@ store_agreement_add_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 
 	if ((error = store_kv_get(t, STORE_KV_PARTNERS, a->partner,
 	    strlen(a->partner), 0, &v, err)) == NCEN_ENOTFOUND)
-		error = ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
-		    "(ncenctl partner add)", a->partner);
+		error = ncen_err_set(err, NCEN_ENOTFOUND, _("no partner '%s' "
+		    "(ncenctl partner add)"), a->partner);
 	if (error != NCEN_OK ||
 	    (error = store_kv_last(t, STORE_KV_AGREEMENTS, &k, err)) !=
 	    NCEN_OK)
@@ -463,8 +465,8 @@ store_agreement_add_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	j = store_agreement_json(a);
 	if (j == NULL || (s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)) ==
 	    NULL) {
-		error = ncen_err_set(err, NCEN_EIO, "cannot encode an "
-		    "agreement");
+		error = ncen_err_set(err, NCEN_EIO, _("cannot encode an "
+		    "agreement"));
 		goto out;
 	}
 	buf_addf(&d, "partner %s, %s, level %s, %s to %s: %s", a->partner,
@@ -510,26 +512,27 @@ store_agreement_add(struct store *st, const char *actor,
 	int				 error;
 
 	if (a->basis == NULL || *a->basis == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs its "
-		    "legal basis");
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    _("an agreement needs its "
+		    "legal basis"));
 	if (a->dir == 0 || a->dir > 3)
-		return ncen_err_set(err, NCEN_EUSAGE, "an agreement needs a "
-		    "direction: in, out or both");
+		return ncen_err_set(err, NCEN_EUSAGE, _("an agreement needs a "
+		    "direction: in, out or both"));
 	if (a->level != SCHEMA_PARTNER && a->level != SCHEMA_CEN)
-		return ncen_err_set(err, NCEN_EUSAGE, "the level must be "
-		    "partner or cen");
+		return ncen_err_set(err, NCEN_EUSAGE, _("the level must be "
+		    "partner or cen"));
 	if (!store_date_ok(store_schema(st), a->from) ||
 	    !store_date_ok(store_schema(st), a->to) ||
 	    strcmp(a->from, a->to) > 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "bad validity '%s' to "
+		return ncen_err_set(err, NCEN_EUSAGE, _("bad validity '%s' to "
 		    "'%s': two dates YYYY-MM-DD, the first not after the "
-		    "second", a->from != NULL ? a->from : "",
+		    "second"), a->from != NULL ? a->from : "",
 		    a->to != NULL ? a->to : "");
 	cl = schema_list_find(store_schema(st), "commodity");
 	for (i = 0; i < a->ngroups; i++)
 		if (cl == NULL || schema_code_find(cl, a->groups[i]) == NULL)
-			return ncen_err_set(err, NCEN_EUSAGE, "unknown "
-			    "commodity group '%s' (see forms/commodity.codes)",
+			return ncen_err_set(err, NCEN_EUSAGE, _("unknown "
+			    "commodity group '%s' (see forms/commodity.codes)"),
 			    a->groups[i]);
 	memset(&op, 0, sizeof op);
 	op.actor = actor;

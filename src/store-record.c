@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
@@ -113,7 +114,7 @@ store_record_exists(struct store_txn *t, struct store_entity *e, uint64_t id,
 		return 1;
 	if (ret == DB_NOTFOUND)
 		return 0;
-	return -store_txn_dberr(t, ret, err, "%s: reading %s %llu", e->file,
+	return -store_txn_dberr(t, ret, err, _("%s: reading %s %llu"), e->file,
 	    e->form->name, (unsigned long long)id);
 }
 
@@ -135,11 +136,11 @@ store_record_read(struct store_txn *t, struct store_entity *e, uint64_t id,
 	data.flags = DB_DBT_MALLOC;
 	ret = e->db->get(e->db, t->txn, &key, &data, flags);
 	if (ret == DB_NOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "%s %llu does not "
-		    "exist (it may have been deleted)", e->form->name,
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s %llu does not "
+		    "exist (it may have been deleted)"), e->form->name,
 		    (unsigned long long)id);
 	if (ret != 0)
-		return store_txn_dberr(t, ret, err, "%s: reading %s %llu",
+		return store_txn_dberr(t, ret, err, _("%s: reading %s %llu"),
 		    e->file, e->form->name, (unsigned long long)id);
 	error = store_record_decode(t->st, e, id, data.data, data.size, r,
 	    err);
@@ -167,10 +168,10 @@ store_record_write(struct store_txn *t, struct store_entity *e,
 	data.size = (u_int32_t)b.len;
 	ret = e->db->put(e->db, t->txn, &key, &data, flags);
 	if (ret == DB_KEYEXIST)
-		error = ncen_err_set(err, NCEN_EEXISTS, "%s %llu already "
-		    "exists", e->form->name, (unsigned long long)r->id);
+		error = ncen_err_set(err, NCEN_EEXISTS, _("%s %llu already "
+		    "exists"), e->form->name, (unsigned long long)r->id);
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: writing %s %llu",
+		error = store_txn_dberr(t, ret, err, _("%s: writing %s %llu"),
 		    e->file, e->form->name, (unsigned long long)r->id);
 	buf_free(&b);
 	return error;
@@ -187,7 +188,7 @@ store_record_last_id(struct store_txn *t, struct store_entity *e,
 
 	*id = 0;
 	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", e->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), e->file);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
 	data.flags = DB_DBT_PARTIAL;
@@ -195,10 +196,10 @@ store_record_last_id(struct store_txn *t, struct store_entity *e,
 	if (ret == 0 && key.size == 8)
 		*id = buf_get_u64(key.data);
 	else if (ret != 0 && ret != DB_NOTFOUND)
-		error = store_txn_dberr(t, ret, err, "%s: last record",
+		error = store_txn_dberr(t, ret, err, _("%s: last record"),
 		    e->file);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    e->file);
 	return error;
 }
@@ -212,8 +213,8 @@ store_record_next_id(struct store_txn *t, struct store_entity *e,
 	int		ret;
 
 	if ((ret = e->seq->get(e->seq, NULL, delta, &v, DB_TXN_NOSYNC)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: taking an id from "
-		    "its sequence", e->form->name);
+		return store_txn_dberr(t, ret, err, _("%s: taking an id from "
+		    "its sequence"), e->form->name);
 	*id = (uint64_t)v + (uint64_t)(delta - 1);
 	return NCEN_OK;
 }
@@ -224,11 +225,11 @@ store_record_check(struct store_txn *t, struct record *r, const char *user,
     struct store_entity **e, struct ncen_err *err)
 {
 	if (r == NULL || r->form == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, "no record or a record "
-		    "without a form");
+		return ncen_err_set(err, NCEN_EUSAGE, _("no record or a record "
+		    "without a form"));
 	if (user == NULL || *user == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: no user named for "
-		    "the change", r->form->name);
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s: no user named for "
+		    "the change"), r->form->name);
 	if ((*e = store_entity_find(t->st, r->form->name, err)) == NULL)
 		return NCEN_ENOTFOUND;
 	return NCEN_OK;
@@ -293,9 +294,9 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 		if ((error = store_record_last_id(t, e, &last, err)) != NCEN_OK)
 			return error;
 		if (last < r->id || last - r->id >= INT32_MAX)
-			return ncen_err_set(err, NCEN_EEXISTS, "%s %llu "
+			return ncen_err_set(err, NCEN_EEXISTS, _("%s %llu "
 			    "already exists and the sequence cannot skip "
-			    "past %llu",
+			    "past %llu"),
 			    e->form->name, (unsigned long long)r->id,
 			    (unsigned long long)last);
 		if ((error = store_record_next_id(t, e,
@@ -313,10 +314,10 @@ store_record_conflict(struct store_entity *e, const struct record *cur,
 	int		error;
 
 	store_record_time(&when, cur->mtime);
-	error = ncen_err_set(err, NCEN_ECONFLICT, "%s %llu was changed by %s "
-	    "at %s (version %u) after you opened version %u; %s",
+	error = ncen_err_set(err, NCEN_ECONFLICT, _("%s %llu was changed by %s "
+	    "at %s (version %u) after you opened version %u; %s"),
 	    e->form->name, (unsigned long long)cur->id,
-	    cur->muser != NULL ? cur->muser : "someone", buf_cstr(&when),
+	    cur->muser != NULL ? cur->muser : _("someone"), buf_cstr(&when),
 	    cur->version, based, what);
 	buf_free(&when);
 	return error;
@@ -334,14 +335,15 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	if ((error = store_record_check(t, r, user, &e, err)) != NCEN_OK)
 		return error;
 	if (r->id == 0)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: update of a record "
-		    "never stored (use store_put)", e->form->name);
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    _("%s: update of a record "
+		    "never stored (use store_put)"), e->form->name);
 	if ((error = store_record_read(t, e, r->id, DB_RMW, &cur, err)) !=
 	    NCEN_OK)
 		goto out;
 	if (cur->version != r->version) {
 		error = store_record_conflict(e, cur, r->version,
-		    "reopen it to see their changes", err);
+		    _("reopen it to see their changes"), err);
 		goto out;
 	}
 	store_txn_hold(t, r);
@@ -372,7 +374,7 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 		goto out;
 	if (cur->version != version) {
 		error = store_record_conflict(e, cur, version,
-		    "reopen it before deleting it", err);
+		    _("reopen it before deleting it"), err);
 		goto out;
 	}
 	/* The hooks see the record and its links before they go. */
@@ -385,7 +387,7 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	key.data = k;
 	key.size = sizeof k;
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
-		error = store_txn_dberr(t, ret, err, "%s: deleting %s %llu",
+		error = store_txn_dberr(t, ret, err, _("%s: deleting %s %llu"),
 		    e->file, entity, (unsigned long long)id);
 out:
 	record_free(cur);
@@ -456,7 +458,7 @@ store_scan_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	store_batch_clear(b);
 	b->done = 0;
 	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", e->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), e->file);
 	store_id_key(k, b->next);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
@@ -468,20 +470,20 @@ store_scan_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    e->file);
 			break;
 		}
 		op = DB_NEXT;
 		if (key.size != 8) {
-			error = ncen_err_set(err, NCEN_EPARSE, "%s: a key of "
-			    "%u bytes (ids have 8)", e->file, key.size);
+			error = ncen_err_set(err, NCEN_EPARSE, _("%s: a key of "
+			    "%u bytes (ids have 8)"), e->file, key.size);
 			break;
 		}
 		store_batch_add(b, buf_get_u64(key.data), &data);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    e->file);
 	return error;
 }
@@ -620,7 +622,7 @@ store_find_bulk(struct store_txn *t, struct store_batch *b, DBC *c,
 		if (ret == DB_BUFFER_SMALL)
 			break;
 		if (ret != 0)
-			return store_txn_dberr(t, ret, err, "%s: reading",
+			return store_txn_dberr(t, ret, err, _("%s: reading"),
 			    e->file);
 		DB_MULTIPLE_INIT(p, &data);
 		for (;;) {
@@ -628,8 +630,8 @@ store_find_bulk(struct store_txn *t, struct store_batch *b, DBC *c,
 			if (p == NULL)
 				break;
 			if (rklen != 8)
-				return ncen_err_set(err, NCEN_EPARSE, "%s: a "
-				    "key of %u bytes (ids have 8)", e->file,
+				return ncen_err_set(err, NCEN_EPARSE, _("%s: a "
+				    "key of %u bytes (ids have 8)"), e->file,
 				    rklen);
 			id = buf_get_u64(rk);
 			while (i < n && ids[i] < id)
@@ -666,7 +668,7 @@ store_find_fetch(struct store_txn *t, struct store_batch *b,
 	int			 ret, cret, error = NCEN_OK, sorted = 1;
 
 	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", e->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), e->file);
 	for (i = 1; i < n && sorted; i++)
 		sorted = ids[i] > ids[i - 1];
 	i = 0;
@@ -683,14 +685,14 @@ store_find_fetch(struct store_txn *t, struct store_batch *b,
 		if (ret == DB_NOTFOUND)
 			continue;
 		if (ret != 0)
-			error = store_txn_dberr(t, ret, err, "%s: reading %s "
-			    "%llu", e->file, e->form->name,
+			error = store_txn_dberr(t, ret, err, _("%s: reading %s "
+			    "%llu"), e->file, e->form->name,
 			    (unsigned long long)ids[i]);
 		else
 			store_batch_add(b, ids[i], &data);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    e->file);
 	return error;
 }
@@ -713,7 +715,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	b->done = 0;
 	b->nread = 0;
 	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", ix->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 	memset(&key, 0, sizeof key);
 	memset(&pkey, 0, sizeof pkey);
 	if (!b->started) {
@@ -749,7 +751,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    ix->file);
 			break;
 		}
@@ -758,8 +760,8 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (pkey.size != 8) {
-			error = ncen_err_set(err, NCEN_EPARSE, "%s: an entry "
-			    "pointing at a key of %u bytes", ix->file,
+			error = ncen_err_set(err, NCEN_EPARSE, _("%s: an entry "
+			    "pointing at a key of %u bytes"), ix->file,
 			    pkey.size);
 			break;
 		}
@@ -770,7 +772,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		ret = c->get(c, &key, &pkey, DB_NEXT);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    ix->file);
 	buf_free(&start);
 	b->nread = n;
@@ -792,7 +794,7 @@ store_find_key(struct store *st, struct store_entity *e,
 	if (schema_value_check(st->schema, f, in, &canon, &reason) != NCEN_OK)
 		error = ncen_err_set(err, NCEN_EINVALID, "%s.%s: '%s': %s",
 		    e->form->name, f->name, in, reason.len != 0 ?
-		    buf_cstr(&reason) : "not a valid value");
+		    buf_cstr(&reason) : _("not a valid value"));
 	else
 		schema_index_key(f, canon.s == NULL ? "" : canon.s, canon.len,
 		    key);
@@ -829,8 +831,8 @@ store_find(struct store *st, const char *entity, const char *field,
 			b->ix = &e->idx[i];
 	if (b->ix == NULL) {
 		error = ncen_err_set(err, schema_field_find(e->form, field) ==
-		    NULL ? NCEN_ENOTFOUND : NCEN_EUSAGE, "%s: %s.%s is not "
-		    "an indexed field", st->home, entity, field);
+		    NULL ? NCEN_ENOTFOUND : NCEN_EUSAGE, _("%s: %s.%s is not "
+		    "an indexed field"), st->home, entity, field);
 		goto out;
 	}
 	if ((error = store_find_key(st, e, b->ix->field, from, &b->from,
@@ -840,8 +842,8 @@ store_find(struct store *st, const char *entity, const char *field,
 	    &b->to, err)) != NCEN_OK)
 		goto out;
 	if (b->from.len == 0 || (to != NULL && b->to.len == 0)) {
-		error = ncen_err_set(err, NCEN_EINVALID, "%s.%s: an empty "
-		    "value finds nothing", entity, field);
+		error = ncen_err_set(err, NCEN_EINVALID, _("%s.%s: an empty "
+		    "value finds nothing"), entity, field);
 		goto out;
 	}
 	for (;;) {
@@ -900,7 +902,7 @@ store_count_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 
 	a->done = 0;
 	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", e->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), e->file);
 	store_id_key(k, a->next);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
@@ -913,7 +915,7 @@ store_count_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    e->file);
 			break;
 		}
@@ -923,7 +925,7 @@ store_count_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 			last = buf_get_u64(key.data);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    e->file);
 	if (error == NCEN_OK) {
 		a->n += n;

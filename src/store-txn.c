@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "store-int.h"
 #include "store-wake.h"
@@ -141,8 +142,8 @@ store_txn_checkpoint(struct store *st, struct ncen_err *err)
 	ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB, STORE_CKP_MIN, 0);
 	store_watch_leave();
 	if (ret != 0)
-		return store_dberr(st, ret, err, "checkpoint after a commit "
-		    "(the commit is done)");
+		return store_dberr(st, ret, err, _("checkpoint after a commit "
+		    "(the commit is done)"));
 	return NCEN_OK;
 }
 
@@ -163,13 +164,14 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		st->inrun = 0;
 		if (error == NCEN_OK && t->fatal != 0)
 			error = store_dberr(st, t->fatal, err,
-			    "the read failed");
+			    _("the read failed"));
 		return error;
 	}
 	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn,
 	    readonly ? DB_READ_COMMITTED : 0)) != 0) {
 		t->txn = NULL;
-		return store_txn_dberr(t, ret, err, "beginning a transaction");
+		return store_txn_dberr(t, ret, err,
+		    _("beginning a transaction"));
 	}
 	st->inrun = 1;
 	error = fn(t, arg, err);
@@ -179,7 +181,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	if (error == NCEN_OK && t->fatal != 0)
 		/* fn ignored a deadlock or a panic: the work is lost. */
 		error = store_dberr(st, t->fatal, err,
-		    "the transaction failed");
+		    _("the transaction failed"));
 	if (error != NCEN_OK) {
 		/* An abort fails only when the environment panicked. */
 		if ((aret = txn->abort(txn)) != 0)
@@ -187,7 +189,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		return error;
 	}
 	if ((ret = txn->commit(txn, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "committing");
+		return store_txn_dberr(t, ret, err, _("committing"));
 	return NCEN_OK;
 }
 
@@ -203,9 +205,9 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		return ncen_err_set(err, NCEN_EUSAGE, "store_run: no store "
 		    "or no function");
 	if (st->inrun)
-		return ncen_err_set(err, NCEN_EUSAGE, "%s: a store call that "
+		return ncen_err_set(err, NCEN_EUSAGE, _("%s: a store call that "
 		    "makes its own transaction was made inside store_run's "
-		    "function (use the store_txn_* calls there)", st->home);
+		    "function (use the store_txn_* calls there)"), st->home);
 	if (st->env == NULL) {
 		/* An earlier reopen failed: try again. */
 		if ((error = store_env_reopen(st, err)) != NCEN_OK)
@@ -237,17 +239,17 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 				store_txn_backoff(st, attempt);
 				continue;
 			}
-			return ncen_err_set(err, NCEN_EDB, "%s: the database "
+			return ncen_err_set(err, NCEN_EDB, _("%s: the database "
 			    "stayed too busy: %d attempts ended in deadlock; "
-			    "try again", st->home, STORE_RETRIES);
+			    "try again"), st->home, STORE_RETRIES);
 		}
 		if (t.fatal == DB_RUNRECOVERY) {
 			if (reopened)
 				return ncen_err_set(err, NCEN_ERECOVER,
-				    "%s: the database environment failed "
+				    _("%s: the database environment failed "
 				    "again after recovery; another program "
 				    "using it probably died; sign in again "
-				    "(recovery runs at the next start)",
+				    "(recovery runs at the next start)"),
 				    st->home);
 			reopened = 1;
 			if ((error = store_env_reopen(st, err)) != NCEN_OK) {

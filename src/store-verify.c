@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
@@ -132,7 +133,7 @@ store_verify_file(const char *home, const char *file, const struct buf *key,
 	ret = db->verify(db, path.s, NULL, NULL, 0);
 	store_watch_leave();
 	if (ret == 0)
-		buf_addf(v->report, "%s: structure ok\n", file);
+		buf_addf(v->report, _("%s: structure ok\n"), file);
 	else {
 		buf_addf(v->report, "problem: %s: DB->verify: %s\n", file,
 		    db_strerror(ret));
@@ -163,7 +164,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_reset(&w->nextkey);
 	buf_reset(&w->nextdata);
 	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, "%s: cursor", w->file);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
 	if (!w->started)
@@ -197,7 +198,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 			break;
 		}
 		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, "%s: reading",
+			error = store_txn_dberr(t, ret, err, _("%s: reading"),
 			    w->file);
 			break;
 		}
@@ -213,7 +214,7 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 		ret = c->get(c, &key, &data, DB_NEXT);
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, "%s: closing a cursor",
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    w->file);
 	buf_free(&start);
 	return error;
@@ -270,14 +271,15 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 	int			 ret, error = NCEN_OK;
 
 	if (key->size != 8) {
-		store_verify_found(w, "%s: a key of %u bytes (ids have 8)",
+		store_verify_found(w, _("%s: a key of %u bytes (ids have 8)"),
 		    e->file, key->size);
 		return NCEN_OK;
 	}
 	id = buf_get_u64(key->data);
 	if (record_decode(e->form, id, data->data, data->size, &r, &derr) !=
 	    NCEN_OK) {
-		store_verify_found(w, "%s: %s %llu is unreadable: %s", e->file,
+		store_verify_found(w, _("%s: %s %llu is unreadable: %s"),
+		    e->file,
 		    e->form->name, (unsigned long long)id, ncen_err_msg(&derr));
 		ncen_err_free(&derr);
 		return NCEN_OK;
@@ -301,12 +303,13 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 				buf_reset(&q);
 				store_verify_quote(&q, keys.k[j].s,
 				    keys.k[j].len);
-				store_verify_found(w, "%s: %s %llu is missing "
-				    "under key %s", ix->file, e->form->name,
+				store_verify_found(w,
+				    _("%s: %s %llu is missing "
+				    "under key %s"), ix->file, e->form->name,
 				    (unsigned long long)id, buf_cstr(&q));
 			} else if (ret != 0)
-				error = store_txn_dberr(t, ret, err, "%s: "
-				    "looking up %s %llu", ix->file,
+				error = store_txn_dberr(t, ret, err, _("%s: "
+				    "looking up %s %llu"), ix->file,
 				    e->form->name, (unsigned long long)id);
 		}
 		store_keys_free(&keys);
@@ -331,7 +334,8 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 
 	store_verify_quote(&q, key->data, key->size);
 	if (data->size != 8) {
-		store_verify_found(w, "%s: key %s points at a key of %u bytes",
+		store_verify_found(w,
+		    _("%s: key %s points at a key of %u bytes"),
 		    ix->file, buf_cstr(&q), data->size);
 		goto out;
 	}
@@ -343,13 +347,13 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	pdata.flags = DB_DBT_MALLOC;
 	ret = e->db->get(e->db, t->txn, &pkey, &pdata, 0);
 	if (ret == DB_NOTFOUND) {
-		store_verify_found(w, "%s: key %s points at %s %llu, which "
-		    "does not exist", ix->file, buf_cstr(&q), e->form->name,
+		store_verify_found(w, _("%s: key %s points at %s %llu, which "
+		    "does not exist"), ix->file, buf_cstr(&q), e->form->name,
 		    (unsigned long long)id);
 		goto out;
 	}
 	if (ret != 0) {
-		error = store_txn_dberr(t, ret, err, "%s: reading %s %llu",
+		error = store_txn_dberr(t, ret, err, _("%s: reading %s %llu"),
 		    e->file, e->form->name, (unsigned long long)id);
 		goto out;
 	}
@@ -361,8 +365,9 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	store_keys_free(&keys);
 	free(pdata.data);
 	if (!found)
-		store_verify_found(w, "%s: key %s points at %s %llu, whose %s "
-		    "does not have that value", ix->file, buf_cstr(&q),
+		store_verify_found(w,
+		    _("%s: key %s points at %s %llu, whose %s "
+		    "does not have that value"), ix->file, buf_cstr(&q),
 		    e->form->name, (unsigned long long)id, ix->field->name);
 out:
 	buf_free(&q);
@@ -387,38 +392,40 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 	if (key->size < 10 || (nul = memchr(k, '\0', key->size)) == NULL ||
 	    nul == k || (size_t)(nul - k) != key->size - 9) {
 		store_verify_quote(&q, key->data, key->size);
-		store_verify_found(w, "%s: malformed key %s", STORE_LINKS_FILE,
+		store_verify_found(w, _("%s: malformed key %s"),
+		    STORE_LINKS_FILE,
 		    buf_cstr(&q));
 		goto out;
 	}
 	entity = xstrndup(k, (size_t)(nul - k));
 	id = buf_get_u64((const unsigned char *)nul + 1);
 	if (!store_link_parse(data->data, data->size, &l)) {
-		store_verify_found(w, "%s: a malformed link of %s %llu",
+		store_verify_found(w, _("%s: a malformed link of %s %llu"),
 		    STORE_LINKS_FILE, entity, (unsigned long long)id);
 		goto out;
 	}
 	/* Both ends exist. */
 	if ((e = store_entity_find(t->st, entity, NULL)) == NULL)
-		store_verify_found(w, "%s: a link of %s %llu, a form this "
-		    "schema does not have", STORE_LINKS_FILE, entity,
+		store_verify_found(w, _("%s: a link of %s %llu, a form this "
+		    "schema does not have"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id);
 	else if ((r = store_record_exists(t, e, id, err)) < 0) {
 		error = -r;
 		goto out;
 	} else if (r == 0)
-		store_verify_found(w, "%s: %s %llu has links but does not "
-		    "exist", STORE_LINKS_FILE, entity, (unsigned long long)id);
+		store_verify_found(w, _("%s: %s %llu has links but does not "
+		    "exist"), STORE_LINKS_FILE, entity, (unsigned long long)id);
 	if ((e = store_entity_find(t->st, l.entity, NULL)) == NULL)
-		store_verify_found(w, "%s: %s %llu is linked to %s %llu, a "
-		    "form this schema does not have", STORE_LINKS_FILE, entity,
+		store_verify_found(w, _("%s: %s %llu is linked to %s %llu, a "
+		    "form this schema does not have"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id, l.entity, (unsigned long long)l.id);
 	else if ((r = store_record_exists(t, e, l.id, err)) < 0) {
 		error = -r;
 		goto out;
 	} else if (r == 0)
-		store_verify_found(w, "%s: %s %llu is linked to %s %llu, which "
-		    "does not exist", STORE_LINKS_FILE, entity,
+		store_verify_found(w,
+		    _("%s: %s %llu is linked to %s %llu, which "
+		    "does not exist"), STORE_LINKS_FILE, entity,
 		    (unsigned long long)id, l.entity, (unsigned long long)l.id);
 
 	/* The other side holds the mirror entry. */
@@ -433,12 +440,14 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 	dd.size = (u_int32_t)md.len;
 	ret = t->st->links->get(t->st->links, t->txn, &dk, &dd, DB_GET_BOTH);
 	if (ret == DB_NOTFOUND)
-		store_verify_found(w, "%s: %s %llu %s %s %llu as %s, but not "
-		    "the other way round", STORE_LINKS_FILE, entity,
-		    (unsigned long long)id, l.incoming ? "is linked from" :
-		    "links to", l.entity, (unsigned long long)l.id, l.role);
+		store_verify_found(w, l.incoming ? _("%s: %s %llu is linked "
+		    "from %s %llu as %s, but not the other way round") :
+		    _("%s: %s %llu links to %s %llu as %s, but not the other "
+		    "way round"), STORE_LINKS_FILE, entity,
+		    (unsigned long long)id, l.entity, (unsigned long long)l.id,
+		    l.role);
 	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, "%s: reading links",
+		error = store_txn_dberr(t, ret, err, _("%s: reading links"),
 		    STORE_LINKS_FILE);
 out:
 	free(entity);
@@ -472,7 +481,7 @@ store_verify_raw_open(struct store *st, const char *file, DB **dbp,
 	store_watch_leave();
 	if (ret != 0) {
 		(void)db->close(db, 0);
-		return store_dberr(st, ret, err, "%s: opening", file);
+		return store_dberr(st, ret, err, _("%s: opening"), file);
 	}
 	*dbp = db;
 	return NCEN_OK;
@@ -499,8 +508,8 @@ store_verify_cross(struct store *st, struct store_verify *v,
 		w.check = store_verify_primary;
 		if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
 			break;
-		buf_addf(v->report, "%s: %zu records checked against %zu "
-		    "indexes\n", e->file, w.n, e->nidx);
+		buf_addf(v->report, _("%s: %zu records checked against %zu "
+		    "indexes\n"), e->file, w.n, e->nidx);
 		for (j = 0; j < e->nidx; j++) {
 			if ((error = store_verify_raw_open(st, e->idx[j].file,
 			    &raw, err)) != NCEN_OK)
@@ -518,11 +527,12 @@ store_verify_cross(struct store *st, struct store_verify *v,
 			ret = raw->close(raw, 0);
 			store_watch_leave();
 			if (ret != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err, "%s: close",
+				error = store_dberr(st, ret, err,
+				    _("%s: close"),
 				    e->idx[j].file);
 			if (error != NCEN_OK)
 				break;
-			buf_addf(v->report, "%s: %zu entries checked\n",
+			buf_addf(v->report, _("%s: %zu entries checked\n"),
 			    e->idx[j].file, w.n);
 		}
 	}
@@ -536,7 +546,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 	w.check = store_verify_link;
 	if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
 		return error;
-	buf_addf(v->report, "%s: %zu entries checked\n", STORE_LINKS_FILE,
+	buf_addf(v->report, _("%s: %zu entries checked\n"), STORE_LINKS_FILE,
 	    w.n);
 	return NCEN_OK;
 }
@@ -666,11 +676,11 @@ store_verify(const char *home, const struct schema *schema,
 		goto out;
 
 	if (v.problems != 0)
-		error = ncen_err_set(err, NCEN_ECHECK,
-		    "%s: %zu problem%s found", home, v.problems,
-		    v.problems == 1 ? "" : "s");
+		error = ncen_err_set(err, NCEN_ECHECK, ngettext_("%s: %zu "
+		    "problem found", "%s: %zu problems found", v.problems),
+		    home, v.problems);
 	else
-		buf_addf(report, "%s: no problems found\n", home);
+		buf_addf(report, _("%s: no problems found\n"), home);
 out:
 	if (key.s != NULL)
 		explicit_bzero(key.s, key.cap);

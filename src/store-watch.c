@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 
 #define STORE_WATCH_DEFAULT	10
@@ -216,7 +217,7 @@ store_watch_start(unsigned seconds, struct ncen_err *err)
 		if (error != 0) {
 			pthread_mutex_unlock(&store_watch_mutex);
 			return ncen_err_set(err, NCEN_EIO,
-			    "watchdog: pthread_atfork: %s", strerror(error));
+			    _("watchdog: pthread_atfork: %s"), strerror(error));
 		}
 		store_watch_atfork_done = 1;
 	}
@@ -225,7 +226,7 @@ store_watch_start(unsigned seconds, struct ncen_err *err)
 	    (error = pthread_cond_init(&store_watch_cond, &attr)) != 0) {
 		pthread_mutex_unlock(&store_watch_mutex);
 		return ncen_err_set(err, NCEN_EIO,
-		    "watchdog: condition variable: %s", strerror(error));
+		    _("watchdog: condition variable: %s"), strerror(error));
 	}
 	pthread_condattr_destroy(&attr);
 	store_watch_stopping = 0;
@@ -235,7 +236,8 @@ store_watch_start(unsigned seconds, struct ncen_err *err)
 		pthread_cond_destroy(&store_watch_cond);
 		pthread_mutex_unlock(&store_watch_mutex);
 		return ncen_err_set(err, NCEN_EIO,
-		    "watchdog: cannot start its thread: %s", strerror(error));
+		    _("watchdog: cannot start its thread: %s"),
+		    strerror(error));
 	}
 	store_watch_started = 1;
 	pthread_mutex_unlock(&store_watch_mutex);

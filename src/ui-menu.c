@@ -10,6 +10,7 @@
 #include <menu.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "buf.h"
 #include "i18n.h"
@@ -23,24 +24,37 @@ struct ui_menu_entry {
 	const char		*entity;	/* the form it lists, or NULL */
 	void			(*screen)(struct ui *);	/* or this screen */
 	enum auth_action	 need;
-	char			 key;		/* the entry's letter */
+	const char		*key;		/* its letter: NC_() */
 	/* or the label in words, computed each time the menu is shown */
 	void			(*label_fn)(struct ui *, struct buf *);
 };
 
-/* The main menu, in the order DESIGN.md gives. */
+/*
+ * The main menu, in the order DESIGN.md gives.  An entry's letter is a
+ * letter of its label, so it is translated with it: a French officer
+ * types a letter of the word he reads (each must stay unique).
+ */
 static const struct ui_menu_entry ui_menu_table[] = {
-	{ N_("Cases"), "case", NULL, AUTH_VIEW, 'c', NULL },
-	{ N_("Persons"), "person", NULL, AUTH_VIEW, 'p', NULL },
-	{ N_("Businesses"), "business", NULL, AUTH_VIEW, 'b', NULL },
-	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW, 'v', NULL },
-	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW, 'i', NULL },
-	{ N_("Search"), NULL, ui_search, AUTH_VIEW, 's', NULL },
-	{ N_("Messages"), "message", ui_messages, AUTH_VIEW, 'm',
-	  ui_messages_label },
-	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS, 't', NULL },
+	{ N_("Cases"), "case", NULL, AUTH_VIEW,
+	  /* TRANSLATORS: the letter that opens an entry, a letter of the
+	     entry's label; each entry's letter must differ. */
+	  NC_("main menu letter", "c"), NULL },
+	{ N_("Persons"), "person", NULL, AUTH_VIEW,
+	  NC_("main menu letter", "p"), NULL },
+	{ N_("Businesses"), "business", NULL, AUTH_VIEW,
+	  NC_("main menu letter", "b"), NULL },
+	{ N_("Conveyances"), "conveyance", NULL, AUTH_VIEW,
+	  NC_("main menu letter", "v"), NULL },
+	{ N_("Investigations"), "investigation", NULL, AUTH_VIEW,
+	  NC_("main menu letter", "i"), NULL },
+	{ N_("Search"), NULL, ui_search, AUTH_VIEW,
+	  NC_("main menu letter", "s"), NULL },
+	{ N_("Messages"), "message", ui_messages, AUTH_VIEW,
+	  NC_("main menu letter", "m"), ui_messages_label },
+	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS,
+	  NC_("main menu letter", "t"), NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
-	  'a', NULL },
+	  NC_("main menu letter", "a"), NULL },
 };
 #define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
 
@@ -51,6 +65,20 @@ static const char ui_menu_help[] = N_(
     "Every list can be sorted by its indexed fields (^T), filtered by "
     "typing (^F) and paged (PgUp, PgDn, ^O to go to a page).  Enter opens "
     "a record; ^N creates one.");
+
+/* An entry's letter in the reader's language, as a wide character. */
+static wint_t
+ui_menu_letter(const struct ui_menu_entry *m)
+{
+	const char	*s = i18n_ctx(m->key);
+	mbstate_t	 ps;
+	wchar_t		 wc;
+
+	memset(&ps, 0, sizeof ps);
+	if (mbrtowc(&wc, s, strlen(s), &ps) > (size_t)-3 || wc == L'\0')
+		return (wint_t)(unsigned char)*i18n_ctx(m->key);
+	return (wint_t)wc;
+}
 
 /* Whether an entry is shown to this account in this data directory. */
 static int
@@ -97,7 +125,7 @@ ui_menu_build(struct ui *u, const struct ui_menu_entry *const *shown,
 	for (i = 0; i < n; i++) {
 		struct buf	b = BUF_INIT;
 
-		buf_addf(&b, "%c  ", shown[i]->key);
+		buf_addf(&b, "%s  ", i18n_ctx(shown[i]->key));
 		if (shown[i]->label_fn != NULL)
 			shown[i]->label_fn(u, &b);
 		else
@@ -176,10 +204,10 @@ ui_menu(struct ui *u)
 				break;
 			} else if (!k.fkey) {
 				for (i = 0; i < n; i++)
-					if ((wint_t)shown[i]->key == k.key)
+					if (ui_menu_letter(shown[i]) == k.key)
 						set_current_item(menu,
 						    items[i]);
-				for (i = 0; i < n && (wint_t)shown[i]->key !=
+				for (i = 0; i < n && ui_menu_letter(shown[i]) !=
 				    k.key; i++)
 					;
 				if (i == n) {

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "icomm.h"
 #include "record.h"
 #include "schema.h"
@@ -29,26 +30,48 @@
 /* The roles until accounts land, with the article a message needs. */
 static const struct {
 	const char	*name;
-	const char	*with_article;
+	const char	*with_article;	/* translated when shown */
 	unsigned	 bit;
 } workflow_roles[] = {
-	{ "officer",	"an officer",	WORKFLOW_R_OFFICER },
-	{ "supervisor",	"a supervisor",	WORKFLOW_R_SUPERVISOR },
-	{ "analyst",	"an analyst",	WORKFLOW_R_ANALYST },
-	{ "ncp",	"an ncp",	WORKFLOW_R_NCP },
-	{ "admin",	"an admin",	WORKFLOW_R_ADMIN },
+	{ "officer",	N_("an officer"),	WORKFLOW_R_OFFICER },
+	{ "supervisor",	N_("a supervisor"),	WORKFLOW_R_SUPERVISOR },
+	{ "analyst",	N_("an analyst"),	WORKFLOW_R_ANALYST },
+	{ "ncp",	N_("an ncp"),		WORKFLOW_R_NCP },
+	{ "admin",	N_("an admin"),		WORKFLOW_R_ADMIN },
 };
 
-/* The actions and the words their messages need. */
+/*
+ * The actions and the sentences of their refusals, whole so that a
+ * language can put the words in its own order (translated when shown).
+ */
 static const struct {
 	const char	*name;
-	const char	*done;		/* "a case can be ..." */
-	const char	*doing;		/* "... needs a reason" */
+	const char	*only_from;	/* the statuses it starts from */
+	const char	*only_who;	/* the roles that may take it */
+	const char	*incomplete;	/* what the form still lacks */
+	const char	*reason;	/* the step needs a reason */
+	const char	*again;		/* the end of a conflict message */
 } workflow_actions[] = {
-	{ "submit",	"submitted",	"submitting" },
-	{ "validate",	"validated",	"validating" },
-	{ "close",	"closed",	"closing" },
-	{ "reopen",	"reopened",	"reopening" },
+	{ "submit", N_("only a %s case can be submitted"),
+	  N_("only %s can submit it"),
+	  N_("it cannot be submitted until it is complete: %s"),
+	  N_("submitting it needs a reason"),
+	  N_("look at it again before you submit it") },
+	{ "validate", N_("only a %s case can be validated"),
+	  N_("only %s can validate it"),
+	  N_("it cannot be validated until it is complete: %s"),
+	  N_("validating it needs a reason"),
+	  N_("look at it again before you validate it") },
+	{ "close", N_("only a %s case can be closed"),
+	  N_("only %s can close it"),
+	  N_("it cannot be closed until it is complete: %s"),
+	  N_("closing it needs a reason"),
+	  N_("look at it again before you close it") },
+	{ "reopen", N_("only a %s case can be reopened"),
+	  N_("only %s can reopen it"),
+	  N_("it cannot be reopened until it is complete: %s"),
+	  N_("reopening it needs a reason"),
+	  N_("look at it again before you reopen it") },
 };
 
 /*
@@ -71,6 +94,16 @@ static const struct workflow_step {
 	{ "reopen", "submitted", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
 	{ "reopen", "validated", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
 	{ "reopen", "closed", "draft", WORKFLOW_R_SUPERVISOR, 1, 0 },
+};
+
+/*
+ * The statuses in words, for messages: the stored codes are English,
+ * what a person reads is translated.
+ */
+static const char *const workflow_status_words[] = {
+	/* TRANSLATORS: a case's status, in "case 3 is %s" and in "only
+	   a %s case can be submitted" (a list of them joined by "or"). */
+	N_("draft"), N_("submitted"), N_("validated"), N_("closed"),
 };
 
 /* Statuses a case may be shared in (see workflow.h). */
@@ -182,6 +215,37 @@ workflow_shareable(const struct record *r)
 	return 0;
 }
 
+/* A status in the reader's words (a code it does not know as it is). */
+static const char *
+workflow_status_word(const char *status)
+{
+	size_t	i;
+
+	for (i = 0; i < WORKFLOW_NELEM(workflow_status_words); i++)
+		if (strcmp(status, workflow_status_words[i]) == 0)
+			return _(workflow_status_words[i]);
+	return status;
+}
+
+/*
+ * Append a sentence of the table above, translated, with its one %s
+ * replaced by arg (the table's strings are not printf formats here, so
+ * the compiler need not trust them; msgfmt -c checks the translations).
+ */
+static void
+workflow_fill(struct buf *b, const char *sentence, const char *arg)
+{
+	const char	*t = _(sentence), *p;
+
+	if ((p = strstr(t, "%s")) == NULL) {
+		buf_adds(b, t);
+		return;
+	}
+	buf_add(b, t, (size_t)(p - t));
+	buf_adds(b, arg);
+	buf_adds(b, p + 2);
+}
+
 /* Append a list of words joined by commas and a final "or". */
 static void
 workflow_or_list(struct buf *b, const char *const *words, size_t n)
@@ -190,7 +254,7 @@ workflow_or_list(struct buf *b, const char *const *words, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			buf_adds(b, i + 1 == n ? " or " : ", ");
+			buf_adds(b, i + 1 == n ? _(" or ") : ", ");
 		buf_adds(b, words[i]);
 	}
 }
@@ -217,8 +281,9 @@ workflow_refuse(struct workflow_run *w, enum workflow_refusal why,
     const char *status, const char *text, struct ncen_err *err)
 {
 	w->res->refusal = why;
-	return ncen_err_set(err, NCEN_EINVALID, "case %llu is %s: %s",
-	    (unsigned long long)w->req->case_id, status, text);
+	return ncen_err_set(err, NCEN_EINVALID, _("case %llu is %s: %s"),
+	    (unsigned long long)w->req->case_id, workflow_status_word(status),
+	    text);
 }
 
 /* The status refusal: which statuses the action starts from. */
@@ -227,19 +292,20 @@ workflow_refuse_status(struct workflow_run *w, int action, const char *status,
     struct ncen_err *err)
 {
 	const char	*from[WORKFLOW_NELEM(workflow_steps)];
-	struct buf	 b = BUF_INIT;
+	struct buf	 b = BUF_INIT, list = BUF_INIT;
 	size_t		 i, n = 0;
 	int		 error;
 
 	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++)
 		if (strcmp(workflow_steps[i].action,
 		    workflow_actions[action].name) == 0)
-			from[n++] = workflow_steps[i].from;
-	buf_adds(&b, "only a ");
-	workflow_or_list(&b, from, n);
-	buf_addf(&b, " case can be %s", workflow_actions[action].done);
+			from[n++] = workflow_status_word(
+			    workflow_steps[i].from);
+	workflow_or_list(&list, from, n);
+	workflow_fill(&b, workflow_actions[action].only_from, list.s);
 	error = workflow_refuse(w, WORKFLOW_STATUS, status, b.s, err);
 	buf_free(&b);
+	buf_free(&list);
 	return error;
 }
 
@@ -249,19 +315,20 @@ workflow_refuse_role(struct workflow_run *w, const struct workflow_step *s,
     int action, int role, struct ncen_err *err)
 {
 	const char	*who[WORKFLOW_NELEM(workflow_roles)];
-	struct buf	 b = BUF_INIT;
+	struct buf	 b = BUF_INIT, list = BUF_INIT;
 	size_t		 i, n = 0;
 	int		 error;
 
 	for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
 		if (s->roles & workflow_roles[i].bit)
-			who[n++] = workflow_roles[i].with_article;
-	buf_adds(&b, "only ");
-	workflow_or_list(&b, who, n);
-	buf_addf(&b, " can %s it, and %s is %s", workflow_actions[action].name,
-	    w->req->user, workflow_roles[role].with_article);
+			who[n++] = _(workflow_roles[i].with_article);
+	workflow_or_list(&list, who, n);
+	workflow_fill(&b, workflow_actions[action].only_who, list.s);
+	buf_addf(&b, _(", and %s is %s"), w->req->user,
+	    _(workflow_roles[role].with_article));
 	error = workflow_refuse(w, WORKFLOW_ROLE, s->from, b.s, err);
 	buf_free(&b);
+	buf_free(&list);
 	return error;
 }
 
@@ -272,7 +339,7 @@ workflow_refuse_account(struct workflow_run *w, int action, const char *status,
 {
 	const struct auth_account	*a = w->req->account;
 	const char			*who[WORKFLOW_NELEM(workflow_roles)];
-	struct buf			 b = BUF_INIT;
+	struct buf			 b = BUF_INIT, list = BUF_INIT;
 	unsigned			 allowed;
 	size_t				 i, n = 0;
 	int				 error;
@@ -281,25 +348,27 @@ workflow_refuse_account(struct workflow_run *w, int action, const char *status,
 	    workflow_actions[action].name));
 	for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
 		if (allowed & workflow_roles[i].bit)
-			who[n++] = workflow_roles[i].with_article;
-	buf_adds(&b, "only ");
-	workflow_or_list(&b, who, n);
-	buf_addf(&b, " can %s it", workflow_actions[action].name);
+			who[n++] = _(workflow_roles[i].with_article);
+	workflow_or_list(&list, who, n);
+	workflow_fill(&b, workflow_actions[action].only_who, list.s);
 	if ((allowed & a->roles) != 0)
-		buf_addf(&b, ", and %s may not (not its reporting officer, "
-		    "or not in the account's offices)", a->name);
+		buf_addf(&b, _(", and %s may not (not its reporting officer, "
+		    "or not in the account's offices)"), a->name);
 	else {
-		buf_addf(&b, ", and %s is ", a->name);
+		buf_reset(&list);
 		n = 0;
 		for (i = 0; i < WORKFLOW_NELEM(workflow_roles); i++)
 			if (a->roles & workflow_roles[i].bit)
-				buf_addf(&b, "%s%s", n++ == 0 ? "" : " and ",
-				    workflow_roles[i].with_article);
+				buf_addf(&list, "%s%s", n++ == 0 ? "" :
+				    _(" and "),
+				    _(workflow_roles[i].with_article));
 		if (n == 0)
-			buf_adds(&b, "in no role");
+			buf_adds(&list, _("in no role"));
+		buf_addf(&b, _(", and %s is %s"), a->name, list.s);
 	}
 	error = workflow_refuse(w, WORKFLOW_ROLE, status, b.s, err);
 	buf_free(&b);
+	buf_free(&list);
 	return error;
 }
 
@@ -313,7 +382,7 @@ workflow_prefix(struct buf *problems, const char *form, size_t n,
 	for (; *lines != '\0'; lines = nl) {
 		if ((nl = strchr(lines, '\n')) == NULL)
 			nl = lines + strlen(lines);
-		buf_addf(problems, "%s line %zu: %.*s\n", form, n,
+		buf_addf(problems, _("%s line %zu: %.*s\n"), form, n,
 		    (int)(nl - lines), lines);
 		if (*nl == '\n')
 			nl++;
@@ -362,8 +431,9 @@ workflow_check_lines(struct store_txn *t, const struct schema *schema,
 					workflow_prefix(problems, f->name,
 					    k + 1, one.s);
 				else if (rc != NCEN_OK)
-					error = ncen_err_set(err, rc, "%s %llu: "
-					    "checking a reference failed",
+					error = ncen_err_set(err, rc,
+					    _("%s %llu: "
+					    "checking a reference failed"),
 					    f->name, (unsigned long long)r->id);
 				record_free(r);
 			}
@@ -391,8 +461,8 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 	rc = schema_validate(w->schema, c, SCHEMA_SUBMIT, store_txn_ref_exists,
 	    t, &problems);
 	if (rc != NCEN_OK && rc != NCEN_EINVALID) {
-		error = ncen_err_set(err, rc, "case %llu: checking a "
-		    "reference failed", (unsigned long long)c->id);
+		error = ncen_err_set(err, rc, _("case %llu: checking a "
+		    "reference failed"), (unsigned long long)c->id);
 		buf_free(&problems);
 		return error;
 	}
@@ -405,8 +475,6 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 		buf_free(&problems);
 		return NCEN_OK;
 	}
-	buf_addf(&b, "it cannot be %s until it is complete: ",
-	    workflow_actions[action].done);
 	for (p = buf_cstr(&problems); *p != '\0'; p = nl) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
@@ -416,7 +484,11 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 		if (*nl == '\n')
 			nl++;
 	}
-	error = workflow_refuse(w, WORKFLOW_INCOMPLETE, status, b.s, err);
+	buf_reset(&problems);
+	workflow_fill(&problems, workflow_actions[action].incomplete,
+	    buf_cstr(&b));
+	error = workflow_refuse(w, WORKFLOW_INCOMPLETE, status, problems.s,
+	    err);
 	buf_free(&b);
 	buf_free(&problems);
 	return error;
@@ -424,18 +496,18 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 
 /* Refuse a step based on a version of the case that is no longer current. */
 static int
-workflow_conflict(const struct record *c, uint32_t based, const char *action,
+workflow_conflict(const struct record *c, uint32_t based, int action,
     struct ncen_err *err)
 {
 	struct buf	when = BUF_INIT;
 	int		error;
 
 	workflow_datetime(&when, c->mtime);
-	error = ncen_err_set(err, NCEN_ECONFLICT, "case %llu was changed by %s "
-	    "at %s UTC (version %u) after you opened version %u; look at it "
-	    "again before you %s it", (unsigned long long)c->id,
-	    c->muser != NULL ? c->muser : "someone", when.s, c->version, based,
-	    action);
+	error = ncen_err_set(err, NCEN_ECONFLICT, _("case %llu was changed "
+	    "by %s at %s UTC (version %u) after you opened version %u; %s"),
+	    (unsigned long long)c->id, c->muser != NULL ? c->muser :
+	    _("someone"), when.s, c->version, based,
+	    _(workflow_actions[action].again));
 	buf_free(&when);
 	return error;
 }
@@ -453,9 +525,9 @@ workflow_note(struct store_txn *t, const struct schema *s, uint64_t case_id,
 	int				 error;
 
 	if ((f = schema_form_find(s, WORKFLOW_FORM)) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
 		    "data directory have no %s form, where the workflow "
-		    "records its steps (copy forms/%s.form into them)",
+		    "records its steps (copy forms/%s.form into them)"),
 		    WORKFLOW_FORM, WORKFLOW_FORM);
 	r = record_new(f);
 	buf_addf(&b, "%llu", (unsigned long long)case_id);
@@ -480,8 +552,8 @@ workflow_note(struct store_txn *t, const struct schema *s, uint64_t case_id,
 	/* The case is the one being changed: no need to look it up. */
 	if (schema_validate(s, r, SCHEMA_SUBMIT, NULL, NULL, &problems) !=
 	    NCEN_OK) {
-		error = ncen_err_set(err, NCEN_EINVALID, "case %llu: the "
-		    "record of this step is refused: %s",
+		error = ncen_err_set(err, NCEN_EINVALID, _("case %llu: the "
+		    "record of this step is refused: %s"),
 		    (unsigned long long)case_id, buf_cstr(&problems));
 		goto out;
 	}
@@ -516,7 +588,7 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    NCEN_OK)
 		return error;
 	if (req->version != 0 && c->version != req->version) {
-		error = workflow_conflict(c, req->version, req->action, err);
+		error = workflow_conflict(c, req->version, action, err);
 		goto out;
 	}
 	status = workflow_status(c);
@@ -538,8 +610,7 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		goto out;
 	}
 	if (s->reason && (req->reason == NULL || *req->reason == '\0')) {
-		buf_addf(&why, "%s it needs a reason",
-		    workflow_actions[action].doing);
+		buf_adds(&why, _(workflow_actions[action].reason));
 		error = workflow_refuse(w, WORKFLOW_REASON, s->from, why.s,
 		    err);
 		goto out;
@@ -589,20 +660,20 @@ workflow_apply(struct store *st, const struct workflow_request *req,
 		res = &dummy;
 	memset(res, 0, sizeof *res);
 	if (workflow_action_index(req->action) == -1)
-		return ncen_err_set(err, NCEN_EUSAGE, "unknown action '%s' "
-		    "(submit, validate, close or reopen)",
+		return ncen_err_set(err, NCEN_EUSAGE, _("unknown action '%s' "
+		    "(submit, validate, close or reopen)"),
 		    req->action != NULL ? req->action : "");
 	if (req->account == NULL && workflow_role_index(req->role) == -1)
-		return ncen_err_set(err, NCEN_EUSAGE, "unknown role '%s' "
-		    "(officer, supervisor, analyst, ncp or admin)",
+		return ncen_err_set(err, NCEN_EUSAGE, _("unknown role '%s' "
+		    "(officer, supervisor, analyst, ncp or admin)"),
 		    req->role != NULL ? req->role : "");
 	if (req->user == NULL || *req->user == '\0')
-		return ncen_err_set(err, NCEN_EUSAGE, "case %llu: no user "
-		    "named for the step", (unsigned long long)req->case_id);
+		return ncen_err_set(err, NCEN_EUSAGE, _("case %llu: no user "
+		    "named for the step"), (unsigned long long)req->case_id);
 	if (schema_form_find(store_schema(st), WORKFLOW_FORM) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
 		    "data directory have no %s form, where the workflow "
-		    "records its steps (copy forms/%s.form into them)",
+		    "records its steps (copy forms/%s.form into them)"),
 		    WORKFLOW_FORM, WORKFLOW_FORM);
 	w.schema = store_schema(st);
 	w.req = req;
@@ -620,8 +691,8 @@ workflow_history(struct store *st, uint64_t case_id, store_record_fn fn,
 	int		error;
 
 	if (schema_form_find(store_schema(st), WORKFLOW_FORM) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, "the forms of this "
-		    "data directory have no %s form: no history is kept",
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
+		    "data directory have no %s form: no history is kept"),
 		    WORKFLOW_FORM);
 	buf_addf(&b, "%llu", (unsigned long long)case_id);
 	error = store_find(st, WORKFLOW_FORM, "case", b.s, NULL, fn, arg, err);
