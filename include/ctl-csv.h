@@ -1,0 +1,131 @@
+/*
+ * ctl-csv.h - what ncenctl's CSV commands share (private to ncenctl).
+ *
+ * The CSV commands live in one file each: ctl-import.c (import: reading,
+ * checking and writing a file of records or links), ctl-journal.c (the
+ * import's crash journal and its rollback), ctl-export.c (export and
+ * template) and ctl-offices.c (offices load).  What more than one of them
+ * needs is here, and in ctl-csv.c:
+ *
+ * - the layout of the files: the `links` pseudo-entity and its columns
+ *   (import reads them, export writes them), the ';' between the values
+ *   of a repeated field (export and template join them, import splits
+ *   them), and record ids as typed (import and export's filters);
+ * - reading a file and saying what is wrong with it: the first problems
+ *   printed as "CMD: FILE:LINE: field: why", all counted, and the
+ *   progress line on a terminal (import and offices);
+ * - a small set of byte strings (the ids, links and office codes seen in
+ *   a file) and its hash, which the journal also uses;
+ * - growing arrays, syncing a directory, and the one audit entry a
+ *   command appends for what it did as a whole.
+ *
+ * Like ctl.h, this is program code: it may print to stderr and stdout.
+ */
+#ifndef NCEN_CTL_CSV_H
+#define NCEN_CTL_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "ctl.h"
+#include "record.h"
+#include "store.h"
+
+#define CTL_CSV_MAXSHOWN	100	/* problems printed before counting */
+#define CTL_CSV_SEP		';'	/* between values of a repeated field */
+#define CTL_CSV_LINKS		"links"	/* the pseudo-entity of the links */
+#define CTL_CSV_ROLE_MAX	64	/* bytes in a role (the store's) */
+
+/* What a column of an import holds. */
+enum {
+	CTL_CSV_COL_ID = -1,
+	CTL_CSV_COL_FROM_ENTITY = -2,
+	CTL_CSV_COL_FROM_ID = -3,
+	CTL_CSV_COL_TO_ENTITY = -4,
+	CTL_CSV_COL_TO_ID = -5,
+	CTL_CSV_COL_ROLE = -6,
+};
+
+/* A column of a links file. */
+struct ctl_csv_linkcol {
+	const char	*name;
+	int		 col;
+};
+
+#define CTL_CSV_NLINKCOLS	5
+extern const struct ctl_csv_linkcol ctl_csv_link_cols[CTL_CSV_NLINKCOLS];
+
+/* One slot of a set of byte strings (open addressing). */
+struct ctl_csv_slot {
+	size_t		 off, len;	/* the key in the set's keys */
+	unsigned	 line;		/* where it was seen first */
+	int		 used;
+	int		 ok;		/* its row was accepted */
+};
+
+/* A set of byte strings with a line each: ids and links seen in a file. */
+struct ctl_csv_set {
+	struct buf		 keys;
+	struct ctl_csv_slot	*slots;
+	size_t			 cap, n;
+};
+
+/* The state of the progress line. */
+struct ctl_csv_progress {
+	int		 on;		/* standard error is a terminal */
+	struct timespec	 start, last;
+	size_t		 width;		/* of what is on the line */
+};
+
+/* A file being read and checked: its name, its problems, the progress. */
+struct ctl_csv_input {
+	struct ctl_ctx			*ctx;
+	const char			*path;		/* for messages */
+	size_t				 nproblems;
+	struct buf			 why;		/* a row's problems */
+	unsigned			 whyline;
+	struct ctl_csv_progress		 prog;
+};
+
+void	*ctl_csv_grow(void *, size_t, size_t *, size_t);
+uint64_t ctl_csv_hash(const void *, size_t);
+
+struct ctl_csv_slot *ctl_csv_set_get(struct ctl_csv_set *, const void *,
+	    size_t);
+struct ctl_csv_slot *ctl_csv_set_put(struct ctl_csv_set *, const void *,
+	    size_t, unsigned, int *);
+void	ctl_csv_set_free(struct ctl_csv_set *);
+
+void	ctl_csv_progress_init(struct ctl_csv_progress *);
+void	ctl_csv_progress(struct ctl_csv_progress *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	ctl_csv_progress_clear(struct ctl_csv_progress *);
+void	ctl_csv_problem(struct ctl_csv_input *, unsigned, const char *,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+int	ctl_csv_audit(struct ctl_ctx *, struct store *, const char *,
+	    const char *, const char *, int);
+void	ctl_csv_sync_dir(const char *);
+
+int	ctl_csv_blank(const char *, size_t);
+int	ctl_csv_parse_id(const char *, uint64_t *);
+void	ctl_csv_join_value(struct buf *, const char *);
+void	ctl_csv_split(const char *, size_t, struct buf *, size_t *);
+
+/*
+ * ctl-journal.c: the journal DIR/import-PID-TIME.journal of one import
+ * (create it, list a batch in it and flush, remove it once the import
+ * stands, or undo what it lists after a failure), and the rollback of
+ * the journals that imports which died left behind.
+ */
+int	ctl_journal_create(struct ctl_ctx *, const char *, int *, char **);
+int	ctl_journal_sync(int, struct buf *);
+uint64_t ctl_journal_hash(const struct record *);
+void	ctl_journal_remove(const char *, char **, int *);
+int	ctl_journal_undo_import(struct ctl_ctx *, struct store *, const char *,
+	    int *, char **);
+int	ctl_journal_rollback_all(struct ctl_ctx *, struct store *, size_t *);
+
+#endif

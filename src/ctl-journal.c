@@ -1,0 +1,452 @@
+/*
+ * ctl-journal.c - the crash journal of ncenctl import, and its rollback.
+ *
+ * Import is all or nothing, but it writes in transactions of a thousand
+ * records (ctl-import.c says why).  What makes the batches all or
+ * nothing is a journal, DIR/import-PID-TIME.journal, that lists what
+ * each batch wrote (with a hash of each record as written) and is
+ * flushed to disk before that batch commits: a batch that fails, or a
+ * signal, rolls back what the earlier ones wrote; a process that dies
+ * leaves its journal, which the next import finds unlocked and rolls
+ * back (or `ncenctl import --rollback`).  A record someone changed
+ * since it was imported is left alone.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ctl-csv.h"
+#include "ctl.h"
+#include "error.h"
+#include "i18n.h"
+#include "record.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define CTL_JOURNAL_UNDO_BATCH	500	/* rows rolled back per transaction */
+#define CTL_JOURNAL_MAGIC	"ncen-import-journal 1"
+#define CTL_JOURNAL_PREFIX	"import-"
+#define CTL_JOURNAL_SUFFIX	".journal"
+
+/* Flush what was written of the journal to disk; 0 or -1 (errno set). */
+int
+ctl_journal_sync(int fd, struct buf *b)
+{
+	size_t	off;
+	ssize_t	w;
+
+	for (off = 0; off < b->len; off += (size_t)w) {
+		if ((w = write(fd, b->s + off, b->len - off)) == -1) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			return -1;
+		}
+	}
+	buf_reset(b);
+	return fdatasync(fd);
+}
+
+/*
+ * Create this import's journal: made under a temporary name and locked
+ * before it is renamed, so that another import never sees it unlocked
+ * while this one lives.
+ */
+int
+ctl_journal_create(struct ctl_ctx *ctx, const char *file, int *jfd,
+    char **jpath)
+{
+	struct buf	tmp = BUF_INIT, path = BUF_INIT, hdr = BUF_INIT;
+	int		fd, saved;
+
+	buf_addf(&tmp, "%s/.%s%ld.tmp", ctx->home, CTL_JOURNAL_PREFIX,
+	    (long)getpid());
+	buf_addf(&path, "%s/%s%ld-%lld%s", ctx->home, CTL_JOURNAL_PREFIX,
+	    (long)getpid(), (long long)time(NULL), CTL_JOURNAL_SUFFIX);
+	buf_addf(&hdr, "%s\nfile %s\n", CTL_JOURNAL_MAGIC, file);
+	if ((fd = open(tmp.s, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		goto fail;
+	if (flock(fd, LOCK_EX) == -1 || ctl_journal_sync(fd, &hdr) != 0 ||
+	    rename(tmp.s, path.s) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp.s);
+		errno = saved;
+		goto fail;
+	}
+	ctl_csv_sync_dir(ctx->home);
+	*jfd = fd;
+	*jpath = buf_detach(&path);
+	buf_free(&tmp);
+	buf_free(&hdr);
+	return 0;
+fail:
+	ctl_warn(_("import: %s: cannot make the import's journal: %s"), tmp.s,
+	    strerror(errno));
+	buf_free(&tmp);
+	buf_free(&path);
+	buf_free(&hdr);
+	return 2;
+}
+
+/* Remove a finished journal (its import committed or was rolled back). */
+void
+ctl_journal_remove(const char *home, char **path, int *fd)
+{
+	if (*path != NULL) {
+		unlink(*path);
+		ctl_csv_sync_dir(home);
+	}
+	if (*fd != -1)
+		close(*fd);
+	free(*path);
+	*path = NULL;
+	*fd = -1;
+}
+
+/* What a rollback has to undo, read from a journal. */
+struct ctl_journal_undo {
+	char		**lines;
+	size_t		  n, cap;
+	size_t		  next, end;
+	size_t		  records, links, kept;
+	const char	 *user;
+};
+
+/* The hash of a record's stored bytes, as the journal keeps it. */
+uint64_t
+ctl_journal_hash(const struct record *r)
+{
+	struct buf	b = BUF_INIT;
+	uint64_t	h;
+
+	record_encode(r, &b);
+	h = ctl_csv_hash(b.s, b.len);
+	buf_free(&b);
+	return h;
+}
+
+/* Undo one journal line: delete a record or remove a link. */
+static int
+ctl_journal_undo_line(struct store_txn *t, struct ctl_journal_undo *u,
+    const char *line, struct ncen_err *e)
+{
+	char		 ent[2][64], role[CTL_CSV_ROLE_MAX + 1];
+	unsigned long long id[2], hash;
+	struct store_ref a, b;
+	struct record	*r = NULL;
+	int		 rc, n;
+
+	if (sscanf(line, "record %63s %llu %llx", ent[0], &id[0], &hash) ==
+	    3) {
+		rc = store_txn_get(t, ent[0], id[0], &r, e);
+		if (rc == NCEN_ENOTFOUND)
+			return NCEN_OK;	/* never committed, or undone */
+		if (rc != NCEN_OK)
+			return rc;
+		if (ctl_journal_hash(r) != hash) {
+			record_free(r);
+			u->kept++;
+			return NCEN_OK;	/* changed since: not ours to undo */
+		}
+		rc = store_delete(t, ent[0], id[0], r->version, e);
+		record_free(r);
+		if (rc == NCEN_OK)
+			u->records++;
+		return rc == NCEN_ENOTFOUND ? NCEN_OK : rc;
+	}
+	if (sscanf(line, "link %63s %llu %63s %llu %n", ent[0], &id[0], ent[1],
+	    &id[1], &n) == 4 && strlen(line + n) <= CTL_CSV_ROLE_MAX) {
+		memcpy(role, line + n, strlen(line + n) + 1);
+		a.entity = ent[0];
+		a.id = id[0];
+		b.entity = ent[1];
+		b.id = id[1];
+		rc = store_link_remove(t, a, b, role, e);
+		if (rc == NCEN_OK)
+			u->links++;
+		return rc == NCEN_ENOTFOUND ? NCEN_OK : rc;
+	}
+	return NCEN_OK;		/* the header, or a line cut by a crash */
+}
+
+/* Undo a batch of journal lines in one transaction. */
+static int
+ctl_journal_undo_txn(struct store_txn *t, void *arg, struct ncen_err *e)
+{
+	struct ctl_journal_undo	*u = arg;
+	size_t			 i, records = u->records, links = u->links;
+	size_t			 kept = u->kept;
+	int			 rc;
+
+	for (i = u->next; i < u->end; i++) {
+		if ((rc = ctl_journal_undo_line(t, u, u->lines[i], e)) !=
+		    NCEN_OK) {
+			u->records = records;
+			u->links = links;
+			u->kept = kept;
+			return rc;
+		}
+	}
+	return NCEN_OK;
+}
+
+/*
+ * Undo what a journal lists, links first, newest first, in small
+ * transactions; the counts say what was removed and kept.
+ */
+static int
+ctl_journal_undo_all(struct store *st, const char *text,
+    struct ctl_journal_undo *u, struct ncen_err *e)
+{
+	const char	*p, *nl;
+	char		**rev;
+	size_t		  i;
+	int		  rc = NCEN_OK, pass;
+
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;		/* a last line cut short by a crash */
+		u->lines = ctl_csv_grow(u->lines, u->n, &u->cap,
+		    sizeof *u->lines);
+		u->lines[u->n++] = xstrndup(p, (size_t)(nl - p));
+	}
+	rev = xcalloc(u->n + 1, sizeof *rev);
+	for (pass = 0; pass < 2; pass++) {
+		size_t	m = 0;
+
+		for (i = u->n; i-- > 0;)
+			if ((strncmp(u->lines[i], "link ", 5) == 0) ==
+			    (pass == 0))
+				rev[m++] = u->lines[i];
+		for (i = 0; i < m && rc == NCEN_OK;
+		    i += CTL_JOURNAL_UNDO_BATCH) {
+			struct ctl_journal_undo	v = *u;
+
+			v.lines = rev;
+			v.next = i;
+			v.end = i + CTL_JOURNAL_UNDO_BATCH < m ?
+			    i + CTL_JOURNAL_UNDO_BATCH : m;
+			rc = store_run(st, ctl_journal_undo_txn, &v, e);
+			u->records = v.records;
+			u->links = v.links;
+			u->kept = v.kept;
+		}
+	}
+	free(rev);
+	for (i = 0; i < u->n; i++)
+		free(u->lines[i]);
+	free(u->lines);
+	u->lines = NULL;
+	u->n = u->cap = 0;
+	return rc;
+}
+
+/* Read a journal file whole (from an open descriptor). */
+static int
+ctl_journal_read(int fd, struct buf *b)
+{
+	char	tmp[8192];
+	ssize_t	n;
+
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		buf_add(b, tmp, (size_t)n);
+	}
+	buf_add(b, "", 0);
+	return 0;
+}
+
+/* Roll back one journal left by an import that died; 0 or the exit status. */
+static int
+ctl_journal_rollback_one(struct ctl_ctx *ctx, struct store *st,
+    const char *path, size_t *done)
+{
+	struct ctl_journal_undo	 u;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 text = BUF_INIT, msg = BUF_INIT;
+	struct buf		 nrec = BUF_INIT, nlink = BUF_INIT;
+	const char		*file, *nl;
+	int			 fd, r = 0;
+
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;	/* another import took it */
+		ctl_warn("%s: %s: %s", ctx->cmd->name, path, strerror(errno));
+		return 2;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return 0;		/* an import under way */
+	}
+	if (access(path, F_OK) == -1) {
+		close(fd);
+		return 0;		/* rolled back while we waited */
+	}
+	if (ctl_journal_read(fd, &text) == -1) {
+		ctl_warn("%s: %s: %s", ctx->cmd->name, path, strerror(errno));
+		close(fd);
+		buf_free(&text);
+		return 2;
+	}
+	memset(&u, 0, sizeof u);
+	if (ctl_journal_undo_all(st, text.s, &u, &e) != NCEN_OK) {
+		r = ctl_report(ctx->cmd->name, &e);
+		ctl_warn(_("%s: %s: the interrupted import is not rolled back "
+		    "yet; run ncenctl import --rollback again"), ctx->cmd->name,
+		    path);
+		close(fd);
+		goto out;
+	}
+	file = strstr(text.s, "\nfile ");
+	if (file == NULL || (nl = strchr(file + 6, '\n')) == NULL) {
+		file = "\nfile ?";
+		nl = file + 7;
+	}
+	/* The administrator reads it in his language, the audit in English. */
+	buf_addf(&nrec, ngettext_("%zu record", "%zu records", u.records),
+	    u.records);
+	buf_addf(&nlink, ngettext_("%zu link", "%zu links", u.links), u.links);
+	ctl_warn(_("%s: rolled back an interrupted import of %.*s: %s and %s "
+	    "removed%s"), ctx->cmd->name, (int)(nl - file - 6), file + 6,
+	    nrec.s, nlink.s, u.kept != 0 ? _(", some kept (changed since)") :
+	    "");
+	buf_addf(&msg, "an interrupted import of %.*s: %zu record%s and "
+	    "%zu link%s removed%s", (int)(nl - file - 6), file + 6,
+	    u.records, u.records == 1 ? "" : "s", u.links,
+	    u.links == 1 ? "" : "s", u.kept != 0 ?
+	    ", some kept (changed since)" : "");
+	r = ctl_csv_audit(ctx, st, "import.rollback", "", msg.s, 0);
+	unlink(path);
+	ctl_csv_sync_dir(ctx->home);
+	close(fd);
+	(*done)++;
+out:
+	buf_free(&text);
+	buf_free(&msg);
+	buf_free(&nrec);
+	buf_free(&nlink);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Whether a directory entry is an import journal (or one being made). */
+static int
+ctl_journal_is_one(const char *name, int *tmp)
+{
+	size_t	n = strlen(name), p = strlen(CTL_JOURNAL_PREFIX);
+	size_t	s = strlen(CTL_JOURNAL_SUFFIX);
+
+	*tmp = 0;
+	if (name[0] == '.' && strncmp(name + 1, CTL_JOURNAL_PREFIX, p) == 0 &&
+	    n > p + 5 && strcmp(name + n - 4, ".tmp") == 0) {
+		*tmp = 1;
+		return 1;
+	}
+	return n > p + s && strncmp(name, CTL_JOURNAL_PREFIX, p) == 0 &&
+	    strcmp(name + n - s, CTL_JOURNAL_SUFFIX) == 0;
+}
+
+/* Roll back every journal of the data directory that no live import holds. */
+int
+ctl_journal_rollback_all(struct ctl_ctx *ctx, struct store *st, size_t *done)
+{
+	DIR		 *d;
+	struct dirent	 *de;
+	struct buf	  b = BUF_INIT;
+	char		**paths = NULL;
+	size_t		  n = 0, i;
+	int		  r = 0, x, tmp, fd;
+
+	if ((d = opendir(ctx->home)) == NULL) {
+		ctl_warn("%s: %s: %s", ctx->cmd->name, ctx->home,
+		    strerror(errno));
+		return 2;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!ctl_journal_is_one(de->d_name, &tmp))
+			continue;
+		buf_reset(&b);
+		buf_addf(&b, "%s/%s", ctx->home, de->d_name);
+		if (tmp) {
+			/* Never renamed: nothing was written under it. */
+			if ((fd = open(b.s, O_RDONLY | O_CLOEXEC)) == -1)
+				continue;
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				unlink(b.s);
+			close(fd);
+			continue;
+		}
+		paths = xreallocarray(paths, n + 1, sizeof *paths);
+		paths[n++] = xstrdup(b.s);
+	}
+	closedir(d);
+	buf_free(&b);
+	for (i = 0; i < n; i++) {
+		if (r == 0 && (x = ctl_journal_rollback_one(ctx, st, paths[i],
+		    done)) != 0)
+			r = x;
+		free(paths[i]);
+	}
+	free(paths);
+	return r;
+}
+
+/* Undo this import's own batches after a failure; 0 if all is undone. */
+int
+ctl_journal_undo_import(struct ctl_ctx *ctx, struct store *st, const char *file,
+    int *jfd, char **jpath)
+{
+	struct ctl_journal_undo	 u;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 text = BUF_INIT;
+	int			 r = 0;
+
+	memset(&u, 0, sizeof u);
+	if (ctl_journal_read(*jfd, &text) == -1) {
+		ctl_warn(_("import: %s: %s"), *jpath, strerror(errno));
+		r = -1;
+	} else if (ctl_journal_undo_all(st, text.s, &u, &e) != NCEN_OK) {
+		ctl_report("import", &e);
+		r = -1;
+	}
+	if (r != 0) {
+		ctl_warn(_("import: %s: not everything could be rolled back; "
+		    "the journal %s stays, and ncenctl import --rollback "
+		    "finishes the work"), file, *jpath);
+		close(*jfd);	/* unlocks it for the next import */
+		*jfd = -1;
+		free(*jpath);
+		*jpath = NULL;
+	} else {
+		ctl_journal_remove(ctx->home, jpath, jfd);
+		buf_reset(&text);
+		buf_addf(&text, "an import of %s that failed: %zu record%s "
+		    "and %zu link%s removed%s", file, u.records,
+		    u.records == 1 ? "" : "s", u.links, u.links == 1 ? "" : "s",
+		    u.kept != 0 ? ", some kept (changed since)" : "");
+		(void)ctl_csv_audit(ctx, st, "import.rollback", "",
+		    text.s, 0);
+	}
+	buf_free(&text);
+	ncen_err_free(&e);
+	return r;
+}
