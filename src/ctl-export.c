@@ -2,9 +2,9 @@
  * ctl-export.c - ncenctl export and template: records as CSV.
  *
  * Export writes the records of one form (those that pass its --where,
- * --from and --to filters, in id order), or every link between records
- * (the pseudo-entity `links`), in the layout ctl-csv.c describes and
- * import reads back.  A cell a spreadsheet would run as a formula is
+ * --from and --to filters), or every link between records (the
+ * pseudo-entity `links`), in the layout ctl-csv.c describes and import
+ * reads back.  A cell a spreadsheet would run as a formula is
  * guarded (csv.h) unless --raw.  Template writes the header row and one
  * example row of a form, valid for import.
  */

@@ -12,7 +12,6 @@
  * since it was imported is left alone.
  */
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dirent.h>
