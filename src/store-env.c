@@ -694,7 +694,9 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (error = store_env_db_open(st, NULL, &st->accounts,
 	    STORE_ACCOUNTS_FILE, 0, 0, err)) != NCEN_OK ||
 	    (error = store_env_db_open(st, NULL, &st->audit, STORE_AUDIT_FILE,
-	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
+	    0, STORE_PAGE_INDEX, err)) != NCEN_OK ||
+	    (error = store_env_db_open(st, NULL, &st->counts,
+	    STORE_COUNTS_FILE, 0, 0, err)) != NCEN_OK)
 		goto fail;
 	for (i = 0; i < STORE_KV_NDB; i++)
 		if ((error = store_env_db_open(st, NULL, &st->kv[i],
@@ -770,7 +772,9 @@ store_env_shutdown(struct store *st)
 		(void)st->accounts->close(st->accounts, 0);
 	if (st->audit != NULL)
 		(void)st->audit->close(st->audit, 0);
-	st->accounts = st->audit = NULL;
+	if (st->counts != NULL)
+		(void)st->counts->close(st->counts, 0);
+	st->accounts = st->audit = st->counts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL)
 			(void)st->kv[i]->close(st->kv[i], 0);
@@ -970,7 +974,11 @@ store_close(struct store *st, struct ncen_err *err)
 	if (st->audit != NULL && (ret = st->audit->close(st->audit, 0)) != 0 &&
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, "%s: close", STORE_AUDIT_FILE);
-	st->accounts = st->audit = NULL;
+	if (st->counts != NULL && (ret = st->counts->close(st->counts,
+	    0)) != 0 && error == NCEN_OK)
+		error = store_dberr(st, ret, err, "%s: close",
+		    STORE_COUNTS_FILE);
+	st->accounts = st->audit = st->counts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
 		    0)) != 0 && error == NCEN_OK)

@@ -608,7 +608,7 @@ out:
 	return error;
 }
 
-/* Count the entries of an order, keys only. */
+/* Count the entries of an order: kept counts, or keys only with a prefix. */
 int
 store_page_count(struct store *st, const struct store_page_order *o,
     uint64_t *count, struct ncen_err *err)
@@ -617,7 +617,13 @@ store_page_count(struct store *st, const struct store_page_order *o,
 	int			error;
 
 	*count = 0;
-	if ((error = store_page_setup(st, o, &w, err)) == NCEN_OK) {
+	if ((error = store_page_setup(st, o, &w, err)) == NCEN_OK &&
+	    w.prefix.len == 0) {
+		/* The whole order: as many entries as its database. */
+		error = w.ix == NULL ? store_count(st, o->entity, count, err) :
+		    store_count_index(st, o->entity, w.ix->field->name, count,
+		    err);
+	} else if (error == NCEN_OK) {
 		w.from = STORE_PAGE_START;
 		w.dir = 1;
 		w.limit = UINT64_MAX;
