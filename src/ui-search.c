@@ -129,6 +129,7 @@ ui_search_run(struct ui_search *s)
 	size_t				 i, j;
 
 	ui_search_clear(s);
+	memset(&o, 0, sizeof o);
 	memset(&q, 0, sizeof q);
 	q.from = STORE_PAGE_START;
 	q.n = UI_SEARCH_EACH;
