@@ -270,7 +270,6 @@ ui_admin(struct ui *u)
 	ui_admin_load(u, &ad);
 	while (!done) {
 		ui_admin_draw(u, &ad);
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

@@ -774,7 +774,6 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 	ui_list_restart(&l, 1);
 	ui_list_draw(&l);
 	while (done < 0) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

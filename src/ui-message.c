@@ -332,7 +332,6 @@ ui_messages(struct ui *u)
 	ui_messages_load(&m);
 	while (!done) {
 		ui_messages_draw(&m);
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

@@ -309,7 +309,6 @@ ui_partners(struct ui *u)
 	ui_partners_load(&p);
 	while (!done) {
 		ui_partners_draw(&p);
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

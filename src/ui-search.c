@@ -294,7 +294,6 @@ ui_search(struct ui *u)
 	else
 		ui_search_draw(&s);
 	while (!done) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:
