@@ -146,6 +146,8 @@ int	 store_env_reopen(struct store *, struct ncen_err *);
 char	*store_env_file(const char *, const char *);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
+int	 store_index_find(struct store_entity *, const char *,
+	     struct store_index **, struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,
 	     struct store_keys *);
 void	 store_keys_view(const struct schema_field *, struct record_view *,

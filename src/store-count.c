@@ -291,7 +291,8 @@ store_count_index(struct store *st, const char *entity, const char *field,
     uint64_t *count, struct ncen_err *err)
 {
 	struct store_entity	*e;
-	size_t			 i;
+	struct store_index	*ix;
+	int			 error;
 
 	*count = 0;
 	if (st->inrun)
@@ -299,12 +300,9 @@ store_count_index(struct store *st, const char *entity, const char *field,
 		    "called inside a transaction");
 	if ((e = store_entity_find(st, entity, err)) == NULL)
 		return NCEN_ENOTFOUND;
-	for (i = 0; i < e->nidx; i++)
-		if (strcmp(e->idx[i].field->name, field) == 0)
-			return store_count_of(st, e, &e->idx[i], count, err);
-	return ncen_err_set(err, schema_field_find(e->form, field) == NULL ?
-	    NCEN_ENOTFOUND : NCEN_EUSAGE, "%s.%s is not an indexed field",
-	    entity, field);
+	if ((error = store_index_find(e, field, &ix, err)) != NCEN_OK)
+		return error;
+	return store_count_of(st, e, ix, count, err);
 }
 
 /* Arguments of store_count_kept. */

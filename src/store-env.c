@@ -353,6 +353,24 @@ store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 	return NULL;
 }
 
+/* The index of an entity's field in *ix; NCEN_ENOTFOUND or NCEN_EUSAGE. */
+int
+store_index_find(struct store_entity *e, const char *field,
+    struct store_index **ix, struct ncen_err *err)
+{
+	size_t	i;
+
+	*ix = NULL;
+	for (i = 0; i < e->nidx; i++)
+		if (strcmp(e->idx[i].field->name, field) == 0) {
+			*ix = &e->idx[i];
+			return NCEN_OK;
+		}
+	return ncen_err_set(err, schema_field_find(e->form, field) == NULL ?
+	    NCEN_ENOTFOUND : NCEN_EUSAGE, "%s.%s is not an indexed field",
+	    e->form->name, field);
+}
+
 /* Remove the registry of an environment that has no regions left. */
 static int
 store_env_stale_registry(struct store *st, struct ncen_err *err)

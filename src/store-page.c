@@ -522,22 +522,6 @@ store_page_key(struct store *st, const char *entity,
 	return error;
 }
 
-/* The index of an entity's field, or NULL with a message. */
-static struct store_index *
-store_page_index(struct store_entity *e, const char *field,
-    struct ncen_err *err)
-{
-	size_t	i;
-
-	for (i = 0; i < e->nidx; i++)
-		if (strcmp(e->idx[i].field->name, field) == 0)
-			return &e->idx[i];
-	ncen_err_set(err, schema_field_find(e->form, field) == NULL ?
-	    NCEN_ENOTFOUND : NCEN_EUSAGE, "%s.%s is not an indexed field",
-	    e->form->name, field);
-	return NULL;
-}
-
 /*
  * Whether a scope can be read through its index: every record of the
  * form has a key there (records without one cannot be found by it).
@@ -571,8 +555,9 @@ store_page_setup_scope(struct store *st, const struct store_page_order *o,
 	struct buf		 typed = BUF_INIT;
 	int			 whole, error;
 
-	if ((scope = store_page_index(w->e, o->scope_field, err)) == NULL)
-		return err == NULL ? NCEN_EUSAGE : err->code;
+	if ((error = store_index_find(w->e, o->scope_field, &scope, err)) !=
+	    NCEN_OK)
+		return error;
 	if (scope->field->repeated)
 		return ncen_err_set(err, NCEN_EUSAGE, "%s.%s: a repeated field "
 		    "cannot scope a list", o->entity, o->scope_field);
@@ -621,8 +606,9 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 			return ncen_err_set(err, NCEN_EUSAGE, "%s: records in "
 			    "id order take no prefix", o->entity);
 	} else {
-		if ((w->ix = store_page_index(w->e, o->field, err)) == NULL)
-			return err == NULL ? NCEN_EUSAGE : err->code;
+		if ((error = store_index_find(w->e, o->field, &w->ix, err)) !=
+		    NCEN_OK)
+			return error;
 		w->db = w->ix->raw;
 		w->file = w->ix->file;
 		if (o->prefix != NULL && *o->prefix != '\0' &&
