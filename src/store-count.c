@@ -24,7 +24,12 @@
  * walk saw the writer's entries in their earlier state, so adding its
  * change is right; a writer in between holds a page the walk needs while
  * waiting for the key the walk holds, and the deadlock detector sends one
- * of them back to start again.
+ * of them back to start again.  While a count is being made every writer
+ * waits for it (counts.db is a page or two) and so does a reader of it:
+ * about 3.5 s for the cases of a 1M directory on the development VM,
+ * more on a cold spinning disk, where others' watchdogs may fire; so
+ * after an upgrade make the counts while nobody works (open a list, or
+ * ncenctl stats for the records' counts).
  *
  * Keys: the form's name for its records, name "\0" field for the entries
  * of an index; the value is a count as 8 bytes, big-endian.
