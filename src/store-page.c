@@ -98,7 +98,6 @@ store_page_free(struct store_page *p)
 static void
 store_page_rewind(struct store_page_walk *w)
 {
-	w->s.nids = w->saved.nids;
 	while (w->s.n > w->saved.n)
 		store_page_row_free(&w->rows[--w->s.n]);
 	w->s = w->saved;
@@ -718,9 +717,10 @@ store_page_sort_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 		}
 		store_keys_get(w->six->field, data.data, data.size, &keys);
 		for (j = 0; j < keys.n; j++) {
-			if (keys.k[j].len < w->sprefix.len ||
+			if (w->sprefix.len != 0 &&
+			    (keys.k[j].len < w->sprefix.len ||
 			    memcmp(keys.k[j].s, w->sprefix.s,
-			    w->sprefix.len) != 0)
+			    w->sprefix.len) != 0))
 				continue;
 			if (so->n == so->cap) {
 				so->cap = so->cap == 0 ? 64 : so->cap * 2;
@@ -773,7 +773,8 @@ store_page_sort(struct store *st, struct store_page_walk *w,
 		}
 		so->next += STORE_BATCH;
 	}
-	qsort(so->ents, so->n, sizeof *so->ents, store_page_entry_cmp);
+	if (so->n > 1)
+		qsort(so->ents, so->n, sizeof *so->ents, store_page_entry_cmp);
 	return NCEN_OK;
 }
 

@@ -48,6 +48,9 @@ ui_start o -- ncen -d "$X" --as olga --idle 0
 ui_wait o "Main menu" >/dev/null
 ui_keys o c
 ui_see o "her list counts her 25 cases, two pages" "Cases (25)   by Date of the event   page 1/2"
+# The title is drawn first: wait for the last row, and the key line.
+ui_wait o "2026-11-20" >/dev/null
+ui_wait o "^T Sort" >/dev/null
 nopat
 tap_result $? "none of Pat's cases on page 1"
 first=$(rows | head -1)
@@ -58,6 +61,7 @@ tap_result $? "a full page of 20 rows"
 
 ui_keys o NPage
 ui_see o "PgDn: page 2 of 2" "page 2/2"
+ui_wait o "2026-11-25" >/dev/null
 [ "$(rows | wc -l)" -eq 5 ]
 tap_result $? "five rows on page 2 (her last)"
 nopat
@@ -70,6 +74,7 @@ ui_keys o C-t C-t C-t C-t C-t C-t C-t C-t
 ui_see o "^T to number order" "by number"
 ui_keys o End
 ui_see o "End: her last page" "page 2/2"
+ui_wait o " 25 " >/dev/null
 rows | tail -1 | grep -q "^ *25 "
 tap_result $? "case 25 ends her list by number"
 nopat
@@ -82,10 +87,12 @@ ui_keys o c
 ui_wait o "Cases (25)" >/dev/null
 ui_type o "2026-11-1"
 ui_see o "the filter shows" "starts with): 2026-11-1_"
+ui_wait o "2026-11-19" >/dev/null
 [ "$(rows | wc -l)" -eq 10 ]
 tap_result $? "ten of her cases from 2026-11-10 to 2026-11-19"
 ui_keys o C-x
 ui_see o "Back clears the filter" "Cases (25)   by Date of the event   page 1/2"
+ui_wait o "2026-11-20" >/dev/null
 ! grep -q "starts with" "$T/out"
 tap_result $? "no filter left"
 nopat
