@@ -11,11 +11,12 @@
  * behind each other and the chain stays linear; the entry commits or
  * aborts with the change it records.
  *
- * audit_attach() sets the store's hook so that every store_put,
+ * audit_attach() adds a change hook to the store so that every store_put,
  * store_update (with the names of the changed fields), store_delete and
  * link change appends an entry in its own transaction; user names the
  * actor for changes that do not name one (deletes, links) and is
- * borrowed (it must outlive the store).
+ * borrowed (it must outlive the store).  Called again, it only changes
+ * that user.
  *
  * audit_verify() recomputes the chain and names the first entry that was
  * changed, removed or inserted (NCEN_ECHECK, message in err).  The chain

@@ -28,6 +28,16 @@
  * record of one empty field is written as "" so that it is not an empty
  * line.
  *
+ * Formula guard: a spreadsheet opening a cell that begins with =, +,
+ * -, @, TAB or CR runs it as a formula (=HYPERLINK(...) in a narrative
+ * becomes a live link).  csv_write_guarded() writes such a field with a
+ * single quote in front (spreadsheets show the rest as text), and also
+ * a field that begins with a quote, so that csv_unguard() can give back
+ * exactly what was written: it drops a leading quote that is followed
+ * by one of those characters or by another quote, and nothing else.
+ * A field that is a plain number (-12.5) is not a formula and is
+ * written as it is.
+ *
  * Contract: csv_read() returns 1 and a row when a well-formed record
  * was read, 0 at the end, or -1 with the error set: NCEN_EPARSE for a
  * malformed record (the row is valid and reading may go on) or NCEN_EIO
@@ -80,6 +90,9 @@ void		 csv_close(struct csv_reader *);
 
 int		 csv_needs_quotes(const char *, size_t);
 void		 csv_write_field(struct buf *, const char *, size_t);
+int		 csv_guard_needed(const char *, size_t);
+void		 csv_write_guarded(struct buf *, const char *, size_t);
+size_t		 csv_unguard(const char *, size_t);
 void		 csv_write_row(struct buf *, const char *const *,
 		     const size_t *, size_t);
 

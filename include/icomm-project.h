@@ -40,5 +40,7 @@ json_t	*icomm_project_record(const struct record *, enum schema_share level,
 	     void *arg);
 int	 icomm_project_case(struct store *, uint64_t case_id,
 	     enum schema_share level, json_t **item, struct ncen_err *);
+/* Whether records of a form travel with the cases they are linked to. */
+int	 icomm_project_linked(const char *entity);
 
 #endif

@@ -16,8 +16,11 @@
  * as read-only) and references and links mapped to the local ids.
  * A record already held at that version or newer is a duplicate and
  * stored again never; a batch seen before is answered with its first
- * receipt.  A withdrawal deletes the case and the records that came
- * with it.  Accepted or refused, the outcome is audited
+ * receipt.  An update of a case held removes its links to the sender's
+ * records, and its seizures, that the update no longer carries.  A
+ * withdrawal deletes the case, its seizures and links, and the records
+ * that came with it unless another case of the sender still links them
+ * (they are then mapped to that case).  Accepted or refused, the outcome is audited
  * (icomm.receive, icomm.refuse); a refused batch changes nothing else.
  *
  * Contract: NCEN_OK whenever a signed receipt was made (accepted says

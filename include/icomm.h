@@ -28,6 +28,22 @@
  * workflow step: it is read-only here and never shared onwards
  * (NCEN_EINVALID, and the step's transaction is aborted).
  *
+ * icomm_outbox_attach() adds the outbox's change hook to the store
+ * (store.h; every program that writes adds it beside audit_attach, and
+ * user names the actor of changes that name none): any change to a case
+ * already shared with a partner (validated or closed, queued for that
+ * partner and not withdrawn) or to what travels with it (its seizures,
+ * the persons, businesses and conveyances linked to it, a link between
+ * it and one of those, added or removed) queues the case again for each
+ * such partner, kind "record" at the case's current version, in the
+ * transaction of the change; deleting a shared case queues a
+ * withdrawal.  The projection is taken when the batch is made, so the
+ * partner gets the linked records' new versions.  An edit of a field
+ * the partner does not see queues the case all the same.  A record
+ * from a partner queues nothing.  Re-queuing an entry counts up its
+ * "rev", so a receipt for a batch packed before the change leaves the
+ * entry queued.
+ *
  * Contract: functions return NCEN_OK or an ncen_code with a message:
  * NCEN_EUSAGE (bad id, role, date, level...), NCEN_ENOTFOUND,
  * NCEN_EEXISTS, NCEN_EIO (files, OpenSSL), store errors.  Structures
@@ -94,6 +110,7 @@ struct icomm_entry {
 	char		*kind;		/* "record" or "withdraw" */
 	uint32_t	 version;	/* of the record when queued */
 	int64_t		 queued;
+	uint32_t	 rev;		/* times queued again since */
 };
 
 /* The uploader's view of one partner. */
@@ -164,10 +181,15 @@ void	 icomm_entry_free(struct icomm_entry *);
 int	 icomm_outbox_step(struct store_txn *, const struct schema *,
 	     const struct record *c, const char *action, const char *user,
 	     struct ncen_err *);
+/* The change hook that queues shared cases again (see above). */
+void	 icomm_outbox_attach(struct store *, const char *user);
 /* Queue a record (or withdrawal) for a partner inside a transaction. */
 int	 icomm_outbox_queue(struct store_txn *, const char *partner,
 	     const char *entity, uint64_t id, const char *kind,
 	     uint32_t version, const char *user, struct ncen_err *);
+/* The ids of a case's seizures (none if the forms have no seizures). */
+int	 icomm_case_seizures(struct store_txn *, uint64_t case_id,
+	     uint64_t **ids, size_t *n, struct ncen_err *);
 /* The commodity groups of a case's seizures, sorted and unique. */
 int	 icomm_case_groups(struct store_txn *, uint64_t case_id,
 	     char ***groups, size_t *n, struct ncen_err *);
@@ -175,7 +197,7 @@ void	 icomm_strings_free(char **, size_t);
 /* At most max entries of a partner's outbox (0: all), in key order. */
 int	 icomm_outbox_list(struct store *, const char *partner, size_t max,
 	     icomm_entry_fn, void *, struct ncen_err *);
-/* Remove entries sent, unless re-queued with another version since. */
+/* Remove entries sent, unless queued again since (version, kind, rev). */
 int	 icomm_outbox_remove(struct store *, struct icomm_entry *const *,
 	     size_t, struct ncen_err *);
 int	 icomm_outbox_txn_remove(struct store_txn *,

@@ -49,6 +49,14 @@ enum schema_share {
 	SCHEMA_CEN,		/* non-personal: to the global database */
 };
 
+/* The public identifier a text field holds (schema-check.c). */
+enum schema_check {
+	SCHEMA_CHECK_NONE = 0,
+	SCHEMA_CHECK_IMO,	/* IMO ship number: 7 digits, check digit */
+	SCHEMA_CHECK_ISO6346,	/* container: 4 letters, 7 digits, check */
+	SCHEMA_CHECK_VIN,	/* ISO 3779: 17 characters, no I, O, Q */
+};
+
 struct schema_field {
 	char			*name;
 	enum schema_type	 type;
@@ -59,6 +67,7 @@ struct schema_field {
 	int			 required;	/* needed at submission */
 	int			 indexed;	/* has a secondary index */
 	enum schema_share	 share;
+	enum schema_check	 check;		/* its identifier's rule */
 	char			*label[SCHEMA_NLANG];
 	char			*help[SCHEMA_NLANG];
 	int			 row, col;	/* screen position hint, -1 none */
@@ -130,6 +139,9 @@ const char *schema_label(char *const label[SCHEMA_NLANG], enum schema_lang);
 const char *schema_type_name(enum schema_type);
 const char *schema_share_name(enum schema_share);
 void	schema_field_type(const struct schema_field *, struct buf *);
+/* schema-check.c: "imo", "iso6346", "vin" (NULL for none). */
+const char *schema_check_name(enum schema_check);
+int	schema_check_lookup(const char *, size_t, enum schema_check *);
 
 /*
  * schema-parse.c: the line lexer both languages share (not for other

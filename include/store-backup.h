@@ -1,9 +1,13 @@
 /*
  * store-backup.h - hot backup, restore and recovery of a data directory.
  *
- * A backup is a directory holding a consistent copy of every database
- * file, the log files, the forms (forms/) and a MANIFEST naming each
- * file with its size and SHA-256.  It is taken while other processes
+ * A backup is a directory (0700) holding a consistent copy of every
+ * database file, the log files, the forms (forms/), what else a node
+ * needs to resume (node.key and node.crt, attachments/, spool/, with
+ * their modes) and a MANIFEST naming each file with its size and
+ * SHA-256 (and, for those last files, its mode).  Restore checks every
+ * file against the manifest before it copies any (a damaged or missing
+ * one is NCEN_ECHECK, named).  It is taken while other processes
  * keep working, the way db_hotbackup does it: checkpoint, copy the
  * database pages through the cache (DB_ENV->backup), copy the logs
  * after them, then run catastrophic recovery in the copy.

@@ -104,11 +104,14 @@ struct store {
 	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
 
-	/* auth and audit: their databases, and the hook on every change. */
+	/* auth and audit: their databases; the hooks on every change. */
 	DB			*accounts;	/* STORE_ACCOUNTS_FILE */
 	DB			*audit;		/* STORE_AUDIT_FILE */
-	store_audit_fn		 audit_fn;
-	void			*audit_arg;
+	struct {
+		store_change_fn	 fn;
+		void		*arg;
+	}			 hooks[STORE_HOOKS];
+	size_t			 nhooks;
 
 	DB			*counts;	/* STORE_COUNTS_FILE */
 
@@ -144,6 +147,10 @@ int	 store_dberr(struct store *, int, struct ncen_err *, const char *, ...)
 	     __attribute__((format(printf, 4, 5)));
 int	 store_env_reopen(struct store *, struct ncen_err *);
 char	*store_env_file(const char *, const char *);
+/* store-backup.c: a directory's names in order, dot files left out. */
+int	 store_backup_list(const char *dir, char ***names, size_t *n,
+	     struct ncen_err *);
+void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
 int	 store_index_find(struct store_entity *, const char *,
@@ -157,6 +164,8 @@ int	 store_keycmp(const void *, size_t, const void *, size_t);
 void	 store_id_key(unsigned char [8], uint64_t);
 void	 store_errcall(const DB_ENV *, const char *, const char *);
 void	 store_msgcall(const DB_ENV *, const char *);
+int	 store_hooks_call(struct store_txn *, const struct store_change *,
+	     struct ncen_err *);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -4,7 +4,8 @@
  * database, and never call each other).
  *
  * outbox.db: partner "\0" entity "\0" id(8) -> {"kind", "version",
- * "queued"} (JSON).  icomm.db: "shared" "\0" + that key, for a record
+ * "queued", "rev"} (JSON; rev: how many times it was queued again before
+ * it was sent).  icomm.db: "shared" "\0" + that key, for a record
  * queued for a partner (a reopen withdraws it there).  Partners are in
  * partners.db under their node id (store-kv.h).
  *

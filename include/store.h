@@ -80,26 +80,33 @@ typedef int (*store_link_fn)(const struct store_link *, void *arg);
 typedef void (*store_stall_fn)(void *arg);
 
 /*
- * The audit hook (audit.c sets it): called inside the transaction of
- * every store_put, store_update, store_delete, store_link_add and
- * store_link_remove, after the change was written; an error from it
- * fails the change.  old and rec are NULL where they do not apply.
+ * The change hooks: a short list, called in the order added inside the
+ * transaction of every store_put, store_update, store_delete,
+ * store_link_add and store_link_remove (audit.c adds one that writes
+ * the audit log, icomm-outbox.c one that queues shared cases again).
+ * A put, an update or a link change calls them after it was written; a
+ * delete before the record and its links are removed, so that a hook
+ * can still read them.  An error from a hook fails the change.  old
+ * and rec are NULL where they do not apply.  store_hook_add() with a
+ * function already added replaces its argument; at most STORE_HOOKS
+ * hooks.
  */
 struct store_change {
 	const char		*action;	/* create update delete link unlink */
 	const char		*user;		/* NULL: not named (delete, links) */
 	const char		*entity;
 	uint64_t		 id;
-	const struct record	*old;		/* update: before */
+	const struct record	*old;		/* update, delete: before */
 	const struct record	*rec;		/* create, update: after */
 	struct store_ref	 other;		/* link, unlink */
 	const char		*role;		/* link, unlink */
 };
-typedef int (*store_audit_fn)(struct store_txn *,
+typedef int (*store_change_fn)(struct store_txn *,
 	     const struct store_change *, void *arg, struct ncen_err *);
+#define STORE_HOOKS	4
 
 /* store-env.c */
-void	 store_set_audit(struct store *, store_audit_fn, void *arg);
+void	 store_hook_add(struct store *, store_change_fn, void *arg);
 int	 store_version_check(struct ncen_err *);
 /* The AES key of a key file: its first line, trimmed; not empty. */
 int	 store_key_read(const char *keyfile, struct buf *key,
@@ -162,13 +169,17 @@ int	 store_count_index(struct store *, const char *entity,
  * store-link.c: a link a -> b with a role is stored under both records;
  * the same link again (either way round) is NCEN_EEXISTS, a link to a
  * record that does not exist NCEN_ENOTFOUND.  Removing (either way
- * round) removes both sides.  store_links lists one record's links.
+ * round) removes both sides.  store_links lists one record's links;
+ * store_txn_links does so inside a transaction (all read before fn is
+ * called, so fn may change them; fn's non-zero answer is returned).
  */
 int	 store_link_add(struct store_txn *, struct store_ref,
 	     struct store_ref, const char *role, struct ncen_err *);
 int	 store_link_remove(struct store_txn *, struct store_ref,
 	     struct store_ref, const char *role, struct ncen_err *);
 int	 store_links(struct store *, struct store_ref, store_link_fn,
+	     void *arg, struct ncen_err *);
+int	 store_txn_links(struct store_txn *, struct store_ref, store_link_fn,
 	     void *arg, struct ncen_err *);
 
 /*

@@ -25,6 +25,13 @@ int	 ui_field_max(const struct schema_field *);
  */
 int	 ui_field_check(struct ui *, const struct schema_field *,
 	     const char *typed, struct buf *canon, struct buf *msg);
+/*
+ * A checked value (check imo|iso6346) whose check digit is wrong: 1 with
+ * the question asking why to keep it and the refusal if no reason is
+ * given, else 0.
+ */
+int	 ui_field_digit(struct ui *, const struct schema_field *,
+	     const char *value, struct buf *question, struct buf *refusal);
 /* The field's label in the officer's language. */
 const char *ui_field_label(struct ui *, const struct schema_field *);
 /* Append what the field takes ("a date YYYY-MM-DD", ...). */

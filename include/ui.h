@@ -86,6 +86,8 @@ struct ui {
 	int			 started;	/* curses is on */
 	volatile int		 stalled;	/* the store stopped answering:
 						   drafts go to the spool */
+	int			 resized;	/* a question took a resize that
+						   ui_key gives its caller next */
 	char			*status;	/* the status line's text */
 	int			 status_err;	/* shown as an error */
 };

@@ -33,6 +33,32 @@
  * - schema_utf8_check() returns NCEN_OK with the number of characters
  *   in *nchars, or NCEN_EINVALID with the byte offset of the first
  *   invalid sequence in *nchars (nchars may be NULL).
+ *
+ * Check digits (schema-check.c), for fields with `check imo|iso6346|vin`:
+ * the shape of the identifier (seven digits; four letters, the fourth
+ * U, J or Z, and seven digits; seventeen characters without I, O or Q)
+ * is part of schema_value_check(), a refusal like any other.  A check
+ * digit that does not match is not a refusal but a warning, which a
+ * person may override with a reason: the override is kept with the
+ * record as the extra value "check.FIELD.VALUE" = REASON (record.h
+ * extras round-trip through storage, drafts and dumps), so it belongs
+ * to that value and no other.
+ * - schema_check_digit() answers 1 when a canonical value's check digit
+ *   is wrong, with the digit it should be in *want, else 0 (no check,
+ *   right digit, no check digit in the rule, or not of the shape).
+ * - schema_check_compute() gives the check digit of an identifier's
+ *   characters before it ('\0' for VINs, which have none here).
+ * - schema_check_warning() appends "the check digit of IMO number
+ *   9074728 should be 9, not 8".
+ * - schema_check_record() appends "FIELD: WARNING\n" for each value
+ *   whose check digit is wrong and that has no override, and answers
+ *   how many.
+ * - schema_check_override() gives a value's override reason (borrowed)
+ *   or NULL; schema_check_override_set() sets it (a NULL or empty reason
+ *   removes it); schema_check_prune() removes overrides of values the
+ *   record no longer holds;
+ *   schema_check_take() replaces a record's overrides with another's
+ *   (then prunes).
  */
 #ifndef NCEN_VALIDATE_H
 #define NCEN_VALIDATE_H
@@ -59,5 +85,22 @@ int	schema_validate(const struct schema *, const struct record *,
 void	schema_index_key(const struct schema_field *, const char *value,
 	    size_t len, struct buf *key);
 int	schema_utf8_check(const char *, size_t, size_t *nchars);
+
+#define SCHEMA_CHECK_EXTRA	"check."	/* prefix of override extras */
+
+int	schema_check_shape(const struct schema_field *, const char *in,
+	    size_t len, struct buf *canon, struct buf *reason);
+int	schema_check_digit(const struct schema_field *, const char *value,
+	    char *want);
+char	schema_check_compute(enum schema_check, const char *body);
+void	schema_check_warning(const struct schema_field *, const char *value,
+	    char want, struct buf *);
+size_t	schema_check_record(const struct record *, struct buf *warnings);
+const char *schema_check_override(const struct record *, const char *field,
+	    const char *value);
+void	schema_check_override_set(struct record *, const char *field,
+	    const char *value, const char *reason);
+void	schema_check_prune(struct record *);
+void	schema_check_take(struct record *to, const struct record *from);
 
 #endif

@@ -78,6 +78,13 @@ int	 workflow_apply(struct store *, const struct workflow_request *,
 /* The status of a case record (WORKFLOW_DRAFT when it has none). */
 const char *workflow_status(const struct record *);
 int	 workflow_shareable(const struct record *);
+/*
+ * What a screen may offer before asking (workflow_apply still decides):
+ * whether an action starts from the case's status, and whether it asks
+ * for a reason.
+ */
+int	 workflow_can(const char *action, const struct record *);
+int	 workflow_needs_reason(const char *action);
 /* Whether an action name is in the table, and whether a role exists. */
 int	 workflow_action_known(const char *);
 int	 workflow_role_known(const char *);

@@ -14,6 +14,7 @@
 #include "record.h"
 #include "store-int.h"
 #include "store.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 /* Fixed part of the canonical bytes: seq(8) time(8). */
@@ -265,6 +266,38 @@ audit_changed(const struct record *old, const struct record *r,
 		buf_adds(b, " nothing");
 }
 
+/*
+ * One entry for each value a change keeps with a wrong check digit
+ * that the old version did not (the override extras of validate.h):
+ * the officer's or administrator's reason is in the trail.
+ */
+static int
+audit_overrides(struct store_txn *t, const char *user, const char *rec,
+    const struct record *old, const struct record *r, struct ncen_err *err)
+{
+	const char	*name, *p, *dot, *was;
+	struct buf	 d = BUF_INIT;
+	size_t		 i, plen = strlen(SCHEMA_CHECK_EXTRA);
+	int		 error = NCEN_OK;
+
+	for (i = 0; i < r->nextra && error == NCEN_OK; i++) {
+		name = r->extra[i].name;
+		if (strncmp(name, SCHEMA_CHECK_EXTRA, plen) != 0 ||
+		    (dot = strchr(p = name + plen, '.')) == NULL)
+			continue;
+		if (old != NULL && (was = record_get(old, name)) != NULL &&
+		    strcmp(was, r->extra[i].value) == 0)
+			continue;
+		buf_reset(&d);
+		buf_addf(&d, "%.*s %s kept with a wrong check digit: %s",
+		    (int)(dot - p), p, dot + 1, r->extra[i].value);
+		error = audit_append(t, user, "record.check_override", rec,
+		    d.s, err);
+	}
+	buf_free(&d);
+	return error;
+}
+
 /* The store's hook: one entry per change, in the change's transaction. */
 static int
 audit_store_hook(struct store_txn *t, const struct store_change *c,
@@ -289,6 +322,8 @@ audit_store_hook(struct store_txn *t, const struct store_change *c,
 		    c->other.entity, (unsigned long long)c->other.id,
 		    c->role != NULL ? c->role : "");
 	error = audit_append(t, user, action.s, rec.s, buf_cstr(&details), err);
+	if (error == NCEN_OK && c->rec != NULL)
+		error = audit_overrides(t, user, rec.s, c->old, c->rec, err);
 	buf_free(&rec);
 	buf_free(&details);
 	buf_free(&action);
@@ -299,7 +334,7 @@ audit_store_hook(struct store_txn *t, const struct store_change *c,
 void
 audit_attach(struct store *st, const char *user)
 {
-	store_set_audit(st, audit_store_hook, (void *)(uintptr_t)user);
+	store_hook_add(st, audit_store_hook, (void *)(uintptr_t)user);
 }
 
 /* One walk over audit.db in key order, in batches of transactions. */

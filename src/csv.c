@@ -512,6 +512,67 @@ csv_write_field(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* The first characters that make a spreadsheet read a cell as a formula. */
+static const char csv_formula_start[] = "=+-@\t\r";
+
+/* Whether a field is a plain number: [-]digits[.digits]. */
+static int
+csv_is_number(const char *s, size_t len)
+{
+	size_t	i = 0, digits = 0;
+	int	point = 0;
+
+	if (len > 0 && s[0] == '-')
+		i = 1;
+	for (; i < len; i++) {
+		if (s[i] == '.' && !point && digits != 0)
+			point = 1;
+		else if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else
+			return 0;
+	}
+	return digits != 0 && s[len - 1] != '.';
+}
+
+/* Whether a field needs the formula guard's quote in front (see csv.h). */
+int
+csv_guard_needed(const char *s, size_t len)
+{
+	if (len == 0 || s[0] == '\0')
+		return 0;
+	if (s[0] == '\'')
+		return 1;
+	return strchr(csv_formula_start, s[0]) != NULL &&
+	    !csv_is_number(s, len);
+}
+
+/* Append a field, with a quote in front when a spreadsheet would run it. */
+void
+csv_write_guarded(struct buf *b, const char *s, size_t len)
+{
+	struct buf	g = BUF_INIT;
+
+	if (!csv_guard_needed(s, len)) {
+		csv_write_field(b, s, len);
+		return;
+	}
+	buf_addc(&g, '\'');
+	buf_add(&g, s, len);
+	csv_write_field(b, g.s, g.len);
+	buf_free(&g);
+}
+
+/* How many bytes the guard put in front of a field read back: 0 or 1. */
+size_t
+csv_unguard(const char *s, size_t len)
+{
+	if (len >= 2 && s[0] == '\'' && s[1] != '\0' &&
+	    (s[1] == '\'' || strchr(csv_formula_start, s[1]) != NULL))
+		return 1;
+	return 0;
+}
+
 /* Append a record: fields (lengths NULL: strlen) joined by commas, CR LF. */
 void
 csv_write_row(struct buf *b, const char *const *f, const size_t *len,

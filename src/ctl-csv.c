@@ -135,6 +135,9 @@ struct ctl_csv_import {
 	const struct schema_form	*form;		/* NULL: links */
 	const char			*path;		/* for messages */
 	const char			*user;
+	const char			*override;	/* --override-check */
+	int				 verbatim;	/* --raw: keep quotes */
+	size_t				 nkept;		/* digits it kept */
 
 	size_t				 ncols;
 	int				*col;
@@ -676,11 +679,12 @@ ctl_csv_form_value(struct ctl_csv_import *imp, const struct csv_row *row,
 	const struct schema_field	*fd;
 	struct buf			 canon = BUF_INIT, reason = BUF_INIT;
 	const char			*v;
-	size_t				 n, i;
+	size_t				 n, i, skip;
 	int				 bad = 0;
 
 	fd = &imp->form->fields[imp->col[c]];
-	ctl_csv_unix(tmp, row->f[c], row->len[c]);
+	skip = imp->verbatim ? 0 : csv_unguard(row->f[c], row->len[c]);
+	ctl_csv_unix(tmp, row->f[c] + skip, row->len[c] - skip);
 	if (fd->repeated)
 		ctl_csv_split(tmp->s, tmp->len - 1, vals, &n);
 	else {
@@ -707,6 +711,50 @@ ctl_csv_form_value(struct ctl_csv_import *imp, const struct csv_row *row,
 	}
 	buf_free(&canon);
 	buf_free(&reason);
+	return bad ? -1 : 0;
+}
+
+/*
+ * Wrong check digits (fields with `check imo|iso6346`): each refuses the
+ * row, naming its column and the digit it should be, unless the
+ * administrator passed --override-check REASON, which is then kept with
+ * the record for that value (validate.h) and so in the audit log.
+ */
+static int
+ctl_csv_digits(struct ctl_csv_import *imp, const struct csv_row *row,
+    struct record *r)
+{
+	const struct schema_field	*fd;
+	struct buf			 w = BUF_INIT;
+	size_t				 c, j;
+	const char			*v;
+	char				 want;
+	int				 bad = 0, fi;
+
+	for (c = 0; c < imp->ncols; c++) {
+		if ((fi = imp->col[c]) < 0)
+			continue;
+		fd = &imp->form->fields[fi];
+		for (j = 0; j < r->fields[fi].n; j++) {
+			v = r->fields[fi].v[j];
+			if (!schema_check_digit(fd, v, &want) ||
+			    schema_check_override(r, fd->name, v) != NULL)
+				continue;
+			if (imp->override != NULL) {
+				schema_check_override_set(r, fd->name, v,
+				    imp->override);
+				imp->nkept++;
+				continue;
+			}
+			buf_reset(&w);
+			schema_check_warning(fd, v, want, &w);
+			ctl_csv_problem(imp, row->line, fd->name, "column %zu: "
+			    "%s (--override-check REASON keeps it)", c + 1,
+			    w.s);
+			bad = 1;
+		}
+	}
+	buf_free(&w);
 	return bad ? -1 : 0;
 }
 
@@ -758,6 +806,8 @@ ctl_csv_form_row(struct ctl_csv_import *imp, const struct csv_row *row)
 	}
 	r->id = id;
 	if (!bad && ctl_csv_validate(imp, r, row->line) != 0)
+		bad = 1;
+	if (!bad && ctl_csv_digits(imp, row, r) != 0)
 		bad = 1;
 	if (bad) {
 		if (sl != NULL)
@@ -1697,7 +1747,10 @@ ctl_csv_import_free(struct ctl_csv_import *imp)
 	free(imp->jpath);
 }
 
-/* import [--partial REJECTS] ENTITY FILE, or import --rollback. */
+/*
+ * import [--partial REJECTS] [--override-check REASON] ENTITY FILE, or
+ * import --rollback.
+ */
 int
 ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 {
@@ -1705,6 +1758,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "partial", required_argument, NULL, 'p' },
 		{ "rollback", no_argument, NULL, 'R' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "override-check", required_argument, NULL, 'o' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_import	 imp;
@@ -1726,9 +1781,16 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			rollback = 1;
 		else if (c == 'a')
 			as = optarg;
+		else if (c == 'o')
+			imp.override = optarg;
+		else if (c == 'r')
+			imp.verbatim = 1;
 		else
 			return ctl_usage(ctx->cmd, "bad option");
 	}
+	if (imp.override != NULL && ctl_csv_blank(imp.override,
+	    strlen(imp.override)))
+		return ctl_usage(ctx->cmd, "--override-check needs a reason");
 	if (rollback) {
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, "--rollback takes nothing "
@@ -1814,6 +1876,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	buf_reset(&imp.why);
 	buf_addf(&imp.why, "%zu row%s from %s, %zu rejected", imp.written,
 	    imp.written == 1 ? "" : "s", imp.path, imp.nrejected);
+	if (imp.nkept != 0)
+		buf_addf(&imp.why, ", %zu wrong check digit%s kept: %s",
+		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
 	if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
 	    buf_cstr(&imp.why), 0)) != 0)
 		goto out;
@@ -1825,6 +1890,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		printf(" (%zu empty row%s skipped)", imp.nskipped,
 		    imp.nskipped == 1 ? "" : "s");
 	printf("\n");
+	if (imp.nkept != 0)
+		printf("%zu wrong check digit%s kept with the reason: %s\n",
+		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
 	if (imp.nrejected != 0) {
 		printf("%zu row%s rejected, written with the reasons to %s\n",
 		    imp.nrejected, imp.nrejected == 1 ? "" : "s", imp.rejpath);
@@ -1873,6 +1941,7 @@ struct ctl_csv_export {
 	uint64_t			 from;		/* links: its id */
 	struct auth_account		*acct;		/* --as: its records */
 	size_t				 refused;	/* not the account's */
+	int				 raw;		/* --raw: no guard */
 };
 
 /* Compare two index keys as the store does: bytes, then length. */
@@ -1932,10 +2001,17 @@ ctl_csv_match(struct ctl_csv_export *x, const struct record *r)
 	return 1;
 }
 
-/* Append a record as a CSV row: its id, then each field in form order. */
+/*
+ * Append a record as a CSV row: its id, then each field in form order;
+ * with guard, cells a spreadsheet would run as formulas get a quote in
+ * front (csv.h), which import takes off again.
+ */
 static void
-ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
+ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp,
+    int guard)
 {
+	void	(*put)(struct buf *, const char *, size_t) = guard ?
+		    csv_write_guarded : csv_write_field;
 	const struct schema_form	*f = r->form;
 	const struct record_values	*rv;
 	size_t				 i, j;
@@ -1946,7 +2022,7 @@ ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
 		rv = &r->fields[i];
 		if (!f->fields[i].repeated) {
 			if (rv->n != 0)
-				csv_write_field(b, rv->v[0], strlen(rv->v[0]));
+				put(b, rv->v[0], strlen(rv->v[0]));
 			continue;
 		}
 		buf_reset(tmp);
@@ -1955,7 +2031,7 @@ ctl_csv_record_row(const struct record *r, struct buf *b, struct buf *tmp)
 				buf_addc(tmp, CTL_CSV_SEP);
 			ctl_csv_join_value(tmp, rv->v[j]);
 		}
-		csv_write_field(b, tmp->s == NULL ? "" : tmp->s, tmp->len);
+		put(b, tmp->s == NULL ? "" : tmp->s, tmp->len);
 	}
 	buf_adds(b, "\r\n");
 }
@@ -1975,7 +2051,7 @@ ctl_csv_export_record(const struct record *r, void *arg)
 		return 0;
 	}
 	buf_reset(&x->line);
-	ctl_csv_record_row(r, &x->line, &x->tmp);
+	ctl_csv_record_row(r, &x->line, &x->tmp, !x->raw);
 	x->count++;
 	if (!x->keep) {
 		if (fwrite(x->line.s, 1, x->line.len, x->f) != x->line.len) {
@@ -2149,6 +2225,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_csv_export	 x;
@@ -2165,6 +2242,10 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 
 	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		if (c == 'r') {
+			x.raw = 1;
+			continue;
+		}
 		if (c == 'o' || c == 'a') {
 			if (c == 'o')
 				out = optarg;

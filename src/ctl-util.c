@@ -16,6 +16,7 @@
 #include "ctl.h"
 #include "error.h"
 #include "i18n.h"
+#include "icomm.h"
 #include "schema.h"
 #include "store.h"
 
@@ -191,6 +192,7 @@ ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
 	} else {
 		ctl_as_user = user;
 		audit_attach(st, user);
+		icomm_outbox_attach(st, user);
 		if (ap != NULL) {
 			*ap = a;
 			a = NULL;
@@ -242,8 +244,11 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 		*stp = NULL;
 	}
 	/* Every change an ncenctl command makes is audited. */
-	if (*stp != NULL)
+	if (*stp != NULL) {
 		audit_attach(*stp, ctl_login());
+		/* and a change to a shared case queues it again. */
+		icomm_outbox_attach(*stp, ctl_login());
+	}
 	ncen_err_free(&e);
 	return r;
 }

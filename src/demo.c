@@ -1180,46 +1180,21 @@ demo_business(struct demo_gen *g, struct store_txn *t, const char *cc,
 static void
 demo_imo(struct demo_gen *g, struct buf *b)
 {
-	unsigned	d[6], i, sum = 0;
+	size_t	start = b->len;
 
-	d[0] = 9;
-	for (i = 1; i < 6; i++)
-		d[i] = (unsigned)demo_below(g, 10);
-	for (i = 0; i < 6; i++) {
-		sum += d[i] * (7 - i);
-		buf_addc(b, '0' + (int)d[i]);
-	}
-	buf_addc(b, '0' + (int)(sum % 10));
-}
-
-/* The ISO 6346 value of a container number's character. */
-static unsigned
-demo_iso6346_value(int c)
-{
-	unsigned	v = 10;
-	int		l;
-
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	for (l = 'A'; l < c; l++) {
-		v++;
-		if (v % 11 == 0)
-			v++;
-	}
-	return v;
+	buf_addc(b, '9');
+	demo_pattern(g, b, "99999");
+	buf_addc(b, schema_check_compute(SCHEMA_CHECK_IMO, b->s + start));
 }
 
 /* Append a valid ISO 6346 container number: owner, U, serial, check. */
 static void
 demo_container(struct demo_gen *g, struct buf *b)
 {
-	size_t		start = b->len, i;
-	unsigned	sum = 0;
+	size_t	start = b->len;
 
 	demo_pattern(g, b, "AAAU999999");
-	for (i = 0; i < 10; i++)
-		sum += demo_iso6346_value(b->s[start + i]) << i;
-	buf_addc(b, '0' + (int)(sum % 11 % 10));
+	buf_addc(b, schema_check_compute(SCHEMA_CHECK_ISO6346, b->s + start));
 }
 
 /* Append a valid UPU S10 item number: service, serial, check, country. */

@@ -1,6 +1,8 @@
 /*
  * icomm-outbox.c - the transactional outbox: workflow steps queue what
- * partners get (see icomm.h), the uploader lists and removes entries.
+ * partners get, the store's change hook queues a shared case again when
+ * it or what travels with it changes (see icomm.h), the uploader lists
+ * and removes entries.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "icomm-project.h"
 #include "icomm-util.h"
 #include "icomm.h"
 #include "record.h"
@@ -94,13 +97,31 @@ icomm_strings_add(char ***v, size_t *n, const char *s)
 	(*n)++;
 }
 
+/* The ids of a case's seizures (by their case reference). */
+int
+icomm_case_seizures(struct store_txn *t, uint64_t case_id, uint64_t **ids,
+    size_t *n, struct ncen_err *err)
+{
+	struct buf	v = BUF_INIT;
+	int		error;
+
+	buf_addf(&v, "%llu", (unsigned long long)case_id);
+	error = store_txn_ids(t, "seizure", "case", v.s, ids, n, err);
+	if (error == NCEN_ENOTFOUND) {
+		/* Forms without seizures (or their case index): none. */
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	}
+	buf_free(&v);
+	return error;
+}
+
 /* The commodity groups of a case's seizures. */
 int
 icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
     size_t *n, struct ncen_err *err)
 {
 	struct record	*r;
-	struct buf	 v = BUF_INIT;
 	uint64_t	*ids = NULL;
 	size_t		 nids = 0, i;
 	const char	*g;
@@ -108,13 +129,7 @@ icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
 
 	*groups = NULL;
 	*n = 0;
-	buf_addf(&v, "%llu", (unsigned long long)case_id);
-	error = store_txn_ids(t, "seizure", "case", v.s, &ids, &nids, err);
-	if (error == NCEN_ENOTFOUND) {
-		/* Forms without seizures (or their case index): no groups. */
-		ncen_err_clear(err);
-		error = NCEN_OK;
-	}
+	error = icomm_case_seizures(t, case_id, &ids, &nids, err);
 	for (i = 0; i < nids && error == NCEN_OK; i++) {
 		r = NULL;
 		if ((error = store_txn_get(t, "seizure", ids[i], &r, err)) ==
@@ -124,7 +139,6 @@ icomm_case_groups(struct store_txn *t, uint64_t case_id, char ***groups,
 		record_free(r);
 	}
 	free(ids);
-	buf_free(&v);
 	return error;
 }
 
@@ -157,6 +171,48 @@ icomm_step_partner(const void *k, size_t kl, const void *v, size_t vl,
 	return 0;
 }
 
+/* Collect the ids of every registered partner. */
+static int
+icomm_step_partners(struct store_txn *t, struct icomm_step *s,
+    struct ncen_err *err)
+{
+	return store_kv_scan(t, STORE_KV_PARTNERS, "", 0, icomm_step_partner,
+	    s, err);
+}
+
+/* Free what a step collected. */
+static void
+icomm_step_free(struct icomm_step *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->npartners; i++)
+		buf_free(&s->partners[i]);
+	free(s->partners);
+	icomm_strings_free(s->groups, s->ngroups);
+}
+
+/* Whether a case went to a partner (and was not withdrawn since). */
+static int
+icomm_outbox_was_shared(struct store_txn *t, const char *partner,
+    uint64_t case_id, int *shared, struct ncen_err *err)
+{
+	struct buf	k = BUF_INIT, v = BUF_INIT;
+	int		error;
+
+	*shared = 0;
+	store_outbox_shared_key(&k, partner, "case", case_id);
+	error = store_kv_get(t, STORE_KV_STATE, k.s, k.len, 0, &v, err);
+	if (error == NCEN_ENOTFOUND) {
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	} else if (error == NCEN_OK)
+		*shared = 1;
+	buf_free(&k);
+	buf_free(&v);
+	return error;
+}
+
 /* What a workflow step means for the outbox (see icomm.h). */
 int
 icomm_outbox_step(struct store_txn *t, const struct schema *schema,
@@ -165,9 +221,8 @@ icomm_outbox_step(struct store_txn *t, const struct schema *schema,
 {
 	struct icomm_step	 s;
 	enum schema_share	 level;
-	struct buf		 k = BUF_INIT, v = BUF_INIT;
 	size_t			 i;
-	int			 error, validate;
+	int			 error, validate, shared;
 
 	(void)schema;
 	/* A partner's case is read-only here, and never shared onwards. */
@@ -179,8 +234,8 @@ icomm_outbox_step(struct store_txn *t, const struct schema *schema,
 	if (!validate && strcmp(action, "reopen") != 0)
 		return NCEN_OK;
 	memset(&s, 0, sizeof s);
-	if ((error = store_kv_scan(t, STORE_KV_PARTNERS, "", 0,
-	    icomm_step_partner, &s, err)) != NCEN_OK || s.npartners == 0)
+	if ((error = icomm_step_partners(t, &s, err)) != NCEN_OK ||
+	    s.npartners == 0)
 		goto out;
 	if (validate && (error = icomm_case_groups(t, c->id, &s.groups,
 	    &s.ngroups, err)) != NCEN_OK)
@@ -197,25 +252,174 @@ icomm_outbox_step(struct store_txn *t, const struct schema *schema,
 			continue;
 		}
 		/* Reopened: withdraw it from every partner that got it. */
-		store_outbox_shared_key(&k, p, "case", c->id);
-		error = store_kv_get(t, STORE_KV_STATE, k.s, k.len, 0, &v, err);
-		if (error == NCEN_ENOTFOUND) {
-			ncen_err_clear(err);
-			error = NCEN_OK;
-			continue;
-		}
-		if (error == NCEN_OK)
+		if ((error = icomm_outbox_was_shared(t, p, c->id, &shared,
+		    err)) == NCEN_OK && shared)
 			error = icomm_outbox_queue(t, p, "case", c->id,
 			    "withdraw", c->version, user, err);
 	}
 out:
-	for (i = 0; i < s.npartners; i++)
-		buf_free(&s.partners[i]);
-	free(s.partners);
-	icomm_strings_free(s.groups, s.ngroups);
-	buf_free(&k);
-	buf_free(&v);
+	icomm_step_free(&s);
 	return error;
+}
+
+/* The cases a change touches, each once. */
+struct icomm_touch {
+	uint64_t	*ids;
+	size_t		 n;
+};
+
+/* Note a case a change touches. */
+static void
+icomm_touch_add(struct icomm_touch *c, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->ids[i] == id)
+			return;
+	c->ids = xreallocarray(c->ids, c->n + 1, sizeof *c->ids);
+	c->ids[c->n++] = id;
+}
+
+/* Note each case a record is linked to (store_link_fn). */
+static int
+icomm_touch_link(const struct store_link *l, void *arg)
+{
+	if (strcmp(l->entity, "case") == 0)
+		icomm_touch_add(arg, l->id);
+	return 0;
+}
+
+/* Note the case a seizure belongs to (its case reference), if any. */
+static void
+icomm_touch_seizure(struct icomm_touch *c, const struct record *r)
+{
+	const char	*v;
+	char		*end;
+	uint64_t	 id;
+
+	if (r != NULL && (v = record_get(r, "case")) != NULL &&
+	    (id = strtoull(v, &end, 10)) != 0 && *end == '\0')
+		icomm_touch_add(c, id);
+}
+
+/* Whether a record came from a partner: read-only, never shared on. */
+static int
+icomm_from_partner(const struct record *r)
+{
+	return r != NULL && record_get(r, "icomm.origin") != NULL;
+}
+
+/*
+ * The cases a change touches, as a partner sees them: the case itself,
+ * the case of a seizure (before and after), the cases a person,
+ * business or conveyance is linked to, and the case of a link between
+ * a case and one of those (icomm-project.c: what travels).
+ */
+static int
+icomm_touched(struct store_txn *t, const struct store_change *ch,
+    struct icomm_touch *c, struct ncen_err *err)
+{
+	struct store_ref	ref;
+
+	if (strcmp(ch->action, "link") == 0 ||
+	    strcmp(ch->action, "unlink") == 0) {
+		if (strcmp(ch->entity, "case") == 0 &&
+		    icomm_project_linked(ch->other.entity))
+			icomm_touch_add(c, ch->id);
+		else if (strcmp(ch->other.entity, "case") == 0 &&
+		    icomm_project_linked(ch->entity))
+			icomm_touch_add(c, ch->other.id);
+		return NCEN_OK;
+	}
+	if (strcmp(ch->entity, "case") == 0)
+		icomm_touch_add(c, ch->id);
+	else if (strcmp(ch->entity, "seizure") == 0) {
+		icomm_touch_seizure(c, ch->old);
+		icomm_touch_seizure(c, ch->rec);
+	} else if (icomm_project_linked(ch->entity) &&
+	    strcmp(ch->action, "create") != 0) {
+		/* A new record has no links yet. */
+		ref.entity = ch->entity;
+		ref.id = ch->id;
+		return store_txn_links(t, ref, icomm_touch_link, c, err);
+	}
+	return NCEN_OK;
+}
+
+/* Queue one touched case again for every partner that holds it. */
+static int
+icomm_outbox_again(struct store_txn *t, const struct store_change *ch,
+    uint64_t id, struct icomm_step *s, const char *user,
+    struct ncen_err *err)
+{
+	struct record	*c = NULL;
+	const char	*kind = "record";
+	size_t		 i;
+	int		 error = NCEN_OK, shared;
+
+	if (strcmp(ch->entity, "case") == 0 && ch->id == id && ch->rec != NULL)
+		c = record_copy(ch->rec);
+	else if ((error = store_txn_get(t, "case", id, &c, err)) ==
+	    NCEN_ENOTFOUND) {
+		/* A seizure naming a case that is not there. */
+		ncen_err_clear(err);
+		return NCEN_OK;
+	}
+	if (error != NCEN_OK)
+		goto out;
+	if (strcmp(ch->entity, "case") == 0 && ch->id == id &&
+	    strcmp(ch->action, "delete") == 0)
+		kind = "withdraw";	/* a shared case deleted */
+	else if (!workflow_shareable(c))
+		goto out;		/* reopened: its step withdraws it */
+	if (icomm_from_partner(c))
+		goto out;
+	for (i = 0; i < s->npartners && error == NCEN_OK; i++)
+		if ((error = icomm_outbox_was_shared(t,
+		    buf_cstr(&s->partners[i]), id, &shared, err)) == NCEN_OK &&
+		    shared)
+			error = icomm_outbox_queue(t, buf_cstr(&s->partners[i]),
+			    "case", id, kind, c->version, user, err);
+out:
+	record_free(c);
+	return error;
+}
+
+/*
+ * The store's change hook (icomm.h): a committed change to what a
+ * shared case carries queues it again, in the change's transaction.
+ */
+static int
+icomm_outbox_hook(struct store_txn *t, const struct store_change *ch,
+    void *arg, struct ncen_err *err)
+{
+	struct icomm_touch	 c;
+	struct icomm_step	 s;
+	const char		*user = ch->user != NULL ? ch->user : arg;
+	size_t			 i;
+	int			 error;
+
+	if (icomm_from_partner(ch->rec) || icomm_from_partner(ch->old))
+		return NCEN_OK;
+	memset(&c, 0, sizeof c);
+	memset(&s, 0, sizeof s);
+	if ((error = icomm_touched(t, ch, &c, err)) != NCEN_OK || c.n == 0 ||
+	    (error = icomm_step_partners(t, &s, err)) != NCEN_OK)
+		goto out;
+	for (i = 0; i < c.n && s.npartners != 0 && error == NCEN_OK; i++)
+		error = icomm_outbox_again(t, ch, c.ids[i], &s, user, err);
+out:
+	free(c.ids);
+	icomm_step_free(&s);
+	return error;
+}
+
+/* Queue shared cases again on every change to what they carry. */
+void
+icomm_outbox_attach(struct store *st, const char *user)
+{
+	store_hook_add(st, icomm_outbox_hook, (void *)(uintptr_t)user);
 }
 
 struct icomm_outbox_scan {
@@ -264,6 +468,7 @@ icomm_outbox_one(const void *k, size_t kl, const void *v, size_t vl,
 	    icomm_json_str(j, "kind") : "record");
 	e->version = (uint32_t)icomm_json_int(j, "version");
 	e->queued = icomm_json_int(j, "queued");
+	e->rev = (uint32_t)icomm_json_int(j, "rev");
 	json_decref(j);
 	s->e = xreallocarray(s->e, s->n + 1, sizeof *s->e);
 	s->e[s->n++] = e;
@@ -342,7 +547,7 @@ icomm_outbox_rm_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return icomm_outbox_txn_remove(t, r->e, r->n, err);
 }
 
-/* Remove entries inside a transaction, unless re-queued since. */
+/* Remove entries inside a transaction, unless queued again since. */
 int
 icomm_outbox_txn_remove(struct store_txn *t, struct icomm_entry *const *e,
     size_t n, struct ncen_err *err)
@@ -364,6 +569,7 @@ icomm_outbox_txn_remove(struct store_txn *t, struct icomm_entry *const *e,
 			error = NCEN_OK;
 		} else if (error == NCEN_OK &&
 		    (uint32_t)icomm_json_int(j, "version") == r->e[i]->version &&
+		    (uint32_t)icomm_json_int(j, "rev") == r->e[i]->rev &&
 		    strcmp(icomm_json_str(j, "kind") ? icomm_json_str(j,
 		    "kind") : "", r->e[i]->kind) == 0)
 			error = store_kv_del(t, STORE_KV_OUTBOX, k.s, k.len,

@@ -12,12 +12,26 @@
 #include "record.h"
 #include "schema.h"
 #include "store.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 /* The entities linked to a case that travel with it. */
-static const char *const icomm_project_linked[] = {
+static const char *const icomm_project_linked_forms[] = {
 	"person", "business", "conveyance"
 };
+
+/* Whether records of a form travel with the cases they are linked to. */
+int
+icomm_project_linked(const char *entity)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof icomm_project_linked_forms /
+	    sizeof icomm_project_linked_forms[0]; i++)
+		if (strcmp(entity, icomm_project_linked_forms[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Whether a field of a sharing level may go under an agreement level. */
 int
@@ -30,13 +44,53 @@ icomm_share_allows(enum schema_share level, enum schema_share field)
 	return 0;
 }
 
+/*
+ * The reasons values travel with a wrong check digit (validate.h), for
+ * the values the projection carries: {"FIELD": {"VALUE": "reason"}},
+ * or NULL when there are none.
+ */
+static json_t *
+icomm_project_checks(const struct record *r, json_t *fields)
+{
+	const char	*name, *dot;
+	json_t		*checks = NULL, *per, *vals, *jv;
+	struct buf	 fname = BUF_INIT;
+	size_t		 i, j, plen = strlen(SCHEMA_CHECK_EXTRA);
+
+	for (i = 0; i < r->nextra; i++) {
+		name = r->extra[i].name;
+		if (strncmp(name, SCHEMA_CHECK_EXTRA, plen) != 0 ||
+		    (dot = strchr(name + plen, '.')) == NULL)
+			continue;
+		buf_reset(&fname);
+		buf_add(&fname, name + plen, (size_t)(dot - name - plen));
+		if ((vals = json_object_get(fields, fname.s)) == NULL)
+			continue;
+		json_array_foreach(vals, j, jv) {
+			if (strcmp(json_string_value(jv), dot + 1) != 0)
+				continue;
+			if (checks == NULL)
+				checks = json_object();
+			if ((per = json_object_get(checks, fname.s)) == NULL) {
+				per = json_object();
+				json_object_set_new(checks, fname.s, per);
+			}
+			json_object_set_new(per, dot + 1,
+			    json_string(r->extra[i].value));
+			break;
+		}
+	}
+	buf_free(&fname);
+	return checks;
+}
+
 /* One record's allowed fields. */
 json_t *
 icomm_project_record(const struct record *r, enum schema_share level,
     int (*carried)(const char *, uint64_t, void *), void *arg)
 {
 	const struct schema_field	*f;
-	json_t				*fields, *vals;
+	json_t				*fields, *vals, *out, *checks;
 	char				*end;
 	size_t				 i, j;
 
@@ -60,9 +114,12 @@ icomm_project_record(const struct record *r, enum schema_share level,
 		else
 			json_object_set_new(fields, f->name, vals);
 	}
-	return json_pack("{s:s, s:I, s:I, s:o}", "entity", r->form->name,
+	out = json_pack("{s:s, s:I, s:I, s:o}", "entity", r->form->name,
 	    "id", (json_int_t)r->id, "version", (json_int_t)r->version,
 	    "fields", fields);
+	if ((checks = icomm_project_checks(r, fields)) != NULL)
+		json_object_set_new(out, "checks", checks);
+	return out;
 }
 
 /* What a case's projection collects. */
@@ -101,13 +158,8 @@ static int
 icomm_project_link(const struct store_link *l, void *arg)
 {
 	struct icomm_project_run	*p = arg;
-	size_t				 i;
 
-	for (i = 0; i < sizeof icomm_project_linked /
-	    sizeof icomm_project_linked[0]; i++)
-		if (strcmp(l->entity, icomm_project_linked[i]) == 0)
-			break;
-	if (i == sizeof icomm_project_linked / sizeof icomm_project_linked[0])
+	if (!icomm_project_linked(l->entity))
 		return 0;
 	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof *p->links);
 	p->links[p->nlinks].role = xstrdup(l->role);

@@ -245,10 +245,158 @@ icomm_rx_build(struct store_txn *t, struct icomm_rx *rx,
 	return error;
 }
 
+/*
+ * The sender's reasons for values kept with a wrong check digit
+ * ("checks": {"FIELD": {"VALUE": "reason"}}) replace the record's own:
+ * a received record keeps its sender's overrides, for the values it
+ * holds, and is never refused for a check digit.
+ */
+static int
+icomm_rx_checks(const json_t *checks, const char *what, struct record *r,
+    struct ncen_err *err)
+{
+	struct record	*none = record_new(r->form);
+	const char	*field, *value;
+	json_t		*per, *reason;
+	int		 error = NCEN_OK;
+
+	schema_check_take(r, none);
+	record_free(none);
+	if (checks == NULL)
+		return NCEN_OK;
+	if (!json_is_object(checks))
+		return ncen_err_set(err, NCEN_EPARSE, "malformed: %s: "
+		    "\"checks\" is not an object", what);
+	json_object_foreach((json_t *)(uintptr_t)checks, field, per) {
+		if (!json_is_object(per)) {
+			error = ncen_err_set(err, NCEN_EPARSE, "malformed: "
+			    "%s: \"checks\" of %s is not an object", what,
+			    field);
+			break;
+		}
+		json_object_foreach(per, value, reason) {
+			if (!json_is_string(reason)) {
+				error = ncen_err_set(err, NCEN_EPARSE,
+				    "malformed: %s: the check reason of %s %s "
+				    "is not a string", what, field, value);
+				break;
+			}
+			schema_check_override_set(r, field, value,
+			    json_string_value(reason));
+		}
+		if (error != NCEN_OK)
+			break;
+	}
+	schema_check_prune(r);
+	return error;
+}
+
+/*
+ * What an item carries, as local records and links: after an update of
+ * a case this node held, its links to the sender's records that the
+ * item no longer carries are removed, and so are its seizures that the
+ * item no longer carries (icomm_rx_sync).
+ */
+struct icomm_rx_link {
+	struct store_ref	 a, b;
+	char			*role;
+};
+
+struct icomm_rx_held {
+	struct store_ref	*recs;
+	size_t			 nrecs;
+	struct icomm_rx_link	*links;
+	size_t			 nlinks;
+};
+
+/* A copy of a reference (its entity freed by icomm_rx_held_free). */
+static struct store_ref
+icomm_rx_ref(const char *entity, uint64_t id)
+{
+	struct store_ref	r;
+
+	r.entity = xstrdup(entity);
+	r.id = id;
+	return r;
+}
+
+/* Note a record the item carries. */
+static void
+icomm_rx_held_rec(struct icomm_rx_held *h, const char *entity, uint64_t id)
+{
+	h->recs = xreallocarray(h->recs, h->nrecs + 1, sizeof *h->recs);
+	h->recs[h->nrecs++] = icomm_rx_ref(entity, id);
+}
+
+/* Note a link a -> b the item carries. */
+static void
+icomm_rx_held_link(struct icomm_rx_held *h, struct store_ref a,
+    struct store_ref b, const char *role)
+{
+	h->links = xreallocarray(h->links, h->nlinks + 1, sizeof *h->links);
+	h->links[h->nlinks].a = icomm_rx_ref(a.entity, a.id);
+	h->links[h->nlinks].b = icomm_rx_ref(b.entity, b.id);
+	h->links[h->nlinks++].role = xstrdup(role);
+}
+
+/* Free what an item carries. */
+static void
+icomm_rx_held_free(struct icomm_rx_held *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nrecs; i++)
+		free((char *)(uintptr_t)h->recs[i].entity);
+	for (i = 0; i < h->nlinks; i++) {
+		free((char *)(uintptr_t)h->links[i].a.entity);
+		free((char *)(uintptr_t)h->links[i].b.entity);
+		free(h->links[i].role);
+	}
+	free(h->recs);
+	free(h->links);
+}
+
+/* Whether two references name the same record. */
+static int
+icomm_rx_same(struct store_ref a, struct store_ref b)
+{
+	return a.id == b.id && strcmp(a.entity, b.entity) == 0;
+}
+
+/* Whether the item carries a record. */
+static int
+icomm_rx_carries(const struct icomm_rx_held *h, struct store_ref r)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nrecs; i++)
+		if (icomm_rx_same(h->recs[i], r))
+			return 1;
+	return 0;
+}
+
+/* Whether the item carries a link of a and b with a role, either way. */
+static int
+icomm_rx_carries_link(const struct icomm_rx_held *h, struct store_ref a,
+    struct store_ref b, const char *role)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nlinks; i++)
+		if (strcmp(h->links[i].role, role) == 0 &&
+		    ((icomm_rx_same(h->links[i].a, a) &&
+		    icomm_rx_same(h->links[i].b, b)) ||
+		    (icomm_rx_same(h->links[i].a, b) &&
+		    icomm_rx_same(h->links[i].b, a))))
+			return 1;
+	return 0;
+}
+
 /* Store (or update, or skip as a duplicate) one received record. */
 static int
 icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
-    const char *item_case, enum schema_share level, struct ncen_err *err)
+    const char *item_case, enum schema_share level, struct icomm_rx_held *h,
+    struct ncen_err *err)
 {
 	const struct schema_form	*form;
 	const char			*entity;
@@ -280,6 +428,7 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	if (local != 0 && held >= (uint32_t)version) {
 		icomm_rx_outcome(rx, entity, remote.s, version, "duplicate");
 		rx->duplicates++;
+		icomm_rx_held_rec(h, entity, local);
 		goto out;
 	}
 	if (local != 0) {
@@ -294,7 +443,9 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	if (r == NULL)
 		r = record_new(form);
 	if ((error = icomm_rx_build(t, rx, form, json_object_get(jr, "fields"),
-	    level, what.s, r, err)) != NCEN_OK)
+	    level, what.s, r, err)) != NCEN_OK ||
+	    (error = icomm_rx_checks(json_object_get(jr, "checks"), what.s, r,
+	    err)) != NCEN_OK)
 		goto out;
 	if (strcmp(entity, "message") == 0 &&
 	    ((error = record_set(r, "direction", "IN", err)) != NCEN_OK ||
@@ -319,6 +470,7 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	icomm_rx_outcome(rx, entity, remote.s, version, local != 0 ?
 	    "updated" : "stored");
 	rx->stored++;
+	icomm_rx_held_rec(h, entity, r->id);
 out:
 	record_free(r);
 	buf_free(&what);
@@ -356,7 +508,7 @@ icomm_rx_end(struct store_txn *t, struct icomm_rx *rx, const char *ref,
 /* The links of an item, between local records. */
 static int
 icomm_rx_links(struct store_txn *t, struct icomm_rx *rx, const json_t *links,
-    struct ncen_err *err)
+    struct icomm_rx_held *h, struct ncen_err *err)
 {
 	struct store_ref	 a, b;
 	struct buf		 ea = BUF_INIT, eb = BUF_INIT;
@@ -383,6 +535,7 @@ icomm_rx_links(struct store_txn *t, struct icomm_rx *rx, const json_t *links,
 		}
 		if (error != NCEN_OK)
 			break;
+		icomm_rx_held_link(h, a, b, role);
 	}
 	buf_free(&ea);
 	buf_free(&eb);
@@ -460,15 +613,227 @@ icomm_rx_wd_one(const void *k, size_t kl, const void *v, size_t vl,
 	return 0;
 }
 
-/* Apply a withdrawal: the case and what came with it are deleted. */
+/* The sender's id of a received record (icomm.origin_id), or NULL. */
+static const char *
+icomm_rx_remote(const struct record *r)
+{
+	const char	*o = record_get(r, "icomm.origin_id"), *colon;
+
+	if (o == NULL || (colon = strchr(o, ':')) == NULL)
+		return NULL;
+	return colon + 1;
+}
+
+/* Whether a record came from the batch's sender. */
+static int
+icomm_rx_theirs(const struct icomm_rx *rx, const struct record *r)
+{
+	const char	*o = record_get(r, "icomm.origin");
+
+	return o != NULL && strcmp(o, rx->sender) == 0;
+}
+
+/* A search for another case of the sender that links a record. */
+struct icomm_rx_other {
+	struct store_txn	*t;
+	struct icomm_rx		*rx;
+	uint64_t		 leaving;	/* the local case let go */
+	struct buf		 remote;	/* the sender's id of one found */
+	struct ncen_err		*err;
+	int			 error;
+};
+
+/* Stop (-1) at a case of the sender other than the one let go. */
+static int
+icomm_rx_other_one(const struct store_link *l, void *arg)
+{
+	struct icomm_rx_other	*o = arg;
+	struct record		*c = NULL;
+	const char		*id;
+	int			 found = 0;
+
+	if (strcmp(l->entity, "case") != 0 || l->id == o->leaving)
+		return 0;
+	if ((o->error = store_txn_get(o->t, "case", l->id, &c, o->err)) !=
+	    NCEN_OK)
+		return o->error;
+	if (icomm_rx_theirs(o->rx, c) && (id = icomm_rx_remote(c)) != NULL) {
+		buf_adds(&o->remote, id);
+		found = -1;
+	}
+	record_free(c);
+	return found;
+}
+
+/*
+ * Let go of a received record that came with a case (withdrawn, or
+ * updated without it).  Mapped to another case, it is that case's; else
+ * if another case of the sender still links it, it is mapped to that
+ * one; else it is deleted with its mapping (and its links).
+ */
+static int
+icomm_rx_release(struct store_txn *t, struct icomm_rx *rx,
+    const struct record *r, const char *remote_case, uint64_t local_case,
+    struct ncen_err *err)
+{
+	struct icomm_rx_other	 o;
+	struct store_ref	 ref;
+	struct buf		 k = BUF_INIT;
+	const char		*remote = icomm_rx_remote(r), *mc;
+	json_t			*map = NULL;
+	int			 error;
+
+	if (remote == NULL)
+		return NCEN_OK;
+	memset(&o, 0, sizeof o);
+	icomm_rx_seen_key(&k, rx->sender, r->form->name, remote);
+	error = icomm_kv_get_json(t, STORE_KV_STATE, k.s, k.len, 1, &map, err);
+	if (error == NCEN_ENOTFOUND) {
+		ncen_err_clear(err);
+		error = NCEN_OK;
+		goto out;
+	}
+	if (error != NCEN_OK || ((mc = icomm_json_str(map, "case")) != NULL &&
+	    strcmp(mc, remote_case) != 0))
+		goto out;
+	o.t = t;
+	o.rx = rx;
+	o.leaving = local_case;
+	o.err = err;
+	ref.entity = r->form->name;
+	ref.id = r->id;
+	error = store_txn_links(t, ref, icomm_rx_other_one, &o, err);
+	if (error == -1)
+		error = NCEN_OK;
+	if (error != NCEN_OK)
+		goto out;
+	if (o.remote.len != 0) {
+		json_object_set_new(map, "case", json_string(o.remote.s));
+		error = icomm_kv_put_json(t, STORE_KV_STATE, k.s, k.len, map,
+		    err);
+	} else if ((error = store_delete(t, r->form->name, r->id, r->version,
+	    err)) == NCEN_OK)
+		error = store_kv_del(t, STORE_KV_STATE, k.s, k.len, err);
+out:
+	json_decref(map);
+	buf_free(&o.remote);
+	buf_free(&k);
+	return error;
+}
+
+/* Read a record to let go of it; one gone already is no error. */
+static int
+icomm_rx_release_ref(struct store_txn *t, struct icomm_rx *rx,
+    struct store_ref ref, const char *remote_case, uint64_t local_case,
+    struct ncen_err *err)
+{
+	struct record	*r = NULL;
+	int		 error;
+
+	error = store_txn_get(t, ref.entity, ref.id, &r, err);
+	if (error == NCEN_ENOTFOUND) {
+		ncen_err_clear(err);
+		return NCEN_OK;
+	}
+	if (error == NCEN_OK && icomm_rx_theirs(rx, r))
+		error = icomm_rx_release(t, rx, r, remote_case, local_case,
+		    err);
+	record_free(r);
+	return error;
+}
+
+/* Making a case held before match what an update carries. */
+struct icomm_rx_sync {
+	struct store_txn		*t;
+	struct icomm_rx			*rx;
+	const struct icomm_rx_held	*h;
+	const char			*remote_case;
+	struct store_ref		 c;	/* the local case */
+	struct ncen_err			*err;
+};
+
+/* Remove a link to the sender's record that the update left out. */
+static int
+icomm_rx_sync_link(const struct store_link *l, void *arg)
+{
+	struct icomm_rx_sync	*y = arg;
+	struct store_ref	 other;
+	struct record		*r = NULL;
+	int			 error;
+
+	other.entity = l->entity;
+	other.id = l->id;
+	if (icomm_rx_carries_link(y->h, y->c, other, l->role))
+		return 0;
+	error = store_txn_get(y->t, l->entity, l->id, &r, y->err);
+	if (error == NCEN_ENOTFOUND) {
+		/* Deleted with an earlier link of the same record. */
+		ncen_err_clear(y->err);
+		return 0;
+	}
+	if (error == NCEN_OK && icomm_rx_theirs(y->rx, r)) {
+		error = store_link_remove(y->t, y->c, other, l->role, y->err);
+		if (error == NCEN_OK && !icomm_rx_carries(y->h, other))
+			error = icomm_rx_release(y->t, y->rx, r,
+			    y->remote_case, y->c.id, y->err);
+	}
+	record_free(r);
+	return error;
+}
+
+/*
+ * After an update of a case this node held: its links to the sender's
+ * records and its seizures that the update no longer carries go (a
+ * record let go is kept if another case of the sender uses it).
+ */
+static int
+icomm_rx_sync(struct store_txn *t, struct icomm_rx *rx,
+    const struct icomm_rx_held *h, const char *remote_case,
+    uint64_t local_case, struct ncen_err *err)
+{
+	struct icomm_rx_sync	 y;
+	struct store_ref	 ref;
+	uint64_t		*ids = NULL;
+	size_t			 n = 0, i;
+	int			 error;
+
+	y.t = t;
+	y.rx = rx;
+	y.h = h;
+	y.remote_case = remote_case;
+	y.c.entity = "case";
+	y.c.id = local_case;
+	y.err = err;
+	if ((error = store_txn_links(t, y.c, icomm_rx_sync_link, &y, err)) !=
+	    NCEN_OK)
+		return error;
+	error = icomm_case_seizures(t, local_case, &ids, &n, err);
+	ref.entity = "seizure";
+	for (i = 0; i < n && error == NCEN_OK; i++) {
+		ref.id = ids[i];
+		if (!icomm_rx_carries(h, ref))
+			error = icomm_rx_release_ref(t, rx, ref, remote_case,
+			    local_case, err);
+	}
+	free(ids);
+	return error;
+}
+
+/*
+ * Apply a withdrawal: the case goes, with its links and the records
+ * that came with it, except those another case of the sender still
+ * links (they are mapped to that case instead).
+ */
 static int
 icomm_rx_withdraw(struct store_txn *t, struct icomm_rx *rx,
     const json_t *item, struct ncen_err *err)
 {
 	struct icomm_rx_wd	 w;
 	struct buf		 prefix = BUF_INIT, remote = BUF_INIT;
-	struct record		*r;
+	struct store_ref	 ref;
+	struct record		*r = NULL;
 	json_int_t		 id, version;
+	uint64_t		 local;
 	size_t			 i;
 	int			 error;
 
@@ -484,20 +849,29 @@ icomm_rx_withdraw(struct store_txn *t, struct icomm_rx *rx,
 	buf_addc(&prefix, '\0');
 	error = store_kv_scan(t, STORE_KV_STATE, prefix.s, prefix.len,
 	    icomm_rx_wd_one, &w, err);
-	for (i = 0; i < w.n && error == NCEN_OK; i++) {
-		r = NULL;
-		error = store_txn_get(t, w.entities[i], w.ids[i], &r, err);
+	/* The case first: its links go with it. */
+	if (error == NCEN_OK)
+		error = icomm_rx_local(t, rx, "case", remote.s, &local, NULL,
+		    err);
+	if (error == NCEN_OK && local != 0) {
+		error = store_txn_get(t, "case", local, &r, err);
 		if (error == NCEN_OK)
-			error = store_delete(t, w.entities[i], w.ids[i],
-			    r->version, err);
+			error = store_delete(t, "case", local, r->version, err);
 		else if (error == NCEN_ENOTFOUND) {
 			ncen_err_clear(err);
 			error = NCEN_OK;
 		}
 		record_free(r);
-		if (error == NCEN_OK)
+	}
+	for (i = 0; i < w.n && error == NCEN_OK; i++) {
+		ref.entity = w.entities[i];
+		ref.id = w.ids[i];
+		if (strcmp(ref.entity, "case") == 0 && ref.id == local)
 			error = store_kv_del(t, STORE_KV_STATE, w.keys[i].s,
 			    w.keys[i].len, err);
+		else
+			error = icomm_rx_release_ref(t, rx, ref, remote.s,
+			    local, err);
 	}
 	if (error == NCEN_OK) {
 		icomm_rx_outcome(rx, "case", remote.s, version, w.n != 0 ?
@@ -524,11 +898,13 @@ icomm_rx_item(struct store_txn *t, struct icomm_rx *rx, const json_t *item,
 	const char		*kind = icomm_json_str(item, "kind");
 	const json_t		*recs = json_object_get(item, "records");
 	enum schema_share	 level;
+	struct icomm_rx_held	 h;
 	char			**groups = NULL;
 	size_t			 ngroups = 0, i;
 	struct buf		 cs = BUF_INIT;
+	uint64_t		 held = 0;
 	json_t			*r;
-	int			 error;
+	int			 error, iscase;
 
 	if (kind == NULL)
 		return ncen_err_set(err, NCEN_EPARSE, "malformed: an item "
@@ -539,6 +915,7 @@ icomm_rx_item(struct store_txn *t, struct icomm_rx *rx, const json_t *item,
 	    !json_is_array(recs) || json_array_size(recs) == 0)
 		return ncen_err_set(err, NCEN_EPARSE, "malformed: an item of "
 		    "kind '%s' without records", kind);
+	memset(&h, 0, sizeof h);
 	icomm_rx_groups(recs, &groups, &ngroups);
 	error = icomm_agreement_level(t, rx->sender, ICOMM_DIR_IN, groups,
 	    ngroups, &level, err);
@@ -555,14 +932,25 @@ icomm_rx_item(struct store_txn *t, struct icomm_rx *rx, const json_t *item,
 	buf_reset(&cs);
 	buf_addf(&cs, "%lld", (long long)json_integer_value(
 	    json_object_get(item, "id")));
+	/* An update of a case held: what it no longer carries goes. */
+	iscase = strcmp(kind, "record") == 0 && icomm_json_str(item,
+	    "entity") != NULL && strcmp(icomm_json_str(item, "entity"),
+	    "case") == 0;
+	if (error == NCEN_OK && iscase)
+		error = icomm_rx_local(t, rx, "case", cs.s, &held, NULL, err);
 	json_array_foreach(recs, i, r) {
 		if (error != NCEN_OK)
 			break;
-		error = icomm_rx_record(t, rx, r, cs.s, level, err);
+		error = icomm_rx_record(t, rx, r, cs.s, level, &h, err);
 	}
 	if (error == NCEN_OK)
 		error = icomm_rx_links(t, rx, json_object_get(item, "links"),
-		    err);
+		    &h, err);
+	if (error == NCEN_OK && held != 0 &&
+	    (error = icomm_rx_local(t, rx, "case", cs.s, &held, NULL, err)) ==
+	    NCEN_OK && held != 0)
+		error = icomm_rx_sync(t, rx, &h, cs.s, held, err);
+	icomm_rx_held_free(&h);
 	icomm_strings_free(groups, ngroups);
 	buf_free(&cs);
 	return error;

@@ -200,6 +200,7 @@ icomm_pack_entry(const struct icomm_entry *e, void *arg)
 		p->drop[p->ndrop]->kind = xstrdup(e->kind);
 		p->drop[p->ndrop]->id = e->id;
 		p->drop[p->ndrop]->version = e->version;
+		p->drop[p->ndrop]->rev = e->rev;
 		p->ndrop++;
 		return 0;
 	}
@@ -207,9 +208,10 @@ icomm_pack_entry(const struct icomm_entry *e, void *arg)
 		goto fail;
 add:
 	json_array_append_new(p->items, item);
-	json_array_append_new(p->entries, json_pack("{s:s, s:I, s:s, s:I}",
-	    "entity", e->entity, "id", (json_int_t)e->id, "kind", e->kind,
-	    "version", (json_int_t)e->version));
+	json_array_append_new(p->entries, json_pack("{s:s, s:I, s:s, s:I, "
+	    "s:I}", "entity", e->entity, "id", (json_int_t)e->id, "kind",
+	    e->kind, "version", (json_int_t)e->version, "rev",
+	    (json_int_t)e->rev));
 	return 0;
 fail:
 	p->error = error;
@@ -390,6 +392,7 @@ icomm_receipt_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		    icomm_json_str(je, "kind") : "");
 		e[n]->id = (uint64_t)icomm_json_int(je, "id");
 		e[n]->version = (uint32_t)icomm_json_int(je, "version");
+		e[n]->rev = (uint32_t)icomm_json_int(je, "rev");
 		n++;
 	}
 	if ((error = icomm_outbox_txn_remove(t, e, n, err)) != NCEN_OK ||

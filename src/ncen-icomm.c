@@ -109,8 +109,10 @@ icomm_open(const char *home, const char *keyfile, struct schema **s,
 	if (store_home_open(&o, s, st, &e) != NCEN_OK) {
 		icomm_warn("%s", ncen_err_msg(&e));
 		r = ncen_err_exit(e.code);
-	} else
+	} else {
 		audit_attach(*st, ICOMM_USER);
+		icomm_outbox_attach(*st, ICOMM_USER);
+	}
 	ncen_err_free(&e);
 	return r;
 }

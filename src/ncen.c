@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "error.h"
 #include "i18n.h"
+#include "icomm.h"
 #include "schema.h"
 #include "store.h"
 #include "ui.h"
@@ -166,6 +167,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	audit_attach(u->st, u->acct->name);
+	icomm_outbox_attach(u->st, u->acct->name);
 	ui_status(u, _("Signed in as %s."), u->acct->name);
 	ui_form_drafts(u);
 	ui_menu(u);

@@ -119,10 +119,16 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
-	  N_("[--partial REJECTS.csv] [--as USER] ENTITY FILE.csv|-"),
+	  N_("[--partial REJECTS.csv] [--override-check REASON] [--raw] "
+	  "[--as USER] ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
+	  "  --override-check REASON  keep values whose check digit is wrong\n"
+	  "                         (IMO, ISO 6346), recording REASON with\n"
+	  "                         each record and in the audit log\n"
+	  "  --raw                  values exactly as written (a file from\n"
+	  "                         export --raw): keep a leading quote\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
 	  "  --as USER              an account that may import (ncp, admin)\n"
@@ -131,16 +137,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "FILE:LINE: FIELD: reason and then nothing is stored (exit 1).\n"
 	  "ENTITY 'links' imports from_entity,from_id,to_entity,to_id,role.\n") },
 	{ "export", ctl_export, N_("export records as CSV"),
-	  N_("[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--as USER] "
-	  "ENTITY"),
+	  N_("[-o FILE] [--where F=V] [--from F=LO] [--to F=HI] [--raw] "
+	  "[--as USER] ENTITY"),
 	  N_("  -o FILE       write to FILE instead of standard output\n"
 	  "  --where F=V   only records whose field F is V\n"
 	  "  --from F=LO   only records whose field F is LO or after\n"
 	  "  --to F=HI     only records whose field F is HI or before\n"
+	  "  --raw         values exactly as stored, for programs: no quote\n"
+	  "                before a cell starting with = + - @ TAB CR '\n"
 	  "  --as USER     an account that may export; only its records\n"
 	  "                (own, offices) are written\n"
 	  "Filters combine (all must hold); F may be id.  Rows come in id\n"
-	  "order with an id column first, so import gives them back.\n") },
+	  "order with an id column first, so import gives them back.\n"
+	  "A cell a spreadsheet would run as a formula gets a quote in\n"
+	  "front; import takes it off.\n") },
 	{ "template", ctl_template,
 	  N_("print a form's CSV header and an example"),
 	  N_("ENTITY"), NULL },

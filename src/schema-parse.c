@@ -713,6 +713,26 @@ schema_parse_attr_share(struct schema_parse *p, size_t *i,
 	    "a sharing level (local, partner, cen)");
 }
 
+/* The attribute "check RULE": the identifier a text field holds. */
+static int
+schema_parse_attr_check(struct schema_parse *p, size_t *i,
+    struct schema_field *f)
+{
+	struct schema_lex	*lx = &p->lx;
+
+	if (f->type != SCHEMA_TEXT)
+		return schema_lex_error(lx, lx->tok[*i - 1].col, "expected "
+		    "'check' on a text field, found it on a field of type %s",
+		    schema_type_name(f->type));
+	if (*i >= lx->ntok || lx->tok[*i].quoted ||
+	    schema_check_lookup(lx->tok[*i].s, lx->tok[*i].len,
+	    &f->check) != 0)
+		return schema_lex_expected(lx, *i,
+		    "a check (imo, iso6346, vin)");
+	(*i)++;
+	return 0;
+}
+
 /* Attributes after a field's type. */
 static const struct schema_parse_attr {
 	const char	*name;
@@ -723,10 +743,11 @@ static const struct schema_parse_attr {
 	{ "index",	schema_parse_attr_index },
 	{ "repeated",	schema_parse_attr_repeated },
 	{ "share",	schema_parse_attr_share },
+	{ "check",	schema_parse_attr_check },
 };
 
 #define SCHEMA_PARSE_ATTRS "a field attribute (required, index, repeated, " \
-	"share LEVEL)"
+	"share LEVEL, check RULE)"
 
 /* Check the open field is complete (both labels) and close it. */
 static int
@@ -773,7 +794,10 @@ schema_parse_form_labels(struct schema_parse *p)
 	return 0;
 }
 
-/* "field NAME TYPE [required] [index] [repeated] [share LEVEL]". */
+/*
+ * "field NAME TYPE [required] [index] [repeated] [share LEVEL]
+ * [check RULE]".
+ */
 static int
 schema_parse_field(struct schema_parse *p)
 {

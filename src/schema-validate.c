@@ -626,7 +626,7 @@ schema_value_check(const struct schema *s, const struct schema_field *f,
     const char *in, struct buf *canonical, struct buf *reason)
 {
 	const struct schema_validate_type	*t;
-	struct buf				 tmp = BUF_INIT;
+	struct buf				 tmp = BUF_INIT, shaped = BUF_INIT;
 	size_t					 len;
 	int					 r;
 
@@ -658,9 +658,17 @@ schema_value_check(const struct schema *s, const struct schema_field *f,
 		buf_free(&w);
 		return NCEN_EINVALID;
 	}
-	r = t->check(s, f, in, len, canonical != NULL ? canonical : &tmp,
-	    reason);
+	r = t->check(s, f, in, len, &tmp, reason);
+	/* An identifier with a rule (check NAME) must have its shape. */
+	if (r == NCEN_OK && tmp.len != 0 && f->check != SCHEMA_CHECK_NONE) {
+		r = schema_check_shape(f, tmp.s, tmp.len, &shaped, reason);
+		buf_reset(&tmp);
+		buf_add(&tmp, shaped.s, shaped.len);
+	}
+	if (r == NCEN_OK && canonical != NULL && tmp.len != 0)
+		buf_add(canonical, tmp.s, tmp.len);
 	buf_free(&tmp);
+	buf_free(&shaped);
 	return r;
 }
 

@@ -1,4 +1,9 @@
-/* store-backup.c - hot backup, restore and recovery of a data directory. */
+/*
+ * store-backup.c - hot backup, restore and recovery of a data directory:
+ * the databases and logs, the forms, and what else a node needs to
+ * resume (its Icomm identity, attachments, spooled drafts), each file
+ * listed in the MANIFEST with its size and SHA-256.
+ */
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -17,6 +22,7 @@
 #include "buf.h"
 #include "error.h"
 #include "store-backup.h"
+#include "store-draft.h"
 #include "store-int.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -181,7 +187,7 @@ store_backup_namecmp(const void *a, const void *b)
 }
 
 /* The sorted names of a directory's entries, without dot files. */
-static int
+int
 store_backup_list(const char *dir, char ***namesp, size_t *np,
     struct ncen_err *e)
 {
@@ -210,7 +216,7 @@ store_backup_list(const char *dir, char ***namesp, size_t *np,
 }
 
 /* Free a list of names. */
-static void
+void
 store_backup_list_free(char **names, size_t n)
 {
 	size_t	i;
@@ -281,6 +287,178 @@ store_backup_mkdir(const char *dir, struct ncen_err *e)
 		return ncen_err_set(e, NCEN_EIO, "%s: %s", dir,
 		    strerror(errno));
 	return NCEN_OK;
+}
+
+/*
+ * What a node needs beside its databases, logs and forms to resume
+ * where it was: its Icomm identity (the private key too: a backup is as
+ * secret as the data directory), the attached files (attach.c keeps
+ * them, unencrypted, under attachments/XX/SHA256) and the drafts spooled
+ * when the store stopped answering.  Names are the owners' (icomm.h,
+ * attach.h); this layer cannot include them.
+ */
+static const char *const store_backup_extras[] = {
+	"node.key",		/* icomm.h ICOMM_KEY_FILE, mode 0600 */
+	"node.crt",		/* icomm.h ICOMM_CERT_FILE */
+	"attachments",		/* attach.h ATTACH_DIR, a tree */
+	STORE_DRAFT_SPOOL,	/* spool/USER.draft */
+};
+
+#define STORE_BACKUP_NEXTRAS \
+	(sizeof store_backup_extras / sizeof store_backup_extras[0])
+
+/* Called for each regular file (file) and, after its files, each directory. */
+typedef int (*store_backup_walk_fn)(const char *base, const char *rel,
+    const struct stat *, void *arg, struct ncen_err *);
+
+/*
+ * Walk base/rel: a regular file, or a directory whose entries are
+ * walked in name order before it is given to dirfn (NULL: not given).
+ * Dot names (temporary files being written) and anything that is
+ * neither a file nor a directory are left out; a missing rel is none.
+ */
+static int
+store_backup_walk(const char *base, const char *rel, store_backup_walk_fn
+    filefn, store_backup_walk_fn dirfn, void *arg, struct ncen_err *e)
+{
+	struct buf	  path = BUF_INIT, sub = BUF_INIT;
+	struct stat	  sb;
+	char		**names = NULL;
+	size_t		  n = 0, i;
+	int		  r = NCEN_OK;
+
+	buf_addf(&path, "%s/%s", base, rel);
+	if (lstat(path.s, &sb) == -1) {
+		if (errno != ENOENT)
+			r = ncen_err_set(e, NCEN_EIO, "%s: %s", path.s,
+			    strerror(errno));
+		goto out;
+	}
+	if (S_ISREG(sb.st_mode)) {
+		r = filefn(base, rel, &sb, arg, e);
+		goto out;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		goto out;
+	if ((r = store_backup_list(path.s, &names, &n, e)) != NCEN_OK)
+		goto out;
+	for (i = 0; i < n && r == NCEN_OK; i++) {
+		buf_reset(&sub);
+		buf_addf(&sub, "%s/%s", rel, names[i]);
+		r = store_backup_walk(base, sub.s, filefn, dirfn, arg, e);
+	}
+	if (r == NCEN_OK && dirfn != NULL)
+		r = dirfn(base, rel, &sb, arg, e);
+out:
+	store_backup_list_free(names, n);
+	buf_free(&path);
+	buf_free(&sub);
+	return r;
+}
+
+/* Make each missing directory of a relative path's parents (mode 0700). */
+static int
+store_backup_parents(const char *base, const char *rel, struct ncen_err *e)
+{
+	struct buf	 path = BUF_INIT;
+	const char	*slash;
+	int		 r = NCEN_OK;
+
+	for (slash = strchr(rel, '/'); slash != NULL && r == NCEN_OK;
+	    slash = strchr(slash + 1, '/')) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%.*s", base, (int)(slash - rel), rel);
+		r = store_backup_mkdir(path.s, e);
+	}
+	buf_free(&path);
+	return r;
+}
+
+/* What copying the extras into a backup counts. */
+struct store_backup_copying {
+	const char	*to;
+	size_t		 files;
+};
+
+/* Copy one file of the extras, with its mode, under the same name. */
+static int
+store_backup_extra_copy(const char *base, const char *rel,
+    const struct stat *sb, void *arg, struct ncen_err *e)
+{
+	struct store_backup_copying	*c = arg;
+	struct buf			 from = BUF_INIT, to = BUF_INIT;
+	int				 r;
+
+	buf_addf(&from, "%s/%s", base, rel);
+	buf_addf(&to, "%s/%s", c->to, rel);
+	if ((r = store_backup_parents(c->to, rel, e)) == NCEN_OK &&
+	    (r = store_backup_copy_file(from.s, to.s, sb->st_mode & 0777,
+	    e)) == NCEN_OK)
+		c->files++;
+	buf_free(&from);
+	buf_free(&to);
+	return r;
+}
+
+/* Give a copied directory the mode of the one it copies. */
+static int
+store_backup_extra_dir(const char *base, const char *rel,
+    const struct stat *sb, void *arg, struct ncen_err *e)
+{
+	struct store_backup_copying	*c = arg;
+	struct buf			 to = BUF_INIT;
+	int				 r = NCEN_OK;
+
+	(void)base;
+	buf_addf(&to, "%s/%s", c->to, rel);
+	if ((r = store_backup_mkdir(to.s, e)) == NCEN_OK &&
+	    chmod(to.s, sb->st_mode & 0777) == -1)
+		r = ncen_err_set(e, NCEN_EIO, "%s: %s", to.s, strerror(errno));
+	buf_free(&to);
+	return r;
+}
+
+/* Copy the node's identity, attachments and spooled drafts into a backup. */
+static int
+store_backup_copy_extras(const char *home, const char *dest,
+    struct buf *report, struct ncen_err *e)
+{
+	struct store_backup_copying	c;
+	size_t				i;
+	int				r;
+
+	for (i = 0; i < STORE_BACKUP_NEXTRAS; i++) {
+		c.to = dest;
+		c.files = 0;
+		if ((r = store_backup_walk(home, store_backup_extras[i],
+		    store_backup_extra_copy, store_backup_extra_dir, &c, e)) !=
+		    NCEN_OK)
+			return r;
+		if (c.files != 0)
+			buf_addf(report, "copied %s (%zu file%s)\n",
+			    store_backup_extras[i], c.files,
+			    c.files == 1 ? "" : "s");
+	}
+	return NCEN_OK;
+}
+
+/* Remove one file of the extras from a data directory being replaced. */
+static int
+store_backup_extra_unlink(const char *base, const char *rel,
+    const struct stat *sb, void *arg, struct ncen_err *e)
+{
+	struct buf	path = BUF_INIT;
+	int		r = NCEN_OK;
+
+	(void)arg;
+	buf_addf(&path, "%s/%s", base, rel);
+	/* A directory may keep a dead writer's temporary (dot) file. */
+	if ((S_ISDIR(sb->st_mode) ? rmdir(path.s) : unlink(path.s)) == -1 &&
+	    !(S_ISDIR(sb->st_mode) && errno == ENOTEMPTY))
+		r = ncen_err_set(e, NCEN_EIO, "%s: %s", path.s,
+		    strerror(errno));
+	buf_free(&path);
+	return r;
 }
 
 /* Copy the forms and code lists of one directory into another (made if absent). */
@@ -398,21 +576,37 @@ out:
 	return r;
 }
 
-/* Add one file of a backup to the manifest text. */
+/*
+ * Add one file of a backup to the manifest text; a mode (not 0) is
+ * written after the hash, in octal, for restore to give back.
+ */
 static int
 store_backup_manifest_add(struct buf *m, const char *dir, const char *name,
-    struct ncen_err *e)
+    mode_t mode, struct ncen_err *e)
 {
 	struct buf	path = BUF_INIT, hex = BUF_INIT;
 	off_t		size;
 	int		r;
 
 	buf_addf(&path, "%s/%s", dir, name);
-	if ((r = store_backup_hash(path.s, &hex, &size, e)) == NCEN_OK)
-		buf_addf(m, "file %s %lld %s\n", name, (long long)size, hex.s);
+	if ((r = store_backup_hash(path.s, &hex, &size, e)) == NCEN_OK) {
+		buf_addf(m, "file %s %lld %s", name, (long long)size, hex.s);
+		if (mode != 0)
+			buf_addf(m, " %04o", (unsigned)mode);
+		buf_addc(m, '\n');
+	}
 	buf_free(&path);
 	buf_free(&hex);
 	return r;
+}
+
+/* List one file of the extras in the manifest, with its mode. */
+static int
+store_backup_manifest_extra(const char *base, const char *rel,
+    const struct stat *sb, void *arg, struct ncen_err *e)
+{
+	return store_backup_manifest_add(arg, base, rel, sb->st_mode & 0777,
+	    e);
 }
 
 /* Write a file with the given contents, flushed; it must not exist. */
@@ -465,8 +659,8 @@ store_backup_manifest(const char *home, const char *dest, struct ncen_err *e)
 		if (!store_backup_is_store_file(names[i]) ||
 		    strncmp(names[i], "__db.", 5) == 0)
 			continue;
-		if ((r = store_backup_manifest_add(&m, dest, names[i], e)) !=
-		    NCEN_OK)
+		if ((r = store_backup_manifest_add(&m, dest, names[i], 0,
+		    e)) != NCEN_OK)
 			goto out;
 	}
 	buf_addf(&forms, "%s/forms", dest);
@@ -477,10 +671,14 @@ store_backup_manifest(const char *home, const char *dest, struct ncen_err *e)
 			continue;
 		buf_reset(&path);
 		buf_addf(&path, "forms/%s", fnames[i]);
-		if ((r = store_backup_manifest_add(&m, dest, path.s, e)) !=
+		if ((r = store_backup_manifest_add(&m, dest, path.s, 0, e)) !=
 		    NCEN_OK)
 			goto out;
 	}
+	for (i = 0; i < STORE_BACKUP_NEXTRAS; i++)
+		if ((r = store_backup_walk(dest, store_backup_extras[i],
+		    store_backup_manifest_extra, NULL, &m, e)) != NCEN_OK)
+			goto out;
 	buf_reset(&path);
 	buf_addf(&path, "%s/%s", dest, STORE_BACKUP_MANIFEST);
 	r = store_backup_write(path.s, &m, e);
@@ -647,6 +845,9 @@ store_backup(const char *home, const char *keyfile, const char *dest,
 	if ((r = store_backup_copy_forms(from.s, to.s, e)) != NCEN_OK)
 		goto out;
 	buf_addf(report, "copied the forms\n");
+	/* After the databases: every attachment they name is there. */
+	if ((r = store_backup_copy_extras(home, dest, report, e)) != NCEN_OK)
+		goto out;
 
 	if ((r = store_backup_count_logs(dest, &nlogs, e)) != NCEN_OK)
 		goto out;
@@ -669,12 +870,14 @@ out:
 
 /* Check every file a backup's manifest names against its size and hash. */
 static int
-store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
-    struct ncen_err *e)
+store_backup_check(const char *backup, char ***filesp, mode_t **modesp,
+    size_t *nfilesp, struct ncen_err *e)
 {
 	struct buf	  path = BUF_INIT, hex = BUF_INIT;
 	char		 *text = NULL, *line, *next, *name, *size, *hash;
+	char		 *mode, *end;
 	char		**files = NULL;
+	mode_t		 *modes = NULL;
 	size_t		  nfiles = 0, lineno = 0;
 	off_t		  got;
 	FILE		 *f = NULL;
@@ -728,6 +931,15 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		}
 		*size++ = '\0';
 		*hash++ = '\0';
+		if ((mode = strchr(hash, ' ')) != NULL) {
+			*mode++ = '\0';
+			if (strtoul(mode, &end, 8) > 0777 || *end != '\0' ||
+			    end == mode) {
+				r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad "
+				    "mode", path.s, lineno);
+				goto out;
+			}
+		}
 		if (strstr(name, "..") != NULL || *name == '/') {
 			r = ncen_err_set(e, NCEN_ECHECK, "%s:%zu: bad name",
 			    path.s, lineno);
@@ -736,6 +948,11 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 		buf_reset(&hex);
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", backup, name);
+		if (access(path.s, F_OK) == -1 && errno == ENOENT) {
+			r = ncen_err_set(e, NCEN_ECHECK, "%s: named by the "
+			    "manifest but missing (damaged backup)", path.s);
+			goto out;
+		}
 		if ((r = store_backup_hash(path.s, &hex, &got, e)) != NCEN_OK)
 			goto out;
 		if (strtoll(size, NULL, 10) != (long long)got ||
@@ -746,6 +963,9 @@ store_backup_check(const char *backup, char ***filesp, size_t *nfilesp,
 			goto out;
 		}
 		files = xreallocarray(files, nfiles + 1, sizeof *files);
+		modes = xreallocarray(modes, nfiles + 1, sizeof *modes);
+		modes[nfiles] = mode != NULL ? (mode_t)strtoul(mode, NULL, 8) :
+		    0;
 		files[nfiles++] = xstrdup(name);
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", backup, STORE_BACKUP_MANIFEST);
@@ -760,10 +980,13 @@ out:
 	buf_free(&hex);
 	if (r != NCEN_OK) {
 		store_backup_list_free(files, nfiles);
+		free(modes);
 		files = NULL;
+		modes = NULL;
 		nfiles = 0;
 	}
 	*filesp = files;
+	*modesp = modes;
 	*nfilesp = nfiles;
 	return r;
 }
@@ -809,6 +1032,10 @@ store_backup_clear(const char *home, struct ncen_err *e)
 			goto out;
 		}
 	}
+	for (i = 0; i < STORE_BACKUP_NEXTRAS && r == NCEN_OK; i++)
+		r = store_backup_walk(home, store_backup_extras[i],
+		    store_backup_extra_unlink, store_backup_extra_unlink, NULL,
+		    e);
 out:
 	store_backup_list_free(names, names == NULL ? 0 : n);
 	buf_free(&path);
@@ -822,10 +1049,12 @@ store_backup_restore(const char *backup, const char *home,
 {
 	struct buf	  from = BUF_INIT, to = BUF_INIT;
 	char		**files = NULL, **names = NULL;
+	mode_t		 *modes = NULL, mode;
 	size_t		  nfiles = 0, n = 0, i;
 	int		  r;
 
-	if ((r = store_backup_check(backup, &files, &nfiles, e)) != NCEN_OK)
+	if ((r = store_backup_check(backup, &files, &modes, &nfiles, e)) !=
+	    NCEN_OK)
 		goto out;
 	buf_addf(report, "checked %zu files of %s against its manifest\n",
 	    nfiles, backup);
@@ -857,8 +1086,11 @@ store_backup_restore(const char *backup, const char *home,
 		buf_reset(&to);
 		buf_addf(&from, "%s/%s", backup, files[i]);
 		buf_addf(&to, "%s/%s", home, files[i]);
-		if ((r = store_backup_copy_file(from.s, to.s,
-		    strncmp(files[i], "forms/", 6) == 0 ? 0644 : 0600, e)) !=
+		if ((mode = modes[i]) == 0)
+			mode = strncmp(files[i], "forms/", 6) == 0 ? 0644 :
+			    0600;
+		if ((r = store_backup_parents(home, files[i], e)) != NCEN_OK ||
+		    (r = store_backup_copy_file(from.s, to.s, mode, e)) !=
 		    NCEN_OK)
 			goto out;
 	}
@@ -870,6 +1102,7 @@ store_backup_restore(const char *backup, const char *home,
 	buf_addf(report, "ran catastrophic recovery\n");
 out:
 	store_backup_list_free(files, nfiles);
+	free(modes);
 	store_backup_list_free(names, n);
 	buf_free(&from);
 	buf_free(&to);

@@ -1026,12 +1026,38 @@ store_close(struct store *st, struct ncen_err *err)
 	return error;
 }
 
-/* Set the hook every change calls in its transaction (NULL: none). */
+/* Add a hook every change calls in its transaction (again: a new arg). */
 void
-store_set_audit(struct store *st, store_audit_fn fn, void *arg)
+store_hook_add(struct store *st, store_change_fn fn, void *arg)
 {
-	st->audit_fn = fn;
-	st->audit_arg = arg;
+	size_t	i;
+
+	for (i = 0; i < st->nhooks; i++)
+		if (st->hooks[i].fn == fn)
+			break;
+	if (i == st->nhooks) {
+		/* A fixed few, added at start-up: more is a programming error. */
+		if (st->nhooks == STORE_HOOKS)
+			abort();
+		st->nhooks++;
+	}
+	st->hooks[i].fn = fn;
+	st->hooks[i].arg = arg;
+}
+
+/* Call every hook on a change, in the order added; stop at an error. */
+int
+store_hooks_call(struct store_txn *t, const struct store_change *c,
+    struct ncen_err *err)
+{
+	size_t	i;
+	int	error;
+
+	for (i = 0; i < t->st->nhooks; i++)
+		if ((error = t->st->hooks[i].fn(t, c, t->st->hooks[i].arg,
+		    err)) != NCEN_OK)
+			return error;
+	return NCEN_OK;
 }
 
 /* The schema the store was opened with. */

@@ -164,22 +164,20 @@ store_link_has(struct store_txn *t, struct store_ref from, int dir,
 	return r;
 }
 
-/* Tell the audit hook about a link added or removed, in its transaction. */
+/* Tell the change hooks about a link added or removed, in its txn. */
 static int
-store_link_audit(struct store_txn *t, const char *action, struct store_ref a,
+store_link_change(struct store_txn *t, const char *action, struct store_ref a,
     struct store_ref b, const char *role, struct ncen_err *err)
 {
 	struct store_change	c;
 
-	if (t->st->audit_fn == NULL)
-		return NCEN_OK;
 	memset(&c, 0, sizeof c);
 	c.action = action;
 	c.entity = a.entity;
 	c.id = a.id;
 	c.other = b;
 	c.role = role;
-	return t->st->audit_fn(t, &c, t->st->audit_arg, err);
+	return store_hooks_call(t, &c, err);
 }
 
 /* Link record a to record b with a role (a -> b), stored under both. */
@@ -213,7 +211,7 @@ store_link_add(struct store_txn *t, struct store_ref a, struct store_ref b,
 	    (error = store_link_put(t, b, STORE_LINK_IN, role, a, err)) !=
 	    NCEN_OK)
 		return error;
-	return store_link_audit(t, "link", a, b, role, err);
+	return store_link_change(t, "link", a, b, role, err);
 }
 
 /* Delete one exact links.db entry; NCEN_ENOTFOUND if absent. */
@@ -282,7 +280,7 @@ store_link_remove(struct store_txn *t, struct store_ref a, struct store_ref b,
 		    "are not linked as %s", a.entity, (unsigned long long)a.id,
 		    b.entity, (unsigned long long)b.id, role);
 	if (error == NCEN_OK)
-		error = store_link_audit(t, "unlink", a, b, role, err);
+		error = store_link_change(t, "unlink", a, b, role, err);
 	return error;
 }
 
@@ -416,35 +414,64 @@ out:
 	return error;
 }
 
-/* Call fn on each link of a record, outside any transaction. */
-int
-store_links(struct store *st, struct store_ref ref, store_link_fn fn,
-    void *arg, struct ncen_err *err)
+/* Call fn on each link read; its first non-zero answer stops. */
+static int
+store_links_each(struct store_links_arg *a, store_link_fn fn, void *arg)
+{
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < a->n; i++)
+		if ((r = fn(&a->l[i], arg)) != 0)
+			return r;
+	return NCEN_OK;
+}
+
+/* Read a record's links (in t, else as one read) and call fn on each. */
+static int
+store_links_read(struct store *st, struct store_txn *t, struct store_ref ref,
+    store_link_fn fn, void *arg, struct ncen_err *err)
 {
 	struct store_links_arg	a;
-	size_t			i;
 	int			error;
 
-	if (st->inrun)
-		return ncen_err_set(err, NCEN_EUSAGE, "store_links: called "
-		    "inside a transaction");
 	if (store_entity_find(st, ref.entity, err) == NULL)
 		return NCEN_ENOTFOUND;
 	memset(&a, 0, sizeof a);
 	a.ref = ref;
 	/*
-	 * One cursor over one key's entries, which every change writes in
-	 * pairs inside its own transaction: read-committed without a
-	 * transaction of its own, like a single get.
+	 * Outside a transaction: one cursor over one key's entries, which
+	 * every change writes in pairs inside its own transaction, so
+	 * read-committed without a transaction of its own, like a single
+	 * get.  Inside one, all are read before fn is called: fn may add or
+	 * remove links of the record.
 	 */
-	if ((error = store_txn_run(st, store_links_fn, &a, STORE_TXN_NONE,
-	    err)) != NCEN_OK)
-		goto out;
-	for (i = 0; i < a.n; i++)
-		if ((error = fn(&a.l[i], arg)) != 0)
-			goto out;
-	error = NCEN_OK;
-out:
+	if (t != NULL)
+		error = store_links_fn(t, &a, err);
+	else
+		error = store_txn_run(st, store_links_fn, &a, STORE_TXN_NONE,
+		    err);
+	if (error == NCEN_OK)
+		error = store_links_each(&a, fn, arg);
 	store_links_clear(&a);
 	return error;
+}
+
+/* Call fn on each link of a record, outside any transaction. */
+int
+store_links(struct store *st, struct store_ref ref, store_link_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE, "store_links: called "
+		    "inside a transaction");
+	return store_links_read(st, NULL, ref, fn, arg, err);
+}
+
+/* Call fn on each link of a record, read in the caller's transaction. */
+int
+store_txn_links(struct store_txn *t, struct store_ref ref, store_link_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	return store_links_read(t->st, t, ref, fn, arg, err);
 }

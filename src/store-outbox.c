@@ -42,17 +42,37 @@ store_outbox_shared_key(struct buf *k, const char *partner,
 	store_outbox_key_add(k, partner, entity, id);
 }
 
-/* Write the outbox entry's JSON under its key. */
+/*
+ * Write the outbox entry's JSON under its key.  rev counts the times
+ * the entry was written again: a receipt removes an entry only at the
+ * rev it packed, so a case queued again while its batch was in flight
+ * (a linked record changed, the case's version not) is sent again.
+ */
 static int
 store_outbox_put(struct store_txn *t, const struct buf *k, const char *kind,
     uint32_t version, struct ncen_err *err)
 {
-	json_t	*j;
-	char	*s;
-	int	 error;
+	struct buf	 old = BUF_INIT;
+	json_int_t	 rev = 0;
+	json_t		*j;
+	char		*s;
+	int		 error;
 
-	j = json_pack("{s:s, s:I, s:I}", "kind", kind, "version",
-	    (json_int_t)version, "queued", (json_int_t)audit_now());
+	error = store_kv_get(t, STORE_KV_OUTBOX, k->s, k->len, 1, &old, err);
+	if (error == NCEN_OK) {
+		j = json_loadb(old.s, old.len, 0, NULL);
+		rev = json_integer_value(json_object_get(j, "rev")) + 1;
+		json_decref(j);
+	} else if (error == NCEN_ENOTFOUND) {
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	}
+	buf_free(&old);
+	if (error != NCEN_OK)
+		return error;
+	j = json_pack("{s:s, s:I, s:I, s:I}", "kind", kind, "version",
+	    (json_int_t)version, "queued", (json_int_t)audit_now(), "rev",
+	    rev);
 	s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	if (s == NULL)

@@ -243,16 +243,14 @@ store_record_stamp(struct record *r, const char *user)
 	r->mtime = (int64_t)time(NULL);
 }
 
-/* Tell the audit hook about a change, in its transaction. */
+/* Tell the change hooks about a change, in its transaction. */
 static int
-store_record_audit(struct store_txn *t, const char *action, const char *user,
+store_record_change(struct store_txn *t, const char *action, const char *user,
     const char *entity, uint64_t id, const struct record *old,
     const struct record *r, struct ncen_err *err)
 {
 	struct store_change	c;
 
-	if (t->st->audit_fn == NULL)
-		return NCEN_OK;
 	memset(&c, 0, sizeof c);
 	c.action = action;
 	c.user = user;
@@ -260,7 +258,7 @@ store_record_audit(struct store_txn *t, const char *action, const char *user,
 	c.id = id;
 	c.old = old;
 	c.rec = r;
-	return t->st->audit_fn(t, &c, t->st->audit_arg, err);
+	return store_hooks_call(t, &c, err);
 }
 
 /* Store a new record: id from the sequence when 0, version 1. */
@@ -287,7 +285,7 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 			if ((error = store_count_change(t, e, NULL, r, err)) !=
 			    NCEN_OK)
 				return error;
-			return store_record_audit(t, "create", user,
+			return store_record_change(t, "create", user,
 			    e->form->name, r->id, NULL, r, err);
 		}
 		if (error != NCEN_EEXISTS || given || tries > 0)
@@ -355,7 +353,7 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	store_record_stamp(r, user);
 	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK &&
 	    (error = store_count_change(t, e, cur, r, err)) == NCEN_OK)
-		error = store_record_audit(t, "update", user, e->form->name,
+		error = store_record_change(t, "update", user, e->form->name,
 		    r->id, cur, r, err);
 out:
 	record_free(cur);
@@ -382,7 +380,10 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 		    "reopen it before deleting it", err);
 		goto out;
 	}
-	if ((error = store_link_purge(t, entity, id, err)) != NCEN_OK)
+	/* The hooks see the record and its links before they go. */
+	if ((error = store_record_change(t, "delete", NULL, entity, id, cur,
+	    NULL, err)) != NCEN_OK ||
+	    (error = store_link_purge(t, entity, id, err)) != NCEN_OK)
 		goto out;
 	store_id_key(k, id);
 	memset(&key, 0, sizeof key);
@@ -391,10 +392,8 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, "%s: deleting %s %llu",
 		    e->file, entity, (unsigned long long)id);
-	else if ((error = store_count_change(t, e, cur, NULL, err)) ==
-	    NCEN_OK)
-		error = store_record_audit(t, "delete", NULL, entity, id, cur,
-		    NULL, err);
+	else
+		error = store_count_change(t, e, cur, NULL, err);
 out:
 	record_free(cur);
 	return error;

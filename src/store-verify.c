@@ -1,4 +1,7 @@
-/* store-verify.c - check the files, each index against its primary, links. */
+/*
+ * store-verify.c - check the files (every database of the directory),
+ * each index against its primary, links.
+ */
 #include <db.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -566,6 +569,60 @@ store_verify_cross(struct store *st, struct store_verify *v,
 	return NCEN_OK;
 }
 
+/* Whether a file is one the forms name (NAME.db, NAME-FIELD.idx). */
+static int
+store_verify_of_forms(const struct schema *schema, const char *name)
+{
+	char	*file;
+	size_t	 i, j;
+	int	 same;
+
+	for (i = 0; i < schema->nforms; i++) {
+		for (j = 0; j <= schema->forms[i]->nfields; j++) {
+			if (j < schema->forms[i]->nfields &&
+			    !schema->forms[i]->fields[j].indexed)
+				continue;
+			file = store_env_file(schema->forms[i]->name,
+			    j < schema->forms[i]->nfields ?
+			    schema->forms[i]->fields[j].name : NULL);
+			same = strcmp(file, name) == 0;
+			free(file);
+			if (same)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every other database file of the directory: accounts, audit, drafts,
+ * Icomm's partners, agreements, outbox and state, and whatever a later
+ * release adds (made at init or on first use, so none is missing).
+ */
+static int
+store_verify_others(const char *home, const struct schema *schema,
+    const struct buf *key, struct store_verify *v, struct ncen_err *err)
+{
+	char	**names = NULL;
+	size_t	  n = 0, i, len;
+	int	  error;
+
+	if ((error = store_backup_list(home, &names, &n, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < n && error == NCEN_OK; i++) {
+		len = strlen(names[i]);
+		if (!((len > 3 && strcmp(names[i] + len - 3, ".db") == 0) ||
+		    (len > 4 && strcmp(names[i] + len - 4, ".idx") == 0)) ||
+		    strcmp(names[i], STORE_SEQ_FILE) == 0 ||
+		    strcmp(names[i], STORE_LINKS_FILE) == 0 ||
+		    store_verify_of_forms(schema, names[i]))
+			continue;
+		error = store_verify_file(home, names[i], key, v, err);
+	}
+	store_backup_list_free(names, n);
+	return error;
+}
+
 /* Verify a data directory: files, indexes against primaries, links. */
 int
 store_verify(const char *home, const struct schema *schema,
@@ -623,6 +680,10 @@ store_verify(const char *home, const struct schema *schema,
 				goto out;
 		}
 	}
+
+	if ((error = store_verify_others(home, schema, &key, &v, err)) !=
+	    NCEN_OK)
+		goto out;
 
 	/* Structure is sound: compare contents. */
 	if ((error = store_open(&o, schema, &st, err)) != NCEN_OK)

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "ui.h"
+#include "ui-rows.h"
 #include "ui-screens.h"
 #include "xmalloc.h"
 
@@ -24,9 +25,10 @@ struct ui_admin_row {
 };
 
 struct ui_admin {
+	struct ui		*u;
 	struct ui_admin_row	*v;
 	size_t			 n, cap;
-	size_t			 cur, top;
+	size_t			 cur;		/* the selected one, for act */
 };
 
 /* What ^A offers, one row per change. */
@@ -82,54 +84,49 @@ ui_admin_clear(struct ui_admin *ad)
 	ad->n = 0;
 }
 
-/* (Re)read the accounts; keep the selection where it was if possible. */
-static int
-ui_admin_load(struct ui *u, struct ui_admin *ad)
+/* (Re)read the accounts (ui_rows_screen.load). */
+static size_t
+ui_admin_load(void *arg)
 {
-	struct ncen_err	e = NCEN_ERR_INIT;
-	int		r;
+	struct ui_admin	*ad = arg;
+	struct ncen_err	 e = NCEN_ERR_INIT;
 
 	ui_admin_clear(ad);
-	if ((r = auth_account_list(u->st, ui_admin_collect, ad, &e)) !=
-	    NCEN_OK)
-		ui_error(u, &e);
+	if (auth_account_list(ad->u->st, ui_admin_collect, ad, &e) != NCEN_OK)
+		ui_error(ad->u, &e);
 	ncen_err_free(&e);
-	if (ad->cur >= ad->n)
-		ad->cur = ad->n == 0 ? 0 : ad->n - 1;
-	return r;
+	return ad->n;
 }
 
-/* Draw the whole screen. */
+/* Title, headings and key line (ui_rows_screen.frame). */
 static void
-ui_admin_draw(struct ui *u, struct ui_admin *ad)
+ui_admin_frame(void *arg, size_t n)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_NEW,
 	    UI_OP_ACTION, UI_OP_BACK };
-	size_t			 i;
-	int			 rows = ui_body_rows() - 1, y;
+	struct ui_admin		*ad = arg;
 
-	erase();
-	ui_title(u, _("Accounts (%zu)"), ad->n);
+	ui_title(ad->u, _("Accounts (%zu)"), n);
 	attron(A_BOLD);
 	ui_text_put(1, 2, _("Name"), 16, 1);
 	ui_text_put(1, 20, _("Roles, offices and state"), COLS - 21, 0);
 	attroff(A_BOLD);
-	if (ad->cur < ad->top)
-		ad->top = ad->cur;
-	if (ad->cur >= ad->top + (size_t)rows)
-		ad->top = ad->cur - (size_t)rows + 1;
-	for (i = ad->top, y = 2; i < ad->n && y < 2 + rows; i++, y++) {
-		if (i == ad->cur)
-			attron(A_REVERSE);
-		mvaddstr(y, 0, i == ad->cur ? "> " : "  ");
-		ui_text_put(y, 2, ad->v[i].name, 17, 1);
-		ui_text_put(y, 20, ad->v[i].line, COLS - 21, 1);
-		if (i == ad->cur)
-			attroff(A_REVERSE);
-	}
-	ui_keys(u, ops, sizeof ops / sizeof ops[0]);
-	if (u->status != NULL)
-		ui_status(u, "%s", u->status);
+	ui_keys(ad->u, ops, sizeof ops / sizeof ops[0]);
+}
+
+/* One account's row (ui_rows_screen.item). */
+static void
+ui_admin_item(void *arg, size_t i, int y, int sel)
+{
+	struct ui_admin	*ad = arg;
+
+	if (sel)
+		attron(A_REVERSE);
+	mvaddstr(y, 0, sel ? "> " : "  ");
+	ui_text_put(y, 2, ad->v[i].name, 17, 1);
+	ui_text_put(y, 20, ad->v[i].line, COLS - 21, 1);
+	if (sel)
+		attroff(A_REVERSE);
 }
 
 /* Ask for a new password twice; 1 and the password when they agree. */
@@ -153,7 +150,7 @@ ui_admin_password(struct ui *u, struct buf *pw)
 
 /* Add an account: name, roles, offices, first password. */
 static void
-ui_admin_add(struct ui *u, struct ui_admin *ad)
+ui_admin_add(struct ui *u)
 {
 	struct buf	name = BUF_INIT, roles = BUF_INIT, offices = BUF_INIT;
 	struct buf	pw = BUF_INIT;
@@ -172,7 +169,6 @@ ui_admin_add(struct ui *u, struct ui_admin *ad)
 	else {
 		ui_status(u, _("Account %s added; the password must be "
 		    "changed at the first sign-in."), buf_cstr(&name));
-		ui_admin_load(u, ad);
 	}
 out:
 	if (pw.s != NULL)
@@ -245,10 +241,9 @@ ui_admin_change(struct ui *u, struct ui_admin *ad)
 		    "offered."), buf_cstr(&a));
 		goto out;
 	}
-	if (r == NCEN_OK) {
+	if (r == NCEN_OK)
 		ui_status(u, _("Account %s changed."), name);
-		ui_admin_load(u, ad);
-	} else if (r > 0)
+	else if (r > 0)
 		ui_error(u, &e);
 out:
 	buf_free(&q);
@@ -257,47 +252,35 @@ out:
 	ncen_err_free(&e);
 }
 
+/* ^N adds an account, ^A changes the selected one (act). */
+static enum ui_rows_next
+ui_admin_act(void *arg, const struct ui_keypress *k, const struct ui_rows *r)
+{
+	struct ui_admin	*ad = arg;
+
+	ad->cur = r->cur;
+	if (k->op == UI_OP_NEW)
+		ui_admin_add(ad->u);
+	else if (k->op == UI_OP_ACTION)
+		ui_admin_change(ad->u, ad);
+	else
+		return UI_ROWS_STAY;
+	return UI_ROWS_RELOAD;
+}
+
 /* The accounts screen, until the officer goes back. */
 void
 ui_admin(struct ui *u)
 {
-	struct ui_admin		ad;
-	struct ui_keypress	k;
-	int			done = 0;
+	static const struct ui_rows_screen screen = {
+		N_("Help: accounts"), ui_admin_help, 2, 1,
+		ui_admin_load, ui_admin_frame, ui_admin_item, ui_admin_act,
+	};
+	struct ui_admin	ad;
 
 	memset(&ad, 0, sizeof ad);
-	ui_status(u, "%s", "");
-	ui_admin_load(u, &ad);
-	while (!done) {
-		ui_admin_draw(u, &ad);
-		ui_key(u, &k);
-		switch (k.op) {
-		case UI_OP_BACK:
-			done = 1;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: accounts"), _(ui_admin_help));
-			break;
-		case UI_OP_NEW:
-			ui_admin_add(u, &ad);
-			break;
-		case UI_OP_ACTION:
-			ui_admin_change(u, &ad);
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			break;
-		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN && ad.cur + 1 < ad.n)
-				ad.cur++;
-			else if (k.fkey && k.key == KEY_UP && ad.cur > 0)
-				ad.cur--;
-			break;
-		default:
-			break;
-		}
-	}
+	ad.u = u;
+	ui_rows(u, &screen, &ad);
 	ui_admin_clear(&ad);
 	free(ad.v);
-	ui_status(u, "%s", "");
 }

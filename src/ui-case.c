@@ -110,23 +110,20 @@ static const char *const ui_case_header[] = {
 
 /*
  * The workflow actions the screen offers: which the account may take is
- * the role matrix's answer (ui_may); the statuses each starts from
- * mirror workflow.c's table so that only steps that can succeed are
- * offered (workflow_apply still decides).
+ * the role matrix's answer (ui_may), which start from the case's status
+ * and which ask why is the workflow's (workflow_can,
+ * workflow_needs_reason), so that only steps that can succeed are
+ * offered; workflow_apply still decides, the seizure lines included.
  */
 static const struct ui_case_action {
 	const char		*action;
 	const char		*label;		/* N_() */
 	enum auth_action	 need;
-	const char		*from;		/* statuses, space-separated */
-	int			 reason;	/* asks why */
-	int			 lines;		/* seizure lines must be whole */
 } ui_case_actions[] = {
-	{ "submit", N_("Submit"), AUTH_SUBMIT, "draft", 0, 1 },
-	{ "validate", N_("Validate"), AUTH_VALIDATE, "submitted", 0, 1 },
-	{ "close", N_("Close"), AUTH_CLOSE, "validated", 0, 0 },
-	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN,
-	  "submitted validated closed", 1, 0 },
+	{ "submit", N_("Submit"), AUTH_SUBMIT },
+	{ "validate", N_("Validate"), AUTH_VALIDATE },
+	{ "close", N_("Close"), AUTH_CLOSE },
+	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN },
 };
 #define UI_CASE_NACT (sizeof ui_case_actions / sizeof ui_case_actions[0])
 
@@ -145,20 +142,6 @@ static const char ui_case_help[] = N_(
     "If someone else changed the case since it was shown, nothing is "
     "overwritten: the screen says who changed it and when, and shows it "
     "again.  Keys your roles may not use are not shown.");
-
-/* Whether a word is in a space-separated list. */
-static int
-ui_case_in_list(const char *list, const char *word)
-{
-	size_t		 n = strlen(word);
-	const char	*p;
-
-	for (p = list; (p = strstr(p, word)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
-}
 
 /* The case's status ("draft" when it has none). */
 static const char *
@@ -806,7 +789,7 @@ ui_case_may_remove(const struct ui_case *c)
 static int
 ui_case_action_allowed(const struct ui_case *c, const struct ui_case_action *a)
 {
-	return ui_case_in_list(a->from, ui_case_status(c)) &&
+	return workflow_can(a->action, c->rec) &&
 	    ui_may(c->u, a->need, c->rec);
 }
 
@@ -1056,31 +1039,25 @@ ui_case_remove(struct ui_case *c)
 }
 
 /*
- * Whether every seizure line passes its form as at submission (the
- * workflow checks the case itself); if not, say which and why.
+ * An incomplete case was refused: the problems (the case's own and its
+ * seizure lines') are listed one a line in the pager, since they seldom
+ * fit the status line.
  */
-static int
-ui_case_lines_whole(struct ui_case *c)
+static void
+ui_case_incomplete(struct ui_case *c, const struct ncen_err *e)
 {
-	struct buf	 problems = BUF_INIT;
-	const char	*p, *nl;
-	size_t		 k;
-	int		 whole = 1;
+	struct buf	 text = BUF_INIT;
+	const char	*p, *semi;
 
-	for (k = 0; k < c->nseizures && whole; k++) {
-		buf_reset(&problems);
-		if (schema_validate(c->u->schema, c->seizures[k],
-		    SCHEMA_SUBMIT, NULL, NULL, &problems) == NCEN_OK)
-			continue;
-		p = buf_cstr(&problems);
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		ui_status_error(c->u, _("Seizure line %zu is not complete: "
-		    "%.*s"), k + 1, (int)(nl - p), p);
-		whole = 0;
-	}
-	buf_free(&problems);
-	return whole;
+	/* The workflow joins the problems with "; ": one a line here. */
+	for (p = buf_cstr(&e->msg); (semi = strstr(p, "; ")) != NULL;
+	    p = semi + 2)
+		buf_addf(&text, "%.*s\n", (int)(semi - p), p);
+	buf_addf(&text, "%s\n", p);
+	ui_pager(c->u, _("Why the case is not complete"), text.s);
+	ui_status_error(c->u, _("Case %llu is not complete: nothing was "
+	    "done."), (unsigned long long)c->id);
+	buf_free(&text);
 }
 
 /* ^A: choose a workflow step the account may take, and take it. */
@@ -1101,10 +1078,9 @@ ui_case_act(struct ui_case *c)
 			open[n] = &ui_case_actions[i];
 			labels[n++] = _(ui_case_actions[i].label);
 		}
-	if ((k = ui_link_choose(c->u, _("Workflow step"), labels, n)) < 0 ||
-	    (open[k]->lines && !ui_case_lines_whole(c)))
+	if ((k = ui_link_choose(c->u, _("Workflow step"), labels, n)) < 0)
 		return;
-	if (open[k]->reason && (!ui_prompt(c->u, _("Why? "), 500, 0,
+	if (workflow_needs_reason(open[k]->action) && (!ui_prompt(c->u, _("Why? "), 500, 0,
 	    &reason) || reason.len == 0)) {
 		ui_status(c->u, "%s", _("Nothing was done: a reason is "
 		    "needed."));
@@ -1120,7 +1096,9 @@ ui_case_act(struct ui_case *c)
 	req.reason = reason.len > 0 ? reason.s : NULL;
 	if (workflow_apply(c->u->st, &req, &res, &e) != NCEN_OK) {
 		/* Say who changed it, shortly, as every conflict here. */
-		if (e.code != NCEN_ECONFLICT || ui_case_fresh(c))
+		if (res.refusal == WORKFLOW_INCOMPLETE)
+			ui_case_incomplete(c, &e);
+		else if (e.code != NCEN_ECONFLICT || ui_case_fresh(c))
 			ui_error(c->u, &e);
 	} else
 		ui_status(c->u, _("Case %llu: %s -> %s."),

@@ -99,20 +99,78 @@ ui_field_label(struct ui *u, const struct schema_field *f)
 	return l != NULL && *l != '\0' ? l : f->name;
 }
 
+/* How each identifier rule (check NAME) is said to an officer. */
+static const struct ui_field_rule {
+	enum schema_check	 check;
+	const char		*what;		/* for help */
+	const char		*refusal;	/* after "LABEL: 'TYPED' " */
+} ui_field_rules[] = {
+	{ SCHEMA_CHECK_IMO, N_("an IMO number: seven digits, the last a "
+	  "check digit"), N_("is not an IMO number (seven digits)") },
+	{ SCHEMA_CHECK_ISO6346, N_("a container number: four letters (the "
+	  "fourth U, J or Z), six digits and a check digit"),
+	  N_("is not a container number (4 letters, U/J/Z last, 7 digits)") },
+	{ SCHEMA_CHECK_VIN, N_("a VIN: seventeen letters and digits, without "
+	  "I, O or Q"), N_("is not a VIN (17 letters and digits, no I, O "
+	  "or Q)") },
+};
+
+/* The row of a field's rule, or NULL. */
+static const struct ui_field_rule *
+ui_field_rule(const struct schema_field *f)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ui_field_rules / sizeof ui_field_rules[0]; i++)
+		if (ui_field_rules[i].check == f->check)
+			return &ui_field_rules[i];
+	return NULL;
+}
+
+/*
+ * Whether a stored value's check digit is wrong: 1 with the question
+ * that asks for a reason to keep it and the refusal when none is given.
+ */
+int
+ui_field_digit(struct ui *u, const struct schema_field *f, const char *value,
+    struct buf *question, struct buf *refusal)
+{
+	size_t	n = strlen(value);
+	char	want;
+
+	if (!schema_check_digit(f, value, &want))
+		return 0;
+	buf_reset(question);
+	buf_reset(refusal);
+	buf_addf(question, _("Check digit should be %c, not %c; reason to keep "
+	    "it:"), want, value[n - 1]);
+	buf_addf(refusal, _("%s: check digit should be %c, not %c; fix it or "
+	    "give a reason"), ui_field_label(u, f), want, value[n - 1]);
+	return 1;
+}
+
 /* Word a refused text value. */
 static void
 ui_field_text_refusal(struct ui *u, const struct schema_field *f,
     const char *typed, struct buf *msg)
 {
-	size_t	n;
+	const struct ui_field_rule	*r = ui_field_rule(f);
+	struct buf			 shown = BUF_INIT;
+	size_t				 n;
 
 	if (schema_utf8_check(typed, strlen(typed), &n) != NCEN_OK ||
 	    !ui_text_valid(typed, strlen(typed)))
 		buf_addf(msg, _("%s: only text can be typed here; bytes that "
 		    "are not UTF-8 text were refused"), ui_field_label(u, f));
-	else
+	else if (n <= f->size && r != NULL) {
+		ui_text_clip(typed, 20, &shown);
+		/* TRANSLATORS: label, what was typed, why it is refused. */
+		buf_addf(msg, _("%s: '%s' %s"), ui_field_label(u, f),
+		    buf_cstr(&shown), _(r->refusal));
+	} else
 		buf_addf(msg, _("%s takes at most %u characters; %zu were "
 		    "typed"), ui_field_label(u, f), f->size, n);
+	buf_free(&shown);
 }
 
 /* Check what was typed; 0 with canon, or -1 with msg. */
@@ -185,7 +243,9 @@ void
 ui_field_describe(struct ui *u, const struct schema_field *f, struct buf *b)
 {
 	(void)u;
-	if (f->type == SCHEMA_TEXT)
+	if (f->type == SCHEMA_TEXT && ui_field_rule(f) != NULL)
+		buf_adds(b, _(ui_field_rule(f)->what));
+	else if (f->type == SCHEMA_TEXT)
 		buf_addf(b, _("text, at most %u characters"), f->size);
 	else if (f->type == SCHEMA_CODE)
 		buf_addf(b, _("a code of list %s (^P picks one)"), f->target);

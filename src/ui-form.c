@@ -45,6 +45,7 @@
 #define UI_FORM_INPUT_MIN	8	/* columns an input needs at least */
 #define UI_FORM_BESIDE_MIN	4	/* a code's label, or nothing */
 #define UI_FORM_BESIDE_MAX	40
+#define UI_FORM_REASON_MAX	200	/* characters of a check override */
 
 /* What a new record gets in a field the system sets. */
 enum ui_form_init {
@@ -343,6 +344,39 @@ ui_form_ref_exists(const char *entity, uint64_t id, void *arg)
 }
 
 /*
+ * A value whose check digit is wrong (check imo|iso6346) is a warning:
+ * say what the digit should be and ask for a reason to keep it.  0 when
+ * it is right, was kept before, or the officer gives a reason (kept
+ * with the record as its override, see validate.h); -1 with the refusal
+ * on the status line when they go back to fix it.
+ */
+static int
+ui_form_keep(struct ui_form *f, const struct schema_field *sf,
+    const char *value)
+{
+	struct buf	q = BUF_INIT, refusal = BUF_INIT, reason = BUF_INIT;
+	int		rc = 0;
+
+	if (schema_check_override(f->rec, sf->name, value) != NULL ||
+	    !ui_field_digit(f->u, sf, value, &q, &refusal))
+		return 0;
+	if (ui_prompt(f->u, buf_cstr(&q), UI_FORM_REASON_MAX, 0,
+	    &reason) == 1 && reason.len != 0) {
+		schema_check_override_set(f->rec, sf->name, value, reason.s);
+		f->undrafted = 1;
+		ui_status(f->u, _("%s %s kept: %s"), ui_field_label(f->u, sf),
+		    value, reason.s);
+	} else {
+		ui_status_error(f->u, "%s", buf_cstr(&refusal));
+		rc = -1;
+	}
+	buf_free(&q);
+	buf_free(&refusal);
+	buf_free(&reason);
+	return rc;
+}
+
+/*
  * Take the current input into the record.  With check, the value must
  * pass (else -1, refused in words on the status line, and the cursor
  * stays); the draft is written when anything changed.  Without check
@@ -390,6 +424,10 @@ ui_form_take(struct ui_form *f, int check)
 		set_field_buffer(s->in, 0, buf_cstr(&canon));
 	if (ui_form_value_set(f->rec, s->field, s->value, buf_cstr(&canon)))
 		f->undrafted = 1;
+	if (canon.len != 0 && ui_form_keep(f, sf, canon.s) != 0) {
+		rc = -1;
+		goto out;
+	}
 	ui_form_beside(f, s);
 	if (f->undrafted)
 		ui_form_draft_put(f);
@@ -915,6 +953,37 @@ ui_form_system_init(struct ui_form *f, struct record *r)
 }
 
 /*
+ * The overrides of wrong check digits are the edit's (f->rec), for the
+ * values it holds; a wrong digit without one (a resumed draft, a value
+ * stored before its field had a check) puts the cursor there, so that
+ * leaving the field asks for a reason.
+ */
+static void
+ui_form_overrides(struct ui_form *f, struct record *r, size_t *bad,
+    size_t *badv, struct buf *msg)
+{
+	const struct schema_field	*sf;
+	struct buf			 q = BUF_INIT;
+	size_t				 fi, vi;
+	const char			*v;
+
+	schema_check_take(r, f->rec);
+	for (fi = 0; fi < f->form->nfields && *bad == (size_t)-1; fi++) {
+		sf = &f->form->fields[fi];
+		for (vi = 0; vi < ui_form_nvalues(r, fi); vi++) {
+			v = ui_form_value(r, fi, vi);
+			if (schema_check_override(r, sf->name, v) != NULL ||
+			    !ui_field_digit(f->u, sf, v, &q, msg))
+				continue;
+			*bad = fi;
+			*badv = vi;
+			break;
+		}
+	}
+	buf_free(&q);
+}
+
+/*
  * Check every value again (a resumed draft holds unchecked ones) and
  * build the record to store; 0, or -1 with the cursor on the first
  * field refused and the reason on the status line.
@@ -960,6 +1029,8 @@ ui_form_final(struct ui_form *f, struct record **out)
 			    "saving"), ui_field_label(f->u,
 			    &f->form->fields[fi]));
 		}
+	if (bad == (size_t)-1)
+		ui_form_overrides(f, r, &bad, &badv, &msg);
 	if (bad == (size_t)-1 && f->id == 0)
 		ui_form_system_init(f, r);
 	if (bad == (size_t)-1 && (rc = schema_validate(f->u->schema, r, mode,

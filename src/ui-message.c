@@ -22,6 +22,7 @@
 #include "store-reads.h"
 #include "store.h"
 #include "ui.h"
+#include "ui-rows.h"
 #include "ui-screens.h"
 #include "xmalloc.h"
 
@@ -41,7 +42,7 @@ struct ui_messages {
 	struct ui		*u;
 	struct ui_message_row	*v;
 	size_t			 n, cap;
-	size_t			 cur, top, unread;
+	size_t			 unread;
 };
 
 static const char ui_message_help[] = N_(
@@ -119,13 +120,14 @@ ui_messages_clear(struct ui_messages *m)
 	m->n = 0;
 }
 
-/* (Re)read the messages, newest first. */
-static void
-ui_messages_load(struct ui_messages *m)
+/* (Re)read the messages, newest first (ui_rows_screen.load). */
+static size_t
+ui_messages_load(void *arg)
 {
-	struct ncen_err		e = NCEN_ERR_INIT;
-	struct ui_message_row	t;
-	size_t			i;
+	struct ui_messages	*m = arg;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct ui_message_row	 t;
+	size_t			 i;
 
 	ui_messages_clear(m);
 	if (store_scan(m->u->st, "message", ui_messages_collect, m, &e) !=
@@ -138,23 +140,20 @@ ui_messages_load(struct ui_messages *m)
 		m->v[i] = m->v[m->n - 1 - i];
 		m->v[m->n - 1 - i] = t;
 	}
-	if (m->cur >= m->n)
-		m->cur = m->n == 0 ? 0 : m->n - 1;
+	return m->n;
 }
 
-/* Draw the whole screen. */
+/* Title, headings and key line (ui_rows_screen.frame). */
 static void
-ui_messages_draw(struct ui_messages *m)
+ui_messages_frame(void *arg, size_t n)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_NEW,
 	    UI_OP_BACK };
 	static const enum ui_op	 read_ops[] = { UI_OP_HELP, UI_OP_BACK };
+	struct ui_messages	*m = arg;
 	struct ui		*u = m->u;
-	size_t			 i;
-	int			 rows = ui_body_rows() - 1, y;
 
-	erase();
-	ui_title(u, _("Messages (%zu, %zu unread)"), m->n, m->unread);
+	ui_title(u, _("Messages (%zu, %zu unread)"), n, m->unread);
 	attron(A_BOLD);
 	ui_text_put(1, UI_MSG_DATE, _("Date"), UI_MSG_DIR - UI_MSG_DATE, 1);
 	ui_text_put(1, UI_MSG_DIR, _("Way"), UI_MSG_NODE - UI_MSG_DIR, 1);
@@ -162,34 +161,33 @@ ui_messages_draw(struct ui_messages *m)
 	    1);
 	ui_text_put(1, UI_MSG_SUBJ, _("Subject"), COLS - UI_MSG_SUBJ - 1, 0);
 	attroff(A_BOLD);
-	if (m->n == 0)
+	if (n == 0)
 		ui_text_put(2, UI_MSG_DATE, _("No messages."), COLS - 4, 0);
-	if (m->cur < m->top)
-		m->top = m->cur;
-	if (m->cur >= m->top + (size_t)rows)
-		m->top = m->cur - (size_t)rows + 1;
-	for (i = m->top, y = 2; i < m->n && y < 2 + rows; i++, y++) {
-		if (i == m->cur)
-			attron(A_REVERSE);
-		mvaddstr(y, 0, i == m->cur ? ">" : " ");
-		mvaddstr(y, 1, m->v[i].unread ? "* " : "  ");
-		ui_text_put(y, UI_MSG_DATE, m->v[i].date,
-		    UI_MSG_DIR - UI_MSG_DATE, 1);
-		ui_text_put(y, UI_MSG_DIR, m->v[i].in ? _("received") :
-		    _("sent"), UI_MSG_NODE - UI_MSG_DIR, 1);
-		ui_text_put(y, UI_MSG_NODE, m->v[i].node,
-		    UI_MSG_SUBJ - UI_MSG_NODE, 1);
-		ui_text_put(y, UI_MSG_SUBJ, m->v[i].subject,
-		    COLS - UI_MSG_SUBJ - 1, 1);
-		if (i == m->cur)
-			attroff(A_REVERSE);
-	}
 	if (ui_may(u, AUTH_ICOMM, NULL))
 		ui_keys(u, ops, sizeof ops / sizeof ops[0]);
 	else
 		ui_keys(u, read_ops, sizeof read_ops / sizeof read_ops[0]);
-	if (u->status != NULL)
-		ui_status(u, "%s", u->status);
+}
+
+/* One message's row (ui_rows_screen.item). */
+static void
+ui_messages_item(void *arg, size_t i, int y, int sel)
+{
+	struct ui_messages	*m = arg;
+
+	if (sel)
+		attron(A_REVERSE);
+	mvaddstr(y, 0, sel ? ">" : " ");
+	mvaddstr(y, 1, m->v[i].unread ? "* " : "  ");
+	ui_text_put(y, UI_MSG_DATE, m->v[i].date, UI_MSG_DIR - UI_MSG_DATE, 1);
+	ui_text_put(y, UI_MSG_DIR, m->v[i].in ? _("received") : _("sent"),
+	    UI_MSG_NODE - UI_MSG_DIR, 1);
+	ui_text_put(y, UI_MSG_NODE, m->v[i].node, UI_MSG_SUBJ - UI_MSG_NODE,
+	    1);
+	ui_text_put(y, UI_MSG_SUBJ, m->v[i].subject, COLS - UI_MSG_SUBJ - 1,
+	    1);
+	if (sel)
+		attroff(A_REVERSE);
 }
 
 struct ui_message_mark {
@@ -206,25 +204,22 @@ ui_message_mark_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return store_reads_mark(t, mk->user, mk->id, err);
 }
 
-/* Open the selected message, marking it read if it was received. */
+/* Open a message, marking it read if it was received. */
 static void
-ui_messages_open(struct ui_messages *m)
+ui_messages_open(struct ui_messages *m, size_t cur)
 {
 	struct ui_message_mark	mk;
 	struct ncen_err		e = NCEN_ERR_INIT;
 
-	if (m->n == 0)
-		return;
-	if (m->v[m->cur].in && m->v[m->cur].unread) {
+	if (m->v[cur].in && m->v[cur].unread) {
 		mk.user = m->u->acct->name;
-		mk.id = m->v[m->cur].id;
+		mk.id = m->v[cur].id;
 		if (store_run(m->u->st, ui_message_mark_txn, &mk, &e) !=
 		    NCEN_OK)
 			ui_error(m->u, &e);
 		ncen_err_free(&e);
 	}
-	ui_view(m->u, "message", m->v[m->cur].id);
-	ui_messages_load(m);
+	ui_view(m->u, "message", m->v[cur].id);
 }
 
 /* Split "case:1 case:2" into words (pointing into s, which is cut). */
@@ -306,7 +301,6 @@ ui_messages_write(struct ui_messages *m)
 	else {
 		ui_status(u, _("Message %llu queued for %s."),
 		    (unsigned long long)id, buf_cstr(&node));
-		ui_messages_load(m);
 	}
 out:
 	for (i = 0; i < nc; i++)
@@ -318,50 +312,38 @@ out:
 	ncen_err_free(&e);
 }
 
+/* Enter opens the selected message, ^N writes one (act). */
+static enum ui_rows_next
+ui_messages_act(void *arg, const struct ui_keypress *k,
+    const struct ui_rows *r)
+{
+	struct ui_messages	*m = arg;
+
+	if (k->op == UI_OP_NEW)
+		ui_messages_write(m);
+	else if (k->op == UI_OP_NONE)
+		ui_messages_open(m, r->cur);
+	else
+		return UI_ROWS_STAY;
+	return UI_ROWS_RELOAD;
+}
+
 /* The Messages screen, until the officer goes back. */
 void
 ui_messages(struct ui *u)
 {
+	static const struct ui_rows_screen screen = {
+		N_("Help: messages"), ui_message_help, 2, 1,
+		ui_messages_load, ui_messages_frame, ui_messages_item,
+		ui_messages_act,
+	};
 	struct ui_messages	m;
-	struct ui_keypress	k;
-	int			done = 0;
 
 	memset(&m, 0, sizeof m);
 	m.u = u;
-	ui_status(u, "%s", "");
-	ui_messages_load(&m);
-	while (!done) {
-		ui_messages_draw(&m);
-		ui_key(u, &k);
-		switch (k.op) {
-		case UI_OP_BACK:
-			done = 1;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: messages"), _(ui_message_help));
-			break;
-		case UI_OP_NEW:
-			ui_messages_write(&m);
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			break;
-		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN && m.cur + 1 < m.n)
-				m.cur++;
-			else if (k.fkey && k.key == KEY_UP && m.cur > 0)
-				m.cur--;
-			else if (k.key == '\r' || (k.fkey &&
-			    k.key == KEY_ENTER))
-				ui_messages_open(&m);
-			break;
-		default:
-			break;
-		}
-	}
+	ui_rows(u, &screen, &m);
 	ui_messages_clear(&m);
 	free(m.v);
-	ui_status(u, "%s", "");
 }
 
 /* The main menu's label: "Messages (N unread)" for the signed-in user. */

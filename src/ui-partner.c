@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "store-partner.h"
 #include "ui.h"
+#include "ui-rows.h"
 #include "ui-screens.h"
 
 #define UI_PARTNER_FAILING	3	/* failures in a row that mark one */
@@ -27,7 +28,8 @@
 struct ui_partners {
 	struct ui		*u;
 	struct store_partner	*v;
-	size_t			 n, cur, top;
+	size_t			 n;
+	size_t			 cur;		/* the selected one, for act */
 };
 
 static const char ui_partner_help[] = N_(
@@ -59,11 +61,12 @@ ui_partner_time(int64_t t, struct buf *b)
 		buf_adds(b, s);
 }
 
-/* (Re)read the partners. */
-static void
-ui_partners_load(struct ui_partners *p)
+/* (Re)read the partners (ui_rows_screen.load). */
+static size_t
+ui_partners_load(void *arg)
 {
-	struct ncen_err	e = NCEN_ERR_INIT;
+	struct ui_partners	*p = arg;
+	struct ncen_err		 e = NCEN_ERR_INIT;
 
 	store_partner_free(p->v, p->n);
 	p->v = NULL;
@@ -71,8 +74,7 @@ ui_partners_load(struct ui_partners *p)
 	if (store_partner_list(p->u->st, &p->v, &p->n, &e) != NCEN_OK)
 		ui_error(p->u, &e);
 	ncen_err_free(&e);
-	if (p->cur >= p->n)
-		p->cur = p->n == 0 ? 0 : p->n - 1;
+	return p->n;
 }
 
 /* The last error of a partner in words: when, how many, what. */
@@ -88,11 +90,12 @@ ui_partner_error(const struct store_partner *s, struct buf *b)
 	buf_addf(b, _(" (failures in a row: %u):"), s->failures);
 }
 
-/* Draw one partner on UI_PARTNER_ROWS rows from y. */
+/* Draw one partner on UI_PARTNER_ROWS rows from y (ui_rows_screen.item). */
 static void
-ui_partner_draw_one(const struct store_partner *s, int y, int sel)
+ui_partners_item(void *arg, size_t i, int y, int sel)
 {
-	struct buf	b = BUF_INIT;
+	const struct store_partner	*s = &((struct ui_partners *)arg)->v[i];
+	struct buf			 b = BUF_INIT;
 
 	if (sel)
 		attron(A_REVERSE);
@@ -115,33 +118,19 @@ ui_partner_draw_one(const struct store_partner *s, int y, int sel)
 	buf_free(&b);
 }
 
-/* Draw the whole screen. */
+/* Title, "no partners" and key line (ui_rows_screen.frame). */
 static void
-ui_partners_draw(struct ui_partners *p)
+ui_partners_frame(void *arg, size_t n)
 {
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_REDRAW,
 	    UI_OP_NEW, UI_OP_DELETE, UI_OP_BACK };
-	size_t			 i, per = (size_t)(ui_body_rows() - 1) /
-	    UI_PARTNER_ROWS;
-	int			 y;
+	struct ui_partners	*p = arg;
 
-	erase();
-	ui_title(p->u, _("Partners (%zu)"), p->n);
-	if (p->n == 0)
+	ui_title(p->u, _("Partners (%zu)"), n);
+	if (n == 0)
 		ui_text_put(2, 3, _("No partners: ncenctl partner add "
 		    "registers one."), COLS - 4, 0);
-	if (per == 0)
-		per = 1;
-	if (p->cur < p->top)
-		p->top = p->cur;
-	if (p->cur >= p->top + per)
-		p->top = p->cur - per + 1;
-	for (i = p->top, y = 2; i < p->n && i < p->top + per;
-	    i++, y += UI_PARTNER_ROWS)
-		ui_partner_draw_one(&p->v[i], y, i == p->cur);
 	ui_keys(p->u, ops, sizeof ops / sizeof ops[0]);
-	if (p->u->status != NULL)
-		ui_status(p->u, "%s", p->u->status);
 }
 
 /* Show the agreements with the selected partner. */
@@ -295,51 +284,38 @@ out:
 	ncen_err_free(&e);
 }
 
+/* Enter shows the agreements, ^N adds one, ^D ends one (act). */
+static enum ui_rows_next
+ui_partners_act(void *arg, const struct ui_keypress *k,
+    const struct ui_rows *r)
+{
+	struct ui_partners	*p = arg;
+
+	p->cur = r->cur;
+	if (k->op == UI_OP_NONE)
+		ui_partners_agreements(p);
+	else if (k->op == UI_OP_NEW)
+		ui_partners_add(p);
+	else if (k->op == UI_OP_DELETE)
+		ui_partners_end(p);
+	else
+		return UI_ROWS_STAY;
+	return UI_ROWS_RELOAD;
+}
+
 /* The Partners screen, until the NCP goes back. */
 void
 ui_partners(struct ui *u)
 {
+	static const struct ui_rows_screen screen = {
+		N_("Help: partners"), ui_partner_help, 2, UI_PARTNER_ROWS,
+		ui_partners_load, ui_partners_frame, ui_partners_item,
+		ui_partners_act,
+	};
 	struct ui_partners	p;
-	struct ui_keypress	k;
-	int			done = 0;
 
 	memset(&p, 0, sizeof p);
 	p.u = u;
-	ui_status(u, "%s", "");
-	ui_partners_load(&p);
-	while (!done) {
-		ui_partners_draw(&p);
-		ui_key(u, &k);
-		switch (k.op) {
-		case UI_OP_BACK:
-			done = 1;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: partners"), _(ui_partner_help));
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			ui_partners_load(&p);
-			break;
-		case UI_OP_DELETE:
-			ui_partners_end(&p);
-			break;
-		case UI_OP_NEW:
-			ui_partners_add(&p);
-			break;
-		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN && p.cur + 1 < p.n)
-				p.cur++;
-			else if (k.fkey && k.key == KEY_UP && p.cur > 0)
-				p.cur--;
-			else if (k.key == '\r' || (k.fkey &&
-			    k.key == KEY_ENTER))
-				ui_partners_agreements(&p);
-			break;
-		default:
-			break;
-		}
-	}
+	ui_rows(u, &screen, &p);
 	store_partner_free(p.v, p.n);
-	ui_status(u, "%s", "");
 }

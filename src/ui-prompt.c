@@ -62,6 +62,23 @@ ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
 }
 
 /*
+ * The terminal changed size under the question: the screen below it
+ * was laid out for the old size and only its caller can lay it out
+ * again, after the answer (ui_key then gives it the resize).  Until
+ * then the question stands alone on a blank screen with its key line,
+ * at the new size.
+ */
+static void
+ui_prompt_resized(struct ui *u)
+{
+	static const enum ui_op	ops[] = { UI_OP_BACK };
+
+	erase();
+	ui_keys(u, ops, 1);
+	clearok(curscr, TRUE);
+}
+
+/*
  * Ask a question; 1 with the answer in *answer (UTF-8) when the officer
  * presses Enter, 0 when they go back.
  */
@@ -73,7 +90,7 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	wchar_t			*w;
 	char			 mb[MB_LEN_MAX + 1];
 	size_t			 n = 0, i, len;
-	int			 done = -1, over = 0;
+	int			 done = -1, over = 0, resized = 0;
 
 	w = xcalloc(maxchars + 1, sizeof *w);
 	buf_reset(answer);
@@ -83,7 +100,11 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 		ui_key(u, &k);
 		if (k.op == UI_OP_BACK)
 			done = 0;
-		else if (k.op == UI_OP_RESIZE || k.op == UI_OP_REDRAW)
+		else if (k.op == UI_OP_RESIZE) {
+			ui_prompt_resized(u);
+			resized = 1;
+		}
+		else if (k.op == UI_OP_REDRAW)
 			continue;
 		else if (k.op != UI_OP_NONE)
 			beep();
@@ -111,6 +132,7 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	free(w);
 	move(LINES - 2, 0);
 	clrtoeol();
+	u->resized |= resized;
 	if (over && done)
 		ui_status_error(u, _("Only the first %zu characters were "
 		    "taken; the rest was refused."), maxchars);

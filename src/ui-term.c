@@ -297,6 +297,11 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		memset(k, 0, sizeof *k);
 		if (ui_signalled)
 			ui_shutdown(u, 0);
+		if (u->resized) {	/* taken by a question (ui-prompt.c) */
+			u->resized = 0;
+			k->op = UI_OP_RESIZE;
+			return 0;
+		}
 		if (!ui_term_pending())
 			refresh();
 		wtimeout(ui_term_in, u->idle != 0 ? (int)u->idle * 1000 : -1);

@@ -25,6 +25,7 @@
 #include "ui.h"
 #include "ui-screens.h"
 #include "ui-view.h"
+#include "validate.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
@@ -372,6 +373,43 @@ ui_view_at_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Values kept with a wrong check digit, each with the reason given
+ * (validate.h): one line each under the fields, hidden like the value
+ * when the officer may not see nominal data.
+ */
+static void
+ui_view_overrides(struct ui_view *v, int see)
+{
+	const struct schema_field	*f;
+	const char			*p, *dot;
+	struct buf			 t = BUF_INIT;
+	size_t				 i, plen = strlen(SCHEMA_CHECK_EXTRA);
+	int				 first = 1;
+
+	for (i = 0; i < v->rec->nextra; i++) {
+		p = v->rec->extra[i].name;
+		if (strncmp(p, SCHEMA_CHECK_EXTRA, plen) != 0 ||
+		    (dot = strchr(p += plen, '.')) == NULL)
+			continue;
+		buf_reset(&t);
+		buf_add(&t, p, (size_t)(dot - p));
+		if ((f = schema_field_find(v->rec->form, t.s)) == NULL ||
+		    (ui_view_nominal(f) && !see))
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, _("%s %s kept with a wrong check digit: %s"),
+		    schema_label(f->label, v->u->lang), dot + 1,
+		    v->rec->extra[i].value);
+		if (first)
+			(void)ui_view_line(v);	/* a gap under the fields */
+		first = 0;
+		(void)ui_view_line(v);
+		ui_view_wrap(v, 2, COLS - 2, 4, buf_cstr(&t));
+	}
+	buf_free(&t);
+}
+
 /* Lay the record's fields out; 1 when nominal values were shown. */
 static int
 ui_view_layout(struct ui_view *v)
@@ -428,6 +466,7 @@ ui_view_layout(struct ui_view *v)
 	}
 	free(order);
 	buf_free(&t);
+	ui_view_overrides(v, see);
 	return nominal;
 }
 

@@ -110,6 +110,39 @@ workflow_role_index(const char *role)
 	return -1;
 }
 
+/* The step an action takes from a status, or NULL. */
+static const struct workflow_step *
+workflow_step_find(const char *action, const char *status)
+{
+	size_t	i;
+
+	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++)
+		if (strcmp(workflow_steps[i].action, action) == 0 &&
+		    strcmp(workflow_steps[i].from, status) == 0)
+			return &workflow_steps[i];
+	return NULL;
+}
+
+/* Whether an action can start from a case's status (see workflow.h). */
+int
+workflow_can(const char *action, const struct record *c)
+{
+	return workflow_step_find(action, workflow_status(c)) != NULL;
+}
+
+/* Whether an action needs a reason from whatever status it starts. */
+int
+workflow_needs_reason(const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++)
+		if (strcmp(workflow_steps[i].action, action) == 0 &&
+		    workflow_steps[i].reason)
+			return 1;
+	return 0;
+}
+
 /* Whether an action name is in the table. */
 int
 workflow_action_known(const char *action)
@@ -270,7 +303,82 @@ workflow_refuse_account(struct workflow_run *w, int action, const char *status,
 	return error;
 }
 
-/* Check the case against its form; an incomplete case is refused. */
+/* Add each line of a record's problems, prefixed "FORM line N: ". */
+static void
+workflow_prefix(struct buf *problems, const char *form, size_t n,
+    const char *lines)
+{
+	const char	*nl;
+
+	for (; *lines != '\0'; lines = nl) {
+		if ((nl = strchr(lines, '\n')) == NULL)
+			nl = lines + strlen(lines);
+		buf_addf(problems, "%s line %zu: %.*s\n", form, n,
+		    (int)(nl - lines), lines);
+		if (*nl == '\n')
+			nl++;
+	}
+}
+
+/*
+ * Check the records that belong to a case (those whose indexed
+ * reference field names it, such as its seizure lines) as at
+ * submission; their problems go to problems, each line prefixed with
+ * the record's form and its place among the case's lines (id order, as
+ * the case screen lists them).
+ */
+static int
+workflow_check_lines(struct store_txn *t, const struct schema *schema,
+    const struct record *c, struct buf *problems, struct ncen_err *err)
+{
+	const struct schema_form	*f;
+	const struct schema_field	*fd;
+	struct record			*r;
+	struct buf			 id = BUF_INIT, one = BUF_INIT;
+	uint64_t			*ids;
+	size_t				 i, j, k, n;
+	int				 rc = NCEN_OK, error = NCEN_OK;
+
+	buf_addf(&id, "%llu", (unsigned long long)c->id);
+	for (i = 0; i < schema->nforms && error == NCEN_OK; i++) {
+		f = schema->forms[i];
+		for (j = 0; j < f->nfields && error == NCEN_OK; j++) {
+			fd = &f->fields[j];
+			if (fd->type != SCHEMA_REF || !fd->indexed ||
+			    strcmp(fd->target, c->form->name) != 0)
+				continue;
+			if ((error = store_txn_ids(t, f->name, fd->name, id.s,
+			    &ids, &n, err)) != NCEN_OK)
+				break;
+			for (k = 0; k < n && error == NCEN_OK; k++) {
+				r = NULL;
+				if ((error = store_txn_get(t, f->name, ids[k],
+				    &r, err)) != NCEN_OK)
+					break;
+				buf_reset(&one);
+				rc = schema_validate(schema, r, SCHEMA_SUBMIT,
+				    store_txn_ref_exists, t, &one);
+				if (rc == NCEN_EINVALID)
+					workflow_prefix(problems, f->name,
+					    k + 1, one.s);
+				else if (rc != NCEN_OK)
+					error = ncen_err_set(err, rc, "%s %llu: "
+					    "checking a reference failed",
+					    f->name, (unsigned long long)r->id);
+				record_free(r);
+			}
+			free(ids);
+		}
+	}
+	buf_free(&id);
+	buf_free(&one);
+	return error;
+}
+
+/*
+ * Check the case and what belongs to it against their forms; an
+ * incomplete case is refused.
+ */
 static int
 workflow_check(struct workflow_run *w, struct store_txn *t,
     const struct record *c, int action, const char *status,
@@ -282,15 +390,20 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 
 	rc = schema_validate(w->schema, c, SCHEMA_SUBMIT, store_txn_ref_exists,
 	    t, &problems);
-	if (rc == NCEN_OK) {
-		buf_free(&problems);
-		return NCEN_OK;
-	}
-	if (rc != NCEN_EINVALID) {
+	if (rc != NCEN_OK && rc != NCEN_EINVALID) {
 		error = ncen_err_set(err, rc, "case %llu: checking a "
 		    "reference failed", (unsigned long long)c->id);
 		buf_free(&problems);
 		return error;
+	}
+	if ((error = workflow_check_lines(t, w->schema, c, &problems, err)) !=
+	    NCEN_OK) {
+		buf_free(&problems);
+		return error;
+	}
+	if (problems.len == 0) {
+		buf_free(&problems);
+		return NCEN_OK;
 	}
 	buf_addf(&b, "it cannot be %s until it is complete: ",
 	    workflow_actions[action].done);
@@ -394,7 +507,6 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	struct buf			 why = BUF_INIT, rec = BUF_INIT;
 	struct buf			 act = BUF_INIT;
 	const char			*status, *rolename;
-	size_t				 i;
 	int				 action, role, error;
 
 	memset(w->res, 0, sizeof *w->res);
@@ -408,14 +520,7 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		goto out;
 	}
 	status = workflow_status(c);
-	for (i = 0; i < WORKFLOW_NELEM(workflow_steps); i++) {
-		if (strcmp(workflow_steps[i].action, req->action) == 0 &&
-		    strcmp(workflow_steps[i].from, status) == 0) {
-			s = &workflow_steps[i];
-			break;
-		}
-	}
-	if (s == NULL) {
+	if ((s = workflow_step_find(req->action, status)) == NULL) {
 		error = workflow_refuse_status(w, action, status, err);
 		goto out;
 	}

@@ -417,6 +417,63 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/*
+ * The formula guard: which fields get a quote in front, how they are
+ * written, and that reading back and taking the guard off gives every
+ * field as it was.
+ */
+START_TEST(test_guard)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* as written */
+	} g[] = {
+		{ "=HYPERLINK(\"http://x/\",\"y\")",
+		  "\"'=HYPERLINK(\"\"http://x/\"\",\"\"y\"\")\"" },
+		{ "+33 1 23", "'+33 1 23" },
+		{ "-2+3", "'-2+3" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tcmd", "'\tcmd" },
+		{ "\rcmd", "\"'\rcmd\"" },
+		{ "'quoted", "''quoted" },
+		{ "'=x", "''=x" },
+		{ "-12.500", "-12.500" },	/* a number, not a formula */
+		{ "-12", "-12" },
+		{ "-", "'-" },
+		{ "-1.", "'-1." },
+		{ "a=b", "a=b" },
+		{ "", "" },
+		{ "plain", "plain" },
+	};
+	struct csv_reader	*rd;
+	struct csv_row		*row;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct buf		 b = BUF_INIT;
+	size_t			 i, skip;
+
+	for (i = 0; i < sizeof g / sizeof g[0]; i++) {
+		buf_reset(&b);
+		csv_write_guarded(&b, g[i].in, strlen(g[i].in));
+		ck_assert_str_eq(buf_cstr(&b), g[i].out);
+		buf_adds(&b, "\r\n");
+		rd = csv_open_mem(b.s, b.len, "g.csv");
+		if (b.len > 2) {
+			ck_assert_int_eq(csv_read(rd, &row, &err), 1);
+			skip = csv_unguard(row->f[0], row->len[0]);
+			ck_assert_str_eq(row->f[0] + skip, g[i].in);
+		}
+		csv_close(rd);
+	}
+	/* Only the guard's own quote is taken off. */
+	ck_assert_uint_eq(csv_unguard("'hello", 6), 0);
+	ck_assert_uint_eq(csv_unguard("'", 1), 0);
+	ck_assert_uint_eq(csv_unguard("'@x", 3), 1);
+	ck_assert_int_eq(csv_guard_needed("-0.5", 4), 0);
+	buf_free(&b);
+	ncen_err_free(&err);
+}
+END_TEST
+
 START_TEST(test_fixtures)
 {
 	static const struct {
@@ -479,6 +536,7 @@ csv_suite(void)
 	tcase_add_test(tw, test_needs_quotes);
 	tcase_add_test(tw, test_write);
 	tcase_add_test(tw, test_round_trip);
+	tcase_add_test(tw, test_guard);
 	suite_add_tcase(s, tw);
 	return s;
 }

@@ -362,6 +362,208 @@ START_TEST(test_outbox)
 }
 END_TEST
 
+/* The one entry of a partner's outbox (icomm_entry_fn keeps a copy). */
+static int
+keep_entry(const struct icomm_entry *e, void *arg)
+{
+	struct icomm_entry	**out = arg;
+
+	ck_assert_ptr_null(*out);
+	*out = xcalloc(1, sizeof **out);
+	(*out)->partner = xstrdup(e->partner);
+	(*out)->entity = xstrdup(e->entity);
+	(*out)->kind = xstrdup(e->kind);
+	(*out)->id = e->id;
+	(*out)->version = e->version;
+	(*out)->rev = e->rev;
+	return 0;
+}
+
+/* DE-NODE's one entry, or NULL if its outbox is empty. */
+static struct icomm_entry *
+de_entry(void)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_entry	*e = NULL;
+
+	ck_assert_int_eq(icomm_outbox_list(store, "DE-NODE", 0, keep_entry,
+	    &e, &err), NCEN_OK);
+	ncen_err_free(&err);
+	return e;
+}
+
+/* As if DE-NODE's receipt for that entry came: remove it if unchanged. */
+static void
+acknowledge(struct icomm_entry *e)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+
+	ck_assert_int_eq(icomm_outbox_remove(store, &e, 1, &err), NCEN_OK);
+	icomm_entry_free(e);
+	ncen_err_free(&err);
+}
+
+/* Edit a record: one field set, stored in its own transaction. */
+static int
+edit_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct record	*r = arg;
+
+	return store_update(t, r, "carol", err);
+}
+
+static void
+edit(const char *entity, uint64_t id, const char *field, const char *v)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+
+	ck_assert_int_eq(store_get(store, entity, id, &r, &err), NCEN_OK);
+	ck_assert_int_eq(record_set(r, field, v, &err), NCEN_OK);
+	ck_assert_msg(store_run(store, edit_fn, r, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	record_free(r);
+	ncen_err_free(&err);
+}
+
+/* Unlink a case and a person (store_txn_fn). */
+static int
+unlink_fn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_ref	*refs = arg;
+
+	return store_link_remove(t, refs[0], refs[1], "COURIER", err);
+}
+
+/* The id of the person linked to a case (store_link_fn). */
+static int
+linked_person(const struct store_link *l, void *arg)
+{
+	if (strcmp(l->entity, "person") == 0)
+		*(uint64_t *)arg = l->id;
+	return 0;
+}
+
+/* The id of a seizure (store_record_fn). */
+static int
+seizure_id(const struct record *r, void *arg)
+{
+	*(uint64_t *)arg = r->id;
+	return 0;
+}
+
+/*
+ * With the outbox's change hook: a change to a shared case, or to what
+ * travels with it, queues the case again for the partner that has it,
+ * at the case's version, and each time with a new rev, so a receipt for
+ * the batch packed before leaves it queued.  Changes to other records,
+ * to a case not shared, or after a withdrawal queue nothing.
+ */
+START_TEST(test_outbox_changes)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_entry	*e, *e2;
+	struct store_ref	 refs[2];
+	struct record		*other, *c = NULL;
+	struct buf		 v = BUF_INIT;
+	uint64_t		 id, pid = 0, sid = 0;
+	uint32_t		 cv;
+
+	icomm_outbox_attach(store, "tester");
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	partner("DE-NODE", ICOMM_NATIONAL, NULL, SCHEMA_PARTNER);
+	id = make_shared_case();
+	refs[0].entity = "case";
+	refs[0].id = id;
+	ck_assert_int_eq(store_links(store, refs[0], linked_person, &pid,
+	    &err), NCEN_OK);
+	ck_assert_uint_ne(pid, 0);
+	/* A draft's person changes: nothing is shared yet. */
+	edit("person", pid, "given_names", "Jean");
+	ck_assert_ptr_null(de_entry());
+	step(id, "submit");
+	step(id, "validate");
+	ck_assert_int_eq(store_get(store, "case", id, &c, &err), NCEN_OK);
+	cv = c->version;
+	record_free(c);
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->rev, 0);
+	acknowledge(e);
+	ck_assert_ptr_null(de_entry());
+
+	/* The linked person changes: the case goes again, same version. */
+	edit("person", pid, "family_name", "Durand");
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->kind, "record");
+	ck_assert_str_eq(e->entity, "case");
+	ck_assert_uint_eq(e->id, id);
+	ck_assert_uint_eq(e->version, cv);
+	/* Changed again while that entry was in flight: its receipt keeps it. */
+	edit("person", pid, "given_names", "Jean Paul");
+	e2 = de_entry();
+	ck_assert_uint_eq(e2->rev, e->rev + 1);
+	acknowledge(e);
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	icomm_entry_free(e);
+	acknowledge(e2);
+	ck_assert_ptr_null(de_entry());
+
+	/* A person linked to no shared case: nothing. */
+	other = record_new(schema_form_find(schema, "person"));
+	record_set(other, "family_name", "Martin", NULL);
+	ck_assert_int_eq(store_run(store, put_fn, other, &err), NCEN_OK);
+	edit("person", other->id, "family_name", "Martin-Leroy");
+	ck_assert_ptr_null(de_entry());
+
+	/* Its seizure changes: the case goes again. */
+	buf_addf(&v, "%llu", (unsigned long long)id);
+	ck_assert_int_eq(store_find(store, "seizure", "case", v.s, NULL,
+	    seizure_id, &sid, &err), NCEN_OK);
+	ck_assert_uint_ne(sid, 0);
+	edit("seizure", sid, "quantity", "3.300");
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->id, id);
+	acknowledge(e);
+
+	/* A link is removed, then another added: each queues the case. */
+	refs[1].entity = "person";
+	refs[1].id = pid;
+	ck_assert_int_eq(store_run(store, unlink_fn, refs, &err), NCEN_OK);
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->id, id);
+	acknowledge(e);
+	refs[1].id = other->id;
+	ck_assert_int_eq(store_run(store, link_fn, refs, &err), NCEN_OK);
+	e = de_entry();
+	ck_assert_ptr_nonnull(e);
+	acknowledge(e);
+	/* The person no longer linked changes: nothing. */
+	edit("person", pid, "family_name", "Dupont");
+	ck_assert_ptr_null(de_entry());
+
+	/* Reopened: a withdrawal, which a later edit leaves as it is. */
+	step(id, "reopen");
+	e = de_entry();
+	ck_assert_str_eq(e->kind, "withdraw");
+	icomm_entry_free(e);
+	edit("person", other->id, "family_name", "Martin");
+	e = de_entry();
+	ck_assert_str_eq(e->kind, "withdraw");
+	acknowledge(e);
+	edit("person", other->id, "family_name", "Martin-Leroy");
+	ck_assert_ptr_null(de_entry());
+	record_free(other);
+	buf_free(&v);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* The node's own certificate for any sender (icomm_cert_fn). */
 static int
 cert_self(const char *sender, X509 **x, void *arg, struct ncen_err *err)
@@ -504,6 +706,7 @@ main(void)
 	tcase_add_test(tc, test_projection_cen_only);
 	tcase_add_test(tc, test_projection_partner);
 	tcase_add_test(tc, test_outbox);
+	tcase_add_test(tc, test_outbox_changes);
 	tcase_add_test(tc, test_batch_round_trip);
 	tcase_add_test(tc, test_batch_tamper);
 	suite_add_tcase(s, tc);

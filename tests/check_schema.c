@@ -147,7 +147,15 @@ static const struct parse_error form_errors[] = {
 	  "the type" },
 	{ "unknown attribute", HDR "field a date requird\n",
 	  "t.form:5:14: expected a field attribute (required, index, "
-	  "repeated, share LEVEL), found 'requird'" },
+	  "repeated, share LEVEL, check RULE), found 'requird'" },
+	{ "unknown check", HDR "field a text(7) check imo7\n",
+	  "t.form:5:23: expected a check (imo, iso6346, vin), found 'imo7'" },
+	{ "check without a rule", HDR "field a text(7) check\n",
+	  "t.form:5:22: expected a check (imo, iso6346, vin), found the end "
+	  "of the line" },
+	{ "check on a date", HDR "field a date check imo\n",
+	  "t.form:5:14: expected 'check' on a text field, found it on a field "
+	  "of type date" },
 	{ "attribute twice", HDR "field a date index index\n",
 	  "t.form:5:20: expected each attribute once ('index' is already "
 	  "given at column 14), found 'index'" },

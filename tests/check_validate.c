@@ -165,6 +165,40 @@ static const struct value_case value_cases[] = {
 	    "found '-1'"),
 	BAD("owner", "18446744073709551616", "expected a record id (a whole "
 	    "number from 1), found '18446744073709551616'"),
+	/* check imo|iso6346|vin: the shape is a refusal (the digit is not). */
+	GOOD("imo", "9074729", "9074729"),
+	GOOD("imo", "IMO 9176187", "9176187"),
+	GOOD("imo", "imo9321483", "9321483"),
+	GOOD("imo", "9074728", "9074728"),	/* wrong digit: a warning */
+	BAD("imo", "907472", "expected an IMO number (seven digits, the last "
+	    "a check digit), found '907472'"),
+	BAD("imo", "90747290", "expected an IMO number (seven digits, the "
+	    "last a check digit), found '90747290'"),
+	BAD("imo", "9O74729", "expected an IMO number (seven digits, the last "
+	    "a check digit), found '9O74729'"),
+	GOOD("box", "CSQU3054383", "CSQU3054383"),
+	GOOD("box", "csqu 305438-3", "CSQU3054383"),
+	GOOD("box", "MSKU9070324", "MSKU9070324"),	/* wrong digit */
+	BAD("box", "CSQX3054383", "expected a container number (ISO 6346: "
+	    "four letters, the fourth U, J or Z, then six digits and a check "
+	    "digit), found 'CSQX3054383'"),
+	BAD("box", "CSQU305438", "expected a container number (ISO 6346: "
+	    "four letters, the fourth U, J or Z, then six digits and a check "
+	    "digit), found 'CSQU305438'"),
+	BAD("box", "C5QU3054383", "expected a container number (ISO 6346: "
+	    "four letters, the fourth U, J or Z, then six digits and a check "
+	    "digit), found 'C5QU3054383'"),
+	GOOD("vin", "1M8GDM9AXKP042788", "1M8GDM9AXKP042788"),
+	GOOD("vin", "wvwzzz1jzxw000001", "WVWZZZ1JZXW000001"),
+	BAD("vin", "1M8GDM9AXKP04278O", "expected a vehicle identification "
+	    "number (ISO 3779: seventeen letters and digits, no I, O or Q), "
+	    "found '1M8GDM9AXKP04278O'"),
+	BAD("vin", "1M8GDM9AXKP04278", "expected a vehicle identification "
+	    "number (ISO 3779: seventeen letters and digits, no I, O or Q), "
+	    "found '1M8GDM9AXKP04278'"),
+	BAD("vin", "1M8GDM9AXKP0427-8", "expected a vehicle identification "
+	    "number (ISO 3779: seventeen letters and digits, no I, O or Q), "
+	    "found '1M8GDM9AXKP0427-8'"),
 };
 
 /* Each row of value_cases gives its canonical text or its reason. */
@@ -605,6 +639,128 @@ START_TEST(test_key_lookup)
 }
 END_TEST
 
+/* One identifier and what its check digit should be (0: it is right). */
+struct digit_case {
+	const char	*field;
+	const char	*value;
+	char		 want;
+};
+
+/* Real numbers pass; one changed digit is caught, with the right one. */
+static const struct digit_case digit_cases[] = {
+	{ "imo", "9074729", 0 },
+	{ "imo", "9176187", 0 },
+	{ "imo", "9321483", 0 },	/* Emma Maersk */
+	{ "imo", "9811000", 0 },	/* Ever Given */
+	{ "imo", "9074728", '9' },
+	{ "imo", "9321484", '3' },
+	{ "imo", "1234560", '7' },	/* 7+12+15+16+15+12 = 77 */
+	{ "box", "CSQU3054383", 0 },
+	{ "box", "MSKU9070323", 0 },
+	{ "box", "HLXU8097060", 0 },	/* sum mod 11 is 10: digit 0 */
+	{ "box", "CSQU3054384", '3' },
+	{ "box", "TCLU2765150", '2' },
+	{ "box", "MSKU9070324", '3' },
+	{ "vin", "1M8GDM9AXKP042788", 0 },	/* shape only: no digit */
+	{ "vin", "1M8GDM9AXKP042789", 0 },
+	{ "name", "12345", 0 },			/* no check at all */
+	{ "imo", "907472", 0 },			/* not of the shape */
+};
+
+START_TEST(test_check_digit)
+{
+	const struct digit_case	*c = &digit_cases[_i];
+	char			 want = 0;
+
+	ck_assert_msg(schema_check_digit(field(c->field), c->value, &want) ==
+	    (c->want != 0), "%s %s", c->field, c->value);
+	ck_assert_int_eq(want, c->want);
+}
+END_TEST
+
+/* The names of the rules, as form files write them. */
+START_TEST(test_check_names)
+{
+	enum schema_check	k = SCHEMA_CHECK_NONE;
+
+	ck_assert_int_eq(schema_check_lookup("iso6346", 7, &k), 0);
+	ck_assert_int_eq(k, SCHEMA_CHECK_ISO6346);
+	ck_assert_str_eq(schema_check_name(SCHEMA_CHECK_IMO), "imo");
+	ck_assert_str_eq(schema_check_name(SCHEMA_CHECK_VIN), "vin");
+	ck_assert_ptr_null(schema_check_name(SCHEMA_CHECK_NONE));
+	ck_assert_int_eq(schema_check_lookup("iso", 3, &k), -1);
+	ck_assert_int_eq(field("imo")->check, SCHEMA_CHECK_IMO);
+	ck_assert_int_eq(field("name")->check, SCHEMA_CHECK_NONE);
+}
+END_TEST
+
+/*
+ * A wrong check digit is a warning, not a refusal: the record validates,
+ * schema_check_record() names it until an override with a reason is
+ * set for that value, and the override goes when the value does.
+ */
+START_TEST(test_check_record)
+{
+	struct record	*r = record_new(item);
+	struct buf	 w = BUF_INIT, p = BUF_INIT;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	int		 bi = schema_field_index(item, "box");
+
+	ck_assert_int_eq(record_set(r, "name", "a", &e), NCEN_OK);
+	ck_assert_int_eq(record_set(r, "day", "2026-11-27", &e), NCEN_OK);
+	ck_assert_int_eq(record_set(r, "imo", "9074728", &e), NCEN_OK);
+	record_add_value(r, (size_t)bi, "CSQU3054383");
+	record_add_value(r, (size_t)bi, "TCLU2765150");
+	ck_assert_int_eq(schema_validate(schema, r, SCHEMA_SUBMIT, NULL, NULL,
+	    &p), NCEN_OK);
+	ck_assert_uint_eq(schema_check_record(r, &w), 2);
+	ck_assert_str_eq(buf_cstr(&w), "imo: the check digit of IMO number "
+	    "9074728 should be 9, not 8\nbox: the check digit of container "
+	    "number TCLU2765150 should be 2, not 0\n");
+
+	schema_check_override_set(r, "imo", "9074728", "as on the bill of "
+	    "lading");
+	ck_assert_str_eq(schema_check_override(r, "imo", "9074728"),
+	    "as on the bill of lading");
+	ck_assert_ptr_null(schema_check_override(r, "imo", "9074729"));
+	buf_reset(&w);
+	ck_assert_uint_eq(schema_check_record(r, &w), 1);
+	ck_assert_str_eq(buf_cstr(&w), "box: the check digit of container "
+	    "number TCLU2765150 should be 2, not 0\n");
+	schema_check_override_set(r, "box", "TCLU2765150", "painted so");
+	ck_assert_uint_eq(schema_check_record(r, NULL), 0);
+	/* It is the record's: stored bytes carry it. */
+	{
+		struct buf	 enc = BUF_INIT;
+		struct record	*d = NULL;
+
+		record_encode(r, &enc);
+		ck_assert_int_eq(record_decode(item, 1, enc.s, enc.len, &d,
+		    &e), NCEN_OK);
+		ck_assert_str_eq(schema_check_override(d, "box",
+		    "TCLU2765150"), "painted so");
+		ck_assert_uint_eq(schema_check_record(d, NULL), 0);
+		record_free(d);
+		buf_free(&enc);
+	}
+	/* Fixing the value leaves nothing to override: prune drops it. */
+	ck_assert_int_eq(record_set(r, "imo", "9074729", &e), NCEN_OK);
+	schema_check_prune(r);
+	ck_assert_ptr_null(schema_check_override(r, "imo", "9074728"));
+	ck_assert_str_eq(schema_check_override(r, "box", "TCLU2765150"),
+	    "painted so");
+	ck_assert_uint_eq(r->nextra, 1);
+	/* An empty reason removes an override. */
+	schema_check_override_set(r, "box", "TCLU2765150", "");
+	ck_assert_uint_eq(r->nextra, 0);
+	ck_assert_uint_eq(schema_check_record(r, NULL), 1);
+	record_free(r);
+	buf_free(&w);
+	buf_free(&p);
+	ncen_err_free(&e);
+}
+END_TEST
+
 /* The validate suite. */
 static Suite *
 validate_suite(void)
@@ -628,6 +784,13 @@ validate_suite(void)
 	tcase_add_test(tc, test_validate_canonical);
 	tcase_add_test(tc, test_validate_refs);
 	tcase_add_test(tc, test_validate_no_form);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("check digits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_check_digit, 0, NELEM(digit_cases));
+	tcase_add_test(tc, test_check_names);
+	tcase_add_test(tc, test_check_record);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("keys");

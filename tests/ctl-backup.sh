@@ -1,6 +1,10 @@
 #!/bin/sh
 # ctl-backup.sh - ncenctl backup while another process writes, restore
-# into a new directory, verify; refusals; recover.
+# into a new directory, verify; refusals; recover.  A backup carries
+# what a node needs beside its databases: attachments and its Icomm
+# identity (private key included) come back byte for byte with their
+# modes; a damaged attachment in a backup is named and nothing is
+# restored; verify checks every database file (audit.db too).
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +50,17 @@ wait_writer() {
 
 ok "init" ncenctl -d "$X" init --forms "$F"
 ok "load the fixture" ncenctl -d "$X" load "$FX/small.dump"
+ok "the node's Icomm identity" ncenctl -d "$X" node init --id FR-NCEN
+# A photograph (PNG magic, then bytes of every value) and a document.
+{ printf '\211PNG\r\n\032\n'; awk 'BEGIN { for (i = 0; i < 4096; i++) printf "%c", i % 256 }'; } \
+	>"$T/photo.png"
+printf '%%PDF-1.4 statement\n' >"$T/statement.pdf"
+ok "attach a photograph to case 1" \
+	ncenctl -d "$X" attach --caption "false bottom" case:1 "$T/photo.png"
+ok "and a document" ncenctl -d "$X" attach case:2 "$T/statement.pdf"
+photo=$(sha256sum "$T/photo.png" | cut -c1-64)
+photo_rel=attachments/$(echo "$photo" | cut -c1-2)/$photo
+[ -f "$X/$photo_rel" ]; tap_result $? "the photograph is kept as $photo_rel"
 
 : >"$T/writer.err"
 writer &
@@ -67,9 +82,29 @@ echo "# the writer loaded $n_at_backup cases before the backup ended, $n_end in 
 ok "the data directory still verifies" ncenctl -d "$X" verify
 [ -f "$B/MANIFEST" ] && [ -f "$B/forms/case.form" ]
 tap_result $? "the backup has a manifest and the forms"
+[ "$(stat -c %a "$B")" = 700 ]; tap_result $? "the backup directory is 0700"
+[ "$(stat -c %a "$B/node.key")" = 600 ]
+tap_result $? "the node's private key is in it, 0600"
+ok "the manifest lists the key" grep -q '^file node.key [0-9]* [0-9a-f]* 0600$' "$B/MANIFEST"
+ok "and the photograph" grep -q "^file $photo_rel 4104 $photo 0600\$" "$B/MANIFEST"
+ok "and the certificate" grep -q '^file node.crt ' "$B/MANIFEST"
 
 ok "restore into a new directory" ncenctl -d "$R" restore "$B"
 ok "the restored copy verifies" ncenctl -d "$R" verify
+has "verify checked the audit log's database" "audit.db: structure ok"
+has "and the accounts'" "accounts.db: structure ok"
+has "and Icomm's" "icomm.db: structure ok"
+for f in node.key node.crt "$photo_rel"; do
+	cmp -s "$X/$f" "$R/$f"
+	tap_result $? "$f came back byte for byte"
+	[ "$(stat -c %a "$X/$f")" = "$(stat -c %a "$R/$f")" ]
+	tap_result $? "$f has its mode ($(stat -c %a "$R/$f" 2>/dev/null))"
+done
+n_att=$(find "$X/attachments" -type f ! -name '.*' | wc -l)
+[ "$n_att" -eq 2 ] && [ "$(find "$R/attachments" -type f | wc -l)" -eq 2 ]
+tap_result $? "both attachments came back"
+ok "the restored node has its identity" ncenctl -d "$R" node show
+has "the same node id" "FR-NCEN"
 ok "dump the restored copy" ncenctl -d "$R" dump -o "$T/r.dump"
 ok "the fixture's records are there" grep -qx 'record case 2 1 1795856400 bob' "$T/r.dump"
 cases=$(grep -c '^record case ' "$T/r.dump")
@@ -98,6 +133,25 @@ cp -R "$B" "$T/damaged"
 printf 'X' | dd of="$T/damaged/case.db" bs=1 seek=100 conv=notrunc 2>/dev/null
 fails_with 1 "restore of a damaged backup" ncenctl -d "$T/r3" restore "$T/damaged"
 has "it names the damaged file" "case.db: does not match the manifest"
+
+cp -R "$B" "$T/damaged2"
+printf 'X' | dd of="$T/damaged2/$photo_rel" bs=1 seek=2000 conv=notrunc 2>/dev/null
+fails_with 1 "restore of a backup with a damaged attachment" \
+	ncenctl -d "$T/r4" restore "$T/damaged2"
+has "it names the attachment" "$photo_rel: does not match the manifest"
+[ ! -e "$T/r4" ]; tap_result $? "and nothing was restored"
+rm -f "$T/damaged2/node.key"
+fails_with 1 "restore of a backup that lost the node's key" \
+	ncenctl -d "$T/r4" restore "$T/damaged2"
+has "it names the key" "damaged2/node.key: named by the manifest but missing"
+[ ! -e "$T/r4" ]; tap_result $? "and nothing was restored either"
+
+# verify reads every database file: damage to audit.db is found.
+cp -R "$R" "$T/v"
+printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' |
+	dd of="$T/v/audit.db" bs=1 seek=8200 conv=notrunc 2>/dev/null
+fails_with 1 "verify finds a damaged audit.db" ncenctl -d "$T/v" verify
+has "and names it" "problem: audit.db: DB->verify"
 
 ok "dump before recovery" ncenctl -d "$X" dump -o "$T/x1.dump"
 ok "recover" ncenctl -d "$X" recover

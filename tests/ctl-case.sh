@@ -11,13 +11,21 @@ F=$top_builddir/forms
 X=$T/x
 
 ok "init" ncenctl -d "$X" init --forms "$F"
-# Case 1 is complete, case 2 has no date (a draft may lack it).
+# Case 1 is complete, case 2 has no date (a draft may lack it); case 3
+# has seizure lines.
 printf '%s\n' 'ncen-dump 1' 'record case 1 1 1795770000 carol' \
 	'field status draft' 'field date 2026-11-05' 'field office FRCDG01' \
 	'field country FR' 'field direction IMP' \
 	'record case 2 1 1795770000 carol' 'field office FRCDG01' \
-	'field country FR' 'field direction IMP' >"$T/cases.dump"
-ok "load two draft cases" ncenctl -d "$X" load "$T/cases.dump"
+	'field country FR' 'field direction IMP' \
+	'record case 3 1 1795770000 carol' 'field status draft' \
+	'field date 2026-11-05' 'field office FRCDG01' 'field country FR' \
+	'field direction IMP' \
+	'record seizure 1 1 1795770000 carol' 'field case 3' \
+	'field commodity DRUG' 'field quantity 2' 'field unit KGM' \
+	'record seizure 2 1 1795770000 carol' 'field case 3' \
+	'field commodity TOB' >"$T/cases.dump"
+ok "load three draft cases" ncenctl -d "$X" load "$T/cases.dump"
 ok "accounts" sh -c "ncenctl -d '$X' user add bob --roles officer &&
 	ncenctl -d '$X' user add sue --roles supervisor &&
 	ncenctl -d '$X' user add ann --roles analyst"
@@ -38,6 +46,10 @@ refused "validating a draft" 1 \
 refused "submitting an incomplete case" 1 \
 	"case 2 is draft: it cannot be submitted until it is complete: date: expected a value" \
 	submit 2 --as bob
+# Case 3 is complete but its second seizure line has no quantity or unit.
+refused "a case with an incomplete seizure line" 1 \
+	"case 3 is draft: it cannot be submitted until it is complete: seizure line 2: quantity: expected a value (the field is required), found none; seizure line 2: unit: expected a value" \
+	submit 3 --as bob
 refused "an analyst submitting" 1 \
 	"only an officer or a supervisor can submit it, and ann is an analyst" \
 	submit 1 --as ann

@@ -63,4 +63,27 @@ ok "the changes are audited" ncenctl -d "$X" audit show --user boss
 has "the new account" "nadia"
 has "the lock" "olga"
 ok "the audit log verifies" ncenctl -d "$X" audit verify
+
+# A longer list than the screen: PgDn, End and Home move the selection
+# and the rows scroll with it (boss, nadia, olga, then u01..u40).
+i=1
+while [ $i -le 40 ]; do
+	n=$(printf 'u%02d' $i)
+	ncenctl -d "$X" user add "$n" --roles officer >/dev/null || break
+	i=$((i + 1))
+done
+[ $i -eq 41 ]; tap_result $? "forty more accounts"
+ui_start B -- ncen -d "$X" --as boss
+ui_wait B "a  Administration" >/dev/null
+ui_keys B a
+ui_see B "the accounts screen shows 43 accounts" "Accounts (43)"
+ui_keys B NPage
+ui_see B "PgDn selects the account a screen further" "> u18"
+ui_keys B End
+ui_see B "End selects the last, scrolled into view" "> u40"
+ui_keys B Home
+ui_see B "Home the first" "> boss"
+ui_keys B C-x C-x
+ui_gone B
+tap_result $? "ncen signs out again"
 finish

@@ -82,8 +82,12 @@ ui_see A "a line left with a draft is kept" "not complete: Enter goes on"
 ui_keys A C-a
 ui_wait A "Submit" >/dev/null
 ui_keys A Enter
-ui_see A "the case cannot be submitted with it" "Seizure line 3 is not complete"
-ui_see A "the status line says why" "commodity"
+ui_see A "the workflow refuses to submit it, and lists why" \
+	"seizure line 3: quantity: expected a value"
+ui_see A "the line's other problems too" "commodity: expected a value"
+ui_keys A C-x
+ui_see A "back on the case, the status line says nothing was done" \
+	"Case 1 is not complete: nothing was done."
 ui_keys A Down Down
 ui_keys A Enter
 ui_wait A "resume it?" >/dev/null

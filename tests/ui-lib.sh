@@ -81,3 +81,22 @@ ui_see() {
 		sed 's/^/# | /' "$T/out"
 	fi
 }
+
+# Wait until the screen stops changing (0.3 s unchanged, 10 s at most):
+# a screen read just after its title changed may not have its rows yet.
+ui_settle() {
+	ui_screen "$1"
+	cp "$T/out" "$T/settle"
+	same=0; i=0
+	while [ $same -lt 6 ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		ui_screen "$1"
+		if cmp -s "$T/out" "$T/settle"; then
+			same=$((same + 1))
+		else
+			same=0
+			cp "$T/out" "$T/settle"
+		fi
+		i=$((i + 1))
+	done
+}

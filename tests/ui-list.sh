@@ -48,11 +48,13 @@ ui_see L "the main menu" "Main menu"
 ui_keys L p
 ui_see L "Persons titled with their count" "Persons ($persons)"
 ui_see L "sorted by family name, page 1" "by Family name   page 1/"
+ui_settle L
 first1=$(list_rows | head -1)
 ui_see L "the header names the columns" "Family name"
 
 ui_keys L NPage
 ui_see L "PgDn turns to page 2" "page 2/"
+ui_settle L
 first2=$(list_rows | head -1)
 check_pg() { [ -n "$first2" ] && [ "$first1" != "$first2" ]; }
 ok "page 2 shows other rows" check_pg
@@ -74,7 +76,7 @@ print(collections.Counter(p for p in r if p.isascii() and p.isalpha()).most_comm
 PRE=$(printf '%s' "$pre" | tr a-z A-Z)
 ui_type L "$PRE"
 ui_see L "the filter shows on the status line" "starts with): $PRE"_
-ui_screen L
+ui_settle L
 bad=$(list_rows | awk -v p="$pre" 'index(tolower($2), p) != 1' | wc -l)
 n=$(list_rows | wc -l)
 check_filter() { [ "$n" -ge 2 ] && [ "$bad" -eq 0 ]; }
@@ -228,7 +230,7 @@ ui_start O -e NCEN_HOME="$D" -- ncen --as "$off"
 ui_see O "the officer's menu" "Main menu"
 ui_keys O c
 ui_see O "the officer's case list" "Cases ("
-ui_screen O
+ui_settle O
 seen=$(list_rows | wc -l)
 [ "$own" -gt 20 ] && own=20
 check_own() { [ "$seen" -eq "$own" ] && [ "$own" -ge 1 ]; }

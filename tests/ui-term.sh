@@ -51,24 +51,6 @@ row_see() {
 	row_has "$1" "$3" "$4"
 }
 
-# Wait until the screen stops changing (0.3 s unchanged, 10 s at most).
-ui_settle() {
-	ui_screen "$1"
-	cp "$T/out" "$T/settle"
-	same=0; i=0
-	while [ $same -lt 6 ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		ui_screen "$1"
-		if cmp -s "$T/out" "$T/settle"; then
-			same=$((same + 1))
-		else
-			same=0
-			cp "$T/out" "$T/settle"
-		fi
-		i=$((i + 1))
-	done
-}
-
 # The screen of session NAME holds no line-drawing letters drawn as
 # text (a vt100's line drawing is q, x, l, k... in the graphics
 # character set; capture-pane -e marks those cells with SO ... SI, and
@@ -310,6 +292,27 @@ for scr in list case form; do
 	ui_keys "$s" C-x
 	row_see "the $scr screen: ^X comes back from help" "$s" 1 "$title"
 done
+# A question on the status line when the size changes: it stays, alone
+# with its key line at the new size, and the screen under it is laid
+# out again once it is answered.
+ui_keys "$s" C-x C-x
+row_see "resize under a question: the list" "$s" 1 "Cases ("
+ui_keys "$s" C-o
+row_see "resize under a question: ^O asks for a page" "$s" 23 "Go to page"
+ui_tmux resize-window -t "$s" -x 100 -y 40
+row_see "resize under a question: the question moves to row 39" "$s" 39 \
+	"Go to page"
+row_has "resize under a question: its key line is on row 40" 40 "^X Back"
+ui_settle "$s"
+rows=$(grep -c . "$T/out")
+[ "$rows" -eq 2 ]
+tap_result $? "resize under a question: nothing of the old layout is left ($rows rows written)"
+ui_keys "$s" C-x
+row_see "resize under a question: back, the list is laid out at 100x40" \
+	"$s" 1 "Cases ("
+row_has "resize under a question: with its key line on row 40" 40 "^O"
+ui_tmux resize-window -t "$s" -x 80 -y 24
+row_see "resize under a question: and again at 80x24" "$s" 24 "^O"
 ui_tmux kill-session -t "$s"
 
 # NO_COLOR on a colour terminal: no colour on any screen, even the
