@@ -3,7 +3,8 @@
  * keys at it and count the bytes it writes back, step by step.
  *
  * usage: ptyrun [-pq] [-t TERM] [-x COLS] [-y LINES] [-b BAUD] [-k MS]
- *            [-i MS] [-w SECONDS] [-m STEP,...] [-o FILE] SCRIPT CMD [ARG]...
+ *            [-B KEYS] [-i MS] [-w SECONDS] [-m STEP,...] [-o FILE]
+ *            SCRIPT CMD [ARG]...
  *
  * The program runs with TERM (vt100) on a COLSxLINES (80x24) terminal
  * whose speed is BAUD (9600), so that curses sees the line it would on
@@ -13,8 +14,10 @@
  *
  * KEYS are typed one key at a time, each once the output has been idle
  * for -k MS (100) since the one before, as a typist would (-k 0 types
- * a step's keys at once, ahead of the screen); "-" types nothing (the
- * first step: the program starting).  The step ends when
+ * a step's keys at once, ahead of the screen; -B KEYS types them in
+ * bursts of KEYS keys, each burst at once, as a fast typist's keys reach
+ * the program over a slow or distant line, several to a packet); "-"
+ * types nothing (the first step: the program starting).  The step ends when
  * EXPECT (a word without blanks, looked for in the raw output of the
  * step; "-" or none for no word) has been seen and the output has been
  * idle for -i MS (300), or when the program exits.  Waiting for the
@@ -76,6 +79,7 @@ struct pr {
 	pid_t		 pid;
 	int		 baud;
 	int		 paced;
+	int		 burst;		/* keys typed at once (-B) */
 	int		 ended;		/* the program closed the terminal */
 	double		 free_at;	/* when the paced line is free */
 	double		 last_out;	/* when the last byte was delivered */
@@ -317,12 +321,16 @@ pr_step(struct pr *p, struct pr_step *st, double t0, int key_ms,
 	const unsigned char	*k = (unsigned char *)st->keys.s;
 	size_t			 left = st->keys.len, len;
 	double			 sent = t0;
-	int			 r = 0;
+	int			 r = 0, i;
 
 	buf_reset(&p->out);
 	while (left > 0 && !p->ended) {
-		/* -k 0: the whole step typed ahead at once. */
-		len = key_ms == 0 ? left : pr_keylen(k, left);
+		/* -k 0: the whole step typed ahead at once; -B: a burst. */
+		if (key_ms == 0)
+			len = left;
+		else
+			for (i = 0, len = 0; i < p->burst && len < left; i++)
+				len += pr_keylen(k + len, left - len);
 		sent = pr_now();
 		if (write(p->fd, k, len) != (ssize_t)len) {
 			fprintf(stderr, "ptyrun: %s: cannot type: %s\n",
@@ -471,7 +479,7 @@ static int
 pr_usage(void)
 {
 	fprintf(stderr, "usage: ptyrun [-pq] [-t TERM] [-x COLS] [-y LINES] "
-	    "[-b BAUD] [-k MS] [-i MS]\n"
+	    "[-b BAUD] [-k MS] [-B KEYS] [-i MS]\n"
 	    "              [-w SECONDS] [-m STEP,...] [-o FILE] SCRIPT CMD "
 	    "[ARG]...\n");
 	return 2;
@@ -491,8 +499,12 @@ main(int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	p.baud = 9600;
-	while ((c = getopt(argc, argv, "+b:i:k:m:o:pqt:w:x:y:")) != -1) {
+	p.burst = 1;
+	while ((c = getopt(argc, argv, "+B:b:i:k:m:o:pqt:w:x:y:")) != -1) {
 		switch (c) {
+		case 'B':
+			p.burst = atoi(optarg);
+			break;
 		case 'b':
 			p.baud = atoi(optarg);
 			break;
@@ -534,7 +546,7 @@ main(int argc, char **argv)
 		if (pr_speeds[i].bps == p.baud)
 			speed = pr_speeds[i].speed;
 	if (argc - optind < 2 || speed == 0 || cols <= 0 || lines <= 0 ||
-	    idle_ms <= 0 || key_ms < 0)
+	    idle_ms <= 0 || key_ms < 0 || p.burst <= 0)
 		return pr_usage();
 	if ((n = pr_load(argv[optind], &steps)) <= 0) {
 		if (n == 0)

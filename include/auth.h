@@ -110,6 +110,7 @@ struct auth_change {
 };
 
 /* auth-role.c */
+#define AUTH_OWNER_FIELD	"officer"	/* whose record it is ("own") */
 int	 auth_may(const struct auth_account *, enum auth_action,
 	     const struct record *);
 /* The roles whose matrix cell for an action is not "no". */
@@ -118,6 +119,13 @@ unsigned auth_roles_allowed(enum auth_action);
 const char *auth_role_for(const struct auth_account *, enum auth_action,
 	     const struct record *);
 const char *auth_action_name(enum auth_action);
+/*
+ * The user name when an account may take the action only on its own
+ * records (no role of its allows it on every record: an officer viewing
+ * cases), so that a list can be read through the AUTH_OWNER_FIELD index;
+ * NULL otherwise.  auth_may still decides each record.
+ */
+const char *auth_own_only(const struct auth_account *, enum auth_action);
 int	 auth_action_find(const char *);
 const char *auth_role_name(unsigned bit);
 unsigned auth_role_bit(const char *);

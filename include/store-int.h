@@ -18,6 +18,10 @@
  *				both records in one transaction
  *	accounts.db		btree: user name -> account (auth-account.c)
  *	audit.db		btree: 8-byte big-endian seq -> entry (audit.c)
+ *	counts.db		btree: form name ["\0" field] -> 8-byte
+ *				big-endian count of its records [of its
+ *				index's entries], kept by every write
+ *				(store-count.c)
  *	partners.db, agreements.db, outbox.db, icomm.db
  *				btrees of Icomm (store-kv.c, icomm-*.c)
  *	forms/			the forms, copied there by ncenctl init
@@ -50,12 +54,12 @@
 #define STORE_FIND_WALK		16		/* id span per record read in bulk */
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
 #define STORE_FIND_BULK		(256 * 1024)	/* bytes per bulk read */
-#define STORE_COUNT_BATCH	8192		/* keys counted per txn */
 #define STORE_LOCKS		100000		/* lock table size */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
 #define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
+#define STORE_COUNTS_FILE	"counts.db"	/* store-count.c */
 #define STORE_KV_NDB		4		/* Icomm's btrees (store-kv.h) */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
@@ -109,6 +113,8 @@ struct store {
 	}			 hooks[STORE_HOOKS];
 	size_t			 nhooks;
 
+	DB			*counts;	/* STORE_COUNTS_FILE */
+
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
 };
@@ -149,6 +155,8 @@ int	 store_backup_list(const char *dir, char ***names, size_t *n,
 void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
+int	 store_index_find(struct store_entity *, const char *,
+	     struct store_index **, struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,
 	     struct store_keys *);
 void	 store_keys_view(const struct schema_field *, struct record_view *,
@@ -173,6 +181,13 @@ void	 store_txn_hold(struct store_txn *, struct record *);
 /* store-record.c */
 int	 store_record_exists(struct store_txn *, struct store_entity *,
 	     uint64_t, struct ncen_err *);
+
+/* store-count.c */
+int	 store_count_change(struct store_txn *, struct store_entity *,
+	     const struct record *old, const struct record *rec,
+	     struct ncen_err *);
+int	 store_count_kept(struct store *, struct store_entity *,
+	     struct store_index *, uint64_t *, int *found, struct ncen_err *);
 
 /* store-kv.c: the file names of st->kv[]. */
 extern const char *const store_kv_files[STORE_KV_NDB];

@@ -17,6 +17,18 @@
  * value, and a record without a value for the field is not in that
  * order at all.  Id order takes no prefix (NCEN_EUSAGE).
  *
+ * A scope (scope_field, scope_value) is a fixed part of the order, apart
+ * from the prefix typed: only the records whose key in scope_field's
+ * index is scope_value's, and those with no value there (an officer's
+ * own cases: hers and those nobody owns).  It is read through that index
+ * so that its cost follows the scope, not the form: in id order and in
+ * the scope field's order a page costs a page; in another field's order
+ * every record of the scope is read once per call (its keys sorted in
+ * memory).  While some records of the form have no value in the scope
+ * field, which the index cannot find (the kept counts tell), the scope
+ * is read as the whole order with keep deciding, as slow as without it.
+ * The scope narrows, never decides: keep still says what is shown.
+ *
  * Pages come back in ascending order whatever the direction read.  A
  * keep callback (a pure predicate: it is called inside the read's short
  * transaction and must not wait for anything) leaves records out, e.g.
@@ -50,6 +62,8 @@ struct store_page_order {
 	const char	*entity;
 	const char	*field;		/* an indexed field; NULL: by id */
 	const char	*prefix;	/* as typed; NULL or "": every entry */
+	const char	*scope_field;	/* NULL, or a single indexed field: */
+	const char	*scope_value;	/* only its records with this value */
 };
 
 /* One entry of an order and its record. */

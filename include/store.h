@@ -153,8 +153,17 @@ int	 store_scan(struct store *, const char *entity, store_record_fn,
 int	 store_find(struct store *, const char *entity, const char *field,
 	     const char *from, const char *to, store_record_fn, void *arg,
 	     struct ncen_err *);
+
+/*
+ * store-count.c: counts kept in the transaction of every change, made
+ * on first use (one walk of the database, then never again).
+ * store_count: a form's records; store_count_index: the entries of one
+ * of its indices (a record once per key it has in it).
+ */
 int	 store_count(struct store *, const char *entity, uint64_t *,
 	     struct ncen_err *);
+int	 store_count_index(struct store *, const char *entity,
+	     const char *field, uint64_t *, struct ncen_err *);
 
 /*
  * store-link.c: a link a -> b with a role is stored under both records;

@@ -162,9 +162,29 @@ auth_role_own(const struct auth_account *a, const struct record *r)
 
 	if (r == NULL)
 		return 1;
-	officer = record_get(r, "officer");
+	officer = record_get(r, AUTH_OWNER_FIELD);
 	return officer == NULL || *officer == '\0' ||
 	    strcmp(officer, a->name) == 0;
+}
+
+/* The account's name when its roles allow the action on its own only. */
+const char *
+auth_own_only(const struct auth_account *a, enum auth_action action)
+{
+	size_t	i;
+	int	own = 0;
+
+	if (a == NULL || (unsigned)action >= AUTH_NACTIONS || a->disabled)
+		return NULL;
+	for (i = 0; i < AUTH_NROLES; i++) {
+		if (!(a->roles & auth_roles[i].bit))
+			continue;
+		if (auth_matrix[action].cell[i] == Y)
+			return NULL;
+		if (auth_matrix[action].cell[i] == O)
+			own = 1;
+	}
+	return own ? a->name : NULL;
 }
 
 /* Whether one role bit allows the action on the record. */

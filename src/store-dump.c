@@ -805,7 +805,7 @@ store_dump_put(struct store_txn *t, const struct record *r,
 	if (ret != 0)
 		return store_txn_dberr(t, ret, e, _("%s: writing %s %" PRIu64),
 		    ent->file, r->form->name, r->id);
-	return NCEN_OK;
+	return store_count_change(t, ent, NULL, r, e);
 }
 
 /* Store every record and link of a dump in the transaction. */

@@ -358,6 +358,24 @@ store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 	return NULL;
 }
 
+/* The index of an entity's field in *ix; NCEN_ENOTFOUND or NCEN_EUSAGE. */
+int
+store_index_find(struct store_entity *e, const char *field,
+    struct store_index **ix, struct ncen_err *err)
+{
+	size_t	i;
+
+	*ix = NULL;
+	for (i = 0; i < e->nidx; i++)
+		if (strcmp(e->idx[i].field->name, field) == 0) {
+			*ix = &e->idx[i];
+			return NCEN_OK;
+		}
+	return ncen_err_set(err, schema_field_find(e->form, field) == NULL ?
+	    NCEN_ENOTFOUND : NCEN_EUSAGE, _("%s.%s is not an indexed field"),
+	    e->form->name, field);
+}
+
 /* Remove the registry of an environment that has no regions left. */
 static int
 store_env_stale_registry(struct store *st, struct ncen_err *err)
@@ -707,7 +725,9 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (error = store_env_db_open(st, NULL, &st->accounts,
 	    STORE_ACCOUNTS_FILE, 0, 0, err)) != NCEN_OK ||
 	    (error = store_env_db_open(st, NULL, &st->audit, STORE_AUDIT_FILE,
-	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
+	    0, STORE_PAGE_INDEX, err)) != NCEN_OK ||
+	    (error = store_env_db_open(st, NULL, &st->counts,
+	    STORE_COUNTS_FILE, 0, 0, err)) != NCEN_OK)
 		goto fail;
 	for (i = 0; i < STORE_KV_NDB; i++)
 		if ((error = store_env_db_open(st, NULL, &st->kv[i],
@@ -783,7 +803,9 @@ store_env_shutdown(struct store *st)
 		(void)st->accounts->close(st->accounts, 0);
 	if (st->audit != NULL)
 		(void)st->audit->close(st->audit, 0);
-	st->accounts = st->audit = NULL;
+	if (st->counts != NULL)
+		(void)st->counts->close(st->counts, 0);
+	st->accounts = st->audit = st->counts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL)
 			(void)st->kv[i]->close(st->kv[i], 0);
@@ -990,7 +1012,11 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("%s: close"),
 		    STORE_AUDIT_FILE);
-	st->accounts = st->audit = NULL;
+	if (st->counts != NULL && (ret = st->counts->close(st->counts,
+	    0)) != 0 && error == NCEN_OK)
+		error = store_dberr(st, ret, err, _("%s: close"),
+		    STORE_COUNTS_FILE);
+	st->accounts = st->audit = st->counts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
 		    0)) != 0 && error == NCEN_OK)

@@ -6,8 +6,14 @@
  * (key, id) order) that moves forwards or backwards from a position,
  * a batch of entries per short read-committed transaction: between
  * batches it remembers the last entry it examined and seeks past it in
- * the next one, as store_find and store_count do.  Skipping and counting
- * read no record (zero-length partial reads of the primary).
+ * the next one, as store_find does.  Skipping and counting read no
+ * record (zero-length partial reads of the primary).
+ *
+ * A scoped order (store-page.h) in id order or in the scope field's
+ * order is the same walk over the scope field's index, held to the one
+ * key (exact).  In another field's order the walk collects the scope's
+ * ids, their records give the sort field's keys, which are sorted in
+ * memory, and the page is cut from them (store_page_sorted).
  */
 #include <db.h>
 #include <stdlib.h>
@@ -35,6 +41,7 @@ struct store_page_state {
 	uint64_t	 passed;	/* entries counted or skipped */
 	uint64_t	 steps;		/* entries examined */
 	size_t		 n;		/* rows collected */
+	size_t		 nids;		/* ids collected */
 };
 
 struct store_page_walk {
@@ -43,6 +50,14 @@ struct store_page_walk {
 	DB			*db;
 	const char		*file;
 	struct buf		 prefix;	/* index key prefix, may be empty */
+	int			 exact;		/* only keys equal to prefix */
+	int			 none;		/* the order is empty */
+
+	/* A scope in another field's order: sorted in memory. */
+	struct store_index	*six;		/* the sort field's index */
+	struct buf		 sprefix;	/* its typed prefix's key */
+	uint64_t		*ids;		/* collected: the scope's */
+	size_t			 capids;
 
 	const struct store_page_query *q;
 	enum store_page_from	 from;		/* how the walk starts */
@@ -104,6 +119,9 @@ store_page_save(struct store_page_walk *w)
 static int
 store_page_in(const struct store_page_walk *w, const DBT *key)
 {
+	if (w->exact)
+		return key->size == w->prefix.len &&
+		    memcmp(key->data, w->prefix.s, w->prefix.len) == 0;
 	return w->prefix.len == 0 || (key->size >= w->prefix.len &&
 	    memcmp(key->data, w->prefix.s, w->prefix.len) == 0);
 }
@@ -208,6 +226,15 @@ store_page_seek_last(struct store_page_walk *w, DBC *c, DBT *key, DBT *data)
 	size_t		len = w->prefix.len;
 	int		ret;
 
+	if (w->exact) {
+		/* The smallest key after the one: it and a NUL byte. */
+		buf_add(&next, w->prefix.s, len);
+		buf_addc(&next, '\0');
+		ret = store_page_seek_before(w, c, next.s, next.len, 0, key,
+		    data);
+		buf_free(&next);
+		return ret;
+	}
 	/* The smallest key after every key with the prefix, if any. */
 	while (len > 0 && (unsigned char)w->prefix.s[len - 1] == 0xff)
 		len--;
@@ -357,8 +384,19 @@ store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 				break;
 			if (w->s.n == w->q->n)
 				break;
-		} else
+		} else {
 			w->s.passed++;
+			if (w->six != NULL) {
+				/* Collecting the scope's ids. */
+				if (w->s.nids == w->capids) {
+					w->capids = w->capids == 0 ? 256 :
+					    w->capids * 2;
+					w->ids = xreallocarray(w->ids,
+					    w->capids, sizeof *w->ids);
+				}
+				w->ids[w->s.nids++] = id;
+			}
+		}
 		if (++batch == STORE_PAGE_BATCH ||
 		    (w->reading && w->s.steps >= STORE_PAGE_SCAN_MAX))
 			break;
@@ -452,15 +490,108 @@ store_page_edge(struct store *st, struct store_page_walk *w,
 	return error;
 }
 
-/* Set a walk up for an order: its database and its prefix's key. */
+/*
+ * The index key of a value as typed; for number fields, whose keys are
+ * binary, only a whole value (so a prefix matches exactly).
+ */
+static int
+store_page_key(struct store *st, const char *entity,
+    const struct schema_field *f, const char *value, struct buf *key,
+    struct ncen_err *err)
+{
+	struct buf	canon = BUF_INIT, why = BUF_INIT;
+	int		error = NCEN_OK;
+
+	switch (f->type) {
+	case SCHEMA_INTEGER:
+	case SCHEMA_DECIMAL:
+	case SCHEMA_REF:
+		if (schema_value_check(st->schema, f, value, &canon, &why) !=
+		    NCEN_OK)
+			error = ncen_err_set(err, NCEN_EINVALID, "%s.%s: '%s': "
+			    "%s", entity, f->name, value, buf_cstr(&why));
+		else
+			schema_index_key(f, canon.s, canon.len, key);
+		break;
+	default:
+		schema_index_key(f, value, strlen(value), key);
+		break;
+	}
+	buf_free(&canon);
+	buf_free(&why);
+	return error;
+}
+
+/*
+ * Whether a scope can be read through its index: every record of the
+ * form has a key there (records without one cannot be found by it).
+ */
+static int
+store_page_scope_whole(struct store *st, struct store_entity *e,
+    struct store_index *ix, int *whole, struct ncen_err *err)
+{
+	uint64_t	records, entries;
+	int		error;
+
+	*whole = 0;
+	if ((error = store_count(st, e->form->name, &records, err)) !=
+	    NCEN_OK || (error = store_count_index(st, e->form->name,
+	    ix->field->name, &entries, err)) != NCEN_OK)
+		return error;
+	*whole = entries == records;
+	return NCEN_OK;
+}
+
+/*
+ * Set a scope up: the walk goes over the scope field's index, held to
+ * its one key; in another field's order it collects ids for sorting.
+ * Left unscoped while records without a key in that index exist.
+ */
+static int
+store_page_setup_scope(struct store *st, const struct store_page_order *o,
+    struct store_page_walk *w, struct ncen_err *err)
+{
+	struct store_index	*scope, *sort = w->ix;
+	struct buf		 typed = BUF_INIT;
+	int			 whole, error;
+
+	if ((error = store_index_find(w->e, o->scope_field, &scope, err)) !=
+	    NCEN_OK)
+		return error;
+	if (scope->field->repeated)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s.%s: a repeated field "
+		    "cannot scope a list", o->entity, o->scope_field);
+	if ((error = store_page_scope_whole(st, w->e, scope, &whole, err)) !=
+	    NCEN_OK || !whole)
+		return error;
+	if ((error = store_page_key(st, o->entity, scope->field,
+	    o->scope_value, &typed, err)) != NCEN_OK || typed.len == 0)
+		goto out;
+	if (sort != NULL && sort != scope) {
+		/* Another field's order: sorted in memory. */
+		w->six = sort;
+		buf_add(&w->sprefix, w->prefix.s, w->prefix.len);
+	} else if (sort == scope && w->prefix.len != 0 &&
+	    (typed.len < w->prefix.len ||
+	    memcmp(typed.s, w->prefix.s, w->prefix.len) != 0))
+		w->none = 1;	/* the scope's key does not start so */
+	w->ix = scope;
+	w->db = scope->raw;
+	w->file = scope->file;
+	w->exact = 1;
+	buf_reset(&w->prefix);
+	buf_add(&w->prefix, typed.s, typed.len);
+out:
+	buf_free(&typed);
+	return error;
+}
+
+/* Set a walk up for an order: its database, its prefix's key, its scope. */
 static int
 store_page_setup(struct store *st, const struct store_page_order *o,
     struct store_page_walk *w, struct ncen_err *err)
 {
-	const struct schema_field	*f;
-	struct buf			 canon = BUF_INIT, why = BUF_INIT;
-	size_t				 i;
-	int				 error = NCEN_OK;
+	int	error;
 
 	memset(w, 0, sizeof *w);
 	if (st->inrun)
@@ -473,42 +604,23 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 		w->file = w->e->file;
 		if (o->prefix != NULL && *o->prefix != '\0')
 			return ncen_err_set(err, NCEN_EUSAGE,
-			    _("%s: records in "
-			    "id order take no prefix"), o->entity);
-		return NCEN_OK;
+			    _("%s: records in id order take no prefix"),
+			    o->entity);
+	} else {
+		if ((error = store_index_find(w->e, o->field, &w->ix, err)) !=
+		    NCEN_OK)
+			return error;
+		w->db = w->ix->raw;
+		w->file = w->ix->file;
+		if (o->prefix != NULL && *o->prefix != '\0' &&
+		    (error = store_page_key(st, o->entity, w->ix->field,
+		    o->prefix, &w->prefix, err)) != NCEN_OK)
+			return error;
 	}
-	for (i = 0; i < w->e->nidx; i++)
-		if (strcmp(w->e->idx[i].field->name, o->field) == 0)
-			w->ix = &w->e->idx[i];
-	if (w->ix == NULL)
-		return ncen_err_set(err, schema_field_find(w->e->form,
-		    o->field) == NULL ? NCEN_ENOTFOUND : NCEN_EUSAGE,
-		    _("%s.%s is not an indexed field"), o->entity, o->field);
-	w->db = w->ix->raw;
-	w->file = w->ix->file;
-	if (o->prefix == NULL || *o->prefix == '\0')
+	if (o->scope_field == NULL || o->scope_value == NULL ||
+	    *o->scope_value == '\0')
 		return NCEN_OK;
-	f = w->ix->field;
-	switch (f->type) {
-	case SCHEMA_INTEGER:
-	case SCHEMA_DECIMAL:
-	case SCHEMA_REF:
-		/* Number keys are binary: only a whole value matches. */
-		if (schema_value_check(st->schema, f, o->prefix, &canon,
-		    &why) != NCEN_OK)
-			error = ncen_err_set(err, NCEN_EINVALID, "%s.%s: '%s': "
-			    "%s", o->entity, f->name, o->prefix,
-			    buf_cstr(&why));
-		else
-			schema_index_key(f, canon.s, canon.len, &w->prefix);
-		break;
-	default:
-		schema_index_key(f, o->prefix, strlen(o->prefix), &w->prefix);
-		break;
-	}
-	buf_free(&canon);
-	buf_free(&why);
-	return error;
+	return store_page_setup_scope(st, o, w, err);
 }
 
 /* Release a walk (its rows must have been handed over or freed). */
@@ -520,6 +632,9 @@ store_page_walk_free(struct store_page_walk *w)
 	free(w->rows);
 	w->rows = NULL;
 	buf_free(&w->prefix);
+	buf_free(&w->sprefix);
+	free(w->ids);
+	w->ids = NULL;
 	buf_free(&w->poskey);
 	buf_free(&w->savedkey);
 }
@@ -544,6 +659,232 @@ store_page_hand(struct store_page_walk *w, struct store_page *p)
 		}
 }
 
+/* One entry of a scope sorted in memory: a sort key and its record. */
+struct store_page_entry {
+	struct buf	 key;
+	uint64_t	 id;
+};
+
+/* A scope's entries in another field's order (store_page_sorted). */
+struct store_page_sort {
+	struct store_page_walk	*w;
+	size_t			 next;		/* ids[next] is read next */
+	struct store_page_entry	*ents;
+	size_t			 n, cap;
+};
+
+/* Order entries by key, then id. */
+static int
+store_page_entry_cmp(const void *va, const void *vb)
+{
+	const struct store_page_entry	*a = va, *b = vb;
+	int				 c;
+
+	if ((c = store_keycmp(a->key.s, a->key.len, b->key.s, b->key.len)) !=
+	    0)
+		return c;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Read a batch of the scope's records and keep their sort keys. */
+static int
+store_page_sort_fn(struct store_txn *t, void *varg, struct ncen_err *err)
+{
+	struct store_page_sort	*so = varg;
+	struct store_page_walk	*w = so->w;
+	struct store_entity	*e = w->e;
+	struct store_keys	 keys;
+	unsigned char		 idk[8];
+	DBT			 key, data;
+	size_t			 i, j, end, n = so->n;
+	int			 ret;
+
+	end = so->next + STORE_BATCH < w->s.nids ? so->next + STORE_BATCH :
+	    w->s.nids;
+	for (i = so->next; i < end; i++) {
+		store_id_key(idk, w->ids[i]);
+		memset(&key, 0, sizeof key);
+		memset(&data, 0, sizeof data);
+		key.data = idk;
+		key.size = sizeof idk;
+		if ((ret = e->db->get(e->db, t->txn, &key, &data, 0)) ==
+		    DB_NOTFOUND)
+			continue;	/* deleted meanwhile */
+		if (ret != 0) {
+			while (so->n > n)	/* this attempt's */
+				buf_free(&so->ents[--so->n].key);
+			return store_txn_dberr(t, ret, err, "%s: reading %s "
+			    "%llu", e->file, e->form->name,
+			    (unsigned long long)w->ids[i]);
+		}
+		store_keys_get(w->six->field, data.data, data.size, &keys);
+		for (j = 0; j < keys.n; j++) {
+			if (w->sprefix.len != 0 &&
+			    (keys.k[j].len < w->sprefix.len ||
+			    memcmp(keys.k[j].s, w->sprefix.s,
+			    w->sprefix.len) != 0))
+				continue;
+			if (so->n == so->cap) {
+				so->cap = so->cap == 0 ? 64 : so->cap * 2;
+				so->ents = xreallocarray(so->ents, so->cap,
+				    sizeof *so->ents);
+			}
+			so->ents[so->n].key = keys.k[j];
+			so->ents[so->n++].id = w->ids[i];
+			memset(&keys.k[j], 0, sizeof keys.k[j]);
+		}
+		store_keys_free(&keys);
+	}
+	return NCEN_OK;
+}
+
+/* Release the sorted entries. */
+static void
+store_page_sort_free(struct store_page_sort *so)
+{
+	while (so->n > 0)
+		buf_free(&so->ents[--so->n].key);
+	free(so->ents);
+	so->ents = NULL;
+	so->cap = 0;
+}
+
+/*
+ * The scope's entries in the sort field's order: its ids from the scope
+ * index (keys only), then a read of each record for its sort keys.
+ */
+static int
+store_page_sort(struct store *st, struct store_page_walk *w,
+    struct store_page_sort *so, struct ncen_err *err)
+{
+	int	error;
+
+	memset(so, 0, sizeof *so);
+	so->w = w;
+	w->from = STORE_PAGE_START;
+	w->dir = 1;
+	w->reading = 0;
+	w->limit = UINT64_MAX;
+	if ((error = store_page_walk(st, w, err)) != NCEN_OK)
+		return error;
+	while (so->next < w->s.nids) {
+		if ((error = store_txn_run(st, store_page_sort_fn, so, 1,
+		    err)) != NCEN_OK) {
+			store_page_sort_free(so);
+			return error;
+		}
+		so->next += STORE_BATCH;
+	}
+	if (so->n > 1)
+		qsort(so->ents, so->n, sizeof *so->ents, store_page_entry_cmp);
+	return NCEN_OK;
+}
+
+/* The first entry at or after (key, id); so->n when there is none. */
+static size_t
+store_page_sort_find(const struct store_page_sort *so,
+    const struct store_page_row *at, int after)
+{
+	struct store_page_entry	probe;
+	size_t			lo = 0, hi = so->n, mid;
+	int			c;
+
+	probe.key = at->key;
+	probe.id = at->id;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = store_page_entry_cmp(&so->ents[mid], &probe);
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Read a page of a scope in another field's order, from the sorted keys. */
+static int
+store_page_sorted(struct store *st, struct store_page_walk *w,
+    const struct store_page_query *q, struct store_page *p,
+    struct ncen_err *err)
+{
+	struct store_page_sort	 so;
+	struct store_page_row	*row;
+	struct record		*r = NULL;
+	size_t			 i, lo, hi, steps = 0;
+	int			 dir = 1, error;
+
+	if ((error = store_page_sort(st, w, &so, err)) != NCEN_OK)
+		return error;
+	/* Where the page starts (i, as a count from 1: 0 is before all). */
+	switch (q->from) {
+	case STORE_PAGE_END:
+		i = so.n;
+		dir = -1;
+		break;
+	case STORE_PAGE_AFTER:
+		i = store_page_sort_find(&so, q->at, 1) + 1;
+		break;
+	case STORE_PAGE_BEFORE:
+		i = store_page_sort_find(&so, q->at, 0);
+		dir = -1;
+		break;
+	case STORE_PAGE_AT:
+		i = store_page_sort_find(&so, q->at, 0) + 1;
+		break;
+	case STORE_PAGE_SKIP:
+		if (q->skip < so.n)
+			i = (size_t)q->skip + 1;
+		else {
+			i = so.n;
+			dir = -1;
+		}
+		break;
+	default:
+		i = 1;
+		break;
+	}
+	lo = SIZE_MAX;
+	hi = 0;
+	for (; i >= 1 && i <= so.n && w->s.n < q->n &&
+	    steps < STORE_PAGE_SCAN_MAX; i += (size_t)dir, steps++) {
+		error = store_get(st, w->e->form->name, so.ents[i - 1].id, &r,
+		    err);
+		if (error == NCEN_ENOTFOUND)
+			continue;	/* deleted meanwhile */
+		if (error != NCEN_OK)
+			goto out;
+		if (q->keep != NULL && !q->keep(r, q->keeparg)) {
+			record_free(r);
+			continue;
+		}
+		if (w->s.n == w->cap) {
+			w->cap = w->cap == 0 ? 32 : w->cap * 2;
+			w->rows = xreallocarray(w->rows, w->cap,
+			    sizeof *w->rows);
+		}
+		row = &w->rows[w->s.n++];
+		memset(row, 0, sizeof *row);
+		row->rec = r;
+		row->id = so.ents[i - 1].id;
+		buf_add(&row->key, so.ents[i - 1].key.s, so.ents[i - 1].key.len);
+		lo = i < lo ? i : lo;
+		hi = i > hi ? i : hi;
+	}
+	w->dir = dir;
+	store_page_hand(w, p);
+	if (p->n == 0)
+		p->first = p->last = 1;
+	else {
+		p->first = lo == 1;
+		p->last = hi == so.n;
+	}
+	error = NCEN_OK;
+out:
+	store_page_sort_free(&so);
+	return error;
+}
+
 /* Read a page of an order (see store-page.h). */
 int
 store_page_read(struct store *st, const struct store_page_order *o,
@@ -551,11 +892,12 @@ store_page_read(struct store *st, const struct store_page_order *o,
     struct ncen_err *err)
 {
 	struct store_page_walk	 w;
-	struct store_page_row	 target;
+	struct store_page_row	 target, scoped;
 	int			 error, found, done;
 
 	memset(p, 0, sizeof *p);
 	memset(&target, 0, sizeof target);
+	memset(&scoped, 0, sizeof scoped);
 	if ((error = store_page_setup(st, o, &w, err)) != NCEN_OK)
 		goto out;
 	if (q->n == 0 || ((q->from == STORE_PAGE_AFTER ||
@@ -568,6 +910,20 @@ store_page_read(struct store *st, const struct store_page_order *o,
 	w.q = q;
 	w.from = q->from;
 	w.at = q->at;
+	if (w.none) {
+		p->first = p->last = 1;
+		goto out;
+	}
+	if (w.six != NULL) {
+		error = store_page_sorted(st, &w, q, p, err);
+		goto out;
+	}
+	if (w.exact && q->at != NULL) {
+		/* A row of the scope: its key is the scope's. */
+		buf_add(&scoped.key, w.prefix.s, w.prefix.len);
+		scoped.id = q->at->id;
+		w.at = &scoped;
+	}
 	if (q->from == STORE_PAGE_SKIP) {
 		/* Find the entry the page starts at, keys only. */
 		w.limit = q->skip;
@@ -606,20 +962,34 @@ out:
 	if (error != NCEN_OK)
 		store_page_free(p);
 	buf_free(&target.key);
+	buf_free(&scoped.key);
 	store_page_walk_free(&w);
 	return error;
 }
 
-/* Count the entries of an order, keys only. */
+/* Count the entries of an order: kept counts, or keys only with a prefix. */
 int
 store_page_count(struct store *st, const struct store_page_order *o,
     uint64_t *count, struct ncen_err *err)
 {
 	struct store_page_walk	w;
+	struct store_page_sort	so;
 	int			error;
 
 	*count = 0;
-	if ((error = store_page_setup(st, o, &w, err)) == NCEN_OK) {
+	if ((error = store_page_setup(st, o, &w, err)) != NCEN_OK || w.none)
+		;
+	else if (w.six != NULL) {
+		/* A scope in another field's order: its entries. */
+		if ((error = store_page_sort(st, &w, &so, err)) == NCEN_OK)
+			*count = so.n;
+		store_page_sort_free(&so);
+	} else if (!w.exact && w.prefix.len == 0) {
+		/* The whole order: as many entries as its database. */
+		error = w.ix == NULL ? store_count(st, o->entity, count, err) :
+		    store_count_index(st, o->entity, w.ix->field->name, count,
+		    err);
+	} else {
 		w.from = STORE_PAGE_START;
 		w.dir = 1;
 		w.limit = UINT64_MAX;

@@ -282,9 +282,13 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 	store_record_stamp(r, user);
 	for (tries = 0;; tries++) {
 		error = store_record_write(t, e, r, DB_NOOVERWRITE, err);
-		if (error == NCEN_OK)
+		if (error == NCEN_OK) {
+			if ((error = store_count_change(t, e, NULL, r, err)) !=
+			    NCEN_OK)
+				return error;
 			return store_record_change(t, "create", user,
 			    e->form->name, r->id, NULL, r, err);
+		}
 		if (error != NCEN_EEXISTS || given || tries > 0)
 			return error;
 		/*
@@ -349,7 +353,8 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	store_txn_hold(t, r);
 	r->version = cur->version + 1;
 	store_record_stamp(r, user);
-	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK)
+	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK &&
+	    (error = store_count_change(t, e, cur, r, err)) == NCEN_OK)
 		error = store_record_change(t, "update", user, e->form->name,
 		    r->id, cur, r, err);
 out:
@@ -389,6 +394,8 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: deleting %s %llu"),
 		    e->file, entity, (unsigned long long)id);
+	else
+		error = store_count_change(t, e, cur, NULL, err);
 out:
 	record_free(cur);
 	return error;
@@ -877,85 +884,4 @@ out:
 	free(b);
 	free(seen);
 	return error;
-}
-
-/* Count keys of a primary from a position, a batch at a time. */
-struct store_count_arg {
-	struct store_entity	*e;
-	uint64_t		 next;
-	uint64_t		 n;
-	int			 done;
-};
-
-/* Count the next batch of records. */
-static int
-store_count_fn(struct store_txn *t, void *varg, struct ncen_err *err)
-{
-	struct store_count_arg	*a = varg;
-	struct store_entity	*e = a->e;
-	unsigned char		 k[8];
-	DBC			*c = NULL;
-	DBT			 key, data;
-	u_int32_t		 op = DB_SET_RANGE;
-	uint64_t		 n = 0, last = 0;
-	int			 ret, cret, error = NCEN_OK;
-
-	a->done = 0;
-	if ((ret = e->db->cursor(e->db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: cursor"), e->file);
-	store_id_key(k, a->next);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k;
-	key.size = sizeof k;
-	data.flags = DB_DBT_PARTIAL;
-	while (n < STORE_COUNT_BATCH) {
-		if ((ret = c->get(c, &key, &data, op)) == DB_NOTFOUND) {
-			a->done = 1;
-			break;
-		}
-		if (ret != 0) {
-			error = store_txn_dberr(t, ret, err, _("%s: reading"),
-			    e->file);
-			break;
-		}
-		op = DB_NEXT;
-		n++;
-		if (key.size == 8)
-			last = buf_get_u64(key.data);
-	}
-	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
-		    e->file);
-	if (error == NCEN_OK) {
-		a->n += n;
-		a->next = last + 1;
-		if (last == UINT64_MAX)
-			a->done = 1;
-	}
-	return error;
-}
-
-/* The number of records of a form. */
-int
-store_count(struct store *st, const char *entity, uint64_t *count,
-    struct ncen_err *err)
-{
-	struct store_count_arg	a;
-	int			error;
-
-	*count = 0;
-	if (st->inrun)
-		return ncen_err_set(err, NCEN_EUSAGE, "store_count: called "
-		    "inside a transaction");
-	memset(&a, 0, sizeof a);
-	if ((a.e = store_entity_find(st, entity, err)) == NULL)
-		return NCEN_ENOTFOUND;
-	do {
-		if ((error = store_txn_run(st, store_count_fn, &a, 1, err)) !=
-		    NCEN_OK)
-			return error;
-	} while (!a.done);
-	*count = a.n;
-	return NCEN_OK;
 }

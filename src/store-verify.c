@@ -487,6 +487,30 @@ store_verify_raw_open(struct store *st, const char *file, DB **dbp,
 	return NCEN_OK;
 }
 
+/* Compare a kept count (if one is kept) with what the walk found. */
+static int
+store_verify_count(struct store *st, struct store_verify *v,
+    struct store_entity *e, struct store_index *ix, size_t walked,
+    struct ncen_err *err)
+{
+	uint64_t	kept;
+	int		found, error;
+
+	if ((error = store_count_kept(st, e, ix, &kept, &found, err)) !=
+	    NCEN_OK)
+		return error;
+	if (found && kept != (uint64_t)walked) {
+		buf_addf(v->report, "problem: %s: %s%s%s: the kept count is "
+		    "%llu but there are %zu %s\n", STORE_COUNTS_FILE,
+		    e->form->name, ix == NULL ? "" : ".",
+		    ix == NULL ? "" : ix->field->name,
+		    (unsigned long long)kept, walked, ix == NULL ? "records" :
+		    "index entries");
+		v->problems++;
+	}
+	return NCEN_OK;
+}
+
 /* Check every index against its primary both ways, and the links. */
 static int
 store_verify_cross(struct store *st, struct store_verify *v,
@@ -510,6 +534,9 @@ store_verify_cross(struct store *st, struct store_verify *v,
 			break;
 		buf_addf(v->report, _("%s: %zu records checked against %zu "
 		    "indexes\n"), e->file, w.n, e->nidx);
+		if ((error = store_verify_count(st, v, e, NULL, w.n, err)) !=
+		    NCEN_OK)
+			break;
 		for (j = 0; j < e->nidx; j++) {
 			if ((error = store_verify_raw_open(st, e->idx[j].file,
 			    &raw, err)) != NCEN_OK)
@@ -530,7 +557,8 @@ store_verify_cross(struct store *st, struct store_verify *v,
 				error = store_dberr(st, ret, err,
 				    _("%s: close"),
 				    e->idx[j].file);
-			if (error != NCEN_OK)
+			if (error != NCEN_OK || (error = store_verify_count(st,
+			    v, e, &e->idx[j], w.n, err)) != NCEN_OK)
 				break;
 			buf_addf(v->report, _("%s: %zu entries checked\n"),
 			    e->idx[j].file, w.n);
@@ -639,6 +667,8 @@ store_verify(const char *home, const struct schema *schema,
 	    (error = store_key_read(keyfile, &key, err)) != NCEN_OK)
 		goto out;
 	if ((error = store_verify_file(home, STORE_SEQ_FILE, &key, &v,
+	    err)) != NCEN_OK ||
+	    (error = store_verify_file(home, STORE_COUNTS_FILE, &key, &v,
 	    err)) != NCEN_OK ||
 	    (error = store_verify_file(home, STORE_LINKS_FILE, &key, &v,
 	    err)) != NCEN_OK)

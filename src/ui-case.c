@@ -1374,7 +1374,6 @@ ui_case(struct ui *u, uint64_t id)
 	ui_case_restatus(u);
 	while (go && !c.gone) {
 		ui_case_draw(&c);
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_NONE:

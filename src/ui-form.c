@@ -1436,7 +1436,6 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 	while (done < 0) {
 		if (f.fm != NULL)
 			pos_form_cursor(f.fm);
-		refresh();
 		ui_key(u, &k);
 		if (f.nslots == 0 && k.op != UI_OP_BACK)
 			continue;
@@ -1673,7 +1672,6 @@ ui_form_drafts(struct ui *u)
 		if (cur >= all.n)
 			cur = all.n - 1;
 		ui_form_drafts_draw(u, &all, cur);
-		refresh();
 		ui_key(u, &k);
 		if (k.op == UI_OP_BACK)
 			break;

@@ -112,7 +112,6 @@ ui_pager(struct ui *u, const char *title, const char *text)
 			    l.n, l.n);
 		else
 			ui_status(u, "%s", "");
-		refresh();
 		ui_key(u, &k);
 		if (k.op == UI_OP_BACK || (k.op == UI_OP_NONE && !k.fkey &&
 		    (k.key == 'q' || k.key == '\r')))

@@ -103,7 +103,6 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 		n = (size_t)(ui_body_rows() - top - 4);
 	while (chosen == -2) {
 		ui_link_choose_draw(title, items, n, cur, top, left, width);
-		refresh();
 		ui_key(u, &k);
 		if (k.op == UI_OP_BACK)
 			chosen = -1;

@@ -11,7 +11,10 @@
  * Cyrillic and Arabic line up.  Moving the highlight redraws two rows;
  * a new page redraws the rows only.  Records the role may not see are
  * left out; nominal columns show only where the role may see them, and
- * every page that shows them is audited.
+ * every page that shows them is audited.  A role that sees only its own
+ * records (an officer's cases) reads the list through the owner index,
+ * a scope kept apart from the filter typed (store-page.h), so that its
+ * pages cost what they show, not what the form holds.
  */
 #include <curses.h>
 #include <limits.h>
@@ -64,6 +67,7 @@ struct ui_list {
 	const char			*entity;
 	const struct schema_form	*form;
 	const char			*pick;	/* chooser's title, or NULL */
+	const char			*owner;	/* scope: own records only */
 
 	const struct schema_field	*sorts[UI_LIST_SORTS_MAX];
 	size_t				 nsorts, sort;	/* NULL: by number */
@@ -143,6 +147,20 @@ ui_list_order(struct ui_list *l, struct store_page_order *o)
 	o->entity = l->entity;
 	o->field = l->sorts[l->sort] == NULL ? NULL : l->sorts[l->sort]->name;
 	o->prefix = l->sorts[l->sort] == NULL ? NULL : buf_cstr(&l->filter);
+	o->scope_field = l->owner == NULL ? NULL : AUTH_OWNER_FIELD;
+	o->scope_value = l->owner;
+}
+
+/* The scope of a role that sees only its own records, if the form has it. */
+static void
+ui_list_scope(struct ui_list *l)
+{
+	const struct schema_field	*f;
+
+	l->owner = NULL;
+	if ((f = schema_field_find(l->form, AUTH_OWNER_FIELD)) != NULL &&
+	    f->indexed && !f->repeated)
+		l->owner = auth_own_only(l->u->acct, AUTH_VIEW);
 }
 
 /* The columns a field wants, from its type and size. */
@@ -451,8 +469,11 @@ ui_list_count(struct ui_list *l, int total)
 	const struct schema_field *f = l->sorts[l->sort];
 	int			 ok = 1;
 
-	if (total && store_count(l->u->st, l->entity, &l->total, &e) !=
-	    NCEN_OK)
+	/* The records of the scope, or of the form. */
+	memset(&o, 0, sizeof o);
+	ui_list_order(l, &o);
+	o.field = o.prefix = NULL;
+	if (total && store_page_count(l->u->st, &o, &l->total, &e) != NCEN_OK)
 		ok = 0;
 	ui_list_order(l, &o);
 	if (ok && f == NULL)
@@ -746,13 +767,13 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 		    entity);
 		return 0;
 	}
+	ui_list_scope(&l);
 	ui_list_sorts(&l);
 	ui_list_size(&l);
 	ui_status(u, "%s", "");
 	ui_list_restart(&l, 1);
 	ui_list_draw(&l);
 	while (done < 0) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

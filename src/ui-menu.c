@@ -177,7 +177,6 @@ ui_menu(struct ui *u)
 	ui_menu_frame(u);
 	post_menu(menu);
 	while (!done) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

@@ -250,7 +250,6 @@ ui_pick_code(struct ui *u, const struct schema_codelist *l,
 			frame = 0;
 		}
 		ui_pick_draw(u, &p);
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

@@ -94,7 +94,6 @@ ui_rows(struct ui *u, const struct ui_rows_screen *s, void *arg)
 	ui_rows_load(&r, s, arg);
 	for (;;) {
 		ui_rows_draw(u, &r, s, arg);
-		refresh();
 		ui_key(u, &k);
 		nav = ui_view_nav(&k);
 		if (k.op == UI_OP_BACK)

@@ -129,6 +129,7 @@ ui_search_run(struct ui_search *s)
 	size_t				 i, j;
 
 	ui_search_clear(s);
+	memset(&o, 0, sizeof o);
 	memset(&q, 0, sizeof q);
 	q.from = STORE_PAGE_START;
 	q.n = UI_SEARCH_EACH;
@@ -293,7 +294,6 @@ ui_search(struct ui *u)
 	else
 		ui_search_draw(&s);
 	while (!done) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

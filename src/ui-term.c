@@ -6,12 +6,21 @@
  * table (^C is Back, not an interrupt); SIGHUP, SIGTERM and SIGPIPE only
  * set a flag, which ui_key() acts on between keys: it saves the draft
  * through the registered hook, leaves curses, closes the store and
- * exits.  Nothing is drawn while waiting, and ncurses' typeahead check
- * (on by default) skips redraws while keys are pending, so a fast typist
- * on a slow line is not held back.
+ * exits.  Nothing is drawn while waiting.
+ *
+ * Typeahead: ui_key() brings the screen up to date (refresh) only when no
+ * key is waiting on the terminal, so keys typed ahead or pasted are acted
+ * on one after the other and their screens drawn once, when the input is
+ * drained, and a fast typist on a slow line is not held back by echoes
+ * and redraws nobody waits for.  Screens draw, then call ui_key(), and do
+ * not refresh themselves.  Keys are read from a 1x1 window that is never
+ * drawn in, because wgetch() refreshes the window it reads for (stdscr
+ * would be refreshed after every key); ncurses' own typeahead check in
+ * doupdate() looks only every five changed lines.
  */
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +36,7 @@
 #include "xmalloc.h"
 
 static volatile sig_atomic_t	ui_signalled;
+static WINDOW			*ui_term_in;	/* keys are read for it */
 
 /* Note a hang-up or termination; ui_key() acts on it. */
 static void
@@ -85,8 +95,15 @@ ui_start(struct ui *u, struct ncen_err *e)
 	raw();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
 	meta(stdscr, TRUE);
+	/* Keys are read for ui_term_in only: its keypad, set once. */
+	if ((ui_term_in = newwin(1, 1, 0, 0)) == NULL) {
+		endwin();
+		return ncen_err_set(e, NCEN_EUSAGE, "%s", _("curses could "
+		    "not make a window (out of memory?)"));
+	}
+	keypad(ui_term_in, TRUE);
+	meta(ui_term_in, TRUE);
 	set_escdelay(250);
 	u->color = has_colors() && getenv("NO_COLOR") == NULL;
 	if (u->color && start_color() == OK) {
@@ -109,6 +126,9 @@ ui_stop(struct ui *u)
 		erase();
 		refresh();
 		endwin();
+		if (ui_term_in != NULL)
+			delwin(ui_term_in);
+		ui_term_in = NULL;
 		u->started = 0;
 	}
 	free(u->status);
@@ -183,9 +203,9 @@ ui_term_sequence(wint_t first, struct ui_keypress *k)
 	wint_t	c;
 
 	seq[n++] = (char)first;
-	timeout(100);
+	wtimeout(ui_term_in, 100);
 	while (n < sizeof seq - 1) {
-		if (get_wch(&c) != OK)
+		if (wget_wch(ui_term_in, &c) != OK)
 			break;
 		seq[n++] = (char)c;
 		if (c >= 0x40 && c <= 0x7e)
@@ -220,7 +240,8 @@ ui_term_getwch(wint_t *wc)
 	mbstate_t	ps;
 	int		c, n, need;
 
-	if ((c = getch()) == ERR)
+	untouchwin(ui_term_in);		/* never drawn: read, not refresh */
+	if ((c = wgetch(ui_term_in)) == ERR)
 		return ERR;
 	*wc = (wint_t)c;
 	if (c >= KEY_MIN)
@@ -231,9 +252,9 @@ ui_term_getwch(wint_t *wc)
 	    c >= 0xf0 && c <= 0xf4 ? 4 : 0;
 	*wc = UI_KEY_BADBYTES;
 	b[0] = (char)c;
-	timeout(200);
+	wtimeout(ui_term_in, 200);
 	for (n = 1; n < need; n++) {
-		if ((c = getch()) == ERR)
+		if ((c = wgetch(ui_term_in)) == ERR)
 			return KEY_CODE_YES;
 		if (c >= KEY_MIN || (c & 0xc0) != 0x80) {
 			ungetch(c);
@@ -248,8 +269,21 @@ ui_term_getwch(wint_t *wc)
 	return OK;
 }
 
+/* Whether keys are waiting on the terminal (typed ahead, or pasted). */
+static int
+ui_term_pending(void)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
 /*
- * Wait for a key and say what it means.  Function keys, control keys
+ * Wait for a key and say what it means.  The screen is brought up to
+ * date first, unless more keys are already waiting.  Function keys, control keys
  * and ESC-digit pairs become operations through ui-key.c's table; a
  * resize comes back as UI_OP_RESIZE once the screen is big enough again.
  */
@@ -268,7 +302,9 @@ ui_key(struct ui *u, struct ui_keypress *k)
 			k->op = UI_OP_RESIZE;
 			return 0;
 		}
-		timeout(u->idle != 0 ? (int)u->idle * 1000 : -1);
+		if (!ui_term_pending())
+			refresh();
+		wtimeout(ui_term_in, u->idle != 0 ? (int)u->idle * 1000 : -1);
 		r = ui_term_getwch(&wc);
 		if (r == ERR) {
 			if (ui_signalled)
@@ -300,8 +336,8 @@ ui_key(struct ui *u, struct ui_keypress *k)
 			return 0;
 		}
 		if (wc == 27) {
-			timeout(1000);
-			r = get_wch(&next);
+			wtimeout(ui_term_in, 1000);
+			r = wget_wch(ui_term_in, &next);
 			if (r == OK && (next == '[' || next == 'O')) {
 				if (ui_term_sequence(next, k) == 0)
 					return 0;

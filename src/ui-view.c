@@ -843,7 +843,6 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 	ui_status(u, "%s", "");
 	ui_view_draw(&v);
 	while (!done) {
-		refresh();
 		ui_key(u, &k);
 		switch (k.op) {
 		case UI_OP_BACK:

@@ -496,6 +496,125 @@ START_TEST(test_delete)
 }
 END_TEST
 
+/* Counts: the records of a form and the entries of an index. */
+static void
+test_counts_are(struct store *st, uint64_t items, uint64_t tags,
+    uint64_t days)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+	uint64_t	n;
+
+	ck_assert_int_eq(store_count(st, "item", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, items);
+	ck_assert_int_eq(store_count_index(st, "item", "tag", &n, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(n, tags);
+	ck_assert_int_eq(store_count_index(st, "item", "day", &n, &err),
+	    NCEN_OK);
+	ck_assert_uint_eq(n, days);
+	ncen_err_free(&err);
+}
+
+/* Set counts.db's count of item to n behind the store's back. */
+static uint64_t test_bad_count;
+static int
+test_set_count(DB *db, DB_TXN *txn)
+{
+	DBT		key, data;
+	unsigned char	v[8] = { 0 };
+
+	v[7] = (unsigned char)test_bad_count;
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)(uintptr_t)"item";
+	key.size = 4;
+	data.data = v;
+	data.size = 8;
+	return db->put(db, txn, &key, &data, 0);
+}
+
+static void test_raw_edit(const char *, u_int32_t, int (*)(DB *, DB_TXN *));
+
+/*
+ * Kept counts follow every put, update and delete, not an aborted one,
+ * are made on first use over records already there, stay right across
+ * a reopen, and ncenctl verify compares them with the records.
+ */
+START_TEST(test_counts)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 report = BUF_INIT;
+	struct store	*st = test_open();
+	struct test_op	 op;
+	struct record	*r = NULL;
+	uint64_t	 n;
+
+	/* Made on first use, over what is there. */
+	test_item(st, "C-1", "2026-01-01", NULL, "a", "b");
+	test_item(st, "C-2", NULL, NULL, NULL, NULL);
+	test_counts_are(st, 2, 2, 1);
+	/* Kept by a put, not by an aborted one. */
+	test_item(st, "C-3", "2026-01-03", NULL, "c", NULL);
+	test_counts_are(st, 3, 3, 2);
+	memset(&op, 0, sizeof op);
+	op.r = test_record(schema, "item", "number", "C-4", "day",
+	    "2026-01-04", NULL);
+	op.user = "tester";
+	op.fail = NCEN_EINVALID;
+	ck_assert_int_eq(store_run(st, test_put_cb, &op, &err), NCEN_EINVALID);
+	record_free(op.r);
+	test_counts_are(st, 3, 3, 2);
+	/* An update that adds a day and drops a tag. */
+	ck_assert_int_eq(store_get(st, "item", 1, &r, &err), NCEN_OK);
+	record_clear_field(r, 3);
+	record_add_value(r, 3, "a");
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_OK);
+	record_free(r);
+	r = NULL;
+	ck_assert_int_eq(store_get(st, "item", 2, &r, &err), NCEN_OK);
+	record_set(r, "day", "2026-01-02", NULL);
+	op.r = r;
+	ck_assert_int_eq(store_run(st, test_update_cb, &op, &err), NCEN_OK);
+	record_free(r);
+	test_counts_are(st, 3, 2, 3);
+	/* A delete. */
+	memset(&op, 0, sizeof op);
+	op.entity = "item";
+	op.id = 3;
+	op.version = 1;
+	ck_assert_int_eq(store_run(st, test_delete_cb, &op, &err), NCEN_OK);
+	test_counts_are(st, 2, 1, 2);
+	test_close(st);
+
+	st = test_open();
+	test_counts_are(st, 2, 1, 2);
+	test_item(st, "C-5", NULL, NULL, "e", NULL);
+	test_counts_are(st, 3, 2, 2);
+	test_close(st);
+	if (store_verify(home, schema, NULL, &report, &err) != NCEN_OK)
+		ck_abort_msg("store_verify: %s\n%s", ncen_err_msg(&err),
+		    buf_cstr(&report));
+
+	/* A wrong count is a problem verify names. */
+	test_bad_count = 7;
+	test_raw_edit("counts.db", 0, test_set_count);
+	buf_reset(&report);
+	ck_assert_int_eq(store_verify(home, schema, NULL, &report, &err),
+	    NCEN_ECHECK);
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: counts.db: item: "
+	    "the kept count is 7 but there are 3 records"));
+	st = test_open();
+	ck_assert_int_eq(store_count(st, "item", &n, &err), NCEN_OK);
+	ck_assert_uint_eq(n, 7);
+	test_close(st);
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
 START_TEST(test_find_exact_range)
 {
 	struct store	*st = test_open();
@@ -1472,6 +1591,7 @@ store_suite(void)
 	tcase_add_test(tc, test_update_conflict);
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_nested);
+	tcase_add_test(tc, test_counts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("indices");

@@ -456,6 +456,7 @@ crash_run(struct crash *c)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
 	unsigned long	 seq;
+	uint64_t	 n;
 	int		 rc, status = 1;
 
 	crash_pidfile(c);
@@ -481,6 +482,19 @@ crash_run(struct crash *c)
 			status = crash_give_up(c, &err);
 		else {
 			crash_warn(c, "open: %s", ncen_err_msg(&err));
+			crash_status(c, 1);
+		}
+		goto out;
+	}
+	/*
+	 * Have the record count kept (made on first use) from the start,
+	 * so that the kills test it too: the last check compares it.
+	 */
+	if ((rc = store_count(c->store, c->entity, &n, &err)) != NCEN_OK) {
+		if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL || rc == NCEN_EDB)
+			status = crash_give_up(c, &err);
+		else {
+			crash_warn(c, "count: %s", ncen_err_msg(&err));
 			crash_status(c, 1);
 		}
 		goto out;

@@ -43,7 +43,8 @@ cases() {
 	ui_start "$1" -- ncen -d "$X" --as "$2" --idle 0
 	ui_wait "$1" "Main menu" >/dev/null
 	ui_keys "$1" c
-	ui_wait "$1" "Cases ("
+	# The title is drawn first, the key line last: wait for both.
+	ui_wait "$1" "Cases (" && ui_wait "$1" "^T Sort"
 }
 
 # An analyst reads everything and changes nothing.
