@@ -172,7 +172,7 @@ ui_see s6 "a wrong password is refused at the lock" \
 	"Refused: wrong user name or password."
 line s6 "$PW3"
 ui_see s6 "the password unlocks" "New Case"
-has "the typing is back" "Date of the event 2026-11-2"
+has "the typing is back" "Date of the event[2026-11-2"
 ! grep -q "locked" "$T/out"
 tap_result $? "no trace of the lock screen"
 ui_type s6 10:15	# in the time field, not left: only in memory
@@ -182,7 +182,7 @@ ui_start s6b -- ncen -d "$X" --as alice --idle 0
 ui_see s6b "the next sign-in offers the draft" "Unsaved drafts"
 ui_keys s6b Enter
 ui_see s6b "the time typed before the hang-up at the lock was saved" \
-	"Time of the event 10:15"
+	"Time of the event[10:15"
 ui_tmux kill-session -t s6b
 
 # Wrong passwords at the lock lock the account and end the session; the
@@ -207,7 +207,7 @@ ui_start s9 -- ncen -d "$X" --as dora --idle 0
 ui_see s9 "her next sign-in offers the draft" "Unsaved drafts"
 has "the new case" "Case, new"
 ui_keys s9 Enter
-ui_see s9 "resuming it brings the typing back" "Date of the event 2026-11-2"
+ui_see s9 "resuming it brings the typing back" "Date of the event[2026-11-2"
 ui_tmux kill-session -t s9
 
 # An SSH session (no password) ends when idle, saying so.
