@@ -17,6 +17,19 @@
 #include "ui.h"
 #include "xmalloc.h"
 
+/*
+ * Whether the question and a short answer fit the status line; if not
+ * (a long question, or a translation longer than the English), the
+ * question takes the status line and the answer the key line below.
+ */
+static int
+ui_prompt_two_lines(const char *question, size_t maxchars)
+{
+	int	answer = maxchars < 20 ? (int)maxchars : 20;
+
+	return ui_text_width(question) > COLS - 2 - answer;
+}
+
 /* Draw the question and what has been typed so far. */
 static void
 ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
@@ -25,17 +38,21 @@ ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
 	struct buf	b = BUF_INIT;
 	char		mb[MB_LEN_MAX + 1];
 	size_t		i, len;
-	int		qw, qmax, tw, x;
+	int		qw, tw, x, y = LINES - 2;
 
 	move(LINES - 2, 0);
 	clrtoeol();
-	/* The question may take what a short answer leaves free. */
-	qmax = COLS - 2 - (maxchars < 20 ? (int)maxchars : 20);
 	attron(A_BOLD);
-	ui_text_put(LINES - 2, 0, question, qmax, 0);
+	ui_text_put(LINES - 2, 0, question, COLS - 1, 0);
 	attroff(A_BOLD);
 	qw = ui_text_width(question);
-	qw = qw > qmax ? qmax : qw;
+	x = qw + 1;
+	if (ui_prompt_two_lines(question, maxchars)) {
+		y = LINES - 1;
+		x = 0;
+		move(y, 0);
+		clrtoeol();
+	}
 	for (i = 0; i < n; i++) {
 		if (secret) {
 			buf_addc(&b, '*');
@@ -48,17 +65,15 @@ ui_prompt_draw(const char *question, const wchar_t *w, size_t n, int secret,
 	}
 	/* Show the end of a long answer: the part being typed. */
 	tw = ui_text_width(buf_cstr(&b));
-	x = qw + 1;
 	if (tw > COLS - x - 1) {
 		const char	*s = buf_cstr(&b);
 
 		while (*s != '\0' && ui_text_width(s) > COLS - x - 1)
 			s++;
-		ui_text_put(LINES - 2, x, s, COLS - x - 1, 0);
+		ui_text_put(y, x, s, COLS - x - 1, 0);
 	} else
-		ui_text_put(LINES - 2, x, buf_cstr(&b), COLS - x - 1, 0);
+		ui_text_put(y, x, buf_cstr(&b), COLS - x - 1, 0);
 	buf_free(&b);
-	refresh();
 }
 
 /*
@@ -90,10 +105,14 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	wchar_t			*w;
 	char			 mb[MB_LEN_MAX + 1];
 	size_t			 n = 0, i, len;
+	cchar_t			*keys;
 	int			 done = -1, over = 0, resized = 0;
 
 	w = xcalloc(maxchars + 1, sizeof *w);
 	buf_reset(answer);
+	/* A two-line question borrows the key line: keep it to put back. */
+	keys = xcalloc((size_t)COLS + 1, sizeof *keys);
+	mvin_wchnstr(LINES - 1, 0, keys, COLS);
 	curs_set(1);
 	while (done < 0) {
 		ui_prompt_draw(question, w, n, secret, maxchars);
@@ -132,6 +151,9 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	free(w);
 	move(LINES - 2, 0);
 	clrtoeol();
+	if (!resized && ui_prompt_two_lines(question, maxchars))
+		mvadd_wchnstr(LINES - 1, 0, keys, COLS);
+	free(keys);
 	u->resized |= resized;
 	if (over && done)
 		ui_status_error(u, _("Only the first %zu characters were "

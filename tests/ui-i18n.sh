@@ -205,9 +205,16 @@ ui_see fr2 "fr: ^W keeps refusing it" "« ZZ » n'est pas un code"
 ok "fr: nothing stored with the unknown code" same_persons
 ui_keys fr2 C-x
 ui_see fr2 "fr: asked about a draft, in French" "comme brouillon"
+# The French question is longer than the status line leaves beside an
+# answer: it is shown whole, the answer typed on the key line below.
+ui_see fr2 "fr: the whole question, to its end" "plus tard ? (o/n)"
 ui_type fr2 n
+ui_settle fr2
+[ "$(sed -n 24p "$T/out")" = "n" ]
+tap_result $? "fr: the answer on the line below it"
 ui_keys fr2 Enter
 ui_see fr2 "fr: back on the persons" "Personnes ("
+ui_see fr2 "fr: with the key line back" "^X Retour"
 ok "fr: still no new person" same_persons
 ui_keys fr2 C-x
 ui_see fr2 "fr: the menu" "Menu principal"
