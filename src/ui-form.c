@@ -528,7 +528,8 @@ ui_form_place(struct ui_form *f, const struct schema_field *sf, int nextcol,
 	if (nextcol < COLS && nextcol - 1 < limit)
 		limit = nextcol - 1;
 	if (sf->type == SCHEMA_CODE || sf->type == SCHEMA_REF) {
-		p->bw = limit - (p->x + p->lw + 1 + p->iw + 1);
+		/* After the input's closing bracket and a blank. */
+		p->bw = limit - (p->x + p->lw + 1 + p->iw + 2);
 		if (p->bw < UI_FORM_BESIDE_MIN)
 			p->bw = 0;
 		if (p->bw > UI_FORM_BESIDE_MAX)
@@ -587,7 +588,7 @@ ui_form_make(struct ui_form *f, size_t fi, const struct ui_form_place *p,
 		set_field_buffer(s->in, 0, ui_form_value(f->rec, fi, v));
 		if (p->bw > 0)
 			s->beside = ui_form_field(f, *y, p->x + p->lw + 1 +
-			    p->iw + 1, p->bw, 0);
+			    p->iw + 2, p->bw, 0);
 		ui_form_beside(f, s);
 	}
 	buf_free(&lab);

@@ -42,17 +42,17 @@ ui_see F "all the countries to start with" "of 249 codes"
 ui_type F "fran"
 ui_see F "typing filters the list" "1 of 249 codes; Enter chooses FR"
 ui_keys F Enter
-ui_see F "the code is in the field, its label beside it" "FR     ]France"
+ui_see F "the code is in the field, its label beside it" "FR     ] France"
 ui_keys F Tab
 ui_type F "1"
 ui_keys F Tab
 ui_see F "the sex code's label" "Male"
 ui_type F "algeria"
 ui_keys F C-y
-ui_see F "a label typed becomes its code" "DZ     ]Algeria"
+ui_see F "a label typed becomes its code" "DZ     ] Algeria"
 ui_type F "MA"
 ui_keys F Tab
-ui_see F "^Y added a second nationality" "MA     ]Morocco"
+ui_see F "^Y added a second nationality" "MA     ] Morocco"
 ui_keys F C-w
 ui_see F "^W saves and the view shows the person" "Person $new, version 1"
 
