@@ -61,6 +61,7 @@
 #include "error.h"
 #include "record.h"
 #include "schema.h"
+#include "store-partner.h"
 #include "store.h"
 
 #define ICOMM_ID_MAX		64	/* bytes of a node id */
@@ -90,18 +91,6 @@ struct icomm_partner {
 	int64_t		 added;
 };
 
-struct icomm_agreement {
-	uint64_t	 id;
-	char		*partner;
-	char		*basis;
-	unsigned	 dir;		/* ICOMM_DIR_* */
-	char		**groups;	/* commodity codes; none: all */
-	size_t		 ngroups;
-	enum schema_share level;	/* SCHEMA_PARTNER or SCHEMA_CEN */
-	char		*from, *to;	/* YYYY-MM-DD, inclusive */
-	int64_t		 ended;		/* 0: not ended */
-};
-
 /* One outbox entry: a record (with what it carries) or a withdrawal. */
 struct icomm_entry {
 	char		*partner;
@@ -125,7 +114,7 @@ struct icomm_status {
 };
 
 typedef int (*icomm_partner_fn)(const struct icomm_partner *, void *);
-typedef int (*icomm_agreement_fn)(const struct icomm_agreement *, void *);
+typedef int (*icomm_agreement_fn)(const struct store_agreement *, void *);
 typedef int (*icomm_entry_fn)(const struct icomm_entry *, void *);
 
 /* icomm-node.c */
@@ -151,18 +140,17 @@ int	 icomm_partner_get(struct store *, const char *id,
 	     struct icomm_partner **, struct ncen_err *);
 int	 icomm_partner_list(struct store *, icomm_partner_fn, void *,
 	     struct ncen_err *);
-void	 icomm_agreement_free(struct icomm_agreement *);
 int	 icomm_agreement_add(struct store *, const char *actor,
-	     struct icomm_agreement *, struct ncen_err *);
+	     struct store_agreement *, struct ncen_err *);
 int	 icomm_agreement_end(struct store *, const char *actor, uint64_t id,
 	     struct ncen_err *);
 int	 icomm_agreement_list(struct store *, icomm_agreement_fn, void *,
 	     struct ncen_err *);
 /* Whether an agreement is in force on a date (YYYY-MM-DD). */
-int	 icomm_agreement_in_force(const struct icomm_agreement *,
+int	 icomm_agreement_in_force(const struct store_agreement *,
 	     const char *today);
 /* Whether it covers every group given (an agreement without groups: all). */
-int	 icomm_agreement_covers(const struct icomm_agreement *,
+int	 icomm_agreement_covers(const struct store_agreement *,
 	     char *const *groups, size_t n);
 /* Today's UTC date as YYYY-MM-DD (the clock of audit.h). */
 void	 icomm_today(struct buf *);

@@ -34,11 +34,17 @@ struct store_partner {
 	unsigned	 failures;		/* in a row */
 };
 
+/* An agreement as stored in agreements.db, decoded once for all. */
 struct store_agreement {
 	uint64_t	 id;
-	char		*basis, *dir, *level, *from, *to;
-	char		*groups;		/* "DRUG CIG", "" for all */
-	int64_t		 ended;			/* 0: not ended */
+	char		*partner;
+	char		*basis;
+	unsigned	 dir;		/* 1 in, 2 out, 3 both (ICOMM_DIR_*) */
+	char		**groups;	/* commodity codes; none: all */
+	size_t		 ngroups;
+	enum schema_share level;	/* SCHEMA_PARTNER or SCHEMA_CEN */
+	char		*from, *to;	/* YYYY-MM-DD, inclusive */
+	int64_t		 ended;		/* 0: not ended */
 };
 
 /* Every partner in id order, with its status and outbox count. */
@@ -48,8 +54,11 @@ void	 store_partner_free(struct store_partner *, size_t);
 /* The status and outbox count of the partner whose id p holds. */
 int	 store_partner_status_get(struct store *, struct store_partner *,
 	     struct ncen_err *);
-/* The agreements with one partner, in id order. */
+/* The agreements with one partner (NULL: every one), in id order. */
 int	 store_agreement_list(struct store *, const char *partner,
+	     struct store_agreement **, size_t *, struct ncen_err *);
+/* The same inside a transaction. */
+int	 store_agreement_read(struct store_txn *, const char *partner,
 	     struct store_agreement **, size_t *, struct ncen_err *);
 void	 store_agreement_free(struct store_agreement *, size_t);
 /* A new agreement: dir 1 in, 2 out, 3 both; level partner or cen. */

@@ -313,55 +313,10 @@ icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
 	    icomm_partner_each, &l, err);
 }
 
-/* Free an agreement. */
-void
-icomm_agreement_free(struct icomm_agreement *a)
-{
-	if (a == NULL)
-		return;
-	free(a->partner);
-	free(a->basis);
-	icomm_strings_free(a->groups, a->ngroups);
-	free(a->from);
-	free(a->to);
-	free(a);
-}
-
-/* An agreement from its stored JSON. */
-static struct icomm_agreement *
-icomm_agreement_from(uint64_t id, const json_t *j)
-{
-	struct icomm_agreement	*a = xcalloc(1, sizeof *a);
-	const char		*s;
-	json_t			*g;
-	size_t			 i;
-
-	a->id = id;
-	a->partner = xstrdup((s = icomm_json_str(j, "partner")) ? s : "");
-	a->basis = xstrdup((s = icomm_json_str(j, "basis")) ? s : "");
-	if (store_dir_parse(icomm_json_str(j, "dir"), &a->dir) != 0)
-		a->dir = 0;
-	s = icomm_json_str(j, "level");
-	a->level = s != NULL && strcmp(s, "partner") == 0 ? SCHEMA_PARTNER :
-	    SCHEMA_CEN;
-	a->from = xstrdup((s = icomm_json_str(j, "from")) ? s : "");
-	a->to = xstrdup((s = icomm_json_str(j, "to")) ? s : "");
-	a->ended = icomm_json_int(j, "ended");
-	g = json_object_get(j, "groups");
-	for (i = 0; i < json_array_size(g); i++) {
-		if ((s = json_string_value(json_array_get(g, i))) == NULL)
-			continue;
-		a->groups = xreallocarray(a->groups, a->ngroups + 1,
-		    sizeof *a->groups);
-		a->groups[a->ngroups++] = xstrdup(s);
-	}
-	return a;
-}
-
 /* Add an agreement; a->id gets its id (store-partner.c). */
 int
 icomm_agreement_add(struct store *st, const char *actor,
-    struct icomm_agreement *a, struct ncen_err *err)
+    struct store_agreement *a, struct ncen_err *err)
 {
 	struct store_agreement_add	n;
 
@@ -384,30 +339,21 @@ icomm_agreement_end(struct store *st, const char *actor, uint64_t id,
 	return store_agreement_end(st, actor, id, err);
 }
 
-/* One agreement of the list. */
-static int
-icomm_agreement_each(const struct buf *k, json_t *j, struct icomm_list *l)
-{
-	struct icomm_agreement	*a;
-	int			 error;
-
-	if (k->len != 8)
-		return NCEN_OK;
-	a = icomm_agreement_from(buf_get_u64((unsigned char *)k->s), j);
-	error = ((icomm_agreement_fn)l->fn)(a, l->arg);
-	icomm_agreement_free(a);
-	return error;
-}
-
-/* Every agreement, in id order. */
+/* Every agreement, in id order (store-partner.c decodes them). */
 int
 icomm_agreement_list(struct store *st, icomm_agreement_fn fn, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_list	l = { (void *)fn, arg };
+	struct store_agreement	*v;
+	size_t			 n, i;
+	int			 error;
 
-	return icomm_pairs_each(st, STORE_KV_AGREEMENTS, "agreements.db",
-	    icomm_agreement_each, &l, err);
+	if ((error = store_agreement_list(st, NULL, &v, &n, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < n && error == NCEN_OK; i++)
+		error = fn(&v[i], arg);
+	store_agreement_free(v, n);
+	return error;
 }
 
 /* Today's UTC date. */
@@ -423,7 +369,7 @@ icomm_today(struct buf *b)
 
 /* Whether an agreement is in force on a date. */
 int
-icomm_agreement_in_force(const struct icomm_agreement *a, const char *today)
+icomm_agreement_in_force(const struct store_agreement *a, const char *today)
 {
 	return a->ended == 0 && strcmp(a->from, today) <= 0 &&
 	    strcmp(today, a->to) <= 0;
@@ -431,7 +377,7 @@ icomm_agreement_in_force(const struct icomm_agreement *a, const char *today)
 
 /* Whether it covers every group given. */
 int
-icomm_agreement_covers(const struct icomm_agreement *a, char *const *groups,
+icomm_agreement_covers(const struct store_agreement *a, char *const *groups,
     size_t n)
 {
 	size_t	i, j;
@@ -448,80 +394,44 @@ icomm_agreement_covers(const struct icomm_agreement *a, char *const *groups,
 	return 1;
 }
 
-struct icomm_level_scan {
-	const char		*partner;
-	unsigned		 dir;
-	char *const		*groups;
-	size_t			 n;
-	const char		*today;
-	enum schema_share	 level;
-	int			 error;
-	struct ncen_err		*err;
-};
-
-/* One agreement towards the level (store_kv_fn). */
-static int
-icomm_level_one(const void *k, size_t kl, const void *v, size_t vl,
-    void *arg)
-{
-	struct icomm_level_scan	*s = arg;
-	struct icomm_agreement	*a;
-	json_t			*j;
-
-	if (kl != 8)
-		return 0;
-	if ((s->error = icomm_json_load(v, vl, "agreements.db", &j, s->err)) !=
-	    NCEN_OK)
-		return s->error;
-	a = icomm_agreement_from(buf_get_u64(k), j);
-	json_decref(j);
-	if (strcmp(a->partner, s->partner) == 0 && (a->dir & s->dir) != 0 &&
-	    icomm_agreement_in_force(a, s->today) &&
-	    icomm_agreement_covers(a, s->groups, s->n) &&
-	    (s->level == SCHEMA_LOCAL || a->level == SCHEMA_PARTNER))
-		s->level = a->level;
-	icomm_agreement_free(a);
-	return 0;
-}
-
 /* The highest level agreements with a partner allow (see icomm.h). */
 int
 icomm_agreement_level(struct store_txn *t, const char *partner, unsigned dir,
     char *const *groups, size_t n, enum schema_share *level,
     struct ncen_err *err)
 {
-	struct icomm_level_scan	 s;
+	struct store_agreement	*a = NULL;
 	struct buf		 today = BUF_INIT;
 	json_t			*p = NULL;
+	enum schema_share	 best = SCHEMA_LOCAL;
+	size_t			 na = 0, i;
 	int			 error;
 
 	*level = SCHEMA_LOCAL;
-	memset(&s, 0, sizeof s);
 	icomm_today(&today);
-	s.partner = partner;
-	s.dir = dir;
-	s.groups = groups;
-	s.n = n;
-	s.today = today.s;
-	s.level = SCHEMA_LOCAL;
-	s.err = err;
-	error = store_kv_scan(t, STORE_KV_AGREEMENTS, "", 0, icomm_level_one,
-	    &s, err);
-	if (error == NCEN_OK && s.level != SCHEMA_LOCAL) {
+	error = store_agreement_read(t, partner, &a, &na, err);
+	for (i = 0; i < na; i++)
+		if ((a[i].dir & dir) != 0 &&
+		    icomm_agreement_in_force(&a[i], today.s) &&
+		    icomm_agreement_covers(&a[i], groups, n) &&
+		    (best == SCHEMA_LOCAL || a[i].level == SCHEMA_PARTNER))
+			best = a[i].level;
+	store_agreement_free(a, na);
+	if (error == NCEN_OK && best != SCHEMA_LOCAL) {
 		/* The global database never gets more than cen fields. */
 		error = icomm_kv_get_json(t, STORE_KV_PARTNERS, partner,
 		    strlen(partner), 0, &p, err);
 		if (error == NCEN_OK) {
 			if (strcmp(icomm_json_str(p, "role") ? icomm_json_str(p,
 			    "role") : "", "global") == 0)
-				s.level = SCHEMA_CEN;
+				best = SCHEMA_CEN;
 		} else if (error == NCEN_ENOTFOUND) {
-			s.level = SCHEMA_LOCAL;
+			best = SCHEMA_LOCAL;
 			error = NCEN_OK;
 		}
 	}
 	if (error == NCEN_OK)
-		*level = s.level;
+		*level = best;
 	json_decref(p);
 	buf_free(&today);
 	return error;

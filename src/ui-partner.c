@@ -139,9 +139,9 @@ ui_partners_agreements(struct ui_partners *p)
 {
 	struct store_agreement	*a = NULL;
 	struct ncen_err		 e = NCEN_ERR_INIT;
-	struct buf		 t = BUF_INIT, title = BUF_INIT;
+	struct buf		 t = BUF_INIT, title = BUF_INIT, g = BUF_INIT;
 	const char		*id;
-	size_t			 n = 0, i;
+	size_t			 n = 0, i, j;
 
 	if (p->n == 0)
 		return;
@@ -160,9 +160,12 @@ ui_partners_agreements(struct ui_partners *p)
 	for (i = 0; i < n; i++) {
 		buf_addf(&t, _("Agreement %llu: %s\n"),
 		    (unsigned long long)a[i].id, a[i].basis);
+		buf_reset(&g);
+		for (j = 0; j < a[i].ngroups; j++)
+			buf_addf(&g, "%s%s", j > 0 ? " " : "", a[i].groups[j]);
 		buf_addf(&t, _("  direction %s, level %s, groups %s\n"),
-		    a[i].dir, a[i].level, *a[i].groups != '\0' ?
-		    a[i].groups : _("all"));
+		    store_dir_name(a[i].dir), schema_share_name(a[i].level),
+		    g.len > 0 ? buf_cstr(&g) : _("all"));
 		buf_addf(&t, _("  valid from %s to %s"), a[i].from, a[i].to);
 		if (a[i].ended != 0) {
 			buf_adds(&t, _(", ended "));
@@ -176,6 +179,7 @@ out:
 	store_agreement_free(a, n);
 	buf_free(&t);
 	buf_free(&title);
+	buf_free(&g);
 	ncen_err_free(&e);
 }
 
