@@ -14,7 +14,9 @@
  * certificate is the server's).  Agreements (agreements.db) name a
  * partner, a legal basis, a direction, the commodity groups covered
  * (none: all), the highest sharing level (partner or cen) and validity
- * dates; "ending" one stamps it ended, it is never deleted.
+ * dates; "ending" one stamps it ended, it is never deleted.  Both are
+ * decoded once, in the records layer (struct store_partner and struct
+ * store_agreement, store-partner.h), for ncen-icomm, ncenctl and ncen.
  *
  * The outbox (outbox.db): icomm_outbox_step() is called by workflow.c
  * inside the transaction of every workflow step.  Validating a case
@@ -68,27 +70,12 @@
 #define ICOMM_KEY_FILE		"node.key"
 #define ICOMM_CERT_FILE		"node.crt"
 
-enum icomm_role {
-	ICOMM_NATIONAL = 0,	/* a national node */
-	ICOMM_HUB,		/* a hub collecting from remote posts */
-	ICOMM_GLOBAL,		/* the global database: cen fields only */
-};
-
 #define ICOMM_DIR_IN	0x1
 #define ICOMM_DIR_OUT	0x2
 
 struct icomm_node {
 	char		*id;
 	enum icomm_role	 role;
-};
-
-struct icomm_partner {
-	char		*id;
-	enum icomm_role	 role;
-	char		*url;
-	char		*cert;		/* PEM of the node certificate */
-	char		*tls_ca;	/* PEM, or NULL: the cert itself */
-	int64_t		 added;
 };
 
 /* One outbox entry: a record (with what it carries) or a withdrawal. */
@@ -113,13 +100,11 @@ struct icomm_status {
 	unsigned	 failures;	/* in a row */
 };
 
-typedef int (*icomm_partner_fn)(const struct icomm_partner *, void *);
+typedef int (*icomm_partner_fn)(const struct store_partner *, void *);
 typedef int (*icomm_agreement_fn)(const struct store_agreement *, void *);
 typedef int (*icomm_entry_fn)(const struct icomm_entry *, void *);
 
 /* icomm-node.c */
-const char *icomm_role_name(enum icomm_role);
-int	 icomm_role_parse(const char *, enum icomm_role *);
 int	 icomm_id_check(const char *, struct ncen_err *);
 int	 icomm_node_init(struct store *, const char *actor, const char *id,
 	     enum icomm_role, unsigned days, struct ncen_err *);
@@ -131,13 +116,12 @@ void	 icomm_node_path(const struct store *, const char *file,
 	     struct buf *);
 
 /* icomm-partner.c */
-void	 icomm_partner_free(struct icomm_partner *);
 int	 icomm_partner_add(struct store *, const char *actor,
-	     const struct icomm_partner *, struct ncen_err *);
+	     const struct store_partner *, struct ncen_err *);
 int	 icomm_partner_del(struct store *, const char *actor, const char *id,
 	     struct ncen_err *);
 int	 icomm_partner_get(struct store *, const char *id,
-	     struct icomm_partner **, struct ncen_err *);
+	     struct store_partner **, struct ncen_err *);
 int	 icomm_partner_list(struct store *, icomm_partner_fn, void *,
 	     struct ncen_err *);
 int	 icomm_agreement_add(struct store *, const char *actor,

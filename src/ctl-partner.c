@@ -22,10 +22,10 @@
 
 /* Print one partner (icomm_partner_fn). */
 static int
-ctl_partner_line(const struct icomm_partner *p, void *arg)
+ctl_partner_line(const struct store_partner *p, void *arg)
 {
 	(void)arg;
-	printf("%s\t%s\t%s\n", p->id, icomm_role_name(p->role), p->url);
+	printf("%s\t%s\t%s\n", p->id, store_role_name(p->role), p->url);
 	return 0;
 }
 
@@ -40,7 +40,7 @@ ctl_partner(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "tls-ca", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct icomm_partner	 p;
+	struct store_partner	 p;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
@@ -57,7 +57,7 @@ ctl_partner(struct ctl_ctx *ctx, int argc, char **argv)
 	    -1) {
 		switch (c) {
 		case 'r':
-			if (icomm_role_parse(optarg, &p.role) != 0)
+			if (store_role_parse(optarg, &p.role) != 0)
 				return ctl_usage(ctx->cmd, "unknown role '%s' "
 				    "(national, hub or global)", optarg);
 			break;

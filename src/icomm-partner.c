@@ -16,38 +16,6 @@
 #include "store-kv.h"
 #include "store-partner.h"
 #include "store.h"
-#include "xmalloc.h"
-
-/* Free a partner. */
-void
-icomm_partner_free(struct icomm_partner *p)
-{
-	if (p == NULL)
-		return;
-	free(p->id);
-	free(p->url);
-	free(p->cert);
-	free(p->tls_ca);
-	free(p);
-}
-
-/* A partner from its stored JSON. */
-static struct icomm_partner *
-icomm_partner_from(const char *id, size_t idlen, const json_t *j)
-{
-	struct icomm_partner	*p = xcalloc(1, sizeof *p);
-	const char		*s;
-
-	p->id = xstrndup(id, idlen);
-	if (icomm_role_parse(icomm_json_str(j, "role"), &p->role) != 0)
-		p->role = ICOMM_NATIONAL;
-	p->url = xstrdup((s = icomm_json_str(j, "url")) != NULL ? s : "");
-	p->cert = xstrdup((s = icomm_json_str(j, "cert")) != NULL ? s : "");
-	if ((s = icomm_json_str(j, "tls_ca")) != NULL)
-		p->tls_ca = xstrdup(s);
-	p->added = icomm_json_int(j, "added");
-	return p;
-}
 
 /* Whether PEM text holds at least one certificate OpenSSL can read. */
 static int
@@ -69,7 +37,7 @@ icomm_partner_pem(const char *pem, const char *what, struct ncen_err *err)
 
 struct icomm_partner_op {
 	const char			*actor;
-	const struct icomm_partner	*p;
+	const struct store_partner	*p;
 	const char			*id;
 	int				 del;
 };
@@ -100,7 +68,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 			    "exists already", op->id);
 		else if (error == NCEN_ENOTFOUND) {
 			j = json_pack("{s:s, s:s, s:s, s:I}", "role",
-			    icomm_role_name(op->p->role), "url", op->p->url,
+			    store_role_name(op->p->role), "url", op->p->url,
 			    "cert", op->p->cert, "added",
 			    (json_int_t)audit_now());
 			if (op->p->tls_ca != NULL)
@@ -110,7 +78,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 			    strlen(op->id), j, err);
 			json_decref(j);
 			buf_addf(&d, "role %s, endpoint %s",
-			    icomm_role_name(op->p->role), op->p->url);
+			    store_role_name(op->p->role), op->p->url);
 		}
 	}
 	if (error == NCEN_OK)
@@ -125,7 +93,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 /* Register a partner node. */
 int
 icomm_partner_add(struct store *st, const char *actor,
-    const struct icomm_partner *p, struct ncen_err *err)
+    const struct store_partner *p, struct ncen_err *err)
 {
 	struct icomm_partner_op	op;
 	int			error;
@@ -162,7 +130,7 @@ icomm_partner_del(struct store *st, const char *actor, const char *id,
 
 struct icomm_partner_get {
 	const char		*id;
-	struct icomm_partner	*p;
+	struct store_partner	*p;
 };
 
 /* Read a partner in a transaction. */
@@ -170,26 +138,20 @@ static int
 icomm_partner_get_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct icomm_partner_get	*g = arg;
-	json_t				*j = NULL;
 	int				 error;
 
-	icomm_partner_free(g->p);
-	g->p = NULL;
-	error = icomm_kv_get_json(t, STORE_KV_PARTNERS, g->id, strlen(g->id),
-	    0, &j, err);
+	store_partner_free(g->p, 1);
+	error = store_partner_read(t, g->id, &g->p, err);
 	if (error == NCEN_ENOTFOUND)
 		return ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
 		    "(ncenctl partner add)", g->id);
-	if (error == NCEN_OK)
-		g->p = icomm_partner_from(g->id, strlen(g->id), j);
-	json_decref(j);
 	return error;
 }
 
 /* A partner by id; NCEN_ENOTFOUND if unknown. */
 int
 icomm_partner_get(struct store *st, const char *id,
-    struct icomm_partner **pp, struct ncen_err *err)
+    struct store_partner **pp, struct ncen_err *err)
 {
 	struct icomm_partner_get	g;
 	int				error;
@@ -199,118 +161,25 @@ icomm_partner_get(struct store *st, const char *id,
 	error = store_run(st, icomm_partner_get_txn, &g, err);
 	*pp = error == NCEN_OK ? g.p : NULL;
 	if (error != NCEN_OK)
-		icomm_partner_free(g.p);
+		store_partner_free(g.p, 1);
 	return error;
 }
 
-/* Collected pairs of a scan, to call back outside the transaction. */
-struct icomm_pairs {
-	struct buf	*k, *v;
-	size_t		 n;
-};
-
-/* Keep one pair (store_kv_fn). */
-static int
-icomm_pairs_add(const void *k, size_t kl, const void *v, size_t vl,
-    void *arg)
-{
-	struct icomm_pairs	*p = arg;
-
-	p->k = xreallocarray(p->k, p->n + 1, sizeof *p->k);
-	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-	buf_init(&p->k[p->n]);
-	buf_init(&p->v[p->n]);
-	buf_add(&p->k[p->n], k, kl);
-	buf_add(&p->v[p->n], v, vl);
-	p->n++;
-	return 0;
-}
-
-/* Free collected pairs. */
-static void
-icomm_pairs_free(struct icomm_pairs *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->n; i++) {
-		buf_free(&p->k[i]);
-		buf_free(&p->v[i]);
-	}
-	free(p->k);
-	free(p->v);
-	memset(p, 0, sizeof *p);
-}
-
-struct icomm_pairs_scan {
-	enum store_kv_db	 db;
-	struct icomm_pairs	 pairs;
-};
-
-/* Collect every pair of a btree in a transaction. */
-static int
-icomm_pairs_txn(struct store_txn *t, void *arg, struct ncen_err *err)
-{
-	struct icomm_pairs_scan	*s = arg;
-
-	icomm_pairs_free(&s->pairs);
-	return store_kv_scan(t, s->db, "", 0, icomm_pairs_add, &s->pairs,
-	    err);
-}
-
-/* What a list call hands on: the caller's function and argument. */
-struct icomm_list {
-	void	*fn;
-	void	*arg;
-};
-
-/* Every pair of a btree, decoded, given to each() outside the transaction. */
-static int
-icomm_pairs_each(struct store *st, enum store_kv_db db, const char *file,
-    int (*each)(const struct buf *, json_t *, struct icomm_list *),
-    struct icomm_list *l, struct ncen_err *err)
-{
-	struct icomm_pairs_scan	 s;
-	json_t			*j;
-	size_t			 i;
-	int			 error;
-
-	memset(&s, 0, sizeof s);
-	s.db = db;
-	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
-		goto out;
-	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
-		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
-		    file, &j, err)) != NCEN_OK)
-			break;
-		error = each(&s.pairs.k[i], j, l);
-		json_decref(j);
-	}
-out:
-	icomm_pairs_free(&s.pairs);
-	return error;
-}
-
-/* One partner of the list. */
-static int
-icomm_partner_each(const struct buf *k, json_t *j, struct icomm_list *l)
-{
-	struct icomm_partner	*p = icomm_partner_from(k->s, k->len, j);
-	int			 error;
-
-	error = ((icomm_partner_fn)l->fn)(p, l->arg);
-	icomm_partner_free(p);
-	return error;
-}
-
-/* Every partner, in id order. */
+/* Every partner, in id order (store-partner.c decodes them). */
 int
 icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_list	l = { (void *)fn, arg };
+	struct store_partner	*v;
+	size_t			 n, i;
+	int			 error;
 
-	return icomm_pairs_each(st, STORE_KV_PARTNERS, "partners.db",
-	    icomm_partner_each, &l, err);
+	if ((error = store_partner_list(st, 0, &v, &n, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < n && error == NCEN_OK; i++)
+		error = fn(&v[i], arg);
+	store_partner_free(v, n);
+	return error;
 }
 
 /* Add an agreement; a->id gets its id (store-partner.c). */
@@ -401,8 +270,8 @@ icomm_agreement_level(struct store_txn *t, const char *partner, unsigned dir,
     struct ncen_err *err)
 {
 	struct store_agreement	*a = NULL;
+	struct store_partner	*p = NULL;
 	struct buf		 today = BUF_INIT;
-	json_t			*p = NULL;
 	enum schema_share	 best = SCHEMA_LOCAL;
 	size_t			 na = 0, i;
 	int			 error;
@@ -419,20 +288,17 @@ icomm_agreement_level(struct store_txn *t, const char *partner, unsigned dir,
 	store_agreement_free(a, na);
 	if (error == NCEN_OK && best != SCHEMA_LOCAL) {
 		/* The global database never gets more than cen fields. */
-		error = icomm_kv_get_json(t, STORE_KV_PARTNERS, partner,
-		    strlen(partner), 0, &p, err);
-		if (error == NCEN_OK) {
-			if (strcmp(icomm_json_str(p, "role") ? icomm_json_str(p,
-			    "role") : "", "global") == 0)
-				best = SCHEMA_CEN;
-		} else if (error == NCEN_ENOTFOUND) {
+		error = store_partner_read(t, partner, &p, err);
+		if (error == NCEN_OK && p->role == ICOMM_GLOBAL)
+			best = SCHEMA_CEN;
+		else if (error == NCEN_ENOTFOUND) {
 			best = SCHEMA_LOCAL;
 			error = NCEN_OK;
 		}
 	}
 	if (error == NCEN_OK)
 		*level = best;
-	json_decref(p);
+	store_partner_free(p, 1);
 	buf_free(&today);
 	return error;
 }

@@ -104,6 +104,7 @@ ui_keys C C-x
 ui_see C "the NCP's menu offers Partners" "Partners"
 ui_keys C t
 ui_see C "the partner is listed" "DE-NCEN"
+has "with its role" "DE-NCEN (national)"
 has "with its queue" "queued 1"
 has "and the last error in words" "Failed to connect to 127.0.0.1 port 9"
 has "marked as failing three times" ">! DE-NCEN"
@@ -111,6 +112,7 @@ has "with the count" "failures in a row: 3"
 ui_keys C Enter
 ui_see C "its agreements" "Mutual assistance agreement of 2020"
 has "with direction, level and groups" "direction out, level partner, groups all"
+has "under its role and endpoint" "DE-NCEN (national) https://127.0.0.1:9/icomm"
 has "and the whole error" "Couldn't connect to server"
 ui_keys C C-x
 ui_see C "back on the Partners screen" "Partners (1)"
