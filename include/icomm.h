@@ -14,7 +14,9 @@
  * certificate is the server's).  Agreements (agreements.db) name a
  * partner, a legal basis, a direction, the commodity groups covered
  * (none: all), the highest sharing level (partner or cen) and validity
- * dates; "ending" one stamps it ended, it is never deleted.
+ * dates; "ending" one stamps it ended, it is never deleted.  Both are
+ * decoded once, in the records layer (struct store_partner and struct
+ * store_agreement, store-partner.h), for ncen-icomm, ncenctl and ncen.
  *
  * The outbox (outbox.db): icomm_outbox_step() is called by workflow.c
  * inside the transaction of every workflow step.  Validating a case
@@ -61,17 +63,12 @@
 #include "error.h"
 #include "record.h"
 #include "schema.h"
+#include "store-partner.h"
 #include "store.h"
 
 #define ICOMM_ID_MAX		64	/* bytes of a node id */
 #define ICOMM_KEY_FILE		"node.key"
 #define ICOMM_CERT_FILE		"node.crt"
-
-enum icomm_role {
-	ICOMM_NATIONAL = 0,	/* a national node */
-	ICOMM_HUB,		/* a hub collecting from remote posts */
-	ICOMM_GLOBAL,		/* the global database: cen fields only */
-};
 
 #define ICOMM_DIR_IN	0x1
 #define ICOMM_DIR_OUT	0x2
@@ -79,27 +76,6 @@ enum icomm_role {
 struct icomm_node {
 	char		*id;
 	enum icomm_role	 role;
-};
-
-struct icomm_partner {
-	char		*id;
-	enum icomm_role	 role;
-	char		*url;
-	char		*cert;		/* PEM of the node certificate */
-	char		*tls_ca;	/* PEM, or NULL: the cert itself */
-	int64_t		 added;
-};
-
-struct icomm_agreement {
-	uint64_t	 id;
-	char		*partner;
-	char		*basis;
-	unsigned	 dir;		/* ICOMM_DIR_* */
-	char		**groups;	/* commodity codes; none: all */
-	size_t		 ngroups;
-	enum schema_share level;	/* SCHEMA_PARTNER or SCHEMA_CEN */
-	char		*from, *to;	/* YYYY-MM-DD, inclusive */
-	int64_t		 ended;		/* 0: not ended */
 };
 
 /* One outbox entry: a record (with what it carries) or a withdrawal. */
@@ -124,13 +100,11 @@ struct icomm_status {
 	unsigned	 failures;	/* in a row */
 };
 
-typedef int (*icomm_partner_fn)(const struct icomm_partner *, void *);
-typedef int (*icomm_agreement_fn)(const struct icomm_agreement *, void *);
+typedef int (*icomm_partner_fn)(const struct store_partner *, void *);
+typedef int (*icomm_agreement_fn)(const struct store_agreement *, void *);
 typedef int (*icomm_entry_fn)(const struct icomm_entry *, void *);
 
 /* icomm-node.c */
-const char *icomm_role_name(enum icomm_role);
-int	 icomm_role_parse(const char *, enum icomm_role *);
 int	 icomm_id_check(const char *, struct ncen_err *);
 int	 icomm_node_init(struct store *, const char *actor, const char *id,
 	     enum icomm_role, unsigned days, struct ncen_err *);
@@ -142,27 +116,25 @@ void	 icomm_node_path(const struct store *, const char *file,
 	     struct buf *);
 
 /* icomm-partner.c */
-void	 icomm_partner_free(struct icomm_partner *);
 int	 icomm_partner_add(struct store *, const char *actor,
-	     const struct icomm_partner *, struct ncen_err *);
+	     const struct store_partner *, struct ncen_err *);
 int	 icomm_partner_del(struct store *, const char *actor, const char *id,
 	     struct ncen_err *);
 int	 icomm_partner_get(struct store *, const char *id,
-	     struct icomm_partner **, struct ncen_err *);
+	     struct store_partner **, struct ncen_err *);
 int	 icomm_partner_list(struct store *, icomm_partner_fn, void *,
 	     struct ncen_err *);
-void	 icomm_agreement_free(struct icomm_agreement *);
 int	 icomm_agreement_add(struct store *, const char *actor,
-	     struct icomm_agreement *, struct ncen_err *);
+	     struct store_agreement *, struct ncen_err *);
 int	 icomm_agreement_end(struct store *, const char *actor, uint64_t id,
 	     struct ncen_err *);
 int	 icomm_agreement_list(struct store *, icomm_agreement_fn, void *,
 	     struct ncen_err *);
 /* Whether an agreement is in force on a date (YYYY-MM-DD). */
-int	 icomm_agreement_in_force(const struct icomm_agreement *,
+int	 icomm_agreement_in_force(const struct store_agreement *,
 	     const char *today);
 /* Whether it covers every group given (an agreement without groups: all). */
-int	 icomm_agreement_covers(const struct icomm_agreement *,
+int	 icomm_agreement_covers(const struct store_agreement *,
 	     char *const *groups, size_t n);
 /* Today's UTC date as YYYY-MM-DD (the clock of audit.h). */
 void	 icomm_today(struct buf *);

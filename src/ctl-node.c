@@ -43,7 +43,7 @@ ctl_node(struct ctl_ctx *ctx, int argc, char **argv)
 			id = optarg;
 			break;
 		case 'r':
-			if (icomm_role_parse(optarg, &role) != 0)
+			if (store_role_parse(optarg, &role) != 0)
 				return ctl_usage(ctx->cmd, "unknown role '%s' "
 				    "(national, hub or global)", optarg);
 			break;
@@ -73,14 +73,14 @@ ctl_node(struct ctl_ctx *ctx, int argc, char **argv)
 		else {
 			icomm_node_path(st, ICOMM_CERT_FILE, &path);
 			printf("node %s (%s): certificate %s\n", id,
-			    icomm_role_name(role), path.s);
+			    store_role_name(role), path.s);
 		}
 	} else if (icomm_node_get(st, &n, &e) != NCEN_OK)
 		r = ctl_report("node", &e);
 	else {
 		icomm_node_path(st, ICOMM_CERT_FILE, &path);
 		printf("node %s\nrole %s\ncertificate %s\n", n->id,
-		    icomm_role_name(n->role), path.s);
+		    store_role_name(n->role), path.s);
 	}
 	icomm_node_free(n);
 	buf_free(&path);

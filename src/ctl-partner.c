@@ -22,10 +22,10 @@
 
 /* Print one partner (icomm_partner_fn). */
 static int
-ctl_partner_line(const struct icomm_partner *p, void *arg)
+ctl_partner_line(const struct store_partner *p, void *arg)
 {
 	(void)arg;
-	printf("%s\t%s\t%s\n", p->id, icomm_role_name(p->role), p->url);
+	printf("%s\t%s\t%s\n", p->id, store_role_name(p->role), p->url);
 	return 0;
 }
 
@@ -40,7 +40,7 @@ ctl_partner(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "tls-ca", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct icomm_partner	 p;
+	struct store_partner	 p;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
@@ -57,7 +57,7 @@ ctl_partner(struct ctl_ctx *ctx, int argc, char **argv)
 	    -1) {
 		switch (c) {
 		case 'r':
-			if (icomm_role_parse(optarg, &p.role) != 0)
+			if (store_role_parse(optarg, &p.role) != 0)
 				return ctl_usage(ctx->cmd, "unknown role '%s' "
 				    "(national, hub or global)", optarg);
 			break;
@@ -117,7 +117,7 @@ out:
 
 /* Print one agreement (icomm_agreement_fn). */
 static int
-ctl_agreement_line(const struct icomm_agreement *a, void *arg)
+ctl_agreement_line(const struct store_agreement *a, void *arg)
 {
 	struct buf	today = BUF_INIT;
 	size_t		i;
@@ -138,7 +138,7 @@ ctl_agreement_line(const struct icomm_agreement *a, void *arg)
 
 /* Split "A,B" into the agreement's groups ("all" or "": none, meaning all). */
 static void
-ctl_agreement_groups(struct icomm_agreement *a, const char *list)
+ctl_agreement_groups(struct store_agreement *a, const char *list)
 {
 	const char	*p, *end;
 
@@ -169,7 +169,7 @@ ctl_agreement(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct icomm_agreement	 a;
+	struct store_agreement	 a;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;

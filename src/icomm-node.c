@@ -30,29 +30,6 @@
 
 #define ICOMM_NODE_KEY	"node"
 
-static const char *const icomm_roles[] = { "national", "hub", "global" };
-
-/* The name of a role. */
-const char *
-icomm_role_name(enum icomm_role r)
-{
-	return (unsigned)r < 3 ? icomm_roles[r] : "?";
-}
-
-/* Parse a role name; -1 if unknown. */
-int
-icomm_role_parse(const char *s, enum icomm_role *r)
-{
-	size_t	i;
-
-	for (i = 0; s != NULL && i < 3; i++)
-		if (strcmp(s, icomm_roles[i]) == 0) {
-			*r = (enum icomm_role)i;
-			return 0;
-		}
-	return -1;
-}
-
 /* A node id: 1-64 of [A-Za-z0-9._-], starting with a letter or digit. */
 int
 icomm_id_check(const char *id, struct ncen_err *err)
@@ -233,7 +210,7 @@ icomm_node_init(struct store *st, const char *actor, const char *id,
 	}
 	op.actor = actor;
 	op.node = json_pack("{s:s, s:s, s:I}", "id", id, "role",
-	    icomm_role_name(role), "created", (json_int_t)audit_now());
+	    store_role_name(role), "created", (json_int_t)audit_now());
 	if ((error = store_run(st, icomm_node_txn, &op, err)) != NCEN_OK) {
 		unlink(kp.s);
 		unlink(cp.s);
@@ -280,7 +257,7 @@ icomm_node_get(struct store *st, struct icomm_node **np,
 	n = xcalloc(1, sizeof *n);
 	n->id = xstrdup(icomm_json_str(j, "id") != NULL ?
 	    icomm_json_str(j, "id") : "");
-	if (icomm_role_parse(icomm_json_str(j, "role"), &n->role) != 0)
+	if (store_role_parse(icomm_json_str(j, "role"), &n->role) != 0)
 		n->role = ICOMM_NATIONAL;
 	json_decref(j);
 	*np = n;

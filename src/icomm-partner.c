@@ -16,38 +16,6 @@
 #include "store-kv.h"
 #include "store-partner.h"
 #include "store.h"
-#include "xmalloc.h"
-
-/* Free a partner. */
-void
-icomm_partner_free(struct icomm_partner *p)
-{
-	if (p == NULL)
-		return;
-	free(p->id);
-	free(p->url);
-	free(p->cert);
-	free(p->tls_ca);
-	free(p);
-}
-
-/* A partner from its stored JSON. */
-static struct icomm_partner *
-icomm_partner_from(const char *id, size_t idlen, const json_t *j)
-{
-	struct icomm_partner	*p = xcalloc(1, sizeof *p);
-	const char		*s;
-
-	p->id = xstrndup(id, idlen);
-	if (icomm_role_parse(icomm_json_str(j, "role"), &p->role) != 0)
-		p->role = ICOMM_NATIONAL;
-	p->url = xstrdup((s = icomm_json_str(j, "url")) != NULL ? s : "");
-	p->cert = xstrdup((s = icomm_json_str(j, "cert")) != NULL ? s : "");
-	if ((s = icomm_json_str(j, "tls_ca")) != NULL)
-		p->tls_ca = xstrdup(s);
-	p->added = icomm_json_int(j, "added");
-	return p;
-}
 
 /* Whether PEM text holds at least one certificate OpenSSL can read. */
 static int
@@ -69,7 +37,7 @@ icomm_partner_pem(const char *pem, const char *what, struct ncen_err *err)
 
 struct icomm_partner_op {
 	const char			*actor;
-	const struct icomm_partner	*p;
+	const struct store_partner	*p;
 	const char			*id;
 	int				 del;
 };
@@ -100,7 +68,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 			    "exists already", op->id);
 		else if (error == NCEN_ENOTFOUND) {
 			j = json_pack("{s:s, s:s, s:s, s:I}", "role",
-			    icomm_role_name(op->p->role), "url", op->p->url,
+			    store_role_name(op->p->role), "url", op->p->url,
 			    "cert", op->p->cert, "added",
 			    (json_int_t)audit_now());
 			if (op->p->tls_ca != NULL)
@@ -110,7 +78,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 			    strlen(op->id), j, err);
 			json_decref(j);
 			buf_addf(&d, "role %s, endpoint %s",
-			    icomm_role_name(op->p->role), op->p->url);
+			    store_role_name(op->p->role), op->p->url);
 		}
 	}
 	if (error == NCEN_OK)
@@ -125,7 +93,7 @@ icomm_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 /* Register a partner node. */
 int
 icomm_partner_add(struct store *st, const char *actor,
-    const struct icomm_partner *p, struct ncen_err *err)
+    const struct store_partner *p, struct ncen_err *err)
 {
 	struct icomm_partner_op	op;
 	int			error;
@@ -162,7 +130,7 @@ icomm_partner_del(struct store *st, const char *actor, const char *id,
 
 struct icomm_partner_get {
 	const char		*id;
-	struct icomm_partner	*p;
+	struct store_partner	*p;
 };
 
 /* Read a partner in a transaction. */
@@ -170,26 +138,20 @@ static int
 icomm_partner_get_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct icomm_partner_get	*g = arg;
-	json_t				*j = NULL;
 	int				 error;
 
-	icomm_partner_free(g->p);
-	g->p = NULL;
-	error = icomm_kv_get_json(t, STORE_KV_PARTNERS, g->id, strlen(g->id),
-	    0, &j, err);
+	store_partner_free(g->p, 1);
+	error = store_partner_read(t, g->id, &g->p, err);
 	if (error == NCEN_ENOTFOUND)
 		return ncen_err_set(err, NCEN_ENOTFOUND, "no partner '%s' "
 		    "(ncenctl partner add)", g->id);
-	if (error == NCEN_OK)
-		g->p = icomm_partner_from(g->id, strlen(g->id), j);
-	json_decref(j);
 	return error;
 }
 
 /* A partner by id; NCEN_ENOTFOUND if unknown. */
 int
 icomm_partner_get(struct store *st, const char *id,
-    struct icomm_partner **pp, struct ncen_err *err)
+    struct store_partner **pp, struct ncen_err *err)
 {
 	struct icomm_partner_get	g;
 	int				error;
@@ -199,169 +161,31 @@ icomm_partner_get(struct store *st, const char *id,
 	error = store_run(st, icomm_partner_get_txn, &g, err);
 	*pp = error == NCEN_OK ? g.p : NULL;
 	if (error != NCEN_OK)
-		icomm_partner_free(g.p);
+		store_partner_free(g.p, 1);
 	return error;
 }
 
-/* Collected pairs of a scan, to call back outside the transaction. */
-struct icomm_pairs {
-	struct buf	*k, *v;
-	size_t		 n;
-};
-
-/* Keep one pair (store_kv_fn). */
-static int
-icomm_pairs_add(const void *k, size_t kl, const void *v, size_t vl,
-    void *arg)
-{
-	struct icomm_pairs	*p = arg;
-
-	p->k = xreallocarray(p->k, p->n + 1, sizeof *p->k);
-	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-	buf_init(&p->k[p->n]);
-	buf_init(&p->v[p->n]);
-	buf_add(&p->k[p->n], k, kl);
-	buf_add(&p->v[p->n], v, vl);
-	p->n++;
-	return 0;
-}
-
-/* Free collected pairs. */
-static void
-icomm_pairs_free(struct icomm_pairs *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->n; i++) {
-		buf_free(&p->k[i]);
-		buf_free(&p->v[i]);
-	}
-	free(p->k);
-	free(p->v);
-	memset(p, 0, sizeof *p);
-}
-
-struct icomm_pairs_scan {
-	enum store_kv_db	 db;
-	struct icomm_pairs	 pairs;
-};
-
-/* Collect every pair of a btree in a transaction. */
-static int
-icomm_pairs_txn(struct store_txn *t, void *arg, struct ncen_err *err)
-{
-	struct icomm_pairs_scan	*s = arg;
-
-	icomm_pairs_free(&s->pairs);
-	return store_kv_scan(t, s->db, "", 0, icomm_pairs_add, &s->pairs,
-	    err);
-}
-
-/* What a list call hands on: the caller's function and argument. */
-struct icomm_list {
-	void	*fn;
-	void	*arg;
-};
-
-/* Every pair of a btree, decoded, given to each() outside the transaction. */
-static int
-icomm_pairs_each(struct store *st, enum store_kv_db db, const char *file,
-    int (*each)(const struct buf *, json_t *, struct icomm_list *),
-    struct icomm_list *l, struct ncen_err *err)
-{
-	struct icomm_pairs_scan	 s;
-	json_t			*j;
-	size_t			 i;
-	int			 error;
-
-	memset(&s, 0, sizeof s);
-	s.db = db;
-	if ((error = store_run(st, icomm_pairs_txn, &s, err)) != NCEN_OK)
-		goto out;
-	for (i = 0; i < s.pairs.n && error == NCEN_OK; i++) {
-		if ((error = icomm_json_load(s.pairs.v[i].s, s.pairs.v[i].len,
-		    file, &j, err)) != NCEN_OK)
-			break;
-		error = each(&s.pairs.k[i], j, l);
-		json_decref(j);
-	}
-out:
-	icomm_pairs_free(&s.pairs);
-	return error;
-}
-
-/* One partner of the list. */
-static int
-icomm_partner_each(const struct buf *k, json_t *j, struct icomm_list *l)
-{
-	struct icomm_partner	*p = icomm_partner_from(k->s, k->len, j);
-	int			 error;
-
-	error = ((icomm_partner_fn)l->fn)(p, l->arg);
-	icomm_partner_free(p);
-	return error;
-}
-
-/* Every partner, in id order. */
+/* Every partner, in id order (store-partner.c decodes them). */
 int
 icomm_partner_list(struct store *st, icomm_partner_fn fn, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_list	l = { (void *)fn, arg };
+	struct store_partner	*v;
+	size_t			 n, i;
+	int			 error;
 
-	return icomm_pairs_each(st, STORE_KV_PARTNERS, "partners.db",
-	    icomm_partner_each, &l, err);
-}
-
-/* Free an agreement. */
-void
-icomm_agreement_free(struct icomm_agreement *a)
-{
-	if (a == NULL)
-		return;
-	free(a->partner);
-	free(a->basis);
-	icomm_strings_free(a->groups, a->ngroups);
-	free(a->from);
-	free(a->to);
-	free(a);
-}
-
-/* An agreement from its stored JSON. */
-static struct icomm_agreement *
-icomm_agreement_from(uint64_t id, const json_t *j)
-{
-	struct icomm_agreement	*a = xcalloc(1, sizeof *a);
-	const char		*s;
-	json_t			*g;
-	size_t			 i;
-
-	a->id = id;
-	a->partner = xstrdup((s = icomm_json_str(j, "partner")) ? s : "");
-	a->basis = xstrdup((s = icomm_json_str(j, "basis")) ? s : "");
-	if (store_dir_parse(icomm_json_str(j, "dir"), &a->dir) != 0)
-		a->dir = 0;
-	s = icomm_json_str(j, "level");
-	a->level = s != NULL && strcmp(s, "partner") == 0 ? SCHEMA_PARTNER :
-	    SCHEMA_CEN;
-	a->from = xstrdup((s = icomm_json_str(j, "from")) ? s : "");
-	a->to = xstrdup((s = icomm_json_str(j, "to")) ? s : "");
-	a->ended = icomm_json_int(j, "ended");
-	g = json_object_get(j, "groups");
-	for (i = 0; i < json_array_size(g); i++) {
-		if ((s = json_string_value(json_array_get(g, i))) == NULL)
-			continue;
-		a->groups = xreallocarray(a->groups, a->ngroups + 1,
-		    sizeof *a->groups);
-		a->groups[a->ngroups++] = xstrdup(s);
-	}
-	return a;
+	if ((error = store_partner_list(st, 0, &v, &n, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < n && error == NCEN_OK; i++)
+		error = fn(&v[i], arg);
+	store_partner_free(v, n);
+	return error;
 }
 
 /* Add an agreement; a->id gets its id (store-partner.c). */
 int
 icomm_agreement_add(struct store *st, const char *actor,
-    struct icomm_agreement *a, struct ncen_err *err)
+    struct store_agreement *a, struct ncen_err *err)
 {
 	struct store_agreement_add	n;
 
@@ -384,30 +208,21 @@ icomm_agreement_end(struct store *st, const char *actor, uint64_t id,
 	return store_agreement_end(st, actor, id, err);
 }
 
-/* One agreement of the list. */
-static int
-icomm_agreement_each(const struct buf *k, json_t *j, struct icomm_list *l)
-{
-	struct icomm_agreement	*a;
-	int			 error;
-
-	if (k->len != 8)
-		return NCEN_OK;
-	a = icomm_agreement_from(buf_get_u64((unsigned char *)k->s), j);
-	error = ((icomm_agreement_fn)l->fn)(a, l->arg);
-	icomm_agreement_free(a);
-	return error;
-}
-
-/* Every agreement, in id order. */
+/* Every agreement, in id order (store-partner.c decodes them). */
 int
 icomm_agreement_list(struct store *st, icomm_agreement_fn fn, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_list	l = { (void *)fn, arg };
+	struct store_agreement	*v;
+	size_t			 n, i;
+	int			 error;
 
-	return icomm_pairs_each(st, STORE_KV_AGREEMENTS, "agreements.db",
-	    icomm_agreement_each, &l, err);
+	if ((error = store_agreement_list(st, NULL, &v, &n, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < n && error == NCEN_OK; i++)
+		error = fn(&v[i], arg);
+	store_agreement_free(v, n);
+	return error;
 }
 
 /* Today's UTC date. */
@@ -423,7 +238,7 @@ icomm_today(struct buf *b)
 
 /* Whether an agreement is in force on a date. */
 int
-icomm_agreement_in_force(const struct icomm_agreement *a, const char *today)
+icomm_agreement_in_force(const struct store_agreement *a, const char *today)
 {
 	return a->ended == 0 && strcmp(a->from, today) <= 0 &&
 	    strcmp(today, a->to) <= 0;
@@ -431,7 +246,7 @@ icomm_agreement_in_force(const struct icomm_agreement *a, const char *today)
 
 /* Whether it covers every group given. */
 int
-icomm_agreement_covers(const struct icomm_agreement *a, char *const *groups,
+icomm_agreement_covers(const struct store_agreement *a, char *const *groups,
     size_t n)
 {
 	size_t	i, j;
@@ -448,81 +263,42 @@ icomm_agreement_covers(const struct icomm_agreement *a, char *const *groups,
 	return 1;
 }
 
-struct icomm_level_scan {
-	const char		*partner;
-	unsigned		 dir;
-	char *const		*groups;
-	size_t			 n;
-	const char		*today;
-	enum schema_share	 level;
-	int			 error;
-	struct ncen_err		*err;
-};
-
-/* One agreement towards the level (store_kv_fn). */
-static int
-icomm_level_one(const void *k, size_t kl, const void *v, size_t vl,
-    void *arg)
-{
-	struct icomm_level_scan	*s = arg;
-	struct icomm_agreement	*a;
-	json_t			*j;
-
-	if (kl != 8)
-		return 0;
-	if ((s->error = icomm_json_load(v, vl, "agreements.db", &j, s->err)) !=
-	    NCEN_OK)
-		return s->error;
-	a = icomm_agreement_from(buf_get_u64(k), j);
-	json_decref(j);
-	if (strcmp(a->partner, s->partner) == 0 && (a->dir & s->dir) != 0 &&
-	    icomm_agreement_in_force(a, s->today) &&
-	    icomm_agreement_covers(a, s->groups, s->n) &&
-	    (s->level == SCHEMA_LOCAL || a->level == SCHEMA_PARTNER))
-		s->level = a->level;
-	icomm_agreement_free(a);
-	return 0;
-}
-
 /* The highest level agreements with a partner allow (see icomm.h). */
 int
 icomm_agreement_level(struct store_txn *t, const char *partner, unsigned dir,
     char *const *groups, size_t n, enum schema_share *level,
     struct ncen_err *err)
 {
-	struct icomm_level_scan	 s;
+	struct store_agreement	*a = NULL;
+	struct store_partner	*p = NULL;
 	struct buf		 today = BUF_INIT;
-	json_t			*p = NULL;
+	enum schema_share	 best = SCHEMA_LOCAL;
+	size_t			 na = 0, i;
 	int			 error;
 
 	*level = SCHEMA_LOCAL;
-	memset(&s, 0, sizeof s);
 	icomm_today(&today);
-	s.partner = partner;
-	s.dir = dir;
-	s.groups = groups;
-	s.n = n;
-	s.today = today.s;
-	s.level = SCHEMA_LOCAL;
-	s.err = err;
-	error = store_kv_scan(t, STORE_KV_AGREEMENTS, "", 0, icomm_level_one,
-	    &s, err);
-	if (error == NCEN_OK && s.level != SCHEMA_LOCAL) {
+	error = store_agreement_read(t, partner, &a, &na, err);
+	for (i = 0; i < na; i++)
+		if ((a[i].dir & dir) != 0 &&
+		    icomm_agreement_in_force(&a[i], today.s) &&
+		    icomm_agreement_covers(&a[i], groups, n) &&
+		    (best == SCHEMA_LOCAL || a[i].level == SCHEMA_PARTNER))
+			best = a[i].level;
+	store_agreement_free(a, na);
+	if (error == NCEN_OK && best != SCHEMA_LOCAL) {
 		/* The global database never gets more than cen fields. */
-		error = icomm_kv_get_json(t, STORE_KV_PARTNERS, partner,
-		    strlen(partner), 0, &p, err);
-		if (error == NCEN_OK) {
-			if (strcmp(icomm_json_str(p, "role") ? icomm_json_str(p,
-			    "role") : "", "global") == 0)
-				s.level = SCHEMA_CEN;
-		} else if (error == NCEN_ENOTFOUND) {
-			s.level = SCHEMA_LOCAL;
+		error = store_partner_read(t, partner, &p, err);
+		if (error == NCEN_OK && p->role == ICOMM_GLOBAL)
+			best = SCHEMA_CEN;
+		else if (error == NCEN_ENOTFOUND) {
+			best = SCHEMA_LOCAL;
 			error = NCEN_OK;
 		}
 	}
 	if (error == NCEN_OK)
-		*level = s.level;
-	json_decref(p);
+		*level = best;
+	store_partner_free(p, 1);
 	buf_free(&today);
 	return error;
 }

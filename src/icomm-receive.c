@@ -44,7 +44,7 @@ static int
 icomm_rx_cert(const char *sender, X509 **x, void *arg, struct ncen_err *err)
 {
 	struct icomm_rx		*rx = arg;
-	struct icomm_partner	*p = NULL;
+	struct store_partner	*p = NULL;
 	int			 error;
 
 	if ((error = icomm_partner_get(rx->st, sender, &p, err)) != NCEN_OK) {
@@ -54,7 +54,7 @@ icomm_rx_cert(const char *sender, X509 **x, void *arg, struct ncen_err *err)
 		return error;
 	}
 	error = icomm_cert_parse(p->cert, x, err);
-	icomm_partner_free(p);
+	store_partner_free(p, 1);
 	return error;
 }
 

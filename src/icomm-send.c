@@ -277,7 +277,7 @@ icomm_send_pack(struct store *st, const char *partner, size_t max,
 	struct icomm_pack	 p;
 	struct icomm_pack_note	 note;
 	struct icomm_key	 k;
-	struct icomm_partner	*pt = NULL;
+	struct store_partner	*pt = NULL;
 	struct buf		 created = BUF_INIT;
 	X509			*to = NULL;
 	json_t			*doc = NULL;
@@ -328,7 +328,7 @@ out:
 	free(p.drop);
 	free(p.cited);
 	X509_free(to);
-	icomm_partner_free(pt);
+	store_partner_free(pt, 1);
 	icomm_key_free(&k);
 	buf_free(&created);
 	return error;
@@ -339,13 +339,13 @@ static int
 icomm_send_cert(const char *sender, X509 **x, void *arg,
     struct ncen_err *err)
 {
-	struct icomm_partner	*p = NULL;
+	struct store_partner	*p = NULL;
 	int			 error;
 
 	if ((error = icomm_partner_get(arg, sender, &p, err)) != NCEN_OK)
 		return error;
 	error = icomm_cert_parse(p->cert, x, err);
-	icomm_partner_free(p);
+	store_partner_free(p, 1);
 	return error;
 }
 
@@ -478,7 +478,7 @@ icomm_send_body(char *p, size_t size, size_t n, void *arg)
 
 /* POST a batch; NCEN_OK with the body of a 200 answer, else why. */
 static int
-icomm_send_post(struct store *st, const struct icomm_partner *p,
+icomm_send_post(struct store *st, const struct store_partner *p,
     const struct buf *der, const struct icomm_send_opts *o,
     struct buf *body, struct icomm_send_stats *stats, struct ncen_err *err)
 {
@@ -602,7 +602,7 @@ icomm_send_backoff(const struct icomm_send_opts *o, unsigned n)
 
 /* Drain one partner's outbox; NCEN_ECHECK if it failed. */
 static int
-icomm_send_partner(struct store *st, const struct icomm_partner *p,
+icomm_send_partner(struct store *st, const struct store_partner *p,
     const struct icomm_send_opts *o, struct icomm_send_stats *stats,
     struct ncen_err *err)
 {
@@ -687,7 +687,7 @@ struct icomm_send_all {
 
 /* Collect partner ids (icomm_partner_fn). */
 static int
-icomm_send_collect(const struct icomm_partner *p, void *arg)
+icomm_send_collect(const struct store_partner *p, void *arg)
 {
 	struct icomm_send_all	*a = arg;
 
@@ -702,14 +702,14 @@ icomm_send_pass(struct store *st, const struct icomm_send_opts *o,
     struct icomm_send_stats *stats, struct ncen_err *err)
 {
 	struct icomm_send_all	 all;
-	struct icomm_partner	*p;
+	struct store_partner	*p;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	size_t			 i;
 	int			 error = NCEN_OK, failed = 0;
 
 	memset(&all, 0, sizeof all);
 	if (o->partner != NULL)
-		icomm_send_collect(&(struct icomm_partner){ .id =
+		icomm_send_collect(&(struct store_partner){ .id =
 		    (char *)(uintptr_t)o->partner }, &all);
 	else if ((error = icomm_partner_list(st, icomm_send_collect, &all,
 	    err)) != NCEN_OK)
@@ -721,7 +721,7 @@ icomm_send_pass(struct store *st, const struct icomm_send_opts *o,
 			goto out;
 		ncen_err_clear(&e);
 		error = icomm_send_partner(st, p, o, stats, &e);
-		icomm_partner_free(p);
+		store_partner_free(p, 1);
 		if (error == NCEN_ECHECK) {
 			failed++;
 			if (failed == 1)

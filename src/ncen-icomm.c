@@ -227,7 +227,7 @@ done:
 
 /* Print one partner's status (icomm_partner_fn). */
 static int
-icomm_status_line(const struct icomm_partner *p, void *arg)
+icomm_status_line(const struct store_partner *p, void *arg)
 {
 	struct store		*st = arg;
 	struct icomm_status	*s = NULL;
@@ -243,7 +243,7 @@ icomm_status_line(const struct icomm_partner *p, void *arg)
 	icomm_time(&bad, s->last_error_at);
 	printf("%s (%s, %s)\n  queued %" PRIu64 ", in flight %" PRIu64
 	    "\n  last success %s\n  last error %s%s%s\n", p->id,
-	    icomm_role_name(p->role), p->url, s->queued, s->inflight, ok.s,
+	    store_role_name(p->role), p->url, s->queued, s->inflight, ok.s,
 	    bad.s, s->last_error != NULL ? ": " : "",
 	    s->last_error != NULL ? s->last_error : "");
 	if (s->failures != 0)

@@ -1,6 +1,6 @@
 /*
- * store-partner.c - partners, their status and agreements, read for
- * the terminal program (store-partner.h).
+ * store-partner.c - partners, their status and agreements, decoded
+ * here once for ncen, ncenctl and ncen-icomm (store-partner.h).
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -50,16 +50,17 @@ store_partner_json(const void *v, size_t vl, const char *file, json_t **j,
 	return NCEN_OK;
 }
 
-/* Free partners. */
+/* Free partners (p may be NULL). */
 void
 store_partner_free(struct store_partner *p, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; p != NULL && i < n; i++) {
 		free(p[i].id);
-		free(p[i].role);
 		free(p[i].url);
+		free(p[i].cert);
+		free(p[i].tls_ca);
 		free(p[i].last_error);
 	}
 	free(p);
@@ -69,20 +70,64 @@ store_partner_free(struct store_partner *p, size_t n)
 void
 store_agreement_free(struct store_agreement *a, size_t n)
 {
-	size_t	i;
+	size_t	i, g;
 
 	for (i = 0; i < n; i++) {
+		free(a[i].partner);
 		free(a[i].basis);
-		free(a[i].dir);
-		free(a[i].level);
+		for (g = 0; g < a[i].ngroups; g++)
+			free(a[i].groups[g]);
+		free(a[i].groups);
 		free(a[i].from);
 		free(a[i].to);
-		free(a[i].groups);
 	}
 	free(a);
 }
 
+static const char *const store_roles[] = { "national", "hub", "global" };
+
+/* The name of a role. */
+const char *
+store_role_name(enum icomm_role r)
+{
+	return (unsigned)r < 3 ? store_roles[r] : "?";
+}
+
+/* Parse a role name; -1 if unknown. */
+int
+store_role_parse(const char *s, enum icomm_role *r)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < 3; i++)
+		if (strcmp(s, store_roles[i]) == 0) {
+			*r = (enum icomm_role)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Decode a partner from its stored JSON into p (no status). */
+static void
+store_partner_from(struct store_partner *p, const char *id, size_t idlen,
+    const json_t *j)
+{
+	const char	*s;
+
+	memset(p, 0, sizeof *p);
+	p->id = xstrndup(id, idlen);
+	if (store_role_parse(json_string_value(json_object_get(j, "role")),
+	    &p->role) != 0)
+		p->role = ICOMM_NATIONAL;
+	p->url = store_partner_str(j, "url");
+	p->cert = store_partner_str(j, "cert");
+	if ((s = json_string_value(json_object_get(j, "tls_ca"))) != NULL)
+		p->tls_ca = xstrdup(s);
+	p->added = store_partner_int(j, "added");
+}
+
 struct store_partner_op {
+	int			 status;	/* read each one's status */
 	struct store_partner	*v;
 	size_t			 n;
 	struct ncen_err		*err;
@@ -95,20 +140,36 @@ store_partner_one(const void *k, size_t kl, const void *v, size_t vl,
     void *arg)
 {
 	struct store_partner_op	*op = arg;
-	struct store_partner	*p;
 	json_t			*j;
 
 	if ((op->error = store_partner_json(v, vl, "partners.db", &j,
 	    op->err)) != NCEN_OK)
 		return 1;
 	op->v = xreallocarray(op->v, op->n + 1, sizeof *op->v);
-	p = &op->v[op->n++];
-	memset(p, 0, sizeof *p);
-	p->id = xstrndup(k, kl);
-	p->role = store_partner_str(j, "role");
-	p->url = store_partner_str(j, "url");
+	store_partner_from(&op->v[op->n++], k, kl, j);
 	json_decref(j);
 	return 0;
+}
+
+/* One partner in t (no status); NCEN_ENOTFOUND if unknown. */
+int
+store_partner_read(struct store_txn *t, const char *id,
+    struct store_partner **pp, struct ncen_err *err)
+{
+	struct buf	 v = BUF_INIT;
+	json_t		*j;
+	int		 error;
+
+	*pp = NULL;
+	if ((error = store_kv_get(t, STORE_KV_PARTNERS, id, strlen(id), 0,
+	    &v, err)) == NCEN_OK && (error = store_partner_json(v.s, v.len,
+	    "partners.db", &j, err)) == NCEN_OK) {
+		*pp = xcalloc(1, sizeof **pp);
+		store_partner_from(*pp, id, strlen(id), j);
+		json_decref(j);
+	}
+	buf_free(&v);
+	return error;
 }
 
 /* Count one outbox entry (store_kv_fn). */
@@ -179,20 +240,21 @@ store_partner_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	    op, err);
 	if (op->error != NCEN_OK)
 		return op->error;
-	for (i = 0; i < op->n && error == NCEN_OK; i++)
+	for (i = 0; op->status && i < op->n && error == NCEN_OK; i++)
 		error = store_partner_status(t, &op->v[i], err);
 	return error;
 }
 
-/* Every partner in id order, with its status and outbox count. */
+/* Every partner in id order, with its status and outbox count if asked. */
 int
-store_partner_list(struct store *st, struct store_partner **v, size_t *n,
-    struct ncen_err *err)
+store_partner_list(struct store *st, int status, struct store_partner **v,
+    size_t *n, struct ncen_err *err)
 {
 	struct store_partner_op	op;
 	int			error;
 
 	memset(&op, 0, sizeof op);
+	op.status = status;
 	error = store_run(st, store_partner_txn, &op, err);
 	if (error != NCEN_OK) {
 		store_partner_free(op.v, op.n);
@@ -212,61 +274,100 @@ struct store_agreement_op {
 	int			 error;
 };
 
+/* Decode one agreement from its stored JSON into a. */
+static void
+store_agreement_from(struct store_agreement *a, uint64_t id, const json_t *j)
+{
+	const char	*s;
+	json_t		*g;
+	size_t		 i;
+
+	memset(a, 0, sizeof *a);
+	a->id = id;
+	a->partner = store_partner_str(j, "partner");
+	a->basis = store_partner_str(j, "basis");
+	if (store_dir_parse(json_string_value(json_object_get(j, "dir")),
+	    &a->dir) != 0)
+		a->dir = 0;
+	s = json_string_value(json_object_get(j, "level"));
+	a->level = s != NULL && strcmp(s, "partner") == 0 ? SCHEMA_PARTNER :
+	    SCHEMA_CEN;
+	a->from = store_partner_str(j, "from");
+	a->to = store_partner_str(j, "to");
+	a->ended = store_partner_int(j, "ended");
+	g = json_object_get(j, "groups");
+	for (i = 0; i < json_array_size(g); i++) {
+		if ((s = json_string_value(json_array_get(g, i))) == NULL)
+			continue;
+		a->groups = xreallocarray(a->groups, a->ngroups + 1,
+		    sizeof *a->groups);
+		a->groups[a->ngroups++] = xstrdup(s);
+	}
+}
+
 /* Keep one agreement of the partner (store_kv_fn over agreements.db). */
 static int
 store_agreement_one(const void *k, size_t kl, const void *v, size_t vl,
     void *arg)
 {
 	struct store_agreement_op	*op = arg;
-	struct store_agreement		*a;
-	struct buf			 g = BUF_INIT;
-	json_t				*j, *groups;
+	json_t				*j;
 	const char			*s;
-	size_t				 i;
 
+	if (kl != 8)
+		return 0;
 	if ((op->error = store_partner_json(v, vl, "agreements.db", &j,
 	    op->err)) != NCEN_OK)
 		return 1;
 	s = json_string_value(json_object_get(j, "partner"));
-	if (kl != 8 || s == NULL || strcmp(s, op->partner) != 0) {
-		json_decref(j);
-		return 0;
+	if (op->partner == NULL ||
+	    (s != NULL && strcmp(s, op->partner) == 0)) {
+		op->v = xreallocarray(op->v, op->n + 1, sizeof *op->v);
+		store_agreement_from(&op->v[op->n++], buf_get_u64(k), j);
 	}
-	op->v = xreallocarray(op->v, op->n + 1, sizeof *op->v);
-	a = &op->v[op->n++];
-	a->id = buf_get_u64(k);
-	a->basis = store_partner_str(j, "basis");
-	a->dir = store_partner_str(j, "dir");
-	a->level = store_partner_str(j, "level");
-	a->from = store_partner_str(j, "from");
-	a->to = store_partner_str(j, "to");
-	a->ended = store_partner_int(j, "ended");
-	groups = json_object_get(j, "groups");
-	for (i = 0; i < json_array_size(groups); i++)
-		if ((s = json_string_value(json_array_get(groups, i))) !=
-		    NULL)
-			buf_addf(&g, "%s%s", g.len > 0 ? " " : "", s);
-	a->groups = xstrdup(buf_cstr(&g));
-	buf_free(&g);
 	json_decref(j);
 	return 0;
 }
 
-/* Read the partner's agreements. */
+/* The agreements (with one partner, or all) in id order, in t. */
+int
+store_agreement_read(struct store_txn *t, const char *partner,
+    struct store_agreement **v, size_t *n, struct ncen_err *err)
+{
+	struct store_agreement_op	op;
+	int				error;
+
+	memset(&op, 0, sizeof op);
+	op.partner = partner;
+	op.err = err;
+	error = store_kv_scan(t, STORE_KV_AGREEMENTS, "", 0,
+	    store_agreement_one, &op, err);
+	if (op.error != NCEN_OK)
+		error = op.error;
+	if (error != NCEN_OK) {
+		store_agreement_free(op.v, op.n);
+		op.v = NULL;
+		op.n = 0;
+	}
+	*v = op.v;
+	*n = op.n;
+	return error;
+}
+
+struct store_agreement_list_op {
+	const char		*partner;
+	struct store_agreement	*v;
+	size_t			 n;
+};
+
+/* Read the agreements in a transaction of their own. */
 static int
 store_agreement_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
-	struct store_agreement_op	*op = arg;
-	int				 error;
+	struct store_agreement_list_op	*op = arg;
 
 	store_agreement_free(op->v, op->n);
-	op->v = NULL;
-	op->n = 0;
-	op->err = err;
-	op->error = NCEN_OK;
-	error = store_kv_scan(t, STORE_KV_AGREEMENTS, "", 0,
-	    store_agreement_one, op, err);
-	return op->error != NCEN_OK ? op->error : error;
+	return store_agreement_read(t, op->partner, &op->v, &op->n, err);
 }
 
 /* Read one partner's status (the partner need not be registered). */
@@ -289,12 +390,12 @@ store_partner_status_get(struct store *st, struct store_partner *p,
 	return store_run(st, store_partner_status_txn, p, err);
 }
 
-/* The agreements with one partner, in id order. */
+/* The agreements (with one partner, or all), in id order. */
 int
 store_agreement_list(struct store *st, const char *partner,
     struct store_agreement **v, size_t *n, struct ncen_err *err)
 {
-	struct store_agreement_op	op;
+	struct store_agreement_list_op	op;
 	int				error;
 
 	memset(&op, 0, sizeof op);

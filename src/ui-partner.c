@@ -71,7 +71,7 @@ ui_partners_load(void *arg)
 	store_partner_free(p->v, p->n);
 	p->v = NULL;
 	p->n = 0;
-	if (store_partner_list(p->u->st, &p->v, &p->n, &e) != NCEN_OK)
+	if (store_partner_list(p->u->st, 1, &p->v, &p->n, &e) != NCEN_OK)
 		ui_error(p->u, &e);
 	ncen_err_free(&e);
 	return p->n;
@@ -101,7 +101,7 @@ ui_partners_item(void *arg, size_t i, int y, int sel)
 		attron(A_REVERSE);
 	mvaddstr(y, 0, sel ? ">" : " ");
 	mvaddstr(y, 1, s->failures >= UI_PARTNER_FAILING ? "!" : " ");
-	buf_addf(&b, "%s (%s)  ", s->id, s->role);
+	buf_addf(&b, "%s (%s)  ", s->id, store_role_name(s->role));
 	buf_addf(&b, _("queued %llu, in flight %llu"),
 	    (unsigned long long)s->queued, (unsigned long long)s->inflight);
 	ui_text_put(y, 3, buf_cstr(&b), COLS - 4, 1);
@@ -139,9 +139,9 @@ ui_partners_agreements(struct ui_partners *p)
 {
 	struct store_agreement	*a = NULL;
 	struct ncen_err		 e = NCEN_ERR_INIT;
-	struct buf		 t = BUF_INIT, title = BUF_INIT;
+	struct buf		 t = BUF_INIT, title = BUF_INIT, g = BUF_INIT;
 	const char		*id;
-	size_t			 n = 0, i;
+	size_t			 n = 0, i, j;
 
 	if (p->n == 0)
 		return;
@@ -150,7 +150,8 @@ ui_partners_agreements(struct ui_partners *p)
 		ui_error(p->u, &e);
 		goto out;
 	}
-	buf_addf(&t, "%s (%s) %s\n", id, p->v[p->cur].role, p->v[p->cur].url);
+	buf_addf(&t, "%s (%s) %s\n", id,
+	    store_role_name(p->v[p->cur].role), p->v[p->cur].url);
 	ui_partner_error(&p->v[p->cur], &t);
 	buf_addf(&t, "\n  %s\n\n", p->v[p->cur].last_error != NULL ?
 	    p->v[p->cur].last_error : "");
@@ -160,9 +161,12 @@ ui_partners_agreements(struct ui_partners *p)
 	for (i = 0; i < n; i++) {
 		buf_addf(&t, _("Agreement %llu: %s\n"),
 		    (unsigned long long)a[i].id, a[i].basis);
+		buf_reset(&g);
+		for (j = 0; j < a[i].ngroups; j++)
+			buf_addf(&g, "%s%s", j > 0 ? " " : "", a[i].groups[j]);
 		buf_addf(&t, _("  direction %s, level %s, groups %s\n"),
-		    a[i].dir, a[i].level, *a[i].groups != '\0' ?
-		    a[i].groups : _("all"));
+		    store_dir_name(a[i].dir), schema_share_name(a[i].level),
+		    g.len > 0 ? buf_cstr(&g) : _("all"));
 		buf_addf(&t, _("  valid from %s to %s"), a[i].from, a[i].to);
 		if (a[i].ended != 0) {
 			buf_adds(&t, _(", ended "));
@@ -176,6 +180,7 @@ out:
 	store_agreement_free(a, n);
 	buf_free(&t);
 	buf_free(&title);
+	buf_free(&g);
 	ncen_err_free(&e);
 }
 

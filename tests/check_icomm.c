@@ -270,8 +270,8 @@ partner(const char *id, enum icomm_role role, const char *groups,
     enum schema_share level)
 {
 	struct ncen_err		 err = NCEN_ERR_INIT;
-	struct icomm_partner	 p;
-	struct icomm_agreement	 a;
+	struct store_partner	 p;
+	struct store_agreement	 a;
 	struct buf		 path = BUF_INIT, pem = BUF_INIT;
 	char			*g = (char *)(uintptr_t)groups;
 

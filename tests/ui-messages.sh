@@ -104,12 +104,15 @@ ui_keys C C-x
 ui_see C "the NCP's menu offers Partners" "Partners"
 ui_keys C t
 ui_see C "the partner is listed" "DE-NCEN"
+has "with its role" "DE-NCEN (national)"
 has "with its queue" "queued 1"
 has "and the last error in words" "Failed to connect to 127.0.0.1 port 9"
 has "marked as failing three times" ">! DE-NCEN"
 has "with the count" "failures in a row: 3"
 ui_keys C Enter
 ui_see C "its agreements" "Mutual assistance agreement of 2020"
+has "with direction, level and groups" "direction out, level partner, groups all"
+has "under its role and endpoint" "DE-NCEN (national) https://127.0.0.1:9/icomm"
 has "and the whole error" "Couldn't connect to server"
 ui_keys C C-x
 ui_see C "back on the Partners screen" "Partners (1)"
@@ -121,14 +124,18 @@ ui_type C "out"; ui_keys C Enter
 ui_wait C "Highest level" >/dev/null
 ui_type C "cen"; ui_keys C Enter
 ui_wait C "Commodity groups" >/dev/null
-ui_type C "DRUG"; ui_keys C Enter
+ui_type C "DRUG TOB"; ui_keys C Enter
 ui_wait C "Valid from" >/dev/null
 ui_type C "2026-11-01"; ui_keys C Enter
 ui_wait C "Valid to" >/dev/null
 ui_type C "2030-12-31"; ui_keys C Enter
 ui_see C "the NCP added an agreement" "Agreement 2 added with DE-NCEN."
 ok "ncenctl agreement list" ncenctl -d "$FR" agreement list
-has "lists it as typed" "2	DE-NCEN	out	cen	2026-11-01..2030-12-31	DRUG"
+has "lists it as typed" "2	DE-NCEN	out	cen	2026-11-01..2030-12-31	DRUG,TOB"
+ui_keys C Enter
+ui_see C "the Partners screen shows it" "direction out, level cen, groups DRUG TOB"
+ui_keys C C-x
+ui_see C "back on the Partners screen again" "Partners (1)"
 ui_keys C C-d
 ui_wait C "End which agreement" >/dev/null
 ui_type C "1"; ui_keys C Enter
