@@ -302,7 +302,7 @@ row_see "resize under a question: ^O asks for a page" "$s" 23 "Go to page"
 ui_tmux resize-window -t "$s" -x 100 -y 40
 row_see "resize under a question: the question moves to row 39" "$s" 39 \
 	"Go to page"
-row_has "resize under a question: its key line is on row 40" 40 "^X Back"
+row_see "resize under a question: its key line is on row 40" "$s" 40 "^X Back"
 ui_settle "$s"
 rows=$(grep -c . "$T/out")
 [ "$rows" -eq 2 ]
@@ -310,7 +310,7 @@ tap_result $? "resize under a question: nothing of the old layout is left ($rows
 ui_keys "$s" C-x
 row_see "resize under a question: back, the list is laid out at 100x40" \
 	"$s" 1 "Cases ("
-row_has "resize under a question: with its key line on row 40" 40 "^O"
+row_see "resize under a question: with its key line on row 40" "$s" 40 "^O"
 ui_tmux resize-window -t "$s" -x 80 -y 24
 row_see "resize under a question: and again at 80x24" "$s" 24 "^O"
 ui_tmux kill-session -t "$s"
