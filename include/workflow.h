@@ -60,6 +60,8 @@ struct workflow_request {
 	const struct auth_account *account;	/* its roles decide (auth.h) */
 	const char	*reason;	/* NULL or "": none */
 	int64_t		 when;		/* seconds since the epoch, 0: now */
+	int		 lines;		/* an incomplete case's problems one
+					   a line (a pager), not "; " */
 };
 
 struct workflow_result {

@@ -1040,24 +1040,15 @@ ui_case_remove(struct ui_case *c)
 
 /*
  * An incomplete case was refused: the problems (the case's own and its
- * seizure lines') are listed one a line in the pager, since they seldom
- * fit the status line.
+ * seizure lines', one a line: req.lines) are shown in the pager, since
+ * they seldom fit the status line.
  */
 static void
 ui_case_incomplete(struct ui_case *c, const struct ncen_err *e)
 {
-	struct buf	 text = BUF_INIT;
-	const char	*p, *semi;
-
-	/* The workflow joins the problems with "; ": one a line here. */
-	for (p = buf_cstr(&e->msg); (semi = strstr(p, "; ")) != NULL;
-	    p = semi + 2)
-		buf_addf(&text, "%.*s\n", (int)(semi - p), p);
-	buf_addf(&text, "%s\n", p);
-	ui_pager(c->u, _("Why the case is not complete"), text.s);
+	ui_pager(c->u, _("Why the case is not complete"), buf_cstr(&e->msg));
 	ui_status_error(c->u, _("Case %llu is not complete: nothing was "
 	    "done."), (unsigned long long)c->id);
-	buf_free(&text);
 }
 
 /* ^A: choose a workflow step the account may take, and take it. */
@@ -1094,6 +1085,7 @@ ui_case_act(struct ui_case *c)
 	req.user = c->u->acct->name;
 	req.account = c->u->acct;
 	req.reason = reason.len > 0 ? reason.s : NULL;
+	req.lines = 1;
 	if (workflow_apply(c->u->st, &req, &res, &e) != NCEN_OK) {
 		/* Say who changed it, shortly, as every conflict here. */
 		if (res.refusal == WORKFLOW_INCOMPLETE)

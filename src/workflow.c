@@ -479,7 +479,7 @@ workflow_check(struct workflow_run *w, struct store_txn *t,
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
 		if (p != problems.s)
-			buf_adds(&b, "; ");
+			buf_adds(&b, w->req->lines ? "\n" : "; ");
 		buf_add(&b, p, (size_t)(nl - p));
 		if (*nl == '\n')
 			nl++;
