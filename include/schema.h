@@ -76,6 +76,31 @@ struct schema_field {
 	unsigned		 typecol;	/* column of its type */
 };
 
+/* From when a form's records count their retention (its retain line). */
+enum schema_retain_from {
+	SCHEMA_RETAIN_NONE = 0,		/* no retain line: kept for ever */
+	SCHEMA_RETAIN_CASE_CLOSED,	/* the last of its cases closed */
+	SCHEMA_RETAIN_MODIFIED,		/* its last change */
+	SCHEMA_RETAIN_WITH_RECORD,	/* goes with the record it is linked to */
+};
+
+enum schema_retain_action {
+	SCHEMA_RETAIN_DELETE = 0,
+	SCHEMA_RETAIN_ANONYMISE,	/* nominal fields emptied, record kept */
+};
+
+/* What anonymising puts in a required nominal text field. */
+#define SCHEMA_RETAIN_PLACEHOLDER	"ANONYMISED"
+
+/* "retain N(y|m|d) after FROM ACTION" or "retain with record". */
+struct schema_retain {
+	enum schema_retain_from	 from;
+	unsigned		 count;		/* how many units, 1 to 999 */
+	char			 unit;		/* 'y' years, 'm' months, 'd' days */
+	enum schema_retain_action action;
+	unsigned		 line, col;	/* where it is given, 0: not */
+};
+
 struct schema_form {
 	char			*name;		/* entity name, e.g. "case" */
 	unsigned		 version;	/* the form's own version */
@@ -84,6 +109,7 @@ struct schema_form {
 	size_t			 nfields;
 	char			*path;		/* file it came from */
 	unsigned		 line, col;	/* where its name is declared */
+	struct schema_retain	 retain;	/* how long records are kept */
 };
 
 struct schema_code {

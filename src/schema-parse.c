@@ -987,6 +987,131 @@ schema_parse_at(struct schema_parse *p)
 	return 0;
 }
 
+/* What may follow "after" in a retain line, by enum schema_retain_from. */
+static const struct {
+	const char		*name;
+	enum schema_retain_from	 from;
+} schema_parse_retain_froms[] = {
+	{ "case-closed",	SCHEMA_RETAIN_CASE_CLOSED },
+	{ "modified",		SCHEMA_RETAIN_MODIFIED },
+};
+
+/* What happens to a record when its time is up. */
+static const struct {
+	const char			*name;
+	enum schema_retain_action	 action;
+} schema_parse_retain_actions[] = {
+	{ "delete",	SCHEMA_RETAIN_DELETE },
+	{ "anonymise",	SCHEMA_RETAIN_ANONYMISE },
+};
+
+#define SCHEMA_PARSE_MAXPERIOD	999
+
+/* Read token i as a period: 1 to 999 then y, m or d. */
+static int
+schema_parse_period(struct schema_parse *p, size_t i, struct schema_retain *r)
+{
+	const struct schema_tok	*t = &p->lx.tok[i];
+	unsigned long		 v;
+
+	if (i >= p->lx.ntok || t->quoted || t->len < 2 ||
+	    strchr("ymd", t->s[t->len - 1]) == NULL ||
+	    !schema_lex_number(t->s, t->len - 1, SCHEMA_PARSE_MAXPERIOD, &v) ||
+	    v == 0)
+		return schema_lex_expected(&p->lx, i, _("a period: a whole "
+		    "number from 1 to 999 then y (years), m (months) or d "
+		    "(days)"));
+	r->count = (unsigned)v;
+	r->unit = t->s[t->len - 1];
+	return 0;
+}
+
+/*
+ * "retain PERIOD after case-closed|modified delete|anonymise", or
+ * "retain with record": how long the form's records are kept (once,
+ * before the first field).
+ */
+static int
+schema_parse_retain(struct schema_parse *p)
+{
+	struct schema_lex	*lx = &p->lx;
+	struct schema_retain	 r;
+	size_t			 k;
+
+	if (p->form->retain.line != 0)
+		return schema_lex_error(lx, lx->tok[0].col,
+		    _("expected one 'retain' (the first is at line %u), "
+		    "found a second"), p->form->retain.line);
+	memset(&r, 0, sizeof r);
+	r.line = lx->line;
+	r.col = lx->tok[0].col;
+	if (schema_lex_is(lx, 1, "with")) {
+		if (!schema_lex_is(lx, 2, "record"))
+			return schema_lex_expected(lx, 2, _("'record' after "
+			    "'retain with'"));
+		if (schema_lex_end(lx, 3) != 0)
+			return -1;
+		r.from = SCHEMA_RETAIN_WITH_RECORD;
+		p->form->retain = r;
+		return 0;
+	}
+	if (schema_parse_period(p, 1, &r) != 0)
+		return -1;
+	if (!schema_lex_is(lx, 2, "after"))
+		return schema_lex_expected(lx, 2, _("'after'"));
+	for (k = 0; k < sizeof schema_parse_retain_froms /
+	    sizeof schema_parse_retain_froms[0]; k++)
+		if (schema_lex_is(lx, 3, schema_parse_retain_froms[k].name))
+			r.from = schema_parse_retain_froms[k].from;
+	if (r.from == SCHEMA_RETAIN_NONE)
+		return schema_lex_expected(lx, 3,
+		    _("what the period runs from (case-closed, modified)"));
+	for (k = 0; k < sizeof schema_parse_retain_actions /
+	    sizeof schema_parse_retain_actions[0]; k++)
+		if (schema_lex_is(lx, 4, schema_parse_retain_actions[k].name))
+			break;
+	if (k == sizeof schema_parse_retain_actions /
+	    sizeof schema_parse_retain_actions[0])
+		return schema_lex_expected(lx, 4,
+		    _("what then happens (delete, anonymise)"));
+	r.action = schema_parse_retain_actions[k].action;
+	if (schema_lex_end(lx, 5) != 0)
+		return -1;
+	p->form->retain = r;
+	return 0;
+}
+
+/*
+ * Anonymising puts SCHEMA_RETAIN_PLACEHOLDER in required nominal fields:
+ * each must be a text field it fits in.
+ */
+static int
+schema_parse_retain_check(struct schema_parse *p)
+{
+	const struct schema_form	*form = p->form;
+	const struct schema_field	*f;
+	size_t				 i;
+
+	if (form->retain.from == SCHEMA_RETAIN_NONE ||
+	    form->retain.from == SCHEMA_RETAIN_WITH_RECORD ||
+	    form->retain.action != SCHEMA_RETAIN_ANONYMISE)
+		return 0;
+	for (i = 0; i < form->nfields; i++) {
+		f = &form->fields[i];
+		if (!f->required || f->share == SCHEMA_CEN ||
+		    (f->type == SCHEMA_TEXT &&
+		    f->size >= sizeof SCHEMA_RETAIN_PLACEHOLDER - 1))
+			continue;
+		p->lx.line = form->retain.line;
+		return schema_lex_error(&p->lx, form->retain.col,
+		    _("expected 'anonymise' only where each required field "
+		    "not 'share cen' is text of %zu characters or more, "
+		    "found field '%s' (line %u)"),
+		    sizeof SCHEMA_RETAIN_PLACEHOLDER - 1, f->name, f->line);
+	}
+	return 0;
+}
+
 #define SCHEMA_PARSE_INFORM	0x1	/* before the first field */
 #define SCHEMA_PARSE_INFIELD	0x2	/* after a field line */
 
@@ -1000,6 +1125,7 @@ static const struct schema_parse_stmt {
 	{ "help", SCHEMA_PARSE_INFIELD, schema_parse_help },
 	{ "at", SCHEMA_PARSE_INFIELD, schema_parse_at },
 	{ "field", SCHEMA_PARSE_INFORM|SCHEMA_PARSE_INFIELD, schema_parse_field },
+	{ "retain", SCHEMA_PARSE_INFORM, schema_parse_retain },
 };
 
 /* Run the statement on the current line. */
@@ -1068,6 +1194,8 @@ schema_form_parse(const char *path, const char *text, size_t len,
 		goto fail;
 	}
 	if (schema_parse_field_close(&p) != 0)
+		goto fail;
+	if (schema_parse_retain_check(&p) != 0)
 		goto fail;
 	schema_lex_free(&p.lx);
 	*out = form;
