@@ -70,6 +70,7 @@ enum auth_action {
 	AUTH_PARTNERS,		/* manage partners and agreements */
 	AUTH_ICOMM,		/* send via Icomm */
 	AUTH_AUDIT,		/* read the audit log, a record's history */
+	AUTH_RETENTION,		/* review and apply retention periods */
 	AUTH_NACTIONS
 };
 

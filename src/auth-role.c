@@ -52,6 +52,7 @@ static const struct {
 	{ AUTH_PARTNERS, "partners",	{ N,  N,  N,  Y,  N } },
 	{ AUTH_ICOMM, "icomm",		{ N,  N,  N,  Y,  N } },
 	{ AUTH_AUDIT, "audit",		{ N,  Y,  N,  N,  Y } },
+	{ AUTH_RETENTION, "retention",	{ N,  Y,  N,  N,  N } },
 };
 
 /* The name of an action, or "?". */

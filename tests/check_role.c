@@ -40,6 +40,7 @@ static const struct {
 	{ "partners",		0, 0, 0, 2, 0 },
 	{ "icomm",		0, 0, 0, 2, 0 },
 	{ "audit",		0, 2, 0, 0, 2 },
+	{ "retention",		0, 2, 0, 0, 0 },
 };
 
 static const char *const roles[] = {

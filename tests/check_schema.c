@@ -95,7 +95,7 @@ static const struct parse_error form_errors[] = {
 	  "t.form:2:8: expected a form version (a whole number from 1 to "
 	  "999999), found '0'" },
 	{ "unknown statement in a form", HDR2 "help en \"x\"\n",
-	  "t.form:3:1: expected a statement (label, field), found 'help'" },
+	  "t.form:3:1: expected a statement (label, field, retain), found 'help'" },
 	{ "unknown statement in a field", FLD "lable en \"x\"\n",
 	  "t.form:8:1: expected a statement (label, help, at, field), found "
 	  "'lable'" },
