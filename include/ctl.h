@@ -62,6 +62,7 @@ int	ctl_attach(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);
 int	ctl_user(struct ctl_ctx *, int, char **);
 int	ctl_audit(struct ctl_ctx *, int, char **);
+int	ctl_retention(struct ctl_ctx *, int, char **);
 int	ctl_node(struct ctl_ctx *, int, char **);
 int	ctl_partner(struct ctl_ctx *, int, char **);
 int	ctl_agreement(struct ctl_ctx *, int, char **);

@@ -118,6 +118,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "              changed, removed or inserted (exit 1)\n"
 	  "  --action A  exact, or a prefix ending in '.' (record.)\n"
 	  "  T           YYYY-MM-DD[THH:MM[:SS]] in UTC, or epoch seconds\n") },
+	{ "retention", ctl_retention,
+	  N_("list and apply the forms' retention periods"),
+	  N_("list|apply [--form FORM] [--as USER] [--dry-run]"),
+	  N_(
+	  "  --form FORM  only the records of that form\n"
+	  "  --as USER    an account allowed to apply retention (supervisor);\n"
+	  "               default: the login running ncenctl\n"
+	  "  --dry-run    apply: say what would be done, change nothing\n"
+	  "list prints each record due: form, id, delete or anonymise, why,\n"
+	  "since when and when it fell due.  apply deletes or anonymises each\n"
+	  "in its own transaction, audited (retention.delete or\n"
+	  "retention.anonymise); a deleted case is withdrawn from the partners\n"
+	  "that hold it, and attachments go with their record.  The periods\n"
+	  "are the forms' retain lines (ncen-forms(5)).\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
 	  N_("[--partial REJECTS.csv] [--override-check REASON] [--raw] "
 	  "[--as USER] ENTITY FILE.csv|-"),
