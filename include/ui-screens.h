@@ -70,6 +70,10 @@ void	ui_messages_label(struct ui *, struct buf *);
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);
 
+/* ui-retention.c: Retention review, what is due and applying it
+ * (AUTH_RETENTION). */
+void	ui_retention(struct ui *);
+
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);
 

@@ -53,6 +53,8 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "m"), ui_messages_label },
 	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS,
 	  NC_("main menu letter", "t"), NULL },
+	{ N_("Retention review"), NULL, ui_retention, AUTH_RETENTION,
+	  NC_("main menu letter", "r"), NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  NC_("main menu letter", "a"), NULL },
 };
