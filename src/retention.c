@@ -114,6 +114,7 @@ struct retention_closed {
 struct retention_map {
 	struct retention_closed	*v;
 	size_t			 n;
+	int			 indexed;	/* read through the index: all */
 };
 
 /* Order closed cases by id (qsort, bsearch). */
@@ -366,6 +367,7 @@ retention_map_read(struct store *st, struct retention_map *m,
 	if ((cf = schema_form_find(store_schema(st), "case")) == NULL ||
 	    (sf = schema_field_find(cf, "status")) == NULL || !sf->indexed)
 		return NCEN_OK;		/* judged one by one instead */
+	m->indexed = 1;
 	if ((error = store_find(st, "case", "status", RETENTION_CLOSED, NULL,
 	    retention_ids_add, &ids, err)) != NCEN_OK)
 		goto out;
@@ -433,9 +435,9 @@ retention_form_due(struct store *st, const struct auth_account *acct,
 
 	memset(&ids, 0, sizeof ids);
 	if (strcmp(f->name, "case") == 0 &&
-	    f->retain.from == SCHEMA_RETAIN_CASE_CLOSED && map->v != NULL) {
+	    f->retain.from == SCHEMA_RETAIN_CASE_CLOSED && map->indexed) {
 		/* Only closed cases can be due: the map has them all. */
-		ids.v = xreallocarray(NULL, map->n, sizeof *ids.v);
+		ids.v = xreallocarray(NULL, map->n + 1, sizeof *ids.v);
 		for (i = 0; i < map->n; i++)
 			ids.v[ids.n++] = map->v[i].id;
 	} else if ((error = store_scan(st, f->name, retention_ids_add, &ids,
@@ -734,13 +736,13 @@ out:
 	return error;
 }
 
-/* Whether any record of a form names a SHA-256 (store_record_fn). */
+/* Note that a record names the SHA-256 and stop (store_record_fn). */
 static int
 retention_sha_used(const struct record *r, void *arg)
 {
 	(void)r;
-	(void)arg;
-	return 1;
+	*(int *)arg = 1;
+	return -1;
 }
 
 /* Remove the files no attachment record names any more. */
@@ -762,14 +764,15 @@ retention_files(struct store *st, struct retention_apply_run *a,
 		if (strlen(a->shas[i]) != 64 ||
 		    strspn(a->shas[i], "0123456789abcdef") != 64)
 			continue;	/* not a name of ours: leave it */
-		used = store_find(st, f->name, "sha256", a->shas[i], NULL,
-		    retention_sha_used, NULL, err);
-		if (used == 1)
+		used = 0;
+		error = store_find(st, f->name, "sha256", a->shas[i], NULL,
+		    retention_sha_used, &used, err);
+		if (used) {
+			error = NCEN_OK;	/* the walk stopped at the first */
 			continue;
-		if (used != NCEN_OK) {
-			error = used;
-			break;
 		}
+		if (error != NCEN_OK)
+			break;
 		buf_reset(&path);
 		attach_path(store_home(st), a->shas[i], &path);
 		if (unlink(buf_cstr(&path)) == 0)
