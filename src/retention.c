@@ -276,8 +276,8 @@ retention_judge(struct store_txn *t, const struct record *r, int64_t now,
 		goto out;
 	for (i = 0; i < c.n; i++) {
 		key.id = c.ids[i];
-		hit = map == NULL ? NULL : bsearch(&key, map->v, map->n,
-		    sizeof *map->v, retention_closed_cmp);
+		hit = map == NULL || map->n == 0 ? NULL : bsearch(&key, map->v,
+		    map->n, sizeof *map->v, retention_closed_cmp);
 		if (hit != NULL) {
 			found = closed = 1;
 			at = hit->at;
@@ -383,7 +383,8 @@ retention_map_read(struct store *st, struct retention_map *m,
 		m->v[m->n].id = c.id;
 		m->v[m->n++].at = c.at;
 	}
-	qsort(m->v, m->n, sizeof *m->v, retention_closed_cmp);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof *m->v, retention_closed_cmp);
 out:
 	free(ids.v);
 	return error;
