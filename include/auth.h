@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 #include "record.h"
 #include "store.h"
@@ -126,12 +127,53 @@ const char *auth_action_name(enum auth_action);
  * NULL otherwise.  auth_may still decides each record.
  */
 const char *auth_own_only(const struct auth_account *, enum auth_action);
+/* Whether the account may take the action on every record (no limit). */
+int	 auth_all(const struct auth_account *, enum auth_action);
 int	 auth_action_find(const char *);
 const char *auth_role_name(unsigned bit);
 unsigned auth_role_bit(const char *);
 /* "officer,analyst" -> bits; 0 if empty or a name is unknown. */
 unsigned auth_roles_parse(const char *);
 void	 auth_roles_format(unsigned, struct buf *);
+
+/*
+ * auth-see.c: need to know, the one rule every list, view, search,
+ * picker, count, export and dump asks.  An account that sees every
+ * record (auth_all AUTH_VIEW: an analyst, the NCP, a supervisor without
+ * office limits) sees everything.  Otherwise a case is seen as the role
+ * matrix says (an officer's own, a supervisor's offices'); a record that
+ * belongs to a case (a `ref:case` field: seizures, transitions) as its
+ * case; a person, business or conveyance when it is linked to a case
+ * the account sees, or when the account recorded it (its
+ * STORE_CREATOR_FIELD) and it is linked to no case yet; an attachment as
+ * the record it belongs to; an investigation when the account is one
+ * of its officers or sees one of its cases; anything else as the
+ * matrix says.
+ *
+ * auth_see answers for one record, inside a transaction when t is given
+ * (else with reads of its own, outside any): seen->seen 1 or 0, and for
+ * a record hidden through its cases, seen->office an office of one of
+ * them (hit, no hit: "a match exists in a case of office X"), "" when
+ * none (an unlinked record of someone else's).  auth_see_ids lists the
+ * ids of a form's records the account sees, ascending, without reading
+ * the whole form (through its cases: the officer or office indexes and
+ * their links); *all is set instead when the account sees every record
+ * (ids then empty).  Both: NCEN_OK or a store error; the ids are the
+ * caller's to free.
+ */
+struct auth_seen {
+	int		 seen;
+	struct buf	 office;	/* hidden: an office of its cases */
+};
+int	 auth_see(struct store *, struct store_txn *,
+	     const struct auth_account *, const struct record *,
+	     struct auth_seen *, struct ncen_err *);
+/* Whether the account sees the record, errors counting as no. */
+int	 auth_sees(struct store *, struct store_txn *,
+	     const struct auth_account *, const struct record *);
+int	 auth_see_ids(struct store *, const struct auth_account *,
+	     const char *entity, uint64_t **ids, size_t *nids, int *all,
+	     struct ncen_err *);
 
 /* auth-account.c */
 int64_t	 auth_now(void);

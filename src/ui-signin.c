@@ -415,6 +415,13 @@ ui_signin_idle(struct ui *u, const char *arg, struct ncen_err *e)
 	return NCEN_OK;
 }
 
+/* Whether the signed-in account sees a record (auth_see; not in a run). */
+int
+ui_sees(const struct ui *u, const struct record *r)
+{
+	return u->acct != NULL && auth_sees(u->st, NULL, u->acct, r);
+}
+
 /* Whether the signed-in account may take an action on a record. */
 int
 ui_may(const struct ui *u, enum auth_action a, const struct record *r)
