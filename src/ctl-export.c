@@ -63,6 +63,7 @@ struct ctl_export_state {
 	const char			*entity;	/* links: source's */
 	uint64_t			 from;		/* links: its id */
 	struct auth_account		*acct;		/* --as: its records */
+	struct store			*st;		/* to ask what it sees */
 	size_t				 refused;	/* not the account's */
 	int				 raw;		/* --raw: no guard */
 };
@@ -168,8 +169,9 @@ ctl_export_record(const struct record *r, void *arg)
 
 	if (!ctl_export_match(x, r))
 		return 0;
-	/* --as: only what the account may export (its own, its offices). */
-	if (x->acct != NULL && !auth_may(x->acct, AUTH_EXPORT, r)) {
+	/* --as: only what the account may export and see (need to know). */
+	if (x->acct != NULL && (!auth_may(x->acct, AUTH_EXPORT, r) ||
+	    !auth_sees(x->st, NULL, x->acct, r))) {
 		x->refused++;
 		return 0;
 	}
@@ -282,9 +284,28 @@ ctl_export_id(const struct record *r, void *arg)
 {
 	struct ctl_export_state	*x = arg;
 
+	if (x->acct != NULL && !auth_sees(x->st, NULL, x->acct, r))
+		return 0;	/* --as: links between records it sees */
 	x->ids = ctl_csv_grow(x->ids, x->nids, &x->idcap, sizeof *x->ids);
 	x->ids[x->nids++] = r->id;
 	return 0;
+}
+
+/* Whether --as's account sees the other end of a link (or no --as). */
+static int
+ctl_export_sees(struct ctl_export_state *x, const char *entity, uint64_t id)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 seen;
+
+	if (x->acct == NULL)
+		return 1;
+	seen = store_get(x->st, entity, id, &r, &e) == NCEN_OK &&
+	    auth_sees(x->st, NULL, x->acct, r);
+	record_free(r);
+	ncen_err_free(&e);
+	return seen;
 }
 
 /* Write one link of a record, from its source side only. */
@@ -295,7 +316,7 @@ ctl_export_link(const struct store_link *l, void *arg)
 	const char		*f[5];
 	char			 a[24], b[24];
 
-	if (l->incoming)
+	if (l->incoming || !ctl_export_sees(x, l->entity, l->id))
 		return 0;
 	snprintf(a, sizeof a, "%" PRIu64, x->from);
 	snprintf(b, sizeof b, "%" PRIu64, l->id);
@@ -398,6 +419,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	entity = argv[optind];
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
+	x.st = st;
 	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_EXPORT, NULL,
 	    &x.acct)) != 0)
 		goto out;
