@@ -12,6 +12,10 @@
  * for a whole file does not fit the store's lock table past some 50000
  * records, and would stall every officer's save for as long as it ran.
  * The journal of ctl-journal.c makes the batches all or nothing.
+ *
+ * Cases owe the workflow their status and number (ctl-import-case.c),
+ * a template's example row (its #example column filled) is refused, and
+ * so are the workflow's own transition records: neither is data.
  */
 #include <sys/stat.h>
 #include <sys/types.h>

@@ -9,7 +9,10 @@
  * signal, rolls back what the earlier ones wrote; a process that dies
  * leaves its journal, which the next import finds unlocked and rolls
  * back (or `ncenctl import --rollback`).  A record someone changed
- * since it was imported is left alone.
+ * since it was imported is left alone.  A case imported with a status
+ * is listed as it ended up, then its transitions (undone first); what
+ * its validation queued for partners and was not sent yet is taken back
+ * with it.
  */
 #include <sys/file.h>
 #include <sys/types.h>
