@@ -609,7 +609,11 @@ ctl_template_example(const struct schema *s, const struct schema_field *fd,
 	buf_free(&in);
 }
 
-/* template ENTITY: the header row and one example row. */
+/*
+ * template ENTITY: the header row and one example row, marked as such
+ * in a first column of its own so that it never imports as data (a
+ * case's number and status are left empty: the workflow gives them).
+ */
 int
 ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 {
@@ -618,21 +622,27 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	struct schema			*s = NULL;
 	struct buf			 b = BUF_INIT, v = BUF_INIT;
 	struct buf			 v2 = BUF_INIT, joined = BUF_INIT;
+	struct buf			 mark = BUF_INIT;
 	size_t				 i;
-	int				 r;
+	int				 r = 0;
 
 	if (argc < 2)
 		return ctl_usage(ctx->cmd, _("expected an entity"));
 	if (argc > 2)
 		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[2]);
+	buf_adds(&b, CTL_CSV_EXAMPLE ",");
+	csv_write_field(&mark, CTL_CSV_EXAMPLE_ROW,
+	    strlen(CTL_CSV_EXAMPLE_ROW));
+	buf_addc(&mark, ',');
 	if (strcmp(argv[1], CTL_CSV_LINKS) == 0) {
-		printf("from_entity,from_id,to_entity,to_id,role\r\n"
-		    "case,1,person,1,SUSPECT\r\n");
-		return 0;
+		buf_adds(&b, "from_entity,from_id,to_entity,to_id,role\r\n");
+		buf_add(&b, mark.s, mark.len);
+		buf_adds(&b, "case,1,person,1,SUSPECT\r\n");
+		goto write;
 	}
 	if ((r = ctl_schema(ctx, &s)) != 0)
-		return r;
+		goto out;
 	if ((form = schema_form_find(s, argv[1])) == NULL) {
 		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
 		    "'links')"), argv[1], ctx->home);
@@ -641,10 +651,16 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < form->nfields; i++)
 		buf_addf(&b, "%s%s", i == 0 ? "" : ",", form->fields[i].name);
 	buf_adds(&b, "\r\n");
+	buf_add(&b, mark.s, mark.len);
 	for (i = 0; i < form->nfields; i++) {
 		fd = &form->fields[i];
 		if (i != 0)
 			buf_addc(&b, ',');
+		/* What the workflow gives a case is left to it. */
+		if (ctl_import_case_is(form) &&
+		    (strcmp(fd->name, "number") == 0 ||
+		    strcmp(fd->name, "status") == 0))
+			continue;
 		ctl_template_example(s, fd, 0, &v);
 		if (!fd->repeated || v.len == 0) {
 			csv_write_field(&b, v.s == NULL ? "" : v.s, v.len);
@@ -661,6 +677,7 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 		csv_write_field(&b, joined.s, joined.len);
 	}
 	buf_adds(&b, "\r\n");
+write:
 	if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) == EOF) {
 		ctl_warn(_("template: standard output: %s"), strerror(errno));
 		r = 2;
@@ -670,6 +687,7 @@ out:
 	buf_free(&v);
 	buf_free(&v2);
 	buf_free(&joined);
+	buf_free(&mark);
 	schema_free(s);
 	return r;
 }
