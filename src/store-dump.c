@@ -862,7 +862,7 @@ struct store_dump_writer {
 	size_t			 nentities;
 	store_record_fn		 keep;		/* NULL: every record */
 	void			*keeparg;
-	struct store_ref	*kept;		/* refs sorted, with keep */
+	struct store_dump_key	*kept;		/* refs sorted, with keep */
 };
 
 /* Write one scanned record and remember it for the links. */
@@ -898,26 +898,16 @@ store_dump_wanted(const struct store_dump_writer *w, const char *entity)
 	return 0;
 }
 
-/* Order refs by entity, then id. */
-static int
-store_dump_refcmp(const void *va, const void *vb)
-{
-	const struct store_ref	*a = va, *b = vb;
-	int			 c;
-
-	if ((c = strcmp(a->entity, b->entity)) != 0)
-		return c;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* Whether the other end of a link was written (always, without keep). */
 static int
 store_dump_kept(const struct store_dump_writer *w, const struct store_ref *b)
 {
+	struct store_dump_key	k = { b->entity, b->id, 0 };
+
 	if (w->keep == NULL)
 		return 1;
-	return bsearch(b, w->kept, w->nrefs, sizeof *w->kept,
-	    store_dump_refcmp) != NULL;
+	return bsearch(&k, w->kept, w->nrefs, sizeof *w->kept,
+	    store_dump_keycmp) != NULL;
 }
 
 /* Remember one link of the current record as its dump line. */
@@ -986,9 +976,12 @@ store_dump_write(struct store *st, const char *const *entities,
 			goto ioerr;
 	}
 	if (keep != NULL && w.nrefs != 0) {
-		w.kept = xreallocarray(NULL, w.nrefs, sizeof *w.kept);
-		memcpy(w.kept, w.refs, w.nrefs * sizeof *w.kept);
-		qsort(w.kept, w.nrefs, sizeof *w.kept, store_dump_refcmp);
+		w.kept = xcalloc(w.nrefs, sizeof *w.kept);
+		for (i = 0; i < w.nrefs; i++) {
+			w.kept[i].entity = w.refs[i].entity;
+			w.kept[i].id = w.refs[i].id;
+		}
+		qsort(w.kept, w.nrefs, sizeof *w.kept, store_dump_keycmp);
 	}
 	for (i = 0; i < w.nrefs; i++) {
 		w.from = w.refs[i];

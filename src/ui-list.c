@@ -149,6 +149,7 @@ ui_list_order(struct ui_list *l, struct store_page_order *o)
 	o->entity = l->entity;
 	o->field = l->sorts[l->sort] == NULL ? NULL : l->sorts[l->sort]->name;
 	o->prefix = l->sorts[l->sort] == NULL ? NULL : buf_cstr(&l->filter);
+	o->scope_field = o->scope_value = NULL;
 	o->given = l->given;
 	o->ids = l->seen;
 	o->nids = l->nseen;

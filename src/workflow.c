@@ -672,6 +672,22 @@ workflow_request_check(const struct schema *s,
 	return NCEN_OK;
 }
 
+/* Check a request and set a run up for it; res may be NULL. */
+static int
+workflow_run_init(struct workflow_run *w, const struct schema *s,
+    const struct workflow_request *req, struct workflow_result *res,
+    struct workflow_result *dummy, struct ncen_err *err)
+{
+	if (res == NULL)
+		res = dummy;
+	memset(res, 0, sizeof *res);
+	w->schema = s;
+	w->req = req;
+	w->res = res;
+	w->when = req->when != 0 ? req->when : (int64_t)time(NULL);
+	return workflow_request_check(s, req, err);
+}
+
 /* Take one step of a case's workflow (see workflow.h). */
 int
 workflow_apply(struct store *st, const struct workflow_request *req,
@@ -681,16 +697,9 @@ workflow_apply(struct store *st, const struct workflow_request *req,
 	struct workflow_result	dummy;
 	int			error;
 
-	if (res == NULL)
-		res = &dummy;
-	memset(res, 0, sizeof *res);
-	if ((error = workflow_request_check(store_schema(st), req, err)) !=
-	    NCEN_OK)
+	if ((error = workflow_run_init(&w, store_schema(st), req, res, &dummy,
+	    err)) != NCEN_OK)
 		return error;
-	w.schema = store_schema(st);
-	w.req = req;
-	w.res = res;
-	w.when = req->when != 0 ? req->when : (int64_t)time(NULL);
 	return store_run(st, workflow_txn, &w, err);
 }
 
@@ -704,15 +713,9 @@ workflow_apply_txn(struct store_txn *t, const struct schema *s,
 	struct workflow_result	dummy;
 	int			error;
 
-	if (res == NULL)
-		res = &dummy;
-	memset(res, 0, sizeof *res);
-	if ((error = workflow_request_check(s, req, err)) != NCEN_OK)
+	if ((error = workflow_run_init(&w, s, req, res, &dummy, err)) !=
+	    NCEN_OK)
 		return error;
-	w.schema = s;
-	w.req = req;
-	w.res = res;
-	w.when = req->when != 0 ? req->when : (int64_t)time(NULL);
 	return workflow_txn(t, &w, err);
 }
 
