@@ -121,7 +121,7 @@ auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		buf_addf(&details, "password tried %u seconds too soon after "
 		    "%u wrong ones in a row", wait, a->failures);
 		ncen_err_set(&s->refusal, NCEN_EINVALID, _("too many wrong "
-		    "passwords in a row: wait %u seconds before trying again"),
+		    "passwords in a row: try again in %u s"),
 		    wait);
 	} else if (s->good && s->salt != NULL &&
 	    CRYPTO_memcmp(s->salt, a->salt, AUTH_SALT_LEN) == 0) {
@@ -294,7 +294,7 @@ auth_password_change(struct store *st, const char *user, const char *old,
 		goto out;
 	if ((w = auth_password_wait(a, auth_now())) != 0) {
 		error = ncen_err_set(err, NCEN_EINVALID, _("too many wrong "
-		    "passwords in a row: wait %u seconds before trying again"),
+		    "passwords in a row: try again in %u s"),
 		    w);
 		goto out;
 	}

@@ -338,7 +338,7 @@ START_TEST(test_delay_enforced)
 	ck_assert_int_eq(auth_signin_password(store, "bob", PW, &a, &err),
 	    NCEN_EINVALID);
 	ck_assert_ptr_null(a);
-	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wait 1 seconds"));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 1 s"));
 	ck_assert_int_eq(entries("signin.refused", "bob"), 1);
 	a = account("bob");
 	ck_assert_uint_eq(a->failures, 1);	/* not counted */
@@ -350,7 +350,7 @@ START_TEST(test_delay_enforced)
 	clock_now += 1;
 	ck_assert_int_eq(auth_signin_password(store, "bob", PW, NULL, &err),
 	    NCEN_EINVALID);
-	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wait 1 seconds"));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 1 s"));
 	clock_now += 1;
 	ck_assert_int_eq(signin("bob", "wrong password!!", NULL),
 	    NCEN_EINVALID);
@@ -369,7 +369,7 @@ START_TEST(test_delay_enforced)
 	/* A wrong current password in a change counts, and waits too. */
 	ck_assert_int_eq(auth_password_change(store, "bob", PW, PW2, &err),
 	    NCEN_EINVALID);
-	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "wait 4 seconds"));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 4 s"));
 	/* The right one after the wait signs in and forgets the failures. */
 	clock_now += 4;
 	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_OK);
