@@ -121,8 +121,7 @@ auth_signin_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		buf_addf(&details, "password tried %u seconds too soon after "
 		    "%u wrong ones in a row", wait, a->failures);
 		ncen_err_set(&s->refusal, NCEN_EINVALID, _("too many wrong "
-		    "passwords in a row: try again in %u s"),
-		    wait);
+		    "passwords in a row: try again in %u s"), wait);
 	} else if (s->good && s->salt != NULL &&
 	    CRYPTO_memcmp(s->salt, a->salt, AUTH_SALT_LEN) == 0) {
 		action = "signin.password";
@@ -294,8 +293,7 @@ auth_password_change(struct store *st, const char *user, const char *old,
 		goto out;
 	if ((w = auth_password_wait(a, auth_now())) != 0) {
 		error = ncen_err_set(err, NCEN_EINVALID, _("too many wrong "
-		    "passwords in a row: try again in %u s"),
-		    w);
+		    "passwords in a row: try again in %u s"), w);
 		goto out;
 	}
 	if ((r = auth_verify(a, old, err)) < 0) {
@@ -307,8 +305,8 @@ auth_password_change(struct store *st, const char *user, const char *old,
 		memset(&s, 0, sizeof s);
 		s.user = user;
 		s.how = AUTH_SIGNIN_PASSWORD;
-		if ((error = auth_signin_run(st, &s, NULL, err)) ==
-		    NCEN_EINVALID)
+		error = auth_signin_run(st, &s, NULL, err);
+		if (error == NCEN_OK || error == NCEN_EINVALID)
 			error = ncen_err_set(err, NCEN_EINVALID,
 			    _("the current password is wrong"));
 		goto out;
