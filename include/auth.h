@@ -6,10 +6,18 @@
  * customs offices it is limited to, a password hash (PBKDF2-HMAC-SHA256
  * with a random 16-byte salt and the iteration count it was made with),
  * and its sign-in state: a must-change flag (set when an admin sets the
- * password, so the first sign-in forces a change), failures in a row,
- * locked-until (seconds since the epoch; AUTH_LOCKED_FOREVER for an
- * admin lock) and a disabled flag (an account that records or audit
- * entries name is disabled, never deleted).
+ * password, so the first sign-in forces a change), an administrator's
+ * lock, a disabled flag (an account that records or audit entries name
+ * is disabled, never deleted), and the password's own state: wrong
+ * passwords in a row, when the last was typed, and until when the
+ * password is locked after too many.
+ *
+ * The key (SSH) and the password are separate credentials: wrong
+ * passwords slow down and then lock the password only, so that someone
+ * at a console cannot keep an officer out of his SSH sessions.  Only
+ * an administrator's lock or a disabled account refuses the key.  After
+ * each wrong password the next try must wait (auth_delay: doubling,
+ * capped); the library refuses a try made sooner without checking it.
  *
  * The role matrix (auth-role.c) is one table: for each action and role,
  * no, own (only records whose `officer` is empty or the user) or yes;
@@ -19,9 +27,9 @@
  *
  * Every change to an account and every sign-in, refused or not, appends
  * an audit entry in the same transaction (audit.h).  The policy (lock
- * time, failures, minimum length, iterations, clock) is a global the
- * programs may set from the environment (auth_policy_env) and tests
- * change.
+ * time, failures, delays, minimum length, iterations, clock) is a
+ * global the programs may set from the environment (auth_policy_env)
+ * and tests change.
  *
  * Contract: functions return NCEN_OK or an ncen_code with a message:
  * NCEN_ENOTFOUND (no such account), NCEN_EEXISTS, NCEN_EINVALID (a
@@ -36,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 #include "record.h"
 #include "store.h"
@@ -50,7 +59,6 @@
 #define AUTH_HASH_LEN		32
 #define AUTH_SALT_LEN		16
 #define AUTH_NAME_MAX		32
-#define AUTH_LOCKED_FOREVER	INT64_MAX
 
 /* Every action the matrix decides; adding one is adding a row. */
 enum auth_action {
@@ -83,15 +91,21 @@ struct auth_account {
 	unsigned char	 salt[AUTH_SALT_LEN];
 	uint32_t	 iterations;		/* 0: no password set */
 	int		 must_change;
-	uint32_t	 failures;
-	int64_t		 locked_until;
+	int		 locked;		/* by an administrator */
 	int		 disabled;
+	uint32_t	 failures;		/* wrong passwords in a row */
+	int64_t		 failed_at;		/* the last of them */
+	int64_t		 password_locked_until;	/* 0: not locked */
 	int64_t		 created, modified;
 };
 
 struct auth_policy {
 	unsigned	 max_failures;		/* in a row before a lock */
 	unsigned	 lock_seconds;		/* how long the lock lasts */
+	unsigned	 delay_first;		/* seconds after one wrong
+						   password, doubled after
+						   each more; 0: no delay */
+	unsigned	 delay_max;		/* the longest delay */
 	size_t		 min_length;		/* characters of a password */
 	uint32_t	 iterations;		/* PBKDF2 for new hashes */
 	int64_t		 (*now)(void);		/* NULL: time(NULL) */
@@ -100,6 +114,8 @@ struct auth_policy {
 #define AUTH_ITERATIONS		600000	/* OWASP 2023; ~0.4 s here */
 #define AUTH_MAX_FAILURES	5
 #define AUTH_LOCK_SECONDS	900
+#define AUTH_DELAY_FIRST	1	/* 1, 2, 4, 8... seconds */
+#define AUTH_DELAY_MAX		30
 #define AUTH_MIN_LENGTH		12
 
 extern struct auth_policy	auth_policy;
@@ -127,6 +143,8 @@ const char *auth_action_name(enum auth_action);
  * NULL otherwise.  auth_may still decides each record.
  */
 const char *auth_own_only(const struct auth_account *, enum auth_action);
+/* Whether the account may take the action on every record (no limit). */
+int	 auth_all(const struct auth_account *, enum auth_action);
 int	 auth_action_find(const char *);
 const char *auth_role_name(unsigned bit);
 unsigned auth_role_bit(const char *);
@@ -134,9 +152,56 @@ unsigned auth_role_bit(const char *);
 unsigned auth_roles_parse(const char *);
 void	 auth_roles_format(unsigned, struct buf *);
 
+/*
+ * auth-see.c: need to know, the one rule every list, view, search,
+ * picker, count, export and dump asks.  An account that sees every
+ * record (auth_all AUTH_VIEW: an analyst, the NCP, a supervisor without
+ * office limits) sees everything.  Otherwise a case is seen as the role
+ * matrix says (an officer's own, a supervisor's offices'); a record that
+ * belongs to a case (a `ref:case` field: seizures, transitions) as its
+ * case; a person, business or conveyance when it is linked to a case
+ * the account sees, or when the account recorded it (its
+ * STORE_CREATOR_FIELD) and it is linked to no case yet; an attachment as
+ * the record it belongs to; an investigation when the account is one
+ * of its officers or sees one of its cases; anything else as the
+ * matrix says.
+ *
+ * auth_see answers for one record, inside a transaction when t is given
+ * (else with reads of its own, outside any): seen->seen 1 or 0, and for
+ * a record hidden through its cases, seen->office an office of one of
+ * them (hit, no hit: "a match exists in a case of office X"), "" when
+ * none (an unlinked record of someone else's).  auth_see_ids lists the
+ * ids of a form's records the account sees, ascending, without reading
+ * the whole form (through its cases: the officer or office indexes and
+ * their links); *all is set instead when the account sees every record
+ * (ids then empty).  Both: NCEN_OK or a store error; the ids are the
+ * caller's to free.
+ */
+struct auth_seen {
+	int		 seen;
+	struct buf	 office;	/* hidden: an office of its cases */
+};
+int	 auth_see(struct store *, struct store_txn *,
+	     const struct auth_account *, const struct record *,
+	     struct auth_seen *, struct ncen_err *);
+/* Whether the account sees the record, errors counting as no. */
+int	 auth_sees(struct store *, struct store_txn *,
+	     const struct auth_account *, const struct record *);
+int	 auth_see_ids(struct store *, const struct auth_account *,
+	     const char *entity, uint64_t **ids, size_t *nids, int *all,
+	     struct ncen_err *);
+
 /* auth-account.c */
 int64_t	 auth_now(void);
+/*
+ * Policy from the environment: $NCEN_LOCK_SECONDS, $NCEN_SIGNIN_DELAY
+ * (the first delay, 0 for none) and $NCEN_SIGNIN_DELAY_MAX, in seconds.
+ */
 void	 auth_policy_env(void);
+/* Seconds to wait after this many wrong passwords in a row. */
+unsigned auth_delay(uint32_t failures);
+/* Seconds before the account's password may be tried again (0: now). */
+unsigned auth_password_wait(const struct auth_account *, int64_t now);
 int	 auth_name_check(const char *, struct ncen_err *);
 int	 auth_password_check(const char *user, const char *password,
 	     struct ncen_err *);
@@ -160,7 +225,7 @@ int	 auth_account_add(struct store *, const char *actor, const char *name,
 	     struct ncen_err *);
 int	 auth_account_mod(struct store *, const char *actor, const char *name,
 	     const struct auth_change *, struct ncen_err *);
-/* lock: 1 lock for ever, 0 unlock (and forget failures). */
+/* lock: 1 lock (key and password), 0 unlock (and forget failures). */
 int	 auth_account_lock(struct store *, const char *actor,
 	     const char *name, int lock, struct ncen_err *);
 /* An admin sets a password: the user must change it at sign-in. */
@@ -175,19 +240,34 @@ int	 auth_account_list(struct store *, auth_account_fn, void *arg,
 /* Roles, offices and state on one line (ncenctl user list, ncen). */
 void	 auth_account_describe(const struct auth_account *, int64_t now,
 	     struct buf *);
-/* Whether an account may sign in now (not disabled, not locked). */
+/*
+ * Whether an account may sign in with its key and act now: not disabled,
+ * not locked by an administrator (a locked password does not matter).
+ */
 int	 auth_account_usable(const struct auth_account *, int64_t now,
 	     struct ncen_err *);
 /* The same refusal in English, as the audit log keeps it. */
 int	 auth_account_usable_audit(const struct auth_account *, int64_t now,
 	     struct ncen_err *);
+/*
+ * Whether its password may be tried now: the account usable and the
+ * password not locked after too many failures (the delay is apart:
+ * auth_password_wait); english: the refusal as the audit log keeps it.
+ */
+int	 auth_password_usable(const struct auth_account *, int64_t now,
+	     int english, struct ncen_err *);
 
 /* auth-signin.c */
+/* SSH already checked the key: refused only if locked or disabled. */
 int	 auth_signin_key(struct store *, const char *user,
 	     struct auth_account **, struct ncen_err *);
+/*
+ * A password: a wrong one counts, and too many lock the password; a
+ * try before auth_password_wait() has run out is refused unchecked.
+ */
 int	 auth_signin_password(struct store *, const char *user,
 	     const char *password, struct auth_account **, struct ncen_err *);
-/* The user changes their own password (old one checked). */
+/* The user changes their own password (old one checked, and counted). */
 int	 auth_password_change(struct store *, const char *user,
 	     const char *old, const char *password, struct ncen_err *);
 

@@ -16,6 +16,8 @@
  *   progress line on a terminal (import and offices);
  * - a small set of byte strings (the ids, links and office codes seen in
  *   a file) and its hash, which the journal also uses;
+ * - the marker column of a template's example row (template writes it,
+ *   import refuses a row marked so);
  * - growing arrays, syncing a directory, and the one audit entry a
  *   command appends for what it did as a whole.
  *
@@ -37,6 +39,14 @@
 #define CTL_CSV_SEP		';'	/* between values of a repeated field */
 #define CTL_CSV_LINKS		"links"	/* the pseudo-entity of the links */
 #define CTL_CSV_ROLE_MAX	64	/* bytes in a role (the store's) */
+/*
+ * A template's first column (no field has such a name): its example row
+ * holds CTL_CSV_EXAMPLE_ROW there, and import refuses a row that has
+ * anything in it, so the example never becomes data.
+ */
+#define CTL_CSV_EXAMPLE		"#example"
+#define CTL_CSV_EXAMPLE_ROW	"EXAMPLE - replace this row with your " \
+				"data; leave this column empty"
 
 /* What a column of an import holds. */
 enum {
@@ -46,6 +56,7 @@ enum {
 	CTL_CSV_COL_TO_ENTITY = -4,
 	CTL_CSV_COL_TO_ID = -5,
 	CTL_CSV_COL_ROLE = -6,
+	CTL_CSV_COL_EXAMPLE = -7,	/* a template's marker column */
 };
 
 /* A column of a links file. */
@@ -118,8 +129,11 @@ void	ctl_csv_split(const char *, size_t, struct buf *, size_t *);
  * ctl-journal.c: the journal DIR/import-PID-TIME.journal of one import
  * (create it, list a batch in it and flush, remove it once the import
  * stands, or undo what it lists after a failure), and the rollback of
- * the journals that imports which died left behind.
+ * the journals that imports which died left behind.  ctl_journal_note
+ * appends the line of a record as written.  Undoing a case also takes
+ * back what it queued in the outbox and was not sent yet.
  */
+void	ctl_journal_note(struct buf *, const struct record *);
 int	ctl_journal_create(struct ctl_ctx *, const char *, int *, char **);
 int	ctl_journal_sync(int, struct buf *);
 uint64_t ctl_journal_hash(const struct record *);
@@ -127,5 +141,26 @@ void	ctl_journal_remove(const char *, char **, int *);
 int	ctl_journal_undo_import(struct ctl_ctx *, struct store *, const char *,
 	    int *, char **);
 int	ctl_journal_rollback_all(struct ctl_ctx *, struct store *, size_t *);
+
+/*
+ * ctl-import-case.c: what an import of cases owes the workflow (a
+ * number unique and given when missing, a status reached through the
+ * workflow's steps by an account allowed them).  check notes the
+ * problems of a row and leaves the record a draft with *steps to take;
+ * write stores it, takes the steps and lists all in the journal, inside
+ * the caller's transaction.
+ */
+struct ctl_import_case;
+struct auth_account;
+int	ctl_import_case_is(const struct schema_form *);
+struct ctl_import_case *ctl_import_case_new(struct store *,
+	    const struct schema_form *, const struct auth_account *,
+	    const char *why, const char *user);
+void	ctl_import_case_free(struct ctl_import_case *);
+int	ctl_import_case_check(struct ctl_import_case *, struct ctl_csv_input *,
+	    unsigned, struct record *, unsigned *,
+	    int (*)(const char *, uint64_t, void *), void *);
+int	ctl_import_case_write(struct ctl_import_case *, struct store_txn *,
+	    struct record *, unsigned, struct buf *, struct ncen_err *);
 
 #endif

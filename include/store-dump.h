@@ -16,7 +16,9 @@
  * and the return is NCEN_EPARSE (syntax) or NCEN_EINVALID (records),
  * with the error holding the first problem.  store_dump_load() stores a
  * parsed dump in one transaction: all of it or, on any error, nothing.
- * store_dump_write() writes to a stdio stream (NCEN_EIO if that fails).
+ * store_dump_write() writes to a stdio stream (NCEN_EIO if that fails);
+ * given a keep predicate (called outside any transaction), only the
+ * records it keeps and the links between two of them.
  * A struct store_dump owns everything in it; store_dump_free() releases
  * it.  Nothing here prints to the terminal or exits.
  */
@@ -66,7 +68,8 @@ void	store_dump_free(struct store_dump *);
 int	store_dump_load(struct store *, const struct store_dump *,
 	    struct ncen_err *);
 int	store_dump_write(struct store *, const char *const *entities,
-	    size_t nentities, FILE *, struct ncen_err *);
+	    size_t nentities, store_record_fn keep, void *keeparg, FILE *,
+	    struct ncen_err *);
 void	store_dump_record(const struct record *, struct buf *);
 void	store_dump_escape(struct buf *, const char *, size_t);
 

@@ -29,6 +29,12 @@
  * is read as the whole order with keep deciding, as slow as without it.
  * The scope narrows, never decides: keep still says what is shown.
  *
+ * Given ids (given, ids, nids) hold an order to those records instead,
+ * for lists read through what decides need to know (auth_see_ids): the
+ * ids are sorted by the order's keys in memory (in id order they are
+ * the keys), so a page costs a read of each given record in another
+ * field's order, and a count is exact without a walk.
+ *
  * Pages come back in ascending order whatever the direction read.  A
  * keep callback (a pure predicate: it is called inside the read's short
  * transaction and must not wait for anything) leaves records out, e.g.
@@ -64,6 +70,9 @@ struct store_page_order {
 	const char	*prefix;	/* as typed; NULL or "": every entry */
 	const char	*scope_field;	/* NULL, or a single indexed field: */
 	const char	*scope_value;	/* only its records with this value */
+	int		 given;		/* only the records of ids[]: */
+	const uint64_t	*ids;		/* ascending (need to know, read */
+	size_t		 nids;		/* through the cases: auth.h) */
 };
 
 /* One entry of an order and its record. */

@@ -138,6 +138,12 @@ int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
  * store_scan: every record in id order.  Missing records and forms are
  * NCEN_ENOTFOUND with a message.
  */
+/*
+ * A form with a STORE_CREATOR_FIELD gets it set by store_put to the
+ * creating user when it is empty, and store_update keeps what was stored
+ * there: who recorded a record (need to know, auth-see.c).
+ */
+#define STORE_CREATOR_FIELD	"recorded_by"
 int	 store_put(struct store_txn *, struct record *, const char *user,
 	     struct ncen_err *);
 int	 store_update(struct store_txn *, struct record *, const char *user,

@@ -84,5 +84,7 @@ void	ui_signin_lock(struct ui *);
 /* Set u->idle and u->on_idle from --idle SECONDS, else $NCEN_IDLE. */
 int	ui_signin_idle(struct ui *, const char *, struct ncen_err *);
 int	ui_may(const struct ui *, enum auth_action, const struct record *);
+/* Whether the signed-in account sees a record at all (need to know). */
+int	ui_sees(const struct ui *, const struct record *);
 
 #endif

@@ -77,6 +77,15 @@ struct auth_account;
 
 int	 workflow_apply(struct store *, const struct workflow_request *,
 	     struct workflow_result *, struct ncen_err *);
+/*
+ * The same step inside the caller's transaction, which store_run()
+ * retries on deadlock and aborts on any error (an import writes a case
+ * and the steps to its status at once: ncenctl import); the schema is the
+ * store's.
+ */
+int	 workflow_apply_txn(struct store_txn *, const struct schema *,
+	     const struct workflow_request *, struct workflow_result *,
+	     struct ncen_err *);
 /* The status of a case record (WORKFLOW_DRAFT when it has none). */
 const char *workflow_status(const struct record *);
 int	 workflow_shareable(const struct record *);

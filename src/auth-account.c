@@ -1,12 +1,21 @@
 /*
  * auth-account.c - accounts in accounts.db: their bytes, password
- * hashes, and the administrator's changes (each audited in its
- * transaction).
+ * hashes, the delay and locks that refuse a sign-in, and the
+ * administrator's changes (each audited in its transaction).
+ *
+ * The stored bytes are "key=value" lines after a version line.  Version
+ * 1 had one lock for the whole account, locked_until: AUTH_V1_FOREVER
+ * for an administrator's lock, else the end of the lock after too many
+ * wrong passwords.  Version 2 keeps the two apart (locked, and
+ * password_locked_until) and adds failed_at, the time of the last wrong
+ * password; version 1 records are read as their meaning and written
+ * back as version 2.
  */
 #include <ctype.h>
 #include <db.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <limits.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +31,23 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#define AUTH_V1_FOREVER		INT64_MAX	/* locked_until of an admin */
+#define AUTH_VERSION_LINE	"ncen-account 2\n"
+
 struct auth_policy auth_policy = {
-	AUTH_MAX_FAILURES, AUTH_LOCK_SECONDS, AUTH_MIN_LENGTH,
-	AUTH_ITERATIONS, NULL
+	AUTH_MAX_FAILURES, AUTH_LOCK_SECONDS, AUTH_DELAY_FIRST,
+	AUTH_DELAY_MAX, AUTH_MIN_LENGTH, AUTH_ITERATIONS, NULL
+};
+
+/* The policy's settings from the environment, with their upper bounds. */
+static const struct auth_policy_var {
+	const char	*name;
+	unsigned	*value;
+	unsigned long	 max;
+} auth_policy_vars[] = {
+	{ "NCEN_LOCK_SECONDS", &auth_policy.lock_seconds, 30UL * 86400 },
+	{ "NCEN_SIGNIN_DELAY", &auth_policy.delay_first, 3600 },
+	{ "NCEN_SIGNIN_DELAY_MAX", &auth_policy.delay_max, 3600 },
 };
 
 /* Seconds since the epoch from the policy's clock. */
@@ -35,19 +58,55 @@ auth_now(void)
 	    (int64_t)time(NULL);
 }
 
-/* Take the lock time from $NCEN_LOCK_SECONDS when it is a number. */
+/* Take the policy's times from the environment where they are numbers. */
 void
 auth_policy_env(void)
 {
-	const char	*v = getenv("NCEN_LOCK_SECONDS");
-	char		*end;
-	unsigned long	 n;
+	const struct auth_policy_var	*p;
+	const char			*v;
+	char				*end;
+	unsigned long			 n;
+	size_t				 i;
 
-	if (v == NULL || *v < '0' || *v > '9')
-		return;
-	n = strtoul(v, &end, 10);
-	if (*end == '\0' && n <= 30UL * 86400)
-		auth_policy.lock_seconds = (unsigned)n;
+	for (i = 0; i < sizeof auth_policy_vars / sizeof *auth_policy_vars;
+	    i++) {
+		p = &auth_policy_vars[i];
+		if ((v = getenv(p->name)) == NULL || *v < '0' || *v > '9')
+			continue;
+		n = strtoul(v, &end, 10);
+		if (*end == '\0' && n <= p->max)
+			*p->value = (unsigned)n;
+	}
+}
+
+/*
+ * Seconds to wait after failures wrong passwords in a row: none for
+ * none, then the policy's first delay doubled after each more, at most
+ * its maximum.
+ */
+unsigned
+auth_delay(uint32_t failures)
+{
+	unsigned	d = auth_policy.delay_first;
+	uint32_t	i;
+
+	if (failures == 0 || d == 0)
+		return 0;
+	for (i = 1; i < failures && d < auth_policy.delay_max; i++)
+		d = d > UINT_MAX / 2 ? UINT_MAX : d * 2;
+	return d < auth_policy.delay_max ? d : auth_policy.delay_max;
+}
+
+/* Seconds before the account's password may be tried again (0: now). */
+unsigned
+auth_password_wait(const struct auth_account *a, int64_t now)
+{
+	int64_t	until;
+
+	if (a->failures == 0 || a->failed_at <= 0)
+		return 0;
+	until = a->failed_at + (int64_t)auth_delay(a->failures);
+	return until > now ? (unsigned)(until - now) : 0;
 }
 
 /* A user name: 1-32 of [a-z0-9._-], starting with a letter. */
@@ -223,7 +282,7 @@ auth_account_encode(const struct auth_account *a, struct buf *b)
 {
 	size_t	i;
 
-	buf_adds(b, "ncen-account 1\nroles=");
+	buf_adds(b, AUTH_VERSION_LINE "roles=");
 	auth_roles_format(a->roles, b);
 	buf_adds(b, "\noffices=");
 	for (i = 0; i < a->noffices; i++)
@@ -232,11 +291,23 @@ auth_account_encode(const struct auth_account *a, struct buf *b)
 	auth_account_hex(b, a->hash, AUTH_HASH_LEN);
 	buf_adds(b, "\nsalt=");
 	auth_account_hex(b, a->salt, AUTH_SALT_LEN);
-	buf_addf(b, "\niterations=%u\nmust_change=%d\nfailures=%u\n"
-	    "locked_until=%lld\ndisabled=%d\ncreated=%lld\nmodified=%lld\n",
-	    a->iterations, a->must_change, a->failures,
-	    (long long)a->locked_until, a->disabled, (long long)a->created,
+	buf_addf(b, "\niterations=%u\nmust_change=%d\nlocked=%d\n"
+	    "disabled=%d\nfailures=%u\nfailed_at=%lld\n"
+	    "password_locked_until=%lld\ncreated=%lld\nmodified=%lld\n",
+	    a->iterations, a->must_change, a->locked, a->disabled,
+	    a->failures, (long long)a->failed_at,
+	    (long long)a->password_locked_until, (long long)a->created,
 	    (long long)a->modified);
+}
+
+/* Version 1's one lock, read as what it meant. */
+static void
+auth_account_v1_lock(struct auth_account *a, int64_t locked_until)
+{
+	if (locked_until == AUTH_V1_FOREVER)
+		a->locked = 1;
+	else if (locked_until > 0)
+		a->password_locked_until = locked_until;
 }
 
 /* Parse one "key=value" line into the account; -1 if malformed. */
@@ -264,8 +335,14 @@ auth_account_field(struct auth_account *a, const char *k, const char *v)
 			a->must_change = n != 0;
 		else if (strcmp(k, "failures") == 0)
 			a->failures = (uint32_t)n;
-		else if (strcmp(k, "locked_until") == 0)
-			a->locked_until = (int64_t)n;
+		else if (strcmp(k, "locked") == 0)
+			a->locked = n != 0;
+		else if (strcmp(k, "failed_at") == 0)
+			a->failed_at = (int64_t)n;
+		else if (strcmp(k, "password_locked_until") == 0)
+			a->password_locked_until = (int64_t)n;
+		else if (strcmp(k, "locked_until") == 0)	/* version 1 */
+			auth_account_v1_lock(a, (int64_t)n);
 		else if (strcmp(k, "disabled") == 0)
 			a->disabled = n != 0;
 		else if (strcmp(k, "created") == 0)
@@ -284,6 +361,7 @@ auth_account_decode(const char *name, const void *data, size_t size,
 {
 	struct auth_account	*a;
 	char			*text, *line, *next, *eq;
+	size_t			 skip;
 
 	*ap = NULL;
 	text = xmalloc(size + 1);
@@ -291,9 +369,12 @@ auth_account_decode(const char *name, const void *data, size_t size,
 	text[size] = '\0';
 	a = xcalloc(1, sizeof *a);
 	a->name = xstrdup(name);
-	if (strncmp(text, "ncen-account 1\n", 15) != 0)
+	/* Version 1 or 2; a later one would be refused, not misread. */
+	skip = strlen(AUTH_VERSION_LINE);
+	if (strncmp(text, AUTH_VERSION_LINE, skip) != 0 &&
+	    strncmp(text, "ncen-account 1\n", skip) != 0)
 		goto bad;
-	for (line = text + 15; *line != '\0'; line = next) {
+	for (line = text + skip; *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) == NULL)
 			goto bad;
 		*next++ = '\0';
@@ -401,12 +482,13 @@ auth_account_get(struct store *st, const char *name,
 }
 
 /*
- * Whether an account may sign in now; the refusal says why, in the
- * reader's language, or in English for the audit log (english).
+ * Whether an account may sign in with its key, or with its password
+ * too (password); the refusal says why, in the reader's language, or in
+ * English for the audit log (english).
  */
 static int
-auth_account_refusal(const struct auth_account *a, int64_t now, int english,
-    struct ncen_err *err)
+auth_account_refusal(const struct auth_account *a, int64_t now, int password,
+    int english, struct ncen_err *err)
 {
 	struct buf	b = BUF_INIT;
 	int		error;
@@ -415,29 +497,29 @@ auth_account_refusal(const struct auth_account *a, int64_t now, int english,
 		return ncen_err_set(err, NCEN_EINVALID, english ?
 		    "account '%s' is disabled" :
 		    _("account '%s' is disabled"), a->name);
-	if (a->locked_until == AUTH_LOCKED_FOREVER)
+	if (a->locked)
 		return ncen_err_set(err, NCEN_EINVALID, english ?
 		    "account '%s' is locked by an administrator" :
 		    _("account '%s' is locked by an administrator"), a->name);
-	if (a->locked_until > now) {
-		audit_format_time(&b, a->locked_until);
+	if (password && a->password_locked_until > now) {
+		audit_format_time(&b, a->password_locked_until);
 		error = ncen_err_set(err, NCEN_EINVALID, english ?
-		    "account '%s' is locked until %s after too many failed "
-		    "sign-ins" :
-		    _("account '%s' is locked until %s after too many failed "
-		    "sign-ins"), a->name, b.s);
+		    "the password of '%s' is locked until %s after too many "
+		    "failed sign-ins" :
+		    _("the password of '%s' is locked until %s after too many "
+		    "failed sign-ins"), a->name, b.s);
 		buf_free(&b);
 		return error;
 	}
 	return NCEN_OK;
 }
 
-/* Whether an account may sign in now; the refusal says why. */
+/* Whether an account may sign in by key and act now; the refusal says why. */
 int
 auth_account_usable(const struct auth_account *a, int64_t now,
     struct ncen_err *err)
 {
-	return auth_account_refusal(a, now, 0, err);
+	return auth_account_refusal(a, now, 0, 0, err);
 }
 
 /* The same, its refusal in English, as the audit log keeps it. */
@@ -445,7 +527,15 @@ int
 auth_account_usable_audit(const struct auth_account *a, int64_t now,
     struct ncen_err *err)
 {
-	return auth_account_refusal(a, now, 1, err);
+	return auth_account_refusal(a, now, 0, 1, err);
+}
+
+/* Whether the account's password may be tried now (its lock, not delay). */
+int
+auth_password_usable(const struct auth_account *a, int64_t now, int english,
+    struct ncen_err *err)
+{
+	return auth_account_refusal(a, now, 1, english, err);
 }
 
 /* One administrator's change to one account, for its transaction. */
@@ -515,17 +605,27 @@ auth_op_mod(struct store_txn *t, struct auth_op *op, struct auth_account *a,
 	return NCEN_OK;
 }
 
-/* Lock (for ever) or unlock (and forget failures). */
+/*
+ * Lock (key and password, until unlocked), or unlock: the password's
+ * lock and failures go too.
+ */
 static int
 auth_op_lock(struct store_txn *t, struct auth_op *op, struct auth_account *a,
     struct buf *details, struct ncen_err *err)
 {
 	(void)t;
 	(void)err;
-	a->locked_until = op->lock ? AUTH_LOCKED_FOREVER : 0;
+	if (op->lock) {
+		a->locked = 1;
+		buf_adds(details, "locked by an administrator");
+		return NCEN_OK;
+	}
+	buf_adds(details, a->password_locked_until > auth_now() ?
+	    "unlocked, and its password" : "unlocked");
+	a->locked = 0;
+	a->password_locked_until = 0;
 	a->failures = 0;
-	buf_adds(details, op->lock ? "locked by an administrator" :
-	    "unlocked");
+	a->failed_at = 0;
 	return NCEN_OK;
 }
 
@@ -542,7 +642,10 @@ auth_op_passwd(struct store_txn *t, struct auth_op *op,
 	memcpy(a->salt, h->salt, AUTH_SALT_LEN);
 	a->iterations = h->iterations;
 	a->must_change = 1;
+	/* A new password starts afresh; an administrator's lock stays. */
 	a->failures = 0;
+	a->failed_at = 0;
+	a->password_locked_until = 0;
 	buf_adds(details, "password reset, to be changed at sign-in");
 	return NCEN_OK;
 }
@@ -864,7 +967,9 @@ auth_account_list(struct store *st, auth_account_fn fn, void *arg,
 /*
  * Describe an account on one line after its name: its roles, offices
  * and state ("officer  offices=all  locked  failures=2"), as ncenctl user
- * list and ncen's Accounts screen show it.
+ * list and ncen's Accounts screen show it.  "locked" is an
+ * administrator's lock (key and password); "password-locked until"
+ * follows wrong passwords and leaves the key alone.
  */
 void
 auth_account_describe(const struct auth_account *a, int64_t now,
@@ -880,11 +985,11 @@ auth_account_describe(const struct auth_account *a, int64_t now,
 		buf_addf(b, "%s%s", i == 0 ? "" : ",", a->offices[i]);
 	if (a->disabled)
 		buf_adds(b, "  disabled");
-	if (a->locked_until == AUTH_LOCKED_FOREVER)
+	if (a->locked)
 		buf_adds(b, "  locked");
-	else if (a->locked_until > now) {
-		buf_adds(b, "  locked until ");
-		audit_format_time(b, a->locked_until);
+	if (a->password_locked_until > now) {
+		buf_adds(b, "  password-locked until ");
+		audit_format_time(b, a->password_locked_until);
 	}
 	if (a->iterations == 0)
 		buf_adds(b, "  no-password");

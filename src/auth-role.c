@@ -25,10 +25,12 @@ static const struct {
 
 /*
  * The matrix.  Officers work on their own cases; supervisors on every
- * case of their offices and validate them; analysts read, link, export
- * and report on everything; the NCP deals with partners, agreements and
+ * case of their offices and validate them; analysts read, export and
+ * report on everything; the NCP deals with partners, agreements and
  * Icomm (and so sees and imports what is exchanged); admins manage
- * accounts and read the audit log, and see no case data.
+ * accounts and read the audit log, and see no case data.  Linking a
+ * record to a case changes the case, so it follows editing.  Which
+ * records an account sees at all (need to know) is auth-see.c's.
  */
 static const struct {
 	enum auth_action	 action;
@@ -46,7 +48,7 @@ static const struct {
 	{ AUTH_REOPEN, "reopen",	{ N,  Y,  N,  N,  N } },
 	{ AUTH_EXPORT, "export",	{ N,  Y,  Y,  Y,  N } },
 	{ AUTH_IMPORT, "import",	{ N,  N,  N,  Y,  Y } },
-	{ AUTH_LINK, "link",		{ O,  Y,  Y,  N,  N } },
+	{ AUTH_LINK, "link",		{ O,  Y,  N,  N,  N } },
 	{ AUTH_ATTACH, "attach",	{ O,  Y,  N,  N,  N } },
 	{ AUTH_ACCOUNTS, "accounts",	{ N,  N,  N,  N,  Y } },
 	{ AUTH_PARTNERS, "partners",	{ N,  N,  N,  Y,  N } },
@@ -242,4 +244,23 @@ auth_roles_allowed(enum auth_action action)
 		if (auth_matrix[action].cell[i] != N)
 			bits |= auth_roles[i].bit;
 	return bits;
+}
+
+/*
+ * Whether the account may take the action on every record: one of its
+ * roles allows it without the "own" limit, and no office limits it.
+ */
+int
+auth_all(const struct auth_account *a, enum auth_action action)
+{
+	size_t	i;
+
+	if (a == NULL || (unsigned)action >= AUTH_NACTIONS || a->disabled ||
+	    a->noffices != 0)
+		return 0;
+	for (i = 0; i < AUTH_NROLES; i++)
+		if ((a->roles & auth_roles[i].bit) &&
+		    auth_matrix[action].cell[i] == Y)
+			return 1;
+	return 0;
 }

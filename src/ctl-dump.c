@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -16,28 +17,58 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* What a dump run --as keeps: what the account sees (need to know). */
+struct ctl_dump_as {
+	struct store		*st;
+	struct auth_account	*acct;
+	size_t			 hidden;
+};
+
+/* Keep a record the account sees (store_dump_write's keep). */
+static int
+ctl_dump_keep(const struct record *r, void *arg)
+{
+	struct ctl_dump_as	*a = arg;
+
+	if (auth_sees(a->st, NULL, a->acct, r))
+		return 1;
+	a->hidden++;
+	return 0;
+}
+
 /* Write records and links of the data directory as a dump. */
 int
 ctl_dump(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	struct schema	*s = NULL;
-	struct store	*st = NULL;
-	const char	*out = NULL;
-	FILE		*f = stdout;
-	int		 c, i, r;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct ctl_dump_as	 as;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	const char		*out = NULL, *user = NULL;
+	FILE			*f = stdout;
+	int			 c, i, r;
 
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (c != 'o')
+	memset(&as, 0, sizeof as);
+	while ((c = getopt_long(argc, argv, "o:a:", longopts, NULL)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else if (c == 'a')
+			user = optarg;
+		else
 			return ctl_usage(ctx->cmd, _("bad option"));
-		out = optarg;
 	}
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		return r;
+	as.st = st;
+	/* --as: the account must be one that may export; it dumps what it sees. */
+	if (user != NULL && (r = ctl_as(ctx, st, user, AUTH_EXPORT, NULL,
+	    &as.acct)) != 0)
+		goto out;
 	for (i = optind; i < argc; i++) {
 		if (schema_form_find(s, argv[i]) == NULL) {
 			r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms"),
@@ -51,8 +82,14 @@ ctl_dump(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (store_dump_write(st, (const char *const *)argv + optind,
-	    (size_t)(argc - optind), f, &e) != NCEN_OK)
+	    (size_t)(argc - optind), as.acct != NULL ? ctl_dump_keep : NULL,
+	    &as, f, &e) != NCEN_OK)
 		r = ctl_report("dump", &e);
+	else if (as.hidden != 0)
+		ctl_warn(ngettext_("dump: %zu record left out: account '%s' "
+		    "may not see it (not in its cases)", "dump: %zu records "
+		    "left out: account '%s' may not see them (not in its "
+		    "cases)", as.hidden), as.hidden, user);
 	if (out != NULL && fclose(f) == EOF && r == 0) {
 		ctl_warn("dump: %s: %s", out, strerror(errno));
 		r = 2;
@@ -60,6 +97,7 @@ ctl_dump(struct ctl_ctx *ctx, int argc, char **argv)
 	if (out != NULL && r != 0)
 		unlink(out);
 out:
+	auth_account_free(as.acct);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);
 }

@@ -63,6 +63,7 @@ struct ctl_export_state {
 	const char			*entity;	/* links: source's */
 	uint64_t			 from;		/* links: its id */
 	struct auth_account		*acct;		/* --as: its records */
+	struct store			*st;		/* to ask what it sees */
 	size_t				 refused;	/* not the account's */
 	int				 raw;		/* --raw: no guard */
 };
@@ -168,8 +169,9 @@ ctl_export_record(const struct record *r, void *arg)
 
 	if (!ctl_export_match(x, r))
 		return 0;
-	/* --as: only what the account may export (its own, its offices). */
-	if (x->acct != NULL && !auth_may(x->acct, AUTH_EXPORT, r)) {
+	/* --as: only what the account may export and see (need to know). */
+	if (x->acct != NULL && (!auth_may(x->acct, AUTH_EXPORT, r) ||
+	    !auth_sees(x->st, NULL, x->acct, r))) {
 		x->refused++;
 		return 0;
 	}
@@ -282,9 +284,28 @@ ctl_export_id(const struct record *r, void *arg)
 {
 	struct ctl_export_state	*x = arg;
 
+	if (x->acct != NULL && !auth_sees(x->st, NULL, x->acct, r))
+		return 0;	/* --as: links between records it sees */
 	x->ids = ctl_csv_grow(x->ids, x->nids, &x->idcap, sizeof *x->ids);
 	x->ids[x->nids++] = r->id;
 	return 0;
+}
+
+/* Whether --as's account sees the other end of a link (or no --as). */
+static int
+ctl_export_sees(struct ctl_export_state *x, const char *entity, uint64_t id)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	int		 seen;
+
+	if (x->acct == NULL)
+		return 1;
+	seen = store_get(x->st, entity, id, &r, &e) == NCEN_OK &&
+	    auth_sees(x->st, NULL, x->acct, r);
+	record_free(r);
+	ncen_err_free(&e);
+	return seen;
 }
 
 /* Write one link of a record, from its source side only. */
@@ -295,7 +316,7 @@ ctl_export_link(const struct store_link *l, void *arg)
 	const char		*f[5];
 	char			 a[24], b[24];
 
-	if (l->incoming)
+	if (l->incoming || !ctl_export_sees(x, l->entity, l->id))
 		return 0;
 	snprintf(a, sizeof a, "%" PRIu64, x->from);
 	snprintf(b, sizeof b, "%" PRIu64, l->id);
@@ -398,6 +419,7 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 	entity = argv[optind];
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
+	x.st = st;
 	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_EXPORT, NULL,
 	    &x.acct)) != 0)
 		goto out;
@@ -587,7 +609,11 @@ ctl_template_example(const struct schema *s, const struct schema_field *fd,
 	buf_free(&in);
 }
 
-/* template ENTITY: the header row and one example row. */
+/*
+ * template ENTITY: the header row and one example row, marked as such
+ * in a first column of its own so that it never imports as data (a
+ * case's number and status are left empty: the workflow gives them).
+ */
 int
 ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 {
@@ -596,21 +622,27 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	struct schema			*s = NULL;
 	struct buf			 b = BUF_INIT, v = BUF_INIT;
 	struct buf			 v2 = BUF_INIT, joined = BUF_INIT;
+	struct buf			 mark = BUF_INIT;
 	size_t				 i;
-	int				 r;
+	int				 r = 0;
 
 	if (argc < 2)
 		return ctl_usage(ctx->cmd, _("expected an entity"));
 	if (argc > 2)
 		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[2]);
+	buf_adds(&b, CTL_CSV_EXAMPLE ",");
+	csv_write_field(&mark, CTL_CSV_EXAMPLE_ROW,
+	    strlen(CTL_CSV_EXAMPLE_ROW));
+	buf_addc(&mark, ',');
 	if (strcmp(argv[1], CTL_CSV_LINKS) == 0) {
-		printf("from_entity,from_id,to_entity,to_id,role\r\n"
-		    "case,1,person,1,SUSPECT\r\n");
-		return 0;
+		buf_adds(&b, "from_entity,from_id,to_entity,to_id,role\r\n");
+		buf_add(&b, mark.s, mark.len);
+		buf_adds(&b, "case,1,person,1,SUSPECT\r\n");
+		goto write;
 	}
 	if ((r = ctl_schema(ctx, &s)) != 0)
-		return r;
+		goto out;
 	if ((form = schema_form_find(s, argv[1])) == NULL) {
 		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
 		    "'links')"), argv[1], ctx->home);
@@ -619,10 +651,16 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < form->nfields; i++)
 		buf_addf(&b, "%s%s", i == 0 ? "" : ",", form->fields[i].name);
 	buf_adds(&b, "\r\n");
+	buf_add(&b, mark.s, mark.len);
 	for (i = 0; i < form->nfields; i++) {
 		fd = &form->fields[i];
 		if (i != 0)
 			buf_addc(&b, ',');
+		/* What the workflow gives a case is left to it. */
+		if (ctl_import_case_is(form) &&
+		    (strcmp(fd->name, "number") == 0 ||
+		    strcmp(fd->name, "status") == 0))
+			continue;
 		ctl_template_example(s, fd, 0, &v);
 		if (!fd->repeated || v.len == 0) {
 			csv_write_field(&b, v.s == NULL ? "" : v.s, v.len);
@@ -639,6 +677,7 @@ ctl_template(struct ctl_ctx *ctx, int argc, char **argv)
 		csv_write_field(&b, joined.s, joined.len);
 	}
 	buf_adds(&b, "\r\n");
+write:
 	if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) == EOF) {
 		ctl_warn(_("template: standard output: %s"), strerror(errno));
 		r = 2;
@@ -648,6 +687,7 @@ out:
 	buf_free(&v);
 	buf_free(&v2);
 	buf_free(&joined);
+	buf_free(&mark);
 	schema_free(s);
 	return r;
 }

@@ -12,6 +12,10 @@
  * for a whole file does not fit the store's lock table past some 50000
  * records, and would stall every officer's save for as long as it ran.
  * The journal of ctl-journal.c makes the batches all or nothing.
+ *
+ * Cases owe the workflow their status and number (ctl-import-case.c),
+ * a template's example row (its #example column filled) is refused, and
+ * so are the workflow's own transition records: neither is data.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -37,6 +41,7 @@
 #include "schema.h"
 #include "store.h"
 #include "validate.h"
+#include "workflow.h"
 #include "xmalloc.h"
 
 #define CTL_IMPORT_BATCH	1000	/* rows written per transaction */
@@ -53,6 +58,7 @@ struct ctl_import_item {
 	const char	*e1, *e2;	/* link entities (schema names) */
 	size_t		 off, len;	/* encoded record or role in data */
 	size_t		 raw, rawlen;	/* pending rows: the row as CSV */
+	unsigned	 steps;		/* a case's, to its status */
 };
 
 enum {
@@ -76,6 +82,7 @@ struct ctl_import_state {
 	int				*col;
 	struct buf			 header;	/* of the rejects */
 	int				 has_id;
+	int				 has_example;	/* a template's column */
 
 	struct ctl_import_item		*items;
 	size_t				 nitems, itemcap;
@@ -90,6 +97,8 @@ struct ctl_import_state {
 	FILE				*rej;
 
 	size_t				 fsize;		/* of the input, or 0 */
+
+	struct ctl_import_case		*cases;		/* an import of cases */
 
 	/* Writing. */
 	int				 jfd;
@@ -176,7 +185,10 @@ ctl_import_header(struct ctl_import_state *imp, const struct csv_row *row)
 	for (i = 0; i < row->n; i++) {
 		name = row->f[i];
 		c = INT32_MIN;
-		if (imp->form == NULL) {
+		if (strcmp(name, CTL_CSV_EXAMPLE) == 0) {
+			c = CTL_CSV_COL_EXAMPLE;
+			imp->has_example = 1;
+		} else if (imp->form == NULL) {
 			for (k = 0; k < CTL_CSV_NLINKCOLS; k++)
 				if (strcmp(name, ctl_csv_link_cols[k].name) ==
 				    0)
@@ -243,6 +255,46 @@ ctl_import_header(struct ctl_import_state *imp, const struct csv_row *row)
 	buf_free(&rname);
 	ctl_csv_set_free(&seen);
 	return bad ? -1 : 0;
+}
+
+/* The name of a column of the file, for a message. */
+static const char *
+ctl_import_col_name(const struct ctl_import_state *imp, size_t c)
+{
+	int	col = imp->col[c];
+
+	if (col == CTL_CSV_COL_EXAMPLE)
+		return CTL_CSV_EXAMPLE;
+	if (imp->form == NULL)
+		return ctl_csv_link_cols[-col - 2].name;
+	return col < 0 ? "id" : imp->form->fields[col].name;
+}
+
+/*
+ * Refuse a template's example row (its marker column is not empty),
+ * and rows of the workflow's own records; 1 if the row was refused.
+ */
+static int
+ctl_import_not_data(struct ctl_import_state *imp, const struct csv_row *row)
+{
+	size_t	c;
+
+	for (c = 0; imp->has_example && c < imp->ncols; c++)
+		if (imp->col[c] == CTL_CSV_COL_EXAMPLE &&
+		    !ctl_csv_blank(row->f[c], row->len[c]))
+			break;
+	if (imp->has_example && c < imp->ncols)
+		ctl_csv_problem(&imp->in, row->line, NULL, _("this is a "
+		    "template's example row: replace it with your data"));
+	else if (imp->form != NULL &&
+	    strcmp(imp->form->name, WORKFLOW_FORM) == 0)
+		ctl_csv_problem(&imp->in, row->line, NULL, _("the workflow "
+		    "writes its steps itself: import the cases with their "
+		    "status instead"));
+	else
+		return 0;
+	ctl_import_reject(imp, (const char *const *)row->f, row->len, row->n);
+	return 1;
 }
 
 /* Whether a referenced record exists, in the store or the file. */
@@ -404,10 +456,13 @@ ctl_import_form_row(struct ctl_import_state *imp, const struct csv_row *row)
 	unsigned char		 k[8];
 	uint64_t		 id = 0;
 	size_t			 c;
+	unsigned		 steps = 0;
 	int			 bad = 0, added, x;
 
 	r = record_new(imp->form);
 	for (c = 0; c < imp->ncols; c++) {
+		if (imp->col[c] == CTL_CSV_COL_EXAMPLE)
+			continue;
 		if (imp->col[c] != CTL_CSV_COL_ID) {
 			if (ctl_import_form_value(imp, row, c, r, &tmp,
 			    &vals) != 0)
@@ -445,6 +500,9 @@ ctl_import_form_row(struct ctl_import_state *imp, const struct csv_row *row)
 		bad = 1;
 	if (!bad && ctl_import_digits(imp, row, r) != 0)
 		bad = 1;
+	if (!bad && imp->cases != NULL && ctl_import_case_check(imp->cases,
+	    &imp->in, row->line, r, &steps, ctl_import_ref, imp) != 0)
+		bad = 1;
 	if (bad) {
 		if (sl != NULL)
 			sl->ok = 0;
@@ -455,6 +513,7 @@ ctl_import_form_row(struct ctl_import_state *imp, const struct csv_row *row)
 	memset(&it, 0, sizeof it);
 	it.line = row->line;
 	it.id = id;
+	it.steps = steps;
 	it.off = imp->data.len;
 	record_encode(r, &imp->data);
 	it.len = imp->data.len - it.off;
@@ -590,7 +649,8 @@ ctl_import_link_row(struct ctl_import_state *imp, const struct csv_row *row)
 	int			 bad = 0, added, k, first;
 
 	for (c = 0; c < imp->ncols; c++)
-		at[-imp->col[c] - 2] = c;
+		if (imp->col[c] != CTL_CSV_COL_EXAMPLE)
+			at[-imp->col[c] - 2] = c;
 	memset(&it, 0, sizeof it);
 	if (ctl_import_link_end(imp, row, at[0], at[1], &it.e1, &it.id) != 0)
 		bad = 1;
@@ -757,12 +817,7 @@ ctl_import_read(struct ctl_import_state *imp, FILE *f)
 			/* A malformed record: name the column it is in. */
 			if (row->badfield < imp->ncols)
 				ctl_csv_problem(&imp->in, row->badline,
-				    imp->form == NULL && imp->col[
-				    row->badfield] < 0 ? ctl_csv_link_cols[
-				    -imp->col[row->badfield] - 2].name :
-				    imp->col[row->badfield] < 0 ? "id" :
-				    imp->form->fields[imp->col[
-				    row->badfield]].name,
+				    ctl_import_col_name(imp, row->badfield),
 				    _("column %u: %s"), row->badcol,
 				    buf_cstr(&row->why));
 			else
@@ -790,6 +845,8 @@ ctl_import_read(struct ctl_import_state *imp, FILE *f)
 			    row->len, row->n);
 			continue;
 		}
+		if (ctl_import_not_data(imp, row))
+			continue;
 		if (imp->form != NULL)
 			ctl_import_form_row(imp, row);
 		else
@@ -849,12 +906,20 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 		if ((rc = record_decode(imp->form, it->id, imp->data.s +
 		    it->off, it->len, &r, e)) != NCEN_OK)
 			goto fail;
+		if (imp->cases != NULL) {
+			/* Its number and steps, in this transaction. */
+			rc = ctl_import_case_write(imp->cases, t, r, it->steps,
+			    &imp->jbuf, e);
+			record_free(r);
+			if (rc != NCEN_OK)
+				goto fail;
+			continue;
+		}
 		if ((rc = store_put(t, r, imp->user, e)) != NCEN_OK) {
 			record_free(r);
 			goto fail;
 		}
-		buf_addf(&imp->jbuf, "record %s %" PRIu64 " %016" PRIx64 "\n",
-		    imp->form->name, r->id, ctl_journal_hash(r));
+		ctl_journal_note(&imp->jbuf, r);
 		record_free(r);
 	}
 	/* On disk before the commit: a crash leaves nothing unlisted. */
@@ -979,9 +1044,41 @@ ctl_import_free(struct ctl_import_state *imp)
 	buf_free(&imp->jbuf);
 	ctl_csv_set_free(&imp->ids);
 	ctl_csv_set_free(&imp->links);
+	ctl_import_case_free(imp->cases);
 	if (imp->jfd != -1)
 		close(imp->jfd);
 	free(imp->jpath);
+}
+
+/*
+ * Start an import of cases: the workflow's steps are taken as the
+ * account of --as (*ap), else as the login's account if it has one and
+ * it is usable (then kept in *ap), else refused with the reason why.
+ */
+static struct ctl_import_case *
+ctl_import_case_start(struct store *st, const struct schema_form *f,
+    struct auth_account **ap)
+{
+	struct ctl_import_case	*ic;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 why = BUF_INIT;
+
+	if (*ap == NULL) {
+		if (auth_account_get(st, ctl_login(), ap, &e) != NCEN_OK ||
+		    auth_account_usable(*ap, auth_now(), &e) != NCEN_OK) {
+			auth_account_free(*ap);
+			*ap = NULL;
+			if (e.code == NCEN_ENOTFOUND)
+				buf_addf(&why, _("'%s' has no account"),
+				    ctl_login());
+			else
+				buf_adds(&why, ncen_err_msg(&e));
+		}
+	}
+	ic = ctl_import_case_new(st, f, *ap, buf_cstr(&why), ctl_login());
+	buf_free(&why);
+	ncen_err_free(&e);
+	return ic;
 }
 
 /*
@@ -1003,6 +1100,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
 	struct stat		 sb, rb;
+	struct auth_account	*acct = NULL;
 	const char		*entity, *file, *as = NULL;
 	FILE			*f = NULL;
 	size_t			 done = 0;
@@ -1072,7 +1170,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
-	    NULL)) != 0)
+	    &acct)) != 0)
 		goto out;
 	imp.in.ctx = ctx;
 	imp.s = s;
@@ -1086,6 +1184,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		    "'links')"), entity, ctx->home);
 		goto out;
 	}
+	if (ctl_import_case_is(imp.form))
+		imp.cases = ctl_import_case_start(st, imp.form, &acct);
 	if (imp.rejpath != NULL && (r = ctl_import_rejects_open(&imp)) != 0)
 		goto out;
 
@@ -1149,5 +1249,6 @@ out:
 	if (f != NULL && f != stdin)
 		fclose(f);
 	ctl_import_free(&imp);
+	auth_account_free(acct);
 	return ctl_close(ctx, s, st, r);
 }

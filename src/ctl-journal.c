@@ -9,7 +9,10 @@
  * signal, rolls back what the earlier ones wrote; a process that dies
  * leaves its journal, which the next import finds unlocked and rolls
  * back (or `ncenctl import --rollback`).  A record someone changed
- * since it was imported is left alone.
+ * since it was imported is left alone.  A case imported with a status
+ * is listed as it ended up, then its transitions (undone first); what
+ * its validation queued for partners and was not sent yet is taken back
+ * with it.
  */
 #include <sys/file.h>
 #include <sys/types.h>
@@ -17,6 +20,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "ctl-csv.h"
 #include "ctl.h"
 #include "error.h"
 #include "i18n.h"
 #include "record.h"
+#include "store-kv.h"
+#include "store-outbox.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -138,6 +146,93 @@ ctl_journal_hash(const struct record *r)
 	return h;
 }
 
+/* Append the journal line of a record as written. */
+void
+ctl_journal_note(struct buf *b, const struct record *r)
+{
+	buf_addf(b, "record %s %" PRIu64 " %016" PRIx64 "\n", r->form->name,
+	    r->id, ctl_journal_hash(r));
+}
+
+/* Collect a partner's id (store_kv_fn). */
+static int
+ctl_journal_partner(const void *k, size_t kl, const void *v, size_t vl,
+    void *arg)
+{
+	struct buf	*ids = arg;
+
+	(void)v;
+	(void)vl;
+	buf_add(ids, k, kl);
+	buf_addc(ids, '\0');
+	return 0;
+}
+
+/*
+ * Before a case the import made is removed: take back what it queued
+ * for partners and was not sent yet (the partner never had it), with
+ * the mark that it was shared, so that removing it queues no
+ * withdrawal there; a partner that got it keeps its mark, and the
+ * removal withdraws it (icomm.h).
+ */
+static int
+ctl_journal_unqueue(struct store_txn *t, uint64_t id, struct ncen_err *e)
+{
+	struct buf	 ids = BUF_INIT, k = BUF_INIT, v = BUF_INIT;
+	struct buf	 rec = BUF_INIT, d = BUF_INIT;
+	const char	*p, *kind;
+	json_t		*j;
+	int		 rc, queued;
+
+	if ((rc = store_kv_scan(t, STORE_KV_PARTNERS, "", 0,
+	    ctl_journal_partner, &ids, e)) != NCEN_OK)
+		goto out;
+	for (p = ids.s; p != NULL && p < ids.s + ids.len; p += strlen(p) + 1) {
+		buf_reset(&k);
+		store_outbox_key_add(&k, p, "case", id);
+		buf_reset(&v);
+		rc = store_kv_get(t, STORE_KV_OUTBOX, k.s, k.len, 1, &v, e);
+		if (rc == NCEN_ENOTFOUND) {
+			ncen_err_clear(e);
+			continue;
+		}
+		if (rc != NCEN_OK)
+			goto out;
+		j = json_loadb(v.s, v.len, 0, NULL);
+		kind = json_string_value(json_object_get(j, "kind"));
+		queued = kind != NULL && strcmp(kind, "record") == 0;
+		json_decref(j);
+		if (!queued)
+			continue;	/* a withdrawal: it did get it */
+		if ((rc = store_kv_del(t, STORE_KV_OUTBOX, k.s, k.len, e)) !=
+		    NCEN_OK)
+			goto out;
+		store_outbox_shared_key(&k, p, "case", id);
+		rc = store_kv_del(t, STORE_KV_STATE, k.s, k.len, e);
+		if (rc == NCEN_ENOTFOUND) {
+			ncen_err_clear(e);
+			rc = NCEN_OK;
+		}
+		if (rc != NCEN_OK)
+			goto out;
+		buf_reset(&rec);
+		buf_reset(&d);
+		buf_addf(&rec, "case:%" PRIu64, id);
+		buf_addf(&d, "for %s, not sent: its import is rolled back", p);
+		if ((rc = audit_append(t, ctl_login(), "icomm.unqueue", rec.s,
+		    d.s, e)) != NCEN_OK)
+			goto out;
+	}
+	rc = NCEN_OK;
+out:
+	buf_free(&ids);
+	buf_free(&k);
+	buf_free(&v);
+	buf_free(&rec);
+	buf_free(&d);
+	return rc;
+}
+
 /* Undo one journal line: delete a record or remove a link. */
 static int
 ctl_journal_undo_line(struct store_txn *t, struct ctl_journal_undo *u,
@@ -160,6 +255,11 @@ ctl_journal_undo_line(struct store_txn *t, struct ctl_journal_undo *u,
 			record_free(r);
 			u->kept++;
 			return NCEN_OK;	/* changed since: not ours to undo */
+		}
+		if (strcmp(ent[0], "case") == 0 &&
+		    (rc = ctl_journal_unqueue(t, id[0], e)) != NCEN_OK) {
+			record_free(r);
+			return rc;
 		}
 		rc = store_delete(t, ent[0], id[0], r->version, e);
 		record_free(r);

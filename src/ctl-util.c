@@ -156,7 +156,8 @@ ctl_login(void)
 /*
  * A command run --as USER acts for that account: it must exist, may
  * sign in now, and one of its roles must allow the action (on record r
- * when given, so ownership and office limits count).  From then on the
+ * when given, so ownership, office limits and need to know count: a
+ * record it may not see is refused like one it may not change).  From then on the
  * command's changes are audited under USER; *ap (if ap) gets the
  * account, the caller's to free.  0, or the exit status after saying
  * why (1 refused).
@@ -176,7 +177,8 @@ ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
 		status = ctl_report(ctx->cmd->name, &e);
 		if (e.code == NCEN_ENOTFOUND || e.code == NCEN_EINVALID)
 			status = 1;
-	} else if (!auth_may(a, action, r)) {
+	} else if (!auth_may(a, action, r) ||
+	    (r != NULL && !auth_sees(st, NULL, a, r))) {
 		auth_roles_format(a->roles, &roles);
 		if (r != NULL)
 			ctl_warn(_("%s: refused: account '%s' (%s) may not "

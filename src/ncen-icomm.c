@@ -3,6 +3,8 @@
  * into icomm-send.c or icomm-receive.c.  Run by a web server as a CGI
  * program (REQUEST_METHOD set) it receives the batch POSTed to it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -425,6 +427,12 @@ main(int argc, char **argv)
 	size_t			 n;
 	int			 ch, r, encrypt = 0;
 
+	/*
+	 * What it makes (regions, logs, batches, receipts) is the data
+	 * directory owner's alone, whatever umask the web server gives a
+	 * CGI: the directory is 0700, so a CGI runs as its owner anyway.
+	 */
+	umask(077);
 	memset(&so, 0, sizeof so);
 	while ((ch = getopt_long(argc, argv, "d:k:o:vh", longopts, NULL)) !=
 	    -1) {

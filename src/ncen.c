@@ -7,6 +7,8 @@
  * that stop ncen before or after curses go to stderr; while curses owns
  * the screen they go to the status line.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,8 @@ main(int argc, char **argv)
 	const char		*idle = NULL;
 	int			 c, r = 0, status = -1;
 
+	/* What ncen makes (regions, logs, attachments, drafts): ours alone. */
+	umask(077);
 	i18n_init();
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {

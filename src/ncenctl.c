@@ -2,6 +2,8 @@
  * ncenctl.c - the administration program: global options, the command
  * table, then a call into the command (ctl-*.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -305,6 +307,8 @@ main(int argc, char **argv)
 	const struct ctl_cmd	*c;
 	int			 ch, r;
 
+	/* What ncenctl makes (regions, logs, backups, exports): ours alone. */
+	umask(077);
 	i18n_init();
 	memset(&ctx, 0, sizeof ctx);
 	ctx.home = getenv("NCEN_HOME");

@@ -860,6 +860,9 @@ struct store_dump_writer {
 	size_t			 nlinks;
 	const char *const	*entities;
 	size_t			 nentities;
+	store_record_fn		 keep;		/* NULL: every record */
+	void			*keeparg;
+	struct store_dump_key	*kept;		/* refs sorted, with keep */
 };
 
 /* Write one scanned record and remember it for the links. */
@@ -868,6 +871,8 @@ store_dump_write_record(const struct record *r, void *arg)
 {
 	struct store_dump_writer	*w = arg;
 
+	if (w->keep != NULL && !w->keep(r, w->keeparg))
+		return 0;
 	buf_reset(&w->b);
 	store_dump_record(r, &w->b);
 	if (fwrite(w->b.s, 1, w->b.len, w->f) != w->b.len) {
@@ -893,6 +898,18 @@ store_dump_wanted(const struct store_dump_writer *w, const char *entity)
 	return 0;
 }
 
+/* Whether the other end of a link was written (always, without keep). */
+static int
+store_dump_kept(const struct store_dump_writer *w, const struct store_ref *b)
+{
+	struct store_dump_key	k = { b->entity, b->id, 0 };
+
+	if (w->keep == NULL)
+		return 1;
+	return bsearch(&k, w->kept, w->nrefs, sizeof *w->kept,
+	    store_dump_keycmp) != NULL;
+}
+
 /* Remember one link of the current record as its dump line. */
 static int
 store_dump_write_link(const struct store_link *l, void *arg)
@@ -906,7 +923,7 @@ store_dump_write_link(const struct store_link *l, void *arg)
 	b.entity = l->entity;
 	b.id = l->id;
 	/* Each link is stored under both records: write it from its source. */
-	if (l->incoming)
+	if (l->incoming || !store_dump_kept(w, &b))
 		return 0;
 	buf_addf(&line, "link %s %" PRIu64 " %s %" PRIu64 " ", a.entity,
 	    a.id, b.entity, b.id);
@@ -920,7 +937,8 @@ store_dump_write_link(const struct store_link *l, void *arg)
 /* Write the records of some entities (all when none) and their links. */
 int
 store_dump_write(struct store *st, const char *const *entities,
-    size_t nentities, FILE *f, struct ncen_err *e)
+    size_t nentities, store_record_fn keep, void *keeparg, FILE *f,
+    struct ncen_err *e)
 {
 	const struct schema		 *s = store_schema(st);
 	struct store_dump_writer	  w;
@@ -939,6 +957,8 @@ store_dump_write(struct store *st, const char *const *entities,
 	}
 	w.entities = entities;
 	w.nentities = nentities;
+	w.keep = keep;
+	w.keeparg = keeparg;
 	if (fprintf(f, "%s\n", STORE_DUMP_MAGIC) < 0)
 		goto ioerr;
 	/* Forms in name order, records in id order, links by their source. */
@@ -954,6 +974,14 @@ store_dump_write(struct store *st, const char *const *entities,
 		}
 		if (w.failed)
 			goto ioerr;
+	}
+	if (keep != NULL && w.nrefs != 0) {
+		w.kept = xcalloc(w.nrefs, sizeof *w.kept);
+		for (i = 0; i < w.nrefs; i++) {
+			w.kept[i].entity = w.refs[i].entity;
+			w.kept[i].id = w.refs[i].id;
+		}
+		qsort(w.kept, w.nrefs, sizeof *w.kept, store_dump_keycmp);
 	}
 	for (i = 0; i < w.nrefs; i++) {
 		w.from = w.refs[i];
@@ -976,6 +1004,7 @@ out:
 		free(w.links[i]);
 	free(w.links);
 	free(w.refs);
+	free(w.kept);
 	free(all);
 	buf_free(&w.b);
 	return r;

@@ -13,7 +13,9 @@
  * order is the same walk over the scope field's index, held to the one
  * key (exact).  In another field's order the walk collects the scope's
  * ids, their records give the sort field's keys, which are sorted in
- * memory, and the page is cut from them (store_page_sorted).
+ * memory, and the page is cut from them (store_page_sorted).  An order
+ * held to given ids (need to know) is cut the same way from those ids,
+ * in id order without reading a record for its key.
  */
 #include <db.h>
 #include <stdlib.h>
@@ -58,6 +60,7 @@ struct store_page_walk {
 	struct buf		 sprefix;	/* its typed prefix's key */
 	uint64_t		*ids;		/* collected: the scope's */
 	size_t			 capids;
+	int			 given;		/* ids given, not walked */
 
 	const struct store_page_query *q;
 	enum store_page_from	 from;		/* how the walk starts */
@@ -586,6 +589,22 @@ out:
 	return error;
 }
 
+/* Hold a walk to the given ids: sorted in memory by the order's keys. */
+static int
+store_page_setup_given(const struct store_page_order *o,
+    struct store_page_walk *w)
+{
+	w->given = 1;
+	w->six = w->ix;
+	buf_add(&w->sprefix, w->prefix.s, w->prefix.len);
+	if (o->nids != 0) {
+		w->ids = xreallocarray(NULL, o->nids, sizeof *w->ids);
+		memcpy(w->ids, o->ids, o->nids * sizeof *w->ids);
+	}
+	w->capids = w->s.nids = o->nids;
+	return NCEN_OK;
+}
+
 /* Set a walk up for an order: its database, its prefix's key, its scope. */
 static int
 store_page_setup(struct store *st, const struct store_page_order *o,
@@ -617,6 +636,8 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 		    o->prefix, &w->prefix, err)) != NCEN_OK)
 			return error;
 	}
+	if (o->given)
+		return store_page_setup_given(o, w);
 	if (o->scope_field == NULL || o->scope_value == NULL ||
 	    *o->scope_value == '\0')
 		return NCEN_OK;
@@ -686,6 +707,20 @@ store_page_entry_cmp(const void *va, const void *vb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Add an entry to be sorted. */
+static void
+store_page_sort_add(struct store_page_sort *so, const void *key, size_t len,
+    uint64_t id)
+{
+	if (so->n == so->cap) {
+		so->cap = so->cap == 0 ? 64 : so->cap * 2;
+		so->ents = xreallocarray(so->ents, so->cap, sizeof *so->ents);
+	}
+	memset(&so->ents[so->n].key, 0, sizeof so->ents[so->n].key);
+	buf_add(&so->ents[so->n].key, key, len);
+	so->ents[so->n++].id = id;
+}
+
 /* Read a batch of the scope's records and keep their sort keys. */
 static int
 store_page_sort_fn(struct store_txn *t, void *varg, struct ncen_err *err)
@@ -703,6 +738,11 @@ store_page_sort_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	    w->s.nids;
 	for (i = so->next; i < end; i++) {
 		store_id_key(idk, w->ids[i]);
+		if (w->six == NULL) {
+			/* Id order: the key is the id's. */
+			store_page_sort_add(so, idk, sizeof idk, w->ids[i]);
+			continue;
+		}
 		memset(&key, 0, sizeof key);
 		memset(&data, 0, sizeof data);
 		key.data = idk;
@@ -765,7 +805,7 @@ store_page_sort(struct store *st, struct store_page_walk *w,
 	w->dir = 1;
 	w->reading = 0;
 	w->limit = UINT64_MAX;
-	if ((error = store_page_walk(st, w, err)) != NCEN_OK)
+	if (!w->given && (error = store_page_walk(st, w, err)) != NCEN_OK)
 		return error;
 	while (so->next < w->s.nids) {
 		if ((error = store_txn_run(st, store_page_sort_fn, so, 1,
@@ -914,7 +954,7 @@ store_page_read(struct store *st, const struct store_page_order *o,
 		p->first = p->last = 1;
 		goto out;
 	}
-	if (w.six != NULL) {
+	if (w.six != NULL || w.given) {
 		error = store_page_sorted(st, &w, q, p, err);
 		goto out;
 	}
@@ -979,8 +1019,8 @@ store_page_count(struct store *st, const struct store_page_order *o,
 	*count = 0;
 	if ((error = store_page_setup(st, o, &w, err)) != NCEN_OK || w.none)
 		;
-	else if (w.six != NULL) {
-		/* A scope in another field's order: its entries. */
+	else if (w.six != NULL || w.given) {
+		/* A scope in another field's order, or given ids. */
 		if ((error = store_page_sort(st, &w, &so, err)) == NCEN_OK)
 			*count = so.n;
 		store_page_sort_free(&so);

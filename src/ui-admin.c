@@ -4,7 +4,9 @@
  * For roles that may manage accounts (AUTH_ACCOUNTS): the accounts with
  * their roles, offices and state, and the changes ncenctl user makes —
  * add, change roles or offices, lock, unlock, set a password that must
- * be changed at the next sign-in.  Every change goes through auth-*.c,
+ * be changed at the next sign-in.  Each line tells an administrator's
+ * lock (key and password) from the password's lock after wrong
+ * passwords (auth_account_describe).  Every change goes through auth-*.c,
  * which refuses what the role may not do and audits what it does.
  */
 #include <curses.h>
@@ -46,10 +48,14 @@ static const struct ui_admin_action {
 static const char ui_admin_help[] = N_(
     "Accounts: every person who signs in to ncen, with their roles, the "
     "customs offices they are limited to (all when none), and their "
-    "state (locked, password to change, failed sign-ins).\n\n"
+    "state: locked (by an administrator: neither the SSH key nor the "
+    "password signs in), password-locked until a time (after wrong "
+    "passwords; the SSH key still signs in), password to change, failed "
+    "sign-ins in a row.\n\n"
     "^N adds an account: its password must be changed at the first "
     "sign-in.  ^A changes the selected account: its roles, its offices, "
-    "lock, unlock, or a new password.  Accounts are removed with ncenctl "
+    "lock, unlock (which lifts the password's lock too), or a new "
+    "password.  Accounts are removed with ncenctl "
     "user del, which disables an account that records or the audit log "
     "name.  Every change is audited.");
 

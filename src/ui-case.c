@@ -431,7 +431,7 @@ ui_case_lay_link(struct ui_case *c, size_t k)
 	ui_case_cell(&line, buf_cstr(&role), 20);
 	buf_adds(&line, " ");
 	/* The summary leaves out nominal values the role may not see. */
-	if (l->rec != NULL && ui_may(c->u, AUTH_VIEW, l->rec)) {
+	if (l->rec != NULL && ui_sees(c->u, l->rec)) {
 		ui_view_summary(c->u, l->rec, &sum);
 		if (ui_may(c->u, AUTH_VIEW_NOMINAL, l->rec) &&
 		    ui_case_has_nominal(l->rec))
@@ -710,7 +710,7 @@ ui_case_load(struct ui_case *c)
 		ui_error(u, &e);
 		goto out;
 	}
-	if (!ui_may(u, AUTH_VIEW, c->rec)) {
+	if (!ui_sees(u, c->rec)) {
 		ui_status_error(u, _("Case %llu is not yours to see."),
 		    (unsigned long long)c->id);
 		goto out;
@@ -762,11 +762,14 @@ ui_case_may_edit(const struct ui_case *c)
 	    ui_may(c->u, AUTH_EDIT, c->rec);
 }
 
-/* Whether the account may link records to the case. */
+/*
+ * Whether the account may link records to the case or unlink them: a
+ * link changes the case, so only while its content may change.
+ */
 static int
 ui_case_may_link(const struct ui_case *c)
 {
-	return ui_may(c->u, AUTH_LINK, c->rec);
+	return ui_case_may_edit(c) && ui_may(c->u, AUTH_LINK, c->rec);
 }
 
 /* Whether the selected line can be removed (unlinked or deleted). */

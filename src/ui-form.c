@@ -63,6 +63,9 @@ static const struct ui_form_system {
 	{ "case", "number", UI_FORM_NOTHING },
 	{ "case", "status", UI_FORM_DRAFT },
 	{ "case", "officer", UI_FORM_USER },
+	{ "person", STORE_CREATOR_FIELD, UI_FORM_USER },
+	{ "business", STORE_CREATOR_FIELD, UI_FORM_USER },
+	{ "conveyance", STORE_CREATOR_FIELD, UI_FORM_USER },
 };
 
 /* One input on the screen: a value of a field. */
@@ -1425,7 +1428,7 @@ ui_form_run(struct ui *u, const struct schema_form *form, uint64_t id,
 			return 0;
 		}
 		f.version = d != NULL ? d->version : f.base->version;
-		if (!ui_may(u, AUTH_EDIT, f.base)) {
+		if (!ui_may(u, AUTH_EDIT, f.base) || !ui_sees(u, f.base)) {
 			ui_status_error(u, _("Your roles may not change this "
 			    "record."));
 			record_free(f.base);

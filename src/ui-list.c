@@ -67,7 +67,9 @@ struct ui_list {
 	const char			*entity;
 	const struct schema_form	*form;
 	const char			*pick;	/* chooser's title, or NULL */
-	const char			*owner;	/* scope: own records only */
+	int				 given;	/* need to know: only seen[] */
+	uint64_t			*seen;
+	size_t				 nseen;
 
 	const struct schema_field	*sorts[UI_LIST_SORTS_MAX];
 	size_t				 nsorts, sort;	/* NULL: by number */
@@ -147,20 +149,34 @@ ui_list_order(struct ui_list *l, struct store_page_order *o)
 	o->entity = l->entity;
 	o->field = l->sorts[l->sort] == NULL ? NULL : l->sorts[l->sort]->name;
 	o->prefix = l->sorts[l->sort] == NULL ? NULL : buf_cstr(&l->filter);
-	o->scope_field = l->owner == NULL ? NULL : AUTH_OWNER_FIELD;
-	o->scope_value = l->owner;
+	o->scope_field = o->scope_value = NULL;
+	o->given = l->given;
+	o->ids = l->seen;
+	o->nids = l->nseen;
 }
 
-/* The scope of a role that sees only its own records, if the form has it. */
+/*
+ * The records an account that does not see everything may see, read
+ * through its cases (auth_see_ids), again each time the list is read
+ * afresh: a link made or removed meanwhile changes them.
+ */
 static void
 ui_list_scope(struct ui_list *l)
 {
-	const struct schema_field	*f;
+	struct ncen_err	e = NCEN_ERR_INIT;
+	int		all;
 
-	l->owner = NULL;
-	if ((f = schema_field_find(l->form, AUTH_OWNER_FIELD)) != NULL &&
-	    f->indexed && !f->repeated)
-		l->owner = auth_own_only(l->u->acct, AUTH_VIEW);
+	free(l->seen);
+	l->seen = NULL;
+	l->nseen = 0;
+	l->given = 0;
+	if (auth_see_ids(l->u->st, l->u->acct, l->entity, &l->seen,
+	    &l->nseen, &all, &e) != NCEN_OK) {
+		ui_error(l->u, &e);
+		l->given = 1;		/* nothing shown rather than all */
+	} else
+		l->given = !all;
+	ncen_err_free(&e);
 }
 
 /* The columns a field wants, from its type and size. */
@@ -579,6 +595,8 @@ ui_list_restart(struct ui_list *l, int total)
 	struct store_page_row	at;
 
 	ui_list_columns(l);
+	if (total)
+		ui_list_scope(l);
 	(void)ui_list_count(l, total);
 	l->cur = 0;
 	if (l->sorts[l->sort] == NULL && l->filter.len != 0) {
@@ -596,14 +614,15 @@ ui_list_restart(struct ui_list *l, int total)
 	(void)ui_list_read(l, STORE_PAGE_START, NULL, 0);
 }
 
-/* Read the page shown again from its first row; total: recount. */
+/* Read the page shown again from its first row, what is seen afresh. */
 static void
-ui_list_reload(struct ui_list *l, int total)
+ui_list_reload(struct ui_list *l)
 {
 	struct store_page_row	at;
 	size_t			cur = l->cur;
 
-	(void)ui_list_count(l, total);
+	ui_list_scope(l);
+	(void)ui_list_count(l, 1);
 	if (l->page.n == 0) {
 		(void)ui_list_read(l, STORE_PAGE_START, NULL, 0);
 		return;
@@ -736,12 +755,12 @@ ui_list_type(struct ui_list *l, const struct ui_keypress *k)
 	ui_list_draw_rows(l);
 }
 
-/* Open a record (a case goes to the case screen); made: a new one. */
+/* Open a record (a case goes to the case screen), then read afresh. */
 static void
-ui_list_open(struct ui_list *l, uint64_t id, int made)
+ui_list_open(struct ui_list *l, uint64_t id)
 {
 	ui_view(l->u, l->entity, id);
-	ui_list_reload(l, made);
+	ui_list_reload(l);
 	ui_list_draw(l);
 }
 
@@ -767,7 +786,6 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 		    entity);
 		return 0;
 	}
-	ui_list_scope(&l);
 	ui_list_sorts(&l);
 	ui_list_size(&l);
 	ui_status(u, "%s", "");
@@ -796,7 +814,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			break;
 		case UI_OP_RESIZE:
 			ui_list_size(&l);
-			ui_list_reload(&l, 0);
+			ui_list_reload(&l);
 			ui_list_draw(&l);
 			break;
 		case UI_OP_SORT:
@@ -836,7 +854,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 				done = 1;
 				break;
 			}
-			ui_list_open(&l, made, 1);
+			ui_list_open(&l, made);
 			break;
 		case UI_OP_NONE:
 			switch (ui_view_nav(&k)) {
@@ -866,7 +884,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 					done = 1;
 				} else
 					ui_list_open(&l,
-					    l.page.rows[l.cur].id, 0);
+					    l.page.rows[l.cur].id);
 				break;
 			case UI_NAV_ERASE:
 				ui_list_type(&l, &k);
@@ -886,6 +904,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 		}
 	}
 	store_page_free(&l.page);
+	free(l.seen);
 	buf_free(&l.filter);
 	erase();
 	return done;

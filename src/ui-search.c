@@ -7,13 +7,19 @@
  * below (store-page.c: the keys that start with it, a page of each),
  * never by reading every record.  The results are one list, a line a
  * record (found once however many indexes found it); Enter opens one.
- * Records the role may not see are left out, names show only where the
- * role may see them, and a results page that shows them is audited.
+ * Records the account may not see (need to know, auth_see) are left
+ * out but not kept secret: a line under the results says how many match
+ * and in which offices' cases ("hit, no hit"), so that the officer can
+ * ask there, and each such hidden match is audited.  Names show only
+ * where the role may see them, and a results page that shows them is
+ * audited.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "buf.h"
 #include "i18n.h"
@@ -68,6 +74,12 @@ struct ui_search {
 	size_t			 n, cap;
 	int			 more;		/* some index had more */
 	size_t			 top, cur;
+	/* Matches not shown (need to know): how many, where, which. */
+	size_t			 hidden, unlinked;
+	struct buf		 offices;	/* "FRMRS01, FRLEH01" */
+	const char		*hidden_entity;	/* NULL: several kinds */
+	struct buf		 hidden_recs;	/* "person:12\n" each */
+	struct buf		 notice;
 };
 
 static const char ui_search_help[] = N_(
@@ -94,6 +106,22 @@ ui_search_seen(const struct ui_search *s, const char *entity, uint64_t id)
 	return 0;
 }
 
+/* Whether a record was counted already as a hidden match. */
+static int
+ui_search_hidden_seen(const struct ui_search *s, const char *entity,
+    uint64_t id)
+{
+	const char	*all = buf_cstr(&s->hidden_recs), *p;
+	char		 key[96];
+
+	snprintf(key, sizeof key, "%s:%llu\n", entity,
+	    (unsigned long long)id);
+	for (p = all; (p = strstr(p, key)) != NULL; p++)
+		if (p == all || p[-1] == '\n')
+			return 1;
+	return 0;
+}
+
 /* Forget the results. */
 static void
 ui_search_clear(struct ui_search *s)
@@ -105,13 +133,107 @@ ui_search_clear(struct ui_search *s)
 	s->n = 0;
 	s->more = 0;
 	s->top = s->cur = 0;
+	s->hidden = s->unlinked = 0;
+	s->hidden_entity = NULL;
+	buf_reset(&s->offices);
+	buf_reset(&s->hidden_recs);
+	buf_reset(&s->notice);
 }
 
-/* Whether the role may see a record (store_page keep). */
+/* Whether an office is already named in a list "A, B". */
 static int
-ui_search_keep(const struct record *r, void *arg)
+ui_search_named(const struct buf *list, const char *office)
 {
-	return ui_may(arg, AUTH_VIEW, r);
+	const char	*p = buf_cstr(list);
+	size_t		 len = strlen(office);
+
+	for (; (p = strstr(p, office)) != NULL; p += len)
+		if ((p == buf_cstr(list) || p[-1] == ' ') &&
+		    (p[len] == '\0' || p[len] == ','))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the account sees a record found; if not, count it as a hidden
+ * match and note where it lies.
+ */
+static int
+ui_search_sees(struct ui_search *s, const struct record *r)
+{
+	struct auth_seen	 seen = { 0, BUF_INIT };
+	struct ncen_err		 e = NCEN_ERR_INIT;
+
+	if (auth_see(s->u->st, NULL, s->u->acct, r, &seen, &e) != NCEN_OK) {
+		ui_error(s->u, &e);
+		ncen_err_free(&e);
+		buf_free(&seen.office);
+		return 0;
+	}
+	if (!seen.seen) {
+		if (s->hidden++ == 0)
+			s->hidden_entity = r->form->name;
+		else if (s->hidden_entity != NULL &&
+		    strcmp(s->hidden_entity, r->form->name) != 0)
+			s->hidden_entity = NULL;
+		if (seen.office.len == 0)
+			s->unlinked++;
+		else if (!ui_search_named(&s->offices, buf_cstr(&seen.office))) {
+			if (s->offices.len != 0)
+				buf_adds(&s->offices, ", ");
+			buf_add(&s->offices, seen.office.s, seen.office.len);
+		}
+		buf_addf(&s->hidden_recs, "%s:%llu\n", r->form->name,
+		    (unsigned long long)r->id);
+	}
+	buf_free(&seen.office);
+	return seen.seen;
+}
+
+/* The line that says what matched but is not shown, and its audit. */
+static void
+ui_search_hidden(struct ui_search *s)
+{
+	const struct schema_form	*form = NULL;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	const char			*what, *rec, *nl;
+	struct buf			 one = BUF_INIT;
+	size_t				 inc = s->hidden - s->unlinked;
+
+	if (s->hidden == 0)
+		return;
+	if (s->hidden_entity != NULL)
+		form = schema_form_find(s->u->schema, s->hidden_entity);
+	what = form != NULL ? schema_label(form->label, s->u->lang) :
+	    _("record");
+	if (inc == 1 && s->unlinked == 0)
+		buf_addf(&s->notice, _("1 %s in a case of %s matches: ask its "
+		    "supervisor."), what, buf_cstr(&s->offices));
+	else if (inc > 1)
+		buf_addf(&s->notice, _("%zu more records in cases of %s match: "
+		    "ask their supervisors."), inc, buf_cstr(&s->offices));
+	if (s->unlinked != 0) {
+		if (s->notice.len != 0)
+			buf_adds(&s->notice, " ");
+		buf_addf(&s->notice, ngettext_("%zu more, another officer's "
+		    "and in no case yet.", "%zu more, other officers' and in "
+		    "no case yet.", s->unlinked), s->unlinked);
+	}
+	/* Each hidden match is audited, as a hit the account asked for. */
+	for (rec = buf_cstr(&s->hidden_recs); (nl = strchr(rec, '\n')) !=
+	    NULL; rec = nl + 1) {
+		buf_reset(&one);
+		buf_add(&one, rec, (size_t)(nl - rec));
+		if (audit_log(s->u->st, s->u->acct->name, "search.hidden",
+		    buf_cstr(&one), "ncen search matched it; not shown "
+		    "(need to know)", &e) != NCEN_OK) {
+			ui_error(s->u, &e);
+			ncen_err_clear(&e);
+			break;
+		}
+	}
+	buf_free(&one);
+	ncen_err_free(&e);
 }
 
 /* Look the question up in every index of the table. */
@@ -133,8 +255,7 @@ ui_search_run(struct ui_search *s)
 	memset(&q, 0, sizeof q);
 	q.from = STORE_PAGE_START;
 	q.n = UI_SEARCH_EACH;
-	q.keep = ui_search_keep;
-	q.keeparg = s->u;
+	/* Every match is read: those not seen are counted (hit, no hit). */
 	for (i = 0; i < UI_SEARCH_N && s->n < UI_SEARCH_MAX; i++) {
 		if ((form = schema_form_find(s->u->schema,
 		    ui_search_table[i].entity)) == NULL ||
@@ -152,7 +273,9 @@ ui_search_run(struct ui_search *s)
 		if (!p.last)
 			s->more = 1;
 		for (j = 0; j < p.n && s->n < UI_SEARCH_MAX; j++) {
-			if (ui_search_seen(s, form->name, p.rows[j].id))
+			if (ui_search_seen(s, form->name, p.rows[j].id) ||
+			    ui_search_hidden_seen(s, form->name,
+			    p.rows[j].id) || !ui_search_sees(s, p.rows[j].rec))
 				continue;
 			if (s->n == s->cap) {
 				s->cap = s->cap == 0 ? 32 : s->cap * 2;
@@ -172,6 +295,7 @@ ui_search_run(struct ui_search *s)
 		store_page_free(&p);
 	}
 	ui_view_audit(s->u, &shown, "ncen listed it in search results");
+	ui_search_hidden(s);
 	buf_free(&line);
 	buf_free(&shown);
 	ncen_err_free(&e);
@@ -190,6 +314,8 @@ ui_search_draw_row(struct ui_search *s, size_t i)
 		return;
 	move(y, 0);
 	clrtoeol();
+	if (i == s->n && s->notice.len != 0)
+		ui_text_put(y, 1, buf_cstr(&s->notice), COLS - 2, 0);
 	if (i >= s->n)
 		return;
 	h = &s->hits[i];
@@ -351,5 +477,8 @@ ui_search(struct ui *u)
 	ui_search_clear(&s);
 	free(s.hits);
 	buf_free(&s.question);
+	buf_free(&s.offices);
+	buf_free(&s.hidden_recs);
+	buf_free(&s.notice);
 	erase();
 }

@@ -4,9 +4,13 @@
  * the lock of an idle session, and what the signed-in account may do.
  *
  * Every password goes through auth_signin_password(), which counts the
- * failures, locks the account after too many in a row and audits each
- * attempt; this file asks, and says why in words when it is refused.  A
- * password stays in memory only until it is checked, then is wiped.
+ * failures, locks the password after too many in a row (the SSH key
+ * still signs in) and audits each attempt; this file asks, and says why
+ * in words when it is refused.  After a wrong password the next one is
+ * not asked before the policy's delay (auth_delay: 1, 2, 4... seconds)
+ * has run out, counted down on the status line, whether the user name
+ * is an account's or not.  A password stays in memory only until it is
+ * checked, then is wiped.
  *
  * The idle lock covers the screen without touching what was under it:
  * the screen is copied before and put back after, the draft the officer
@@ -126,6 +130,31 @@ ui_signin_checking(void)
 	refresh();
 }
 
+/*
+ * Wait out the delay after a wrong password before the next is asked:
+ * the longer of the policy's delay for this session's failures in a row
+ * (the same for a name that is no account) and what the account's own
+ * failures, wherever typed, still ask.  Counted down on the status line.
+ */
+static void
+ui_signin_delay(struct ui *u, const char *user, unsigned failures)
+{
+	struct auth_account	*a = NULL;
+	unsigned		 wait = auth_delay(failures), w;
+
+	if (auth_account_get(u->st, user, &a, NULL) == NCEN_OK &&
+	    (w = auth_password_wait(a, auth_now())) > wait)
+		wait = w;
+	auth_account_free(a);
+	for (; wait > 0; wait--) {
+		ui_status(u, _("The next try in %u s..."), wait);
+		refresh();
+		napms(1000);
+	}
+	move(LINES - 2, 0);
+	clrtoeol();
+}
+
 /* Set *msg to a refusal in words: "Refused: why." */
 static void
 ui_signin_refused(struct buf *msg, const struct ncen_err *e)
@@ -232,6 +261,7 @@ ui_signin(struct ui *u, struct ncen_err *e)
 	struct buf		 user = BUF_INIT, pw = BUF_INIT, msg = BUF_INIT;
 	struct ncen_err		 err = NCEN_ERR_INIT;
 	int			 tries = 0, r = NCEN_OK;
+	unsigned		 wrong = 0;	/* in a row, this session */
 
 	while (a == NULL) {
 		if (tries == UI_SIGNIN_TRIES) {
@@ -258,6 +288,12 @@ ui_signin(struct ui *u, struct ncen_err *e)
 		    buf_cstr(&pw), &a, &err) != NCEN_OK) {
 			ui_signin_wipe(&pw);
 			ui_signin_refused(&msg, &err);
+			if (tries == UI_SIGNIN_TRIES)
+				continue;
+			ui_signin_page(u, _("Sign in"), ui_signin_text,
+			    sizeof ui_signin_text / sizeof ui_signin_text[0],
+			    NULL, msg.s);
+			ui_signin_delay(u, buf_cstr(&user), ++wrong);
 		}
 	}
 	if (a->must_change && (r = ui_signin_change(u, a, buf_cstr(&pw),
@@ -287,6 +323,7 @@ ui_signin_unlock(struct ui *u)
 	struct buf		 pw = BUF_INIT, msg = BUF_INIT, who = BUF_INIT;
 	struct ncen_err		 err = NCEN_ERR_INIT;
 	const char		*name = u->acct->name;
+	unsigned		 wrong = 0;
 	int			 rc;
 
 	buf_addf(&who, _("Signed in as %s."), name);
@@ -309,14 +346,18 @@ ui_signin_unlock(struct ui *u)
 			break;
 		ui_signin_refused(&msg, &err);
 		ncen_err_clear(&err);
-		/* Too many failures lock the account: the session ends. */
+		/* Too many failures lock the password: the session ends. */
 		if (auth_account_get(u->st, name, &a, &err) == NCEN_OK &&
-		    auth_account_usable(a, auth_now(), &err) != NCEN_OK)
+		    auth_password_usable(a, auth_now(), 0, &err) != NCEN_OK)
 			ui_signin_end(u, 1, _("%s; your typing was saved as a "
 			    "draft."), ncen_err_msg(&err));
 		auth_account_free(a);
 		a = NULL;
 		ncen_err_clear(&err);
+		ui_signin_page(u, _("Locked"), ui_signin_lock_text,
+		    sizeof ui_signin_lock_text / sizeof ui_signin_lock_text[0],
+		    who.s, msg.s);
+		ui_signin_delay(u, name, ++wrong);
 	}
 	buf_free(&pw);
 	buf_free(&msg);
@@ -413,6 +454,13 @@ ui_signin_idle(struct ui *u, const char *arg, struct ncen_err *e)
 	u->idle = (unsigned)n;
 	u->on_idle = n != 0 ? ui_signin_lock : NULL;
 	return NCEN_OK;
+}
+
+/* Whether the signed-in account sees a record (auth_see; not in a run). */
+int
+ui_sees(const struct ui *u, const struct record *r)
+{
+	return u->acct != NULL && auth_sees(u->st, NULL, u->acct, r);
 }
 
 /* Whether the signed-in account may take an action on a record. */

@@ -541,7 +541,7 @@ ui_view_links(struct ui_view *v, struct buf *shown)
 		if ((error = store_get(v->u->st, k->l.entity, k->l.id, &r,
 		    &e)) != NCEN_OK && error != NCEN_ENOTFOUND)
 			ui_error(v->u, &e);
-		if (error != NCEN_OK || !ui_may(v->u, AUTH_VIEW, r)) {
+		if (error != NCEN_OK || !ui_sees(v->u, r)) {
 			free(k->l.role);
 			free(k->l.entity);
 			hidden++;
@@ -623,7 +623,7 @@ ui_view_load(struct ui_view *v)
 		ncen_err_free(&e);
 		return 0;
 	}
-	if (!ui_may(v->u, AUTH_VIEW, v->rec)) {
+	if (!ui_sees(v->u, v->rec)) {
 		ui_status_error(v->u, _("Your roles may not see %s %llu."),
 		    schema_label(v->rec->form->label, v->u->lang),
 		    (unsigned long long)v->id);

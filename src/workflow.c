@@ -648,17 +648,11 @@ out:
 	return error;
 }
 
-/* Take one step of a case's workflow (see workflow.h). */
-int
-workflow_apply(struct store *st, const struct workflow_request *req,
-    struct workflow_result *res, struct ncen_err *err)
+/* Refuse a request that names no known action, role or user. */
+static int
+workflow_request_check(const struct schema *s,
+    const struct workflow_request *req, struct ncen_err *err)
 {
-	struct workflow_run	w;
-	struct workflow_result	dummy;
-
-	if (res == NULL)
-		res = &dummy;
-	memset(res, 0, sizeof *res);
 	if (workflow_action_index(req->action) == -1)
 		return ncen_err_set(err, NCEN_EUSAGE, _("unknown action '%s' "
 		    "(submit, validate, close or reopen)"),
@@ -670,16 +664,59 @@ workflow_apply(struct store *st, const struct workflow_request *req,
 	if (req->user == NULL || *req->user == '\0')
 		return ncen_err_set(err, NCEN_EUSAGE, _("case %llu: no user "
 		    "named for the step"), (unsigned long long)req->case_id);
-	if (schema_form_find(store_schema(st), WORKFLOW_FORM) == NULL)
+	if (schema_form_find(s, WORKFLOW_FORM) == NULL)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
 		    "data directory have no %s form, where the workflow "
 		    "records its steps (copy forms/%s.form into them)"),
 		    WORKFLOW_FORM, WORKFLOW_FORM);
-	w.schema = store_schema(st);
-	w.req = req;
-	w.res = res;
-	w.when = req->when != 0 ? req->when : (int64_t)time(NULL);
+	return NCEN_OK;
+}
+
+/* Check a request and set a run up for it; res may be NULL. */
+static int
+workflow_run_init(struct workflow_run *w, const struct schema *s,
+    const struct workflow_request *req, struct workflow_result *res,
+    struct workflow_result *dummy, struct ncen_err *err)
+{
+	if (res == NULL)
+		res = dummy;
+	memset(res, 0, sizeof *res);
+	w->schema = s;
+	w->req = req;
+	w->res = res;
+	w->when = req->when != 0 ? req->when : (int64_t)time(NULL);
+	return workflow_request_check(s, req, err);
+}
+
+/* Take one step of a case's workflow (see workflow.h). */
+int
+workflow_apply(struct store *st, const struct workflow_request *req,
+    struct workflow_result *res, struct ncen_err *err)
+{
+	struct workflow_run	w;
+	struct workflow_result	dummy;
+	int			error;
+
+	if ((error = workflow_run_init(&w, store_schema(st), req, res, &dummy,
+	    err)) != NCEN_OK)
+		return error;
 	return store_run(st, workflow_txn, &w, err);
+}
+
+/* Take one step inside the caller's transaction (see workflow.h). */
+int
+workflow_apply_txn(struct store_txn *t, const struct schema *s,
+    const struct workflow_request *req, struct workflow_result *res,
+    struct ncen_err *err)
+{
+	struct workflow_run	w;
+	struct workflow_result	dummy;
+	int			error;
+
+	if ((error = workflow_run_init(&w, s, req, res, &dummy, err)) !=
+	    NCEN_OK)
+		return error;
+	return workflow_txn(t, &w, err);
 }
 
 /* The transitions of a case in the order they were made. */

@@ -1,16 +1,22 @@
 /*
  * check_auth.c - accounts and sign-in through the library: hashing,
- * wrong passwords, five failures lock (and each is audited), the lock
- * running out (injected clock), must-change, the password policy, key
- * sign-in of locked and disabled accounts, deleting or disabling.
+ * wrong passwords, five failures lock the password (and each is
+ * audited) but not the key, the lock running out (injected clock), the
+ * growing delay between wrong passwords, must-change, the password
+ * policy, key sign-in of locked and disabled accounts, version 1
+ * records, deleting or disabling.
  */
+#include <db.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "auth.h"
+#include "buf.h"
 #include "error.h"
 #include "schema.h"
+#include "store-int.h"
 #include "store.h"
 #include "testlib.h"
 
@@ -29,12 +35,16 @@ fake_now(void)
 	return clock_now;
 }
 
-/* A fresh data directory; cheap hashes (the cost is benched, not tested). */
+/*
+ * A fresh data directory; cheap hashes (the cost is benched, not
+ * tested); no delay between wrong passwords but in the tests of it.
+ */
 static void
 setup(void)
 {
 	test_store_open(&home, &schema, &store);
 	auth_policy.iterations = 1000;
+	auth_policy.delay_first = 0;
 	auth_policy.now = fake_now;
 	audit_set_clock(fake_now);
 }
@@ -145,18 +155,347 @@ START_TEST(test_five_failures_lock)
 		    NCEN_EINVALID);
 	ck_assert_int_eq(entries("signin.fail", "bob"), 5);
 	ck_assert_int_eq(entries("account.lock", "bob"), 1);
-	/* Locked: even the right password, and the key, are refused. */
-	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_EINVALID);
-	ck_assert_int_eq(auth_signin_key(store, "bob", &a, &err),
+	/* Locked: even the right password is refused, and says why. */
+	ck_assert_int_eq(auth_signin_password(store, "bob", PW, &a, &err),
 	    NCEN_EINVALID);
 	ck_assert_ptr_null(a);
-	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "locked until"));
-	ck_assert_int_eq(entries("signin.refused", "bob"), 2);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err),
+	    "the password of 'bob' is locked until"));
+	ck_assert_int_eq(entries("signin.refused", "bob"), 1);
 	/* The lock runs out. */
 	clock_now += auth_policy.lock_seconds + 1;
 	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_OK);
 	ck_assert_int_eq(auth_signin_key(store, "bob", &a, &err), NCEN_OK);
 	ck_assert_uint_eq(a->failures, 0);
+	ck_assert_int_eq(a->password_locked_until, 0);
+	auth_account_free(a);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* The account as stored now. */
+static struct auth_account *
+account(const char *name)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct auth_account	*a = NULL;
+
+	ck_assert_msg(auth_account_get(store, name, &a, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return a;
+}
+
+/* Its line in ncenctl user list. */
+static char *
+described(const char *name)
+{
+	struct auth_account	*a = account(name);
+	struct buf		 b = BUF_INIT;
+
+	auth_account_describe(a, clock_now, &b);
+	auth_account_free(a);
+	return buf_detach(&b);
+}
+
+/*
+ * The key and the password are separate credentials: wrong passwords
+ * lock the password and leave the key alone; an administrator's lock
+ * refuses both, and unlocking frees both.
+ */
+START_TEST(test_key_survives_password_lock)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct auth_account	*a = NULL;
+	char			*line;
+	int			 i;
+
+	add("bob", "officer", PW);
+	for (i = 0; i < 5; i++)
+		signin("bob", "wrong password!!", NULL);
+	a = account("bob");
+	ck_assert_int_eq(a->locked, 0);
+	ck_assert_uint_eq(a->failures, 5);
+	ck_assert(a->password_locked_until == clock_now +
+	    auth_policy.lock_seconds);
+	auth_account_free(a);
+	ck_assert_msg(auth_signin_key(store, "bob", &a, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	ck_assert_str_eq(a->name, "bob");
+	auth_account_free(a);
+	ck_assert_int_eq(entries("signin.key", "bob"), 1);
+	/* The key sign-in neither unlocks the password nor forgets. */
+	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_EINVALID);
+	a = account("bob");
+	ck_assert_uint_eq(a->failures, 5);
+	ck_assert_int_gt(a->password_locked_until, clock_now);
+	ck_assert_int_eq(auth_account_usable(a, clock_now, &err), NCEN_OK);
+	ck_assert_int_eq(auth_password_usable(a, clock_now, 0, &err),
+	    NCEN_EINVALID);
+	auth_account_free(a);
+	line = described("bob");
+	ck_assert_ptr_nonnull(strstr(line, "  password-locked until "));
+	ck_assert_ptr_null(strstr(line, "  locked"));
+	ck_assert_ptr_nonnull(strstr(line, "failures=5"));
+	free(line);
+	/* An administrator's lock refuses the key and the password. */
+	ck_assert(auth_account_lock(store, "admin1", "bob", 1, &err) ==
+	    NCEN_OK);
+	ck_assert_int_eq(auth_signin_key(store, "bob", &a, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_null(a);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err),
+	    "locked by an administrator"));
+	clock_now += auth_policy.lock_seconds + 1;	/* password lock over */
+	ck_assert_int_eq(auth_signin_password(store, "bob", PW, &a, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err),
+	    "locked by an administrator"));
+	line = described("bob");
+	ck_assert_ptr_nonnull(strstr(line, "  locked"));
+	ck_assert_ptr_null(strstr(line, "password-locked"));
+	free(line);
+	/* Unlocked: both again, and the failures forgotten. */
+	clock_now -= auth_policy.lock_seconds + 1;
+	ck_assert(auth_account_lock(store, "admin1", "bob", 0, &err) ==
+	    NCEN_OK);
+	a = account("bob");
+	ck_assert_int_eq(a->locked, 0);
+	ck_assert_uint_eq(a->failures, 0);
+	ck_assert_int_eq(a->password_locked_until, 0);
+	auth_account_free(a);
+	ck_assert_int_eq(auth_signin_key(store, "bob", NULL, &err), NCEN_OK);
+	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_OK);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* The policy's delay: doubling from the first, capped, none if 0. */
+START_TEST(test_delay_policy)
+{
+	static const unsigned	want[] = { 0, 1, 2, 4, 8, 16, 30, 30, 30 };
+	unsigned		i;
+
+	auth_policy.delay_first = AUTH_DELAY_FIRST;
+	auth_policy.delay_max = AUTH_DELAY_MAX;
+	for (i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_uint_eq(auth_delay(i), want[i]);
+	ck_assert_uint_eq(auth_delay(UINT32_MAX), 30);
+	auth_policy.delay_first = 3;
+	auth_policy.delay_max = 10;
+	ck_assert_uint_eq(auth_delay(1), 3);
+	ck_assert_uint_eq(auth_delay(2), 6);
+	ck_assert_uint_eq(auth_delay(3), 10);
+	auth_policy.delay_max = 2;		/* the cap wins */
+	ck_assert_uint_eq(auth_delay(1), 2);
+	auth_policy.delay_first = 0;
+	ck_assert_uint_eq(auth_delay(4), 0);
+}
+END_TEST
+
+/* The environment sets the policy's times; nonsense is ignored. */
+START_TEST(test_delay_env)
+{
+	setenv("NCEN_SIGNIN_DELAY", "2", 1);
+	setenv("NCEN_SIGNIN_DELAY_MAX", "5", 1);
+	setenv("NCEN_LOCK_SECONDS", "soon", 1);
+	auth_policy.lock_seconds = 900;
+	auth_policy_env();
+	ck_assert_uint_eq(auth_policy.delay_first, 2);
+	ck_assert_uint_eq(auth_policy.delay_max, 5);
+	ck_assert_uint_eq(auth_policy.lock_seconds, 900);
+	setenv("NCEN_SIGNIN_DELAY", "0", 1);
+	setenv("NCEN_SIGNIN_DELAY_MAX", "99999", 1);	/* over an hour */
+	auth_policy_env();
+	ck_assert_uint_eq(auth_policy.delay_first, 0);
+	ck_assert_uint_eq(auth_policy.delay_max, 5);
+	unsetenv("NCEN_SIGNIN_DELAY");
+	unsetenv("NCEN_SIGNIN_DELAY_MAX");
+	unsetenv("NCEN_LOCK_SECONDS");
+}
+END_TEST
+
+/*
+ * After each wrong password the next try waits: one made sooner is
+ * refused, even with the right password, neither checked nor counted,
+ * and audited; once the wait is over the try counts again.
+ */
+START_TEST(test_delay_enforced)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct auth_account	*a = NULL;
+
+	auth_policy.delay_first = 1;
+	auth_policy.delay_max = 4;
+	add("bob", "officer", PW);
+	ck_assert_int_eq(signin("bob", "wrong password!!", NULL),
+	    NCEN_EINVALID);
+	a = account("bob");
+	ck_assert_uint_eq(auth_password_wait(a, clock_now), 1);
+	ck_assert_uint_eq(auth_password_wait(a, clock_now + 1), 0);
+	auth_account_free(a);
+	/* Too soon: the right password is refused, with the wait. */
+	ck_assert_int_eq(auth_signin_password(store, "bob", PW, &a, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_null(a);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 1 s"));
+	ck_assert_int_eq(entries("signin.refused", "bob"), 1);
+	a = account("bob");
+	ck_assert_uint_eq(a->failures, 1);	/* not counted */
+	auth_account_free(a);
+	/* A second wrong one doubles the wait. */
+	clock_now += 1;
+	ck_assert_int_eq(signin("bob", "wrong password!!", NULL),
+	    NCEN_EINVALID);
+	clock_now += 1;
+	ck_assert_int_eq(auth_signin_password(store, "bob", PW, NULL, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 1 s"));
+	clock_now += 1;
+	ck_assert_int_eq(signin("bob", "wrong password!!", NULL),
+	    NCEN_EINVALID);
+	a = account("bob");
+	ck_assert_uint_eq(a->failures, 3);
+	ck_assert_uint_eq(auth_password_wait(a, clock_now), 4);
+	auth_account_free(a);
+	/* Capped at 4, and the key is never delayed. */
+	clock_now += 4;
+	ck_assert_int_eq(signin("bob", "wrong password!!", NULL),
+	    NCEN_EINVALID);
+	a = account("bob");
+	ck_assert_uint_eq(auth_password_wait(a, clock_now), 4);
+	auth_account_free(a);
+	ck_assert_int_eq(auth_signin_key(store, "bob", NULL, &err), NCEN_OK);
+	/* A wrong current password in a change counts, and waits too. */
+	ck_assert_int_eq(auth_password_change(store, "bob", PW, PW2, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "try again in 4 s"));
+	/* The right one after the wait signs in and forgets the failures. */
+	clock_now += 4;
+	ck_assert_int_eq(signin("bob", PW, NULL), NCEN_OK);
+	a = account("bob");
+	ck_assert_uint_eq(a->failures, 0);
+	ck_assert_uint_eq(auth_password_wait(a, clock_now), 0);
+	auth_account_free(a);
+	ck_assert_int_eq(entries("signin.fail", "bob"), 4);
+	ck_assert_int_eq(entries("signin.refused", "bob"), 2);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* A wrong current password in a change counts as a failed sign-in. */
+START_TEST(test_change_counts)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct auth_account	*a;
+	int			 i;
+
+	add("bob", "officer", PW);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(auth_password_change(store, "bob",
+		    "not the password", PW2, &err), NCEN_EINVALID);
+	ck_assert_int_eq(entries("signin.fail", "bob"), 5);
+	a = account("bob");
+	ck_assert_int_gt(a->password_locked_until, clock_now);
+	auth_account_free(a);
+	ck_assert_int_eq(auth_password_change(store, "bob", PW, PW2, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "is locked until"));
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* Put raw bytes as an account's record (version 1, as written before). */
+static int
+put_raw(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	const char	**kv = arg;
+	DB		 *db = t->st->accounts;
+	DBT		  key, data;
+	int		  ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)(uintptr_t)kv[0];
+	key.size = (u_int32_t)strlen(kv[0]);
+	data.data = (void *)(uintptr_t)kv[1];
+	data.size = (u_int32_t)strlen(kv[1]);
+	if ((ret = db->put(db, t->txn, &key, &data, 0)) != 0)
+		return ncen_err_set(err, NCEN_EDB, "put: %s", db_strerror(ret));
+	return NCEN_OK;
+}
+
+/* Store an account's bytes as they are. */
+static void
+raw(const char *name, const char *bytes)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	const char	*kv[2];
+
+	kv[0] = name;
+	kv[1] = bytes;
+	ck_assert_msg(store_run(store, put_raw, (void *)kv, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+}
+
+#define V1(lock)							\
+	"ncen-account 1\nroles=officer\noffices=FRCDG01\n"		\
+	"hash=0000000000000000000000000000000000000000000000000000000000000000\n" \
+	"salt=00000000000000000000000000000000\niterations=0\n"	\
+	"must_change=0\nfailures=5\nlocked_until=" lock "\n"		\
+	"disabled=0\ncreated=1795000000\nmodified=1795000000\n"
+
+/*
+ * Version 1 records, written before the key and the password were
+ * apart, read as what they meant: an administrator's lock stays a lock
+ * of both, a lock after failures becomes the password's; a version
+ * this build does not know is refused, not misread.
+ */
+START_TEST(test_v1_records)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct auth_account	*a;
+	char			*line;
+
+	raw("ann", V1("9223372036854775807"));
+	raw("ben", V1("1795770600"));
+	raw("cat", V1("0"));
+	raw("dan", "ncen-account 3\nroles=officer\n");
+	a = account("ann");
+	ck_assert_int_eq(a->locked, 1);
+	ck_assert_int_eq(a->password_locked_until, 0);
+	ck_assert_uint_eq(a->roles, AUTH_R_OFFICER);
+	ck_assert_str_eq(a->offices[0], "FRCDG01");
+	auth_account_free(a);
+	ck_assert_int_eq(auth_signin_key(store, "ann", NULL, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err),
+	    "locked by an administrator"));
+	a = account("ben");
+	ck_assert_int_eq(a->locked, 0);
+	ck_assert_int_eq(a->password_locked_until, 1795770600);
+	ck_assert_uint_eq(a->failures, 5);
+	auth_account_free(a);
+	ck_assert_int_eq(auth_signin_key(store, "ben", NULL, &err), NCEN_OK);
+	line = described("ben");
+	ck_assert_ptr_nonnull(strstr(line, "password-locked until"));
+	free(line);
+	a = account("cat");
+	ck_assert_int_eq(a->locked, 0);
+	ck_assert_int_eq(a->password_locked_until, 0);
+	auth_account_free(a);
+	ck_assert_int_eq(auth_account_get(store, "dan", &a, &err),
+	    NCEN_EPARSE);
+	/* Written back as version 2, the lock kept. */
+	ck_assert(auth_account_lock(store, "admin1", "ben", 1, &err) ==
+	    NCEN_OK);
+	a = account("ben");
+	ck_assert_int_eq(a->locked, 1);
+	ck_assert_int_eq(a->password_locked_until, 1795770600);
+	auth_account_free(a);
+	a = account("ann");
+	ck_assert_int_eq(a->locked, 1);
 	auth_account_free(a);
 	ncen_err_free(&err);
 }
@@ -290,6 +629,12 @@ main(void)
 	tcase_add_test(tc, test_hash_verify);
 	tcase_add_test(tc, test_right_and_wrong);
 	tcase_add_test(tc, test_five_failures_lock);
+	tcase_add_test(tc, test_key_survives_password_lock);
+	tcase_add_test(tc, test_delay_policy);
+	tcase_add_test(tc, test_delay_env);
+	tcase_add_test(tc, test_delay_enforced);
+	tcase_add_test(tc, test_change_counts);
+	tcase_add_test(tc, test_v1_records);
 	tcase_add_test(tc, test_lock_time_configurable);
 	tcase_add_test(tc, test_must_change);
 	tcase_add_test(tc, test_policy);

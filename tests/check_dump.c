@@ -221,7 +221,7 @@ dump_to(struct store *st, struct buf *out)
 	FILE		*f = open_memstream(&p, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(store_dump_write(st, NULL, 0, f, &err), NCEN_OK);
+	ck_assert_int_eq(store_dump_write(st, NULL, 0, NULL, NULL, f, &err), NCEN_OK);
 	ck_assert_int_eq(fclose(f), 0);
 	buf_reset(out);
 	buf_add(out, p, len);

@@ -34,7 +34,7 @@ static const struct {
 	{ "reopen",		0, 2, 0, 0, 0 },
 	{ "export",		0, 2, 2, 2, 0 },
 	{ "import",		0, 0, 0, 2, 2 },
-	{ "link",		1, 2, 2, 0, 0 },
+	{ "link",		1, 2, 0, 0, 0 },	/* a change: as edit */
 	{ "attach",		1, 2, 0, 0, 0 },
 	{ "accounts",		0, 0, 0, 0, 2 },
 	{ "partners",		0, 0, 0, 2, 0 },

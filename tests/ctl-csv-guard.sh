@@ -19,6 +19,7 @@ ok "init" ncenctl -d "$X" init --forms "$F"
 cat >"$T/in.dump" <<'DUMP'
 ncen-dump 1
 record case 1 1 1795770000 alice
+field number FR-CDG01-2026-000001
 field date 2026-11-05
 field office FRCDG01
 field country FR

@@ -133,11 +133,19 @@ tap_result $? "export ends its lines with CR LF"
 
 ok "the template of a case" ncenctl -d "$X" template case
 cp "$T/out" "$T/template.csv"
-head -1 "$T/template.csv" | grep -q '^number,.*date,.*office,'
-tap_result $? "its header names the fields, without id"
+head -1 "$T/template.csv" | grep -q '^#example,number,.*date,.*office,'
+tap_result $? "its header names the fields, without id, after the marker"
 [ "$(wc -l <"$T/template.csv")" -eq 2 ]
 tap_result $? "it has a header and one example row"
-ok "the example row imports" ncenctl -d "$X" import case "$T/template.csv"
+ncenctl -d "$X" dump -o "$T/before"
+fails_with 1 "the example row does not import" \
+    ncenctl -d "$X" import case "$T/template.csv"
+has "it says why" "template.csv:2: this is a template's example row"
+ncenctl -d "$X" dump -o "$T/after"
+same "the example row left the database unchanged" "$T/before" "$T/after"
+sed '2s/^[^,]*,/,/' "$T/template.csv" >"$T/template2.csv"
+ok "once its marker is cleared, the example row imports" \
+    ncenctl -d "$X" import case "$T/template2.csv"
 ok "the template of links" ncenctl -d "$X" template links
 has "it names the link columns" "from_entity,from_id,to_entity,to_id,role"
 fails_with 2 "the template of an unknown form" ncenctl -d "$X" template nosuch

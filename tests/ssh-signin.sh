@@ -2,8 +2,10 @@
 # ssh-signin.sh - a real sshd on a loopback port with its own
 # configuration: an officer's key line written by `ncenctl user key add`
 # runs `ncen --as USER` whatever the client asks for (a shell, another
-# command); a locked account and a removed key are refused.  The service
-# account is the user running the test.
+# command); five wrong passwords on the console lock the password but
+# not the key, which still signs in; an administrator's lock and a
+# removed key are refused.  The service account is the user running the
+# test.
 #
 # ncen is a curses program: the sessions that get a terminal run ssh -tt
 # inside tmux (ui-lib.sh) and the test reads ncen's screen; a command
@@ -15,7 +17,9 @@
 # shellcheck source=tests/ui-lib.sh
 . "$(dirname "$0")/ui-lib.sh"
 
-unset NCEN_HOME NCEN_KEYFILE
+unset NCEN_HOME NCEN_KEYFILE NCEN_SIGNIN_DELAY_MAX
+NCEN_SIGNIN_DELAY=0	# no wait between the wrong passwords typed below
+export NCEN_SIGNIN_DELAY
 F=$top_builddir/forms
 X=$T/x
 SSHD=/usr/sbin/sshd
@@ -135,10 +139,72 @@ ok "ncen's sign-ins are audited" ncenctl -d "$X" audit show \
 tap_result $? "four key sign-ins"
 
 fails_with 255 "a key with no line is refused" s "$T/eve" "$H"
-ok "lock alice" ncenctl -d "$X" user lock alice
+
+# Someone at a console types five wrong passwords for alice: her
+# password locks, her key does not.
+PW=her-first-pw-0001
+ok "alice gets a password too" sh -c "echo $PW | ncenctl -d '$X' user \
+	passwd alice"
+# Sign in on the console of tmux session NAME as alice with PASSWORD.
+console() {
+	ui_wait "$1" "User name:" >/dev/null
+	ui_type "$1" alice; ui_keys "$1" Enter
+	ui_wait "$1" "Password:" >/dev/null
+	ui_type "$1" "$2"; ui_keys "$1" Enter
+}
+ui_start c1 -- ncen -d "$X"
+for i in 1 2 3; do
+	console c1 "wrong-$i"
+	[ $i -lt 3 ] && ui_wait c1 "Refused: wrong" >/dev/null
+done
+ui_gone c1
+tap_result $? "three wrong passwords end a console"
+ui_start c2 -- ncen -d "$X"
+console c2 wrong-4
+ui_wait c2 "Refused: wrong" >/dev/null
+console c2 wrong-5
+ui_wait c2 "Refused: wrong" >/dev/null
+console c2 "$PW"
+ui_gone c2
+ui_see c2 "the fifth locked her password: the right one is refused" \
+	"the last: the password of 'alice' is locked until"
+ok "ncenctl user list" ncenctl -d "$X" user list
+grep -q "^alice .*offices=all  password-locked until .*failures=5$" "$T/out"
+tap_result $? "her password is locked after five failures"
+! grep "^alice " "$T/out" | grep -q "  locked"
+tap_result $? "her account is not"
+tty s4 "$T/alice" "$H"
+ncen_as_alice s4 "her key still signs her in over SSH" \
+	"to the main menu"
+ui_start c3 -- ncen -d "$X"
+console c3 "$PW"
+ui_see c3 "the console still refuses her right password" \
+	"Refused: the password of 'alice' is locked until"
+ui_tmux kill-session -t c3
+ok "ncenctl user list after the key" ncenctl -d "$X" user list
+grep -q "^alice .*password-locked until .*failures=5$" "$T/out"
+tap_result $? "the key sign-in left the password's lock alone"
+
+ok "an administrator locks alice" ncenctl -d "$X" user lock alice
 fails_with 1 "a locked account is refused" s "$T/alice" "$H"
 has "ncen says why" "account 'alice' is locked by an administrator"
+ui_start c4 -- ncen -d "$X"
+console c4 "$PW"
+ui_see c4 "the console refuses her as well" \
+	"Refused: account 'alice' is locked by an administrator."
+ui_tmux kill-session -t c4
+ok "ncenctl user list while locked" ncenctl -d "$X" user list
+grep -q "^alice .*offices=all  locked  password-locked until " "$T/out"
+tap_result $? "both locks are listed"
 ok "unlock alice" ncenctl -d "$X" user unlock alice
+ok "ncenctl user list after the unlock" ncenctl -d "$X" user list
+grep -q "^alice .*offices=all  must-change-password$" "$T/out"
+tap_result $? "no lock and no failure left"
+ok "the sign-ins are audited" ncenctl -d "$X" audit show --user alice
+[ "$(grep -c 'signin.fail account:alice' "$T/out")" -eq 5 ] &&
+	[ "$(grep -c 'signin.key account:alice' "$T/out")" -eq 5 ] &&
+	grep -q "account.lock account:alice password locked" "$T/out"
+tap_result $? "five failures, the password's lock, five key sign-ins"
 ok "remove her key" ncenctl -d "$X" user key del alice "$T/alice.pub" \
 	--authorized-keys "$AK"
 fails_with 255 "a removed key is refused" s "$T/alice" "$H"

@@ -8,7 +8,7 @@
 # screen -> ^N twice (seizure lines) -> ^K a new person (made there) as
 # a courier -> ^K the business imported beforehand as consignee -> ^A
 # submit -> back to the list, where the case shows as submitted.  Then
-# an analyst (may link, not edit) and a supervisor (validates, closes;
+# an analyst (reads: linking is a change, as editing) and a supervisor (validates, closes;
 # reopening needs a reason) see only the keys their roles allow.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ui-lib.sh"
@@ -17,9 +17,10 @@ X=$T/data
 F=$top_builddir/forms
 ok "init" ncenctl -d "$X" init --forms "$F"
 ok "officer ivan" ncenctl -d "$X" user add ivan --roles officer
+# Recorded by ivan and in no case yet: his to see and link (need to know).
 cat >"$T/business.csv" <<'EOF'
-name,kind,country
-Atlas Freight SARL,FORWARDER,FR
+name,kind,country,recorded_by
+Atlas Freight SARL,FORWARDER,FR,ivan
 EOF
 ok "an existing business" ncenctl -d "$X" import business "$T/business.csv"
 
@@ -160,7 +161,7 @@ open_case() {
 }
 ok "analyst ana" ncenctl -d "$X" user add ana --roles analyst
 open_case N ana
-ui_see N "an analyst may link (and only that)" "^G Help  ^K Link  ^X Back"
+ui_see N "an analyst only reads (linking is a change)" "^G Help  ^X Back"
 grep -q "\^E Edit\|\^A Actions\|\^N New" "$T/out"
 [ $? -ne 0 ]; tap_result $? "but not edit, add lines or take steps"
 ui_keys N C-e

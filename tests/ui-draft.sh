@@ -13,7 +13,7 @@ D=$T/data
 ncenctl -d "$D" init --forms "$top_builddir/forms" >/dev/null 2>&1 &&
 ncenctl -d "$D" demo --cases 10 --seed 1 >/dev/null 2>&1 &&
 ncenctl -d "$D" user add alice --roles officer >/dev/null 2>&1 &&
-ncenctl -d "$D" user add bob --roles officer >/dev/null 2>&1 ||
+ncenctl -d "$D" user add bob --roles supervisor >/dev/null 2>&1 ||
 	{ echo "Bail out! cannot make the demo data directory"; exit 1; }
 cases=$(ncenctl -d "$D" stats | awk '$1 == "case" { print $2 }')
 
@@ -152,7 +152,7 @@ ui_wait E " Edited" >/dev/null
 kill -HUP "$pid"
 ui_gone E
 tap_result $? "SIGHUP in an edit ends ncen"
-# Meanwhile bob changes the same person.
+# Meanwhile bob, a supervisor (he sees every person), changes the same person.
 ui_start H -e NCEN_HOME="$D" -- ncen --as bob
 ui_see H "bob signs in" "Main menu"
 ui_keys H p

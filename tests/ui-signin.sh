@@ -3,20 +3,27 @@
 #
 # ncen without --as asks for a user name and a password: a wrong one is
 # refused in words, an administrator's password must be changed first
-# (the policy's refusals shown), five failures in a row lock the account
-# (audited) and a locked account signs in neither on the console nor
-# with --as.  An idle session draws nothing until it locks; the password
-# unlocks it and the form under the lock comes back as typed; wrong passwords
-# at the lock count, and the one that locks the account ends the
-# session, its draft saved and offered at the next sign-in.  A session
-# without a password (SSH keys) ends when idle.
+# (the policy's refusals shown), five failures in a row lock the
+# password (audited) but not the key: the account still signs in with
+# --as (what an authorized_keys line forces) while the console refuses
+# it; an administrator's lock refuses both.  After a wrong password the
+# next try waits the policy's delay (1 s, then 2 s...), counted down,
+# in the session and in the next one.  An idle session draws nothing
+# until it locks; the password unlocks it and the form under the lock
+# comes back as typed; wrong passwords at the lock count, and the one
+# that locks the password ends the session, its draft saved and offered
+# at the next sign-in.  A session without a password (SSH keys) ends
+# when idle.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ui-lib.sh
 . "$(dirname "$0")/ui-lib.sh"
 
-unset NCEN_HOME NCEN_KEYFILE NCEN_IDLE
+unset NCEN_HOME NCEN_KEYFILE NCEN_IDLE NCEN_SIGNIN_DELAY_MAX
+# No delay between wrong passwords but where it is tested.
+NCEN_SIGNIN_DELAY=0
+export NCEN_SIGNIN_DELAY
 X=$T/x
 PW1=first-pass-0001
 PW2=second-pass-002
@@ -129,11 +136,11 @@ ui_wait s5 "User name:" >/dev/null
 signin s5 bob "$PW1"
 ui_gone s5
 ui_see s5 "after five failures even the right password is refused" \
-	"the last: account 'bob' is locked until"
+	"the last: the password of 'bob' is locked until"
 console s5b
 signin s5b bob "$PW1"
-ui_see s5b "a locked account cannot sign in on the console" \
-	"Refused: account 'bob' is locked until"
+ui_see s5b "a locked password cannot sign in on the console" \
+	"Refused: the password of 'bob' is locked until"
 has "the whole reason is shown, over two rows" "failed sign-ins."
 ui_keys s5b C-x
 ui_gone s5b
@@ -144,10 +151,96 @@ tap_result $? "five failures in the log"
 ok "the lock is audited" ncenctl -d "$X" audit show --user bob \
 	--action account.lock
 has "after five failed sign-ins" "after 5 failed sign-ins"
-fails_with 1 "a locked account cannot sign in with --as either" \
+has "it is the password's lock" "password locked for 900 seconds"
+ok "ncenctl user list after the failures" ncenctl -d "$X" user list
+grep -q "^bob  *officer  offices=all  password-locked until 20[0-9T:Z-]*  must-change-password  failures=5$" "$T/out"
+tap_result $? "bob's password is locked, after five failures"
+! grep "^bob " "$T/out" | grep -q "  locked"
+tap_result $? "bob's account is not (no administrator's lock)"
+
+# The key is another credential: the password's lock leaves it alone.
+ui_start s5c -- ncen -d "$X" --as bob --idle 0
+ui_see s5c "with the password locked, bob still signs in with --as" \
+	"Signed in as bob."
+has "to the main menu" "Main menu"
+ui_keys s5c C-x
+ui_gone s5c
+tap_result $? "and signs out"
+ok "the key sign-in is audited" ncenctl -d "$X" audit show --user bob \
+	--action signin.key
+has "as a key sign-in" "signin.key account:bob"
+console s5d
+signin s5d bob "$PW1"
+ui_see s5d "the key sign-in did not unlock the password" \
+	"Refused: the password of 'bob' is locked until"
+ui_keys s5d C-x
+ui_gone s5d
+ok "ncenctl user list after the key sign-in" ncenctl -d "$X" user list
+grep -q "^bob .*password-locked until .*failures=5" "$T/out"
+tap_result $? "the password is still locked, its failures kept"
+
+# An administrator's lock refuses both.
+ok "an administrator locks bob" ncenctl -d "$X" user lock bob
+ok "ncenctl user list shows both locks" ncenctl -d "$X" user list
+grep -q "^bob .*offices=all  locked  password-locked until " "$T/out"
+tap_result $? "locked, and password-locked until"
+fails_with 1 "an account an administrator locked cannot sign in with --as" \
 	ncen -d "$X" --as bob
-has "ncen says why" "locked until"
+has "ncen says why" "account 'bob' is locked by an administrator"
+console s5e
+signin s5e bob "$PW1"
+ui_see s5e "nor on the console" \
+	"Refused: account 'bob' is locked by an administrator."
+ui_keys s5e C-x
+ui_gone s5e
+ok "unlock bob" ncenctl -d "$X" user unlock bob
+ok "ncenctl user list after the unlock" ncenctl -d "$X" user list
+grep -q "^bob  *officer  offices=all  must-change-password$" "$T/out"
+tap_result $? "no lock and no failures left"
+console s5f
+signin s5f bob "$PW1"
+ui_see s5f "the unlock frees the password too" "Change your password"
+ui_keys s5f C-x
+ui_gone s5f
 ok "the audit log verifies" ncenctl -d "$X" audit verify
+
+# After a wrong password the next try waits, doubling: 1 s, then 2 s.
+ok "erin's account" sh -c "echo $PW1 | ncenctl -d '$X' user add erin \
+	--roles officer --password-stdin"
+now() { date +%s%N | cut -c1-13; }	# milliseconds
+console sd -e NCEN_SIGNIN_DELAY=1 -e NCEN_SIGNIN_DELAY_MAX=2
+signin sd erin wrong-1
+t0=$(now)
+ui_see sd "a wrong password is refused" "Refused: wrong user name or"
+has "and the next try counted down" "The next try in 1 s..."
+ui_wait sd "User name:" >/dev/null
+t1=$(now)
+[ $((t1 - t0)) -ge 1000 ]
+tap_result $? "the next try is asked after 1 s ($((t1 - t0)) ms)"
+signin sd erin wrong-2
+t0=$(now)
+ui_see sd "the second wrong password doubles the wait" "The next try in 2 s"
+ui_wait sd "User name:" >/dev/null
+t1=$(now)
+[ $((t1 - t0)) -ge 2000 ]
+tap_result $? "the next try is asked after 2 s ($((t1 - t0)) ms)"
+ui_tmux kill-session -t sd
+
+# The delay is the account's: a new console does not start afresh.  Two
+# wrong passwords ask 6 s under this policy, a few of them gone.
+console se -e NCEN_SIGNIN_DELAY=3 -e NCEN_SIGNIN_DELAY_MAX=6
+signin se erin "$PW1"
+ui_see se "even the right password, too soon in another session, is refused" \
+	"Refused: too many wrong passwords in a row: try again in"
+has "and that session waits the rest" "The next try in"
+ok "the early try is audited, not counted" ncenctl -d "$X" audit show \
+	--user erin --action signin.
+has "as refused too soon" "too soon after 2 wrong ones in a row"
+[ "$(grep -c 'signin.fail' "$T/out")" -eq 2 ]
+tap_result $? "two failures in the log, not three"
+signin se erin "$PW1"
+ui_see se "after the wait the right password signs in" "Change your password"
+ui_tmux kill-session -t se
 
 # The idle lock over a new case with typing in it: nothing drawn while
 # idle, then the lock screen; the password brings the form back as it was.
@@ -199,8 +292,8 @@ for i in 1 2 3 4 5; do
 done
 ui_gone s7 30
 tap_result $? "five wrong passwords at the lock end the session"
-ui_see s7 "it says the account is locked and the draft saved" \
-	"locked until"
+ui_see s7 "it says the password is locked and the draft saved" \
+	"the password of 'dora' is locked until"
 has "and that the typing was saved" "your typing was saved as a draft"
 ok "unlock dora" ncenctl -d "$X" user unlock dora
 ui_start s9 -- ncen -d "$X" --as dora --idle 0
