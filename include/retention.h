@@ -35,8 +35,9 @@
  *
  * An account given (NULL: the caller is trusted, as ncenctl without
  * --as) limits both to the records the role matrix lets it apply
- * retention to (AUTH_RETENTION: a supervisor's offices); apply refuses
- * another with NCEN_EINVALID.
+ * retention to (AUTH_RETENTION) and that it sees (auth_sees: a
+ * supervisor limited to offices, the cases of those offices and what is
+ * linked to them); apply refuses another with NCEN_EINVALID.
  *
  * Times are seconds since the epoch, UTC.  retention_policy.now
  * replaces the clock (tests); retention_policy_env() sets it from

@@ -392,6 +392,7 @@ out:
 
 /* One record judged for a list (store_run). */
 struct retention_judge_run {
+	struct store			*st;
 	const struct auth_account	*acct;
 	const char			*entity;
 	uint64_t			 id;
@@ -400,6 +401,18 @@ struct retention_judge_run {
 	struct retention_due		 d;
 	int				 due;
 };
+
+/*
+ * Whether an account may apply retention to a record: the role matrix,
+ * and need to know (what it cannot see, it cannot be asked to review).
+ */
+static int
+retention_allowed(struct store *st, struct store_txn *t,
+    const struct auth_account *a, const struct record *r)
+{
+	return a == NULL || (auth_may(a, AUTH_RETENTION, r) &&
+	    auth_sees(st, t, a, r));
+}
 
 /* Read and judge one record (store_txn_fn); gone since: not due. */
 static int
@@ -415,8 +428,7 @@ retention_judge_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		ncen_err_clear(err);
 		return NCEN_OK;
 	}
-	if (error == NCEN_OK && (j->acct == NULL ||
-	    auth_may(j->acct, AUTH_RETENTION, r)))
+	if (error == NCEN_OK && retention_allowed(j->st, t, j->acct, r))
 		error = retention_judge(t, r, j->now, j->map, &j->d, &j->due,
 		    err);
 	record_free(r);
@@ -446,6 +458,7 @@ retention_form_due(struct store *st, const struct auth_account *acct,
 		goto out;
 	for (i = 0; i < ids.n; i++) {
 		memset(&j, 0, sizeof j);
+		j.st = st;
 		j.acct = acct;
 		j.entity = f->name;
 		j.id = ids.v[i];
@@ -517,6 +530,7 @@ out:
 
 /* What one application needs and collects (store_run may run it again). */
 struct retention_apply_run {
+	struct store			*st;
 	const struct auth_account	*acct;
 	const struct retention_due	*d;
 	const char			*user;
@@ -691,7 +705,7 @@ retention_apply_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	a->res->attachments = a->res->files = 0;
 	if ((error = store_txn_get(t, d->entity, d->id, &r, err)) != NCEN_OK)
 		goto out;
-	if (a->acct != NULL && !auth_may(a->acct, AUTH_RETENTION, r)) {
+	if (!retention_allowed(a->st, t, a->acct, r)) {
 		error = ncen_err_set(err, NCEN_EINVALID, _("account '%s' may "
 		    "not apply retention to %s %llu"), a->acct->name,
 		    d->entity, (unsigned long long)d->id);
@@ -800,6 +814,7 @@ retention_apply(struct store *st, const struct auth_account *acct,
 		return ncen_err_set(err, NCEN_EUSAGE, "retention_apply: no "
 		    "user named");
 	memset(&a, 0, sizeof a);
+	a.st = st;
 	a.acct = acct;
 	a.d = d;
 	a.user = user;

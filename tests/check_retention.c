@@ -459,16 +459,23 @@ START_TEST(test_due_left_out)
 }
 END_TEST
 
-/* A supervisor limited to an office sees that office's cases only. */
+/*
+ * A supervisor limited to an office reviews that office's cases and
+ * what they link only; an officer nothing.
+ */
 START_TEST(test_due_offices)
 {
 	struct auth_account	 a;
 	char			*offices[] = { "FRMRS01" };
 	struct buf		 out = BUF_INIT;
-	uint64_t		 c1, c2;
+	uint64_t		 c1, c2, p1, p2;
 
 	c1 = make_case("FRCDG01");
 	c2 = make_case("FRMRS01");
+	p1 = make_person("AT CDG");
+	p2 = make_person("AT MRS");
+	link_case(c1, "person", p1);
+	link_case(c2, "person", p2);
 	close_case(c1, WHEN);
 	close_case(c2, WHEN);
 	memset(&a, 0, sizeof a);
@@ -478,6 +485,9 @@ START_TEST(test_due_offices)
 	a.noffices = 1;
 	due("case", ten_years(WHEN), &a, &out);
 	ck_assert_str_eq(buf_cstr(&out), "case:2 ");
+	/* Need to know: the persons of its offices' cases only. */
+	due("person", ten_years(WHEN), &a, &out);
+	ck_assert_str_eq(buf_cstr(&out), "person:2 ");
 	a.noffices = 0;
 	due("case", ten_years(WHEN), &a, &out);
 	ck_assert_str_eq(buf_cstr(&out), "case:1 case:2 ");
