@@ -296,8 +296,9 @@ store_backup_mkdir(const char *dir, struct ncen_err *e)
  * secret as the data directory), the secret its pseudonyms are keyed
  * with (restored, it names a person as before), the attached files
  * (attach.c keeps them, unencrypted, under attachments/XX/SHA256) and
- * the drafts spooled when the store stopped answering.  Names are the owners' (icomm.h,
- * attach.h); this layer cannot include them.
+ * the drafts spooled when the store stopped answering.  Names are the
+ * owners' (icomm.h, icomm-pseudo.h, attach.h); this layer cannot
+ * include them.
  */
 static const char *const store_backup_extras[] = {
 	"node.key",		/* icomm.h ICOMM_KEY_FILE, mode 0600 */
