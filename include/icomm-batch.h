@@ -16,20 +16,27 @@
  *    "reason"}...]}
  *
  * icomm_batch_read() opens a batch or receipt: decrypts it when it is
- * enveloped (only with this node's key), inflates at most `max` bytes,
- * parses the document, checks its format, version and header, asks the
- * caller for the registered certificate of the "sender" it names, and
- * verifies the signature against that certificate only (the
- * certificates inside the message are ignored: the partner's
- * registered one is pinned).  Nothing is trusted before the signature
- * verified, but the sender's name must be read first to pick the
- * certificate.  When the document parsed but the sender or signature
- * failed, *unverified (if not NULL) gets it: only to address a refusal.
+ * enveloped (only with this node's key), takes the name of the node its
+ * one signer claims to be (the common name of the certificate the
+ * message carries for that signer, else of the issuer the signer
+ * identifier names: a node's certificate is self-signed, CN = node id),
+ * asks the caller for the registered certificate of that node and
+ * verifies the signature against that certificate only (the partner's
+ * registered one is pinned).  Only then does it inflate at most `max`
+ * bytes, parse the document, check its format, version and header, and
+ * require its "sender" to be the node that signed it.  Nothing is
+ * inflated or parsed before the signature verified: an altered batch is
+ * a bad signature, whatever the alteration would have done to zlib or
+ * JSON.  On a refusal, *unverified (if not NULL) gets {"sender": NAME}
+ * with the name the signer gave, when there was one: only to address
+ * the refusal.
  *
  * Contract: errors name what failed, as a refusal a receipt can carry:
  * NCEN_EPARSE (not CMS, not zlib, malformed JSON, a missing header
- * field), NCEN_EINVALID (oversized, bad signature, encrypted to another
- * node), NCEN_ENOTFOUND (unknown sender), NCEN_EIO (OpenSSL failures).
+ * field: all from a sender whose signature verified), NCEN_EINVALID
+ * (oversized, bad signature, a document naming another sender than its
+ * signer, encrypted to another node), NCEN_ENOTFOUND (unknown sender),
+ * NCEN_EIO (OpenSSL failures).
  * Buffers, documents (json_decref) and keys (icomm_key_free) returned
  * are the caller's.  Nothing here prints or exits.
  */

@@ -19,6 +19,15 @@
  *    "role":"COURIER"}]}
  * Link roles are codes (role.codes) and travel at every level.
  *
+ * What never leaves, whatever the agreement: a text value whose field
+ * has a pattern but that does not fit it (kept from before the field
+ * had its pattern, validate.h), and at level cen any text without a
+ * pattern.  At level cen, persons and businesses are named by their
+ * pseudonym for the partner (icomm-pseudo.h: the record's "id" is the
+ * pseudonym, a string, and links name "person:PSEUDONYM"), never by this
+ * node's id; icomm_project_case() needs the pseudonym key then (ps; it
+ * may be NULL at level partner) and answers NCEN_EUSAGE without one.
+ *
  * Contract: the json_t returned is the caller's (json_decref); store
  * errors come back as ncen codes.  Nothing here prints or exits.
  */
@@ -29,6 +38,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "icomm-pseudo.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -39,7 +49,8 @@ json_t	*icomm_project_record(const struct record *, enum schema_share level,
 	     int (*carried)(const char *entity, uint64_t id, void *),
 	     void *arg);
 int	 icomm_project_case(struct store *, uint64_t case_id,
-	     enum schema_share level, json_t **item, struct ncen_err *);
+	     enum schema_share level, const struct icomm_pseudo *,
+	     json_t **item, struct ncen_err *);
 /* Whether records of a form travel with the cases they are linked to. */
 int	 icomm_project_linked(const char *entity);
 

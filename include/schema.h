@@ -57,6 +57,17 @@ enum schema_check {
 	SCHEMA_CHECK_VIN,	/* ISO 3779: 17 characters, no I, O, Q */
 };
 
+/*
+ * The strict shape a text field's values have (schema-pattern.c): what
+ * makes a text field fit to be shared at cen level.
+ */
+enum schema_pattern {
+	SCHEMA_PATTERN_NONE = 0,	/* free text */
+	SCHEMA_PATTERN_HS,		/* 4, 6, 8 or 10 digits */
+	SCHEMA_PATTERN_TIME,		/* HH:MM, 00:00 to 23:59 */
+	SCHEMA_PATTERN_UTC_OFFSET,	/* +HH:MM, -12:00 to +14:00 */
+};
+
 struct schema_field {
 	char			*name;
 	enum schema_type	 type;
@@ -68,6 +79,7 @@ struct schema_field {
 	int			 indexed;	/* has a secondary index */
 	enum schema_share	 share;
 	enum schema_check	 check;		/* its identifier's rule */
+	enum schema_pattern	 pattern;	/* its values' shape */
 	char			*label[SCHEMA_NLANG];
 	char			*help[SCHEMA_NLANG];
 	int			 row, col;	/* screen position hint, -1 none */
@@ -168,6 +180,10 @@ void	schema_field_type(const struct schema_field *, struct buf *);
 /* schema-check.c: "imo", "iso6346", "vin" (NULL for none). */
 const char *schema_check_name(enum schema_check);
 int	schema_check_lookup(const char *, size_t, enum schema_check *);
+/* schema-pattern.c: "hs", "time", "utc-offset" (NULL for none). */
+const char *schema_pattern_name(enum schema_pattern);
+int	schema_pattern_lookup(const char *, size_t, enum schema_pattern *);
+unsigned schema_pattern_max(enum schema_pattern);
 
 /*
  * schema-parse.c: the line lexer both languages share (not for other

@@ -3,8 +3,8 @@
  *
  * A backup is a directory (0700) holding a consistent copy of every
  * database file, the log files, the forms (forms/), what else a node
- * needs to resume (node.key and node.crt, attachments/, spool/, with
- * their modes) and a MANIFEST naming each file with its size and
+ * needs to resume (node.key, node.crt, node.secret, attachments/,
+ * spool/, with their modes) and a MANIFEST naming each file with its size and
  * SHA-256 (and, for those last files, its mode).  Restore checks every
  * file against the manifest before it copies any (a damaged or missing
  * one is NCEN_ECHECK, named).  It is taken while other processes

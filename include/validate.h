@@ -34,6 +34,20 @@
  *   in *nchars, or NCEN_EINVALID with the byte offset of the first
  *   invalid sequence in *nchars (nchars may be NULL).
  *
+ * Patterns (schema-pattern.c), for text fields with `pattern hs|time|
+ * utc-offset`: the value's shape is part of schema_value_check(), a
+ * refusal like any other (reasons read "expected an HS code (4, 6, 8 or
+ * 10 digits), found '12AB'"), and its canonical text is the shape's
+ * (digits only for HS codes, HH:MM, +HH:MM).  A record made before its
+ * field had a pattern must still read back: schema_value_stored() is
+ * schema_value_check() without the pattern (the value is kept as its
+ * type reads it, never reshaped), and schema_validate() in SCHEMA_STORED
+ * mode checks as SCHEMA_DRAFT does, patterns left out (dumps loaded
+ * back).
+ * schema_pattern_fits() answers whether a stored value is the canonical
+ * value of its field's shape (1 for a field without a pattern): Icomm
+ * sends no value that does not fit.
+ *
  * Check digits (schema-check.c), for fields with `check imo|iso6346|vin`:
  * the shape of the identifier (seven digits; four letters, the fourth
  * U, J or Z, and seven digits; seventeen characters without I, O or Q)
@@ -73,6 +87,7 @@
 enum schema_mode {
 	SCHEMA_DRAFT,		/* drafting: required fields may be empty */
 	SCHEMA_SUBMIT,		/* submission: everything must be there */
+	SCHEMA_STORED,		/* read back: as a draft, old shapes kept */
 };
 
 /* Answer 1 if ENTITY record ID exists, 0 if not, or an ncen_code < 0. */
@@ -87,6 +102,13 @@ void	schema_index_key(const struct schema_field *, const char *value,
 int	schema_utf8_check(const char *, size_t, size_t *nchars);
 
 #define SCHEMA_CHECK_EXTRA	"check."	/* prefix of override extras */
+
+int	schema_value_stored(const struct schema *,
+	    const struct schema_field *, const char *in, struct buf *canonical,
+	    struct buf *reason);
+int	schema_pattern_shape(const struct schema_field *, const char *in,
+	    size_t len, struct buf *canon, struct buf *reason);
+int	schema_pattern_fits(const struct schema_field *, const char *value);
 
 int	schema_check_shape(const struct schema_field *, const char *in,
 	    size_t len, struct buf *canon, struct buf *reason);

@@ -219,6 +219,73 @@ icomm_batch_header(const json_t *doc, const char *format,
 	return NCEN_OK;
 }
 
+/* The common name of an X.509 name, or none (an empty buffer). */
+static void
+icomm_batch_cn(const X509_NAME *name, struct buf *b)
+{
+	const ASN1_STRING	*v;
+	X509_NAME_ENTRY		*e;
+	unsigned char		*u = NULL;
+	int			 i, n;
+
+	buf_reset(b);
+	if (name == NULL ||
+	    (i = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0 ||
+	    (e = X509_NAME_get_entry(name, i)) == NULL ||
+	    (v = X509_NAME_ENTRY_get_data(e)) == NULL ||
+	    (n = ASN1_STRING_to_UTF8(&u, v)) <= 0)
+		return;
+	if ((size_t)n <= 128 && memchr(u, '\0', (size_t)n) == NULL)
+		buf_add(b, u, (size_t)n);
+	OPENSSL_free(u);
+}
+
+/*
+ * The node a SignedData's one signer says it is, before anything is
+ * verified: the common name (the node id) of the certificate the
+ * message carries for that signer, else of the issuer its signer
+ * identifier names (a node's certificate is self-signed: the same).
+ * Only a name to look the registered certificate up by: the signature
+ * is verified with that certificate alone.
+ */
+static int
+icomm_batch_signer(CMS_ContentInfo *cms, CMS_SignerInfo **sip,
+    struct buf *name, struct ncen_err *err)
+{
+	STACK_OF(CMS_SignerInfo)	*sis;
+	STACK_OF(X509)			*certs;
+	ASN1_OCTET_STRING		*keyid = NULL;
+	X509_NAME			*issuer = NULL;
+	ASN1_INTEGER			*serial = NULL;
+	CMS_SignerInfo			*si;
+	int				 i;
+
+	buf_reset(name);
+	if ((sis = CMS_get0_SignerInfos(cms)) == NULL ||
+	    sk_CMS_SignerInfo_num(sis) != 1)
+		return ncen_err_set(err, NCEN_EINVALID, "bad signature: "
+		    "expected one signer, found %d", sis == NULL ? 0 :
+		    sk_CMS_SignerInfo_num(sis));
+	si = sk_CMS_SignerInfo_value(sis, 0);
+	*sip = si;
+	if ((certs = CMS_get1_certs(cms)) != NULL) {
+		for (i = 0; i < sk_X509_num(certs) && name->len == 0; i++)
+			if (CMS_SignerInfo_cert_cmp(si,
+			    sk_X509_value(certs, i)) == 0)
+				icomm_batch_cn(X509_get_subject_name(
+				    sk_X509_value(certs, i)), name);
+		sk_X509_pop_free(certs, X509_free);
+	}
+	if (name->len == 0 && CMS_SignerInfo_get0_signer_id(si, &keyid,
+	    &issuer, &serial) == 1 && issuer != NULL)
+		icomm_batch_cn(issuer, name);
+	ERR_clear_error();
+	if (name->len == 0)
+		return ncen_err_set(err, NCEN_EINVALID, "bad signature: the "
+		    "signer names no node");
+	return NCEN_OK;
+}
+
 /* Open a batch or receipt (see icomm-batch.h). */
 int
 icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
@@ -226,12 +293,15 @@ icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
     json_t **docp, json_t **unverified, struct ncen_err *err)
 {
 	CMS_ContentInfo		*cms = NULL, *inner = NULL;
+	CMS_SignerInfo		*si = NULL;
 	ASN1_OCTET_STRING	**pos;
 	STACK_OF(X509)		*certs = NULL;
 	X509			*signer = NULL;
-	BIO			*in = NULL, *out = NULL;
+	BIO			*out = NULL;
 	struct buf		 plain = BUF_INIT, text = BUF_INIT;
+	struct buf		 sender = BUF_INIT;
 	json_t			*doc = NULL;
+	const char		*named;
 	char			*p;
 	long			 n;
 	int			 error = NCEN_OK;
@@ -274,45 +344,56 @@ icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
 		    "SignedData with its content inside");
 		goto out;
 	}
-	if ((error = icomm_inflate(ASN1_STRING_get0_data(*pos),
-	    (size_t)ASN1_STRING_length(*pos), max, &text, err)) != NCEN_OK ||
-	    (error = icomm_json_load(text.s, text.len, "the document", &doc,
-	    err)) != NCEN_OK ||
-	    (error = icomm_batch_header(doc, format, err)) != NCEN_OK)
-		goto out;
-	/* Only the registered certificate of the sender named counts. */
-	if ((error = certfn(icomm_json_str(doc, "sender"), &signer, arg,
-	    err)) != NCEN_OK)
+	/*
+	 * The signature first: nothing is inflated or parsed before it
+	 * verified, with the registered certificate of the node the signer
+	 * names, and that one only.
+	 */
+	if ((error = icomm_batch_signer(cms, &si, &sender, err)) != NCEN_OK ||
+	    (error = certfn(sender.s, &signer, arg, err)) != NCEN_OK)
 		goto out;
 	if ((certs = sk_X509_new_null()) == NULL ||
 	    sk_X509_push(certs, signer) == 0) {
 		error = icomm_ossl_err(err, "allocating");
 		goto out;
 	}
-	if ((out = BIO_new(BIO_s_mem())) == NULL ||
+	if (CMS_SignerInfo_cert_cmp(si, signer) != 0 ||
+	    (out = BIO_new(BIO_s_mem())) == NULL ||
 	    CMS_verify(cms, certs, NULL, NULL, out, CMS_BINARY |
 	    CMS_NO_SIGNER_CERT_VERIFY | CMS_NOINTERN) != 1) {
 		ERR_clear_error();
 		error = ncen_err_set(err, NCEN_EINVALID, "bad signature: not "
-		    "signed by the registered certificate of %s",
-		    icomm_json_str(doc, "sender"));
+		    "signed by the registered certificate of %s", sender.s);
+		goto out;
+	}
+	n = BIO_get_mem_data(out, &p);
+	if ((error = icomm_inflate(p, (size_t)n, max, &text, err)) !=
+	    NCEN_OK ||
+	    (error = icomm_json_load(text.s, text.len, "the document", &doc,
+	    err)) != NCEN_OK ||
+	    (error = icomm_batch_header(doc, format, err)) != NCEN_OK)
+		goto out;
+	/* The document speaks for the node that signed it, no other. */
+	if (strcmp((named = icomm_json_str(doc, "sender")), sender.s) != 0) {
+		error = ncen_err_set(err, NCEN_EINVALID, "bad signature: the "
+		    "document names %s as its sender, but is signed by the "
+		    "registered certificate of %s", named, sender.s);
 		goto out;
 	}
 	*docp = doc;
 	doc = NULL;
 out:
-	if (doc != NULL && unverified != NULL) {
-		*unverified = doc;
-		doc = NULL;
-	}
+	if (error != NCEN_OK && unverified != NULL && sender.len != 0)
+		/* Only the name the signer gave, to address a refusal to. */
+		*unverified = json_pack("{s:s}", "sender", sender.s);
 	json_decref(doc);
 	sk_X509_free(certs);
 	X509_free(signer);
-	BIO_free(in);
 	BIO_free(out);
 	CMS_ContentInfo_free(cms);
 	buf_free(&plain);
 	buf_free(&text);
+	buf_free(&sender);
 	ERR_clear_error();
 	return error;
 }

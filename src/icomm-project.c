@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "error.h"
 #include "icomm-project.h"
+#include "icomm-pseudo.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -84,6 +85,29 @@ icomm_project_checks(const struct record *r, json_t *fields)
 	return checks;
 }
 
+/*
+ * Whether a value of a field may leave: a reference only to a record
+ * the item carries; text with a pattern only when it fits it (a value
+ * kept from before the field had its pattern does not); free text never
+ * at level cen (the forms refuse it there, this is the last guard).
+ */
+static int
+icomm_project_value(const struct schema_field *f, const char *v,
+    enum schema_share level, int (*carried)(const char *, uint64_t, void *),
+    void *arg)
+{
+	char	*end;
+
+	if (f->type == SCHEMA_REF)
+		return carried != NULL && carried(f->target, strtoull(v, &end,
+		    10), arg);
+	if (f->type != SCHEMA_TEXT)
+		return 1;
+	if (f->pattern == SCHEMA_PATTERN_NONE)
+		return level != SCHEMA_CEN;
+	return schema_pattern_fits(f, v);
+}
+
 /* One record's allowed fields. */
 json_t *
 icomm_project_record(const struct record *r, enum schema_share level,
@@ -91,7 +115,6 @@ icomm_project_record(const struct record *r, enum schema_share level,
 {
 	const struct schema_field	*f;
 	json_t				*fields, *vals, *out, *checks;
-	char				*end;
 	size_t				 i, j;
 
 	fields = json_object();
@@ -102,9 +125,8 @@ icomm_project_record(const struct record *r, enum schema_share level,
 			continue;
 		vals = json_array();
 		for (j = 0; j < r->fields[i].n; j++) {
-			if (f->type == SCHEMA_REF && (carried == NULL ||
-			    !carried(f->target, strtoull(r->fields[i].v[j],
-			    &end, 10), arg)))
+			if (!icomm_project_value(f, r->fields[i].v[j], level,
+			    carried, arg))
 				continue;
 			json_array_append_new(vals,
 			    json_string(r->fields[i].v[j]));
@@ -131,6 +153,7 @@ struct icomm_project_run {
 	size_t			 nrecs;
 	struct store_link	*links;
 	size_t			 nlinks;
+	const struct icomm_pseudo *ps;		/* at level cen */
 };
 
 /* Whether the item carries a record (the case itself, for seizures). */
@@ -170,17 +193,46 @@ icomm_project_link(const struct store_link *l, void *arg)
 	return 0;
 }
 
+/*
+ * How a linked record is named in the item: "ENTITY:ID", or at level
+ * cen for a person or business "ENTITY:PSEUDONYM" (then its pseudonym
+ * alone in *pseudo, else *pseudo is empty).
+ */
+static int
+icomm_project_name(const struct icomm_project_run *p, const char *entity,
+    uint64_t id, struct buf *name, struct buf *pseudo, struct ncen_err *err)
+{
+	int	error;
+
+	buf_reset(name);
+	buf_reset(pseudo);
+	if (p->level != SCHEMA_CEN || !icomm_pseudo_entity(entity)) {
+		buf_addf(name, "%s:%llu", entity, (unsigned long long)id);
+		return NCEN_OK;
+	}
+	if (p->ps == NULL)
+		return ncen_err_set(err, NCEN_EUSAGE, "%s %llu: no pseudonym "
+		    "key for a projection at level cen", entity,
+		    (unsigned long long)id);
+	if ((error = icomm_pseudo_id(p->ps, entity, id, pseudo, err)) !=
+	    NCEN_OK)
+		return error;
+	buf_addf(name, "%s:%s", entity, pseudo->s);
+	return NCEN_OK;
+}
+
 /* One batch item: the case, its seizures and linked records, projected. */
 int
 icomm_project_case(struct store *st, uint64_t case_id,
-    enum schema_share level, json_t **item, struct ncen_err *err)
+    enum schema_share level, const struct icomm_pseudo *ps, json_t **item,
+    struct ncen_err *err)
 {
 	struct icomm_project_run	 p;
 	struct store_ref		 ref;
 	struct record			*c = NULL, *r;
 	struct buf			 v = BUF_INIT, a = BUF_INIT;
-	struct buf			 cs = BUF_INIT;
-	json_t				*recs, *links;
+	struct buf			 cs = BUF_INIT, pseudo = BUF_INIT;
+	json_t				*recs = NULL, *links = NULL, *one;
 	size_t				 i, j;
 	int				 error;
 
@@ -189,6 +241,7 @@ icomm_project_case(struct store *st, uint64_t case_id,
 	p.st = st;
 	p.case_id = case_id;
 	p.level = level;
+	p.ps = ps;
 	if ((error = store_get(st, "case", case_id, &c, err)) != NCEN_OK)
 		return error;
 	buf_addf(&v, "%llu", (unsigned long long)case_id);
@@ -210,6 +263,9 @@ icomm_project_case(struct store *st, uint64_t case_id,
 		json_array_append_new(recs, icomm_project_record(p.recs[i],
 		    level, icomm_project_carried, &p));
 	for (i = 0; i < p.nlinks; i++) {
+		if ((error = icomm_project_name(&p, p.links[i].entity,
+		    p.links[i].id, &a, &pseudo, err)) != NCEN_OK)
+			goto out;
 		/* One record linked in two roles travels once. */
 		for (j = 0; j < i; j++)
 			if (p.links[j].id == p.links[i].id &&
@@ -218,18 +274,17 @@ icomm_project_case(struct store *st, uint64_t case_id,
 		if (j == i) {
 			r = NULL;
 			if ((error = store_get(st, p.links[i].entity,
-			    p.links[i].id, &r, err)) != NCEN_OK) {
-				json_decref(recs);
-				json_decref(links);
+			    p.links[i].id, &r, err)) != NCEN_OK)
 				goto out;
-			}
-			json_array_append_new(recs, icomm_project_record(r,
-			    level, icomm_project_carried, &p));
+			one = icomm_project_record(r, level,
+			    icomm_project_carried, &p);
+			/* The global database never learns this node's id. */
+			if (pseudo.len != 0)
+				json_object_set_new(one, "id",
+				    json_string(pseudo.s));
+			json_array_append_new(recs, one);
 			record_free(r);
 		}
-		buf_reset(&a);
-		buf_addf(&a, "%s:%llu", p.links[i].entity,
-		    (unsigned long long)p.links[i].id);
 		json_array_append_new(links, json_pack("{s:s, s:s, s:s}",
 		    "from", p.links[i].incoming ? a.s : cs.s,
 		    "to", p.links[i].incoming ? cs.s : a.s,
@@ -238,7 +293,10 @@ icomm_project_case(struct store *st, uint64_t case_id,
 	*item = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "kind", "record",
 	    "entity", "case", "id", (json_int_t)case_id, "version",
 	    (json_int_t)c->version, "records", recs, "links", links);
+	recs = links = NULL;
 out:
+	json_decref(recs);
+	json_decref(links);
 	record_free(c);
 	for (i = 0; i < p.nrecs; i++)
 		record_free(p.recs[i]);
@@ -251,5 +309,6 @@ out:
 	buf_free(&v);
 	buf_free(&a);
 	buf_free(&cs);
+	buf_free(&pseudo);
 	return error;
 }

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "icomm-batch.h"
 #include "icomm-project.h"
+#include "icomm-pseudo.h"
 #include "icomm-receive.h"
 #include "icomm-util.h"
 #include "icomm.h"
@@ -406,17 +407,27 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 	json_int_t			 id, version;
 	uint64_t			 local;
 	uint32_t			 held;
-	json_t				*map;
+	json_t				*map, *jid;
 	int				 error;
 
 	entity = icomm_json_str(jr, "entity");
-	id = json_integer_value(json_object_get(jr, "id"));
+	jid = json_object_get(jr, "id");
+	id = json_integer_value(jid);
 	version = json_integer_value(json_object_get(jr, "version"));
-	if (entity == NULL || id <= 0 || version <= 0 || version > UINT32_MAX)
+	/* The sender's id, or a person's or business's pseudonym (cen). */
+	if (json_is_integer(jid) && id > 0)
+		buf_addf(&remote, "%lld", (long long)id);
+	else if (json_is_string(jid) &&
+	    icomm_pseudo_valid(json_string_value(jid)))
+		buf_adds(&remote, json_string_value(jid));
+	if (entity == NULL || remote.len == 0 || version <= 0 ||
+	    version > UINT32_MAX) {
+		buf_free(&remote);
 		return ncen_err_set(err, NCEN_EPARSE, "malformed: a record "
-		    "without entity, id or version");
-	buf_addf(&what, "%s:%lld", entity, (long long)id);
-	buf_addf(&remote, "%lld", (long long)id);
+		    "without entity, id (a number, or a pseudonym of %d hex "
+		    "digits) or version", ICOMM_PSEUDO_BYTES * 2);
+	}
+	buf_addf(&what, "%s:%s", entity, remote.s);
 	if ((form = schema_form_find(rx->schema, entity)) == NULL) {
 		error = ncen_err_set(err, NCEN_EINVALID, "%s: this node has no "
 		    "form %s", what.s, entity);

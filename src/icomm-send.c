@@ -15,6 +15,7 @@
 #include "error.h"
 #include "icomm-batch.h"
 #include "icomm-project.h"
+#include "icomm-pseudo.h"
 #include "icomm-send.h"
 #include "icomm-util.h"
 #include "icomm.h"
@@ -82,9 +83,32 @@ struct icomm_pack {
 	size_t			 ndrop;
 	uint64_t		*cited;		/* cases messages cite */
 	size_t			 ncited;
+	struct icomm_pseudo	 ps;		/* opened on first need */
+	int			 psopen;
 	int			 error;
 	struct ncen_err		*err;
 };
+
+/*
+ * A case's projection for the partner; at level cen its persons and
+ * businesses go under their pseudonyms, so the node secret is read (or
+ * made) the first time a batch needs it.
+ */
+static int
+icomm_pack_case(struct icomm_pack *p, uint64_t id, enum schema_share level,
+    json_t **item)
+{
+	int	error;
+
+	if (level == SCHEMA_CEN && !p->psopen) {
+		if ((error = icomm_pseudo_open(p->st, p->partner, &p->ps,
+		    p->err)) != NCEN_OK)
+			return error;
+		p->psopen = 1;
+	}
+	return icomm_project_case(p->st, id, level, p->psopen ? &p->ps :
+	    NULL, item, p->err);
+}
 
 /*
  * The cases a message cites travel as items of their own before it,
@@ -132,8 +156,8 @@ icomm_pack_cites(struct icomm_pack *p, json_t *msg)
 			break;
 		if (q.level == SCHEMA_LOCAL)
 			continue;
-		if ((error = icomm_project_case(p->st, id, q.level, &item,
-		    p->err)) != NCEN_OK)
+		if ((error = icomm_pack_case(p, id, q.level, &item)) !=
+		    NCEN_OK)
 			break;
 		json_array_append_new(p->items, item);
 		p->cited = xreallocarray(p->cited, p->ncited + 1,
@@ -172,8 +196,7 @@ icomm_pack_entry(const struct icomm_entry *e, void *arg)
 	    NCEN_OK)
 		goto fail;
 	if (q.level != SCHEMA_LOCAL && strcmp(e->entity, "case") == 0)
-		error = icomm_project_case(p->st, e->id, q.level, &item,
-		    p->err);
+		error = icomm_pack_case(p, e->id, q.level, &item);
 	else if (q.level != SCHEMA_LOCAL) {
 		/* A message: itself, to the level allowed, and what it cites. */
 		if ((error = store_get(p->st, e->entity, e->id, &r, p->err)) ==
@@ -327,6 +350,8 @@ out:
 		icomm_entry_free(p.drop[i]);
 	free(p.drop);
 	free(p.cited);
+	if (p.psopen)
+		icomm_pseudo_close(&p.ps);
 	X509_free(to);
 	store_partner_free(pt, 1);
 	icomm_key_free(&k);

@@ -738,6 +738,9 @@ schema_parse_attr_check(struct schema_parse *p, size_t *i,
 		return schema_lex_error(lx, lx->tok[*i - 1].col, _("expected "
 		    "'check' on a text field, found it on a field of type %s"),
 		    schema_type_name(f->type));
+	if (f->pattern != SCHEMA_PATTERN_NONE)
+		return schema_lex_error(lx, lx->tok[*i - 1].col, _("expected "
+		    "'check' or 'pattern', found both"));
 	if (*i >= lx->ntok || lx->tok[*i].quoted ||
 	    schema_check_lookup(lx->tok[*i].s, lx->tok[*i].len,
 	    &f->check) != 0)
@@ -745,6 +748,59 @@ schema_parse_attr_check(struct schema_parse *p, size_t *i,
 		    _("a check (imo, iso6346, vin)"));
 	(*i)++;
 	return 0;
+}
+
+/* The attribute "pattern NAME": the strict shape of a text field. */
+static int
+schema_parse_attr_pattern(struct schema_parse *p, size_t *i,
+    struct schema_field *f)
+{
+	struct schema_lex	*lx = &p->lx;
+	unsigned		 col = lx->tok[*i - 1].col;
+
+	if (f->type != SCHEMA_TEXT)
+		return schema_lex_error(lx, col, _("expected 'pattern' on a "
+		    "text field, found it on a field of type %s"),
+		    schema_type_name(f->type));
+	if (f->check != SCHEMA_CHECK_NONE)
+		return schema_lex_error(lx, col, _("expected 'check' or "
+		    "'pattern', found both"));
+	if (*i >= lx->ntok || lx->tok[*i].quoted ||
+	    schema_pattern_lookup(lx->tok[*i].s, lx->tok[*i].len,
+	    &f->pattern) != 0)
+		return schema_lex_expected(lx, *i,
+		    _("a pattern (hs, time, utc-offset)"));
+	if (f->size < schema_pattern_max(f->pattern))
+		return schema_lex_error(lx, f->typecol, _("expected text(%u) "
+		    "or longer for pattern %s, found text(%u)"),
+		    schema_pattern_max(f->pattern),
+		    schema_pattern_name(f->pattern), f->size);
+	(*i)++;
+	return 0;
+}
+
+/*
+ * A field shared at cen level holds no free text: free text can carry
+ * a name, and cen data goes to the global database.  col is where its
+ * "share" is.
+ */
+static int
+schema_parse_cen(struct schema_parse *p, const struct schema_field *f,
+    unsigned col)
+{
+	struct buf	t = BUF_INIT;
+	int		r;
+
+	if (f->share != SCHEMA_CEN || f->type != SCHEMA_TEXT ||
+	    f->pattern != SCHEMA_PATTERN_NONE)
+		return 0;
+	schema_field_type(f, &t);
+	r = schema_lex_error(&p->lx, col, _("expected a code, a number, a "
+	    "date or text with a pattern (hs, time, utc-offset) for a field "
+	    "shared at level cen, found free text (%s): it could carry a "
+	    "name to the global database"), buf_cstr(&t));
+	buf_free(&t);
+	return r;
 }
 
 /* Attributes after a field's type. */
@@ -758,10 +814,11 @@ static const struct schema_parse_attr {
 	{ "repeated",	schema_parse_attr_repeated },
 	{ "share",	schema_parse_attr_share },
 	{ "check",	schema_parse_attr_check },
+	{ "pattern",	schema_parse_attr_pattern },
 };
 
 static const char schema_parse_attrs_what[] = N_("a field attribute "
-    "(required, index, repeated, share LEVEL, check RULE)");
+    "(required, index, repeated, share LEVEL, check RULE, pattern NAME)");
 
 /* Check the open field is complete (both labels) and close it. */
 static int
@@ -810,7 +867,7 @@ schema_parse_form_labels(struct schema_parse *p)
 
 /*
  * "field NAME TYPE [required] [index] [repeated] [share LEVEL]
- * [check RULE]".
+ * [check RULE] [pattern NAME]".
  */
 static int
 schema_parse_field(struct schema_parse *p)
@@ -900,6 +957,10 @@ schema_parse_field(struct schema_parse *p)
 		if (schema_parse_attrs[k].fn(p, &i, f) != 0)
 			return -1;
 	}
+	for (k = 0; k < sizeof schema_parse_attrs /
+	    sizeof schema_parse_attrs[0]; k++)
+		if (schema_parse_attrs[k].fn == schema_parse_attr_share)
+			return schema_parse_cen(p, f, seen[k]);
 	return 0;
 }
 

@@ -624,13 +624,14 @@ schema_validate_space(char c)
 }
 
 /*
- * Turn typed text into a field's canonical stored text, or say why not.
- * Space around the value is ignored; canonical and reason are emptied
- * first (either may be NULL).
+ * Typed text into a field's canonical stored text, or why not; with
+ * keep, a field's pattern is not applied: a value read back stays as
+ * the type reads it (it may have been stored before the field had its
+ * pattern).
  */
-int
-schema_value_check(const struct schema *s, const struct schema_field *f,
-    const char *in, struct buf *canonical, struct buf *reason)
+static int
+schema_value_run(const struct schema *s, const struct schema_field *f,
+    const char *in, struct buf *canonical, struct buf *reason, int keep)
 {
 	const struct schema_validate_type	*t;
 	struct buf				 tmp = BUF_INIT,
@@ -673,11 +674,39 @@ schema_value_check(const struct schema *s, const struct schema_field *f,
 		buf_reset(&tmp);
 		buf_add(&tmp, shaped.s, shaped.len);
 	}
+	/* So must a value with a pattern, unless it is read back as it is. */
+	if (r == NCEN_OK && tmp.len != 0 && !keep &&
+	    f->pattern != SCHEMA_PATTERN_NONE) {
+		buf_reset(&shaped);
+		r = schema_pattern_shape(f, tmp.s, tmp.len, &shaped, reason);
+		buf_reset(&tmp);
+		buf_add(&tmp, shaped.s, shaped.len);
+	}
 	if (r == NCEN_OK && canonical != NULL && tmp.len != 0)
 		buf_add(canonical, tmp.s, tmp.len);
 	buf_free(&tmp);
 	buf_free(&shaped);
 	return r;
+}
+
+/*
+ * Turn typed text into a field's canonical stored text, or say why not.
+ * Space around the value is ignored; canonical and reason are emptied
+ * first (either may be NULL).
+ */
+int
+schema_value_check(const struct schema *s, const struct schema_field *f,
+    const char *in, struct buf *canonical, struct buf *reason)
+{
+	return schema_value_run(s, f, in, canonical, reason, 0);
+}
+
+/* The same for a value read back: its pattern does not reshape it. */
+int
+schema_value_stored(const struct schema *s, const struct schema_field *f,
+    const char *in, struct buf *canonical, struct buf *reason)
+{
+	return schema_value_run(s, f, in, canonical, reason, 1);
 }
 
 /* Append "FIELD: " and a reason as one line of problems. */
@@ -722,7 +751,8 @@ schema_validate_field(const struct schema *s, const struct schema_field *f,
 	for (i = 0; i < total; i++) {
 		if ((v = rv->v[i]) == NULL || *v == '\0')
 			continue;
-		if (schema_value_check(s, f, v, &canon, &reason) != NCEN_OK) {
+		if (schema_value_run(s, f, v, &canon, &reason,
+		    mode == SCHEMA_STORED) != NCEN_OK) {
 			schema_validate_problem(problems, f, total, i,
 			    buf_cstr(&reason));
 			bad = 1;

@@ -293,14 +293,17 @@ store_backup_mkdir(const char *dir, struct ncen_err *e)
 /*
  * What a node needs beside its databases, logs and forms to resume
  * where it was: its Icomm identity (the private key too: a backup is as
- * secret as the data directory), the attached files (attach.c keeps
- * them, unencrypted, under attachments/XX/SHA256) and the drafts spooled
- * when the store stopped answering.  Names are the owners' (icomm.h,
- * attach.h); this layer cannot include them.
+ * secret as the data directory), the secret its pseudonyms are keyed
+ * with (restored, it names a person as before), the attached files
+ * (attach.c keeps them, unencrypted, under attachments/XX/SHA256) and
+ * the drafts spooled when the store stopped answering.  Names are the
+ * owners' (icomm.h, icomm-pseudo.h, attach.h); this layer cannot
+ * include them.
  */
 static const char *const store_backup_extras[] = {
 	"node.key",		/* icomm.h ICOMM_KEY_FILE, mode 0600 */
 	"node.crt",		/* icomm.h ICOMM_CERT_FILE */
+	"node.secret",		/* icomm-pseudo.h ICOMM_SECRET_FILE, 0600 */
 	"attachments",		/* attach.h ATTACH_DIR, a tree */
 	STORE_DRAFT_SPOOL,	/* spool/USER.draft */
 };

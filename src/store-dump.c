@@ -461,7 +461,7 @@ store_dump_parse_field(struct store_dump_parser *p, const char *kw,
 		    _("%s: empty value (leave the line out)"), name);
 		goto out;
 	}
-	if (schema_value_check(p->schema, fd, value.s, &canon, &reason) !=
+	if (schema_value_stored(p->schema, fd, value.s, &canon, &reason) !=
 	    NCEN_OK) {
 		store_dump_problem(p, p->line, NCEN_EINVALID, "%s: %s", name,
 		    reason.len != 0 ? reason.s : _("invalid value"));
@@ -624,7 +624,7 @@ store_dump_check(struct store_dump_parser *p)
 			continue;
 		}
 		buf_reset(&problems);
-		if (schema_validate(p->schema, r, SCHEMA_DRAFT, store_dump_ref,
+		if (schema_validate(p->schema, r, SCHEMA_STORED, store_dump_ref,
 		    p, &problems) == NCEN_OK)
 			continue;
 		if (problems.len == 0) {

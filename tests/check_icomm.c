@@ -2,28 +2,40 @@
  * check_icomm.c - Icomm's library: projections (thousands of random
  * records of every form, and no byte of a field that is not cen ever
  * in a cen projection), the outbox a validation fills in its
- * transaction, and batches sealed and read back (plain, enveloped,
- * tampered, oversized, signed by someone else).
+ * transaction, pseudonyms at level cen and the node secret, and
+ * batches sealed and read back (plain, enveloped, tampered, oversized,
+ * signed by someone else, the signature verified before anything is
+ * inflated).
  */
+#include <sys/stat.h>
+
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "error.h"
 #include "icomm-batch.h"
 #include "icomm-project.h"
+#include "icomm-pseudo.h"
+#include "icomm-util.h"
 #include "icomm.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
 #include "testlib.h"
+#include "validate.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
 #define RANDOM_RECORDS	3000
+#define NELEM(a)	(sizeof (a) / sizeof (a)[0])
 
 static char		*home;
 static struct schema	*schema;
@@ -80,9 +92,18 @@ carry_all(const char *entity, uint64_t id, void *arg)
 	return 1;
 }
 
-/* Random records of every form: a cen projection holds no other field. */
+/*
+ * Random records of every form: a cen projection holds no other field,
+ * and of a field with a pattern only the values that fit it.
+ */
 START_TEST(test_projection_cen_only)
 {
+	static const char *const fitting[] = {
+		[SCHEMA_PATTERN_HS] = "090121",
+		[SCHEMA_PATTERN_TIME] = "09:30",
+		[SCHEMA_PATTERN_UTC_OFFSET] = "+05:30",
+	};
+	unsigned	*fit;
 	struct buf	 v = BUF_INIT, out = BUF_INIT;
 	struct record	*r;
 	json_t		*j;
@@ -98,18 +119,30 @@ START_TEST(test_projection_cen_only)
 		r = record_new(form);
 		r->id = n + 1;
 		r->version = 1;
+		fit = xcalloc(form->nfields, sizeof *fit);
 		for (f = 0; f < form->nfields; f++) {
+			const struct schema_field *fd = &form->fields[f];
+
 			nv = 1 + rnd() % 3;
 			for (k = 0; k < nv; k++) {
 				random_value(&v);
-				if (form->fields[f].type == SCHEMA_REF) {
+				if (fd->type == SCHEMA_REF) {
 					buf_reset(&v);
 					buf_addf(&v, "%llu", (unsigned long
 					    long)(rnd() % 1000 + 1));
 				}
+				/* Half the values fit their pattern. */
+				if (fd->pattern != SCHEMA_PATTERN_NONE &&
+				    rnd() % 2 == 0) {
+					buf_reset(&v);
+					buf_adds(&v, fitting[fd->pattern]);
+					fit[f]++;
+				}
 				record_add_value(r, f, v.s);
-				if (form->fields[f].share != SCHEMA_CEN &&
-				    form->fields[f].type != SCHEMA_REF) {
+				if ((fd->share != SCHEMA_CEN &&
+				    fd->type != SCHEMA_REF) ||
+				    (fd->pattern != SCHEMA_PATTERN_NONE &&
+				    !schema_pattern_fits(fd, v.s))) {
 					secret = xreallocarray(secret,
 					    nsecret + 1, sizeof *secret);
 					secret[nsecret++] = xstrndup(v.s, 8);
@@ -136,14 +169,20 @@ START_TEST(test_projection_cen_only)
 			json_t *fv = json_object_get(json_object_get(j,
 			    "fields"), form->fields[f].name);
 
-			if (form->fields[f].share != SCHEMA_CEN)
+			if (form->fields[f].share != SCHEMA_CEN ||
+			    (form->fields[f].pattern != SCHEMA_PATTERN_NONE &&
+			    fit[f] == 0))
 				ck_assert_msg(fv == NULL, "%s.%s went out",
 				    form->name, form->fields[f].name);
 			else
 				ck_assert_msg(fv != NULL, "%s.%s is cen but "
 				    "did not go", form->name,
 				    form->fields[f].name);
+			if (fv != NULL && fit[f] != 0)
+				ck_assert_uint_eq(json_array_size(fv),
+				    fit[f]);
 		}
+		free(fit);
 		json_decref(j);
 		record_free(r);
 	}
@@ -300,10 +339,44 @@ partner(const char *id, enum icomm_role role, const char *groups,
 	ncen_err_free(&err);
 }
 
+/*
+ * The id of the one record of an entity an item carries, as a string
+ * (a pseudonym) in id, and what its link names after "ENTITY:" in link.
+ */
+static void
+pseudo_of(const json_t *item, const char *entity, struct buf *id,
+    struct buf *link)
+{
+	const char	*e, *to;
+	json_t		*r, *l;
+	size_t		 i, n = 0, plen = strlen(entity);
+
+	buf_reset(id);
+	buf_reset(link);
+	json_array_foreach(json_object_get(item, "records"), i, r) {
+		if ((e = json_string_value(json_object_get(r, "entity"))) ==
+		    NULL || strcmp(e, entity) != 0)
+			continue;
+		ck_assert_msg(json_is_string(json_object_get(r, "id")),
+		    "%s went with a number for its id", entity);
+		buf_adds(id, json_string_value(json_object_get(r, "id")));
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
+	json_array_foreach(json_object_get(item, "links"), i, l) {
+		to = json_string_value(json_object_get(l, "to"));
+		if (to != NULL && strncmp(to, entity, plen) == 0 &&
+		    to[plen] == ':')
+			buf_adds(link, to + plen + 1);
+	}
+}
+
 /* Validation queues for covering agreements only; reopening withdraws. */
 START_TEST(test_outbox)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct icomm_pseudo ps;
+	struct buf	 pid = BUF_INIT, again = BUF_INIT, link = BUF_INIT;
 	struct icomm_entry *e[1];
 	size_t		 n;
 	uint64_t	 id, count;
@@ -333,22 +406,54 @@ START_TEST(test_outbox)
 	ck_assert_uint_eq(count, 0);
 
 	/* The partner gets the person's name; the global database not. */
-	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_PARTNER, &item,
-	    &err), NCEN_OK);
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_PARTNER, NULL,
+	    &item, &err), NCEN_OK);
 	text = json_dumps(item, JSON_COMPACT);
 	ck_assert_ptr_nonnull(strstr(text, "Dupont"));
 	ck_assert_ptr_nonnull(strstr(text, "COURIER"));
 	ck_assert_ptr_null(strstr(text, "the dog found it"));
 	free(text);
 	json_decref(item);
-	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, &item,
-	    &err), NCEN_OK);
+	/* At level cen, no pseudonym key, no projection of a person. */
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, NULL,
+	    &item, &err), NCEN_EUSAGE);
+	ck_assert_ptr_null(item);
+	ck_assert_int_eq(icomm_pseudo_open(store, "GLOBAL", &ps, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, &ps,
+	    &item, &err), NCEN_OK);
 	text = json_dumps(item, JSON_COMPACT);
 	ck_assert_ptr_null(strstr(text, "Dupont"));
 	ck_assert_ptr_nonnull(strstr(text, "\"sex\""));
 	ck_assert_ptr_nonnull(strstr(text, "DRUG"));
 	free(text);
+	pseudo_of(item, "person", &pid, &link);
+	ck_assert_msg(icomm_pseudo_valid(pid.s), "%s", pid.s);
+	ck_assert_str_eq(buf_cstr(&link), pid.s);
 	json_decref(item);
+	icomm_pseudo_close(&ps);
+	/* The same person, the same pseudonym, every time. */
+	ck_assert_int_eq(icomm_pseudo_open(store, "GLOBAL", &ps, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, &ps,
+	    &item, &err), NCEN_OK);
+	pseudo_of(item, "person", &again, &link);
+	ck_assert_str_eq(again.s, pid.s);
+	json_decref(item);
+	icomm_pseudo_close(&ps);
+	/* Another partner gets another one. */
+	ck_assert_int_eq(icomm_pseudo_open(store, "WCO-2", &ps, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_project_case(store, id, SCHEMA_CEN, &ps,
+	    &item, &err), NCEN_OK);
+	pseudo_of(item, "person", &again, &link);
+	ck_assert_msg(icomm_pseudo_valid(again.s), "%s", again.s);
+	ck_assert_str_ne(again.s, pid.s);
+	json_decref(item);
+	icomm_pseudo_close(&ps);
+	buf_free(&pid);
+	buf_free(&again);
+	buf_free(&link);
 
 	/* Reopening queues a withdrawal where it was shared. */
 	step(id, "reopen");
@@ -578,6 +683,72 @@ cert_self(const char *sender, X509 **x, void *arg, struct ncen_err *err)
 	return NCEN_OK;
 }
 
+/*
+ * The node secret: made on first use (0600, 64 hex digits), the same
+ * afterwards; a pseudonym is HMAC-SHA256 as ncen-batch(5) says, and a
+ * damaged secret file is refused, not replaced.
+ */
+START_TEST(test_pseudo_secret)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_pseudo	 ps;
+	struct buf		 path = BUF_INIT, id = BUF_INIT, want = BUF_INIT;
+	struct stat		 sb;
+	unsigned char		 key[ICOMM_SECRET_BYTES], mac[EVP_MAX_MD_SIZE];
+	unsigned int		 maclen = 0;
+	char			*text, msg[] = "GLOBAL\0person\0" "42";
+	size_t			 len, i;
+	FILE			*f;
+
+	icomm_node_path(store, ICOMM_SECRET_FILE, &path);
+	ck_assert_int_ne(access(path.s, F_OK), 0);
+	ck_assert_int_eq(icomm_pseudo_open(store, "GLOBAL", &ps, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(stat(path.s, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
+	text = test_read_file(path.s, &len);
+	ck_assert_uint_eq(len, 65);
+	for (i = 0; i < ICOMM_SECRET_BYTES; i++)
+		ck_assert_int_eq(sscanf(text + 2 * i, "%2hhx", &key[i]), 1);
+	ck_assert_int_eq(icomm_pseudo_id(&ps, "person", 42, &id, &err),
+	    NCEN_OK);
+	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key, sizeof key,
+	    (unsigned char *)msg, sizeof msg, mac, &maclen));
+	for (i = 0; i < ICOMM_PSEUDO_BYTES; i++)
+		buf_addf(&want, "%02x", mac[i]);
+	ck_assert_str_eq(id.s, want.s);
+	ck_assert(icomm_pseudo_valid(id.s));
+	ck_assert(!icomm_pseudo_valid("42"));
+	ck_assert(!icomm_pseudo_valid("0123456789ABCDEF0123456789abcdef"));
+	icomm_pseudo_close(&ps);
+	/* Opened again: the same secret, the same pseudonym. */
+	ck_assert_int_eq(icomm_pseudo_open(store, "GLOBAL", &ps, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_pseudo_id(&ps, "person", 42, &want, &err),
+	    NCEN_OK);
+	ck_assert_str_eq(want.s, id.s);
+	ck_assert_int_eq(icomm_pseudo_id(&ps, "business", 42, &want, &err),
+	    NCEN_OK);
+	ck_assert_str_ne(want.s, id.s);
+	icomm_pseudo_close(&ps);
+	/* Damaged: refused, and left as it is. */
+	ck_assert_ptr_nonnull(f = fopen(path.s, "w"));
+	fputs("not a secret\n", f);
+	fclose(f);
+	ck_assert_int_eq(icomm_pseudo_open(store, "GLOBAL", &ps, &err),
+	    NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "node.secret"));
+	free(text);
+	text = test_read_file(path.s, &len);
+	ck_assert_str_eq(text, "not a secret\n");
+	free(text);
+	buf_free(&path);
+	buf_free(&id);
+	buf_free(&want);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* A batch seals and reads back; tampering, size and keys are caught. */
 START_TEST(test_batch_round_trip)
 {
@@ -654,6 +825,91 @@ START_TEST(test_batch_round_trip)
 }
 END_TEST
 
+/*
+ * The signature is verified before anything is inflated or parsed: a
+ * batch whose compressed content was altered so that it is no longer
+ * zlib data, or no longer JSON, is a bad signature, not a decompression
+ * or parse error, and nothing of it is read but the signer's name.  A
+ * document that names another sender than its signer is refused too.
+ */
+START_TEST(test_batch_verify_first)
+{
+	static const struct {
+		size_t		 at;		/* from the content's start */
+		unsigned char	 x;
+	} alter[] = {
+		{ 0, 0x78 },	/* the zlib header: 0x78 becomes 0x00 */
+		{ 1, 0xff },	/* its flags: the header check fails */
+		{ 5, 0x55 },	/* inside the deflate data */
+	};
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_key	 k;
+	struct buf		 der = BUF_INIT, text = BUF_INIT, z = BUF_INIT;
+	struct buf		 inflated = BUF_INIT;
+	json_t			*doc, *back, *peek;
+	unsigned char		*at;
+	size_t			 i;
+
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	ck_assert_int_eq(icomm_key_load(store, &k, &err), NCEN_OK);
+	doc = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:[{s:s}]}",
+	    "format", ICOMM_BATCH_FORMAT, "version", 1, "sender", k.id,
+	    "receiver", "DE-NODE", "batch", "b1", "created",
+	    "2026-11-27T10:00:00Z", "items", "kind", "message");
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
+	    NCEN_OK);
+	/* The signed content is the compressed document, inside the DER. */
+	icomm_json_dump(doc, &text);
+	ck_assert_int_eq(icomm_deflate(text.s, text.len, &z, &err), NCEN_OK);
+	at = memmem(der.s, der.len, z.s, z.len);
+	ck_assert_ptr_nonnull(at);
+	for (i = 0; i < NELEM(alter); i++) {
+		at[alter[i].at] ^= alter[i].x;
+		/* What an unchecked reader would have made of it. */
+		ck_assert_int_ne(icomm_inflate(at, z.len, ICOMM_BATCH_MAX,
+		    &inflated, &err) == NCEN_OK && icomm_json_load(inflated.s,
+		    inflated.len, "x", &back, &err) == NCEN_OK, 1);
+		peek = NULL;
+		back = NULL;
+		ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+		    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back,
+		    &peek, &err), NCEN_EINVALID);
+		ck_assert_str_eq(ncen_err_msg(&err), "bad signature: not "
+		    "signed by the registered certificate of FR-NODE");
+		ck_assert_ptr_null(back);
+		/* Only the signer's name, to address the refusal to. */
+		ck_assert_ptr_nonnull(peek);
+		ck_assert_uint_eq(json_object_size(peek), 1);
+		ck_assert_str_eq(icomm_json_str(peek, "sender"), "FR-NODE");
+		json_decref(peek);
+		at[alter[i].at] ^= alter[i].x;
+	}
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
+	    &err), NCEN_OK);
+	json_decref(back);
+
+	/* Signed by FR-NODE, in DE-NODE's name. */
+	json_object_set_new(doc, "sender", json_string("DE-NODE"));
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, NULL,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
+	    &err), NCEN_EINVALID);
+	ck_assert_str_eq(ncen_err_msg(&err), "bad signature: the document "
+	    "names DE-NODE as its sender, but is signed by the registered "
+	    "certificate of FR-NODE");
+	icomm_key_free(&k);
+	json_decref(doc);
+	buf_free(&der);
+	buf_free(&text);
+	buf_free(&z);
+	buf_free(&inflated);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* Every byte of a sealed batch flipped in turn: never accepted as is. */
 START_TEST(test_batch_tamper)
 {
@@ -706,9 +962,11 @@ main(void)
 	tcase_add_test(tc, test_projection_cen_only);
 	tcase_add_test(tc, test_projection_partner);
 	tcase_add_test(tc, test_outbox);
+	tcase_add_test(tc, test_pseudo_secret);
 	tcase_add_test(tc, test_outbox_changes);
 	tcase_add_test(tc, test_batch_round_trip);
 	tcase_add_test(tc, test_batch_tamper);
+	tcase_add_test(tc, test_batch_verify_first);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }

@@ -147,7 +147,8 @@ static const struct parse_error form_errors[] = {
 	  "the type" },
 	{ "unknown attribute", HDR "field a date requird\n",
 	  "t.form:5:14: expected a field attribute (required, index, "
-	  "repeated, share LEVEL, check RULE), found 'requird'" },
+	  "repeated, share LEVEL, check RULE, pattern NAME), found "
+	  "'requird'" },
 	{ "unknown check", HDR "field a text(7) check imo7\n",
 	  "t.form:5:23: expected a check (imo, iso6346, vin), found 'imo7'" },
 	{ "check without a rule", HDR "field a text(7) check\n",
@@ -156,6 +157,34 @@ static const struct parse_error form_errors[] = {
 	{ "check on a date", HDR "field a date check imo\n",
 	  "t.form:5:14: expected 'check' on a text field, found it on a field "
 	  "of type date" },
+	{ "unknown pattern", HDR "field a text(7) pattern hhmm\n",
+	  "t.form:5:25: expected a pattern (hs, time, utc-offset), found "
+	  "'hhmm'" },
+	{ "pattern without a name", HDR "field a text(7) pattern\n",
+	  "t.form:5:24: expected a pattern (hs, time, utc-offset), found the "
+	  "end of the line" },
+	{ "pattern on a code", HDR "field a code:u pattern hs\n",
+	  "t.form:5:16: expected 'pattern' on a text field, found it on a "
+	  "field of type code" },
+	{ "pattern too long for its text", HDR "field a text(4) pattern "
+	  "utc-offset\n",
+	  "t.form:5:9: expected text(6) or longer for pattern utc-offset, "
+	  "found text(4)" },
+	{ "pattern and check", HDR "field a text(13) check imo pattern hs\n",
+	  "t.form:5:28: expected 'check' or 'pattern', found both" },
+	{ "check and pattern", HDR "field a text(13) pattern hs check imo\n",
+	  "t.form:5:29: expected 'check' or 'pattern', found both" },
+	{ "free text shared at cen", HDR "field a text(40) index share cen\n",
+	  "t.form:5:24: expected a code, a number, a date or text with a "
+	  "pattern (hs, time, utc-offset) for a field shared at level cen, "
+	  "found free text (text(40)): it could carry a name to the global "
+	  "database" },
+	{ "a check is no pattern at cen", HDR "field a text(7) share cen "
+	  "check imo\n",
+	  "t.form:5:17: expected a code, a number, a date or text with a "
+	  "pattern (hs, time, utc-offset) for a field shared at level cen, "
+	  "found free text (text(7)): it could carry a name to the global "
+	  "database" },
 	{ "attribute twice", HDR "field a date index index\n",
 	  "t.form:5:20: expected each attribute once ('index' is already "
 	  "given at column 14), found 'index'" },
@@ -671,6 +700,14 @@ START_TEST(test_load_shipped)
 		{ "person", "document_number" }, { "person", "address" },
 		{ "person", "phone" }, { "person", "email" },
 	};
+	static const struct {
+		const char		*form, *field;
+		enum schema_pattern	 pattern;
+	} patterned[] = {
+		{ "case", "time", SCHEMA_PATTERN_TIME },
+		{ "case", "utc_offset", SCHEMA_PATTERN_UTC_OFFSET },
+		{ "seizure", "hs", SCHEMA_PATTERN_HS },
+	};
 	struct schema			*s;
 	const struct schema_field	*f;
 	struct ncen_err			 err = NCEN_ERR_INIT;
@@ -706,6 +743,31 @@ START_TEST(test_load_shipped)
 	    "KGM"));
 	ck_assert_ptr_nonnull(schema_code_find(schema_list_find(s, "sex"), "9"));
 	ck_assert_ptr_nonnull(schema_list_find(s, "role"));
+	/* Every cen field is a code, number, date or patterned text. */
+	for (i = 0; i < s->nforms; i++) {
+		size_t	j;
+
+		for (j = 0; j < s->forms[i]->nfields; j++) {
+			f = &s->forms[i]->fields[j];
+			ck_assert_msg(f->share != SCHEMA_CEN ||
+			    f->type != SCHEMA_TEXT ||
+			    f->pattern != SCHEMA_PATTERN_NONE,
+			    "%s.%s is free text at cen", s->forms[i]->name,
+			    f->name);
+		}
+	}
+	for (i = 0; i < NELEM(patterned); i++) {
+		f = schema_field_find(schema_form_find(s, patterned[i].form),
+		    patterned[i].field);
+		ck_assert_msg(f != NULL && f->share == SCHEMA_CEN &&
+		    f->pattern == patterned[i].pattern, "%s.%s",
+		    patterned[i].form, patterned[i].field);
+	}
+	f = schema_field_find(schema_form_find(s, "seizure"), "species");
+	ck_assert_int_eq(f->type, SCHEMA_CODE);
+	ck_assert_str_eq(f->target, "species");
+	ck_assert_ptr_nonnull(schema_code_find(schema_list_find(s, "species"),
+	    "LOXAFR"));
 	schema_free(s);
 }
 END_TEST

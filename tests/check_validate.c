@@ -199,6 +199,49 @@ static const struct value_case value_cases[] = {
 	BAD("vin", "1M8GDM9AXKP0427-8", "expected a vehicle identification "
 	    "number (ISO 3779: seventeen letters and digits, no I, O or Q), "
 	    "found '1M8GDM9AXKP0427-8'"),
+	/* pattern hs|time|utc-offset: a strict shape, a refusal. */
+	GOOD("hs", "0901", "0901"),
+	GOOD("hs", "0901.21", "090121"),
+	GOOD("hs", " 0901 21 00 ", "09012100"),
+	GOOD("hs", "0901.21.00.10", "0901210010"),
+	BAD("hs", "090", "expected an HS code (4, 6, 8 or 10 digits), found "
+	    "'090'"),
+	BAD("hs", "09012", "expected an HS code (4, 6, 8 or 10 digits), found "
+	    "'09012'"),
+	BAD("hs", "Jean Dupont", "expected an HS code (4, 6, 8 or 10 "
+	    "digits), found 'Jean Dupont'"),
+	BAD("hs", "0901-21", "expected an HS code (4, 6, 8 or 10 digits), "
+	    "found '0901-21'"),
+	GOOD("at", "14:05", "14:05"),
+	GOOD("at", "9:30", "09:30"),
+	GOOD("at", "00:00", "00:00"),
+	GOOD("at", "23:59", "23:59"),
+	BAD("at", "24:00", "expected a time HH:MM from 00:00 to 23:59, found "
+	    "'24:00'"),
+	BAD("at", "12:60", "expected a time HH:MM from 00:00 to 23:59, found "
+	    "'12:60'"),
+	BAD("at", "9h30", "expected a time HH:MM from 00:00 to 23:59, found "
+	    "'9h30'"),
+	BAD("at", "1230", "expected a time HH:MM from 00:00 to 23:59, found "
+	    "'1230'"),
+	BAD("at", ":30", "expected a time HH:MM from 00:00 to 23:59, found "
+	    "':30'"),
+	GOOD("tz", "+01:00", "+01:00"),
+	GOOD("tz", "+5:30", "+05:30"),
+	GOOD("tz", "-12:00", "-12:00"),
+	GOOD("tz", "+14:00", "+14:00"),
+	GOOD("tz", "+05:45", "+05:45"),
+	GOOD("tz", "-00:00", "+00:00"),
+	BAD("tz", "-12:30", "expected a UTC offset +HH:MM or -HH:MM from "
+	    "-12:00 to +14:00 (minutes 00, 30 or 45), found '-12:30'"),
+	BAD("tz", "+14:30", "expected a UTC offset +HH:MM or -HH:MM from "
+	    "-12:00 to +14:00 (minutes 00, 30 or 45), found '+14:30'"),
+	BAD("tz", "+01:10", "expected a UTC offset +HH:MM or -HH:MM from "
+	    "-12:00 to +14:00 (minutes 00, 30 or 45), found '+01:10'"),
+	BAD("tz", "01:00", "expected a UTC offset +HH:MM or -HH:MM from "
+	    "-12:00 to +14:00 (minutes 00, 30 or 45), found '01:00'"),
+	BAD("tz", "CET", "expected a UTC offset +HH:MM or -HH:MM from "
+	    "-12:00 to +14:00 (minutes 00, 30 or 45), found 'CET'"),
 };
 
 /* Each row of value_cases gives its canonical text or its reason. */
@@ -410,6 +453,83 @@ START_TEST(test_validate_canonical)
 	ck_assert_int_eq(validate(stored, SCHEMA_DRAFT, NULL, NULL, &p),
 	    NCEN_OK);
 	buf_free(&p);
+}
+END_TEST
+
+/*
+ * A value that does not fit its pattern is refused by name in a draft
+ * or at submission, but kept as it is when a record is read back
+ * (SCHEMA_STORED, schema_value_stored): a record made before the field
+ * had its pattern still loads.  schema_pattern_fits() tells them apart.
+ */
+START_TEST(test_validate_pattern)
+{
+	const char	*old[] = { "hs", "0901.21", "at", "9h30", "tz", "CET",
+			    NULL };
+	const char	*good[] = { "hs", "090121", "at", "09:30", "tz",
+			    "+01:00", NULL };
+	struct buf	 p = BUF_INIT, canon = BUF_INIT;
+
+	ck_assert_int_eq(validate(old, SCHEMA_DRAFT, NULL, NULL, &p),
+	    NCEN_EINVALID);
+	ck_assert_str_eq(p.s,
+	    "hs: expected the stored form '090121', found '0901.21'\n"
+	    "at: expected a time HH:MM from 00:00 to 23:59, found '9h30'\n"
+	    "tz: expected a UTC offset +HH:MM or -HH:MM from -12:00 to "
+	    "+14:00 (minutes 00, 30 or 45), found 'CET'\n");
+	ck_assert_int_eq(validate(old, SCHEMA_SUBMIT, NULL, NULL, &p),
+	    NCEN_EINVALID);
+	ck_assert_int_eq(validate(old, SCHEMA_STORED, NULL, NULL, &p),
+	    NCEN_OK);
+	ck_assert_uint_eq(p.len, 0);
+	ck_assert_int_eq(validate(good, SCHEMA_DRAFT, NULL, NULL, &p),
+	    NCEN_OK);
+
+	/* Read back, a value stays as it is, never reshaped. */
+	ck_assert_int_eq(schema_value_stored(schema, field("at"), "9h30",
+	    &canon, &p), NCEN_OK);
+	ck_assert_str_eq(buf_cstr(&canon), "9h30");
+	ck_assert_int_eq(schema_value_stored(schema, field("hs"), "0901.21",
+	    &canon, &p), NCEN_OK);
+	ck_assert_str_eq(buf_cstr(&canon), "0901.21");
+	ck_assert_int_eq(schema_value_stored(schema, field("hs"), " 090121 ",
+	    &canon, &p), NCEN_OK);
+	ck_assert_str_eq(buf_cstr(&canon), "090121");
+	/* What the type refuses is refused all the same. */
+	ck_assert_int_eq(schema_value_stored(schema, field("at"), "123456",
+	    &canon, &p), NCEN_EINVALID);
+	ck_assert_str_eq(buf_cstr(&p), "expected at most 5 characters, "
+	    "found 6");
+
+	ck_assert(schema_pattern_fits(field("at"), "09:30"));
+	ck_assert(!schema_pattern_fits(field("at"), "9:30"));
+	ck_assert(!schema_pattern_fits(field("at"), "9h30"));
+	ck_assert(!schema_pattern_fits(field("hs"), "0901.21"));
+	ck_assert(schema_pattern_fits(field("hs"), "090121"));
+	ck_assert(!schema_pattern_fits(field("tz"), NULL));
+	ck_assert(schema_pattern_fits(field("name"), "anything"));
+	buf_free(&p);
+	buf_free(&canon);
+}
+END_TEST
+
+/* Pattern names both ways, and what the loader kept. */
+START_TEST(test_pattern_names)
+{
+	enum schema_pattern	k = SCHEMA_PATTERN_NONE;
+
+	ck_assert_int_eq(schema_pattern_lookup("utc-offset", 10, &k), 0);
+	ck_assert_int_eq(k, SCHEMA_PATTERN_UTC_OFFSET);
+	ck_assert_int_eq(schema_pattern_lookup("hs", 2, &k), 0);
+	ck_assert_int_eq(k, SCHEMA_PATTERN_HS);
+	ck_assert_int_eq(schema_pattern_lookup("time", 3, &k), -1);
+	ck_assert_int_eq(schema_pattern_lookup("hours", 5, &k), -1);
+	ck_assert_str_eq(schema_pattern_name(SCHEMA_PATTERN_TIME), "time");
+	ck_assert_ptr_null(schema_pattern_name(SCHEMA_PATTERN_NONE));
+	ck_assert_uint_eq(schema_pattern_max(SCHEMA_PATTERN_UTC_OFFSET), 6);
+	ck_assert_int_eq(field("at")->pattern, SCHEMA_PATTERN_TIME);
+	ck_assert_int_eq(field("tz")->pattern, SCHEMA_PATTERN_UTC_OFFSET);
+	ck_assert_int_eq(field("name")->pattern, SCHEMA_PATTERN_NONE);
 }
 END_TEST
 
@@ -782,6 +902,8 @@ validate_suite(void)
 	tcase_add_test(tc, test_validate_repeated);
 	tcase_add_test(tc, test_validate_values);
 	tcase_add_test(tc, test_validate_canonical);
+	tcase_add_test(tc, test_validate_pattern);
+	tcase_add_test(tc, test_pattern_names);
 	tcase_add_test(tc, test_validate_refs);
 	tcase_add_test(tc, test_validate_no_form);
 	suite_add_tcase(s, tc);

@@ -51,6 +51,9 @@ wait_writer() {
 ok "init" ncenctl -d "$X" init --forms "$F"
 ok "load the fixture" ncenctl -d "$X" load "$FX/small.dump"
 ok "the node's Icomm identity" ncenctl -d "$X" node init --id FR-NCEN
+# The secret pseudonyms are keyed with, as the uploader makes it.
+(umask 077 && openssl rand -hex 32 >"$X/node.secret")
+tap_result $? "the node's pseudonym secret"
 # A photograph (PNG magic, then bytes of every value) and a document.
 { printf '\211PNG\r\n\032\n'; awk 'BEGIN { for (i = 0; i < 4096; i++) printf "%c", i % 256 }'; } \
 	>"$T/photo.png"
@@ -88,13 +91,14 @@ tap_result $? "the node's private key is in it, 0600"
 ok "the manifest lists the key" grep -q '^file node.key [0-9]* [0-9a-f]* 0600$' "$B/MANIFEST"
 ok "and the photograph" grep -q "^file $photo_rel 4104 $photo 0600\$" "$B/MANIFEST"
 ok "and the certificate" grep -q '^file node.crt ' "$B/MANIFEST"
+ok "and the pseudonym secret" grep -q '^file node.secret 65 [0-9a-f]* 0600$' "$B/MANIFEST"
 
 ok "restore into a new directory" ncenctl -d "$R" restore "$B"
 ok "the restored copy verifies" ncenctl -d "$R" verify
 has "verify checked the audit log's database" "audit.db: structure ok"
 has "and the accounts'" "accounts.db: structure ok"
 has "and Icomm's" "icomm.db: structure ok"
-for f in node.key node.crt "$photo_rel"; do
+for f in node.key node.crt node.secret "$photo_rel"; do
 	cmp -s "$X/$f" "$R/$f"
 	tap_result $? "$f came back byte for byte"
 	[ "$(stat -c %a "$X/$f")" = "$(stat -c %a "$R/$f")" ]

@@ -1,7 +1,8 @@
 #!/bin/sh
 # icomm-refuse.sh - bad batches against a real lighttpd with mutual TLS:
 # a client certificate the web server does not know, a known one that
-# is not the sender's, no agreement, a tampered batch, an oversized one,
+# is not the sender's, no agreement, a tampered batch (its signature, or
+# its compressed content: still a bad signature), an oversized one,
 # malformed JSON, a record with an unknown code, a field the agreement
 # does not allow, an unknown sender, a non-cen field to the global
 # database: each refused with its reason in the signed receipt (or by
@@ -95,6 +96,20 @@ python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-8] ^= 
 	"$T/good.p7" "$T/tampered.p7"
 refused "a tampered batch" "bad signature: not signed by the registered certificate of FR-NCEN" \
 	post fr "$T/tampered.p7"
+
+# Tampered inside the signed content, so that it is no longer zlib data:
+# the signature is checked before anything is inflated, so this too is a
+# bad signature, not a decompression error.
+openssl cms -verify -inform DER -in "$T/good.p7" -binary -noverify \
+	-out "$T/good.z" 2>/dev/null
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); z = open(sys.argv[2], "rb").read(); i = b.find(z); assert i > 0 and z[0] == 0x78; b[i] ^= 0x78; open(sys.argv[3], "wb").write(b)' \
+	"$T/good.p7" "$T/good.z" "$T/unzip.p7"
+tap_result $? "a batch altered inside its compressed content"
+refused "the content altered" "bad signature: not signed by the registered certificate of FR-NCEN" \
+	post fr "$T/unzip.p7"
+ncen-icomm -d "$T/fr" receipt "$T/receipt" >"$T/out" 2>&1
+grep -q "bad signature" "$T/out" && ! grep -qi "zlib" "$T/out"
+tap_result $? "not reported as a decompression error"
 
 # Signed by IT under FR's name.
 printf '{%s,"batch":"x1","items":[]}' "$hdr" >"$T/forged.json"

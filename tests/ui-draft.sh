@@ -157,6 +157,8 @@ ui_start H -e NCEN_HOME="$D" -- ncen --as bob
 ui_see H "bob signs in" "Main menu"
 ui_keys H p
 ui_see H "bob's persons list" "Persons ("
+ui_type H "Петров"		# alice's person: he sees every one
+ui_wait H "Иван" >/dev/null
 ui_keys H Enter
 ui_see H "the same person" "Person $id, version 1"
 ui_keys H C-e

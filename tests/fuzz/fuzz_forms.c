@@ -29,6 +29,10 @@ static struct schema_field fuzz_forms_fields[] = {
 	{ .type = SCHEMA_DATETIME },
 	{ .type = SCHEMA_CODE },
 	{ .type = SCHEMA_REF },
+	{ .type = SCHEMA_TEXT, .size = 13, .pattern = SCHEMA_PATTERN_HS },
+	{ .type = SCHEMA_TEXT, .size = 5, .pattern = SCHEMA_PATTERN_TIME },
+	{ .type = SCHEMA_TEXT, .size = 6,
+	  .pattern = SCHEMA_PATTERN_UTC_OFFSET },
 };
 
 /* Feed one input to both parsers, the validator and the key builder. */
@@ -77,7 +81,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_reset(&key);
 			schema_index_key(&fuzz_forms_fields[i], canon.s,
 			    canon.len, &key);
+			/* What a pattern made of it fits the pattern. */
+			if (canon.len != 0 &&
+			    !schema_pattern_fits(&fuzz_forms_fields[i],
+			    canon.s))
+				abort();
 		}
+		(void)schema_value_stored(&s, &fuzz_forms_fields[i], value,
+		    &canon, &reason);
 		buf_reset(&key);
 		schema_index_key(&fuzz_forms_fields[i], copy, size, &key);
 	}
