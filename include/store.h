@@ -139,9 +139,10 @@ int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
  * NCEN_ENOTFOUND with a message.
  */
 /*
- * A form with a STORE_CREATOR_FIELD gets it set by store_put to the
- * creating user when it is empty, and store_update keeps what was stored
- * there: who recorded a record (need to know, auth-see.c).
+ * Who recorded a record (need to know, auth-see.c): a form's
+ * STORE_CREATOR_FIELD.  ncen's forms fill it with the officer signed in
+ * (a system field, never typed); an import, a dump or a partner's batch
+ * carries it or not, as data; store_update keeps what was stored there.
  */
 #define STORE_CREATOR_FIELD	"recorded_by"
 int	 store_put(struct store_txn *, struct record *, const char *user,

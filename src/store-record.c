@@ -244,30 +244,21 @@ store_record_stamp(struct record *r, const char *user)
 	r->mtime = (int64_t)time(NULL);
 }
 
-/*
- * Who recorded a record: on creation, the creating user when the form
- * has a STORE_CREATOR_FIELD left empty; on an update, what the stored
- * version says (it never changes once set).
- */
+/* Set a record's STORE_CREATOR_FIELD, if its form has one, to a name. */
 static void
-store_record_creator(struct record *r, const struct record *cur,
-    const char *user)
+store_record_creator_set(struct record *r, const char *name)
 {
-	const char	*was = cur == NULL ? user :
-			    record_get(cur, STORE_CREATOR_FIELD);
 	const char	*now = record_get(r, STORE_CREATOR_FIELD);
 	int		 fi;
 
 	if ((fi = schema_field_index(r->form, STORE_CREATOR_FIELD)) < 0 ||
-	    was == NULL || *was == '\0')
-		return;
-	if (cur == NULL && now != NULL && *now != '\0')
-		return;		/* given: a load, an import naming its maker */
-	if (now != NULL && strcmp(now, was) == 0)
+	    name == NULL || *name == '\0' ||
+	    (now != NULL && strcmp(now, name) == 0))
 		return;
 	record_clear_field(r, (size_t)fi);
-	record_add_value(r, (size_t)fi, was);
+	record_add_value(r, (size_t)fi, name);
 }
+
 
 /* Tell the change hooks about a change, in its transaction. */
 static int
@@ -305,7 +296,6 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 		return error;
 	r->version = 1;
 	store_record_stamp(r, user);
-	store_record_creator(r, NULL, user);
 	for (tries = 0;; tries++) {
 		error = store_record_write(t, e, r, DB_NOOVERWRITE, err);
 		if (error == NCEN_OK) {
@@ -379,7 +369,8 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	store_txn_hold(t, r);
 	r->version = cur->version + 1;
 	store_record_stamp(r, user);
-	store_record_creator(r, cur, user);
+	/* Who recorded it never changes once set. */
+	store_record_creator_set(r, record_get(cur, STORE_CREATOR_FIELD));
 	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK &&
 	    (error = store_count_change(t, e, cur, r, err)) == NCEN_OK)
 		error = store_record_change(t, "update", user, e->form->name,

@@ -175,6 +175,7 @@ make_named(const char *entity, const char *field, const char *name,
 	struct record	*r = make(entity);
 
 	set(r, field, name);
+	set(r, STORE_CREATOR_FIELD, user);	/* as ncen's form sets it */
 	return put(r, user);
 }
 
@@ -319,6 +320,47 @@ START_TEST(test_see_hidden_office)
 }
 END_TEST
 
+/* What upd() changes. */
+struct upd_arg {
+	uint64_t	 id;
+	const char	*user;
+};
+
+/* Clear a person's maker and store it again (store_run's callback). */
+static int
+upd_fn(struct store_txn *t, void *varg, struct ncen_err *e)
+{
+	struct upd_arg	*a = varg;
+	struct record	*r = NULL;
+	int		 error;
+
+	if ((error = store_txn_get(t, "person", a->id, &r, e)) == NCEN_OK) {
+		record_clear_field(r, (size_t)schema_field_index(r->form,
+		    STORE_CREATOR_FIELD));
+		error = store_update(t, r, a->user, e);
+	}
+	record_free(r);
+	return error;
+}
+
+/* An edit by someone else never changes who recorded the record. */
+START_TEST(test_see_maker_kept)
+{
+	struct upd_arg	 a = { 0, "off_mrs" };
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+
+	a.id = ids[PMINE];
+	ck_assert_msg(store_run(st, upd_fn, &a, &e) == NCEN_OK, "%s",
+	    ncen_err_msg(&e));
+	ck_assert(store_get(st, "person", ids[PMINE], &r, &e) == NCEN_OK);
+	ck_assert_int_eq(r->version, 2);
+	ck_assert_str_eq(record_get(r, STORE_CREATOR_FIELD), "off_cdg");
+	record_free(r);
+	ncen_err_free(&e);
+}
+END_TEST
+
 /* Order ids (bsearch). */
 static int
 idcmp(const void *va, const void *vb)
@@ -385,6 +427,7 @@ main(void)
 	tcase_add_test(tc, test_see_cells);
 	tcase_add_test(tc, test_see_hidden_office);
 	tcase_add_test(tc, test_see_ids);
+	tcase_add_test(tc, test_see_maker_kept);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }
