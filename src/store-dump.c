@@ -906,6 +906,8 @@ store_dump_kept(const struct store_dump_writer *w, const struct store_ref *b)
 
 	if (w->keep == NULL)
 		return 1;
+	if (w->nrefs == 0)
+		return 0;
 	return bsearch(&k, w->kept, w->nrefs, sizeof *w->kept,
 	    store_dump_keycmp) != NULL;
 }
