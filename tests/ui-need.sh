@@ -239,7 +239,8 @@ tap_result $? "one attachment: marc's, none of olga's"
 noatt() { awk '/^end /{next} /^record /{skip = ($2 == "attachment")}
 	/^link /{skip = ($4 == "attachment")} !skip' "$1"; }
 noatt "$T/after.dump" >"$T/a"
-diff "$T/before.dump" "$T/a" >"$T/diff"
+noatt "$T/before.dump" >"$T/b"	# the end lines differ: left out
+diff "$T/b" "$T/a" >"$T/diff"
 tap_result $? "no record changed by what was refused or read"
 sed 's/^/# /' "$T/diff" | head -20
 
