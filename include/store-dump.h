@@ -41,7 +41,8 @@
 #include "store.h"
 
 #define STORE_DUMP_MAGIC	"ncen-dump 2"
-#define STORE_DUMP_MAGIC_V1	"ncen-dump 1"	/* read, without an end line */
+/* Version 1, still read: it has no end line. */
+#define STORE_DUMP_MAGIC_V1	"ncen-dump 1"
 
 struct store_dump_rec {
 	struct record	*rec;
@@ -58,7 +59,7 @@ struct store_dump_link {
 
 struct store_dump {
 	char			*path;
-	unsigned		 version;	/* 1: no end line was checked */
+	unsigned		 version;	/* 1: no end line checked */
 	struct store_dump_rec	*recs;
 	size_t			 nrecs;
 	struct store_dump_link	*links;

@@ -1259,6 +1259,6 @@ out:
 unlock:
 	r = ctl_close(ctx, s, st, r);
 	if (lockfd != -1)
-		close(lockfd);	/* after the last commit, its audit included */
+		close(lockfd);	/* after the last commit and its audit */
 	return r;
 }

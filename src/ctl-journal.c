@@ -57,7 +57,7 @@
 #define CTL_JOURNAL_LOCK	"imports.lock"
 #define CTL_JOURNAL_GATE	0	/* byte: the turnstile */
 #define CTL_JOURNAL_RUN		1	/* byte: imports running */
-#define CTL_JOURNAL_POLL_MS	100	/* how often a backup tries again */
+#define CTL_JOURNAL_POLL_MS	100	/* between a backup's tries */
 
 /* Take (or release) one byte of the lock; waitit blocks. 0 or -1 (errno). */
 static int
@@ -126,6 +126,8 @@ ctl_journal_lock_import(struct ctl_ctx *ctx, int *fd)
 	if ((*fd = ctl_journal_lock_open(ctx)) == -1)
 		return errno == ENOENT ? 0 : 2;
 	if (ctl_journal_byte(*fd, CTL_JOURNAL_GATE, F_RDLCK, 0) == -1) {
+		if (errno != EACCES && errno != EAGAIN)
+			goto fail;
 		pid = ctl_journal_holder(*fd, CTL_JOURNAL_GATE, F_RDLCK);
 		ctl_warn(_("%s: waiting for the backup under way (process %ld) "
 		    "to finish"), ctx->cmd->name, pid);

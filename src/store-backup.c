@@ -364,7 +364,7 @@ out:
 	return r;
 }
 
-/* The names one extra stands for in a directory (a pattern: those it matches). */
+/* The names an extra stands for in a directory (a pattern: its matches). */
 static int
 store_backup_extra_names(const char *base, const char *extra, char ***namesp,
     size_t *np, struct ncen_err *e)

@@ -857,8 +857,8 @@ store_dump_parse(const struct schema *schema, const char *path,
 	if (p.nproblems == 0 && endline != 0 && (counts[0] != p.d->nrecs ||
 	    counts[1] != p.d->nlinks))
 		store_dump_problem(&p, endline, NCEN_EPARSE, _("the end line "
-		    "counts %" PRIu64 " records and %" PRIu64 " links, the dump "
-		    "holds %zu and %zu: the dump was altered"), counts[0],
+		    "counts %" PRIu64 " records and %" PRIu64 " links, the "
+		    "dump holds %zu and %zu: the dump was altered"), counts[0],
 		    counts[1], p.d->nrecs, p.d->nlinks);
 	if (p.nproblems == 0)
 		store_dump_check(&p);
@@ -978,7 +978,7 @@ store_dump_load(struct store *st, const struct store_dump *d,
 /* What the writer gathers while scanning. */
 struct store_dump_writer {
 	FILE			*f;
-	EVP_MD_CTX		*md;		/* of every byte written */
+	EVP_MD_CTX		*md;		/* of the bytes written */
 	int			 mdfailed;
 	struct buf		 b;
 	struct store_ref	*refs;

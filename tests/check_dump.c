@@ -333,10 +333,11 @@ written_dump(struct buf *out)
 	struct store_dump	*d = NULL;
 	struct store		*st = NULL;
 	char			*dir = test_tmpdir();
-	char			*path = test_path("tests/fixtures/ctl/small.dump");
+	char			*path;
 	char			*text;
 	size_t			 len;
 
+	path = test_path("tests/fixtures/ctl/small.dump");
 	memset(&o, 0, sizeof o);
 	o.home = dir;
 	o.create = 1;
