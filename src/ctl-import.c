@@ -1104,7 +1104,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	const char		*entity, *file, *as = NULL;
 	FILE			*f = NULL;
 	size_t			 done = 0;
-	int			 c, r, rollback = 0;
+	int			 c, r, rollback = 0, lockfd = -1;
 
 	memset(&imp, 0, sizeof imp);
 	memset(&sb, 0, sizeof sb);
@@ -1131,15 +1131,19 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, _("--rollback takes nothing "
 			    "else"));
-		if ((r = ctl_open(ctx, &s, &st)) != 0)
+		/* Not while a backup copies: it would hold half of it. */
+		if ((r = ctl_need_home(ctx)) != 0 ||
+		    (r = ctl_journal_lock_import(ctx, &lockfd)) != 0)
 			return r;
+		if ((r = ctl_open(ctx, &s, &st)) != 0)
+			goto unlock;
 		if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT,
 		    NULL, NULL)) != 0)
-			return ctl_close(ctx, s, st, r);
+			goto unlock;
 		if ((r = ctl_journal_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
 			printf("%s\n", _("no interrupted import to roll back"));
-		return ctl_close(ctx, s, st, r);
+		goto unlock;
 	}
 	if (argc - optind < 2)
 		return ctl_usage(ctx->cmd, _("expected an entity and a file"));
@@ -1167,7 +1171,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.in.prog);
-	if ((r = ctl_open(ctx, &s, &st)) != 0)
+	/* A backup copies all of an import or none: held till the end. */
+	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
+	    (r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
 	    &acct)) != 0)
@@ -1250,5 +1256,9 @@ out:
 		fclose(f);
 	ctl_import_free(&imp);
 	auth_account_free(acct);
-	return ctl_close(ctx, s, st, r);
+unlock:
+	r = ctl_close(ctx, s, st, r);
+	if (lockfd != -1)
+		close(lockfd);	/* after the last commit and its audit */
+	return r;
 }

@@ -40,10 +40,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                  checkpoint\n"
 	  "No other process may use the data directory meanwhile.\n") },
 	{ "backup", ctl_backup, N_("hot backup into a new directory"),
-	  N_("DIR2"),
-	  N_("Copies every database and log file while others keep working,\n"
+	  N_("[--wait SECONDS] DIR2"),
+	  N_("  --wait SECONDS  how long to wait for the imports under way\n"
+	  "                  (default 3600; 0: not at all)\n"
+	  "Copies every database and log file while others keep working,\n"
 	  "then the forms and a MANIFEST, and makes the copy consistent by\n"
-	  "catastrophic recovery.  DIR2 must not exist or be empty.\n") },
+	  "catastrophic recovery.  It holds each import whole or not at\n"
+	  "all: it waits for the imports under way, and new ones wait for\n"
+	  "it.  DIR2 must not exist or be empty.\n") },
 	{ "restore", ctl_restore,
 	  N_("restore a backup into the data directory"),
 	  N_("[--force] DIR2"),
