@@ -117,6 +117,10 @@ struct store {
 
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
+
+	/* Disk space (store-space.c). */
+	uint64_t		 reserve;	/* bytes kept free, 0: none */
+	int			 space_exempt;	/* below the reserve too */
 };
 
 /* The old bookkeeping of a record changed in the current transaction. */
@@ -168,6 +172,18 @@ void	 store_errcall(const DB_ENV *, const char *, const char *);
 void	 store_msgcall(const DB_ENV *, const char *);
 int	 store_hooks_call(struct store_txn *, const struct store_change *,
 	     struct ncen_err *);
+
+/* store-space.c: the reserve, and where the regions live. */
+int	 store_space_open(struct store *, struct ncen_err *);
+struct store_space_env {
+	int			 lockfd;	/* held while opening, or -1 */
+	long			 shmkey;	/* the segments' base key, or -1 */
+};
+int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
+	     struct store_space_env *, struct ncen_err *);
+int	 store_space_env_done(const char *home, struct store_space_env *,
+	     int opened, struct ncen_err *);
+void	 store_space_env_release(const char *home);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */
