@@ -140,6 +140,7 @@ struct store_txn {
 	int			 wake;		/* poke the uploader after the
 						   commit (store-wake.h) */
 	struct store_undo	*undo;
+	int			 space_ok;	/* the reserve was checked */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */
@@ -184,6 +185,7 @@ int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
 int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
+int	 store_space_txn(struct store_txn *, struct ncen_err *);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -8,12 +8,14 @@
  * optional K, M, G or T suffix (powers of 1024), a percentage of the
  * file system ("5%"), or 0 for none.  It is read when the store opens.
  *
- * Every read-write transaction checks it first (store_run answers
- * NCEN_ESPACE and changes nothing), and so may a caller that knows how
- * much it is about to write (an import, before its first batch).  Work
- * that gives space back (rolling back an import) or that a reader needs
- * (making a count that is not kept yet) may run below the reserve:
- * store_space_exempt marks it.  Once space is freed, the next
+ * A transaction checks it before its first record or link written
+ * (store_put, store_update, store_link_add... answer NCEN_ESPACE, and
+ * store_run aborts: nothing changed), and so may a caller that knows
+ * how much it is about to write (an import, before its first batch).
+ * Bookkeeping (audit entries, counts, sign-ins) goes on below it, so
+ * that reading stays possible.  Work that gives space back (rolling
+ * back an import) may write records below it: store_space_exempt
+ * marks it.  Once space is freed, the next
  * transaction runs: nothing needs repairing.
  *
  * Contract: nothing here prints or exits; errors come back as

@@ -46,7 +46,7 @@
 #include "xmalloc.h"
 
 #define CTL_IMPORT_BATCH	1000	/* rows written per transaction */
-#define CTL_IMPORT_SPACE	4	/* disk bytes per byte of rows, at most */
+#define CTL_IMPORT_SPACE	12	/* disk bytes per byte of rows (measured) */
 
 /* Set by a signal during the writes of an import. */
 static volatile sig_atomic_t	ctl_import_signalled;
@@ -952,7 +952,7 @@ ctl_import_write(struct ctl_import_state *imp)
 		return 0;
 	/*
 	 * Room for the records, their indices and their log records
-	 * (about four times the CSV) beside the reserve, before the
+	 * (about twelve times the rows) beside the reserve, before the
 	 * first batch: an import that would fill the disk is refused
 	 * whole rather than rolled back half way.
 	 */

@@ -44,7 +44,6 @@
 #include "record.h"
 #include "schema.h"
 #include "store-int.h"
-#include "store-space.h"
 #include "store.h"
 
 #define STORE_COUNT_RENEW	65536	/* entries walked per watchdog bound */
@@ -269,12 +268,8 @@ store_count_of(struct store *st, struct store_entity *e,
 	error = store_txn_run(st, store_count_peek_fn, &m, STORE_TXN_NONE,
 	    &quiet);
 	ncen_err_free(&quiet);
-	if (error != NCEN_OK) {
-		/* Bookkeeping a reader needs: it may use the reserve. */
-		store_space_exempt(st, 1);
+	if (error != NCEN_OK)
 		error = store_txn_run(st, store_count_make_fn, &m, 0, err);
-		store_space_exempt(st, 0);
-	}
 	*count = error == NCEN_OK ? m.n : 0;
 	buf_free(&m.key);
 	return error;

@@ -194,7 +194,7 @@ store_space_check(struct store *st, uint64_t need, struct ncen_err *err)
 		return NCEN_OK;
 	store_space_human(&avail, free_bytes);
 	store_space_human(&reserve, st->reserve);
-	if (need == 0)
+	if (free_bytes < st->reserve)
 		error = ncen_err_set(err, NCEN_ESPACE, _("%s: the disk is "
 		    "nearly full: %s free, below the reserve of %s; nothing "
 		    "was changed: free some space (or lower the reserve, "
@@ -215,6 +215,19 @@ store_space_check(struct store *st, uint64_t need, struct ncen_err *err)
 	}
 	buf_free(&avail);
 	buf_free(&reserve);
+	return error;
+}
+
+/* Before a transaction's first record or link: the reserve, once. */
+int
+store_space_txn(struct store_txn *t, struct ncen_err *err)
+{
+	int	error;
+
+	if (t->space_ok)
+		return NCEN_OK;
+	if ((error = store_space_check(t->st, 0, err)) == NCEN_OK)
+		t->space_ok = 1;
 	return error;
 }
 

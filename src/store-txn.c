@@ -12,7 +12,6 @@
 #include "i18n.h"
 #include "record.h"
 #include "store-int.h"
-#include "store-space.h"
 #include "store-wake.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -209,9 +208,6 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		return ncen_err_set(err, NCEN_EUSAGE, _("%s: a store call that "
 		    "makes its own transaction was made inside store_run's "
 		    "function (use the store_txn_* calls there)"), st->home);
-	/* New work waits while the disk is below its reserve. */
-	if (!readonly && (error = store_space_check(st, 0, err)) != NCEN_OK)
-		return error;
 	if (st->env == NULL) {
 		/* An earlier reopen failed: try again. */
 		if ((error = store_env_reopen(st, err)) != NCEN_OK)
