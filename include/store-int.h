@@ -3,7 +3,10 @@
  *
  * On-disk layout of a data directory (the Berkeley DB environment home):
  *
- *	__db.*, log.*		the environment's regions and log files
+ *	__db.001, log.*		the name of the environment's regions (in
+ *				shared memory, store-space.c) and log files
+ *	.regions.lock		opens vs the last close's removal of them
+ *	reserve			the disk reserve, if set (store-space.h)
  *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
  *	NAME.db			btree, one per form: 8-byte big-endian id ->
  *				record bytes (record.c's codec), 8 KB pages
