@@ -31,6 +31,7 @@
 
 #include <ctype.h>
 #include <db.h>
+#include <signal.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,8 @@
 #define STORE_SHM_SPAN		64		/* keys per slot (regions) */
 #define STORE_SHM_PROBES	32		/* slots tried before giving up */
 #define STORE_SHM_REF_MAX	4096		/* __db.001 naming a segment */
+#define STORE_SHM_REF_SIZE	(2 * sizeof(uintptr_t) + sizeof(int))
+#define STORE_SHM_SWEEP		4		/* slots swept for orphans */
 #define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
 
@@ -328,17 +331,70 @@ store_space_slot_free(long base)
 	return 1;
 }
 
-/* The base key of a data directory's segments, or -1 if none is free. */
+/*
+ * The segment id __db.001 names (libdb 5.3's REGENV_REF: two offsets,
+ * then the id), or -1.
+ */
+static int
+store_space_ref_id(const char *home)
+{
+	struct buf	path = BUF_INIT;
+	unsigned char	ref[STORE_SHM_REF_SIZE];
+	int		fd, id = -1;
+	ssize_t		n;
+
+	buf_addf(&path, "%s/__db.001", home);
+	fd = open(path.s, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd == -1)
+		return -1;
+	n = read(fd, ref, sizeof ref);
+	close(fd);
+	if (n == (ssize_t)sizeof ref)
+		memcpy(&id, ref + 2 * sizeof(uintptr_t), sizeof id);
+	return id;
+}
+
+/*
+ * Remove the segments of a slot left by a process killed while it made
+ * an environment (before __db.001 named them): nobody attached, their
+ * creator dead, and not the ones __db.001 names.
+ */
+static void
+store_space_sweep(long base, int named)
+{
+	struct shmid_ds	ds;
+	int		i, id, ids[STORE_SHM_SPAN], n = 0;
+
+	if ((id = shmget((key_t)base, 0, 0)) == -1 || id == named)
+		return;
+	for (i = 0; i < STORE_SHM_SPAN; i++) {
+		if ((id = shmget((key_t)(base + i), 0, 0)) == -1)
+			continue;
+		if (shmctl(id, IPC_STAT, &ds) != 0 || ds.shm_nattch != 0 ||
+		    kill(ds.shm_cpid, 0) == 0 || errno != ESRCH)
+			return;
+		ids[n++] = id;
+	}
+	for (i = 0; i < n; i++)
+		(void)shmctl(ids[i], IPC_RMID, NULL);
+}
+
+/*
+ * The base key of a data directory's segments, or -1 if none is free;
+ * orphans met on the way go.
+ */
 static long
 store_space_shm_key(const char *home)
 {
 	struct stat	sb;
 	uint64_t	h;
-	long		slot, base;
-	int		i;
+	long		slot, base, found = -1;
+	int		i, named;
 
 	if (stat(home, &sb) != 0)
 		return -1;
+	named = store_space_ref_id(home);
 	h = (uint64_t)sb.st_dev * 0x9e3779b97f4a7c15ULL ^
 	    (uint64_t)sb.st_ino * 0xc2b2ae3d27d4eb4fULL;
 	h ^= h >> 31;
@@ -346,10 +402,13 @@ store_space_shm_key(const char *home)
 	for (i = 0; i < STORE_SHM_PROBES; i++) {
 		base = STORE_SHM_BASE + ((slot + (long)i * 7919) %
 		    STORE_SHM_SLOTS) * STORE_SHM_SPAN;
-		if (store_space_slot_free(base))
-			return base;
+		store_space_sweep(base, named);
+		if (found == -1 && store_space_slot_free(base))
+			found = base;
+		if (found != -1 && i >= STORE_SHM_SWEEP)
+			break;
 	}
-	return -1;
+	return found;
 }
 
 /*
