@@ -31,8 +31,9 @@
  * The on-disk layout is described in store-int.h.
  *
  * Cache: the environment's cache is shared by every process using the
- * data directory (it lives in the __db.* region files, and counts in
- * each process's resident memory only for the pages it touches).  Its
+ * data directory (it lives in the regions, in System V shared memory
+ * (store-space.c), and counts in each process's resident memory only
+ * for the pages it touches).  Its
  * size is fixed by the process that makes the regions (the first open
  * after a clean shutdown or a recovery): store_options.cachesize, else
  * 64 MB, which holds the hot part of a few hundred thousand cases on a

@@ -39,12 +39,14 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "store-space.h"
 #include "store.h"
 #include "validate.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
 #define CTL_IMPORT_BATCH	1000	/* rows written per transaction */
+#define CTL_IMPORT_SPACE	12	/* disk bytes per byte of rows (measured) */
 
 /* Set by a signal during the writes of an import. */
 static volatile sig_atomic_t	ctl_import_signalled;
@@ -948,6 +950,18 @@ ctl_import_write(struct ctl_import_state *imp)
 			good++;
 	if (good == 0)
 		return 0;
+	/*
+	 * Room for the records, their indices and their log records
+	 * (about twelve times the rows) beside the reserve, before the
+	 * first batch: an import that would fill the disk is refused
+	 * whole rather than rolled back half way.
+	 */
+	if (store_space_check(imp->st, (uint64_t)imp->data.len *
+	    CTL_IMPORT_SPACE, &e) != NCEN_OK) {
+		r = ctl_report("import", &e);
+		ncen_err_free(&e);
+		return r;
+	}
 	if ((r = ctl_journal_create(imp->in.ctx, imp->in.path,
 	    &imp->jfd, &imp->jpath)) != 0)
 		return r;

@@ -47,6 +47,7 @@
 #include "record.h"
 #include "store-kv.h"
 #include "store-outbox.h"
+#include "store-space.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -522,7 +523,10 @@ ctl_journal_undo_all(struct store *st, const char *text,
 			v.next = i;
 			v.end = i + CTL_JOURNAL_UNDO_BATCH < m ?
 			    i + CTL_JOURNAL_UNDO_BATCH : m;
+			/* A rollback gives space back: below the reserve too. */
+			store_space_exempt(st, 1);
 			rc = store_run(st, ctl_journal_undo_txn, &v, e);
+			store_space_exempt(st, 0);
 			u->records = v.records;
 			u->links = v.links;
 			u->kept = v.kept;

@@ -87,6 +87,7 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
     const char *keyfile, u_int32_t flags, struct ncen_err *e)
 {
 	struct buf	key = BUF_INIT;
+	struct store_space_env	se;
 	int		ret, r = NCEN_OK;
 
 	memset(be, 0, sizeof *be);
@@ -116,9 +117,15 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
+	if ((r = store_space_env_config(be->env, home, &flags, &se,
+	    e)) != NCEN_OK) {
+		(void)store_space_env_done(home, &se, 0, NULL);
+		goto out;
+	}
 	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
 	store_watch_leave();
+	r = store_space_env_done(home, &se, ret == 0, e);
 	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);
@@ -131,6 +138,7 @@ out:
 	if (r != NCEN_OK) {
 		be->env->close(be->env, 0);
 		be->env = NULL;
+		store_space_env_release(home);
 		buf_free(&be->msgs);
 	}
 	return r;
@@ -152,6 +160,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
+	store_space_env_release(home);
 	buf_free(&be->msgs);
 	return r;
 }

@@ -658,6 +658,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	DB_ENV				*env = NULL;
 	u_int32_t			 flags;
 	size_t				 i, j;
+	struct store_space_env		 se;
 	int				 ret, error;
 
 	buf_reset(&st->dberr);
@@ -710,13 +711,21 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* DB_RECOVER needs DB_CREATE; store_open checked the directory. */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	if ((error = store_space_env_config(env, st->home, &flags, &se,
+	    err)) != NCEN_OK) {
+		(void)store_space_env_done(st->home, &se, 0, NULL);
+		goto fail;
+	}
 	store_watch_enter();
-	ret = env->open(env, st->home, flags, 0);
+	ret = env->open(env, st->home, flags, 0600);
 	store_watch_leave();
+	error = store_space_env_done(st->home, &se, ret == 0, err);
 	if (ret != 0) {
 		error = store_env_open_error(st, ret, err);
 		goto fail;
 	}
+	if (error != NCEN_OK)
+		goto fail;
 
 	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
 	    STORE_PAGE_INDEX, err)) != NCEN_OK ||
@@ -767,6 +776,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	return NCEN_OK;
 fail:
 	store_env_shutdown(st);
+	store_space_env_release(st->home);	/* regions made for nothing */
 	return error;
 }
 
@@ -915,6 +925,8 @@ store_open(const struct store_options *o, const struct schema *schema,
 	if (st->keyfile != NULL &&
 	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)
 		goto fail;
+	if ((error = store_space_open(st, err)) != NCEN_OK)
+		goto fail;
 	if ((error = store_watch_start(st->watchdog, err)) != NCEN_OK)
 		goto fail;
 	/* A panic while opening (another process recovering): once more. */
@@ -1033,6 +1045,7 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
+	store_space_env_release(st->home);
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();
