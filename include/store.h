@@ -27,7 +27,12 @@
  * and store_update() set the record's id, version, mtime and muser at
  * once, and set them back if the transaction does not commit.
  * Berkeley DB panics (DB_RUNRECOVERY) are handled by closing and
- * reopening the environment and trying once more, else NCEN_ERECOVER.
+ * reopening the environment (which recovers it) and trying again, up
+ * to a few reopens per call when it panics again (another process
+ * recovering at the same time), else NCEN_ERECOVER; the entities and
+ * indices of the store keep their place in memory across a reopen.
+ * A commit that succeeded is reported as success even when the
+ * checkpoint after it fails.
  * The on-disk layout is described in store-int.h.
  *
  * Cache: the environment's cache is shared by every process using the
