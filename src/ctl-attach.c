@@ -86,11 +86,13 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 	if (r == 0 && attach_file(st, target, argv[optind + 1], &o, &res,
 	    &e) != NCEN_OK)
 		r = ctl_report("attach", &e);
-	else if (r == 0)
+	else if (r == 0) {
+		ctl_committed();
 		printf(_("attachment %" PRIu64 ": %s %" PRIu64 ", %s, %" PRIu64
 		    " bytes, sha256 %s%s\n"), res.id, target.entity, target.id,
 		    res.media_type, res.size, res.sha256,
 		    res.stored ? "" : _(" (content already stored)"));
+	}
 	record_free(rec);
 	free(entity);
 	ncen_err_free(&e);

@@ -172,9 +172,11 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	req.account = acct;
 	if (workflow_apply(st, &req, &res, &e) != NCEN_OK)
 		r = ctl_report("case", &e);
-	else
+	else {
+		ctl_committed();
 		printf(_("case %" PRIu64 ": %s -> %s (version %u)\n"),
 		    req.case_id, res.from, res.to, res.version);
+	}
 	auth_account_free(acct);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);

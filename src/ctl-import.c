@@ -1213,7 +1213,10 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.in.prog);
-	/* A backup copies all of an import or none: held till the end. */
+	/*
+	 * A backup copies all of an import or none: held while earlier
+	 * imports are rolled back and from the first row written to the end.
+	 */
 	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
 	    (r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
@@ -1226,6 +1229,12 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	imp.user = ctl_login();
 	if ((r = ctl_journal_rollback_all(ctx, st, &done)) != 0)
 		goto out;
+	/*
+	 * Reading the rows may take long (a pipe): a backup need not wait
+	 * for it.  The lock is taken again before the first row is written.
+	 */
+	close(lockfd);
+	lockfd = -1;
 	if (strcmp(entity, CTL_CSV_LINKS) != 0 &&
 	    (imp.form = schema_form_find(s, entity)) == NULL) {
 		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
@@ -1254,7 +1263,8 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			    imp.in.path);
 		goto out;
 	}
-	if ((r = ctl_import_write(&imp)) != 0) {
+	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
+	    (r = ctl_import_write(&imp)) != 0) {
 		ctl_import_rejects_close(&imp, 0);
 		ctl_warn(_("import: %s: nothing imported"), imp.in.path);
 		goto out;

@@ -524,6 +524,9 @@ ctl_user(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_usage(ctx->cmd, _("unknown action '%s'"), action);
 		goto close;
 	}
+	if (rc == NCEN_OK && r == 0 && strcmp(action, "list") != 0 &&
+	    strcmp(action, "key") != 0)
+		ctl_committed();	/* one transaction, done */
 	if (rc != NCEN_OK)
 		r = ctl_report("user", &e);
 	else if (strcmp(action, "del") == 0)

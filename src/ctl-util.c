@@ -267,6 +267,17 @@ ctl_closing_done(void)
 }
 
 /*
+ * A command whose change is one transaction says it committed: from
+ * then on a stall (reading back, closing) is a warning and exit 0, as
+ * running it again would do it twice.
+ */
+void
+ctl_committed(void)
+{
+	atomic_store(&ctl_closing_ok, 1);
+}
+
+/*
  * Close the store and free the schema; returns status.  What a command
  * that succeeded committed is in the log: when closing fails (another
  * process died and the environment needs recovery, which the next open
