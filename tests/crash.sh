@@ -20,6 +20,8 @@
 command -v db5.3_verify >/dev/null 2>&1 ||
 	skip_all "db5.3_verify not installed (apt-get install db5.3-util)"
 command -v timeout >/dev/null 2>&1 || skip_all "timeout not installed"
+# shellcheck source=tests/ui-lib.sh
+. "$(dirname "$0")/ui-lib.sh"		# the mixed schedule's session
 
 ROUNDS=${CRASH_ROUNDS:-20}
 WATCH=${CRASH_WATCHDOG:-2}
@@ -204,4 +206,8 @@ echo "# runs $started workers in $ROUNDS rounds over $(((t1 - t0) / 1000000)) ms
 commits=$(cat "$T"/*.log | grep -c '^C ')
 echo "# commits $commits, longest stall $(awk "BEGIN { printf \"%.2f\", $maxgap / 1000 }") s," \
     "longest store call $(awk "BEGIN { printf \"%.2f\", $maxcall / 1000 }") s"
+
+# The harder schedule: the real programs, mixed, killed after 5-60 ms.
+# shellcheck source=tests/crash-mixed.sh
+. "$(dirname "$0")/crash-mixed.sh"
 finish
