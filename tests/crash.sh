@@ -12,6 +12,11 @@
 # the primary and in both indices, nothing half-written, and the files
 # must verify.  Tunables: CRASH_ROUNDS (20), CRASH_WATCHDOG (2 s),
 # CRASH_SLACK_MS (1500), CRASH_SEED (random).
+#
+# Then the harder schedule (tests/crash-mixed.sh): the real programs,
+# imports, workflow steps, account changes, attachments, backups and an
+# ncen session in tmux, with over a hundred of them killed after 5-60 ms
+# of work, and every change whose command exited 0 checked afterwards.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -29,7 +34,7 @@ SLACK_MS=${CRASH_SLACK_MS:-1500}
 NWORKERS=4
 LIFE=60				# no worker may live longer than this
 RANDOM=${CRASH_SEED:-$$}
-echo "# seed ${CRASH_SEED:-$$}, rounds $ROUNDS, watchdog $WATCH s"
+echo "# seed ${CRASH_SEED:-$$} (CRASH_SEED), rounds $ROUNDS, watchdog $WATCH s"
 
 worker=$top_builddir/tests/crash-worker
 D=$T/data
