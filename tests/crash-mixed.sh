@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # lib.sh sets top_srcdir, T...
 # tests/crash-mixed.sh - the harder schedule of tests/crash.sh (sourced
 # by it after lib.sh and ui-lib.sh): the real programs write side by side
 # while one after another is killed with SIGKILL after 5-60 ms of work.
@@ -102,13 +103,14 @@ mx_run() {
 	return "$st"
 }
 
-# Whether this command is to be killed: mx_mode PERCENT [MODE]; prints
-# MODE (default t) that often, else "-".
+# Whether the next command is to be killed: mx_mode PERCENT sets mx_m to
+# "t" that often, else to "-" (no command substitution: a subshell's
+# RANDOM would not follow the seed).
 mx_mode() {
 	if [ $((RANDOM % 100)) -lt "$1" ]; then
-		echo "${2:-t}"
+		mx_m=t
 	else
-		echo -
+		mx_m=-
 	fi
 }
 
@@ -149,9 +151,11 @@ mx_lane_workflow() {
 	RANDOM=$((MX_SEED + 2))
 	for c in $(seq 2 $((MX_CASES + 1))); do
 		[ -e "$L/stop" ] && break
-		mx_run submit "$c" "$(mx_mode 50)" ncenctl -d "$M" case submit \
+		mx_mode 50
+		mx_run submit "$c" "$mx_m" ncenctl -d "$M" case submit \
 		    "$c" --as bob || continue
-		mx_run validate "$c" "$(mx_mode 50)" ncenctl -d "$M" case \
+		mx_mode 50
+		mx_run validate "$c" "$mx_m" ncenctl -d "$M" case \
 		    validate "$c" --as sue
 	done
 }
@@ -162,9 +166,11 @@ mx_lane_user() {
 	RANDOM=$((MX_SEED + 3))
 	while [ ! -e "$L/stop" ]; do
 		k=$((k + 1))
-		mx_run useradd "$k" "$(mx_mode 50)" ncenctl -d "$M" user add \
+		mx_mode 50
+		mx_run useradd "$k" "$mx_m" ncenctl -d "$M" user add \
 		    "u$k" --roles officer || continue
-		mx_run usermod "$k" "$(mx_mode 50)" ncenctl -d "$M" user mod \
+		mx_mode 50
+		mx_run usermod "$k" "$mx_m" ncenctl -d "$M" user mod \
 		    "u$k" --roles officer,supervisor
 	done
 }
@@ -177,7 +183,8 @@ mx_lane_attach() {
 		k=$((k + 1))
 		printf 'attachment %d of seed %s\n' "$k" "$MX_SEED" \
 		    >"$L/attach.$k.txt"
-		mx_run attach "$k" "$(mx_mode 50)" ncenctl -d "$M" attach \
+		mx_mode 50
+		mx_run attach "$k" "$mx_m" ncenctl -d "$M" attach \
 		    case:1 "$L/attach.$k.txt" --caption "MIXATT-$k"
 	done
 }
@@ -193,7 +200,8 @@ mx_lane_backup() {
 		# per MB of the data directory: store-backup.c).
 		echo "$k $(mx_ms) $((60 + $(du -sm "$M" | cut -f1)))" \
 		    >>"$L/backup.start"
-		mx_run backup "$k" "$(mx_mode 50)" ncenctl -d "$M" backup \
+		mx_mode 50
+		mx_run backup "$k" "$mx_m" ncenctl -d "$M" backup \
 		    "$L/b$k"
 		sleep "0.$((RANDOM % 5))"
 	done
@@ -489,8 +497,7 @@ ok "mixed: a fresh process recovers and rolls back killed imports" \
     timeout 120 ncenctl -d "$M" import --rollback
 sed 's/^/# /' "$T/out" | head -5
 ok "mixed: dump" timeout 120 ncenctl -d "$M" dump -o "$T/m.dump"
-ls "$M"/import-*.journal >/dev/null 2>&1
-[ $? -ne 0 ]
+! ls "$M"/import-*.journal >/dev/null 2>&1
 tap_result $? "mixed: no import journal is left"
 mx_check_imports "$T/m.dump" >"$T/imports"
 tap_result $? "mixed: every import whole or absent, as its exit status says"
@@ -650,7 +657,9 @@ echo "# session: $nses sign-ins, $saves saves shown of $triedk tries," \
 # whole or absent (and all those finished before it began).
 nb=0 bbad=0
 while read -r k _ _ st killed _ _; do
-	[ "$killed" = 0 ] && [ "$st" = 0 ] || continue
+	if [ "$killed" != 0 ] || [ "$st" != 0 ]; then
+		continue
+	fi
 	nb=$((nb + 1))
 	since=$(awk -v k="$k" '$1 == k { print $2 }' "$L/backup.start")
 	R=$L/r$k
