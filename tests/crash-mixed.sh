@@ -20,7 +20,7 @@
 #
 # About half of the ncenctl commands are killed (5-60 ms after start, or
 # for imports after their journal appeared); the lanes run for at least
-# CRASH_MIXED_MIN seconds (default 40) and until CRASH_KILLS kills
+# CRASH_MIXED_MIN seconds (default 30) and until CRASH_KILLS kills
 # (default 120), CRASH_MIXED_SECONDS (default 150) at most.
 # Then a fresh process recovers (import --rollback, which also undoes
 # what killed imports left) and the database must hold: every import
@@ -35,11 +35,12 @@
 # those finished before it began); `verify`, `audit verify` and
 # db5.3_verify clean.  Survivors end with 0, 2 or 75 (a session: 75 or
 # signed out), none waiting longer than its watchdog bound plus
-# CRASH_MIXED_SLACK seconds (default 8).
+# CRASH_MIXED_SLACK seconds (default 8).  CRASH_KEEP=DIR keeps the data
+# directory, the logs and the dump there for a look afterwards.
 
 MX_KILLS=${CRASH_KILLS:-120}
 MX_SECONDS=${CRASH_MIXED_SECONDS:-150}
-MX_MIN=${CRASH_MIXED_MIN:-40}
+MX_MIN=${CRASH_MIXED_MIN:-30}
 MX_SLACK=${CRASH_MIXED_SLACK:-8}
 MX_WATCH=10			# ncenctl's and ncen's watchdog, seconds
 MX_HANG=200			# a survivor still running then is hung
@@ -196,9 +197,10 @@ mx_lane_backup() {
 	RANDOM=$((MX_SEED + 5))
 	while [ ! -e "$L/stop" ]; do
 		k=$((k + 1))
-		# When it began, and its watchdog's bound (60 s, and one more
-		# per MB of the data directory: store-backup.c).
-		echo "$k $(mx_ms) $((60 + $(du -sm "$M" | cut -f1)))" \
+		# When it began, and its copy's watchdog bound: 60 s, and one
+		# more per MB of the store's files, as their sizes say (regions
+		# and logs included: store-backup.c), so not du's blocks.
+		echo "$k $(mx_ms) $((60 + $(du -sm --apparent-size "$M" | cut -f1)))" \
 		    >>"$L/backup.start"
 		mx_mode 50
 		mx_run backup "$k" "$mx_m" ncenctl -d "$M" backup \
@@ -380,6 +382,8 @@ for lane in import workflow user attach backup; do
 	mx_pids="$mx_pids $!"
 done
 tap_cleanup="${tap_cleanup:+$tap_cleanup; }touch '$L/stop'"
+[ -n "${CRASH_KEEP:-}" ] &&
+	tap_cleanup="$tap_cleanup; mkdir -p '$CRASH_KEEP' && cp -R '$M' '$L' '$T/m.dump' '$CRASH_KEEP'/"
 while { [ "$(mx_kills)" -lt "$MX_KILLS" ] ||
     [ $(($(mx_ms) - t0)) -lt $((MX_MIN * 1000)) ]; } &&
     [ $(($(mx_ms) - t0)) -lt $((MX_SECONDS * 1000)) ]; do
