@@ -132,6 +132,9 @@ void	ctl_csv_split(const char *, size_t, struct buf *, size_t *);
  * the journals that imports which died left behind.  ctl_journal_note
  * appends the line of a record as written.  Undoing a case also takes
  * back what it queued in the outbox and was not sent yet.
+ * ctl_journal_lock_import and ctl_journal_lock_backup keep backups and
+ * imports apart (a backup holds each import whole or not at all): they
+ * return 0 with a descriptor to close when done, or an exit status.
  */
 void	ctl_journal_note(struct buf *, const struct record *);
 int	ctl_journal_create(struct ctl_ctx *, const char *, int *, char **);
@@ -141,6 +144,9 @@ void	ctl_journal_remove(const char *, char **, int *);
 int	ctl_journal_undo_import(struct ctl_ctx *, struct store *, const char *,
 	    int *, char **);
 int	ctl_journal_rollback_all(struct ctl_ctx *, struct store *, size_t *);
+int	ctl_journal_lock_import(struct ctl_ctx *, int *);
+int	ctl_journal_lock_backup(struct ctl_ctx *, unsigned, int *);
+size_t	ctl_journal_count(const char *);
 
 /*
  * ctl-import-case.c: what an import of cases owes the workflow (a

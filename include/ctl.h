@@ -4,7 +4,9 @@
  * ncenctl.c parses the global options, finds the command in the table
  * (ctl_cmds) and calls its function with the command's own arguments
  * (argv[0] is the command name).  A command returns the exit status:
- * 0 ok, 1 a check found a problem, 2 usage or environment error.
+ * 0 ok, 1 a check found a problem, 2 usage or environment error with
+ * nothing changed.  Once a command's work is committed it exits 0: a
+ * failure to close the store after it is only a warning (ctl_close).
  * Commands and these helpers are program code: they report to stderr as
  * "ncenctl: what: why" and may print results on stdout; the library
  * layers under them never do.
@@ -83,6 +85,7 @@ int	ctl_as(struct ctl_ctx *, struct store *, const char *user,
 	    enum auth_action, const struct record *, struct auth_account **);
 int	ctl_exists(struct store *, const char *, uint64_t);
 int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
+int	ctl_closing_done(void);
 int	ctl_is_dir(const char *);
 int	ctl_is_empty_dir(const char *);
 

@@ -28,6 +28,7 @@ enum ncen_code {
 	NCEN_EVERSION,		/* runtime libdb differs from the build's */
 	NCEN_ESTALL,		/* a database call overran the watchdog */
 	NCEN_ECHECK,		/* a check (verify) found a problem */
+	NCEN_ESPACE,		/* the disk is (nearly) full: nothing done */
 };
 
 struct ncen_err {

@@ -3,7 +3,10 @@
  *
  * On-disk layout of a data directory (the Berkeley DB environment home):
  *
- *	__db.*, log.*		the environment's regions and log files
+ *	__db.001, log.*		the name of the environment's regions (in
+ *				shared memory, store-space.c) and log files
+ *	.regions.lock		opens vs the last close's removal of them
+ *	reserve			the disk reserve, if set (store-space.h)
  *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
  *	NAME.db			btree, one per form: 8-byte big-endian id ->
  *				record bytes (record.c's codec), 8 KB pages
@@ -41,6 +44,7 @@
 #include "store.h"
 
 #define STORE_RETRIES		20		/* attempts of a transaction */
+#define STORE_REOPENS		8		/* reopens of one store_run */
 #define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
 #define STORE_CKP_KB		65536		/* log KB between checkpoints */
 #define STORE_CKP_MIN		5		/* minutes between checkpoints */
@@ -117,6 +121,10 @@ struct store {
 
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
+
+	/* Disk space (store-space.c). */
+	uint64_t		 reserve;	/* bytes kept free, 0: none */
+	int			 space_exempt;	/* below the reserve too */
 };
 
 /* The old bookkeeping of a record changed in the current transaction. */
@@ -136,6 +144,7 @@ struct store_txn {
 	int			 wake;		/* poke the uploader after the
 						   commit (store-wake.h) */
 	struct store_undo	*undo;
+	int			 space_ok;	/* the reserve was checked */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */
@@ -168,6 +177,19 @@ void	 store_errcall(const DB_ENV *, const char *, const char *);
 void	 store_msgcall(const DB_ENV *, const char *);
 int	 store_hooks_call(struct store_txn *, const struct store_change *,
 	     struct ncen_err *);
+
+/* store-space.c: the reserve, and where the regions live. */
+int	 store_space_open(struct store *, struct ncen_err *);
+struct store_space_env {
+	int			 lockfd;	/* held while opening, or -1 */
+	long			 shmkey;	/* the segments' base key, or -1 */
+};
+int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
+	     struct store_space_env *, struct ncen_err *);
+int	 store_space_env_done(const char *home, struct store_space_env *,
+	     int opened, struct ncen_err *);
+void	 store_space_env_release(const char *home);
+int	 store_space_txn(struct store_txn *, struct ncen_err *);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -27,12 +27,18 @@
  * and store_update() set the record's id, version, mtime and muser at
  * once, and set them back if the transaction does not commit.
  * Berkeley DB panics (DB_RUNRECOVERY) are handled by closing and
- * reopening the environment and trying once more, else NCEN_ERECOVER.
+ * reopening the environment (which recovers it) and trying again, up
+ * to a few reopens per call when it panics again (another process
+ * recovering at the same time), else NCEN_ERECOVER; the entities and
+ * indices of the store keep their place in memory across a reopen.
+ * A commit that succeeded is reported as success even when the
+ * checkpoint after it fails.
  * The on-disk layout is described in store-int.h.
  *
  * Cache: the environment's cache is shared by every process using the
- * data directory (it lives in the __db.* region files, and counts in
- * each process's resident memory only for the pages it touches).  Its
+ * data directory (it lives in the regions, in System V shared memory
+ * (store-space.c), and counts in each process's resident memory only
+ * for the pages it touches).  Its
  * size is fixed by the process that makes the regions (the first open
  * after a clean shutdown or a recovery): store_options.cachesize, else
  * 64 MB, which holds the hot part of a few hundred thousand cases on a

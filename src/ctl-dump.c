@@ -191,6 +191,10 @@ ctl_load(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ncen_err_exit(e.code);
 		goto out;
 	}
+	if (d->version == 1)
+		ctl_warn(_("load: %s: a version 1 dump has no end line: a "
+		    "file cut short or altered cannot be told from a whole "
+		    "one"), argv[1]);
 	if (store_dump_load(st, d, &e) != NCEN_OK) {
 		r = ctl_report("load", &e);
 		ctl_warn(_("load: %s: nothing loaded"), argv[1]);

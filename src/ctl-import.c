@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "buf.h"
 #include "csv.h"
@@ -39,12 +40,14 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "store-space.h"
 #include "store.h"
 #include "validate.h"
 #include "workflow.h"
 #include "xmalloc.h"
 
 #define CTL_IMPORT_BATCH	1000	/* rows written per transaction */
+#define CTL_IMPORT_SPACE	12	/* disk bytes per byte of rows (measured) */
 
 /* Set by a signal during the writes of an import. */
 static volatile sig_atomic_t	ctl_import_signalled;
@@ -106,6 +109,8 @@ struct ctl_import_state {
 	size_t				 next, end;	/* the batch */
 	size_t				 written;
 	struct buf			 jbuf;
+	struct buf			 audit;		/* import.csv details */
+	int				 audited;	/* in the last batch */
 };
 
 /* Copy a field with each CR LF turned into LF (spreadsheets write them). */
@@ -922,6 +927,15 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 		ctl_journal_note(&imp->jbuf, r);
 		record_free(r);
 	}
+	/*
+	 * The last batch carries the import's audit entry: once it
+	 * commits the import is done, and nothing after it can fail
+	 * in a way that would report a committed import as failed.
+	 */
+	if (imp->end == imp->nitems && (rc = audit_append(t, ctl_login(),
+	    "import.csv", imp->form != NULL ? imp->form->name : CTL_CSV_LINKS,
+	    buf_cstr(&imp->audit), e)) != NCEN_OK)
+		return rc;
 	/* On disk before the commit: a crash leaves nothing unlisted. */
 	if (ctl_journal_sync(imp->jfd, &imp->jbuf) != 0)
 		return ncen_err_set(e, NCEN_EIO,
@@ -931,6 +945,18 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 fail:
 	ncen_err_prefix(e, "%s:%u: ", imp->in.path, it->line);
 	return rc;
+}
+
+/* What the import's audit entry says: rows written, rejected, kept. */
+static void
+ctl_import_audit_details(struct ctl_import_state *imp, size_t written)
+{
+	buf_reset(&imp->audit);
+	buf_addf(&imp->audit, "%zu row%s from %s, %zu rejected", written,
+	    written == 1 ? "" : "s", imp->in.path, imp->nrejected);
+	if (imp->nkept != 0)
+		buf_addf(&imp->audit, ", %zu wrong check digit%s kept: %s",
+		    imp->nkept, imp->nkept == 1 ? "" : "s", imp->override);
 }
 
 /* Write the rows that passed, in batches; 0 or the exit status. */
@@ -948,6 +974,19 @@ ctl_import_write(struct ctl_import_state *imp)
 			good++;
 	if (good == 0)
 		return 0;
+	/*
+	 * Room for the records, their indices and their log records
+	 * (about twelve times the rows) beside the reserve, before the
+	 * first batch: an import that would fill the disk is refused
+	 * whole rather than rolled back half way.
+	 */
+	if (store_space_check(imp->st, (uint64_t)imp->data.len *
+	    CTL_IMPORT_SPACE, &e) != NCEN_OK) {
+		r = ctl_report("import", &e);
+		ncen_err_free(&e);
+		return r;
+	}
+	ctl_import_audit_details(imp, good);
 	if ((r = ctl_journal_create(imp->in.ctx, imp->in.path,
 	    &imp->jfd, &imp->jpath)) != 0)
 		return r;
@@ -976,6 +1015,8 @@ ctl_import_write(struct ctl_import_state *imp)
 		for (i = imp->next; i < imp->end; i++)
 			if (imp->items[i].state == CTL_IMPORT_GOOD)
 				imp->written++;
+		if (imp->end == imp->nitems)
+			imp->audited = 1;
 		ctl_csv_progress(&imp->in.prog, _("imported %zu of %zu rows"),
 		    imp->written, good);
 	}
@@ -1042,6 +1083,7 @@ ctl_import_free(struct ctl_import_state *imp)
 	buf_free(&imp->raw);
 	buf_free(&imp->in.why);
 	buf_free(&imp->jbuf);
+	buf_free(&imp->audit);
 	ctl_csv_set_free(&imp->ids);
 	ctl_csv_set_free(&imp->links);
 	ctl_import_case_free(imp->cases);
@@ -1104,7 +1146,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	const char		*entity, *file, *as = NULL;
 	FILE			*f = NULL;
 	size_t			 done = 0;
-	int			 c, r, rollback = 0;
+	int			 c, r, rollback = 0, lockfd = -1;
 
 	memset(&imp, 0, sizeof imp);
 	memset(&sb, 0, sizeof sb);
@@ -1131,15 +1173,19 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		if (optind != argc || imp.rejpath != NULL)
 			return ctl_usage(ctx->cmd, _("--rollback takes nothing "
 			    "else"));
-		if ((r = ctl_open(ctx, &s, &st)) != 0)
+		/* Not while a backup copies: it would hold half of it. */
+		if ((r = ctl_need_home(ctx)) != 0 ||
+		    (r = ctl_journal_lock_import(ctx, &lockfd)) != 0)
 			return r;
+		if ((r = ctl_open(ctx, &s, &st)) != 0)
+			goto unlock;
 		if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT,
 		    NULL, NULL)) != 0)
-			return ctl_close(ctx, s, st, r);
+			goto unlock;
 		if ((r = ctl_journal_rollback_all(ctx, st, &done)) == 0 &&
 		    done == 0)
 			printf("%s\n", _("no interrupted import to roll back"));
-		return ctl_close(ctx, s, st, r);
+		goto unlock;
 	}
 	if (argc - optind < 2)
 		return ctl_usage(ctx->cmd, _("expected an entity and a file"));
@@ -1167,7 +1213,9 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctl_csv_progress_init(&imp.in.prog);
-	if ((r = ctl_open(ctx, &s, &st)) != 0)
+	/* A backup copies all of an import or none: held till the end. */
+	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
+	    (r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
 	    &acct)) != 0)
@@ -1213,15 +1261,13 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	if ((r = ctl_import_rejects_close(&imp, 1)) != 0)
 		goto out;
-	buf_reset(&imp.in.why);
-	buf_addf(&imp.in.why, "%zu row%s from %s, %zu rejected", imp.written,
-	    imp.written == 1 ? "" : "s", imp.in.path, imp.nrejected);
-	if (imp.nkept != 0)
-		buf_addf(&imp.in.why, ", %zu wrong check digit%s kept: %s",
-		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
-	if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
-	    buf_cstr(&imp.in.why), 0)) != 0)
-		goto out;
+	/* Nothing written: the audit entry has a transaction of its own. */
+	if (!imp.audited) {
+		ctl_import_audit_details(&imp, 0);
+		if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
+		    buf_cstr(&imp.audit), 0)) != 0)
+			goto out;
+	}
 	if (imp.form != NULL)
 		printf(ngettext_("imported %zu %s record from %s",
 		    "imported %zu %s records from %s", imp.written),
@@ -1250,5 +1296,9 @@ out:
 		fclose(f);
 	ctl_import_free(&imp);
 	auth_account_free(acct);
-	return ctl_close(ctx, s, st, r);
+unlock:
+	r = ctl_close(ctx, s, st, r);
+	if (lockfd != -1)
+		close(lockfd);	/* after the last commit and its audit */
+	return r;
 }

@@ -13,6 +13,15 @@
  * is listed as it ended up, then its transitions (undone first); what
  * its validation queued for partners and was not sent yet is taken back
  * with it.
+ *
+ * A backup must hold each import whole or not at all, so imports and
+ * backups share a lock, DIR/imports.lock (fcntl byte ranges, which die
+ * with their process): byte 1 is held shared by every import for its
+ * whole run (rollbacks of dead imports included) and exclusively by a
+ * backup while it copies.  Byte 0 is a turnstile that imports cross on
+ * their way in and a backup holds while it waits: new imports queue
+ * behind a waiting backup instead of starving it.  A journal left by an
+ * import that died is copied into the backup, and restore rolls it back.
  */
 #include <sys/file.h>
 #include <sys/types.h>
@@ -38,6 +47,7 @@
 #include "record.h"
 #include "store-kv.h"
 #include "store-outbox.h"
+#include "store-space.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -45,6 +55,180 @@
 #define CTL_JOURNAL_MAGIC	"ncen-import-journal 1"
 #define CTL_JOURNAL_PREFIX	"import-"
 #define CTL_JOURNAL_SUFFIX	".journal"
+#define CTL_JOURNAL_LOCK	"imports.lock"
+#define CTL_JOURNAL_GATE	0	/* byte: the turnstile */
+#define CTL_JOURNAL_RUN		1	/* byte: imports running */
+#define CTL_JOURNAL_POLL_MS	100	/* between a backup's tries */
+
+/* Take (or release) one byte of the lock; waitit blocks. 0 or -1 (errno). */
+static int
+ctl_journal_byte(int fd, int byte, short type, int waitit)
+{
+	struct flock	fl;
+	int		r;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = byte;
+	fl.l_len = 1;
+	while ((r = fcntl(fd, waitit ? F_SETLKW : F_SETLK, &fl)) == -1 &&
+	    errno == EINTR && waitit)
+		continue;
+	return r;
+}
+
+/* The process holding a byte of the lock against a type, or 0. */
+static long
+ctl_journal_holder(int fd, int byte, short type)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = byte;
+	fl.l_len = 1;
+	if (fcntl(fd, F_GETLK, &fl) == -1 || fl.l_type == F_UNLCK)
+		return 0;
+	return (long)fl.l_pid;
+}
+
+/*
+ * Open DIR/imports.lock: the descriptor, -1 with a warning, or -1 with
+ * errno ENOENT and no warning when there is no data directory (the
+ * command's open says so better).
+ */
+static int
+ctl_journal_lock_open(struct ctl_ctx *ctx)
+{
+	struct buf	path = BUF_INIT;
+	int		fd;
+
+	buf_addf(&path, "%s/%s", ctx->home, CTL_JOURNAL_LOCK);
+	if ((fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 &&
+	    errno != ENOENT)
+		ctl_warn("%s: %s: %s", ctx->cmd->name, path.s,
+		    strerror(errno));
+	buf_free(&path);
+	return fd;
+}
+
+/*
+ * Hold the imports' lock shared for the whole of an import (or a
+ * rollback), waiting behind a backup under way; 0 with *fd set (close
+ * it to release), or the exit status.
+ */
+int
+ctl_journal_lock_import(struct ctl_ctx *ctx, int *fd)
+{
+	long	pid;
+
+	if ((*fd = ctl_journal_lock_open(ctx)) == -1)
+		return errno == ENOENT ? 0 : 2;
+	if (ctl_journal_byte(*fd, CTL_JOURNAL_GATE, F_RDLCK, 0) == -1) {
+		if (errno != EACCES && errno != EAGAIN)
+			goto fail;
+		pid = ctl_journal_holder(*fd, CTL_JOURNAL_GATE, F_RDLCK);
+		ctl_warn(_("%s: waiting for the backup under way (process %ld) "
+		    "to finish"), ctx->cmd->name, pid);
+		if (ctl_journal_byte(*fd, CTL_JOURNAL_GATE, F_RDLCK, 1) == -1)
+			goto fail;
+	}
+	if (ctl_journal_byte(*fd, CTL_JOURNAL_RUN, F_RDLCK, 1) == -1 ||
+	    ctl_journal_byte(*fd, CTL_JOURNAL_GATE, F_UNLCK, 0) == -1)
+		goto fail;
+	return 0;
+fail:
+	ctl_warn("%s: %s/%s: %s", ctx->cmd->name, ctx->home, CTL_JOURNAL_LOCK,
+	    strerror(errno));
+	close(*fd);
+	*fd = -1;
+	return 2;
+}
+
+/* Sleep a little between two tries of a backup. */
+static void
+ctl_journal_nap(void)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = 0;
+	ts.tv_nsec = CTL_JOURNAL_POLL_MS * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Hold the imports' lock exclusively for a backup: no import runs (nor
+ * starts) until *fd is closed.  Waits at most `wait` seconds for the
+ * imports under way, saying so; 0, or the exit status (75 when an
+ * import was still under way at the end, nothing held).
+ */
+int
+ctl_journal_lock_backup(struct ctl_ctx *ctx, unsigned wait, int *fd)
+{
+	struct timespec	start, now;
+	const int	bytes[2] = { CTL_JOURNAL_GATE, CTL_JOURNAL_RUN };
+	long		pid = 0;
+	int		k, told = 0;
+
+	if ((*fd = ctl_journal_lock_open(ctx)) == -1)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (k = 0; k < 2;) {
+		if (ctl_journal_byte(*fd, bytes[k], F_WRLCK, 0) == 0) {
+			k++;
+			continue;
+		}
+		if (errno != EACCES && errno != EAGAIN) {
+			ctl_warn("%s: %s/%s: %s", ctx->cmd->name, ctx->home,
+			    CTL_JOURNAL_LOCK, strerror(errno));
+			close(*fd);
+			*fd = -1;
+			return 2;
+		}
+		pid = ctl_journal_holder(*fd, bytes[k], F_WRLCK);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)wait)
+			break;
+		/* Past the turnstile, the imports under way hold it up. */
+		if (k == 1 && !told && pid != 0 && (told = 1))
+			ctl_warn(_("%s: waiting for the import under way "
+			    "(process %ld) to finish, at most %u s (--wait)"),
+			    ctx->cmd->name, pid, wait);
+		ctl_journal_nap();
+	}
+	if (k == 2)
+		return 0;
+	ctl_warn(_("%s: an import is still under way (process %ld) after "
+	    "%u s: no backup taken; try again later, or give a longer "
+	    "--wait"), ctx->cmd->name, pid, wait);
+	close(*fd);		/* releases the turnstile too */
+	*fd = -1;
+	return 75;
+}
+
+/* How many import journals a directory holds (a backup, say). */
+size_t
+ctl_journal_count(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n = 0, p = strlen(CTL_JOURNAL_PREFIX);
+	size_t		 s = strlen(CTL_JOURNAL_SUFFIX), len;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len > p + s && strncmp(de->d_name, CTL_JOURNAL_PREFIX,
+		    p) == 0 && strcmp(de->d_name + len - s,
+		    CTL_JOURNAL_SUFFIX) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
 
 /* Flush what was written of the journal to disk; 0 or -1 (errno set). */
 int
@@ -339,7 +523,10 @@ ctl_journal_undo_all(struct store *st, const char *text,
 			v.next = i;
 			v.end = i + CTL_JOURNAL_UNDO_BATCH < m ?
 			    i + CTL_JOURNAL_UNDO_BATCH : m;
+			/* A rollback gives space back: below the reserve too. */
+			store_space_exempt(st, 1);
 			rc = store_run(st, ctl_journal_undo_txn, &v, e);
+			store_space_exempt(st, 0);
 			u->records = v.records;
 			u->links = v.links;
 			u->kept = v.kept;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -255,18 +256,41 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	return r;
 }
 
-/* Close the store and free the schema; returns status, or 2 if closing failed. */
+/* Set while a command that succeeded closes the store (read by the watchdog). */
+static atomic_int	ctl_closing_ok;
+
+/* Whether a command that succeeded is closing the store: its work is done. */
+int
+ctl_closing_done(void)
+{
+	return atomic_load(&ctl_closing_ok);
+}
+
+/*
+ * Close the store and free the schema; returns status.  What a command
+ * that succeeded committed is in the log: when closing fails (another
+ * process died and the environment needs recovery, which the next open
+ * runs) it is a warning and the status stays 0, so that 2 keeps
+ * meaning that nothing changed.  What was printed is flushed first,
+ * for a close that stalls and leaves through the watchdog.
+ */
 int
 ctl_close(struct ctl_ctx *ctx, struct schema *s, struct store *st, int status)
 {
 	struct ncen_err	e = NCEN_ERR_INIT;
-	int		r;
 
+	(void)fflush(stdout);
+	if (status == 0)
+		atomic_store(&ctl_closing_ok, 1);
 	if (st != NULL && store_close(st, &e) != NCEN_OK) {
-		r = ctl_report(ctx->cmd->name, &e);
 		if (status == 0)
-			status = r;
+			ctl_warn(_("%s: warning: %s; the command's work is "
+			    "done and kept (recovery runs at the next start)"),
+			    ctx->cmd->name, ncen_err_msg(&e));
+		else
+			(void)ctl_report(ctx->cmd->name, &e);
 	}
+	atomic_store(&ctl_closing_ok, 0);
 	schema_free(s);
 	ncen_err_free(&e);
 	return status;

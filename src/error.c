@@ -28,6 +28,7 @@ static const struct {
 	{ NCEN_EVERSION,	N_("library version mismatch"), 2 },
 	{ NCEN_ESTALL,		N_("database call stalled"), 2 },
 	{ NCEN_ECHECK,		N_("check failed"),		1 },
+	{ NCEN_ESPACE,		N_("disk full"),		75 },
 };
 
 /* Set the error code and message; returns the code for "return ncen_err_set(...)". */

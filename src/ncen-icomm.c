@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,17 +122,64 @@ icomm_open(const char *home, const char *keyfile, struct schema **s,
 	return r;
 }
 
-/* Close the store, keeping the first failure's status. */
+/* Set while a command that succeeded closes the store. */
+static atomic_int	icomm_closing_ok;
+
+/*
+ * A database call overran the watchdog.  When only the closing of a
+ * command that succeeded stalled, its work is committed: say so and
+ * exit 0 (running it again would queue a message twice); otherwise
+ * say so and let the watchdog exit 75.
+ */
+static void
+icomm_stall(void *arg)
+{
+	static const char	done[] = "ncen-icomm: warning: closing the "
+	    "database did not finish in time (another process probably "
+	    "died inside the database library); the work is done and kept: "
+	    "do not run the command again\n";
+	static const char	again[] = "ncen-icomm: a database call did not "
+	    "return in time: another process probably died inside the "
+	    "database library; run the command again (recovery runs at the "
+	    "next start)\n";
+	const char		*m = atomic_load(&icomm_closing_ok) ? done : again;
+	size_t			 off, len = strlen(m);
+	ssize_t			 w;
+
+	(void)arg;
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = write(STDERR_FILENO, m + off, len - off)) == -1) {
+			if (errno != EINTR)
+				break;
+			w = 0;
+		}
+	if (atomic_load(&icomm_closing_ok))
+		_exit(0);
+}
+
+/*
+ * Close the store, keeping the command's status: what a command that
+ * succeeded committed is in the log, so a failure to close after it
+ * (the environment needs recovery, which the next open runs) is only a
+ * warning, and 2 keeps meaning that nothing changed.
+ */
 static int
 icomm_close(struct schema *s, struct store *st, int r)
 {
 	struct ncen_err	e = NCEN_ERR_INIT;
 
+	(void)fflush(stdout);
+	if (r == 0)
+		atomic_store(&icomm_closing_ok, 1);
 	if (st != NULL && store_close(st, &e) != NCEN_OK) {
-		icomm_warn("%s", ncen_err_msg(&e));
 		if (r == 0)
-			r = 2;
+			icomm_warn("warning: %s; the work is done and kept "
+			    "(recovery runs at the next start)",
+			    ncen_err_msg(&e));
+		else
+			icomm_warn("%s", ncen_err_msg(&e));
 	}
+	atomic_store(&icomm_closing_ok, 0);
 	schema_free(s);
 	ncen_err_free(&e);
 	return r;
@@ -433,6 +481,16 @@ main(int argc, char **argv)
 	 * CGI: the directory is 0700, so a CGI runs as its owner anyway.
 	 */
 	umask(077);
+	/*
+	 * A reader or a web server that goes away must not kill us inside
+	 * the database library (every other process would then have to
+	 * recover): writes fail with EPIPE instead, which is handled.
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	store_set_stall_handler(icomm_stall, NULL);
 	memset(&so, 0, sizeof so);
 	while ((ch = getopt_long(argc, argv, "d:k:o:vh", longopts, NULL)) !=
 	    -1) {
@@ -545,7 +603,6 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
 		return r;
 	if (strcmp(cmd, "send") == 0 || strcmp(cmd, "run") == 0)

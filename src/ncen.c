@@ -176,10 +176,11 @@ main(int argc, char **argv)
 	ui_form_drafts(u);
 	ui_menu(u);
 	ui_stop(u);
-	if (store_close(u->st, &e) != NCEN_OK) {
-		fprintf(stderr, "ncen: %s: %s\n", home, ncen_err_msg(&e));
-		r = e.code;
-	}
+	/* What was saved is committed: a failed close is only a warning. */
+	if (store_close(u->st, &e) != NCEN_OK)
+		fprintf(stderr, _("ncen: %s: warning: %s; what you saved is "
+		    "kept (recovery runs at the next start)\n"), home,
+		    ncen_err_msg(&e));
 	u->st = NULL;
 out:
 	schema_free(schema);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 /* What the stall handler writes, made before any database call. */
 static struct buf	ncenctl_stall_msg;
+/* The same when the command's work was done and only closing stalled. */
+static struct buf	ncenctl_stall_done_msg;
 
 /* Every command: adding one is adding a row. */
 const struct ctl_cmd ctl_cmds[] = {
@@ -40,10 +43,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                  checkpoint\n"
 	  "No other process may use the data directory meanwhile.\n") },
 	{ "backup", ctl_backup, N_("hot backup into a new directory"),
-	  N_("DIR2"),
-	  N_("Copies every database and log file while others keep working,\n"
+	  N_("[--wait SECONDS] DIR2"),
+	  N_("  --wait SECONDS  how long to wait for the imports under way\n"
+	  "                  (default 3600; 0: not at all)\n"
+	  "Copies every database and log file while others keep working,\n"
 	  "then the forms and a MANIFEST, and makes the copy consistent by\n"
-	  "catastrophic recovery.  DIR2 must not exist or be empty.\n") },
+	  "catastrophic recovery.  It holds each import whole or not at\n"
+	  "all: it waits for the imports under way, and new ones wait for\n"
+	  "it.  DIR2 must not exist or be empty.\n") },
 	{ "restore", ctl_restore,
 	  N_("restore a backup into the data directory"),
 	  N_("[--force] DIR2"),
@@ -230,22 +237,37 @@ ncenctl_list(FILE *f)
 	fputs(_("`ncenctl COMMAND --help` explains one.\n"), f);
 }
 
-/* A database call overran the watchdog: say so (the store then exits 75). */
+/* Write a whole message on standard error (no stdio: the watchdog's thread). */
 static void
-ncenctl_stall(void *arg)
+ncenctl_stall_say(const struct buf *m)
 {
 	size_t	off;
 	ssize_t	w;
 
-	(void)arg;
-	for (off = 0; off < ncenctl_stall_msg.len; off += (size_t)w) {
-		w = write(STDERR_FILENO, ncenctl_stall_msg.s + off,
-		    ncenctl_stall_msg.len - off);
+	for (off = 0; off < m->len; off += (size_t)w) {
+		w = write(STDERR_FILENO, m->s + off, m->len - off);
 		if (w == -1 && errno != EINTR)
 			return;
 		if (w == -1)
 			w = 0;
 	}
+}
+
+/*
+ * A database call overran the watchdog: say so (the store then exits
+ * 75, "run the command again").  When only the closing of a command
+ * that succeeded stalled, its work is committed: running it again
+ * would do it twice, so this says so and exits 0.
+ */
+static void
+ncenctl_stall(void *arg)
+{
+	(void)arg;
+	if (ctl_closing_done()) {
+		ncenctl_stall_say(&ncenctl_stall_done_msg);
+		_exit(0);
+	}
+	ncenctl_stall_say(&ncenctl_stall_msg);
 }
 
 /* Find a command by name. */
@@ -304,11 +326,22 @@ main(int argc, char **argv)
 	};
 	struct ctl_ctx		 ctx;
 	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct sigaction	 sa;
 	const struct ctl_cmd	*c;
 	int			 ch, r;
 
 	/* What ncenctl makes (regions, logs, backups, exports): ours alone. */
 	umask(077);
+	/*
+	 * A reader that goes away (ncenctl dump | head) must not kill
+	 * ncenctl inside the database library, which would make every
+	 * other process recover: a write fails with EPIPE instead, and
+	 * the command stops and closes the store like on any error.
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGPIPE, &sa, NULL);
 	i18n_init();
 	memset(&ctx, 0, sizeof ctx);
 	ctx.home = getenv("NCEN_HOME");
@@ -364,9 +397,15 @@ main(int argc, char **argv)
 	    "return in time: another process probably died inside the "
 	    "database library; run the command again (recovery runs at "
 	    "the next start)\n"), c->name);
+	buf_addf(&ncenctl_stall_done_msg, _("ncenctl: %s: warning: closing "
+	    "the database did not finish in time (another process probably "
+	    "died inside the database library); the command's work is done "
+	    "and kept: do not run it again (recovery runs at the next "
+	    "start)\n"), c->name);
 	store_set_stall_handler(ncenctl_stall, NULL);
 	optind = 0;	/* the command parses its own options afresh */
 	r = c->fn(&ctx, argc, argv);
 	buf_free(&ncenctl_stall_msg);
+	buf_free(&ncenctl_stall_done_msg);
 	return r;
 }

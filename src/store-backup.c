@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
     const char *keyfile, u_int32_t flags, struct ncen_err *e)
 {
 	struct buf	key = BUF_INIT;
+	struct store_space_env	se;
 	int		ret, r = NCEN_OK;
 
 	memset(be, 0, sizeof *be);
@@ -115,9 +117,15 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
+	if ((r = store_space_env_config(be->env, home, &flags, &se,
+	    e)) != NCEN_OK) {
+		(void)store_space_env_done(home, &se, 0, NULL);
+		goto out;
+	}
 	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
 	store_watch_leave();
+	r = store_space_env_done(home, &se, ret == 0, e);
 	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);
@@ -130,6 +138,7 @@ out:
 	if (r != NCEN_OK) {
 		be->env->close(be->env, 0);
 		be->env = NULL;
+		store_space_env_release(home);
 		buf_free(&be->msgs);
 	}
 	return r;
@@ -151,6 +160,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
+	store_space_env_release(home);
 	buf_free(&be->msgs);
 	return r;
 }
@@ -296,9 +306,11 @@ store_backup_mkdir(const char *dir, struct ncen_err *e)
  * secret as the data directory), the secret its pseudonyms are keyed
  * with (restored, it names a person as before), the attached files
  * (attach.c keeps them, unencrypted, under attachments/XX/SHA256) and
- * the drafts spooled when the store stopped answering.  Names are the
- * owners' (icomm.h, icomm-pseudo.h, attach.h); this layer cannot
- * include them.
+ * the drafts spooled when the store stopped answering, and the journal
+ * of an import that died part way (restore rolls it back: ncenctl
+ * makes sure no import is under way while it backs up).  Names are the
+ * owners' (icomm.h, icomm-pseudo.h, attach.h, ctl-journal.c); this
+ * layer cannot include them.  A name with a '*' is a pattern.
  */
 static const char *const store_backup_extras[] = {
 	"node.key",		/* icomm.h ICOMM_KEY_FILE, mode 0600 */
@@ -306,6 +318,7 @@ static const char *const store_backup_extras[] = {
 	"node.secret",		/* icomm-pseudo.h ICOMM_SECRET_FILE, 0600 */
 	"attachments",		/* attach.h ATTACH_DIR, a tree */
 	STORE_DRAFT_SPOOL,	/* spool/USER.draft */
+	"import-*.journal",	/* ctl-journal.c, of an import that died */
 };
 
 #define STORE_BACKUP_NEXTRAS \
@@ -357,6 +370,55 @@ out:
 	store_backup_list_free(names, n);
 	buf_free(&path);
 	buf_free(&sub);
+	return r;
+}
+
+/* The names an extra stands for in a directory (a pattern: its matches). */
+static int
+store_backup_extra_names(const char *base, const char *extra, char ***namesp,
+    size_t *np, struct ncen_err *e)
+{
+	char	**names = NULL;
+	size_t	  n = 0, i, kept = 0;
+	int	  r;
+
+	if (strchr(extra, '*') == NULL) {
+		*namesp = xcalloc(1, sizeof **namesp);
+		(*namesp)[0] = xstrdup(extra);
+		*np = 1;
+		return NCEN_OK;
+	}
+	if ((r = store_backup_list(base, &names, &n, e)) != NCEN_OK)
+		return r;
+	for (i = 0; i < n; i++) {
+		if (fnmatch(extra, names[i], FNM_PATHNAME) == 0)
+			names[kept++] = names[i];
+		else
+			free(names[i]);
+	}
+	*namesp = names;
+	*np = kept;
+	return NCEN_OK;
+}
+
+/* Walk every extra of a directory, as store_backup_walk walks one. */
+static int
+store_backup_walk_extras(const char *base, store_backup_walk_fn filefn,
+    store_backup_walk_fn dirfn, void *arg, struct ncen_err *e)
+{
+	char	**names;
+	size_t	  n, i, j;
+	int	  r = NCEN_OK;
+
+	for (i = 0; i < STORE_BACKUP_NEXTRAS && r == NCEN_OK; i++) {
+		if ((r = store_backup_extra_names(base, store_backup_extras[i],
+		    &names, &n, e)) != NCEN_OK)
+			break;
+		for (j = 0; j < n && r == NCEN_OK; j++)
+			r = store_backup_walk(base, names[j], filefn, dirfn,
+			    arg, e);
+		store_backup_list_free(names, n);
+	}
 	return r;
 }
 
@@ -428,22 +490,26 @@ store_backup_copy_extras(const char *home, const char *dest,
     struct buf *report, struct ncen_err *e)
 {
 	struct store_backup_copying	c;
-	size_t				i;
-	int				r;
+	char				**names;
+	size_t				i, j, n;
+	int				r = NCEN_OK;
 
-	for (i = 0; i < STORE_BACKUP_NEXTRAS; i++) {
-		c.to = dest;
-		c.files = 0;
-		if ((r = store_backup_walk(home, store_backup_extras[i],
-		    store_backup_extra_copy, store_backup_extra_dir, &c, e)) !=
-		    NCEN_OK)
-			return r;
-		if (c.files != 0)
-			buf_addf(report, "copied %s (%zu file%s)\n",
-			    store_backup_extras[i], c.files,
-			    c.files == 1 ? "" : "s");
+	for (i = 0; i < STORE_BACKUP_NEXTRAS && r == NCEN_OK; i++) {
+		if ((r = store_backup_extra_names(home, store_backup_extras[i],
+		    &names, &n, e)) != NCEN_OK)
+			break;
+		for (j = 0; j < n && r == NCEN_OK; j++) {
+			c.to = dest;
+			c.files = 0;
+			if ((r = store_backup_walk(home, names[j],
+			    store_backup_extra_copy, store_backup_extra_dir, &c,
+			    e)) == NCEN_OK && c.files != 0)
+				buf_addf(report, "copied %s (%zu file%s)\n",
+				    names[j], c.files, c.files == 1 ? "" : "s");
+		}
+		store_backup_list_free(names, n);
 	}
-	return NCEN_OK;
+	return r;
 }
 
 /* Remove one file of the extras from a data directory being replaced. */
@@ -680,10 +746,9 @@ store_backup_manifest(const char *home, const char *dest, struct ncen_err *e)
 		    NCEN_OK)
 			goto out;
 	}
-	for (i = 0; i < STORE_BACKUP_NEXTRAS; i++)
-		if ((r = store_backup_walk(dest, store_backup_extras[i],
-		    store_backup_manifest_extra, NULL, &m, e)) != NCEN_OK)
-			goto out;
+	if ((r = store_backup_walk_extras(dest, store_backup_manifest_extra,
+	    NULL, &m, e)) != NCEN_OK)
+		goto out;
 	buf_reset(&path);
 	buf_addf(&path, "%s/%s", dest, STORE_BACKUP_MANIFEST);
 	r = store_backup_write(path.s, &m, e);
@@ -1042,10 +1107,8 @@ store_backup_clear(const char *home, struct ncen_err *e)
 			goto out;
 		}
 	}
-	for (i = 0; i < STORE_BACKUP_NEXTRAS && r == NCEN_OK; i++)
-		r = store_backup_walk(home, store_backup_extras[i],
-		    store_backup_extra_unlink, store_backup_extra_unlink, NULL,
-		    e);
+	r = store_backup_walk_extras(home, store_backup_extra_unlink,
+	    store_backup_extra_unlink, NULL, e);
 out:
 	store_backup_list_free(names, names == NULL ? 0 : n);
 	buf_free(&path);

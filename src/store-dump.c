@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "error.h"
 #include "i18n.h"
@@ -19,6 +21,10 @@
 
 /* Problems listed before the rest are only counted. */
 #define STORE_DUMP_MAXPROBLEMS	100
+
+/* The end line of a version 2 dump, and its checksum's length in hex. */
+#define STORE_DUMP_END		"end"
+#define STORE_DUMP_HEXLEN	(2 * 32)
 
 /* Where a record of the dump is, for lookups by entity and id. */
 struct store_dump_key {
@@ -666,6 +672,110 @@ store_dump_check(struct store_dump_parser *p)
 	buf_free(&problems);
 }
 
+/* The SHA-256 of some bytes, in lowercase hex; 0 or -1. */
+static int
+store_dump_sha256(const void *s, size_t len, struct buf *hex)
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen, i;
+
+	if (EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen * 2 != STORE_DUMP_HEXLEN)
+		return -1;
+	buf_reset(hex);
+	for (i = 0; i < mdlen; i++)
+		buf_addf(hex, "%02x", md[i]);
+	return 0;
+}
+
+/* The version a dump's first line names: 2, 1, or 0 when it is neither. */
+static unsigned
+store_dump_version(const char *text, size_t len)
+{
+	const char	*nl = memchr(text, '\n', len);
+	size_t		 n = nl != NULL ? (size_t)(nl - text) : len;
+
+	if (n == strlen(STORE_DUMP_MAGIC) && memcmp(text, STORE_DUMP_MAGIC,
+	    n) == 0)
+		return 2;
+	if (n == strlen(STORE_DUMP_MAGIC_V1) &&
+	    memcmp(text, STORE_DUMP_MAGIC_V1, n) == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * Check the end line of a version 2 dump against the bytes before it:
+ * it must be the last line, whole, and its SHA-256 theirs.  Sets where
+ * the records end, the end line's number and its two counts; 0, or -1
+ * with the problem noted.
+ */
+static int
+store_dump_end(struct store_dump_parser *p, const char *text, size_t len,
+    size_t *bodylen, unsigned *endline, uint64_t counts[2])
+{
+	struct buf	 hex = BUF_INIT;
+	const char	*s, *end, *w;
+	size_t		 i, start, wlen;
+	unsigned	 line = 1;
+	int		 k, r = -1;
+
+	for (i = 0, start = 0; i < len; i++) {
+		if (text[i] == '\n' && i + 1 < len) {
+			line++;
+			start = i + 1;
+		}
+	}
+	*endline = line;
+	if (text[len - 1] != '\n') {
+		store_dump_problem(p, line, NCEN_EPARSE, _("the last line is "
+		    "cut short and there is no end line: the dump is "
+		    "truncated"));
+		return -1;
+	}
+	s = text + start;
+	end = text + len - 1;
+	if ((w = store_dump_word(&s, end, &wlen)) == NULL ||
+	    wlen != strlen(STORE_DUMP_END) || memcmp(w, STORE_DUMP_END,
+	    wlen) != 0) {
+		store_dump_problem(p, line, NCEN_EPARSE, _("the dump does not "
+		    "end with its end line: it was cut short (or something "
+		    "was added after its end)"));
+		return -1;
+	}
+	for (k = 0; k < 2; k++) {
+		if ((w = store_dump_word(&s, end, &wlen)) == NULL ||
+		    store_dump_number(w, wlen, UINT64_MAX, &counts[k]) != 0)
+			goto bad;
+	}
+	if ((w = store_dump_word(&s, end, &wlen)) == NULL || s != end ||
+	    w + wlen != end || wlen != STORE_DUMP_HEXLEN)
+		goto bad;
+	for (i = 0; i < wlen; i++)
+		if (store_dump_hex(w[i]) < 0 || (w[i] >= 'A' && w[i] <= 'F'))
+			goto bad;
+	if (store_dump_sha256(text, start, &hex) != 0) {
+		store_dump_problem(p, line, NCEN_EIO,
+		    _("cannot compute a SHA-256"));
+		goto out;
+	}
+	if (memcmp(hex.s, w, wlen) != 0) {
+		store_dump_problem(p, line, NCEN_EPARSE, _("the SHA-256 of the "
+		    "lines before the end line is not the one it holds: the "
+		    "dump was altered or damaged"));
+		goto out;
+	}
+	*bodylen = start;
+	r = 0;
+	goto out;
+bad:
+	store_dump_problem(p, line, NCEN_EPARSE, _("bad end line (expected "
+	    "'end RECORDS LINKS SHA256')"));
+out:
+	buf_free(&hex);
+	return r;
+}
+
 /* Parse and check a whole dump; see store-dump.h. */
 int
 store_dump_parse(const struct schema *schema, const char *path,
@@ -674,7 +784,9 @@ store_dump_parse(const struct schema *schema, const char *path,
 {
 	struct store_dump_parser	 p;
 	const char			*s, *nl, *end = text + len, *kw;
-	size_t				 kwlen;
+	size_t				 kwlen, bodylen;
+	uint64_t			 counts[2];
+	unsigned			 endline = 0;
 
 	*dp = NULL;
 	memset(&p, 0, sizeof p);
@@ -688,6 +800,13 @@ store_dump_parse(const struct schema *schema, const char *path,
 	p.d->path = xstrdup(path);
 	p.state = STORE_DUMP_NONE;
 
+	/* A cut or altered dump is refused before a line of it is read. */
+	if ((p.d->version = store_dump_version(text, len)) == 2) {
+		if (store_dump_end(&p, text, len, &bodylen, &endline,
+		    counts) != 0)
+			goto done;
+		end = text + bodylen;
+	}
 	for (s = text; s < end; s = nl + 1) {
 		p.line++;
 		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
@@ -698,8 +817,7 @@ store_dump_parse(const struct schema *schema, const char *path,
 			continue;
 		}
 		if (p.line == 1) {
-			if ((size_t)(nl - s) != strlen(STORE_DUMP_MAGIC) ||
-			    memcmp(s, STORE_DUMP_MAGIC, (size_t)(nl - s)) != 0) {
+			if (p.d->version == 0) {
 				store_dump_problem(&p, 1, NCEN_EPARSE,
 				    _("not an ncen dump (the first line must "
 				    "be "
@@ -724,6 +842,10 @@ store_dump_parse(const struct schema *schema, const char *path,
 			store_dump_parse_field(&p, "extra", s, nl);
 		else if (kwlen == 4 && memcmp(kw, "link", 4) == 0)
 			store_dump_parse_link(&p, s, nl);
+		else if (kwlen == strlen(STORE_DUMP_END) &&
+		    memcmp(kw, STORE_DUMP_END, kwlen) == 0)
+			store_dump_problem(&p, p.line, NCEN_EPARSE,
+			    _("an end line must be the last line"));
 		else
 			store_dump_problem(&p, p.line, NCEN_EPARSE,
 			    _("unknown line '%.*s' (expected record, field, "
@@ -732,8 +854,15 @@ store_dump_parse(const struct schema *schema, const char *path,
 	}
 	if (len == 0)
 		store_dump_problem(&p, 1, NCEN_EPARSE, _("empty file"));
+	if (p.nproblems == 0 && endline != 0 && (counts[0] != p.d->nrecs ||
+	    counts[1] != p.d->nlinks))
+		store_dump_problem(&p, endline, NCEN_EPARSE, _("the end line "
+		    "counts %" PRIu64 " records and %" PRIu64 " links, the "
+		    "dump holds %zu and %zu: the dump was altered"), counts[0],
+		    counts[1], p.d->nrecs, p.d->nlinks);
 	if (p.nproblems == 0)
 		store_dump_check(&p);
+done:
 	free(p.keys);
 	if (p.nproblems != 0) {
 		store_dump_free(p.d);
@@ -849,6 +978,8 @@ store_dump_load(struct store *st, const struct store_dump *d,
 /* What the writer gathers while scanning. */
 struct store_dump_writer {
 	FILE			*f;
+	EVP_MD_CTX		*md;		/* of the bytes written */
+	int			 mdfailed;
 	struct buf		 b;
 	struct store_ref	*refs;
 	size_t			 nrefs;
@@ -865,6 +996,45 @@ struct store_dump_writer {
 	struct store_dump_key	*kept;		/* refs sorted, with keep */
 };
 
+/* Write bytes of the dump and add them to its checksum; 0 or -1. */
+static int
+store_dump_out(struct store_dump_writer *w, const char *s, size_t len)
+{
+	if (EVP_DigestUpdate(w->md, s, len) != 1) {
+		w->mdfailed = 1;
+		return -1;
+	}
+	if (fwrite(s, 1, len, w->f) != len) {
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the end line: what was written, and the SHA-256 of it; 0 or -1. */
+static int
+store_dump_out_end(struct store_dump_writer *w)
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen, i;
+
+	if (EVP_DigestFinal_ex(w->md, md, &mdlen) != 1 ||
+	    mdlen * 2 != STORE_DUMP_HEXLEN) {
+		w->mdfailed = 1;
+		return -1;
+	}
+	buf_reset(&w->b);
+	buf_addf(&w->b, "%s %zu %zu ", STORE_DUMP_END, w->nrefs, w->nlinks);
+	for (i = 0; i < mdlen; i++)
+		buf_addf(&w->b, "%02x", md[i]);
+	buf_addc(&w->b, '\n');
+	if (fwrite(w->b.s, 1, w->b.len, w->f) != w->b.len) {
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Write one scanned record and remember it for the links. */
 static int
 store_dump_write_record(const struct record *r, void *arg)
@@ -875,10 +1045,8 @@ store_dump_write_record(const struct record *r, void *arg)
 		return 0;
 	buf_reset(&w->b);
 	store_dump_record(r, &w->b);
-	if (fwrite(w->b.s, 1, w->b.len, w->f) != w->b.len) {
-		w->failed = 1;
+	if (store_dump_out(w, w->b.s, w->b.len) != 0)
 		return -1;
-	}
 	w->refs = xreallocarray(w->refs, w->nrefs + 1, sizeof *w->refs);
 	w->refs[w->nrefs].entity = r->form->name;
 	w->refs[w->nrefs].id = r->id;
@@ -906,6 +1074,8 @@ store_dump_kept(const struct store_dump_writer *w, const struct store_ref *b)
 
 	if (w->keep == NULL)
 		return 1;
+	if (w->nrefs == 0)
+		return 0;
 	return bsearch(&k, w->kept, w->nrefs, sizeof *w->kept,
 	    store_dump_keycmp) != NULL;
 }
@@ -959,7 +1129,14 @@ store_dump_write(struct store *st, const char *const *entities,
 	w.nentities = nentities;
 	w.keep = keep;
 	w.keeparg = keeparg;
-	if (fprintf(f, "%s\n", STORE_DUMP_MAGIC) < 0)
+	if ((w.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(w.md, EVP_sha256(), NULL) != 1) {
+		r = ncen_err_set(e, NCEN_EIO, _("writing the dump: cannot "
+		    "compute a SHA-256"));
+		goto out;
+	}
+	if (store_dump_out(&w, STORE_DUMP_MAGIC "\n",
+	    strlen(STORE_DUMP_MAGIC "\n")) != 0)
 		goto ioerr;
 	/* Forms in name order, records in id order, links by their source. */
 	for (i = 0; i < s->nforms; i++) {
@@ -968,11 +1145,11 @@ store_dump_write(struct store *st, const char *const *entities,
 		w.entity = s->forms[i]->name;
 		if ((r = store_scan(st, w.entity, store_dump_write_record, &w,
 		    e)) != NCEN_OK) {
-			if (w.failed)
+			if (w.failed || w.mdfailed)
 				goto ioerr;
 			goto out;
 		}
-		if (w.failed)
+		if (w.failed || w.mdfailed)
 			goto ioerr;
 	}
 	if (keep != NULL && w.nrefs != 0) {
@@ -990,16 +1167,21 @@ store_dump_write(struct store *st, const char *const *entities,
 			goto out;
 	}
 	for (i = 0; i < w.nlinks; i++) {
-		if (fputs(w.links[i], f) == EOF)
+		if (store_dump_out(&w, w.links[i], strlen(w.links[i])) != 0)
 			goto ioerr;
 	}
-	if (fflush(f) == EOF)
+	if (store_dump_out_end(&w) != 0 || fflush(f) == EOF)
 		goto ioerr;
 	goto out;
 ioerr:
-	r = ncen_err_set(e, NCEN_EIO, _("writing the dump: %s"),
-	    strerror(errno));
+	if (w.mdfailed)
+		r = ncen_err_set(e, NCEN_EIO, _("writing the dump: cannot "
+		    "compute a SHA-256"));
+	else
+		r = ncen_err_set(e, NCEN_EIO, _("writing the dump: %s"),
+		    strerror(errno));
 out:
+	EVP_MD_CTX_free(w.md);
 	for (i = 0; i < w.nlinks; i++)
 		free(w.links[i]);
 	free(w.links);

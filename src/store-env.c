@@ -25,6 +25,7 @@
 #define STORE_KEY_MAX	4096	/* bytes read from a key file */
 #define STORE_DBERR_MAX	2048	/* bytes of library messages kept */
 
+static void	store_env_handles_close(struct store *);
 static void	store_env_shutdown(struct store *);
 
 /* Refuse to run with a libdb other than the one ncen was built with. */
@@ -648,16 +649,48 @@ store_env_file(const char *form, const char *field)
 	return buf_detach(&b);
 }
 
-/* Open the environment and every database of the schema. */
-static int
-store_env_open(struct store *st, struct ncen_err *err)
+/* Make the table of entities and indices of the schema (no handles yet). */
+static void
+store_env_ents(struct store *st)
 {
 	const struct schema_form	*f;
 	struct store_entity		*e;
 	struct store_index		*ix;
+	size_t				 i, j;
+
+	st->nents = st->schema->nforms;
+	st->ents = xcalloc(st->nents == 0 ? 1 : st->nents, sizeof *st->ents);
+	for (i = 0; i < st->nents; i++) {
+		f = st->schema->forms[i];
+		e = &st->ents[i];
+		e->form = f;
+		e->file = store_env_file(f->name, NULL);
+		for (j = 0; j < f->nfields; j++)
+			if (f->fields[j].indexed)
+				e->nidx++;
+		if (e->nidx != 0)
+			e->idx = xcalloc(e->nidx, sizeof *e->idx);
+		e->nidx = 0;
+		for (j = 0; j < f->nfields; j++) {
+			if (!f->fields[j].indexed)
+				continue;
+			ix = &e->idx[e->nidx++];
+			ix->field = &f->fields[j];
+			ix->view = &st->view;
+			ix->file = store_env_file(f->name, f->fields[j].name);
+		}
+	}
+}
+
+/* Open the environment and every database of the schema. */
+static int
+store_env_open(struct store *st, struct ncen_err *err)
+{
+	struct store_entity		*e;
 	DB_ENV				*env = NULL;
 	u_int32_t			 flags;
 	size_t				 i, j;
+	struct store_space_env		 se;
 	int				 ret, error;
 
 	buf_reset(&st->dberr);
@@ -710,13 +743,21 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* DB_RECOVER needs DB_CREATE; store_open checked the directory. */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	if ((error = store_space_env_config(env, st->home, &flags, &se,
+	    err)) != NCEN_OK) {
+		(void)store_space_env_done(st->home, &se, 0, NULL);
+		goto fail;
+	}
 	store_watch_enter();
-	ret = env->open(env, st->home, flags, 0);
+	ret = env->open(env, st->home, flags, 0600);
 	store_watch_leave();
+	error = store_space_env_done(st->home, &se, ret == 0, err);
 	if (ret != 0) {
 		error = store_env_open_error(st, ret, err);
 		goto fail;
 	}
+	if (error != NCEN_OK)
+		goto fail;
 
 	if ((error = store_env_db_open(st, NULL, &st->seqdb, STORE_SEQ_FILE, 0,
 	    STORE_PAGE_INDEX, err)) != NCEN_OK ||
@@ -734,27 +775,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 		    store_kv_files[i], 0, 0, err)) != NCEN_OK)
 			goto fail;
 
-	st->nents = st->schema->nforms;
-	st->ents = xcalloc(st->nents == 0 ? 1 : st->nents, sizeof *st->ents);
+	/* A reopen keeps the table: walks hold pointers into it. */
+	if (st->ents == NULL)
+		store_env_ents(st);
 	for (i = 0; i < st->nents; i++) {
-		f = st->schema->forms[i];
 		e = &st->ents[i];
-		e->form = f;
-		e->file = store_env_file(f->name, NULL);
-		for (j = 0; j < f->nfields; j++)
-			if (f->fields[j].indexed)
-				e->nidx++;
-		if (e->nidx != 0)
-			e->idx = xcalloc(e->nidx, sizeof *e->idx);
-		e->nidx = 0;
-		for (j = 0; j < f->nfields; j++) {
-			if (!f->fields[j].indexed)
-				continue;
-			ix = &e->idx[e->nidx++];
-			ix->field = &f->fields[j];
-			ix->view = &st->view;
-			ix->file = store_env_file(f->name, f->fields[j].name);
-		}
 		if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
 		    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
 		    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
@@ -766,13 +791,17 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 	return NCEN_OK;
 fail:
-	store_env_shutdown(st);
+	store_env_handles_close(st);
+	store_space_env_release(st->home);	/* regions made for nothing */
 	return error;
 }
 
-/* Close every handle, ignoring failures (a panicked environment fails them). */
+/*
+ * Close every handle, ignoring failures (a panicked environment fails
+ * them); the table of entities stays, for the next open to fill again.
+ */
 static void
-store_env_shutdown(struct store *st)
+store_env_handles_close(struct store *st)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
@@ -782,21 +811,18 @@ store_env_shutdown(struct store *st)
 		e = &st->ents[i];
 		if (e->seq != NULL)
 			(void)e->seq->close(e->seq, 0);
+		e->seq = NULL;
 		for (j = 0; j < e->nidx; j++) {
 			if (e->idx[j].raw != NULL)
 				(void)e->idx[j].raw->close(e->idx[j].raw, 0);
 			if (e->idx[j].db != NULL)
 				(void)e->idx[j].db->close(e->idx[j].db, 0);
-			free(e->idx[j].file);
+			e->idx[j].raw = e->idx[j].db = NULL;
 		}
-		free(e->idx);
 		if (e->db != NULL)
 			(void)e->db->close(e->db, 0);
-		free(e->file);
+		e->db = NULL;
 	}
-	free(st->ents);
-	st->ents = NULL;
-	st->nents = 0;
 	if (st->links != NULL)
 		(void)st->links->close(st->links, 0);
 	if (st->accounts != NULL)
@@ -818,16 +844,41 @@ store_env_shutdown(struct store *st)
 		(void)st->env->close(st->env, 0);
 	st->env = NULL;
 	store_watch_leave();
+}
+
+/* Close every handle and free the table of entities. */
+static void
+store_env_shutdown(struct store *st)
+{
+	struct store_entity	*e;
+	size_t			 i, j;
+
+	store_env_handles_close(st);
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		for (j = 0; j < e->nidx; j++)
+			free(e->idx[j].file);
+		free(e->idx);
+		free(e->file);
+	}
+	free(st->ents);
+	st->ents = NULL;
+	st->nents = 0;
 	record_view_free(&st->view);
 }
 
-/* Close and reopen after a panic: the reopen runs recovery if needed. */
+/*
+ * Close and reopen after a panic: the reopen runs recovery if needed.
+ * The entities and indices keep their place in memory (a walk holds
+ * pointers to them); only their handles are new.
+ */
 int
 store_env_reopen(struct store *st, struct ncen_err *err)
 {
 	int	error;
 
-	store_env_shutdown(st);
+	store_env_handles_close(st);
+	record_view_free(&st->view);
 	if ((error = store_env_open(st, err)) != NCEN_OK)
 		ncen_err_prefix(err, _("reopening after a database panic: "));
 	return error;
@@ -915,6 +966,8 @@ store_open(const struct store_options *o, const struct schema *schema,
 	if (st->keyfile != NULL &&
 	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)
 		goto fail;
+	if ((error = store_space_open(st, err)) != NCEN_OK)
+		goto fail;
 	if ((error = store_watch_start(st->watchdog, err)) != NCEN_OK)
 		goto fail;
 	/* A panic while opening (another process recovering): once more. */
@@ -925,6 +978,7 @@ store_open(const struct store_options *o, const struct schema *schema,
 	*out = st;
 	return NCEN_OK;
 fail:
+	store_env_shutdown(st);
 	if (st->key.s != NULL)
 		explicit_bzero(st->key.s, st->key.cap);
 	buf_free(&st->key);
@@ -1033,6 +1087,7 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
+	store_space_env_release(st->home);
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();

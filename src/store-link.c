@@ -126,6 +126,8 @@ store_link_put(struct store_txn *t, struct store_ref from, int dir,
 	DBT		key, data;
 	int		ret, error = NCEN_OK;
 
+	if ((error = store_space_txn(t, err)) != NCEN_OK)
+		return error;
 	store_link_entry(&k, &d, &key, &data, from.entity, from.id, dir, role,
 	    to.entity, to.id);
 	ret = t->st->links->put(t->st->links, t->txn, &key, &data,

@@ -49,7 +49,6 @@ struct store_page_state {
 struct store_page_walk {
 	struct store_entity	*e;
 	struct store_index	*ix;		/* NULL: id order */
-	DB			*db;
 	const char		*file;
 	struct buf		 prefix;	/* index key prefix, may be empty */
 	int			 exact;		/* only keys equal to prefix */
@@ -336,18 +335,30 @@ store_page_take(struct store_txn *t, struct store_page_walk *w, uint64_t id,
 	return NCEN_OK;
 }
 
+/*
+ * The database a walk reads, asked of its entity or index at each
+ * attempt: a reopen after a panic gives them new handles.
+ */
+static DB *
+store_page_db(const struct store_page_walk *w)
+{
+	return w->ix != NULL ? w->ix->raw : w->e->db;
+}
+
 /* One batch of a walk, in a transaction of its own. */
 static int
 store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 {
 	struct store_page_walk	*w = varg;
+	DB			*db;
 	DBC			*c = NULL;
 	DBT			 key, data;
 	uint64_t		 id, batch = 0;
 	int			 ret, cret, error = NCEN_OK;
 
 	store_page_rewind(w);
-	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
+	db = store_page_db(w);
+	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = store_page_start(w, c, &key, &data);
 	for (;;) {
@@ -450,12 +461,14 @@ store_page_probe_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 {
 	struct store_page_probe	*p = varg;
 	struct store_page_walk	*w = p->w;
+	DB			*db;
 	DBC			*c = NULL;
 	DBT			 key, data;
 	int			 ret, cret, error = NCEN_OK;
 
 	p->found = 0;
-	if ((ret = w->db->cursor(w->db, t->txn, &c, 0)) != 0)
+	db = store_page_db(w);
+	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = p->dir > 0 ?
 	    store_page_seek_after(w, c, p->row->key.s, p->row->key.len,
@@ -579,7 +592,6 @@ store_page_setup_scope(struct store *st, const struct store_page_order *o,
 	    memcmp(typed.s, w->prefix.s, w->prefix.len) != 0))
 		w->none = 1;	/* the scope's key does not start so */
 	w->ix = scope;
-	w->db = scope->raw;
 	w->file = scope->file;
 	w->exact = 1;
 	buf_reset(&w->prefix);
@@ -619,7 +631,6 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 	if ((w->e = store_entity_find(st, o->entity, err)) == NULL)
 		return NCEN_ENOTFOUND;
 	if (o->field == NULL || *o->field == '\0') {
-		w->db = w->e->db;
 		w->file = w->e->file;
 		if (o->prefix != NULL && *o->prefix != '\0')
 			return ncen_err_set(err, NCEN_EUSAGE,
@@ -629,7 +640,6 @@ store_page_setup(struct store *st, const struct store_page_order *o,
 		if ((error = store_index_find(w->e, o->field, &w->ix, err)) !=
 		    NCEN_OK)
 			return error;
-		w->db = w->ix->raw;
 		w->file = w->ix->file;
 		if (o->prefix != NULL && *o->prefix != '\0' &&
 		    (error = store_page_key(st, o->entity, w->ix->field,

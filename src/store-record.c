@@ -158,6 +158,9 @@ store_record_write(struct store_txn *t, struct store_entity *e,
 	DBT		key, data;
 	int		ret, error = NCEN_OK;
 
+	/* New work waits while the disk is below its reserve. */
+	if ((error = store_space_txn(t, err)) != NCEN_OK)
+		return error;
 	record_encode(r, &b);
 	store_id_key(k, r->id);
 	memset(&key, 0, sizeof key);

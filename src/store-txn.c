@@ -125,26 +125,55 @@ store_txn_backoff(struct store *st, int attempt)
  * Checkpoint when STORE_CKP_KB of log or STORE_CKP_MIN minutes have
  * passed since the last one; the question is asked of Berkeley DB at
  * most every STORE_CKP_CHECK seconds (it reads the log's state), not
- * after every commit.
+ * after every commit.  A failure is not the caller's: the commit is
+ * done and in the log, so store_run still answers success (a panicked
+ * environment is reopened by the next call, and recovery replays the
+ * log whatever the checkpoint did).
  */
-static int
-store_txn_checkpoint(struct store *st, struct ncen_err *err)
+static void
+store_txn_checkpoint(struct store *st)
 {
 	struct timespec	ts;
-	int		ret;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	if (st->ckp_checked != 0 &&
 	    (int64_t)ts.tv_sec - st->ckp_checked < STORE_CKP_CHECK)
-		return NCEN_OK;
+		return;
 	st->ckp_checked = (int64_t)ts.tv_sec;
 	store_watch_enter();
-	ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB, STORE_CKP_MIN, 0);
+	if (st->env->txn_checkpoint(st->env, STORE_CKP_KB, STORE_CKP_MIN,
+	    0) != 0)
+		buf_reset(&st->dberr);
 	store_watch_leave();
-	if (ret != 0)
-		return store_dberr(st, ret, err, _("checkpoint after a commit "
-		    "(the commit is done)"));
-	return NCEN_OK;
+}
+
+/*
+ * Reopen the environment after a panic, again while the reopen itself
+ * fails (another process may be recovering it at the same time, or
+ * die and make the next one recover again), at most STORE_REOPENS
+ * times per store_run with a growing pause; *reopens counts them.
+ */
+static int
+store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
+{
+	int	error;
+
+	for (;;) {
+		if (*reopens >= STORE_REOPENS)
+			return ncen_err_set(err, NCEN_ERECOVER,
+			    _("%s: the database environment failed "
+			    "again after recovery; another program "
+			    "using it probably died; sign in again "
+			    "(recovery runs at the next start)"),
+			    st->home);
+		if (*reopens > 0)
+			store_txn_backoff(st, *reopens + 3);
+		(*reopens)++;
+		if ((error = store_env_reopen(st, err)) == NCEN_OK)
+			return NCEN_OK;
+		if (error == NCEN_EKEY)
+			return error;
+	}
 }
 
 /* One attempt: begin, fn, commit or abort. */
@@ -193,13 +222,16 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	return NCEN_OK;
 }
 
-/* Run fn in a transaction; retry on deadlock, reopen once after a panic. */
+/*
+ * Run fn in a transaction; retry on deadlock, and reopen after a panic
+ * (more than once if the environment panics again, within a bound).
+ */
 int
 store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
     struct ncen_err *err)
 {
 	struct store_txn	t;
-	int			attempt, reopened = 0, error;
+	int			attempt, reopens = 0, error;
 
 	if (st == NULL || fn == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE, "store_run: no store "
@@ -208,12 +240,10 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		return ncen_err_set(err, NCEN_EUSAGE, _("%s: a store call that "
 		    "makes its own transaction was made inside store_run's "
 		    "function (use the store_txn_* calls there)"), st->home);
-	if (st->env == NULL) {
-		/* An earlier reopen failed: try again. */
-		if ((error = store_env_reopen(st, err)) != NCEN_OK)
-			return error;
-		reopened = 1;
-	}
+	/* An earlier reopen failed: try again. */
+	if (st->env == NULL &&
+	    (error = store_txn_reopen(st, &reopens, err)) != NCEN_OK)
+		return error;
 	for (attempt = 0;; attempt++) {
 		memset(&t, 0, sizeof t);
 		t.st = st;
@@ -231,7 +261,8 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 				return NCEN_OK;
 			if (t.wake)
 				store_wake_poke(st->home);
-			return store_txn_checkpoint(st, err);
+			store_txn_checkpoint(st);
+			return NCEN_OK;
 		}
 		if (t.fatal == DB_LOCK_DEADLOCK ||
 		    t.fatal == DB_LOCK_NOTGRANTED) {
@@ -244,15 +275,8 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 			    "try again"), st->home, STORE_RETRIES);
 		}
 		if (t.fatal == DB_RUNRECOVERY) {
-			if (reopened)
-				return ncen_err_set(err, NCEN_ERECOVER,
-				    _("%s: the database environment failed "
-				    "again after recovery; another program "
-				    "using it probably died; sign in again "
-				    "(recovery runs at the next start)"),
-				    st->home);
-			reopened = 1;
-			if ((error = store_env_reopen(st, err)) != NCEN_OK) {
+			if ((error = store_txn_reopen(st, &reopens, err)) !=
+			    NCEN_OK) {
 				if (error != NCEN_EKEY)
 					error = NCEN_ERECOVER;
 				if (err != NULL)

@@ -153,8 +153,9 @@ ui_shutdown(struct ui *u, int status)
 		u->on_hangup(u->hangup_arg);
 	u->on_hangup = NULL;
 	ui_stop(u);
-	if (u->st != NULL && store_close(u->st, &e) != NCEN_OK)
-		status = status != 0 ? status : 2;
+	/* What was saved is committed: a failed close changes no status. */
+	if (u->st != NULL)
+		(void)store_close(u->st, &e);
 	u->st = NULL;
 	ncen_err_free(&e);
 	exit(status);
@@ -433,10 +434,10 @@ ui_status(struct ui *u, const char *fmt, ...)
 
 /*
  * Show a library error in words on the status line.  An environment
- * that still needs recovery after the store reopened it once (another
- * program died inside the library) ends the session the clean way
- * (DESIGN.md): the draft goes to the spool, curses is left, and the
- * officer is told in words to sign in again.
+ * that still needs recovery after the store reopened it several times
+ * (other programs kept dying inside the library) ends the session the
+ * clean way: the draft is kept, curses is left, the officer is told in
+ * words to sign in again, and ncen exits 75 as ncen(1) says.
  */
 void
 ui_error(struct ui *u, const struct ncen_err *e)
@@ -453,7 +454,7 @@ ui_error(struct ui *u, const struct ncen_err *e)
 		ui_stop(u);
 		fprintf(stderr, "ncen: %s\n%s\n", m, _("Your typing was "
 		    "saved; it is offered at your next sign-in."));
-		ui_shutdown(u, 1);
+		ui_shutdown(u, STORE_EXIT_STALL);
 	}
 	ui_status_error(u, "%s", m);
 }

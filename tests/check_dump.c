@@ -99,7 +99,8 @@ START_TEST(test_parse_good)
 	ck_assert_str_eq(record_get(d->recs[3].rec, "given_names"),
 	    "Se\xc3\xa1n \\ \"the back\\slash\"");
 	ck_assert_str_eq(d->links[2].role, "OFFENDER");
-	ck_assert_uint_eq(d->links[2].line, 53);
+	ck_assert_uint_eq(d->links[2].line, 52);
+	ck_assert_uint_eq(d->version, 2);
 	store_dump_free(d);
 	free(text);
 	free(path);
@@ -115,7 +116,16 @@ static const struct {
 	enum ncen_code	 code;
 } bad[] = {
 	{ "", "t.dump:1: empty file", NCEN_EPARSE },
-	{ "ncen-dump 2\n", "t.dump:1: not an ncen dump", NCEN_EPARSE },
+	{ "ncen-dump 3\n", "t.dump:1: not an ncen dump", NCEN_EPARSE },
+	{ "ncen-dump 2\n", "t.dump:1: the dump does not end with its end line",
+	  NCEN_EPARSE },
+	{ "ncen-dump 2", "t.dump:1: the last line is cut short", NCEN_EPARSE },
+	{ "ncen-dump 2\nend 0 0\n", "t.dump:2: bad end line", NCEN_EPARSE },
+	{ "ncen-dump 2\nend 0 0 " "0000000000000000000000000000000000000000"
+	  "000000000000000000000000\n", "t.dump:2: the SHA-256 of the lines",
+	  NCEN_EPARSE },
+	{ CASE10 "end 1 0 x\n", "t.dump:7: an end line must be the last",
+	  NCEN_EPARSE },
 	{ CASE10 "bogus\n", "t.dump:7: unknown line 'bogus'", NCEN_EPARSE },
 	{ CASE10 " field x y\n", "t.dump:7: a line may not start", NCEN_EPARSE },
 	{ CASE10 "field place a\\\n", "t.dump:7: bad escape", NCEN_EPARSE },
@@ -264,7 +274,7 @@ START_TEST(test_load_round_trip)
 	ck_assert_int_eq(store_dump_parse(schema, path, text, len, NULL, NULL,
 	    &d2, &problems, &err), NCEN_OK);
 	ck_assert_int_eq(store_dump_load(st, d2, &err), NCEN_EEXISTS);
-	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "small.dump:3: "));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "small.dump:2: "));
 
 	dump_to(st, &out);
 	ck_assert_ptr_nonnull(strstr(out.s, "record case 1 2 1795770000 alice\n"));
@@ -294,6 +304,131 @@ START_TEST(test_load_round_trip)
 }
 END_TEST
 
+/* Parse a dump held in a buffer; the code, with *d freed. */
+static int
+parse_buf(const struct buf *text, struct buf *problems, struct ncen_err *err,
+    unsigned *version)
+{
+	struct store_dump	*d = NULL;
+	int			 r;
+
+	buf_reset(problems);
+	ncen_err_clear(err);
+	r = store_dump_parse(schema, "t.dump", text->s, text->len, NULL, NULL,
+	    &d, problems, err);
+	ck_assert_int_eq(r == NCEN_OK, d != NULL);
+	if (version != NULL && d != NULL)
+		*version = d->version;
+	store_dump_free(d);
+	return r;
+}
+
+/* A dump of the fixture, as store_dump_write writes it, into out. */
+static void
+written_dump(struct buf *out)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct buf		 problems = BUF_INIT;
+	struct store_dump	*d = NULL;
+	struct store		*st = NULL;
+	char			*dir = test_tmpdir();
+	char			*path;
+	char			*text;
+	size_t			 len;
+
+	path = test_path("tests/fixtures/ctl/small.dump");
+	memset(&o, 0, sizeof o);
+	o.home = dir;
+	o.create = 1;
+	o.nosync = 1;
+	ck_assert_int_eq(store_open(&o, schema, &st, &err), NCEN_OK);
+	text = test_read_file(path, &len);
+	ck_assert_int_eq(store_dump_parse(schema, path, text, len, NULL, NULL,
+	    &d, &problems, &err), NCEN_OK);
+	ck_assert_int_eq(store_dump_load(st, d, &err), NCEN_OK);
+	dump_to(st, out);
+	ck_assert_int_eq(store_close(st, &err), NCEN_OK);
+	store_dump_free(d);
+	free(text);
+	free(path);
+	test_rmdir(dir);
+	free(dir);
+	buf_free(&problems);
+	ncen_err_free(&err);
+}
+
+START_TEST(test_end_line)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct buf	 whole = BUF_INIT, t = BUF_INIT, problems = BUF_INIT;
+	const char	*endl;
+	size_t		 i, body;
+	unsigned	 version = 0;
+
+	written_dump(&whole);
+	ck_assert_int_eq(strncmp(whole.s, "ncen-dump 2\n", 12), 0);
+	ck_assert_int_eq(parse_buf(&whole, &problems, &err, &version),
+	    NCEN_OK);
+	ck_assert_uint_eq(version, 2);
+	endl = strstr(whole.s, "\nend 6 3 ");
+	ck_assert_ptr_nonnull(endl);
+	body = (size_t)(endl - whole.s) + 1;
+	ck_assert_uint_eq(whole.len, body + strlen("end 6 3 \n") + 64);
+
+	/* Cut anywhere, at a line boundary or inside a line: refused. */
+	for (i = 0; i < whole.len; i++) {
+		buf_reset(&t);
+		buf_add(&t, whole.s, i);
+		ck_assert_msg(parse_buf(&t, &problems, &err, NULL) ==
+		    NCEN_EPARSE, "cut at %zu", i);
+		/* Within the header, it is no dump at all. */
+		ck_assert_msg(i < 12 || strstr(ncen_err_msg(&err),
+		    "cut short") != NULL, "cut at %zu: %s", i,
+		    ncen_err_msg(&err));
+	}
+	/* Any one byte changed: refused. */
+	for (i = 0; i < whole.len - 1; i++) {
+		buf_reset(&t);
+		buf_add(&t, whole.s, whole.len);
+		t.s[i] = t.s[i] == 'x' ? 'y' : 'x';
+		ck_assert_msg(parse_buf(&t, &problems, &err, NULL) != NCEN_OK,
+		    "byte %zu changed", i);
+	}
+	/* A count changed, the checksum right: refused, naming the line. */
+	buf_reset(&t);
+	buf_add(&t, whole.s, body);
+	buf_adds(&t, "end 6 2 ");
+	buf_add(&t, whole.s + body + 8, whole.len - body - 8);
+	ck_assert_int_eq(parse_buf(&t, &problems, &err, NULL), NCEN_EPARSE);
+	ck_assert_str_eq(ncen_err_msg(&err), "t.dump:53: the end line counts "
+	    "6 records and 2 links, the dump holds 6 and 3: the dump was "
+	    "altered");
+	/* A line after the end: refused. */
+	buf_reset(&t);
+	buf_add(&t, whole.s, whole.len);
+	buf_adds(&t, "# more\n");
+	ck_assert_int_eq(parse_buf(&t, &problems, &err, NULL), NCEN_EPARSE);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "t.dump:54: "));
+	/* The end line missing: refused. */
+	buf_reset(&t);
+	buf_add(&t, whole.s, body);
+	ck_assert_int_eq(parse_buf(&t, &problems, &err, NULL), NCEN_EPARSE);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "t.dump:52: the "
+	    "dump does not end with its end line"));
+	/* Version 1, without an end line, is read and says so. */
+	buf_reset(&t);
+	buf_adds(&t, "ncen-dump 1");
+	buf_add(&t, whole.s + 11, body - 11);
+	ck_assert_int_eq(parse_buf(&t, &problems, &err, &version), NCEN_OK);
+	ck_assert_uint_eq(version, 1);
+	buf_free(&whole);
+	buf_free(&t);
+	buf_free(&problems);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* The dump suite. */
 static Suite *
 dump_suite(void)
@@ -313,6 +448,7 @@ dump_suite(void)
 	tcase_add_checked_fixture(tl, setup, teardown);
 	tcase_set_timeout(tl, 30);
 	tcase_add_test(tl, test_load_round_trip);
+	tcase_add_test(tl, test_end_line);
 	suite_add_tcase(s, tl);
 	return s;
 }

@@ -397,8 +397,8 @@ START_TEST(test_see_ids)
 					    cells[j].what);
 					continue;
 				}
-				in = bsearch(&ids[j], got, n, sizeof *got,
-				    idcmp) != NULL;
+				in = n != 0 && bsearch(&ids[j], got, n,
+				    sizeof *got, idcmp) != NULL;
 				ck_assert_msg(in == cells[j].sees[i],
 				    "%s: ids of %s: %s %s", accounts[i].name,
 				    forms[k], cells[j].what, in ? "listed" :

@@ -1232,19 +1232,156 @@ START_TEST(test_recover_after_death)
 }
 END_TEST
 
-/* Remove the environment's region files, as db_recover does. */
+/* The pipes between a survivor and the parent that recovers for it. */
+struct test_again {
+	int	 req;		/* survivor -> parent: 'r' recover, 'q' done */
+	int	 done;		/* parent -> survivor: 'd' recovered */
+	int	 calls;
+	int	 times;		/* recover on the first `times` calls */
+	int	 seen;
+};
+
+/* Have the parent make another process die and a third recover; 0 or -1. */
+static int
+test_again_recover(struct test_again *a)
+{
+	char	ch = 'r';
+
+	if (write(a->req, &ch, 1) != 1 || read(a->done, &ch, 1) != 1)
+		return -1;
+	return ch == 'd' ? 0 : -1;
+}
+
+/* store_run callback: recovery by others on the first calls, then a read. */
+static int
+test_again_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_again	*a = arg;
+	struct record		*r = NULL;
+	int			 error;
+
+	if (a->calls++ < a->times && test_again_recover(a) != 0)
+		return ncen_err_set(err, NCEN_EIO, "no answer from the parent");
+	if ((error = store_txn_get(t, "item", 1, &r, err)) == NCEN_OK)
+		record_free(r);
+	return error;
+}
+
+/* store_scan callback: collect numbers, recovery by others at 100 and 200. */
+static int
+test_again_walk(const struct record *r, void *arg)
+{
+	struct test_again	*a = arg;
+	char			 want[16];
+
+	snprintf(want, sizeof want, "A-%d", a->seen);
+	if (strcmp(record_get(r, "number"), want) != 0)
+		return -2;	/* out of order, or twice */
+	if (++a->seen % 100 == 0 && test_again_recover(a) != 0)
+		return -1;
+	return 0;
+}
+
+/* The survivor of test_recover_again: 0 when all went well. */
+static int
+test_again_survivor(struct test_again *a)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st;
+	char		 num[16];
+	int		 i, rc = 0;
+
+	st = test_open();
+	for (i = 0; i < 300; i++) {
+		snprintf(num, sizeof num, "A-%d", i);
+		test_item(st, num, NULL, NULL, NULL, NULL);
+	}
+	/* Three panics in one store_run: three reopens, then success. */
+	a->times = 3;
+	if (store_run(st, test_again_cb, a, &err) != NCEN_OK) {
+		fprintf(stderr, "again: %s\n", ncen_err_msg(&err));
+		rc = 1;
+	} else if (a->calls != 4)
+		rc = 2;
+	/* A walk across batches goes on after reopens, every record once. */
+	else if (store_scan(st, "item", test_again_walk, a, &err) != NCEN_OK) {
+		fprintf(stderr, "walk: %s\n", ncen_err_msg(&err));
+		rc = 3;
+	} else if (a->seen != 300)
+		rc = 4;
+	if (rc != 0)
+		return rc;
+	/* Panics without end: a bounded number of reopens, then ERECOVER. */
+	a->calls = 0;
+	a->times = 1000;
+	if (store_run(st, test_again_cb, a, &err) != NCEN_ERECOVER)
+		return 5;
+	if (a->calls < 2 || a->calls > 10)
+		return 6;
+	/* Once the others stop dying, the same store works again. */
+	if (test_item(st, "A-300", NULL, NULL, NULL, NULL) != 301)
+		return 7;
+	test_close(st);
+	ncen_err_free(&err);
+	return 0;
+}
+
+START_TEST(test_recover_again)
+{
+	struct test_again	 a;
+	int			 req[2], done[2];
+	pid_t			 survivor, pid;
+	char			 ch;
+	int			 n = 0;
+
+	/* The survivor runs in a child for the reason test_recover_after_death says. */
+	ck_assert_int_eq(pipe(req), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	test_close(test_open());
+	memset(&a, 0, sizeof a);
+	a.req = req[1];
+	a.done = done[0];
+	if ((survivor = fork()) == 0) {
+		ch = 'q';
+		n = test_again_survivor(&a);
+		(void)write(a.req, &ch, 1);
+		_exit(n);
+	}
+	close(req[1]);
+	close(done[0]);
+	/* Each request: a process dies with the environment open, the next recovers. */
+	while (read(req[0], &ch, 1) == 1 && ch == 'r') {
+		if ((pid = fork()) == 0) {
+			(void)test_open();
+			_exit(0);
+		}
+		ck_assert_int_eq(test_wait(pid), 0);
+		if ((pid = fork()) == 0) {
+			test_close(test_open());
+			_exit(0);
+		}
+		ck_assert_int_eq(test_wait(pid), 0);
+		n++;
+		ck_assert_int_eq(write(done[1], "d", 1), 1);
+	}
+	ck_assert_int_eq(test_wait(survivor), 0);
+	ck_assert_int_ge(n, 3 + 2 + 2);
+	close(req[0]);
+	close(done[1]);
+}
+END_TEST
+
+/*
+ * Remove the environment's regions, as db_recover does (the library
+ * removes the shared memory segments __db.001 names, then the files).
+ */
 static void
 test_rm_regions(void)
 {
-	struct buf	b = BUF_INIT;
-	int		i;
+	DB_ENV	*env;
 
-	for (i = 1; i <= 9; i++) {
-		buf_reset(&b);
-		buf_addf(&b, "%s/__db.%03d", home, i);
-		unlink(b.s);
-	}
-	buf_free(&b);
+	ck_assert_int_eq(db_env_create(&env, 0), 0);
+	ck_assert_int_eq(env->remove(env, home, DB_FORCE), 0);
 }
 
 /* Write a key file with a mode. */
@@ -1615,6 +1752,7 @@ store_suite(void)
 	tcase_add_test(tc, test_processes);
 	tcase_add_test(tc, test_deadlock_retry);
 	tcase_add_test(tc, test_recover_after_death);
+	tcase_add_test(tc, test_recover_again);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encryption");

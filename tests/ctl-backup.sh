@@ -22,8 +22,10 @@ writer() {
 	i=0
 	while [ ! -e "$T/stop" ] && [ $i -lt $N ]; do
 		i=$((i + 1))
-		printf 'ncen-dump 1\nrecord case %d 1 1795770000 writer\nfield date 2026-11-05\nfield office FRCDG01\nfield country FR\nfield direction IMP\nfield narrative load %d\n' \
-		    $((100 + i)) "$i" >"$T/w.dump"
+		printf 'ncen-dump 2\nrecord case %d 1 1795770000 writer\nfield date 2026-11-05\nfield office FRCDG01\nfield country FR\nfield direction IMP\nfield narrative load %d\n' \
+		    $((100 + i)) "$i" >"$T/w.body"
+		{ cat "$T/w.body"; printf 'end 1 0 %s\n' \
+		    "$(sha256sum <"$T/w.body" | cut -c1-64)"; } >"$T/w.dump"
 		if ncenctl -d "$X" load "$T/w.dump" >/dev/null 2>>"$T/writer.err"; then
 			# Renamed into place, so a reader never sees it empty.
 			echo "$i" >"$T/writer.n.new"

@@ -1,7 +1,10 @@
 #!/bin/sh
 # ctl-dump.sh - ncenctl dump and load: the round trip is byte-identical,
 # and a bad dump is refused whole, naming FILE:LINE, with the database
-# unchanged.
+# unchanged; a dump cut short or altered anywhere is refused by its end
+# line (counts and SHA-256); version 1 dumps (no end line) still load.
+# The fixture small.dump: two cases, their seizures and people, and the
+# links, as ncenctl dump writes them.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,8 +18,9 @@ Y=$T/y
 ok "init" ncenctl -d "$X" init --forms "$F"
 ok "load the fixture" ncenctl -d "$X" load "$FX/small.dump"
 ok "dump" ncenctl -d "$X" dump -o "$T/d1"
-grep -v '^#' "$FX/small.dump" >"$T/fixture"
-ok "the dump is the fixture, byte for byte" cmp "$T/fixture" "$T/d1"
+ok "the dump is the fixture, byte for byte" cmp "$FX/small.dump" "$T/d1"
+[ "$(tail -n 1 "$T/d1")" = "end 6 3 $(head -n -1 "$T/d1" | sha256sum | cut -c1-64)" ]
+tap_result $? "it ends with its counts and the SHA-256 of what comes before"
 ok "dump to standard output" ncenctl -d "$X" dump
 cp "$T/out" "$T/d1b"
 ok "the same bytes either way" cmp "$T/d1" "$T/d1b"
@@ -38,13 +42,14 @@ has "it names it" "no form 'vessel'"
 fails_with 2 "dump to an unwritable place" ncenctl -d "$X" dump -o "$T/no/such/dir"
 
 # A bad dump: load it, expect exit 1 naming FILE:LINE, nothing changed.
+# (into: the data directory, $X unless set)
 refused() {
 	name=$1; file=$2; where=$3
-	ncenctl -d "$X" dump -o "$T/before" || return 1
-	fails_with 1 "$name is refused" ncenctl -d "$X" load "$file"
+	ncenctl -d "${into:-$X}" dump -o "$T/before" || return 1
+	fails_with 1 "$name is refused" ncenctl -d "${into:-$X}" load "$file"
 	has "$name: names $where" "$file:$where"
 	has "$name: says nothing was loaded" "nothing loaded"
-	ncenctl -d "$X" dump -o "$T/after" || return 1
+	ncenctl -d "${into:-$X}" dump -o "$T/after" || return 1
 	ok "$name: the database is unchanged" cmp "$T/before" "$T/after"
 }
 
@@ -67,14 +72,41 @@ printf 'ncen-dump 1\nrecord case 0 1 0 x\n' >"$T/id0.dump"
 refused "id 0" "$T/id0.dump" "2: expected a record id"
 printf 'ncen-dump 1\nlink case 1 case 1 SELF\n' >"$T/self.dump"
 refused "a link to itself" "$T/self.dump" "2: a record cannot"
-printf 'ncen-dump 2\n' >"$T/v2.dump"
-refused "another format version" "$T/v2.dump" "1: not an ncen dump"
+printf 'ncen-dump 3\n' >"$T/v3.dump"
+refused "another format version" "$T/v3.dump" "1: not an ncen dump"
 printf 'record case 1 1 0 x\n' >"$T/nohdr.dump"
 refused "no header" "$T/nohdr.dump" "1: not an ncen dump"
 fails_with 2 "load of a missing file" ncenctl -d "$X" load "$T/none.dump"
 
+# A dump cut short or altered, loaded where it would otherwise fit (an
+# empty data directory): refused at its end line, nothing stored.
+into=$T/z
+ok "init an empty data directory" ncenctl -d "$into" init --forms "$F"
+head -n 30 "$T/d1" >"$T/cut.dump"
+refused "a dump cut at a line boundary" "$T/cut.dump" \
+	"30: the dump does not end with its end line"
+head -c $(($(head -n 30 "$T/d1" | wc -c) + 7)) "$T/d1" >"$T/cutmid.dump"
+refused "a dump cut inside a line" "$T/cutmid.dump" "31: the last line is cut short"
+sed '4s/2026/2025/' "$T/d1" >"$T/byte.dump"
+! cmp -s "$T/d1" "$T/byte.dump"; tap_result $? "(one value changed)"
+refused "a dump with one byte changed" "$T/byte.dump" "53: the SHA-256 of the lines"
+sed '$s/^end 6 3 /end 6 2 /' "$T/d1" >"$T/count.dump"
+refused "a dump whose end line counts another number" "$T/count.dump" \
+	"53: the end line counts 6 records and 2 links, the dump holds 6 and 3"
+head -n -1 "$T/d1" >"$T/noend.dump"
+refused "a dump without its end line" "$T/noend.dump" \
+	"52: the dump does not end with its end line"
+{ cat "$T/d1"; echo '# after the end'; } >"$T/after.dump"
+refused "a dump with a line after its end" "$T/after.dump" "54: the dump does not end"
+ok "the whole dump loads there" ncenctl -d "$into" load "$T/d1"
+ok "dump it" ncenctl -d "$into" dump -o "$T/z.dump"
+ok "the same bytes" cmp "$T/d1" "$T/z.dump"
+into=
+
 printf 'ncen-dump 1\nrecord case 30 1 0 x\nfield date 2026-11-05\nfield office FRCDG01\nfield country FR\nfield direction IMP\nfield narrative a\\\\b\\tc\\nd\n' >"$T/ok.dump"
 ok "load with escapes" ncenctl -d "$X" load "$T/ok.dump"
+has "a version 1 dump loads, with a warning" \
+	"ok.dump: a version 1 dump has no end line"
 ok "dump it" ncenctl -d "$X" dump case
 has "escapes come back the same" 'field narrative a\\b\tc\nd'
 

@@ -220,6 +220,10 @@ tap_result $? "her dump holds her office's records only"
 tap_result $? "and no link of olga's case"
 grep -q "left out" "$T/err"
 tap_result $? "the dump says what it left out"
+[ "$(tail -n 1 "$T/sue.dump" | cut -d' ' -f1-3)" = "end $(grep -c '^record ' "$T/sue.dump") $(grep -c '^link ' "$T/sue.dump")" ]
+tap_result $? "its end line counts what it holds, not what was left out"
+[ "$(tail -n 1 "$T/sue.dump" | cut -d' ' -f4)" = "$(head -n -1 "$T/sue.dump" | sha256sum | cut -c1-64)" ]
+tap_result $? "with the SHA-256 of the lines before it"
 refused "an officer may not dump" "may not export" \
 	ncenctl -d "$X" dump --as olga
 echo photo >"$T/photo.jpg"
@@ -232,10 +236,11 @@ ncenctl -d "$X" dump >"$T/after.dump"
 grep -c "^record attachment " "$T/after.dump" | grep -qx 1
 tap_result $? "one attachment: marc's, none of olga's"
 # Without marc's attachment, the data are what they were.
-noatt() { awk '/^record /{skip = ($2 == "attachment")}
+noatt() { awk '/^end /{next} /^record /{skip = ($2 == "attachment")}
 	/^link /{skip = ($4 == "attachment")} !skip' "$1"; }
 noatt "$T/after.dump" >"$T/a"
-diff "$T/before.dump" "$T/a" >"$T/diff"
+noatt "$T/before.dump" >"$T/b"	# the end lines differ: left out
+diff "$T/b" "$T/a" >"$T/diff"
 tap_result $? "no record changed by what was refused or read"
 sed 's/^/# /' "$T/diff" | head -20
 
