@@ -428,8 +428,8 @@ for f in "$L"/*.log; do
 		case $st in
 		0|75) continue ;;
 		2)
-			grep -v '^imported\|rolled back' "$L/$lane.$id.out" |
-			    head -1 | sed -e "s|$T/[^:]*: ||g" -e 's/ (.*//' \
+			grep -v '^imported\|rolled back\|waiting for' \
+			    "$L/$lane.$id.out" | tail -1 | sed -e "s|$T/[^:]*: ||g" -e 's/ (.*//' \
 			    -e "s/^/$lane: /" >>"$T/exit2"
 			continue
 			;;
