@@ -12,6 +12,11 @@
 # the primary and in both indices, nothing half-written, and the files
 # must verify.  Tunables: CRASH_ROUNDS (20), CRASH_WATCHDOG (2 s),
 # CRASH_SLACK_MS (1500), CRASH_SEED (random).
+#
+# Then the harder schedule (tests/crash-mixed.sh): the real programs,
+# imports, workflow steps, account changes, attachments, backups and an
+# ncen session in tmux, with over a hundred of them killed after 5-60 ms
+# of work, and every change whose command exited 0 checked afterwards.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -20,6 +25,8 @@
 command -v db5.3_verify >/dev/null 2>&1 ||
 	skip_all "db5.3_verify not installed (apt-get install db5.3-util)"
 command -v timeout >/dev/null 2>&1 || skip_all "timeout not installed"
+# shellcheck source=tests/ui-lib.sh
+. "$(dirname "$0")/ui-lib.sh"		# the mixed schedule's session
 
 ROUNDS=${CRASH_ROUNDS:-20}
 WATCH=${CRASH_WATCHDOG:-2}
@@ -27,7 +34,7 @@ SLACK_MS=${CRASH_SLACK_MS:-1500}
 NWORKERS=4
 LIFE=60				# no worker may live longer than this
 RANDOM=${CRASH_SEED:-$$}
-echo "# seed ${CRASH_SEED:-$$}, rounds $ROUNDS, watchdog $WATCH s"
+echo "# seed ${CRASH_SEED:-$$} (CRASH_SEED), rounds $ROUNDS, watchdog $WATCH s"
 
 worker=$top_builddir/tests/crash-worker
 D=$T/data
@@ -204,4 +211,8 @@ echo "# runs $started workers in $ROUNDS rounds over $(((t1 - t0) / 1000000)) ms
 commits=$(cat "$T"/*.log | grep -c '^C ')
 echo "# commits $commits, longest stall $(awk "BEGIN { printf \"%.2f\", $maxgap / 1000 }") s," \
     "longest store call $(awk "BEGIN { printf \"%.2f\", $maxcall / 1000 }") s"
+
+# The harder schedule: the real programs, mixed, killed after 5-60 ms.
+# shellcheck source=tests/crash-mixed.sh
+. "$(dirname "$0")/crash-mixed.sh"
 finish
