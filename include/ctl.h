@@ -87,6 +87,7 @@ int	ctl_exists(struct store *, const char *, uint64_t);
 int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
 int	ctl_closing_done(void);
 void	ctl_committed(void);
+void	ctl_one_change(void);
 int	ctl_is_dir(const char *);
 int	ctl_is_empty_dir(const char *);
 

@@ -132,6 +132,12 @@ int	 store_home_open(const struct store_options *, struct schema **,
 
 /* store-txn.c: run fn in a transaction, retried on deadlock. */
 int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
+/*
+ * How many read-write transactions this process has committed: a stall
+ * handler (on the watchdog's thread) tells by it whether a change had
+ * committed before what stalled (a checkpoint, a read, the close).
+ */
+unsigned long store_committed(void);
 
 /*
  * store-record.c.  store_put: a new record (id from the form's sequence

@@ -83,6 +83,8 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 		else
 			r = ctl_as(ctx, st, as, AUTH_ATTACH, rec, NULL);
 	}
+	if (r == 0)
+		ctl_one_change();
 	if (r == 0 && attach_file(st, target, argv[optind + 1], &o, &res,
 	    &e) != NCEN_OK)
 		r = ctl_report("attach", &e);

@@ -170,6 +170,7 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 		return ctl_close(ctx, s, st, r == 2 ? 1 : r);
 	}
 	req.account = acct;
+	ctl_one_change();
 	if (workflow_apply(st, &req, &res, &e) != NCEN_OK)
 		r = ctl_report("case", &e);
 	else {

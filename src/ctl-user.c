@@ -504,6 +504,8 @@ ctl_user(struct ctl_ctx *ctx, int argc, char **argv)
 		return ctl_usage(ctx->cmd, _("no password on standard input"));
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto done;
+	if (strcmp(action, "list") != 0 && strcmp(action, "key") != 0)
+		ctl_one_change();
 	if (strcmp(action, "add") == 0)
 		rc = auth_account_add(st, CTL_USER_ACTOR, name, ch.roles,
 		    ch.offices, pwin ? pw.s : NULL, &e);

@@ -259,18 +259,38 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 /* Set while a command that succeeded closes the store (read by the watchdog). */
 static atomic_int	ctl_closing_ok;
 
-/* Whether a command that succeeded is closing the store: its work is done. */
+/* Commits before a command's one change, or -1 (ctl_one_change). */
+static atomic_long	ctl_before_change = -1;
+
+/*
+ * A command whose change is one transaction says so before making it:
+ * once a transaction commits after this, a stall (in the checkpoint
+ * after the commit, reading back, closing) is a warning and exit 0, as
+ * running the command again would make the change twice.
+ */
+void
+ctl_one_change(void)
+{
+	atomic_store(&ctl_before_change, (long)store_committed());
+}
+
+/* Whether the command's one change has committed (see ctl_one_change). */
+static int
+ctl_changed(void)
+{
+	long	before = atomic_load(&ctl_before_change);
+
+	return before >= 0 && store_committed() > (unsigned long)before;
+}
+
+/* Whether a command's work is done: it succeeded, or its change committed. */
 int
 ctl_closing_done(void)
 {
-	return atomic_load(&ctl_closing_ok);
+	return atomic_load(&ctl_closing_ok) || ctl_changed();
 }
 
-/*
- * A command whose change is one transaction says it committed: from
- * then on a stall (reading back, closing) is a warning and exit 0, as
- * running it again would do it twice.
- */
+/* The change committed and the command goes on (printing it). */
 void
 ctl_committed(void)
 {

@@ -1,6 +1,7 @@
 /* store-txn.c - run a function in a transaction, retried on deadlock. */
 #include <db.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -176,6 +177,9 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 	}
 }
 
+/* Read-write transactions committed, for a stall handler to read. */
+static atomic_ulong	store_txn_commits;
+
 /* One attempt: begin, fn, commit or abort. */
 static int
 store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
@@ -219,7 +223,16 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	}
 	if ((ret = txn->commit(txn, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
+	if (!readonly)
+		atomic_fetch_add(&store_txn_commits, 1);
 	return NCEN_OK;
+}
+
+/* How many read-write transactions this process committed (any thread). */
+unsigned long
+store_committed(void)
+{
+	return atomic_load(&store_txn_commits);
 }
 
 /*
