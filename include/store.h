@@ -196,6 +196,19 @@ int	 store_link_add(struct store_txn *, struct store_ref,
 	     struct store_ref, const char *role, struct ncen_err *);
 int	 store_link_remove(struct store_txn *, struct store_ref,
 	     struct store_ref, const char *role, struct ncen_err *);
+/*
+ * A set of ids, each once, that store_ids_link fills with the records of
+ * one form linked to a record (its cases, say): set entity, then pass
+ * the set as store_links' arg.  Zeroed to start; store_ids_free.
+ */
+struct store_ids {
+	const char	*entity;	/* store_ids_link: the linked form */
+	uint64_t	*ids;
+	size_t		 n;
+};
+void	 store_ids_add(struct store_ids *, uint64_t);
+int	 store_ids_link(const struct store_link *, void *ids);
+void	 store_ids_free(struct store_ids *);
 int	 store_links(struct store *, struct store_ref, store_link_fn,
 	     void *arg, struct ncen_err *);
 int	 store_txn_links(struct store_txn *, struct store_ref, store_link_fn,

@@ -125,38 +125,19 @@ auth_see_case(struct store *st, struct store_txn *t,
 	return NCEN_OK;
 }
 
-/* The cases linked to a record, gathered for auth_see_linked. */
-struct auth_see_walk {
-	uint64_t	*ids;
-	size_t		 n;
-};
-
-/* Note a link to a case. */
-static int
-auth_see_link_fn(const struct store_link *l, void *arg)
-{
-	struct auth_see_walk	*w = arg;
-
-	if (strcmp(l->entity, AUTH_SEE_CASE) == 0) {
-		w->ids = xreallocarray(w->ids, w->n + 1, sizeof *w->ids);
-		w->ids[w->n++] = l->id;
-	}
-	return 0;
-}
-
 /* A person, business or conveyance: through its cases, else its maker. */
 static int
 auth_see_linked(struct store *st, struct store_txn *t,
     const struct auth_account *a, const struct record *r, struct auth_seen *s,
     struct ncen_err *err)
 {
-	struct auth_see_walk	 w = { NULL, 0 };
+	struct store_ids	 w = { AUTH_SEE_CASE, NULL, 0 };
 	struct store_ref	 ref = { r->form->name, r->id };
 	const char		*maker;
 	size_t			 i;
 	int			 error;
 
-	if ((error = auth_see_links(st, t, ref, auth_see_link_fn, &w, err)) !=
+	if ((error = auth_see_links(st, t, ref, store_ids_link, &w, err)) !=
 	    NCEN_OK)
 		goto out;
 	for (i = 0; i < w.n && !s->seen; i++)
@@ -167,7 +148,7 @@ auth_see_linked(struct store *st, struct store_txn *t,
 	    strcmp(maker, a->name) == 0)
 		s->seen = 1;
 out:
-	free(w.ids);
+	store_ids_free(&w);
 	return error;
 }
 
@@ -419,16 +400,16 @@ static int
 auth_see_made_fn(const struct record *r, void *arg)
 {
 	struct auth_see_set	*s = arg;
-	struct auth_see_walk	 w = { NULL, 0 };
+	struct store_ids	 w = { AUTH_SEE_CASE, NULL, 0 };
 	struct store_ref	 ref = { r->form->name, r->id };
 	const char		*maker = record_get(r, STORE_CREATOR_FIELD);
 
 	if (maker == NULL || strcmp(maker, s->a->name) != 0)
 		return 0;
-	s->error = store_links(s->st, ref, auth_see_link_fn, &w, s->err);
+	s->error = store_links(s->st, ref, store_ids_link, &w, s->err);
 	if (s->error == NCEN_OK && w.n == 0)
 		auth_see_add(s, r->id);
-	free(w.ids);
+	store_ids_free(&w);
 	return s->error != NCEN_OK;
 }
 

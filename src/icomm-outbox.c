@@ -262,37 +262,9 @@ out:
 	return error;
 }
 
-/* The cases a change touches, each once. */
-struct icomm_touch {
-	uint64_t	*ids;
-	size_t		 n;
-};
-
-/* Note a case a change touches. */
-static void
-icomm_touch_add(struct icomm_touch *c, uint64_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < c->n; i++)
-		if (c->ids[i] == id)
-			return;
-	c->ids = xreallocarray(c->ids, c->n + 1, sizeof *c->ids);
-	c->ids[c->n++] = id;
-}
-
-/* Note each case a record is linked to (store_link_fn). */
-static int
-icomm_touch_link(const struct store_link *l, void *arg)
-{
-	if (strcmp(l->entity, "case") == 0)
-		icomm_touch_add(arg, l->id);
-	return 0;
-}
-
 /* Note the case a seizure belongs to (its case reference), if any. */
 static void
-icomm_touch_seizure(struct icomm_touch *c, const struct record *r)
+icomm_touch_seizure(struct store_ids *c, const struct record *r)
 {
 	const char	*v;
 	char		*end;
@@ -300,7 +272,7 @@ icomm_touch_seizure(struct icomm_touch *c, const struct record *r)
 
 	if (r != NULL && (v = record_get(r, "case")) != NULL &&
 	    (id = strtoull(v, &end, 10)) != 0 && *end == '\0')
-		icomm_touch_add(c, id);
+		store_ids_add(c, id);
 }
 
 /* Whether a record came from a partner: read-only, never shared on. */
@@ -318,7 +290,7 @@ icomm_from_partner(const struct record *r)
  */
 static int
 icomm_touched(struct store_txn *t, const struct store_change *ch,
-    struct icomm_touch *c, struct ncen_err *err)
+    struct store_ids *c, struct ncen_err *err)
 {
 	struct store_ref	ref;
 
@@ -326,14 +298,14 @@ icomm_touched(struct store_txn *t, const struct store_change *ch,
 	    strcmp(ch->action, "unlink") == 0) {
 		if (strcmp(ch->entity, "case") == 0 &&
 		    icomm_project_linked(ch->other.entity))
-			icomm_touch_add(c, ch->id);
+			store_ids_add(c, ch->id);
 		else if (strcmp(ch->other.entity, "case") == 0 &&
 		    icomm_project_linked(ch->entity))
-			icomm_touch_add(c, ch->other.id);
+			store_ids_add(c, ch->other.id);
 		return NCEN_OK;
 	}
 	if (strcmp(ch->entity, "case") == 0)
-		icomm_touch_add(c, ch->id);
+		store_ids_add(c, ch->id);
 	else if (strcmp(ch->entity, "seizure") == 0) {
 		icomm_touch_seizure(c, ch->old);
 		icomm_touch_seizure(c, ch->rec);
@@ -342,7 +314,7 @@ icomm_touched(struct store_txn *t, const struct store_change *ch,
 		/* A new record has no links yet. */
 		ref.entity = ch->entity;
 		ref.id = ch->id;
-		return store_txn_links(t, ref, icomm_touch_link, c, err);
+		return store_txn_links(t, ref, store_ids_link, c, err);
 	}
 	return NCEN_OK;
 }
@@ -394,7 +366,7 @@ static int
 icomm_outbox_hook(struct store_txn *t, const struct store_change *ch,
     void *arg, struct ncen_err *err)
 {
-	struct icomm_touch	 c;
+	struct store_ids	 c;
 	struct icomm_step	 s;
 	const char		*user = ch->user != NULL ? ch->user : arg;
 	size_t			 i;
@@ -403,6 +375,7 @@ icomm_outbox_hook(struct store_txn *t, const struct store_change *ch,
 	if (icomm_from_partner(ch->rec) || icomm_from_partner(ch->old))
 		return NCEN_OK;
 	memset(&c, 0, sizeof c);
+	c.entity = "case";
 	memset(&s, 0, sizeof s);
 	if ((error = icomm_touched(t, ch, &c, err)) != NCEN_OK || c.n == 0 ||
 	    (error = icomm_step_partners(t, &s, err)) != NCEN_OK)
@@ -410,7 +383,7 @@ icomm_outbox_hook(struct store_txn *t, const struct store_change *ch,
 	for (i = 0; i < c.n && s.npartners != 0 && error == NCEN_OK; i++)
 		error = icomm_outbox_again(t, ch, c.ids[i], &s, user, err);
 out:
-	free(c.ids);
+	store_ids_free(&c);
 	icomm_step_free(&s);
 	return error;
 }

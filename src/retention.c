@@ -126,18 +126,76 @@ retention_closed_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* What is done with each workflow step of a case. */
+typedef int (*retention_step_fn)(struct store_txn *, const struct record *,
+    void *, struct ncen_err *);
+
+/* Call fn on each workflow step of a case, read in t (none: no form). */
+static int
+retention_steps(struct store_txn *t, uint64_t case_id, retention_step_fn fn,
+    void *arg, struct ncen_err *err)
+{
+	struct record	*s;
+	struct buf	 v = BUF_INIT;
+	uint64_t	*ids = NULL;
+	size_t		 n = 0, i;
+	int		 error;
+
+	buf_addf(&v, "%llu", (unsigned long long)case_id);
+	error = store_txn_ids(t, WORKFLOW_FORM, "case", buf_cstr(&v), &ids, &n,
+	    err);
+	if (error == NCEN_ENOTFOUND) {
+		/* No transition form (or index): no steps to read. */
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	}
+	for (i = 0; i < n && error == NCEN_OK; i++) {
+		s = NULL;
+		if ((error = store_txn_get(t, WORKFLOW_FORM, ids[i], &s, err)) ==
+		    NCEN_OK)
+			error = fn(t, s, arg, err);
+		record_free(s);
+	}
+	free(ids);
+	buf_free(&v);
+	return error;
+}
+
+/* The latest closing of a case seen so far (retention_closing_step). */
+struct retention_closing {
+	int64_t		 at;
+	int		 seen;
+};
+
+/* Note a step to closed if it is the latest (a retention_step_fn). */
+static int
+retention_closing_step(struct store_txn *t, const struct record *s,
+    void *arg, struct ncen_err *err)
+{
+	struct retention_closing	*c = arg;
+	const char			*to, *when;
+	int64_t				 w;
+
+	(void)t;
+	(void)err;
+	if ((to = record_get(s, "to")) != NULL &&
+	    strcmp(to, RETENTION_CLOSED) == 0 &&
+	    (when = record_get(s, "at")) != NULL &&
+	    (w = audit_parse_time(when)) >= 0 && (!c->seen || w > c->at)) {
+		c->at = w;
+		c->seen = 1;
+	}
+	return NCEN_OK;
+}
+
 /* Whether a case is closed and since when, read in t; *found 0: none. */
 static int
 retention_case(struct store_txn *t, uint64_t id, int *found, int *closed,
     int64_t *at, struct ncen_err *err)
 {
-	struct record	*c = NULL, *s;
-	struct buf	 v = BUF_INIT;
-	uint64_t	*ids = NULL;
-	size_t		 n = 0, i;
-	const char	*to, *when;
-	int64_t		 w;
-	int		 error, seen = 0;
+	struct retention_closing	 cl;
+	struct record			*c = NULL;
+	int				 error;
 
 	*found = *closed = 0;
 	*at = 0;
@@ -149,69 +207,22 @@ retention_case(struct store_txn *t, uint64_t id, int *found, int *closed,
 	if (error != NCEN_OK)
 		return error;
 	*found = 1;
-	if (strcmp(workflow_status(c), RETENTION_CLOSED) != 0)
-		goto out;
-	*closed = 1;
-	*at = c->mtime;		/* no step recorded: its last change */
-	buf_addf(&v, "%llu", (unsigned long long)id);
-	error = store_txn_ids(t, WORKFLOW_FORM, "case", buf_cstr(&v), &ids, &n,
-	    err);
-	if (error == NCEN_ENOTFOUND) {
-		/* No transition form (or index): no steps to read. */
-		ncen_err_clear(err);
-		error = NCEN_OK;
+	if (strcmp(workflow_status(c), RETENTION_CLOSED) == 0) {
+		*closed = 1;
+		cl.at = c->mtime;	/* no step recorded: its last change */
+		cl.seen = 0;
+		error = retention_steps(t, id, retention_closing_step, &cl,
+		    err);
+		*at = cl.at;
 	}
-	for (i = 0; i < n && error == NCEN_OK; i++) {
-		s = NULL;
-		if ((error = store_txn_get(t, WORKFLOW_FORM, ids[i], &s, err)) ==
-		    NCEN_OK && (to = record_get(s, "to")) != NULL &&
-		    strcmp(to, RETENTION_CLOSED) == 0 &&
-		    (when = record_get(s, "at")) != NULL &&
-		    (w = audit_parse_time(when)) >= 0 && (!seen || w > *at)) {
-			*at = w;
-			seen = 1;
-		}
-		record_free(s);
-	}
-out:
-	free(ids);
-	buf_free(&v);
 	record_free(c);
 	return error;
-}
-
-/* The cases of a record: linked, or named by its ref:case fields. */
-struct retention_cases {
-	uint64_t	*ids;
-	size_t		 n;
-};
-
-/* Note a case once. */
-static void
-retention_cases_add(struct retention_cases *c, uint64_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < c->n; i++)
-		if (c->ids[i] == id)
-			return;
-	c->ids = xreallocarray(c->ids, c->n + 1, sizeof *c->ids);
-	c->ids[c->n++] = id;
-}
-
-/* Note each linked case (store_link_fn). */
-static int
-retention_cases_link(const struct store_link *l, void *arg)
-{
-	if (strcmp(l->entity, "case") == 0)
-		retention_cases_add(arg, l->id);
-	return 0;
 }
 
 /* Collect a record's cases in t. */
 static int
 retention_cases_of(struct store_txn *t, const struct record *r,
-    struct retention_cases *c, struct ncen_err *err)
+    struct store_ids *c, struct ncen_err *err)
 {
 	const struct schema_form	*form = r->form;
 	const struct schema_field	*f;
@@ -221,7 +232,7 @@ retention_cases_of(struct store_txn *t, const struct record *r,
 	size_t				 i, j;
 
 	if (strcmp(form->name, "case") == 0) {
-		retention_cases_add(c, r->id);
+		store_ids_add(c, r->id);
 		return NCEN_OK;
 	}
 	for (i = 0; i < form->nfields; i++) {
@@ -232,12 +243,13 @@ retention_cases_of(struct store_txn *t, const struct record *r,
 			errno = 0;
 			id = strtoull(r->fields[i].v[j], &end, 10);
 			if (errno == 0 && *end == '\0' && id != 0)
-				retention_cases_add(c, id);
+				store_ids_add(c, id);
 		}
 	}
 	ref.entity = form->name;
 	ref.id = r->id;
-	return store_txn_links(t, ref, retention_cases_link, c, err);
+	c->entity = "case";
+	return store_txn_links(t, ref, store_ids_link, c, err);
 }
 
 /*
@@ -251,7 +263,7 @@ retention_judge(struct store_txn *t, const struct record *r, int64_t now,
     struct ncen_err *err)
 {
 	const struct schema_retain	*rt = &r->form->retain;
-	struct retention_cases		 c;
+	struct store_ids		 c;
 	struct retention_closed		 key, *hit;
 	int64_t				 at, since = 0;
 	size_t				 i, ncases = 0;
@@ -302,7 +314,7 @@ retention_judge(struct store_txn *t, const struct record *r, int64_t now,
 	d->due = retention_end(since, rt);
 	*due = d->due <= now;
 out:
-	free(c.ids);
+	store_ids_free(&c);
 	return error;
 }
 
@@ -621,35 +633,21 @@ retention_dependents(struct store_txn *t, struct retention_apply_run *a,
 	return NCEN_OK;
 }
 
+/* Delete one workflow step (a retention_step_fn). */
+static int
+retention_step_delete(struct store_txn *t, const struct record *s,
+    void *arg, struct ncen_err *err)
+{
+	(void)arg;
+	return store_delete(t, WORKFLOW_FORM, s->id, s->version, err);
+}
+
 /* Delete a case's workflow steps with it. */
 static int
 retention_steps_delete(struct store_txn *t, uint64_t case_id,
     struct ncen_err *err)
 {
-	struct record	*s;
-	struct buf	 v = BUF_INIT;
-	uint64_t	*ids = NULL;
-	size_t		 n = 0, i;
-	int		 error;
-
-	buf_addf(&v, "%llu", (unsigned long long)case_id);
-	error = store_txn_ids(t, WORKFLOW_FORM, "case", buf_cstr(&v), &ids, &n,
-	    err);
-	if (error == NCEN_ENOTFOUND) {
-		ncen_err_clear(err);
-		error = NCEN_OK;
-	}
-	for (i = 0; i < n && error == NCEN_OK; i++) {
-		s = NULL;
-		if ((error = store_txn_get(t, WORKFLOW_FORM, ids[i], &s, err)) ==
-		    NCEN_OK)
-			error = store_delete(t, WORKFLOW_FORM, s->id,
-			    s->version, err);
-		record_free(s);
-	}
-	free(ids);
-	buf_free(&v);
-	return error;
+	return retention_steps(t, case_id, retention_step_delete, NULL, err);
 }
 
 /*

@@ -482,3 +482,36 @@ store_txn_links(struct store_txn *t, struct store_ref ref, store_link_fn fn,
 {
 	return store_links_read(t->st, t, ref, fn, arg, err);
 }
+
+/* Add an id to a set unless it is there already. */
+void
+store_ids_add(struct store_ids *s, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return;
+	s->ids = xreallocarray(s->ids, s->n + 1, sizeof *s->ids);
+	s->ids[s->n++] = id;
+}
+
+/* Add a linked record of the set's form (a store_link_fn). */
+int
+store_ids_link(const struct store_link *l, void *arg)
+{
+	struct store_ids	*s = arg;
+
+	if (s->entity != NULL && strcmp(l->entity, s->entity) == 0)
+		store_ids_add(s, l->id);
+	return 0;
+}
+
+/* Release a set's ids; it may be filled again. */
+void
+store_ids_free(struct store_ids *s)
+{
+	free(s->ids);
+	s->ids = NULL;
+	s->n = 0;
+}
