@@ -522,6 +522,148 @@ START_TEST(test_merge_refusals)
 }
 END_TEST
 
+
+/* Register a partner with an agreement covering everything. */
+static void
+partner(const char *id)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store_partner	 p;
+	struct store_agreement	 a;
+	struct buf		 path = BUF_INIT, pem = BUF_INIT;
+
+	icomm_node_path(store, ICOMM_CERT_FILE, &path);
+	pem.s = test_read_file(path.s, &pem.len);
+	memset(&p, 0, sizeof p);
+	p.id = (char *)(uintptr_t)id;
+	p.role = ICOMM_NATIONAL;
+	p.url = (char *)(uintptr_t)"https://127.0.0.1:1/icomm";
+	p.cert = pem.s;
+	ck_assert_msg(icomm_partner_add(store, "ncp", &p, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	memset(&a, 0, sizeof a);
+	a.partner = (char *)(uintptr_t)id;
+	a.basis = (char *)(uintptr_t)"test agreement";
+	a.dir = ICOMM_DIR_IN | ICOMM_DIR_OUT;
+	a.level = SCHEMA_PARTNER;
+	a.from = (char *)(uintptr_t)"2020-01-01";
+	a.to = (char *)(uintptr_t)"2099-12-31";
+	ck_assert_msg(icomm_agreement_add(store, "ncp", &a, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	free(pem.s);
+	buf_free(&path);
+	ncen_err_free(&err);
+}
+
+/* Take a workflow step as a trusted caller. */
+static void
+step(uint64_t id, const char *action)
+{
+	struct workflow_request	req;
+	struct ncen_err		err = NCEN_ERR_INIT;
+
+	memset(&req, 0, sizeof req);
+	req.case_id = id;
+	req.action = action;
+	req.user = "sue";
+	req.role = strcmp(action, "submit") == 0 ? "officer" : "supervisor";
+	ck_assert_msg(workflow_apply(store, &req, NULL, &err) == NCEN_OK,
+	    "%s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+}
+
+/* The one entry of a partner's outbox, copied (icomm_entry_fn). */
+static int
+keep_entry(const struct icomm_entry *e, void *arg)
+{
+	struct icomm_entry	**out = arg;
+
+	ck_assert_ptr_null(*out);
+	*out = xcalloc(1, sizeof **out);
+	(*out)->partner = xstrdup(e->partner);
+	(*out)->entity = xstrdup(e->entity);
+	(*out)->kind = xstrdup(e->kind);
+	(*out)->id = e->id;
+	(*out)->version = e->version;
+	(*out)->rev = e->rev;
+	return 0;
+}
+
+/* DE-NODE's one entry, or NULL. */
+static struct icomm_entry *
+de_entry(void)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct icomm_entry	*e = NULL;
+
+	ck_assert_int_eq(icomm_outbox_list(store, "DE-NODE", 0, keep_entry,
+	    &e, &err), NCEN_OK);
+	ncen_err_free(&err);
+	return e;
+}
+
+/*
+ * OTHER is linked to a case shared with a partner: the merge queues the
+ * case again for it, in the merge's transaction (a refused merge does
+ * not).
+ */
+START_TEST(test_merge_shared)
+{
+	const char *const kk[] = { "family_name", "DUPONT", NULL };
+	const char *const ko[] = { "family_name", "DUPOND", NULL };
+	const char *const ks[] = { "commodity", "DRUG", "quantity", "3.200",
+	    "unit", "KGM", "case", NULL, NULL };
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct merge_request	 req;
+	struct merge_result	 res;
+	struct icomm_entry	*e, *e2;
+	struct buf		 cid = BUF_INIT;
+	const char		*seizure[9];
+	uint64_t		 keep, other, c;
+	size_t			 i;
+
+	icomm_outbox_attach(store, "tester");
+	ck_assert_int_eq(icomm_node_init(store, "ncp", "FR-NODE",
+	    ICOMM_NATIONAL, 30, &err), NCEN_OK);
+	partner("DE-NODE");
+	keep = make("person", kk);
+	other = make("person", ko);
+	c = make_case();
+	buf_addf(&cid, "%llu", (unsigned long long)c);
+	for (i = 0; i < 9; i++)
+		seizure[i] = ks[i];
+	seizure[7] = cid.s;
+	(void)make("seizure", seizure);
+	link_case(c, "person", other, "COURIER");
+	step(c, "submit");
+	step(c, "validate");
+	ck_assert_ptr_nonnull(e = de_entry());
+	ck_assert_uint_eq(e->id, c);
+
+	/* Refused (KEEP = OTHER): nothing queued again. */
+	request(&req, other, other);
+	ck_assert_int_eq(merge_records(store, &req, &res, &err), NCEN_EUSAGE);
+	ncen_err_clear(&err);
+	ck_assert_ptr_nonnull(e2 = de_entry());
+	ck_assert_uint_eq(e2->rev, e->rev);
+	icomm_entry_free(e2);
+
+	request(&req, keep, other);
+	ck_assert_msg(merge_records(store, &req, &res, &err) == NCEN_OK, "%s",
+	    ncen_err_msg(&err));
+	ck_assert_ptr_nonnull(e2 = de_entry());
+	ck_assert_str_eq(e2->entity, "case");
+	ck_assert_uint_eq(e2->id, c);
+	ck_assert_str_eq(e2->kind, "record");
+	ck_assert_uint_gt(e2->rev, e->rev);
+	icomm_entry_free(e);
+	icomm_entry_free(e2);
+	merge_result_free(&res);
+	buf_free(&cid);
+	ncen_err_free(&err);
+}
+END_TEST
+
 Suite *
 merge_suite(void)
 {
@@ -531,6 +673,7 @@ merge_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_merge_persons);
 	tcase_add_test(tc, test_merge_business_dry_run);
+	tcase_add_test(tc, test_merge_shared);
 	tcase_add_loop_test(tc, test_merge_refusals, 0,
 	    (int)(sizeof refusals / sizeof refusals[0]));
 	suite_add_tcase(s, tc);
