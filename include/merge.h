@@ -39,7 +39,8 @@
  * Contract: NCEN_OK or an ncen_code with a message; the result's
  * summary (one line per thing moved, in the process's language) is the
  * caller's to free (merge_result_free).  With dry_run the same checks
- * and summary, nothing written.  Nothing here prints or exits.
+ * (drafts included) and summary, nothing written.  Nothing here prints
+ * or exits.
  */
 #ifndef NCEN_MERGE_H
 #define NCEN_MERGE_H

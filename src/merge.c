@@ -754,7 +754,7 @@ merge_records(struct store *st, const struct merge_request *req,
 		return ncen_err_set(err, NCEN_EUSAGE,
 		    _("cannot merge %s %llu into itself"), req->keep.entity,
 		    (unsigned long long)req->keep.id);
-	if (!req->dry_run && (error = merge_drafts(st, req, err)) != NCEN_OK)
+	if ((error = merge_drafts(st, req, err)) != NCEN_OK)
 		return error;
 	memset(&op, 0, sizeof op);
 	op.req = req;
