@@ -272,7 +272,7 @@ merge_write_note(struct merge_op *op, struct ncen_err *err)
 	const char			*name = merge_note_field(form->name);
 	const char			*kv, *ov;
 	struct buf			 text = BUF_INIT, canon = BUF_INIT;
-	int				 i, error = NCEN_OK;
+	int				 i, add_other, error = NCEN_OK;
 
 	i = name != NULL ? schema_field_index(form, name) : -1;
 	ov = merge_value(op->other, i);
@@ -302,10 +302,12 @@ merge_write_note(struct merge_op *op, struct ncen_err *err)
 	buf_addf(&text, _("Merged from %s %llu:\n"), op->other->form->name,
 	    (unsigned long long)op->other->id);
 	buf_add(&text, op->note.s, op->note.len);
-	if (*ov != '\0' && strstr(kv, ov) == NULL)
+	/* kv is freed below with the field: decide before. */
+	add_other = *ov != '\0' && strstr(kv, ov) == NULL;
+	if (add_other)
 		buf_addf(&text, "%s\n", ov);
 	while (text.len > 0 && text.s[text.len - 1] == '\n')
-		text.len--;
+		text.s[--text.len] = '\0';
 	/* As a person would have typed it (space around trimmed). */
 	(void)schema_value_check(store_schema(op->st), &form->fields[i],
 	    buf_cstr(&text), &canon, NULL);
@@ -331,7 +333,7 @@ merge_write_note(struct merge_op *op, struct ncen_err *err)
 	if (op->noted.len != 0)
 		buf_addf(&op->res->summary, _("%s -> %s\n"),
 		    buf_cstr(&op->noted), merge_label(op, (size_t)i));
-	if (*ov != '\0' && strstr(kv, ov) == NULL) {
+	if (add_other) {
 		op->res->values++;
 		buf_addf(&op->res->summary, _("%s -> %s\n"),
 		    merge_label(op, (size_t)i), merge_label(op, (size_t)i));
