@@ -687,8 +687,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 
 	move(y, 0);
 	clrtoeol();
-	if (hi)
-		attron(A_REVERSE);
+	ui_sel(v->u, y, hi);
 	for (j = 0; j < l->nseg; j++) {
 		int	w = l->seg[j].width;
 
@@ -696,8 +695,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 			w = COLS - l->seg[j].col;
 		ui_text_put(y, l->seg[j].col, l->seg[j].text, w, hi);
 	}
-	if (hi)
-		attroff(A_REVERSE);
+	ui_sel_end(v->u, hi);
 }
 
 /* Draw the window of the document. */
