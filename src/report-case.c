@@ -645,8 +645,10 @@ report_doc_free(struct report_doc *d)
 static void
 report_case_head(struct report_doc *d, const struct record *c)
 {
-	struct buf	line = BUF_INIT, when = BUF_INIT;
-	int64_t		now = d->o->now != 0 ? d->o->now : (int64_t)time(NULL);
+	struct buf	 line = BUF_INIT, when = BUF_INIT;
+	struct record	*draft = NULL;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	int64_t		 now = d->o->now != 0 ? d->o->now : (int64_t)time(NULL);
 
 	audit_format_time(&when, now);
 	buf_addf(&line, _("Printed %s by %s."), buf_cstr(&when),
@@ -656,7 +658,15 @@ report_case_head(struct report_doc *d, const struct record *c)
 	buf_addf(&line, "%s %s", schema_label(c->form->label, d->o->lang),
 	    buf_cstr(&d->res->number));
 	report_heading(d, buf_cstr(&line));
+	/* A case without a status is a draft: say so. */
+	if (record_get(c, "status") == NULL &&
+	    schema_field_find(c->form, "status") != NULL &&
+	    (draft = record_copy(c)) != NULL &&
+	    record_set(draft, "status", WORKFLOW_DRAFT, &e) == NCEN_OK)
+		c = draft;
 	report_fields(d, c, 2);
+	record_free(draft);
+	ncen_err_free(&e);
 	buf_free(&line);
 	buf_free(&when);
 }
