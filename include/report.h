@@ -20,11 +20,12 @@
  * too.  Without an account (the service account, ncenctl without --as)
  * everything is printed.  res->nominal tells whether the report shows
  * any nominal value; the caller audits the printing of such a report
- * with report_case_audit() before it lets the text out.
+ * with report_case_audit() once it is ready to go (made into PDF, say)
+ * and before it lets it out.
  *
  * report_pdf() turns such a text into PDF through groff (its pdf
- * device, Debian package groff), one page of text a page of PDF, into
- * an open file descriptor; NCEN_ENOTFOUND when groff or its pdf device
+ * device, Debian package groff), one page of text a page of PDF,
+ * appended to the caller's buffer; NCEN_ENOTFOUND when groff or its pdf device
  * is not installed, NCEN_EIO when it failed (its first line of
  * complaint in the message).
  *
@@ -80,7 +81,7 @@ void	 report_result_free(struct report_result *);
 int	 report_case_audit(struct store *, const char *user, uint64_t id,
 	     const char *format, const struct report_result *,
 	     struct ncen_err *);
-int	 report_pdf(const struct buf *text, int fd, struct ncen_err *);
+int	 report_pdf(const struct buf *text, struct buf *pdf, struct ncen_err *);
 /* Where reports go: $NCEN_PRINT, DIR/print's first line, DIR/reports. */
 void	 report_destination(const char *home, struct buf *);
 int	 report_deliver(const char *home, const char *name,

@@ -47,22 +47,18 @@ ctl_report_case_write(int fd, const struct buf *text)
 	return 0;
 }
 
-/* Write the report to -o FILE or standard output, as text or PDF. */
+/* Write the report to -o FILE or standard output; 0 or the exit status. */
 static int
-ctl_report_case_out(const char *path, int pdf, const struct buf *text)
+ctl_report_case_out(const char *path, const struct buf *doc)
 {
-	struct ncen_err	e = NCEN_ERR_INIT;
-	int		fd = STDOUT_FILENO, r = 0, err;
+	int	fd = STDOUT_FILENO, r = 0, err;
 
 	if (path != NULL && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC,
 	    0600)) == -1) {
 		ctl_warn("report: %s: %s", path, strerror(errno));
 		return 2;
 	}
-	if (pdf) {
-		if (report_pdf(text, fd, &e) != NCEN_OK)
-			r = ctl_report("report", &e);
-	} else if ((err = ctl_report_case_write(fd, text)) != 0) {
+	if ((err = ctl_report_case_write(fd, doc)) != 0) {
 		ctl_warn("report: %s: %s", path != NULL ? path :
 		    _("standard output"), strerror(err));
 		r = 2;
@@ -74,7 +70,6 @@ ctl_report_case_out(const char *path, int pdf, const struct buf *text)
 	/* A report cut short is no report. */
 	if (r != 0 && path != NULL)
 		(void)unlink(path);
-	ncen_err_free(&e);
 	return r;
 }
 
@@ -95,7 +90,7 @@ ctl_report_case(struct ctl_ctx *ctx, int argc, char **argv)
 	struct store		*st = NULL;
 	struct auth_account	*acct = NULL;
 	struct record		*c = NULL;
-	struct buf		 text = BUF_INIT;
+	struct buf		 text = BUF_INIT, pdf = BUF_INIT;
 	const char		*as = NULL, *out = NULL, *format = "text";
 	uint64_t		 id;
 	size_t			 i;
@@ -154,13 +149,21 @@ ctl_report_case(struct ctl_ctx *ctx, int argc, char **argv)
 		r = ctl_report("report", &e);
 		goto out;
 	}
+	/* Made whole first: a PDF that cannot be made is no printing. */
+	if (strcmp(format, "pdf") == 0 && report_pdf(&text, &pdf, &e) !=
+	    NCEN_OK) {
+		(void)ctl_report("report", &e);
+		r = 2;
+		goto out;
+	}
 	/* Nominal data leaves only once its printing is on record. */
 	if (res.nominal && report_case_audit(st, ctl_login(), id, format,
 	    &res, &e) != NCEN_OK) {
 		r = ctl_report("report", &e);
 		goto out;
 	}
-	r = ctl_report_case_out(out, strcmp(format, "pdf") == 0, &text);
+	r = ctl_report_case_out(out, strcmp(format, "pdf") == 0 ? &pdf :
+	    &text);
 	if (r == 0 && res.hidden > 0)
 		ctl_warn(ngettext_("report: %zu linked record left out (not "
 		    "seen by %s)", "report: %zu linked records left out (not "
@@ -170,6 +173,7 @@ out:
 	auth_account_free(acct);
 	report_result_free(&res);
 	buf_free(&text);
+	buf_free(&pdf);
 	ncen_err_free(&e);
 	return ctl_close(ctx, s, st, r);
 }

@@ -159,22 +159,43 @@ report_troff(const struct buf *text, struct buf *t)
 	}
 }
 
-/* Turn a report's text into PDF, written to fd (see report.h). */
+/* Read a whole file from its start into b; 0 or errno. */
+static int
+report_slurp(int fd, struct buf *b)
+{
+	char	s[8192];
+	ssize_t	n;
+
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return errno;
+	while ((n = read(fd, s, sizeof s)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		buf_add(b, s, (size_t)n);
+	}
+	return 0;
+}
+
+/* Turn a report's text into PDF, into pdf (see report.h). */
 int
-report_pdf(const struct buf *text, int fd, struct ncen_err *e)
+report_pdf(const struct buf *text, struct buf *pdf, struct ncen_err *e)
 {
 	static char *const	 argv[] = { "groff", "-k", "-Tpdf", "-P-pa4",
 	    NULL };
 	struct buf		 t = BUF_INIT, why = BUF_INIT;
-	int			 in, rc, error = NCEN_OK;
+	int			 in, out = -1, rc, err, error = NCEN_OK;
 
 	report_troff(text, &t);
-	if ((in = report_tmp(t.s, t.len)) == -1) {
+	if ((in = report_tmp(t.s, t.len)) == -1 ||
+	    (out = report_tmp("", 0)) == -1) {
 		error = ncen_err_set(e, NCEN_EIO, _("a temporary file for "
 		    "groff: %s"), strerror(errno));
 		goto out;
 	}
-	rc = report_run(argv, in, fd, &why);
+	rc = report_run(argv, in, out, &why);
 	if (rc == -1)
 		error = ncen_err_set(e, NCEN_EIO, _("running groff: %s"),
 		    strerror(errno));
@@ -186,8 +207,14 @@ report_pdf(const struct buf *text, int fd, struct ncen_err *e)
 	else if (rc != 0)
 		error = ncen_err_set(e, NCEN_EIO, _("groff failed (exit %d): "
 		    "%s"), rc, buf_cstr(&why));
-	(void)close(in);
+	else if ((err = report_slurp(out, pdf)) != 0)
+		error = ncen_err_set(e, NCEN_EIO, _("reading what groff "
+		    "wrote: %s"), strerror(err));
 out:
+	if (in != -1)
+		(void)close(in);
+	if (out != -1)
+		(void)close(out);
 	buf_free(&t);
 	buf_free(&why);
 	return error;
