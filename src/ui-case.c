@@ -1152,11 +1152,12 @@ ui_case_print(struct ui_case *c)
 		goto out;
 	}
 	if (res.hidden > 0)
-		buf_addf(&left, ngettext_(" (%zu linked record left out)",
-		    " (%zu linked records left out)", res.hidden), res.hidden);
-	ui_status(u, ngettext_("Printed, %u page%s: %s", "Printed, %u "
-	    "pages%s: %s", res.pages), res.pages, buf_cstr(&left),
-	    buf_cstr(&where));
+		buf_addf(&left, ngettext_(", %zu linked record left out",
+		    ", %zu linked records left out", res.hidden), res.hidden);
+	/* Where it went first: a long path may not fit the line. */
+	ui_status(u, ngettext_("Printed to %s (%u page%s).", "Printed to %s "
+	    "(%u pages%s).", res.pages), buf_cstr(&where), res.pages,
+	    buf_cstr(&left));
 out:
 	report_result_free(&res);
 	buf_free(&text);
