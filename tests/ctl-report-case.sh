@@ -227,6 +227,8 @@ fi
 #
 ok "report case 1 in French" env LANG=fr_FR.UTF-8 LC_ALL= LANGUAGE=fr \
 	ncenctl -d "$X" report case 1
+has "the French header" "Rapport d'affaire FR-CDG01-2026-000007"
+has "French page numbers" "Page 1 sur "
 has "French field labels" "Bureau de douane:"
 has "French code labels" "Aéroport (exemple), terminal passagers"
 has "French role labels" "Suspect"
