@@ -878,6 +878,31 @@ START_TEST(test_build_tree)
 END_TEST
 
 /* Each rule finds exactly what tests/fixtures/content/bad plants. */
+/* The statistical return's rule catches a field of another type and a
+ * required field the return lacks (on a changed copy of the forms). */
+START_TEST(test_statcase_rule)
+{
+	struct schema_form	*st = (struct schema_form *)schema_form_find(
+	    shipped, "statcase");
+	struct schema_field	*f;
+	struct buf		 out = BUF_INIT;
+
+	ck_assert(st != NULL);
+	ck_assert_uint_eq(rule_statcase(shipped, &out), 0);
+	f = (struct schema_field *)schema_field_find(st, "quantity");
+	f->scale = 2;
+	f = (struct schema_field *)schema_field_find(st, "country");
+	free(f->name);
+	f->name = xstrdup("pays");
+	ck_assert_uint_eq(rule_statcase(shipped, &out), 3);
+	ck_assert_str_eq(out.s, "statcase.pays: no case or seizure field of "
+	    "that name and type\nstatcase.quantity: no case or seizure field "
+	    "of that name and type\ncase.country: required, not in the "
+	    "statistical return\n");
+	buf_free(&out);
+}
+END_TEST
+
 START_TEST(test_rules_catch)
 {
 	static const char	 nominal[] =
@@ -979,6 +1004,7 @@ forms_suite(void)
 	tcase_add_test(tc, test_shipped_nominal);
 	tcase_add_test(tc, test_shipped_labels);
 	tcase_add_test(tc, test_shipped_lists);
+	tcase_add_test(tc, test_statcase_rule);
 	tcase_add_test(tc, test_shipped_codes);
 	tcase_add_test(tc, test_shipped_iso);
 	suite_add_tcase(s, tc);
