@@ -7,8 +7,9 @@
  * with their roles, its attachments and the last steps of its workflow.
  * Up and Down select a seizure line or a linked record and Enter opens
  * it; the keys edit the case, add a seizure line, link or unlink a
- * record, take a workflow step or show the history, each shown on the
- * key line only to roles that may use it (the key table below).
+ * record, take a workflow step, show the history or print the case
+ * report (^Z, report.h), each shown on the key line only to roles that
+ * may use it (the key table below).
  *
  * The screen reads the case and remembers its version; nothing is held
  * while the officer looks.  Every change it makes is one short
