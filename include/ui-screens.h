@@ -27,6 +27,8 @@ int	ui_list_pick(struct ui *, const char *entity, const char *title,
 /* ui-search.c: find persons, businesses, conveyances and cases by the
  * start of a name or number, through their indexes. */
 void	ui_search(struct ui *);
+/* ui-form.c: the short statistical form, then the case it made. */
+void	ui_statcase(struct ui *);
 
 /* ui-view.c: a record read-only with its linked records (Enter opens
  * one); a case goes to ui_case instead.  Shows nominal fields only to

@@ -56,6 +56,7 @@ enum ui_op {
 	UI_OP_RESIZE,		/* the terminal changed size */
 	UI_OP_ADD,		/* ^Y: add a value to a repeated field */
 	UI_OP_DELETE,		/* ^D: remove a value or unlink */
+	UI_OP_PRINT,		/* ^Z: print the record (a case report) */
 	UI_NOPS
 };
 

@@ -41,6 +41,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store-space.h"
+#include "statcase.h"
 #include "store.h"
 #include "validate.h"
 #include "workflow.h"
@@ -339,8 +340,9 @@ ctl_import_validate(struct ctl_import_state *imp, const struct record *r,
 	int		 rc;
 
 	imp->deferred = 0;
-	rc = schema_validate(imp->s, r, SCHEMA_DRAFT, ctl_import_ref, imp,
-	    &problems);
+	/* A statistical return is complete, or it is no return. */
+	rc = schema_validate(imp->s, r, statcase_is(imp->form) ?
+	    SCHEMA_SUBMIT : SCHEMA_DRAFT, ctl_import_ref, imp, &problems);
 	if (rc == NCEN_OK) {
 		buf_free(&problems);
 		return 0;
@@ -885,7 +887,7 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 {
 	struct ctl_import_state	*imp = arg;
 	struct ctl_import_item	*it;
-	struct record		*r;
+	struct record		*r, *made[2];
 	struct store_ref	 a, b;
 	size_t			 i;
 	int			 rc;
@@ -911,6 +913,18 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 		if ((rc = record_decode(imp->form, it->id, imp->data.s +
 		    it->off, it->len, &r, e)) != NCEN_OK)
 			goto fail;
+		if (statcase_is(imp->form)) {
+			/* A case and its seizure line, in this transaction. */
+			rc = statcase_store(t, imp->s, r, imp->user, made, e);
+			record_free(r);
+			if (rc != NCEN_OK)
+				goto fail;
+			ctl_journal_note(&imp->jbuf, made[0]);
+			ctl_journal_note(&imp->jbuf, made[1]);
+			record_free(made[0]);
+			record_free(made[1]);
+			continue;
+		}
 		if (imp->cases != NULL) {
 			/* Its number and steps, in this transaction. */
 			rc = ctl_import_case_write(imp->cases, t, r, it->steps,

@@ -85,6 +85,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
+	{ "report", ctl_reports, N_("printable reports: a case"),
+	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]"),
+	  N_(
+	  "  --as USER      print what that account may see (need to know);\n"
+	  "                 linked records it may not see are left out, and\n"
+	  "                 the report says how many\n"
+	  "  --format F     text (default: for a line printer, 80 columns,\n"
+	  "                 66 lines a page, form feeds between pages) or pdf\n"
+	  "                 (through groff, Debian package groff)\n"
+	  "  -o FILE        write to FILE instead of standard output\n"
+	  "case prints every field of the case, its seizure lines, linked\n"
+	  "persons, businesses and conveyances with their roles, the workflow\n"
+	  "history and the attachments, with labels in the language of LANG.\n"
+	  "A report showing nominal data is audited as case.print.\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
 	  "ENTITY:ID FILE"),

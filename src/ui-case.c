@@ -7,8 +7,9 @@
  * with their roles, its attachments and the last steps of its workflow.
  * Up and Down select a seizure line or a linked record and Enter opens
  * it; the keys edit the case, add a seizure line, link or unlink a
- * record, take a workflow step or show the history, each shown on the
- * key line only to roles that may use it (the key table below).
+ * record, take a workflow step, show the history or print the case
+ * report (^Z, report.h), each shown on the key line only to roles that
+ * may use it (the key table below).
  *
  * The screen reads the case and remembers its version; nothing is held
  * while the officer looks.  Every change it makes is one short
@@ -32,6 +33,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "record.h"
+#include "report.h"
 #include "schema.h"
 #include "store.h"
 #include "store-draft.h"
@@ -138,7 +140,9 @@ static const char ui_case_help[] = N_(
     "or a new one made there and then, with its role.  ^D unlinks the "
     "selected record, or removes the selected seizure line.  ^A offers "
     "the workflow steps your roles may take: submit, validate, close, "
-    "reopen.  ^R shows the whole history.\n\n"
+    "reopen.  ^R shows the whole history.  ^Z prints the case report "
+    "(what you may see of it) where the administrator said: a file or "
+    "a printer; the status line says where.\n\n"
     "If someone else changed the case since it was shown, nothing is "
     "overwritten: the screen says who changed it and when, and shows it "
     "again.  Keys your roles may not use are not shown.");
@@ -1110,6 +1114,60 @@ ui_case_history(struct ui_case *c)
 	ui_view_history(c->u, "case", c->id);
 }
 
+/* Whether the case may be printed: whoever sees it (what they see). */
+static int
+ui_case_may_print(const struct ui_case *c)
+{
+	return ui_may(c->u, AUTH_VIEW, c->rec);
+}
+
+/*
+ * ^Z: the case report, with what the officer may see, audited when it
+ * shows nominal data, sent where the administrator said (a directory or
+ * a print command, report_deliver); the status line says where.
+ */
+static void
+ui_case_print(struct ui_case *c)
+{
+	struct ui		*u = c->u;
+	struct report_opts	 o;
+	struct report_result	 res;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 text = BUF_INIT, name = BUF_INIT;
+	struct buf		 where = BUF_INIT, left = BUF_INIT;
+
+	memset(&o, 0, sizeof o);
+	o.acct = u->acct;
+	o.lang = u->lang;
+	o.user = u->acct->name;
+	if (report_case(u->st, c->id, &o, &text, &res, &e) != NCEN_OK ||
+	    (res.nominal && report_case_audit(u->st, u->acct->name, c->id,
+	    "text", &res, &e) != NCEN_OK)) {
+		ui_error(u, &e);
+		goto out;
+	}
+	buf_addf(&name, "case-%s", buf_cstr(&res.number));
+	if (report_deliver(store_home(u->st), name.s, &text, &where, &e) !=
+	    NCEN_OK) {
+		ui_status_error(u, _("Not printed: %s"), ncen_err_msg(&e));
+		goto out;
+	}
+	if (res.hidden > 0)
+		buf_addf(&left, ngettext_(", %zu linked record left out",
+		    ", %zu linked records left out", res.hidden), res.hidden);
+	/* Where it went first: a long path may not fit the line. */
+	ui_status(u, ngettext_("Printed to %s (%u page%s).", "Printed to %s "
+	    "(%u pages%s).", res.pages), buf_cstr(&where), res.pages,
+	    buf_cstr(&left));
+out:
+	report_result_free(&res);
+	buf_free(&text);
+	buf_free(&name);
+	buf_free(&where);
+	buf_free(&left);
+	ncen_err_free(&e);
+}
+
 /* ^G: what the screen does, then the keys. */
 static void
 ui_case_show_help(struct ui_case *c)
@@ -1133,6 +1191,7 @@ static const struct ui_case_key {
 	{ UI_OP_DELETE, ui_case_may_remove, ui_case_remove },
 	{ UI_OP_ACTION, ui_case_may_act, ui_case_act },
 	{ UI_OP_HISTORY, ui_case_may_audit, ui_case_history },
+	{ UI_OP_PRINT, ui_case_may_print, ui_case_print },
 	{ UI_OP_BACK, NULL, NULL },
 };
 #define UI_CASE_NKEYS (sizeof ui_case_keys / sizeof ui_case_keys[0])

@@ -33,6 +33,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store-draft.h"
+#include "statcase.h"
 #include "store.h"
 #include "ui-field.h"
 #include "ui-screens.h"
@@ -1101,6 +1102,8 @@ struct ui_form_write {
 	struct record	*rec;
 	const char	*user;
 	int		 isnew;
+	const struct schema *schema;
+	uint64_t	 made;		/* a statistical return's case */
 };
 
 /* Store the record: one short transaction, version-checked on update. */
@@ -1108,8 +1111,19 @@ static int
 ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct ui_form_write	*w = arg;
+	struct record		*made[2];
 	int			 error;
 
+	/* A statistical return is stored as a case and its seizure line. */
+	if (statcase_is(w->rec->form)) {
+		if ((error = statcase_store(t, w->schema, w->rec, w->user,
+		    made, err)) != NCEN_OK)
+			return error;
+		w->made = made[0]->id;
+		record_free(made[0]);
+		record_free(made[1]);
+		return NCEN_OK;
+	}
 	/* A case gets its number as soon as its office and date are in. */
 	if (strcmp(w->rec->form->name, "case") == 0 &&
 	    (error = workflow_number(t, w->rec, err)) != NCEN_OK)
@@ -1207,9 +1221,11 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 	}
 	r->id = f->id;
 	r->version = f->version;
+	memset(&w, 0, sizeof w);
 	w.rec = r;
 	w.user = f->u->acct->name;
 	w.isnew = f->id == 0;
+	w.schema = f->u->schema;
 	if ((rc = store_run(f->u->st, ui_form_store_fn, &w, &e)) != NCEN_OK) {
 		if (f->undrafted || !f->drafted)
 			ui_form_draft_put(f);
@@ -1226,6 +1242,14 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 	}
 	if (f->drafted || f->undrafted)
 		ui_form_draft_del(f);
+	if (w.made != 0) {
+		*saved = w.made;
+		ui_status(f->u, _("Saved as case %llu, a draft with one seizure "
+		    "line."), (unsigned long long)w.made);
+		record_free(r);
+		ncen_err_free(&e);
+		return 1;
+	}
 	/* A new record's draft lives under id 0, an edit's under its id. */
 	*saved = r->id;
 	ui_status(f->u, _("%s %llu saved (version %u)."),
@@ -1751,4 +1775,17 @@ out:
 	free(all.v);
 	ncen_err_free(&e);
 	erase();
+}
+
+/*
+ * The main menu's short statistical form: a new return, which saving
+ * stores as a case and its seizure line; that case is then shown.
+ */
+void
+ui_statcase(struct ui *u)
+{
+	uint64_t	saved = 0;
+
+	if (ui_form_edit(u, STATCASE_FORM, 0, &saved) && saved != 0)
+		ui_case(u, saved);
 }

@@ -57,6 +57,8 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "r"), NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  NC_("main menu letter", "a"), NULL },
+	{ N_("Statistical return (short form)"), "statcase", ui_statcase,
+	  AUTH_CREATE, NC_("main menu letter", "u"), NULL },
 };
 #define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
 

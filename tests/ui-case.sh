@@ -161,7 +161,8 @@ open_case() {
 }
 ok "analyst ana" ncenctl -d "$X" user add ana --roles analyst
 open_case N ana
-ui_see N "an analyst only reads (linking is a change)" "^G Help  ^X Back"
+ui_see N "an analyst only reads and prints (linking is a change)" \
+	"^G Help  ^Z Print  ^X Back"
 grep -q "\^E Edit\|\^A Actions\|\^N New" "$T/out"
 [ $? -ne 0 ]; tap_result $? "but not edit, add lines or take steps"
 ui_keys N C-e
