@@ -68,6 +68,9 @@ int	ctl_retention(struct ctl_ctx *, int, char **);
 int	ctl_node(struct ctl_ctx *, int, char **);
 int	ctl_partner(struct ctl_ctx *, int, char **);
 int	ctl_agreement(struct ctl_ctx *, int, char **);
+/* ctl-report.c dispatches to ctl-report-*.c (argv[0]: the report). */
+int	ctl_report_cmd(struct ctl_ctx *, int, char **);
+int	ctl_report_stats(struct ctl_ctx *, int, char **);
 /* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
 uint64_t ctl_parse_id(const char *);
 

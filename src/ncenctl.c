@@ -58,6 +58,22 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "           be using it)\n") },
 	{ "stats", ctl_stats, N_("count records, links and log files"),
 	  "", NULL },
+	{ "report", ctl_report_cmd, N_("printable reports: statistics"),
+	  N_("stats [QUERY] [--from DATE] [--to DATE] [--office CODE]...\n"
+	  "          [--commodity CODE] [--direction CODE] [--status CODE]\n"
+	  "          [--format text|csv] [-o FILE] [--as USER]"),
+	  N_("  stats        run a predefined query (DIR/forms/*.queries,\n"
+	  "               ncen-queries(5)); without QUERY, list them\n"
+	  "  --from, --to the period (case dates, inclusive)\n"
+	  "  --office     only these offices (repeat, or CODE,CODE)\n"
+	  "  --commodity  only the seizure lines of this group or type\n"
+	  "  --direction, --status  only the cases with this code\n"
+	  "  --format     text (a table for a printer, the default) or csv\n"
+	  "  --as USER    for an account (roles: supervisor, analyst, ncp;\n"
+	  "               an account limited to offices gets only those)\n"
+	  "Without filters every case counts, whatever its status.\n"
+	  "Values are summed in the reporting currency of\n"
+	  "DIR/forms/exchange.rates (ncen-rates(5)).\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),
