@@ -234,7 +234,9 @@ ctl_report_stats(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	buf_addf(&b, "%s/forms", ctx->home);
 	if (stats_load(b.s, s, &def, &e) != NCEN_OK) {
-		r = ctl_report("report", &e);
+		/* The files are the environment: fix them and run again. */
+		ctl_report("report", &e);
+		r = 2;
 		goto out;
 	}
 	buf_reset(&b);

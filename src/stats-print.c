@@ -246,7 +246,7 @@ stats_print_text(const struct stats_result *r, const struct stats_filter *f,
 	    _("the last case"));
 	if (r->year != 0)
 		buf_addf(out, _("; %d against %d"), r->year, r->year - 1);
-	buf_addf(out, _("; office: %s"), f->noffices == 0 ? _("any") :
+	buf_addf(out, _("\nOffice: %s"), f->noffices == 0 ? _("any") :
 	    f->offices[0]);
 	for (i = 1; i < f->noffices; i++)
 		buf_addf(out, ",%s", f->offices[i]);
@@ -314,16 +314,17 @@ stats_print_text(const struct stats_result *r, const struct stats_filter *f,
 		    r->hidden, q->top);
 	for (j = 0; j < q->nsums; j++) {
 		if (q->sums[j].unit != NULL)
-			buf_addf(out, _("Quantities in %s add up %s; lines in "
-			    "other units are not added (Other).\n"),
+			buf_addf(out, _("Quantities in %s add up %s;\n"
+			    "  lines in other units are not added (Other).\n"),
 			    q->sums[j].unit, r->units[j]);
 		else if (r->currency == NULL)
 			buf_addf(out, "%s", _("Values: no rates file, no "
 			    "reporting currency; no value is added.\n"));
 		else {
 			buf_addf(out, _("Values in %s; lines in another "
-			    "currency without a rate in force on the case's "
-			    "date are not added (No rate).\n"), r->currency);
+			    "currency without a rate in force\n"
+			    "  on the case's date are not added (No rate).\n"),
+			    r->currency);
 			if (r->nrates == 0)
 				buf_addf(out, "%s", _("No exchange rate was "
 				    "needed.\n"));
