@@ -4,7 +4,7 @@
  * store with filters.
  *
  * A data directory's DIR/forms holds the queries (every *.queries file,
- * ncen-queries(5)) and the rates (exchange.rates, ncen-rates(5));
+ * ncen-queries(5)) and the rates (exchange.rates, in the same page);
  * stats_load() reads both and checks them against the schema.
  * Quantities are summed only in units the unit list says convert to the
  * unit asked for ("= FACTOR CODE" lines, ncen-forms(5)); the lines in

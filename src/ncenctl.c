@@ -73,7 +73,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "               an account limited to offices gets only those)\n"
 	  "Without filters every case counts, whatever its status.\n"
 	  "Values are summed in the reporting currency of\n"
-	  "DIR/forms/exchange.rates (ncen-rates(5)).\n") },
+	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),

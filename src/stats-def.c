@@ -1,7 +1,7 @@
 /*
  * stats-def.c - the statistics' data files: the predefined queries
- * (*.queries, ncen-queries(5)) and the exchange rates (exchange.rates,
- * ncen-rates(5)), read with the forms' lexer so that a mistake is named
+ * (*.queries) and the exchange rates (exchange.rates), both in
+ * ncen-queries(5), read with the forms' lexer so that a mistake is named
  * by file, line and column, then checked against the schema.
  *
  *	ncen-queries 1
