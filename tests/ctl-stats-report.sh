@@ -267,41 +267,41 @@ fails_with 2 "an unknown report" ncenctl -d "$X" report nothing
 ncenctl -d "$X" dump >"$T/before" 2>&1
 bad_queries() {
 	bq_name=$1 bq_want=$2
-	cat >"$X/forms/zz.queries"
+	cp "$T/in" "$X/forms/zz.queries"
 	fails_with 2 "bad queries: $bq_name" ncenctl -d "$X" report stats by-office
 	has "names the place: $bq_want" "$bq_want"
 	rm -f "$X/forms/zz.queries"
 }
-printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup case.nothing\n' |
-	bad_queries "an unknown field" "zz.queries:4:7: expected a field of the case form, found 'nothing'"
-printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup case.date\n' |
-	bad_queries "a date without month, quarter or year" "zz.queries:4:7: expected month, quarter or year"
-printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup seizure.commodity\nsum quantity FURLONG\n' |
-	bad_queries "an unknown unit" "zz.queries:5:14: expected a code of the unit list, found 'FURLONG'"
-printf 'ncen-queries 1\nquery by-office\nlabel en "Q"\ngroup case.office\n' |
-	bad_queries "a name given twice" "zz.queries:2:7: expected each query name once"
-printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ncount lines\n' |
-	bad_queries "count what" "zz.queries:4:7: expected seizures, cases or persons, found 'lines'"
-printf 'ncen-queries 1\nquery q1\nlabel en "Q"\n' |
-	bad_queries "no group" "zz.queries:2:7: expected a group line in query q1"
+printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup case.nothing\n' >"$T/in"
+bad_queries "an unknown field" "zz.queries:4:7: expected a field of the case form, found 'nothing'"
+printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup case.date\n' >"$T/in"
+bad_queries "a date without month, quarter or year" "zz.queries:4:7: expected month, quarter or year"
+printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ngroup seizure.commodity\nsum quantity FURLONG\n' >"$T/in"
+bad_queries "an unknown unit" "zz.queries:5:14: expected a code of the unit list, found 'FURLONG'"
+printf 'ncen-queries 1\nquery by-office\nlabel en "Q"\ngroup case.office\n' >"$T/in"
+bad_queries "a name given twice" "zz.queries:2:7: expected each query name once"
+printf 'ncen-queries 1\nquery q1\nlabel en "Q"\ncount lines\n' >"$T/in"
+bad_queries "count what" "zz.queries:4:7: expected seizures, cases or persons, found 'lines'"
+printf 'ncen-queries 1\nquery q1\nlabel en "Q"\n' >"$T/in"
+bad_queries "no group" "zz.queries:2:7: expected a group line in query q1"
 cp "$X/forms/exchange.rates" "$T/keep.rates"
 bad_rates() {
 	br_name=$1 br_want=$2
-	cat >"$X/forms/exchange.rates"
+	cp "$T/in" "$X/forms/exchange.rates"
 	fails_with 2 "bad rates: $br_name" ncenctl -d "$X" report stats by-office
 	has "names the place: $br_want" "$br_want"
 	cp "$T/keep.rates" "$X/forms/exchange.rates"
 }
-printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-02-30 0.9\n' |
-	bad_rates "a date that does not exist" "exchange.rates:3:5: expected the date the rate applies from"
-printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-01-01 -0.9\n' |
-	bad_rates "a negative rate" "exchange.rates:3:16: expected a rate"
-printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-01-01 0.9\nUSD 2024-01-01 0.8\n' |
-	bad_rates "a rate given twice" "exchange.rates:4:5: expected one rate a currency and date, found USD 2024-01-01 again (the first is at line 3)"
-printf 'ncen-rates 1\ncurrency EUR\nEUR 2024-01-01 1\n' |
-	bad_rates "the reporting currency" "exchange.rates:3:1: expected a currency other than the reporting one"
-printf 'ncen-rates 1\ncurrency EUR\nXYZ 2024-01-01 1\n' |
-	bad_rates "an unknown currency" "XYZ (rate from 2024-01-01) is not in the currency list"
+printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-02-30 0.9\n' >"$T/in"
+bad_rates "a date that does not exist" "exchange.rates:3:5: expected the date the rate applies from"
+printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-01-01 -0.9\n' >"$T/in"
+bad_rates "a negative rate" "exchange.rates:3:16: expected a rate"
+printf 'ncen-rates 1\ncurrency EUR\nUSD 2024-01-01 0.9\nUSD 2024-01-01 0.8\n' >"$T/in"
+bad_rates "a rate given twice" "exchange.rates:4:5: expected one rate a currency and date, found USD 2024-01-01 again (the first is at line 3)"
+printf 'ncen-rates 1\ncurrency EUR\nEUR 2024-01-01 1\n' >"$T/in"
+bad_rates "the reporting currency" "exchange.rates:3:1: expected a currency other than the reporting one"
+printf 'ncen-rates 1\ncurrency EUR\nXYZ 2024-01-01 1\n' >"$T/in"
+bad_rates "an unknown currency" "XYZ (rate from 2024-01-01) is not in the currency list"
 cp "$X/forms/unit.codes" "$T/keep.units"
 sed 's/^KGM\(.*\)= 1000 GRM/KGM\1= 1000 KGX/' "$T/keep.units" >"$X/forms/unit.codes"
 fails_with 2 "a unit converting to an unknown one" ncenctl -d "$X" report stats by-office
