@@ -32,6 +32,7 @@ struct store_scan_chunk {
 	int		 dups;		/* links.db: duplicates are entries */
 	struct buf	 out;		/* klen(4) key dlen(4) data ... */
 	size_t		 n;
+	size_t		 lastoff;	/* where out's last entry starts */
 	int		 done;
 	void		*bulk;
 };
@@ -41,15 +42,30 @@ static void
 store_scan_keep(struct store_scan_chunk *c, const void *k, u_int32_t klen,
     const void *d, u_int32_t dlen)
 {
+	c->lastoff = c->out.len;
 	buf_add_u32(&c->out, klen);
 	buf_add(&c->out, k, klen);
 	buf_add_u32(&c->out, dlen);
 	buf_add(&c->out, d, dlen);
 	c->n++;
+}
+
+/* After a chunk: the next one starts after its last entry. */
+static void
+store_scan_mark(struct store_scan_chunk *c)
+{
+	const unsigned char	*p = (const unsigned char *)c->out.s +
+				    c->lastoff;
+	uint32_t		 klen, dlen;
+
+	if (c->n == 0)
+		return;
+	klen = buf_get_u32(p);
+	dlen = buf_get_u32(p + 4 + klen);
 	buf_reset(&c->lastkey);
-	buf_add(&c->lastkey, k, klen);
+	buf_add(&c->lastkey, p + 4, klen);
 	buf_reset(&c->lastdata);
-	buf_add(&c->lastdata, d, dlen);
+	buf_add(&c->lastdata, p + 8 + klen, dlen);
 }
 
 /* Berkeley DB's default order of keys and of duplicates: bytes, then length. */
@@ -92,22 +108,19 @@ static int
 store_scan_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct store_scan_chunk	*c = arg;
-	struct buf		 lastkey = BUF_INIT, lastdata = BUF_INIT;
 	DBC			*cur = NULL;
 	DBT			 key, data, bd;
 	void			*p;
 	u_int32_t		 op;
 	int			 ret, cret, error = NCEN_OK;
 
-	/* A retried chunk starts again from the same place. */
-	buf_add(&lastkey, c->lastkey.s, c->lastkey.len);
-	buf_add(&lastdata, c->lastdata.s, c->lastdata.len);
+	/* A retried chunk starts again from the same place: lastkey and
+	 * lastdata move only once a chunk is read (store_scan_mark). */
 	buf_reset(&c->out);
 	c->n = 0;
 	c->done = 0;
 	if ((ret = c->db->cursor(c->db, t->txn, &cur, 0)) != 0) {
-		error = store_txn_dberr(t, ret, err, _("%s: cursor"), c->file);
-		goto restore;
+		return store_txn_dberr(t, ret, err, _("%s: cursor"), c->file);
 	}
 	/* Position on the first entry not yet read (or the last one). */
 	memset(&key, 0, sizeof key);
@@ -181,15 +194,6 @@ out:
 	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    c->file);
-restore:
-	if (error != NCEN_OK) {
-		buf_reset(&c->lastkey);
-		buf_add(&c->lastkey, lastkey.s, lastkey.len);
-		buf_reset(&c->lastdata);
-		buf_add(&c->lastdata, lastdata.s, lastdata.len);
-	}
-	buf_free(&lastkey);
-	buf_free(&lastdata);
 	return error;
 }
 
@@ -221,6 +225,7 @@ store_scan_walk(struct store *st, DB *db, const char *file,
 		if ((error = store_txn_run(st, store_scan_fn, &c, 1, err)) !=
 		    NCEN_OK)
 			break;
+		store_scan_mark(&c);
 		p = (const unsigned char *)c.out.s;
 		for (i = 0, off = 0; i < c.n && error == NCEN_OK; i++) {
 			uint32_t	klen, dlen;
