@@ -80,6 +80,7 @@ enum auth_action {
 	AUTH_AUDIT,		/* read the audit log, a record's history */
 	AUTH_RETENTION,		/* review and apply retention periods */
 	AUTH_MERGE,		/* merge two records of one person... */
+	AUTH_STATS,		/* run the statistics (aggregate figures) */
 	AUTH_NACTIONS
 };
 

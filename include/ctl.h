@@ -72,6 +72,7 @@ int	ctl_agreement(struct ctl_ctx *, int, char **);
 /* ncenctl report (ctl-report.c) and its reports (ctl-report-*.c). */
 int	ctl_reports(struct ctl_ctx *, int, char **);
 int	ctl_report_case(struct ctl_ctx *, int, char **);
+int	ctl_report_stats(struct ctl_ctx *, int, char **);
 /* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
 uint64_t ctl_parse_id(const char *);
 

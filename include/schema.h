@@ -127,6 +127,9 @@ struct schema_form {
 struct schema_code {
 	char			*code;
 	char			*label[SCHEMA_NLANG];
+	/* "= FACTOR BASE": one of this code is FACTOR of BASE (units). */
+	char			*factor;	/* decimal text, or NULL */
+	char			*base;		/* a code of the list, or NULL */
 };
 
 struct schema_codelist {

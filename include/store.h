@@ -215,6 +215,22 @@ int	 store_txn_links(struct store_txn *, struct store_ref, store_link_fn,
 	     void *arg, struct ncen_err *);
 
 /*
+ * store-scan.c: whole-database walks for statistics, in short
+ * read-committed transactions; fn is called outside any transaction
+ * (non-zero stops the walk and is returned).  store_scan_raw: every
+ * record of a form as stored bytes (record_view_parse reads them), in
+ * id order.  store_scan_links: every link of every record of a form,
+ * with that record's id.
+ */
+typedef int (*store_raw_fn)(uint64_t id, const void *, size_t, void *arg);
+typedef int (*store_links_raw_fn)(uint64_t id, const struct store_link *,
+	     void *arg);
+int	 store_scan_raw(struct store *, const char *entity, store_raw_fn,
+	     void *arg, struct ncen_err *);
+int	 store_scan_links(struct store *, const char *entity,
+	     store_links_raw_fn, void *arg, struct ncen_err *);
+
+/*
  * store-verify.c: DB->verify on every file, then each index checked
  * against its primary both ways and links checked for symmetry.  The
  * store must not be open in this process; run it when nobody writes.

@@ -76,6 +76,10 @@ void	ui_partners(struct ui *);
  * (AUTH_RETENTION). */
 void	ui_retention(struct ui *);
 
+/* ui-stats.c: Statistics, the predefined queries with filters, their
+ * figures as a table and a chart, exported as CSV (AUTH_STATS). */
+void	ui_stats(struct ui *);
+
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);
 

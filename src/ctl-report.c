@@ -1,6 +1,7 @@
 /*
  * ctl-report.c - ncenctl report: printable reports, one subcommand a
- * row of the table (report case: ctl-report-case.c).
+ * row of the table, each in its own file (report case:
+ * ctl-report-case.c, report stats: ctl-report-stats.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const struct {
 	ctl_fn		 fn;
 } ctl_reports_table[] = {
 	{ "case", ctl_report_case },
+	{ "stats", ctl_report_stats },
 };
 
 /* ncenctl report WHAT ...: run the report's own command. */

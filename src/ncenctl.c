@@ -85,9 +85,17 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
-	{ "report", ctl_reports, N_("printable reports: a case"),
-	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]"),
+	{ "report", ctl_reports,
+	  N_("printable reports: a case, statistics"),
+	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]\n"
+	  "          stats [QUERY] [--from DATE] [--to DATE] [--office CODE]...\n"
+	  "          [--commodity CODE] [--direction CODE] [--status CODE]\n"
+	  "          [--format text|csv] [-o FILE] [--as USER]"),
 	  N_(
+	  "case prints every field of the case, its seizure lines, linked\n"
+	  "persons, businesses and conveyances with their roles, the workflow\n"
+	  "history and the attachments, with labels in the language of LANG.\n"
+	  "A report showing nominal data is audited as case.print.\n"
 	  "  --as USER      print what that account may see (need to know);\n"
 	  "                 linked records it may not see are left out, and\n"
 	  "                 the report says how many\n"
@@ -95,10 +103,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                 66 lines a page, form feeds between pages) or pdf\n"
 	  "                 (through groff, Debian package groff)\n"
 	  "  -o FILE        write to FILE instead of standard output\n"
-	  "case prints every field of the case, its seizure lines, linked\n"
-	  "persons, businesses and conveyances with their roles, the workflow\n"
-	  "history and the attachments, with labels in the language of LANG.\n"
-	  "A report showing nominal data is audited as case.print.\n") },
+	  "stats runs a predefined query (DIR/forms/*.queries,\n"
+	  "ncen-queries(5)); without QUERY, it lists them.\n"
+	  "  --from, --to the period (case dates, inclusive)\n"
+	  "  --office     only these offices (repeat, or CODE,CODE)\n"
+	  "  --commodity  only the seizure lines of this group or type\n"
+	  "  --direction, --status  only the cases with this code\n"
+	  "  --format     text (a table for a printer, the default) or csv\n"
+	  "  --as USER    for an account (roles: supervisor, analyst, ncp;\n"
+	  "               an account limited to offices gets only those)\n"
+	  "Without filters every case counts, whatever its status.\n"
+	  "Values are summed in the reporting currency of\n"
+	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
 	  "ENTITY:ID FILE"),

@@ -55,6 +55,8 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "t"), NULL },
 	{ N_("Retention review"), NULL, ui_retention, AUTH_RETENTION,
 	  NC_("main menu letter", "r"), NULL },
+	{ N_("Statistics and charts"), NULL, ui_stats, AUTH_STATS,
+	  NC_("main menu letter", "h"), NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  NC_("main menu letter", "a"), NULL },
 	{ N_("Statistical return (short form)"), "statcase", ui_statcase,
