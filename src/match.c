@@ -61,7 +61,9 @@ static const struct {
 	{ "tz", "s" },
 	{ "x", "ks" },		/* Alexander, Aleksandr */
 	{ "q", "k" },
-	{ "ce", "s" },		/* ISO 9 Kuznecov */
+	{ "cov", "sov" },	/* ISO 9 Kuznecov */
+	{ "ij", "i" },		/* Dmitrij, Dutch ij */
+	{ "ce", "s" },
 	{ "ci", "s" },
 	{ "cy", "s" },
 	{ "c", "k" },
