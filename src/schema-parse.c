@@ -824,9 +824,6 @@ schema_parse_attr_search(struct schema_parse *p, size_t *i,
 	struct schema_lex	*lx = &p->lx;
 	size_t			 k;
 
-	if (f->search != SCHEMA_SEARCH_NONE)
-		return schema_lex_error(lx, lx->tok[*i - 1].col,
-		    _("expected one 'search', found two"));
 	for (k = 1; k < SCHEMA_PARSE_NSEARCH; k++)
 		if (*i < lx->ntok && !lx->tok[*i].quoted &&
 		    schema_lex_is(lx, *i, schema_parse_searches[k].name))
