@@ -8,7 +8,8 @@
  * word, 's' skeleton of 1 to 3 adjacent words, 'n' number, 'd' date;
  * the last word also as the start of a word or number when typing),
  * at most SEARCH_POSTINGS ids a key; the SEARCH_CANDIDATES that matched
- * most terms are read and scored.
+ * most terms (then most by an exact key rather than a skeleton, shared
+ * by many) are read and scored.
  *
  * The score, 0 to 100, is the mean over the query's terms of how well
  * each agrees with the record, times 100, plus up to SEARCH_COVER_BONUS
@@ -66,11 +67,13 @@ struct search_terms {
 	size_t			 n;
 };
 
-/* A candidate: which terms found it. */
+/* A candidate: which terms found it, and which by an exact key. */
 struct search_cand {
 	uint64_t	 id;
 	uint32_t	 mask;
+	uint32_t	 exact;		/* by a word, number or date key */
 	unsigned	 nterms;
+	unsigned	 nexact;
 };
 
 /* Candidates by id: open addressing. */
@@ -297,6 +300,11 @@ search_key(struct store *st, const char *entity, int tag, const char *s,
 		if (!(c->mask & (1U << i))) {
 			c->mask |= 1U << i;
 			c->nterms++;
+		}
+		/* A skeleton is shared by many: exact keys read first. */
+		if (tag != 's' && !(c->exact & (1U << i))) {
+			c->exact |= 1U << i;
+			c->nexact++;
 		}
 	}
 	store_search_ids_free(&ids);
@@ -756,12 +764,16 @@ search_summary(const struct record *r, struct buf *out)
 			out->s[i] = ' ';
 }
 
-/* Order candidates: most terms first, then lower id. */
+/* Order candidates: most terms, then most found exactly, then lower id. */
 static int
 search_cand_cmp(const void *va, const void *vb)
 {
 	const struct search_cand	*a = va, *b = vb;
 
+	if (a->nterms != b->nterms)
+		return a->nterms > b->nterms ? -1 : 1;
+	if (a->nexact != b->nexact)
+		return a->nexact > b->nexact ? -1 : 1;
 	if (a->nterms != b->nterms)
 		return a->nterms > b->nterms ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
