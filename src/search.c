@@ -12,8 +12,9 @@
  * by many) are read and scored.
  *
  * The score, 0 to 100, is the mean over the query's terms of how well
- * each agrees with the record, times 100, plus up to SEARCH_COVER_BONUS
- * for covering all of the record's names:
+ * each agrees with the record, times 100 - SEARCH_COVER_BONUS, plus up
+ * to SEARCH_COVER_BONUS for covering all of the record's names (so
+ * only a record matched exactly and wholly scores 100):
  *	name word	1 same Latin word; 0.97 the start of one (the last
  *			word, typing); 0.93 same skeleton ("sounds like");
  *			else 0.95 x Jaro-Winkler of the Latin words when it
@@ -720,12 +721,15 @@ search_score(const struct record *r, const struct search_terms *ts,
 	}
 	for (i = 0; i < ts->n; i++)
 		total += sim[i] < 0 ? 0 : sim[i];
-	total = 100.0 * total / (double)ts->n;
+	/* Only a record matched exactly and wholly reaches 100. */
+	total = (100.0 - SEARCH_COVER_BONUS) * total / (double)ts->n;
 	if (nm.nprimary != 0 && covered >= nm.nprimary)
 		total += SEARCH_COVER_BONUS;
 	else if (nm.nprimary != 0)
 		total += SEARCH_COVER_BONUS * (double)covered /
 		    (double)nm.nprimary;
+	else
+		total += SEARCH_COVER_BONUS;	/* no names to cover */
 	search_names_free(&nm);
 	buf_free(&j);
 	if (total > 100)
