@@ -62,6 +62,7 @@ int	ctl_template(struct ctl_ctx *, int, char **);
 int	ctl_offices(struct ctl_ctx *, int, char **);
 int	ctl_case(struct ctl_ctx *, int, char **);
 int	ctl_attach(struct ctl_ctx *, int, char **);
+int	ctl_merge(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);
 int	ctl_user(struct ctl_ctx *, int, char **);
 int	ctl_audit(struct ctl_ctx *, int, char **);

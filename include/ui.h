@@ -96,6 +96,9 @@ struct ui {
 int	 ui_start(struct ui *, struct ncen_err *);
 void	 ui_stop(struct ui *);
 int	 ui_key(struct ui *, struct ui_keypress *);
+int	 ui_key_pause(struct ui *, int ms);
+void	 ui_sel(const struct ui *, int y, int sel);
+void	 ui_sel_end(const struct ui *, int sel);
 void	 ui_shutdown(struct ui *, int status);
 int	 ui_size_ok(void);
 void	 ui_set_hangup(struct ui *, ui_hangup_fn, void *arg);

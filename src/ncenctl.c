@@ -107,6 +107,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
 	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	{ "merge", ctl_merge,
+	  N_("merge two records of one person, business or conveyance"),
+	  N_("[--as USER] [--dry-run] ENTITY KEEP OTHER"),
+	  N_("  --as USER  an account that may merge (supervisor, analyst,\n"
+	  "             ncp) and sees both records\n"
+	  "  --dry-run  say what would move, change nothing\n"
+	  "ENTITY is person, business or conveyance; KEEP and OTHER are ids\n"
+	  "(or ENTITY:ID).  OTHER's links and attachments move to KEEP, its\n"
+	  "values KEEP lacks are copied, other names become aliases (other\n"
+	  "names of a business), other documents go to other_documents, and\n"
+	  "what has no place is written into KEEP's remarks.  OTHER is then\n"
+	  "deleted; its id still leads to KEEP.  Audited as record.merge.\n") },
 	{ "demo", ctl_demo, N_("generate a reproducible demo data set"),
 	  N_("--cases N [--seed S] [--batch B] [--as USER]"),
 	  N_("  --cases N  how many cases (each with seizures, persons,\n"

@@ -1205,14 +1205,10 @@ ui_case_draw(struct ui_case *c)
 		} else if (c->lines[i].kind == UI_CASE_TEXT)
 			ui_text_put(y, 1, c->lines[i].text, COLS - 1, 0);
 		else {
-			if (i == c->sel) {
-				attron(A_REVERSE);
-				mvaddstr(y, 0, ">");
-			}
+			ui_sel(c->u, y, i == c->sel);
 			ui_text_put(y, 1, c->lines[i].text, COLS - 2,
 			    i == c->sel);
-			if (i == c->sel)
-				attroff(A_REVERSE);
+			ui_sel_end(c->u, i == c->sel);
 		}
 	}
 	if (c->top > 0 || c->top + rows < c->nlines) {

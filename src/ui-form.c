@@ -1646,11 +1646,9 @@ ui_form_drafts_draw(struct ui *u, const struct ui_form_drafts *all,
 	for (i = 0, y = 4; i < all->n && y < LINES - 2; i++, y++) {
 		buf_reset(&b);
 		ui_form_drafts_line(u, all->v[i], &b);
-		if (i == cur)
-			attron(A_REVERSE);
+		ui_sel(u, y, i == cur);
 		ui_text_put(y, 2, buf_cstr(&b), COLS - 4, i == cur);
-		if (i == cur)
-			attroff(A_REVERSE);
+		ui_sel_end(u, i == cur);
 	}
 	if (u->status != NULL) {
 		if (u->status_err)

@@ -39,6 +39,7 @@
 #define UI_LIST_SORTS_MAX	32
 #define UI_LIST_TEXT_WIDTH	22	/* widest text column */
 #define UI_LIST_FILTER_MAX	80	/* characters typed into a filter */
+#define UI_LIST_PAUSE_MS	250	/* a typist's pause: filter the rows */
 
 /* A list's title, by form (the form's label otherwise). */
 static const struct {
@@ -75,6 +76,7 @@ struct ui_list {
 	size_t				 nsorts, sort;	/* NULL: by number */
 	struct buf			 filter;
 	int				 filtering;
+	int				 stale;	/* rows not yet filtered */
 
 	struct ui_list_col		 cols[UI_LIST_COLS_MAX];
 	size_t				 ncols;
@@ -331,10 +333,9 @@ ui_list_draw_row(struct ui_list *l, size_t i, int hi)
 		return;
 	r = l->page.rows[i].rec;
 	see = ui_may(l->u, AUTH_VIEW_NOMINAL, r);
-	if (hi) {
-		attron(A_REVERSE);
-		mvhline(y, 0, ' ', COLS);
-	}
+	ui_sel(l->u, y, hi);
+	if (hi && l->u->color)
+		mvhline(y, 1, ' ', COLS - 1);
 	for (j = 0; j < l->ncols; j++) {
 		buf_reset(&b);
 		(void)ui_list_cell(l, &l->cols[j], r, see, &b);
@@ -349,8 +350,7 @@ ui_list_draw_row(struct ui_list *l, size_t i, int hi)
 			ui_text_put(y, l->cols[j].x, buf_cstr(&b),
 			    l->cols[j].width, 0);
 	}
-	if (hi)
-		attroff(A_REVERSE);
+	ui_sel_end(l->u, hi);
 	buf_free(&b);
 }
 
@@ -748,11 +748,37 @@ ui_list_type(struct ui_list *l, const struct ui_keypress *k)
 		buf_add(&l->filter, mb, len);
 	}
 	l->filtering = 1;
+	l->stale = 1;
+	ui_list_status(l);
+}
+
+/*
+ * Read and draw the rows for the filter typed, once the typist pauses
+ * (or another key comes): the typed text shows at once, the rows once.
+ */
+static void
+ui_list_refilter(struct ui_list *l)
+{
+	if (!l->stale)
+		return;
+	l->stale = 0;
 	ui_list_restart(l, 0);
 	if (l->page.n == 0 && l->filter.len != 0 &&
 	    l->sorts[l->sort] != NULL)
 		beep();
 	ui_list_draw_rows(l);
+}
+
+/* Whether a key goes into the filter (a character or Backspace). */
+static int
+ui_list_typing(const struct ui_keypress *k)
+{
+	if (k->op != UI_OP_NONE)
+		return 0;
+	if (ui_view_nav(k) == UI_NAV_ERASE)
+		return 1;
+	return !k->fkey && k->key >= 0x20 && iswprint((wint_t)k->key) &&
+	    ui_view_nav(k) == UI_NAV_NONE;
 }
 
 /* Open a record (a case goes to the case screen), then read afresh. */
@@ -792,17 +818,15 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 	ui_list_restart(&l, 1);
 	ui_list_draw(&l);
 	while (done < 0) {
+		if (l.stale && !ui_key_pause(u, UI_LIST_PAUSE_MS))
+			ui_list_refilter(&l);
 		ui_key(u, &k);
+		if (!ui_list_typing(&k) && k.op != UI_OP_FILTER &&
+		    k.op != UI_OP_BACK)
+			ui_list_refilter(&l);
 		switch (k.op) {
 		case UI_OP_BACK:
-			if (l.filter.len != 0) {
-				/* Back clears a filter first. */
-				buf_reset(&l.filter);
-				l.filtering = 0;
-				ui_list_restart(&l, 0);
-				ui_list_draw_rows(&l);
-			} else
-				done = 0;
+			done = 0;
 			break;
 		case UI_OP_HELP:
 			ui_help(u, _("Help: list"), _(ui_list_help));
@@ -828,10 +852,11 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			/* ^F starts a filter, or ends the one typed. */
 			if (l.filtering || l.filter.len != 0) {
 				l.filtering = 0;
-				if (l.filter.len != 0) {
+				if (l.filter.len != 0 || l.stale) {
 					buf_reset(&l.filter);
 					ui_list_restart(&l, 0);
 				}
+				l.stale = 0;
 			} else
 				l.filtering = 1;
 			ui_list_draw_rows(&l);

@@ -320,17 +320,15 @@ ui_search_draw_row(struct ui_search *s, size_t i)
 		return;
 	h = &s->hits[i];
 	form = schema_form_find(s->u->schema, h->entity);
-	if (i == s->cur) {
-		attron(A_REVERSE);
-		mvhline(y, 0, ' ', COLS);
-	}
+	ui_sel(s->u, y, i == s->cur);
+	if (i == s->cur && s->u->color)
+		mvhline(y, 1, ' ', COLS - 1);
 	buf_addf(&b, "%s %llu", form != NULL ? schema_label(form->label,
 	    s->u->lang) : h->entity, (unsigned long long)h->id);
 	ui_text_put(y, 1, buf_cstr(&b), 18, 0);
 	ui_text_put(y, 20, h->field, 16, 0);
 	ui_text_put(y, 37, h->line, COLS - 38, 0);
-	if (i == s->cur)
-		attroff(A_REVERSE);
+	ui_sel_end(s->u, i == s->cur);
 	buf_free(&b);
 }
 

@@ -364,6 +364,53 @@ ui_key(struct ui *u, struct ui_keypress *k)
 	}
 }
 
+/*
+ * Wait up to ms for a key without taking it, the screen brought up to
+ * date first: 1 when one came (or was waiting), 0 after a quiet pause.
+ * A screen that redraws much for each key (a list's filter) waits for
+ * the typist's pause this way, and draws once for a word, not a letter.
+ */
+int
+ui_key_pause(struct ui *u, int ms)
+{
+	struct pollfd	pfd;
+	int		r;
+
+	(void)u;
+	if (ui_term_pending())
+		return 1;
+	refresh();
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	while ((r = poll(&pfd, 1, ms)) == -1 && errno == EINTR &&
+	    !ui_signalled)
+		;
+	return r > 0;
+}
+
+/*
+ * Mark row y as the selected one or not: a '>' (or a blank) in column 0,
+ * and on a colour terminal the row in reverse video until ui_sel_end().
+ * Without colour (vt100, a serial console) the marker alone shows the
+ * selection, so that moving it rewrites two characters, not two rows.
+ */
+void
+ui_sel(const struct ui *u, int y, int sel)
+{
+	if (sel && u->color)
+		attron(A_REVERSE);
+	mvaddstr(y, 0, sel ? ">" : " ");
+}
+
+/* End a row that ui_sel() began. */
+void
+ui_sel_end(const struct ui *u, int sel)
+{
+	if (sel && u->color)
+		attroff(A_REVERSE);
+}
+
 /* Draw a whole-width line in the title or key-line style. */
 static void
 ui_term_bar(int y, const char *text, int style)

@@ -22,6 +22,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store.h"
+#include "merge.h"
 #include "ui.h"
 #include "ui-screens.h"
 #include "ui-view.h"
@@ -90,9 +91,20 @@ static const char ui_view_help[] = N_(
     "(^B, ^V) scroll.  ^E edits the record and ^R shows its history, "
     "when your roles allow it (the key line shows only what you may "
     "do).\n\n"
+    "^A (Actions) on a person, business or conveyance offers \"Merge "
+    "into another record\" to supervisors, analysts and the NCP: pick "
+    "the record to keep, read what will move to it, and answer y.  The "
+    "record shown is then deleted: its links, attachments and values "
+    "go to the one kept (other names become aliases, what has no place "
+    "goes into its remarks), and the merge is audited.\n\n"
     "Personal data (names, documents, addresses...) shows only to roles "
     "that may see it, and each time it is shown the audit log records "
     "who saw which record.");
+
+/* What ^A offers on a record that may be merged. */
+static const char *const ui_view_actions[] = {
+	N_("Merge into another record..."),
+};
 
 /* The navigation keys: function keys and their control-key twins. */
 static const struct {
@@ -675,8 +687,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 
 	move(y, 0);
 	clrtoeol();
-	if (hi)
-		attron(A_REVERSE);
+	ui_sel(v->u, y, hi);
 	for (j = 0; j < l->nseg; j++) {
 		int	w = l->seg[j].width;
 
@@ -684,8 +695,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 			w = COLS - l->seg[j].col;
 		ui_text_put(y, l->seg[j].col, l->seg[j].text, w, hi);
 	}
-	if (hi)
-		attroff(A_REVERSE);
+	ui_sel_end(v->u, hi);
 }
 
 /* Draw the window of the document. */
@@ -705,6 +715,13 @@ ui_view_draw_body(struct ui_view *v)
 	}
 }
 
+/* Whether the account may merge the record shown into another. */
+static int
+ui_view_may_merge(const struct ui_view *v)
+{
+	return merge_entity_ok(v->entity) && ui_may(v->u, AUTH_MERGE, v->rec);
+}
+
 /* The title, key line and body. */
 static void
 ui_view_draw(struct ui_view *v)
@@ -720,6 +737,8 @@ ui_view_draw(struct ui_view *v)
 		ops[n++] = UI_OP_EDIT;
 	if (ui_may(v->u, AUTH_AUDIT, v->rec))
 		ops[n++] = UI_OP_HISTORY;
+	if (ui_view_may_merge(v))
+		ops[n++] = UI_OP_ACTION;
 	ops[n++] = UI_OP_BACK;
 	ui_keys(v->u, ops, n);
 	ui_view_draw_body(v);
@@ -808,6 +827,94 @@ ui_view_page(struct ui_view *v, int dir)
 	ui_view_draw_body(v);
 }
 
+/* A merge of the record shown into keep, as asked (dry_run: the plan). */
+static int
+ui_view_merge_run(struct ui_view *v, uint64_t keep, uint32_t keep_version,
+    int dry_run, struct merge_result *res, struct ncen_err *e)
+{
+	struct merge_request	req;
+
+	memset(&req, 0, sizeof req);
+	req.keep.entity = req.other.entity = v->entity;
+	req.keep.id = keep;
+	req.keep_version = keep_version;
+	req.other.id = v->id;
+	req.other_version = v->rec->version;
+	req.account = v->u->acct;
+	req.user = v->u->acct->name;
+	req.lang = v->u->lang;
+	req.dry_run = dry_run;
+	return merge_records(v->u->st, &req, res, e);
+}
+
+/*
+ * "Merge into another record": pick the record to keep, show what will
+ * move, ask, merge.  1 when the record shown was merged (it is gone).
+ */
+static int
+ui_view_merge(struct ui_view *v)
+{
+	struct merge_result	 res;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct record		*k = NULL;
+	struct buf		 text = BUF_INIT, q = BUF_INIT;
+	const char		*label = schema_label(v->rec->form->label,
+				     v->u->lang);
+	uint64_t		 keep;
+	int			 merged = 0;
+
+	memset(&res, 0, sizeof res);
+	buf_addf(&q, _("Merge %s %llu into which record?"), label,
+	    (unsigned long long)v->id);
+	if (ui_list_pick(v->u, v->entity, buf_cstr(&q), &keep) != 1)
+		goto out;
+	if (keep != v->id && store_get(v->u->st, v->entity, keep, &k, &e) !=
+	    NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	if (ui_view_merge_run(v, keep, k != NULL ? k->version : 0, 1, &res,
+	    &e) != NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	buf_addf(&text, _("%s %llu will be merged into %s %llu, then "
+	    "deleted.  What moves to %s %llu:\n\n"), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep, label,
+	    (unsigned long long)keep);
+	buf_adds(&text, res.summary.len != 0 ? buf_cstr(&res.summary) :
+	    _("(nothing: the two records hold the same)\n"));
+	buf_addf(&text, _("\nBack (^X) to answer.\n"));
+	buf_reset(&q);
+	buf_addf(&q, _("Merge: %s %llu into %s %llu"), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep);
+	ui_pager(v->u, buf_cstr(&q), buf_cstr(&text));
+	ui_view_draw(v);
+	buf_reset(&q);
+	buf_addf(&q, _("Merge %s %llu into %s %llu and delete it? (y/n)"),
+	    label, (unsigned long long)v->id, label, (unsigned long long)keep);
+	if (!ui_confirm(v->u, buf_cstr(&q))) {
+		ui_status(v->u, "%s", _("Not merged."));
+		goto out;
+	}
+	merge_result_free(&res);
+	if (ui_view_merge_run(v, keep, k->version, 0, &res, &e) != NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	merged = 1;
+	ui_status(v->u, _("%s %llu merged into %s %llu."), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep);
+	ui_view(v->u, v->entity, keep);
+out:
+	merge_result_free(&res);
+	record_free(k);
+	buf_free(&text);
+	buf_free(&q);
+	ncen_err_free(&e);
+	return merged;
+}
+
 /* The view of a case goes to the case screen, except from inside it. */
 static int ui_view_in_case;
 
@@ -818,6 +925,7 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 	struct ui_view		v;
 	struct ui_keypress	k;
 	uint64_t		saved;
+	const char		*actions[1];
 	int			done = 0, outer;
 
 	if (strcmp(entity, "case") == 0 && !ui_view_in_case) {
@@ -870,6 +978,25 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 			}
 			if (ui_form_edit(u, entity, id, &saved) == 1)
 				ui_status(u, "%s", _("Saved."));
+			if (!ui_view_load(&v))
+				done = 1;
+			else
+				ui_view_draw(&v);
+			break;
+		case UI_OP_ACTION:
+			if (!ui_view_may_merge(&v)) {
+				beep();
+				break;
+			}
+			actions[0] = _(ui_view_actions[0]);
+			if (ui_link_choose(u, _("Actions"), actions, 1) != 0) {
+				ui_view_draw(&v);
+				break;
+			}
+			if (ui_view_merge(&v)) {
+				done = 1;
+				break;
+			}
 			if (!ui_view_load(&v))
 				done = 1;
 			else
