@@ -623,12 +623,16 @@ ui_case_layout(struct ui_case *c)
 		if (ui_case_section(&c->links[k]) == -1)
 			ui_case_lay_attachment(c, k);
 	ui_case_lay_steps(c);
-	/* The same sub-record stays selected, else the first one. */
+	/*
+	 * The same sub-record stays selected, else the first one (a long
+	 * field only when there is no sub-record: Up reaches it).
+	 */
 	c->sel = c->nlines;
 	for (i = 0; i < c->nlines; i++)
 		if (c->lines[i].kind != UI_CASE_TEXT &&
-		    (c->sel == c->nlines || (c->lines[i].kind == kind &&
-		    c->lines[i].item == item))) {
+		    (c->sel == c->nlines || (c->lines[c->sel].kind ==
+		    UI_CASE_LONG && c->lines[i].kind != UI_CASE_LONG) ||
+		    (c->lines[i].kind == kind && c->lines[i].item == item))) {
 			c->sel = i;
 			if (c->lines[i].kind == kind &&
 			    c->lines[i].item == item)
@@ -1408,9 +1412,12 @@ ui_case_page(struct ui_case *c, int dir)
 		c->top -= rows - 1;
 	c->sel = c->nlines;
 	for (i = c->top; i < c->nlines && i < c->top + rows; i++)
-		if (c->lines[i].kind != UI_CASE_TEXT) {
+		if (c->lines[i].kind != UI_CASE_TEXT &&
+		    (c->sel == c->nlines ||
+		    c->lines[c->sel].kind == UI_CASE_LONG)) {
 			c->sel = i;
-			break;
+			if (c->lines[i].kind != UI_CASE_LONG)
+				break;
 		}
 }
 

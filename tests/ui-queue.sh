@@ -87,7 +87,7 @@ ui_keys s Enter
 ui_see s "Enter opens the case" "Case 2"
 ! grep -q "ENDOFTHENARRATIVE" "$T/out"
 tap_result $? "the case screen cuts the narrative"
-ui_keys s Home Enter
+ui_keys s Home Up Enter
 ui_see s "Enter on it shows it whole in the pager" "ENDOFTHENARRATIVE"
 ui_keys s C-x
 ui_wait s "Case 2" >/dev/null
