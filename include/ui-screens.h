@@ -69,6 +69,14 @@ int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
 void	ui_messages(struct ui *);
 void	ui_messages_label(struct ui *, struct buf *);
 
+/* ui-queue.c: the supervisor's queue, the submitted cases of his
+ * offices oldest first, to validate or return; the menu's count. */
+void	ui_queue(struct ui *);
+void	ui_queue_label(struct ui *, struct buf *);
+/* ui-mywork.c: My work, the account's assigned investigations,
+ * returned cases and drafts. */
+void	ui_mywork(struct ui *);
+
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);
 

@@ -330,6 +330,54 @@ ctl_import_ref(const char *entity, uint64_t id, void *arg)
 	return 0;
 }
 
+/* Fields whose values name accounts: each must be an account here. */
+static const struct {
+	const char	*entity;
+	const char	*field;
+} ctl_import_accounts[] = {
+	{ "investigation", "officers" },
+};
+
+/*
+ * Note each value of an account field that names no account (an
+ * investigation assigned to "nobody-here"); -1 when there is one.
+ */
+static int
+ctl_import_check_accounts(struct ctl_import_state *imp, const struct record *r,
+    unsigned line)
+{
+	const struct record_values	*v;
+	struct auth_account		*a;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	size_t				 i, j;
+	int				 k, bad = 0, rc;
+
+	for (i = 0; i < sizeof ctl_import_accounts /
+	    sizeof ctl_import_accounts[0]; i++) {
+		if (strcmp(r->form->name, ctl_import_accounts[i].entity) != 0 ||
+		    (k = schema_field_index(r->form,
+		    ctl_import_accounts[i].field)) < 0)
+			continue;
+		v = &r->fields[k];
+		for (j = 0; j < v->n; j++) {
+			a = NULL;
+			rc = auth_account_get(imp->st, v->v[j], &a, &e);
+			auth_account_free(a);
+			ncen_err_clear(&e);
+			if (rc == NCEN_OK)
+				continue;
+			ctl_csv_problem(&imp->in, line, NULL, rc ==
+			    NCEN_ENOTFOUND ? _("%s: '%s' is no account "
+			    "(ncenctl user list)") : _("%s: the account '%s' "
+			    "could not be read"), ctl_import_accounts[i].field,
+			    v->v[j]);
+			bad = 1;
+		}
+	}
+	ncen_err_free(&e);
+	return bad ? -1 : 0;
+}
+
 /* Check a record with schema_validate and note each problem it finds. */
 static int
 ctl_import_validate(struct ctl_import_state *imp, const struct record *r,
@@ -345,7 +393,7 @@ ctl_import_validate(struct ctl_import_state *imp, const struct record *r,
 	    SCHEMA_SUBMIT : SCHEMA_DRAFT, ctl_import_ref, imp, &problems);
 	if (rc == NCEN_OK) {
 		buf_free(&problems);
-		return 0;
+		return ctl_import_check_accounts(imp, r, line);
 	}
 	if (problems.len == 0)
 		ctl_csv_problem(&imp->in, line, NULL, "%s",

@@ -86,7 +86,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "each problem is printed as FILE:LINE:COL: message.\n") },
 	{ "case", ctl_case, N_("take a case through its workflow, or show it"),
 	  N_("submit|validate|close|reopen ID --as USER "
-	  "[--reason TEXT] [--version N] | history ID"),
+	  "[--reason TEXT] [--version N] | history ID | "
+	  "four-eyes [on|off --as ADMIN]"),
 	  N_(
 	  "  --as USER       who takes the step: an account (ncenctl user);\n"
 	  "                  its roles decide what it may do\n"

@@ -5,8 +5,9 @@
  * the officer's language), its seizure lines (seizures whose `case`
  * field names it), the persons, businesses and conveyances linked to it
  * with their roles, its attachments and the last steps of its workflow.
- * Up and Down select a seizure line or a linked record and Enter opens
- * it; the keys edit the case, add a seizure line, link or unlink a
+ * Up and Down select a seizure line, a linked record, an investigation
+ * or a long text (the narrative) and Enter opens it (a long text in the
+ * pager, whole); the keys edit the case, add a seizure line, link or unlink a
  * record, take a workflow step, show the history or print the case
  * report (^Z, report.h), each shown on the key line only to roles that
  * may use it (the key table below).
@@ -55,6 +56,8 @@ enum ui_case_kind {
 	UI_CASE_SEIZURE,	/* a seizure line */
 	UI_CASE_LINKED,		/* a linked record */
 	UI_CASE_ATTACHMENT,	/* an attached file */
+	UI_CASE_LONG,		/* a long field cut short: the pager */
+	UI_CASE_INVESTIGATION,	/* an investigation that names the case */
 };
 
 /* One line of the page; seizure lines and linked records are selectable. */
@@ -80,6 +83,8 @@ struct ui_case {
 	size_t			 nseizures;
 	struct ui_case_link	*links;
 	size_t			 nlinks;
+	struct record		**invs;		/* investigations naming it */
+	size_t			 ninvs;
 	struct record		*steps[UI_CASE_STEPS];	/* last first */
 	size_t			 nsteps, allsteps;
 	struct ui_case_line	*lines;
@@ -121,11 +126,17 @@ static const struct ui_case_action {
 	const char		*action;
 	const char		*label;		/* N_() */
 	enum auth_action	 need;
+	const char		*only;		/* offered from this status only */
+	const char		*not;		/* or from any but this one */
 } ui_case_actions[] = {
-	{ "submit", N_("Submit"), AUTH_SUBMIT },
-	{ "validate", N_("Validate"), AUTH_VALIDATE },
-	{ "close", N_("Close"), AUTH_CLOSE },
-	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN },
+	{ "submit", N_("Submit"), AUTH_SUBMIT, NULL, NULL },
+	{ "validate", N_("Validate"), AUTH_VALIDATE, NULL, NULL },
+	{ "close", N_("Close"), AUTH_CLOSE, NULL, NULL },
+	/* Reopening a submitted case hands it back to its officer. */
+	{ "reopen", N_("Return to the officer (give a reason)"), AUTH_REOPEN,
+	  "submitted", NULL },
+	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN, NULL,
+	  "submitted" },
 };
 #define UI_CASE_NACT (sizeof ui_case_actions / sizeof ui_case_actions[0])
 
@@ -133,8 +144,9 @@ static const char ui_case_help[] = N_(
     "The case screen shows the whole case: its fields, its seizure lines, "
     "the persons, businesses and conveyances linked to it with their "
     "roles, its attachments and the last steps of its workflow.\n\n"
-    "Up and Down select a seizure line or a linked record; Enter opens "
-    "it.  PgUp and PgDn scroll.\n\n"
+    "Up and Down select a seizure line, a linked record, an "
+    "investigation or a long text such as the narrative; Enter opens it "
+    "(a long text whole, in a pager).  PgUp and PgDn scroll.\n\n"
     "^E edits the case and ^N adds a seizure line, while the case is a "
     "draft.  ^K links a person, business or conveyance: an existing one "
     "or a new one made there and then, with its role.  ^D unlinks the "
@@ -271,9 +283,13 @@ ui_case_cell(struct buf *b, const char *text, int width)
 	buf_free(&clip);
 }
 
-/* Add "Label: value" items packed into lines; long ones wrap. */
+/*
+ * Add "Label: value" items packed into lines; long ones wrap, their
+ * first line selectable (field: the field's index) to read them whole.
+ */
 static void
-ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
+ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width,
+    size_t field)
 {
 	struct buf	 part = BUF_INIT;
 	const char	*s = item;
@@ -310,7 +326,8 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 			s++;
 		if (last && *s != '\0')
 			buf_adds(&part, "...");
-		ui_case_add(c, buf_cstr(&part), UI_CASE_TEXT, 0);
+		ui_case_add(c, buf_cstr(&part), n == 0 ? UI_CASE_LONG :
+		    UI_CASE_TEXT, field);
 	}
 	buf_free(&part);
 }
@@ -328,7 +345,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	if (strcmp(f->name, "status") == 0) {
 		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
 		ui_case_value(c, f, ui_case_status(c), &item);
-		ui_case_pack(c, line, buf_cstr(&item), width);
+		ui_case_pack(c, line, buf_cstr(&item), width, i);
 		buf_free(&item);
 		return;
 	}
@@ -345,7 +362,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 			buf_adds(&item, ", ");
 		ui_case_value(c, f, v->v[j], &item);
 	}
-	ui_case_pack(c, line, buf_cstr(&item), width);
+	ui_case_pack(c, line, buf_cstr(&item), width, i);
 	buf_free(&item);
 }
 
@@ -486,6 +503,26 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 	buf_free(&v);
 }
 
+/* An investigation that names the case: number, status, title. */
+static void
+ui_case_lay_investigation(struct ui_case *c, size_t k)
+{
+	const struct record	*r = c->invs[k];
+	struct buf		 line = BUF_INIT, v = BUF_INIT;
+
+	ui_case_field(c, r, "number", &v);
+	if (v.len == 0)
+		buf_addf(&v, "%llu", (unsigned long long)r->id);
+	ui_case_cell(&line, buf_cstr(&v), 18);
+	ui_case_field(c, r, "status", &v);
+	buf_adds(&line, " ");
+	ui_case_cell(&line, buf_cstr(&v), 24);
+	buf_addf(&line, " %s", ui_case_get(r, "title"));
+	ui_case_add(c, buf_cstr(&line), UI_CASE_INVESTIGATION, k);
+	buf_free(&line);
+	buf_free(&v);
+}
+
 /* The last workflow steps: when, who, from -> to. */
 static void
 ui_case_lay_steps(struct ui_case *c)
@@ -574,6 +611,11 @@ ui_case_layout(struct ui_case *c)
 			if (ui_case_section(&c->links[k]) == (int)i)
 				ui_case_lay_link(c, k);
 	}
+	if (c->ninvs > 0) {
+		ui_case_heading(c, _("Investigations"), c->ninvs);
+		for (k = 0; k < c->ninvs; k++)
+			ui_case_lay_investigation(c, k);
+	}
 	for (k = 0, n = 0; k < c->nlinks; k++)
 		n += ui_case_section(&c->links[k]) == -1;
 	ui_case_heading(c, _("Attachments"), n);
@@ -581,12 +623,16 @@ ui_case_layout(struct ui_case *c)
 		if (ui_case_section(&c->links[k]) == -1)
 			ui_case_lay_attachment(c, k);
 	ui_case_lay_steps(c);
-	/* The same sub-record stays selected, else the first one. */
+	/*
+	 * The same sub-record stays selected, else the first one (a long
+	 * field only when there is no sub-record: Up reaches it).
+	 */
 	c->sel = c->nlines;
 	for (i = 0; i < c->nlines; i++)
 		if (c->lines[i].kind != UI_CASE_TEXT &&
-		    (c->sel == c->nlines || (c->lines[i].kind == kind &&
-		    c->lines[i].item == item))) {
+		    (c->sel == c->nlines || (c->lines[c->sel].kind ==
+		    UI_CASE_LONG && c->lines[i].kind != UI_CASE_LONG) ||
+		    (c->lines[i].kind == kind && c->lines[i].item == item))) {
 			c->sel = i;
 			if (c->lines[i].kind == kind &&
 			    c->lines[i].item == item)
@@ -620,6 +666,24 @@ ui_case_forget(struct ui_case *c)
 	for (i = 0; i < c->nsteps; i++)
 		record_free(c->steps[i]);
 	c->nsteps = c->allsteps = 0;
+	for (i = 0; i < c->ninvs; i++)
+		record_free(c->invs[i]);
+	free(c->invs);
+	c->invs = NULL;
+	c->ninvs = 0;
+}
+
+/* store_find callback: keep an investigation the account may see. */
+static int
+ui_case_read_investigation(const struct record *r, void *arg)
+{
+	struct ui_case	*c = arg;
+
+	if (!ui_sees(c->u, r))
+		return 0;
+	c->invs = xreallocarray(c->invs, c->ninvs + 1, sizeof *c->invs);
+	c->invs[c->ninvs++] = record_copy(r);
+	return 0;
 }
 
 /* store_find callback: keep a copy of each seizure line. */
@@ -666,6 +730,18 @@ ui_case_read_step(const struct record *r, void *arg)
 	c->nsteps++;
 	c->allsteps++;
 	return 0;
+}
+
+/* Whether this data directory's forms index a form's field. */
+static int
+ui_case_indexed(struct ui *u, const char *entity, const char *field)
+{
+	const struct schema_form	*f = schema_form_find(u->schema,
+					    entity);
+	const struct schema_field	*fd;
+
+	return f != NULL && (fd = schema_field_find(f, field)) != NULL &&
+	    fd->indexed;
 }
 
 /* Audit each record whose nominal fields are now on screen (one txn). */
@@ -733,6 +809,12 @@ ui_case_load(struct ui_case *c)
 		ui_error(u, &e);
 		ncen_err_clear(&e);
 	}
+	if (ui_case_indexed(u, "investigation", "cases") &&
+	    store_find(u->st, "investigation", "cases", key.s, NULL,
+	    ui_case_read_investigation, c, &e) != NCEN_OK) {
+		ui_error(u, &e);
+		ncen_err_clear(&e);
+	}
 	for (i = 0; i < c->nlinks; i++)
 		if (store_get(u->st, c->links[i].l.entity, c->links[i].l.id,
 		    &c->links[i].rec, &e) != NCEN_OK) {
@@ -796,6 +878,11 @@ ui_case_may_remove(const struct ui_case *c)
 static int
 ui_case_action_allowed(const struct ui_case *c, const struct ui_case_action *a)
 {
+	const char	*st = ui_case_status(c);
+
+	if ((a->only != NULL && strcmp(st, a->only) != 0) ||
+	    (a->not != NULL && strcmp(st, a->not) == 0))
+		return 0;
 	return workflow_can(a->action, c->rec) &&
 	    ui_may(c->u, a->need, c->rec);
 }
@@ -1325,10 +1412,31 @@ ui_case_page(struct ui_case *c, int dir)
 		c->top -= rows - 1;
 	c->sel = c->nlines;
 	for (i = c->top; i < c->nlines && i < c->top + rows; i++)
-		if (c->lines[i].kind != UI_CASE_TEXT) {
+		if (c->lines[i].kind != UI_CASE_TEXT &&
+		    (c->sel == c->nlines ||
+		    c->lines[c->sel].kind == UI_CASE_LONG)) {
 			c->sel = i;
-			break;
+			if (c->lines[i].kind != UI_CASE_LONG)
+				break;
 		}
+}
+
+/* Enter on a long field: its values whole, in the pager. */
+static void
+ui_case_read_long(struct ui_case *c, size_t field)
+{
+	const struct schema_field	*f = &c->rec->form->fields[field];
+	const struct record_values	*v = &c->rec->fields[field];
+	struct buf			 text = BUF_INIT;
+	size_t				 j;
+
+	for (j = 0; j < v->n; j++) {
+		if (j > 0)
+			buf_adds(&text, "\n\n");
+		buf_adds(&text, v->v[j]);
+	}
+	ui_pager(c->u, schema_label(f->label, c->u->lang), buf_cstr(&text));
+	buf_free(&text);
 }
 
 /* Enter: open the selected seizure line or linked record. */
@@ -1343,6 +1451,15 @@ ui_case_open(struct ui_case *c)
 		return;
 	}
 	l = &c->lines[c->sel];
+	if (l->kind == UI_CASE_LONG) {
+		ui_case_read_long(c, l->item);
+		return;
+	}
+	if (l->kind == UI_CASE_INVESTIGATION) {
+		ui_view(c->u, "investigation", c->invs[l->item]->id);
+		(void)ui_case_load(c);
+		return;
+	}
 	if (l->kind == UI_CASE_SEIZURE) {
 		if (ui_case_may_edit(c))
 			(void)ui_form_edit(c->u, "seizure",

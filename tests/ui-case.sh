@@ -184,7 +184,7 @@ ui_see S "and read the history" "^R History"
 ui_keys S C-a
 ui_wait S "Validate" >/dev/null
 ui_see S "validate is offered" "Validate"
-ui_see S "and reopen" "Reopen"
+ui_see S "and returning it to the officer (a reopen)" "Return to the officer"
 grep -q "[0-9]  Submit" "$T/out"
 [ $? -ne 0 ]; tap_result $? "submit is not (the case is submitted)"
 ui_keys S 1
