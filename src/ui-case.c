@@ -47,8 +47,6 @@
 #define UI_CASE_STEPS		5
 /* Lines a long value (the narrative) may take. */
 #define UI_CASE_LONG_LINES	3
-/* Code labels wider than this are shown as their code. */
-#define UI_CASE_LABEL_MAX	24
 
 enum ui_case_kind {
 	UI_CASE_TEXT,		/* a line of fields or a heading */
@@ -195,10 +193,13 @@ ui_case_shown(struct ui_case *c, const struct record *r)
 	buf_free(&b);
 }
 
-/* Append a value as the officer reads it: a code's label when short. */
+/*
+ * Append a value as the officer reads it: a code's label, when it fits
+ * in max columns (0: any label, for fields that wrap), else the code.
+ */
 static void
 ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_codelist	*l;
 	const struct schema_code	*code;
@@ -208,7 +209,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 	    (l = schema_list_find(c->u->schema, f->target)) != NULL &&
 	    (code = schema_code_find(l, v)) != NULL &&
 	    (label = schema_label(code->label, c->u->lang)) != NULL &&
-	    *label != '\0' && ui_text_width(label) <= UI_CASE_LABEL_MAX) {
+	    *label != '\0' && (max == 0 || ui_text_width(label) <= max)) {
 		buf_adds(b, label);
 		return;
 	}
@@ -218,7 +219,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 /* A named field's value as the officer reads it, or "" (into b). */
 static void
 ui_case_field(struct ui_case *c, const struct record *r, const char *name,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_field	*f;
 	const char			*v;
@@ -227,7 +228,7 @@ ui_case_field(struct ui_case *c, const struct record *r, const char *name,
 	if ((f = schema_field_find(r->form, name)) == NULL ||
 	    (v = record_get(r, name)) == NULL || *v == '\0')
 		return;
-	ui_case_value(c, f, v, b);
+	ui_case_value(c, f, v, max, b);
 }
 
 /* Add a line to the page (text is copied). */
@@ -327,7 +328,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	/* A case without a status is a draft: say so. */
 	if (strcmp(f->name, "status") == 0) {
 		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
-		ui_case_value(c, f, ui_case_status(c), &item);
+		ui_case_value(c, f, ui_case_status(c), 0, &item);
 		ui_case_pack(c, line, buf_cstr(&item), width);
 		buf_free(&item);
 		return;
@@ -343,7 +344,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	for (j = 0; j < v->n; j++) {
 		if (j > 0)
 			buf_adds(&item, ", ");
-		ui_case_value(c, f, v->v[j], &item);
+		ui_case_value(c, f, v->v[j], 0, &item);
 	}
 	ui_case_pack(c, line, buf_cstr(&item), width);
 	buf_free(&item);
@@ -390,7 +391,7 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	}
 	ui_case_cell(&line, record_get(s, "commodity"), 7);
 	buf_adds(&line, " ");
-	ui_case_field(c, s, "commodity_type", &v);
+	ui_case_field(c, s, "commodity_type", 37, &v);
 	ui_case_cell(&line, buf_cstr(&v), 37);
 	buf_adds(&line, " ");
 	buf_addf(&q, "%s %s", ui_case_get(s, "quantity"),
@@ -471,13 +472,13 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 	}
 	if (ui_may(c->u, AUTH_VIEW_NOMINAL, a) &&
 	    record_get(a, "caption") != NULL) {
-		ui_case_field(c, a, "caption", &v);
+		ui_case_field(c, a, "caption", 44, &v);
 		ui_case_shown(c, a);
 	} else
-		ui_case_field(c, a, "media_type", &v);
+		ui_case_field(c, a, "media_type", 44, &v);
 	ui_case_cell(&line, buf_cstr(&v), 44);
 	buf_adds(&line, " ");
-	ui_case_field(c, a, "kind", &v);
+	ui_case_field(c, a, "kind", 20, &v);
 	ui_case_cell(&line, buf_cstr(&v), 20);
 	if ((size = record_get(a, "size")) != NULL)
 		buf_addf(&line, " %s %s", size, _("bytes"));

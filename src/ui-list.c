@@ -40,6 +40,8 @@
 #define UI_LIST_TEXT_WIDTH	22	/* widest text column */
 #define UI_LIST_FILTER_MAX	80	/* characters typed into a filter */
 #define UI_LIST_PAUSE_MS	250	/* a typist's pause: filter the rows */
+#define UI_LIST_CODES_NAMED	12	/* lists this short show labels */
+#define UI_LIST_NAME_WIDTH	12	/* if every label fits this */
 
 /* A list's title, by form (the form's label otherwise). */
 static const struct {
@@ -181,6 +183,26 @@ ui_list_scope(struct ui_list *l)
 	ncen_err_free(&e);
 }
 
+/*
+ * Whether a code list's values show by name in a list column: a short
+ * list whose labels all fit the column (status, direction); the width
+ * they need, or 0 for codes.
+ */
+static int
+ui_list_named(struct ui_list *l, const struct schema_codelist *cl)
+{
+	size_t	i;
+	int	w = 0, cw;
+
+	if (cl->ncodes > UI_LIST_CODES_NAMED)
+		return 0;
+	for (i = 0; i < cl->ncodes; i++)
+		if ((cw = ui_text_width(schema_label(cl->codes[i].label,
+		    l->u->lang))) > w)
+			w = cw;
+	return w <= UI_LIST_NAME_WIDTH ? w : 0;
+}
+
 /* The columns a field wants, from its type and size. */
 static int
 ui_list_width(struct ui_list *l, const struct schema_field *f)
@@ -200,10 +222,13 @@ ui_list_width(struct ui_list *l, const struct schema_field *f)
 	case SCHEMA_DECIMAL:
 		return f->size + 2 > 14 ? 14 : (int)f->size + 2;
 	case SCHEMA_CODE:
-		if ((cl = schema_list_find(l->u->schema, f->target)) != NULL)
-			for (i = 0; i < cl->ncodes; i++)
-				if ((cw = ui_text_width(cl->codes[i].code)) > w)
-					w = cw;
+		if ((cl = schema_list_find(l->u->schema, f->target)) == NULL)
+			return w;
+		if ((cw = ui_list_named(l, cl)) > 0)
+			return cw > w ? cw : w;
+		for (i = 0; i < cl->ncodes; i++)
+			if ((cw = ui_text_width(cl->codes[i].code)) > w)
+				w = cw;
 		return w > 12 ? 12 : w;
 	default:
 		return f->size > UI_LIST_TEXT_WIDTH ? UI_LIST_TEXT_WIDTH :
@@ -304,6 +329,9 @@ static int
 ui_list_cell(struct ui_list *l, const struct ui_list_col *c,
     const struct record *r, int see, struct buf *b)
 {
+	const struct schema_codelist	*cl;
+	const struct schema_code	*code;
+
 	if (c->f == NULL) {
 		buf_addf(b, "%llu", (unsigned long long)r->id);
 		return 0;
@@ -312,6 +340,14 @@ ui_list_cell(struct ui_list *l, const struct ui_list_col *c,
 		return 0;
 	if (ui_view_nominal(c->f) && !see) {
 		buf_adds(b, UI_VIEW_HIDDEN);
+		return 0;
+	}
+	/* A short list's codes by name, in the officer's language. */
+	if (c->f->type == SCHEMA_CODE && r->fields[c->fi].n == 1 &&
+	    (cl = schema_list_find(l->u->schema, c->f->target)) != NULL &&
+	    ui_list_named(l, cl) > 0 &&
+	    (code = schema_code_find(cl, r->fields[c->fi].v[0])) != NULL) {
+		buf_adds(b, schema_label(code->label, l->u->lang));
 		return 0;
 	}
 	ui_view_value(l->u, r, c->fi, 0, b);
@@ -403,7 +439,20 @@ ui_list_title(struct ui_list *l)
 	buf_free(&b);
 }
 
-/* The header row with each column's label. */
+/* A column's heading: the field's short heading, else its label. */
+static const char *
+ui_list_heading(const struct ui_list *l, const struct schema_field *f)
+{
+	const char	*h;
+
+	if (f == NULL)
+		return _("No.");
+	if (*(h = schema_label(f->heading, l->u->lang)) != '\0')
+		return h;
+	return schema_label(f->label, l->u->lang);
+}
+
+/* The header row with each column's heading. */
 static void
 ui_list_header(struct ui_list *l)
 {
@@ -413,9 +462,7 @@ ui_list_header(struct ui_list *l)
 	clrtoeol();
 	attron(A_BOLD | A_UNDERLINE);
 	for (j = 0; j < l->ncols; j++) {
-		const char	*label = l->cols[j].f == NULL ? _("No.") :
-				    schema_label(l->cols[j].f->label,
-				    l->u->lang);
+		const char	*label = ui_list_heading(l, l->cols[j].f);
 		int		 w = ui_text_width(label);
 
 		if (l->cols[j].f == NULL && w < l->cols[j].width)
