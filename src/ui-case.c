@@ -196,6 +196,8 @@ ui_case_shown(struct ui_case *c, const struct record *r)
 /*
  * Append a value as the officer reads it: a code's label, when it fits
  * in max columns (0: any label, for fields that wrap), else the code.
+ * A code with a digit in it is an identifier people use as it is (an
+ * office, FRCDG01): it stays a code.
  */
 static void
 ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
@@ -205,7 +207,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 	const struct schema_code	*code;
 	const char			*label;
 
-	if (f->type == SCHEMA_CODE &&
+	if (f->type == SCHEMA_CODE && strpbrk(v, "0123456789") == NULL &&
 	    (l = schema_list_find(c->u->schema, f->target)) != NULL &&
 	    (code = schema_code_find(l, v)) != NULL &&
 	    (label = schema_label(code->label, c->u->lang)) != NULL &&
