@@ -52,6 +52,7 @@ int	ctl_recover(struct ctl_ctx *, int, char **);
 int	ctl_backup(struct ctl_ctx *, int, char **);
 int	ctl_restore(struct ctl_ctx *, int, char **);
 int	ctl_stats(struct ctl_ctx *, int, char **);
+int	ctl_search(struct ctl_ctx *, int, char **);
 int	ctl_dump(struct ctl_ctx *, int, char **);
 int	ctl_load(struct ctl_ctx *, int, char **);
 int	ctl_forms(struct ctl_ctx *, int, char **);

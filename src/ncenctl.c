@@ -58,6 +58,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "           be using it)\n") },
 	{ "stats", ctl_stats, N_("count records, links and log files"),
 	  "", NULL },
+	{ "search", ctl_search,
+	  N_("find persons, businesses, conveyances... by free text"),
+	  N_("[--entity ENTITY] [--limit N] [--as USER] [--prefix] QUERY..."),
+	  N_("  --entity ENTITY  search one form only (default: every form\n"
+	  "                   with searched fields)\n"
+	  "  --limit N        at most N hits (default 20, at most 500)\n"
+	  "  --as USER        only what that account may see (need to\n"
+	  "                   know); the other matches are counted\n"
+	  "  --prefix         the last word may be unfinished\n"
+	  "QUERY: names in any order and any script, a document, phone or\n"
+	  "plate number, a date (1997-10-23, 23/10/1997, 23.10.1997).  One\n"
+	  "hit a line, best first: ENTITY:ID TAB SCORE TAB WHY TAB SUMMARY.\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),
