@@ -193,11 +193,19 @@ ui_case_shown(struct ui_case *c, const struct record *r)
 	buf_free(&b);
 }
 
+/* Whether a code mixes letters and digits (FRCDG01, not 5 or RISK). */
+static int
+ui_case_identifier(const char *v)
+{
+	return strpbrk(v, "0123456789") != NULL &&
+	    strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL;
+}
+
 /*
  * Append a value as the officer reads it: a code's label, when it fits
  * in max columns (0: any label, for fields that wrap), else the code.
- * A code with a digit in it is an identifier people use as it is (an
- * office, FRCDG01): it stays a code.
+ * A code of letters and digits is an identifier people use as it is
+ * (an office, FRCDG01): it stays a code.
  */
 static void
 ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
@@ -207,7 +215,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 	const struct schema_code	*code;
 	const char			*label;
 
-	if (f->type == SCHEMA_CODE && strpbrk(v, "0123456789") == NULL &&
+	if (f->type == SCHEMA_CODE && !ui_case_identifier(v) &&
 	    (l = schema_list_find(c->u->schema, f->target)) != NULL &&
 	    (code = schema_code_find(l, v)) != NULL &&
 	    (label = schema_label(code->label, c->u->lang)) != NULL &&
@@ -278,11 +286,13 @@ ui_case_cell(struct buf *b, const char *text, int width)
 static void
 ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 {
-	struct buf	 part = BUF_INIT;
-	const char	*s = item;
+	struct buf	 part = BUF_INIT, shown = BUF_INIT;
+	const char	*s;
 	size_t		 take, sp;
 	int		 n, last;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = item = ui_text_shown(item, &shown);
 	if (line->len > 0 &&
 	    ui_text_width(line->s) + 3 + ui_text_width(item) > width) {
 		ui_case_add(c, line->s, UI_CASE_TEXT, 0);
@@ -292,6 +302,7 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 		if (line->len > 0)
 			buf_adds(line, "   ");
 		buf_adds(line, item);
+		buf_free(&shown);
 		return;
 	}
 	for (n = 0; *s != '\0' && n < UI_CASE_LONG_LINES; n++) {
@@ -316,6 +327,7 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 		ui_case_add(c, buf_cstr(&part), UI_CASE_TEXT, 0);
 	}
 	buf_free(&part);
+	buf_free(&shown);
 }
 
 /* Lay out one case field as "Label: value, value". */

@@ -81,6 +81,7 @@ ui_start(struct ui *u, struct ncen_err *e)
 	if (term == NULL || *term == '\0')
 		return ncen_err_set(e, NCEN_EUSAGE, "%s", _("TERM is not "
 		    "set: ncen cannot tell what terminal this is"));
+	ui_text_init();
 	if (newterm(NULL, stdout, stdin) == NULL)
 		return ncen_err_set(e, NCEN_EUSAGE, _("the terminal type "
 		    "'%s' is unknown here (try TERM=vt100)"), term);
