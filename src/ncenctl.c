@@ -198,7 +198,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "are the forms' retain lines (ncen-forms(5)).\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
 	  N_("[--partial REJECTS.csv] [--override-check REASON] [--raw] "
-	  "[--as USER] ENTITY FILE.csv|-"),
+	  "[--duplicates report|refuse|none] [--as USER] ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
@@ -207,6 +207,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                         each record and in the audit log\n"
 	  "  --raw                  values exactly as written (a file from\n"
 	  "                         export --raw): keep a leading quote\n"
+	  "  --duplicates MODE      rows that stored records probably are\n"
+	  "                         (same number, or names and birth date):\n"
+	  "                         report (default), refuse or none\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
 	  "  --as USER              an account that may import (ncp, admin)\n"

@@ -1229,6 +1229,13 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 		record_free(r);
 		return 0;
 	}
+	/* A new record that one stored probably is: ask first. */
+	if (f->id == 0 && !ui_dup_ask(f->u, r)) {
+		record_free(r);
+		ui_form_rebuild(f, f->slots[f->cur].field,
+		    f->slots[f->cur].value);
+		return 0;
+	}
 	r->id = f->id;
 	r->version = f->version;
 	memset(&w, 0, sizeof w);
