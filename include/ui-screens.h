@@ -67,6 +67,11 @@ int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
 void	ui_messages(struct ui *);
 void	ui_messages_label(struct ui *, struct buf *);
 
+/* ui-alert.c: Alerts raised for the account, newest first, with the
+ * analyst's decision; the main menu's label with the new ones' count. */
+void	ui_alerts(struct ui *);
+void	ui_alerts_label(struct ui *, struct buf *);
+
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);
 
