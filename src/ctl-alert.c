@@ -434,7 +434,7 @@ ctl_alerts(struct ctl_ctx *ctx, int argc, char **argv)
 
 	memset(&l, 0, sizeof l);
 	if (argc < 2)
-		return ctl_usage(ctx->cmd, _("list, check or decide?"));
+		return ctl_usage(ctx->cmd, _("list, check, pending or decide?"));
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -477,19 +477,23 @@ ctl_alerts(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return ctl_usage(ctx->cmd, _("%s takes options only"), sub);
-	if (strcmp(sub, "check") == 0) {
+	if (strcmp(sub, "check") == 0 || strcmp(sub, "pending") == 0) {
 		if ((r = ctl_open(ctx, &s, &st)) != 0)
 			goto out;
-		if (alert_drain(st, max, &checked, &raised, &e) != NCEN_OK)
+		if (strcmp(sub, "check") == 0 && alert_drain(st, max, &checked,
+		    &raised, &e) != NCEN_OK)
 			r = ctl_report("alerts", &e);
 		else if (alert_pending(st, &pending, &e) != NCEN_OK)
 			r = ctl_report("alerts", &e);
-		printf(_("%zu cases checked, %zu alerts raised, %" PRIu64
-		    " cases waiting\n"), checked, raised, pending);
+		else if (strcmp(sub, "pending") == 0)
+			printf(_("%" PRIu64 " cases waiting\n"), pending);
+		if (strcmp(sub, "check") == 0)
+			printf(_("%zu cases checked, %zu alerts raised, %" PRIu64
+			    " cases waiting\n"), checked, raised, pending);
 		goto out;
 	}
 	if (strcmp(sub, "list") != 0)
-		return ctl_usage(ctx->cmd, _("list, check or decide?"));
+		return ctl_usage(ctx->cmd, _("list, check, pending or decide?"));
 	if ((r = ctl_open(ctx, &s, &st)) != 0)
 		goto out;
 	if (user != NULL && (r = ctl_as(ctx, st, user, AUTH_VIEW, NULL,

@@ -94,12 +94,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                (unless --no-watch), raising what they meet\n"
 	  "The language is in ncen-rules(5).\n") },
 	{ "alerts", ctl_alerts, N_("list alerts, check waiting cases, decide"),
-	  N_("list [--state S] [--as USER] | check [--max N] | decide ID "
+	  N_("list [--state S] [--as USER] | check [--max N] | pending | "
+	  "decide ID "
 	  "SEEN|ACTED|DISMISSED --as USER [--reason TEXT]"),
 	  N_("  list    ID, raised, state, case, source, owner, title, why,\n"
 	  "          handled by, reason; --as: only that account's alerts\n"
 	  "          in cases it sees\n"
-	  "  check   check the cases saved since the last check\n"
+	  "  check   check the cases saved since the last check (at most N)\n"
+	  "  pending how many cases wait to be checked\n"
 	  "  decide  record the decision (DISMISSED needs --reason)\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
