@@ -5,8 +5,8 @@
  * the case; a seizure's must all hold on one seizure line of it; a
  * person's, business's or conveyance's on one record linked to it.
  * A count is then made over the cases of each record linked to the
- * checked case (with the role, when the rule names one), dated in the
- * window that ends at the checked case's date.
+ * checked case (linked with the role in each, when the rule names one),
+ * dated in the window that ends at the checked case's date.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -365,6 +365,23 @@ alert_rule_match(struct alert_found *f, const char *entity, uint64_t id)
 	f->matched[f->nmatched++] = buf_detach(&b);
 }
 
+/* The cases a record is linked to, with the rule's role if it has one. */
+struct alert_role_ids {
+	struct store_ids	 ids;
+	const char		*role;
+};
+
+static int
+alert_rule_role_link(const struct store_link *l, void *arg)
+{
+	struct alert_role_ids	*r = arg;
+
+	if (r->role != NULL && (l->role == NULL || strcmp(l->role, r->role) !=
+	    0))
+		return 0;
+	return store_ids_link(l, &r->ids);
+}
+
 /*
  * The counting condition: the first linked record whose cases reach
  * the count; 1 and the count filled, 0 when none does.
@@ -375,7 +392,8 @@ alert_rule_count(struct store *st, const struct rules_rule *rule,
     struct ncen_err *err)
 {
 	const struct rules_count	*rc = &rule->count;
-	struct store_ids		 ids;
+	struct alert_role_ids		 ri;
+	struct store_ids		*idsp = &ri.ids;
 	struct store_ref		 ref;
 	size_t				 i, j, got;
 	int				 e;
@@ -384,26 +402,27 @@ alert_rule_count(struct store *st, const struct rules_rule *rule,
 		if (strcmp(c->linked[i]->form->name, rc->by->name) != 0 ||
 		    (rc->role != NULL && strcmp(rc->role, c->roles[i]) != 0))
 			continue;
-		memset(&ids, 0, sizeof ids);
-		ids.entity = "case";
+		memset(&ri, 0, sizeof ri);
+		ri.ids.entity = "case";
+		ri.role = rc->role;
 		ref.entity = c->linked[i]->form->name;
 		ref.id = c->linked[i]->id;
-		if ((e = store_links(st, ref, store_ids_link, &ids, err)) !=
-		    NCEN_OK) {
-			store_ids_free(&ids);
+		if ((e = store_links(st, ref, alert_rule_role_link, &ri,
+		    err)) != NCEN_OK) {
+			store_ids_free(idsp);
 			return -e;
 		}
 		memset(out, 0, sizeof *out);
 		out->rc = rc;
 		out->day = alert_rule_day(record_get(c->c, "date"));
-		for (j = 0; j < ids.n; j++)
-			if ((e = alert_rule_count_one(st, out, ids.ids[j],
+		for (j = 0; j < idsp->n; j++)
+			if ((e = alert_rule_count_one(st, out, idsp->ids[j],
 			    err)) != NCEN_OK) {
-				store_ids_free(&ids);
+				store_ids_free(idsp);
 				alert_rule_count_free(out);
 				return -e;
 			}
-		store_ids_free(&ids);
+		store_ids_free(idsp);
 		got = rc->of != NULL ? out->nvalues : out->cases.n;
 		if (got >= rc->n) {
 			*which = i;
