@@ -204,4 +204,42 @@ printf '%s\n' 'ncen-dump 1' 'record person 9 1 1795770000 bob' \
 ok "a new witness in case 2" ncenctl -d "$X" load "$T/p9.dump"
 ok "case 2 waits to be checked" ncenctl -d "$X" alerts pending
 has "one case" "1 cases waiting"
+
+# 8. A partner's case, received in a batch carried by hand, is checked.
+FR=$T/fr
+URL=https://127.0.0.1:9/icomm
+ok "FR and DE" sh -c "ncenctl -d '$FR' init --forms '$F' >/dev/null &&
+	ncenctl -d '$FR' node init --id FR-NCEN --role national >/dev/null &&
+	ncenctl -d '$X' node init --id DE-NCEN --role national >/dev/null"
+ok "partners under an agreement" sh -c "
+	ncenctl -d '$FR' partner add DE-NCEN --role national --url '$URL' \
+		--cert '$X/node.crt' >/dev/null &&
+	ncenctl -d '$FR' agreement add --partner DE-NCEN --dir out \
+		--level partner --groups all --from 2020-01-01 --to 2099-12-31 \
+		--basis 'Mutual assistance' >/dev/null &&
+	ncenctl -d '$X' partner add FR-NCEN --role national --url '$URL' \
+		--cert '$FR/node.crt' >/dev/null &&
+	ncenctl -d '$X' agreement add --partner FR-NCEN --dir in \
+		--level partner --groups all --from 2020-01-01 --to 2099-12-31 \
+		--basis 'Mutual assistance' >/dev/null &&
+	ncenctl -d '$FR' user add nina --roles ncp,supervisor,officer >/dev/null"
+{
+	dump; kase 1 2026-06-01 FRCDG01
+	printf '%s\n' 'record person 1 1 1795770000 bob' \
+		'field family_name КУЗНЕЦОВ' 'field birth_date 1980-03-02' \
+		'link case 1 person 1 COURIER'
+} >"$T/fr.dump"
+ok "FR's case with Кузнецов" ncenctl -d "$FR" load "$T/fr.dump"
+ok "submitted and validated" sh -c "ncenctl -d '$FR' case submit 1 \
+	--as nina >/dev/null && ncenctl -d '$FR' case validate 1 --as nina"
+ok "FR cites it to DE" ncen-icomm -d "$FR" message DE-NCEN --as nina \
+	--subject "Courier" --cite case:1
+ok "a batch carried by hand" ncen-icomm -d "$FR" pack DE-NCEN -o "$T/b.p7"
+before=$(ncenctl -d "$X" alerts list | grep -c 'watch:1')
+ok "DE receives it" ncen-icomm -d "$X" receive "$T/b.p7"
+ok "nothing left waiting" ncenctl -d "$X" alerts pending
+has "the received case was checked at once" "0 cases waiting"
+ok "DE's watch entry met the partner's person" test \
+	"$(ncenctl -d "$X" alerts list | grep -c 'watch:1')" -eq \
+	$((before + 1))
 finish
