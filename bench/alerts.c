@@ -83,6 +83,7 @@ bench_name(struct buf *b, int cyrillic)
 	}
 }
 
+/* Seconds on the monotonic clock. */
 static double
 bench_now(void)
 {
@@ -270,6 +271,7 @@ bench_save_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	return rc;
 }
 
+/* Order two times (qsort). */
 static int
 bench_cmp(const void *a, const void *b)
 {
@@ -289,6 +291,7 @@ struct bench_cfg {
 	size_t		 checked;
 };
 
+/* The retro-hunt's progress on a terminal. */
 static void
 bench_progress(uint64_t done, uint64_t total, void *arg)
 {
@@ -299,6 +302,7 @@ bench_progress(uint64_t done, uint64_t total, void *arg)
 		fputc('\n', stderr);
 }
 
+/* Measure the saves, then the retro-hunt. */
 int
 main(int argc, char **argv)
 {

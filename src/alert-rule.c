@@ -23,12 +23,13 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* Keep a copy of each record found (store_record_fn). */
+/* Records found, copied. */
 struct alert_recs {
 	struct record	**v;
 	size_t		  n;
 };
 
+/* Keep a copy of a seizure line found (store_record_fn). */
 static int
 alert_rule_keep(const struct record *r, void *arg)
 {
@@ -45,6 +46,7 @@ struct alert_links {
 	size_t			 n;
 };
 
+/* Keep a link to a person, business or conveyance (store_link_fn). */
 static int
 alert_rule_link(const struct store_link *l, void *arg)
 {
@@ -371,6 +373,7 @@ struct alert_role_ids {
 	const char		*role;
 };
 
+/* Keep a linked case when its link has the role (store_link_fn). */
 static int
 alert_rule_role_link(const struct store_link *l, void *arg)
 {

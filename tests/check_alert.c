@@ -26,6 +26,7 @@ static char		*home;
 static struct schema	*schema;
 static struct store	*st;
 
+/* A fresh store with the alerts' hook, as every program has it. */
 static void
 setup(void)
 {
@@ -33,6 +34,7 @@ setup(void)
 	alert_attach(st);
 }
 
+/* Close and remove the store. */
 static void
 teardown(void)
 {
@@ -83,6 +85,7 @@ struct lk {
 	const char		*role;
 };
 
+/* Link two records (store_txn_fn). */
 static int
 link_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
@@ -137,6 +140,7 @@ drain(void)
 	return raised;
 }
 
+/* How many cases wait to be checked. */
 static uint64_t
 pending(void)
 {
@@ -288,6 +292,7 @@ alerts_line(const struct record *r, void *arg)
 	return 0;
 }
 
+/* Every alert stored, one line each, into b. */
 static void
 alerts(struct buf *b)
 {
@@ -484,6 +489,7 @@ START_TEST(test_decide)
 }
 END_TEST
 
+/* The suite: the language, then the checker. */
 static Suite *
 alert_suite(void)
 {
@@ -508,6 +514,7 @@ alert_suite(void)
 	return s;
 }
 
+/* Run the suite. */
 int
 main(void)
 {
