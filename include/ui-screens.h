@@ -78,6 +78,10 @@ void	ui_queue_label(struct ui *, struct buf *);
 /* ui-mywork.c: My work, the account's assigned investigations,
  * returned cases and drafts. */
 void	ui_mywork(struct ui *);
+/* ui-alert.c: Alerts raised for the account, newest first, with the
+ * analyst's decision; the main menu's label with the new ones' count. */
+void	ui_alerts(struct ui *);
+void	ui_alerts_label(struct ui *, struct buf *);
 
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);
