@@ -2,14 +2,15 @@
 # tests/pkg.sh - the release tarball and the Debian package built from it.
 #
 # make dist into the scratch directory: the tarball holds every file of
-# the checkout (the README's quick start, .ci/, debian/ included); then
-# dpkg-buildpackage -us -uc in the unpacked tarball (without the package
+# the checkout (the README's quick start, .ci/, debian/ included), and
+# the quick start's sh .ci/demo builds and starts ncen from it; then
+# dpkg-buildpackage -us -uc in another copy (without the package
 # build's own tests: .ci/check runs them all), the package's contents,
 # lintian, the programs of the package run from a dpkg -x copy (the
 # README's quick start steps, ncen in tmux), and the postinst run in a
 # private mount namespace over a copy of /etc and an empty /var/lib, so
 # that the account and directory it makes never reach this machine.
-# About three minutes on two cores.
+# About four minutes on two cores (two builds).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 for tool in dpkg-buildpackage dh lintian fakeroot dpkg-deb; do
@@ -43,6 +44,18 @@ if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
 	tap_result $? "every file of the checkout is in the tarball"
 	sed 's/^/# missing: /' "$T/out" | head -20
 fi
+
+# The README's first command in the unpacked tarball: it builds in
+# build/, makes the demo database and starts ncen on it.
+mkdir "$T/qs" && tar -xzf "$src.tar.gz" -C "$T/qs"
+ui_start qs -e LC_ALL=C -- sh "$T/qs/ncen-$version/.ci/demo"
+ui_wait qs "Main menu" 600
+tap_result $? "sh .ci/demo in the unpacked tarball builds and starts ncen"
+has "on the demo database" "Cases"
+ui_keys qs C-x
+ui_gone qs
+tap_result $? "and ncen signs out"
+rm -rf "$T/qs"
 
 # The package, from the unpacked tarball.
 mkdir "$T/deb" && tar -xzf "$src.tar.gz" -C "$T/deb"
