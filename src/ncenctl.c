@@ -201,7 +201,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --authorized-keys FILE  key: the service account's file (else\n"
 	  "                    $NCEN_AUTHORIZED_KEYS, else ~/.ssh/authorized_keys)\n"
 	  "  --ncen PATH       key add: the ncen to force (default: beside\n"
-	  "                    ncenctl)\n"
+	  "                    ncenctl, else the installed one)\n"
 	  "passwd reads the new password from standard input and makes the\n"
 	  "user change it at sign-in.  del disables an account that records\n"
 	  "or audit entries name.  key add writes one line\n"
