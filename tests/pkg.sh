@@ -77,7 +77,8 @@ for f in /usr/bin/ncen /usr/sbin/ncenctl /usr/sbin/ncen-icomm \
     /usr/share/ncen/forms/country.codes /usr/share/ncen/forms/stats.queries \
     /usr/share/man/man1/ncen.1.gz /usr/share/man/man5/ncen-forms.5.gz \
     /usr/share/man/man5/ncen-dump.5.gz /usr/share/man/man5/ncen-batch.5.gz \
-    /usr/share/man/man5/ncen-queries.5.gz /usr/share/man/man8/ncenctl.8.gz \
+    /usr/share/man/man5/ncen-queries.5.gz /usr/share/man/man5/ncen-rules.5.gz \
+    /usr/share/man/man8/ncenctl.8.gz \
     /usr/share/man/man8/ncen-icomm.8.gz \
     /usr/share/locale/fr/LC_MESSAGES/ncen.mo \
     /usr/share/doc/ncen/examples/ncen-icomm.service \
