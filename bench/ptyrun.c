@@ -462,10 +462,10 @@ pr_cpu(pid_t pid, const char *step, int quiet)
 	}
 	fclose(f);
 	if (quiet)
-		printf("cpu %s %.3f %.3f\n", step, on / 1e6, waited / 1e6);
+		printf("cpu %s %.3f %.3f\n", step, (double)on / 1e6, (double)waited / 1e6);
 	else
 		printf("cpu at %s: %.1f ms on a CPU, %.1f ms waiting for "
-		    "one\n", step, on / 1e6, waited / 1e6);
+		    "one\n", step, (double)on / 1e6, (double)waited / 1e6);
 }
 
 /* Whether name is one of the comma-separated list. */

@@ -32,6 +32,7 @@ static int
 ncen_usage(FILE *f)
 {
 	fprintf(f, "%s", _("usage: ncen [-d DIR] [--as USER] [--idle SECONDS]\n"
+	    "       ncen --version\n"
 	    "  -d DIR     data directory (else $NCEN_HOME)\n"
 	    "  --as USER  the officer signing in (the SSH forced command);\n"
 	    "             without it ncen asks for a user and password\n"
@@ -86,6 +87,7 @@ main(int argc, char **argv)
 		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ui		*u = &ncen_ui;
@@ -112,6 +114,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			ncen_usage(stdout);
+			return 0;
+		case 'V':
+			printf("ncen %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			return ncen_usage(stderr);

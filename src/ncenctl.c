@@ -201,7 +201,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --authorized-keys FILE  key: the service account's file (else\n"
 	  "                    $NCEN_AUTHORIZED_KEYS, else ~/.ssh/authorized_keys)\n"
 	  "  --ncen PATH       key add: the ncen to force (default: beside\n"
-	  "                    ncenctl)\n"
+	  "                    ncenctl, else the installed one)\n"
 	  "passwd reads the new password from standard input and makes the\n"
 	  "user change it at sign-in.  del disables an account that records\n"
 	  "or audit entries name.  key add writes one line\n"
@@ -320,6 +320,7 @@ ncenctl_list(FILE *f)
 	const struct ctl_cmd	*c;
 
 	fputs(_("usage: ncenctl [-d DIR] [-k KEYFILE] COMMAND [ARGS]\n"
+	    "       ncenctl --version\n"
 	    "  -d DIR      data directory (else $NCEN_HOME)\n"
 	    "  -k KEYFILE  encryption key file (else $NCEN_KEYFILE)\n"
 	    "commands:\n"), f);
@@ -413,6 +414,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_ctx		 ctx;
@@ -447,6 +449,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			ncenctl_list(stdout);
+			return 0;
+		case 'V':
+			printf("ncenctl %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			ncenctl_list(stderr);

@@ -473,7 +473,7 @@ fail:
 	if (err->code == NCEN_OK)
 		ncen_err_set(err, NCEN_EPARSE, "%s: %s", path,
 		    _("malformed rules file"));
-	return err->code;
+	return (int)err->code;
 }
 
 /* Read and parse a rules file. */

@@ -200,7 +200,7 @@ stats_dec(const char *s, size_t len, unsigned scale, int64_t *v)
 		if (dot && dec == scale)
 			continue;	/* more decimals than the scale */
 		n = n * 10 + (s[i] - '0');
-		dec += dot;
+		dec += (unsigned)dot;
 		digits++;
 	}
 	if (digits == 0)

@@ -516,7 +516,8 @@ ui_list_audit(struct ui_list *l)
 		const struct record	*r = l->page.rows[i].rec;
 
 		see = ui_may(l->u, AUTH_VIEW_NOMINAL, r);
-		for (j = nominal = 0; j < l->ncols && see; j++) {
+		nominal = 0;
+		for (j = 0; j < l->ncols && see; j++) {
 			buf_reset(&cell);
 			nominal |= ui_list_cell(l, &l->cols[j], r, see, &cell);
 		}

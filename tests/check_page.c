@@ -132,7 +132,7 @@ expect(const struct store_page *p, const char *want, int first, int last)
 START_TEST(test_forwards)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 
 	put_numbered(10);
@@ -155,7 +155,7 @@ END_TEST
 START_TEST(test_backwards)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 
 	put_numbered(10);
@@ -176,7 +176,8 @@ END_TEST
 
 START_TEST(test_id_order)
 {
-	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL };
+	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL,
+	    0, NULL, 0 };
 	const char		*names[] = { "Zed", "Adams", "Mills" };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -208,7 +209,7 @@ END_TEST
 START_TEST(test_skip)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p;
 	uint64_t		n;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -244,7 +245,7 @@ START_TEST(test_prefix)
 	const char		*names[] = { "Ivanova", "Adams", "IVANOV",
 	    "Ivory", "ivanovich", "Иванов", "Иваненко", "حداد", "Iva" };
 	struct store_page_order	o = { "person", "family_name", "IVAN", NULL,
-	    NULL };
+	    NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	uint64_t		n;
@@ -291,7 +292,7 @@ END_TEST
 START_TEST(test_empty)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	uint64_t		n = 7;
@@ -321,7 +322,8 @@ keep_even(const struct record *r, void *arg)
 
 START_TEST(test_keep)
 {
-	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL };
+	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL,
+	    0, NULL, 0 };
 	struct store_page_query	q;
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -469,7 +471,8 @@ page_olga(const struct store_page_order *o, enum store_page_from from,
  */
 START_TEST(test_scope)
 {
-	struct store_page_order	o = { "case", NULL, NULL, "officer", "olga" };
+	struct store_page_order	o = { "case", NULL, NULL, "officer", "olga",
+	    0, NULL, 0 };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	const char		*none[] = { "" }, *day[] = { "2027-01-01" };
@@ -566,7 +569,8 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	struct store_page_order	o = { "person", "remarks", NULL, NULL, NULL };
+	struct store_page_order	o = { "person", "remarks", NULL, NULL, NULL,
+	    0, NULL, 0 };
 	struct store_page_query	q;
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
