@@ -3,8 +3,11 @@
  * the case's categories), one of the seizure lines (the commodity
  * filter, counts and sums), and for the persons one of the cases' links
  * (and one of the persons when a person's field is grouped by).  Each
- * walk reads stored bytes in bulk (store-scan.c) and only the fields it
- * needs; nothing is decoded twice.
+ * walk reads the statistics' facts (store-fact.c: a short row per
+ * record with only the fields statistics use, kept by every change) in
+ * bulk, in id order, and each field by its column; the facts are built
+ * first if the data directory has none yet.  Units and rates are applied
+ * here, so that changing them needs no rebuild.
  *
  * A case counts once in each category it has a line in (or, for a
  * case's own field without a commodity filter, in its categories even
@@ -24,6 +27,31 @@
 
 #define STATS_NONE	"(none)"		/* the category of an empty field */
 #define STATS_NOIDX	UINT32_MAX
+
+/* The fields a run reads, by their column in the facts. */
+enum stats_col {
+	SC_DATE, SC_DIRECTION, SC_STATUS, SC_OFFICE, SC_DEPARTURE,
+	SC_TRANSIT, SC_DESTINATION, SC_CFIELD,
+	SS_CASE, SS_COMMODITY, SS_TYPE, SS_QUANTITY, SS_UNIT, SS_VALUE,
+	SS_CURRENCY, SS_SFIELD,
+	SP_PFIELD,
+	SC_NCOLS
+};
+
+/* Each of them: its form and field (NULL: the query's own field). */
+static const struct {
+	const char	*form;
+	const char	*field;
+} stats_cols[SC_NCOLS] = {
+	{ "case", "date" }, { "case", "direction" }, { "case", "status" },
+	{ "case", "office" }, { "case", "departure" }, { "case", "transit" },
+	{ "case", "destination" }, { "case", NULL },
+	{ "seizure", "case" }, { "seizure", "commodity" },
+	{ "seizure", "commodity_type" }, { "seizure", "quantity" },
+	{ "seizure", "unit" }, { "seizure", "value" },
+	{ "seizure", "currency" }, { "seizure", NULL },
+	{ "person", NULL },
+};
 
 /* Interned category codes, by open addressing. */
 struct stats_cats {
@@ -54,7 +82,9 @@ struct stats_ctx {
 	const struct stats_query *q;
 	const struct stats_filter *f;
 	struct ncen_err		*err;
-	struct record_view	 view;
+	struct store_fact_view	 view;
+	int			 col[SC_NCOLS];
+	size_t			 ncols[3];	/* case, seizure, person */
 	struct stats_cats	 cats;
 	/* Figures: 2 per category, nsums sums and unsummed counts each. */
 	struct stats_fig	*figs;
@@ -250,17 +280,23 @@ stats_val(const char *s, size_t len, void *arg)
 	}
 }
 
-/* The values of a field of the record in view. */
+/* The values of a field of the row in view. */
 static void
-stats_get(struct stats_ctx *c, const char *field, struct stats_vals *v)
+stats_get(struct stats_ctx *c, enum stats_col which, struct stats_vals *v)
 {
+	int		col = c->col[which];
+	uint32_t	i;
+
 	v->n = 0;
-	record_view_field(&c->view, field, stats_val, v);
+	if (col < 0)
+		return;
+	for (i = c->view.first[col]; i < c->view.first[col + 1]; i++)
+		stats_val(c->view.s[i], c->view.len[i], v);
 }
 
-/* Whether the first value of a field equals w (w NULL or "": any). */
+/* Whether a value of a field equals w (w NULL or "": any). */
 static int
-stats_is(struct stats_ctx *c, const char *field, const char *w)
+stats_is(struct stats_ctx *c, enum stats_col field, const char *w)
 {
 	struct stats_vals	v;
 	size_t			i;
@@ -313,14 +349,14 @@ stats_case_cats(struct stats_ctx *c, uint32_t d)
 		c->ccat = xreallocarray(c->ccat, c->capccat, sizeof *c->ccat);
 	}
 	if (c->q->dim == STATS_DIM_ROUTE) {
-		stats_get(c, "departure", &v);
+		stats_get(c, SC_DEPARTURE, &v);
 		buf_add(&b, v.n ? v.s[0] : "?", v.n ? v.len[0] : 1);
-		stats_get(c, "transit", &t);
+		stats_get(c, SC_TRANSIT, &t);
 		for (i = 0; i < t.n; i++) {
 			buf_addc(&b, '>');
 			buf_add(&b, t.s[i], t.len[i]);
 		}
-		stats_get(c, "destination", &v);
+		stats_get(c, SC_DESTINATION, &v);
 		buf_addc(&b, '>');
 		buf_add(&b, v.n ? v.s[0] : "?", v.n ? v.len[0] : 1);
 		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
@@ -328,7 +364,7 @@ stats_case_cats(struct stats_ctx *c, uint32_t d)
 		stats_time_key(c, d, &b);
 		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
 	} else {
-		stats_get(c, c->q->field, &v);
+		stats_get(c, SC_CFIELD, &v);
 		if (v.n == 0)
 			c->ccat[c->nccat++] = stats_cat(c, "", 0);
 		for (i = 0; i < v.n; i++)
@@ -358,19 +394,20 @@ stats_case_fn(uint64_t id, const void *data, size_t size, void *arg)
 	uint32_t		 d;
 	size_t			 i;
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[0], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("case %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, "date", &v);
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SC_DATE, &v);
 	d = v.n ? stats_date(v.s[0], v.len[0]) : 0;
 	if (!c->q->compare && stats_period(c, d) != 0)
 		return 0;
-	if (!stats_is(c, "direction", f->direction) ||
-	    !stats_is(c, "status", f->status))
+	if (!stats_is(c, SC_DIRECTION, f->direction) ||
+	    !stats_is(c, SC_STATUS, f->status))
 		return 0;
 	if (f->noffices > 0) {
 		for (i = 0; i < f->noffices; i++)
-			if (stats_is(c, "office", f->offices[i]))
+			if (stats_is(c, SC_OFFICE, f->offices[i]))
 				break;
 		if (i == f->noffices)
 			return 0;
@@ -468,10 +505,10 @@ stats_line_sums(struct stats_ctx *c, uint32_t d, __int128 *add, int *done)
 	int64_t				 n;
 	size_t				 i;
 
-	stats_get(c, "quantity", &q);
-	stats_get(c, "unit", &un);
-	stats_get(c, "value", &val);
-	stats_get(c, "currency", &cur);
+	stats_get(c, SS_QUANTITY, &q);
+	stats_get(c, SS_UNIT, &un);
+	stats_get(c, SS_VALUE, &val);
+	stats_get(c, SS_CURRENCY, &cur);
 	for (i = 0; i < c->q->nsums; i++) {
 		add[i] = 0;
 		done[i] = -1;		/* nothing to add */
@@ -548,10 +585,11 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	size_t			 i, ns = c->q->nsums;
 	char			 num[24];
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[1], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("seizure %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, "case", &v);
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SS_CASE, &v);
 	if (v.n == 0 || v.len[0] >= sizeof num)
 		return 0;
 	memcpy(num, v.s[0], v.len[0]);
@@ -560,8 +598,8 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	if ((ci = stats_case_find(c, cid)) < 0)
 		return 0;
 	if (c->f->commodity != NULL && *c->f->commodity != '\0' &&
-	    !stats_is(c, "commodity", c->f->commodity) &&
-	    !stats_is(c, "commodity_type", c->f->commodity))
+	    !stats_is(c, SS_COMMODITY, c->f->commodity) &&
+	    !stats_is(c, SS_TYPE, c->f->commodity))
 		return 0;
 	slot = c->slot[ci];
 	c->matched[ci] = 1;
@@ -569,7 +607,7 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	stats_fig_add(&c->total[slot], ns, add, done);
 	switch (c->q->dim) {
 	case STATS_DIM_SEIZURE:
-		stats_get(c, c->q->field, &v);
+		stats_get(c, SS_SFIELD, &v);
 		if (v.n == 0)
 			stats_val("", 0, &v);
 		for (i = 0; i < v.n; i++) {
@@ -603,10 +641,11 @@ stats_person_fn(uint64_t id, const void *data, size_t size, void *arg)
 	struct stats_vals	 v;
 	size_t			 i;
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[2], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("person %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, c->q->field, &v);
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SP_PFIELD, &v);
 	if (v.n == 0)
 		stats_val("", 0, &v);
 	c->pids = xreallocarray(c->pids, c->npers + 1, sizeof *c->pids);
@@ -742,6 +781,28 @@ stats_units(struct stats_ctx *c)
 			c->sumbase[i] = c->unit[u - c->units->codes].base;
 	}
 	return NCEN_OK;
+}
+
+/* The column of each field the run reads (-1: none). */
+static void
+stats_columns(struct stats_ctx *c)
+{
+	static const char *const forms[3] = { "case", "seizure", "person" };
+	const char	*field;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		c->ncols[i] = store_fact_ncols(c->st, forms[i]);
+	for (i = 0; i < SC_NCOLS; i++) {
+		field = stats_cols[i].field;
+		if (field == NULL && ((i == SC_CFIELD && c->q->dim ==
+		    STATS_DIM_CASE) || (i == SS_SFIELD && c->q->dim ==
+		    STATS_DIM_SEIZURE) || (i == SP_PFIELD && c->q->dim ==
+		    STATS_DIM_PERSON)))
+			field = c->q->field;
+		c->col[i] = field == NULL ? -1 : store_fact_col(c->st,
+		    stats_cols[i].form, field);
+	}
 }
 
 /* The period from the filter, and for compare the year before. */
@@ -929,7 +990,7 @@ stats_ctx_free(struct stats_ctx *c)
 {
 	size_t	i;
 
-	record_view_free(&c->view);
+	store_fact_view_free(&c->view);
 	for (i = 0; i < c->cats.n; i++)
 		free(c->cats.code[i]);
 	free(c->cats.code);
@@ -970,7 +1031,7 @@ stats_run(struct store *st, const struct schema *s,
 	static const struct stats_filter none;
 	struct stats_ctx	 c;
 	size_t			 i, j, ns = q->nsums;
-	int			 error, person, nofilter;
+	int			 error, person, nofilter, built;
 
 	*out = NULL;
 	if (ns > 16)
@@ -995,13 +1056,15 @@ stats_run(struct store *st, const struct schema *s,
 		c.rates[i].used = 0;
 		c.ratefrom[i] = stats_date(def->rates[i].from, 10);
 	}
-	if ((error = stats_units(&c)) != NCEN_OK)
+	if ((error = stats_units(&c)) != NCEN_OK ||
+	    (error = store_fact_ready(st, &built, err)) != NCEN_OK)
 		goto out;
+	stats_columns(&c);
 	if (!q->compare)
 		stats_periods(&c);
 	else
 		c.to = 99991231;
-	if ((error = store_scan_raw(st, "case", stats_case_fn, &c, err)) !=
+	if ((error = store_fact_scan(st, "case", stats_case_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	c.slot = xcalloc(c.ncases + 1, 1);
@@ -1016,7 +1079,7 @@ stats_run(struct store *st, const struct schema *s,
 	if (person)
 		c.clines = xcalloc(c.ncases + 1, sizeof *c.clines);
 	if (schema_form_find(s, "seizure") != NULL && (error =
-	    store_scan_raw(st, "seizure", stats_seizure_fn, &c, err)) !=
+	    store_fact_scan(st, "seizure", stats_seizure_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	nofilter = c.f->commodity == NULL || *c.f->commodity == '\0';
@@ -1031,10 +1094,10 @@ stats_run(struct store *st, const struct schema *s,
 				stats_case_in(&c, c.ccat[j], i);
 	}
 	if (person) {
-		if (q->dim == STATS_DIM_PERSON && (error = store_scan_raw(st,
+		if (q->dim == STATS_DIM_PERSON && (error = store_fact_scan(st,
 		    "person", stats_person_fn, &c, err)) != NCEN_OK)
 			goto out;
-		if ((error = store_scan_links(st, "case", stats_link_fn, &c,
+		if ((error = store_fact_scan_links(st, stats_link_fn, &c,
 		    err)) != NCEN_OK)
 			goto out;
 		/* Lines follow the cases of each category. */

@@ -201,8 +201,8 @@ out:
  * Walk db from start over the keys beginning with prefix, chunk by
  * chunk; fn gets each key and data.  dups: a DB_DUPSORT database.
  */
-static int
-store_scan_walk(struct store *st, DB *db, const char *file,
+int
+store_scan_db(struct store *st, DB *db, const char *file,
     const void *prefix, size_t plen, int dups,
     int (*fn)(const void *, size_t, const void *, size_t, void *),
     void *arg, struct ncen_err *err)
@@ -251,7 +251,7 @@ store_scan_walk(struct store *st, DB *db, const char *file,
 	return error;
 }
 
-/* What a records walk passes through store_scan_walk. */
+/* What a records walk passes through store_scan_db. */
 struct store_scan_rec {
 	store_raw_fn	 fn;
 	void		*arg;
@@ -286,11 +286,11 @@ store_scan_raw(struct store *st, const char *entity, store_raw_fn fn,
 	r.arg = arg;
 	r.file = e->file;
 	r.err = err;
-	return store_scan_walk(st, e->db, e->file, "", 0, 0,
+	return store_scan_db(st, e->db, e->file, "", 0, 0,
 	    store_scan_rec_fn, &r, err);
 }
 
-/* What a links walk passes through store_scan_walk. */
+/* What a links walk passes through store_scan_db. */
 struct store_scan_links {
 	store_links_raw_fn	 fn;
 	void			*arg;
@@ -334,7 +334,7 @@ store_scan_links(struct store *st, const char *entity,
 	s.arg = arg;
 	s.plen = prefix.len;
 	s.err = err;
-	error = store_scan_walk(st, st->links, STORE_LINKS_FILE, prefix.s,
+	error = store_scan_db(st, st->links, STORE_LINKS_FILE, prefix.s,
 	    prefix.len, 1, store_scan_link_fn, &s, err);
 	buf_free(&prefix);
 	return error;
