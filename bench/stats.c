@@ -2,7 +2,7 @@
  * bench/stats.c - the predefined statistics against SQLite.
  *
  *	bench/stats --forms DIR --dir WORK [--sizes 100000,1000000]
- *	    [--repeat N] [--keep]
+ *	    [--repeat N] [--keep] [--query NAME] [--no-sqlite]
  *
  * For each size N: a fresh data directory filled by the demo generator
  * (N cases with their seizures, persons and links, commits not flushed),
@@ -16,6 +16,8 @@
  * same, or the row is marked).  The load average is printed beside.
  * With --keep a data directory WORK/ncen-N that already holds N cases
  * (from an earlier run) is used as it is instead of being filled again.
+ * --query times that query alone; --no-sqlite leaves SQLite out (both
+ * for profiling).
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -299,6 +301,9 @@ bench_sqlite_run(sqlite3 *db, const char *sql, int n, size_t *groups)
 }
 
 /* One size: fill, time every query both ways, print the table. */
+static const char *bench_only;	/* --query */
+static int bench_nosqlite;	/* --no-sqlite */
+
 static void
 bench_size(const char *forms, const char *work, uint64_t n, int repeat,
     int keep)
@@ -371,8 +376,10 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat,
 	if (sqlite3_open(path.s, &db) != SQLITE_OK)
 		bench_die(path.s, NULL);
 	t = bench_now();
-	bench_sqlite_load(st, db);
-	printf("copied into SQLite in %.0f s\n", bench_now() - t);
+	if (!bench_nosqlite) {
+		bench_sqlite_load(st, db);
+		printf("copied into SQLite in %.0f s\n", bench_now() - t);
+	}
 	if ((f = fopen("/proc/loadavg", "r")) != NULL) {
 		if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) == 3)
 			printf("load average %.2f %.2f %.2f\n", load[0],
@@ -382,6 +389,9 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat,
 	printf("%-26s %9s %9s %7s %10s\n", "query", "ncen s", "sqlite s",
 	    "ratio", "groups");
 	for (i = 0; i < def->nq; i++) {
+		if (bench_only != NULL && strcmp(bench_only,
+		    def->q[i].name) != 0)
+			continue;
 		best = 1e9;
 		groups = 0;
 		for (k = 0; k < repeat; k++) {
@@ -397,7 +407,7 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat,
 		for (j = 0; j < BENCH_NSQL; j++)
 			if (strcmp(bench_sql[j].query, def->q[i].name) == 0)
 				break;
-		if (j == BENCH_NSQL) {
+		if (j == BENCH_NSQL || bench_nosqlite) {
 			printf("%-26s %9.3f %9s %7s %10zu\n", def->q[i].name,
 			    best, "-", "-", groups);
 			continue;
@@ -431,6 +441,8 @@ main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "query", required_argument, NULL, 'q' },
+		{ "no-sqlite", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*forms = "forms", *work = NULL;
@@ -444,15 +456,17 @@ main(int argc, char **argv)
 		case 's': free(sizes); sizes = xstrdup(optarg); break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'k': keep = 1; break;
+		case 'q': bench_only = optarg; break;
+		case 'n': bench_nosqlite = 1; break;
 		default:
 			fprintf(stderr, "usage: bench/stats --forms DIR --dir "
-			    "WORK [--sizes N,N] [--repeat N] [--keep]\n");
+			    "WORK [--sizes N,N] [--repeat N] [--keep] [--query NAME] [--no-sqlite]\n");
 			return 2;
 		}
 	}
 	if (work == NULL || repeat < 1) {
 		fprintf(stderr, "usage: bench/stats --forms DIR --dir WORK "
-		    "[--sizes N,N] [--repeat N] [--keep]\n");
+		    "[--sizes N,N] [--repeat N] [--keep] [--query NAME] [--no-sqlite]\n");
 		return 2;
 	}
 	mkdir(work, 0700);

@@ -233,16 +233,17 @@ int	 store_scan_links(struct store *, const char *entity,
 /*
  * store-fact.c: the statistics' facts (facts.db): a short row per case,
  * seizure line and person with the values of every field but long text
- * (text longer than 64 characters), as stored, and an entry per link of
+ * (text longer than 16 characters), as stored, and an entry per link of
  * a case to a person; kept in the transaction of every change.
  * store_fact_ready builds them if they are not there (a directory from
  * before them, or other forms), in short transactions; *built says it
  * did.  store_fact_scan and store_fact_scan_links walk them like
  * store_scan_raw and store_scan_links (the link's entity is the person
  * form, incoming 0).  store_fact_col: the column of a field, -1 if the
- * facts do not keep it.  store_fact_view_parse: each column's values,
- * column i's from s[first[i]] to s[first[i + 1] - 1], pointing into the
- * row; NCEN_EPARSE on malformed bytes.  Start from a zeroed view.
+ * facts do not keep it.  store_fact_view_parse: the values of the
+ * row's first ncols columns (at most store_fact_ncols), column i's from
+ * s[first[i]] to s[first[i + 1] - 1], pointing into the row;
+ * NCEN_EPARSE on malformed bytes.  Start from a zeroed view.
  */
 struct store_fact_view {
 	size_t		 ncols, nvals, cap, capcols;

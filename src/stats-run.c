@@ -84,7 +84,9 @@ struct stats_ctx {
 	struct ncen_err		*err;
 	struct store_fact_view	 view;
 	int			 col[SC_NCOLS];
-	size_t			 ncols[3];	/* case, seizure, person */
+	size_t			 ncols[3];	/* case, seizure, person: the
+						   columns a row is read to */
+	size_t			 lastci;	/* the last case found */
 	struct stats_cats	 cats;
 	/* Figures: 2 per category, nsums sums and unsummed counts each. */
 	struct stats_fig	*figs;
@@ -103,7 +105,7 @@ struct stats_ctx {
 	/* Persons grouped by their own field: ids and categories. */
 	uint64_t		*pids;
 	uint32_t		*poff, *pcat;
-	size_t			 npers, nprcat;
+	size_t			 npers, nprcat, cappers, capprcat;
 	/* Per case lines and sums (person categories count by case). */
 	uint64_t		*clines;
 	__int128		*csums;
@@ -432,14 +434,22 @@ stats_case_fn(uint64_t id, const void *data, size_t size, void *arg)
 
 /* The index of a passing case by id, or -1. */
 static long
-stats_case_find(const struct stats_ctx *c, uint64_t id)
+stats_case_find(struct stats_ctx *c, uint64_t id)
 {
 	size_t	lo = 0, hi = c->ncases, mid;
 
+	/* Lines mostly follow their case: try where the last one was. */
+	for (mid = c->lastci; mid < c->lastci + 2 && mid < c->ncases; mid++)
+		if (c->ids[mid] == id) {
+			c->lastci = mid;
+			return c->slot[mid] < 2 ? (long)mid : -1;
+		}
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (c->ids[mid] == id)
+		if (c->ids[mid] == id) {
+			c->lastci = mid;
 			return c->slot[mid] < 2 ? (long)mid : -1;
+		}
 		if (c->ids[mid] < id)
 			lo = mid + 1;
 		else
@@ -648,9 +658,18 @@ stats_person_fn(uint64_t id, const void *data, size_t size, void *arg)
 	stats_get(c, SP_PFIELD, &v);
 	if (v.n == 0)
 		stats_val("", 0, &v);
-	c->pids = xreallocarray(c->pids, c->npers + 1, sizeof *c->pids);
-	c->poff = xreallocarray(c->poff, c->npers + 2, sizeof *c->poff);
-	c->pcat = xreallocarray(c->pcat, c->nprcat + v.n, sizeof *c->pcat);
+	if (c->npers + 2 > c->cappers) {
+		c->cappers = c->cappers == 0 ? 4096 : c->cappers * 2;
+		c->pids = xreallocarray(c->pids, c->cappers, sizeof *c->pids);
+		c->poff = xreallocarray(c->poff, c->cappers, sizeof *c->poff);
+	}
+	if (c->nprcat + v.n > c->capprcat) {
+		c->capprcat = c->capprcat == 0 ? 4096 : c->capprcat * 2;
+		if (c->capprcat < c->nprcat + v.n)
+			c->capprcat = c->nprcat + v.n;
+		c->pcat = xreallocarray(c->pcat, c->capprcat,
+		    sizeof *c->pcat);
+	}
 	c->pids[c->npers] = id;
 	c->poff[c->npers] = (uint32_t)c->nprcat;
 	for (i = 0; i < v.n; i++)
@@ -724,6 +743,59 @@ stats_pair_cmp(const void *a, const void *b)
 	return x->what < y->what ? -1 : x->what > y->what;
 }
 
+/*
+ * Count distinct (category, slot, person) pairs when person ids are not
+ * too far apart: bucket by category and slot (a counting sort), then a
+ * stamp per person id drops a person already counted in the bucket.
+ * 0 if the ids are too large for that (then qsort does it).
+ */
+static int
+stats_persons_count(struct stats_ctx *c, const struct stats_pair *v,
+    size_t n)
+{
+	struct stats_fig	*g;
+	struct stats_pair	*w;
+	uint32_t		*at, *stamp, b;
+	uint64_t		 maxid = 0;
+	size_t			 i, nb = c->nfigs * 2 + 2;
+
+	for (i = 0; i < n; i++)
+		if (v[i].what > maxid)
+			maxid = v[i].what;
+	if (maxid > 64 * 1024 * 1024 || maxid > 4 * (uint64_t)n + 1024)
+		return 0;
+	at = xcalloc(nb + 1, sizeof *at);
+	for (i = 0; i < n; i++) {
+		b = v[i].cat == UINT32_MAX ? (uint32_t)(nb - 2) + v[i].slot :
+		    v[i].cat * 2 + v[i].slot;
+		at[b + 1]++;
+	}
+	for (i = 1; i <= nb; i++)
+		at[i] += at[i - 1];
+	w = xreallocarray(NULL, n + 1, sizeof *w);
+	for (i = 0; i < n; i++) {
+		b = v[i].cat == UINT32_MAX ? (uint32_t)(nb - 2) + v[i].slot :
+		    v[i].cat * 2 + v[i].slot;
+		w[at[b]++] = v[i];
+	}
+	stamp = xcalloc(maxid + 1, sizeof *stamp);
+	for (i = 0, b = 0; i < n; i++) {
+		if (i == 0 || w[i].cat != w[i - 1].cat ||
+		    w[i].slot != w[i - 1].slot)
+			b++;
+		if (stamp[w[i].what] == b)
+			continue;
+		stamp[w[i].what] = b;
+		g = w[i].cat == UINT32_MAX ? &c->total[w[i].slot] :
+		    &c->figs[w[i].cat * 2 + w[i].slot];
+		g->persons++;
+	}
+	free(stamp);
+	free(w);
+	free(at);
+	return 1;
+}
+
 /* Count distinct pairs into the figures (cases or persons). */
 static void
 stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
@@ -731,6 +803,8 @@ stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
 {
 	size_t	i;
 
+	if (persons && stats_persons_count(c, v, n))
+		return;
 	qsort(v, n, sizeof *v, stats_pair_cmp);
 	for (i = 0; i < n; i++) {
 		struct stats_fig	*g;
@@ -744,6 +818,42 @@ stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
 		else
 			g->cases++;
 	}
+}
+
+/*
+ * Leave each (category, slot, case) pair once: bucket the pairs by case
+ * (a counting sort, linear where qsort was the run's largest cost), then
+ * within a case drop a (category, slot) already seen for it.
+ */
+static void
+stats_case_pairs_unique(struct stats_ctx *c)
+{
+	struct stats_pair	*v;
+	uint32_t		*at;
+	size_t			 i, n = 0, k;
+
+	at = xcalloc(c->ncases + 2, sizeof *at);
+	for (i = 0; i < c->ncp; i++)
+		at[c->cpairs[i].what + 1]++;
+	for (i = 1; i <= c->ncases + 1; i++)
+		at[i] += at[i - 1];
+	v = xreallocarray(NULL, c->ncp + 1, sizeof *v);
+	for (i = 0; i < c->ncp; i++)
+		v[at[c->cpairs[i].what]++] = c->cpairs[i];
+	if (c->stamp != NULL)
+		memset(c->stamp, 0, c->nfigs * 2 * sizeof *c->stamp);
+	for (i = 0; i < c->ncp; i++) {
+		k = v[i].cat * 2 + v[i].slot;
+		if (c->stamp[k] == v[i].what + 1)
+			continue;
+		c->stamp[k] = (uint32_t)v[i].what + 1;
+		v[n++] = v[i];
+	}
+	free(c->cpairs);
+	free(at);
+	c->cpairs = v;
+	c->ncp = n;
+	c->capcp = c->ncp + 1;
 }
 
 /* The units' bases and factors, and each quantity sum's base. */
@@ -789,10 +899,8 @@ stats_columns(struct stats_ctx *c)
 {
 	static const char *const forms[3] = { "case", "seizure", "person" };
 	const char	*field;
-	size_t		 i;
+	size_t		 i, j;
 
-	for (i = 0; i < 3; i++)
-		c->ncols[i] = store_fact_ncols(c->st, forms[i]);
 	for (i = 0; i < SC_NCOLS; i++) {
 		field = stats_cols[i].field;
 		if (field == NULL && ((i == SC_CFIELD && c->q->dim ==
@@ -800,8 +908,19 @@ stats_columns(struct stats_ctx *c)
 		    STATS_DIM_SEIZURE) || (i == SP_PFIELD && c->q->dim ==
 		    STATS_DIM_PERSON)))
 			field = c->q->field;
+		/* Sums and the commodity filter only when asked for. */
+		if ((i >= SS_QUANTITY && i <= SS_CURRENCY && c->q->nsums ==
+		    0) || ((i == SS_COMMODITY || i == SS_TYPE) &&
+		    (c->f->commodity == NULL || *c->f->commodity == '\0')))
+			field = NULL;
 		c->col[i] = field == NULL ? -1 : store_fact_col(c->st,
 		    stats_cols[i].form, field);
+		/* Read each row only as far as its last column used. */
+		for (j = 0; j < 3; j++)
+			if (c->col[i] >= 0 && strcmp(stats_cols[i].form,
+			    forms[j]) == 0 && (size_t)c->col[i] + 1 >
+			    c->ncols[j])
+				c->ncols[j] = (size_t)c->col[i] + 1;
 	}
 }
 
@@ -1101,16 +1220,16 @@ stats_run(struct store *st, const struct schema *s,
 		    err)) != NCEN_OK)
 			goto out;
 		/* Lines follow the cases of each category. */
-		qsort(c.cpairs, c.ncp, sizeof *c.cpairs, stats_pair_cmp);
+		stats_case_pairs_unique(&c);
 		for (i = 0; i < c.ncp; i++)
-			if (i == 0 || stats_pair_cmp(&c.cpairs[i - 1],
-			    &c.cpairs[i]) != 0)
-				c.figs[c.cpairs[i].cat * 2 +
-				    c.cpairs[i].slot].seizures +=
-				    c.clines[c.cpairs[i].what];
+			c.figs[c.cpairs[i].cat * 2 +
+			    c.cpairs[i].slot].seizures +=
+			    c.clines[c.cpairs[i].what];
 		stats_pairs_count(&c, c.ppairs, c.npp, 1);
 	}
-	stats_pairs_count(&c, c.cpairs, c.ncp, 0);
+	stats_case_pairs_unique(&c);
+	for (i = 0; i < c.ncp; i++)
+		c.figs[c.cpairs[i].cat * 2 + c.cpairs[i].slot].cases++;
 	*out = stats_result_make(&c, c.f->lang);
 out:
 	stats_ctx_free(&c);

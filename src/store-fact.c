@@ -47,7 +47,7 @@
 #include "xmalloc.h"
 
 #define STORE_FACT_STATE	"\001facts"	/* key in counts.db */
-#define STORE_FACT_TEXT_MAX	64	/* longer text fields are left out */
+#define STORE_FACT_TEXT_MAX	16	/* longer text fields are left out */
 #define STORE_FACT_BATCH	500	/* records per build transaction */
 #define STORE_FACT_TRIES	5	/* builds tried before giving up */
 #define STORE_FACT_LINK		'l'
@@ -62,7 +62,12 @@ static const struct {
 	{ "person",	'p' },
 };
 
-/* Whether a field of a form is a column of its facts. */
+/*
+ * Whether a field of a form is a column of its facts: codes, dates,
+ * numbers, references and short text (an HS code); not names, document
+ * numbers, addresses or narratives, which no statistic groups by and
+ * which would make the facts a second copy of nominal data.
+ */
 static int
 store_fact_kept(const struct schema_field *f)
 {
@@ -344,14 +349,21 @@ store_fact_link(struct store_txn *t, const char *from, uint64_t fid,
 	return error;
 }
 
+/*
+ * The passes of a build, in the order of their keys ('c', 'l', 'p', 's'),
+ * so that every row is put past the last one and pages fill up: an index
+ * in fact_forms, or STORE_FACT_LINKS for the links of the cases.
+ */
+#define STORE_FACT_LINKS	STORE_FACT_NFORMS
+static const size_t store_fact_passes[] = { 0, STORE_FACT_LINKS, 2, 1 };
+
 /* Where a build is. */
 struct store_fact_build {
 	struct buf	 mine;		/* the B state it wrote */
 	size_t		 form;		/* index in fact_forms */
 	uint64_t	 last;		/* the last id done */
 	uint64_t	 next;		/* the last id of the batch just read */
-	int		 started, done, ready, other;
-	uint64_t	 rows;
+	int		 done, ready, other;
 };
 
 /* The first transaction of a build: write its B state, or see R. */
@@ -426,6 +438,61 @@ store_fact_build_links(struct store_txn *t, uint64_t cid,
 	return error;
 }
 
+/* One batch of the links pass: the links of the next cases. */
+static int
+store_fact_build_lbatch(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_fact_build	*b = arg;
+	struct store		*st = t->st;
+	struct buf		 start = BUF_INIT;
+	DBC			*c = NULL;
+	DBT			 key, data;
+	uint64_t		 last = b->last, id;
+	size_t			 n = 0, plen;
+	int			 ret, cret, error = NCEN_OK;
+
+	b->done = 0;
+	store_link_key(&start, st->fact_forms[0].form->name, last + 1);
+	plen = start.len - 8;
+	if ((ret = st->links->cursor(st->links, t->txn, &c, 0)) != 0) {
+		buf_free(&start);
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
+		    STORE_LINKS_FILE);
+	}
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = start.s;
+	key.size = (u_int32_t)start.len;
+	ret = last == UINT64_MAX ? DB_NOTFOUND : c->get(c, &key, &data,
+	    DB_SET_RANGE);
+	while (ret == 0 && n < STORE_FACT_BATCH) {
+		if (key.size != plen + 8 || memcmp(key.data, start.s, plen) !=
+		    0) {
+			ret = DB_NOTFOUND;	/* past the cases' links */
+			break;
+		}
+		id = buf_get_u64((const unsigned char *)key.data + plen);
+		if ((error = store_fact_build_links(t, id, err)) != NCEN_OK)
+			break;
+		last = id;
+		n++;
+		memset(&data, 0, sizeof data);
+		ret = c->get(c, &key, &data, DB_NEXT_NODUP);
+	}
+	if (error == NCEN_OK && ret != 0 && ret != DB_NOTFOUND)
+		error = store_txn_dberr(t, ret, err, _("%s: reading links"),
+		    STORE_LINKS_FILE);
+	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
+		    STORE_LINKS_FILE);
+	buf_free(&start);
+	if (error == NCEN_OK) {
+		b->done = ret == DB_NOTFOUND;
+		b->next = last;
+	}
+	return error;
+}
+
 /* One batch of a build: the next records of a form, their rows. */
 static int
 store_fact_build_batch(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -469,9 +536,7 @@ store_fact_build_batch(struct store_txn *t, void *arg, struct ncen_err *err)
 		store_fact_row(ff, r, &d);
 		record_free(r);
 		r = NULL;
-		if ((error = store_fact_write(t, &k, &d, err)) != NCEN_OK ||
-		    (b->form == 0 && (error = store_fact_build_links(t, id,
-		    err)) != NCEN_OK))
+		if ((error = store_fact_write(t, &k, &d, err)) != NCEN_OK)
 			break;
 		last = id;
 		n++;
@@ -489,8 +554,6 @@ store_fact_build_batch(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (error == NCEN_OK) {
 		/* Moved on only once committed: see store_fact_build_run. */
 		b->done = ret == DB_NOTFOUND;
-		b->rows = n;
-		b->started = 1;
 		b->next = last;
 	}
 	return error;
@@ -530,14 +593,23 @@ static int
 store_fact_build_run(struct store *st, struct store_fact_build *b,
     struct ncen_err *err)
 {
-	int	error;
+	size_t	i;
+	int	error, links;
 
-	for (b->form = 0; b->form < STORE_FACT_NFORMS; b->form++) {
-		if (st->fact_forms[b->form].form == NULL)
+	for (i = 0; i < sizeof store_fact_passes /
+	    sizeof store_fact_passes[0]; i++) {
+		b->form = store_fact_passes[i];
+		links = b->form == STORE_FACT_LINKS;
+		if (links ? !store_fact_is_link(st, st->fact_forms[0].form ==
+		    NULL ? "" : st->fact_forms[0].form->name,
+		    st->fact_forms[2].form == NULL ? "" :
+		    st->fact_forms[2].form->name) :
+		    st->fact_forms[b->form].form == NULL)
 			continue;
 		b->last = 0;
 		do {
-			if ((error = store_txn_run(st, store_fact_build_batch,
+			if ((error = store_txn_run(st, links ?
+			    store_fact_build_lbatch : store_fact_build_batch,
 			    b, 0, err)) != NCEN_OK)
 				return error;
 			b->last = b->next;
@@ -706,7 +778,7 @@ store_fact_ncols(const struct store *st, const char *entity)
 	return 0;
 }
 
-/* Parse a row into its columns' values (pointing into the row). */
+/* Parse a row's first ncols columns (values point into the row). */
 int
 store_fact_view_parse(struct store_fact_view *v, size_t ncols,
     const void *data, size_t size)
@@ -744,7 +816,7 @@ store_fact_view_parse(struct store_fact_view *v, size_t ncols,
 		}
 	}
 	v->first[ncols] = (uint32_t)v->nvals;
-	return p == end ? NCEN_OK : NCEN_EPARSE;
+	return NCEN_OK;
 }
 
 /* Release a view's arrays. */
