@@ -256,6 +256,23 @@ FRMRS01,2,2,250.000,1,618.00,0
 total,2,2,250.000,1,618.00,0'
 fails_with 1 "and not another office" ncenctl -d "$X" report stats by-office --as sam --office FRCDG01
 
+# The figures come from facts.db, made by the first report above over
+# the loaded records and kept by every change since: verify compares
+# them with the records, and a case reopened (closed -> draft) moves
+# into the draft figures.
+ok "verify checks the statistics' facts" ncenctl -d "$X" verify
+has "the case rows" "facts.db: 5 case rows checked"
+has "the seizure rows" "facts.db: 7 seizure rows checked"
+has "the link facts" "facts.db: 4 link facts checked"
+ok "reopen case 2" ncenctl -d "$X" case reopen 2 --as sam --reason "recount"
+csv by-office --status draft
+same "--status draft after the reopen: cases 2, 3 and 5" \
+'code,seizures,cases,quantity_KGM,quantity_KGM_other_units,value_EUR,value_EUR_not_converted
+FRMRS01,2,2,250.000,1,618.00,0
+FRCDG01,2,1,0.000,2,51.50,1
+total,4,3,250.000,3,669.50,1'
+ok "verify after the change" ncenctl -d "$X" verify
+
 # Usage errors.
 fails_with 2 "an unknown query" ncenctl -d "$X" report stats by-nothing
 fails_with 2 "a bad format" ncenctl -d "$X" report stats by-office --format pdf
