@@ -118,6 +118,8 @@ struct stats_ctx {
 	const struct schema_codelist *units;
 	struct stats_unit	*unit;
 	uint32_t		*sumbase;	/* per sum: base unit, or NOIDX */
+	const struct schema_code *lastunit;	/* stats_unit_of's memory */
+	size_t			 lastunitlen;
 	struct stats_rate	*rates;		/* copies with use counts */
 	uint32_t		*ratefrom;
 	/* Period and its previous year (compare). */
@@ -505,58 +507,72 @@ stats_rate(struct stats_ctx *c, const char *cur, size_t len, uint32_t d)
 	return best;
 }
 
+/* The unit of a line's code, remembered from the line before. */
+static const struct schema_code *
+stats_unit_of(struct stats_ctx *c, const char *s, size_t len)
+{
+	char	code[40];
+
+	if (len >= sizeof code)
+		return NULL;
+	if (c->lastunit != NULL && len == c->lastunitlen &&
+	    memcmp(s, c->lastunit->code, len) == 0)
+		return c->lastunit;
+	memcpy(code, s, len);
+	code[len] = '\0';
+	if ((c->lastunit = schema_code_find(c->units, code)) != NULL)
+		c->lastunitlen = len;
+	return c->lastunit;
+}
+
 /* What a seizure line adds to each sum; done[i] 0: not added. */
 static void
 stats_line_sums(struct stats_ctx *c, uint32_t d, __int128 *add, int *done)
 {
-	const struct schema_code	*u;
+	const struct schema_code	*u = NULL;
 	struct stats_vals		 q, un, val, cur;
-	struct stats_rate		*r;
-	int64_t				 n;
+	struct stats_rate		*r = NULL;
+	int64_t				 qn = 0, vn = 0;
 	size_t				 i;
+	int				 qok, vok, home = 0;
 
 	stats_get(c, SS_QUANTITY, &q);
 	stats_get(c, SS_UNIT, &un);
 	stats_get(c, SS_VALUE, &val);
 	stats_get(c, SS_CURRENCY, &cur);
+	/* Each value parsed and looked up once, whatever the sums. */
+	qok = q.n != 0 && stats_dec(q.s[0], q.len[0], 3, &qn);
+	if (qok && un.n != 0 && c->units != NULL)
+		u = stats_unit_of(c, un.s[0], un.len[0]);
+	vok = val.n != 0 && stats_dec(val.s[0], val.len[0], 2, &vn);
+	if (vok && cur.n != 0) {
+		home = c->def->currency != NULL && cur.len[0] == 3 &&
+		    memcmp(cur.s[0], c->def->currency, 3) == 0;
+		if (!home)
+			r = stats_rate(c, cur.s[0], cur.len[0], d);
+	}
 	for (i = 0; i < c->q->nsums; i++) {
 		add[i] = 0;
 		done[i] = -1;		/* nothing to add */
 		if (c->q->sums[i].unit != NULL) {
-			if (q.n == 0 || !stats_dec(q.s[0], q.len[0], 3, &n))
+			if (!qok)
 				continue;
 			done[i] = 0;
-			if (un.n == 0 || c->units == NULL)
-				continue;
-			{
-				char	code[40];
-
-				if (un.len[0] >= sizeof code)
-					continue;
-				memcpy(code, un.s[0], un.len[0]);
-				code[un.len[0]] = '\0';
-				u = schema_code_find(c->units, code);
-			}
 			if (u == NULL || c->unit[u - c->units->codes].base !=
 			    c->sumbase[i])
 				continue;
-			add[i] = (__int128)n *
+			add[i] = (__int128)qn *
 			    c->unit[u - c->units->codes].micro;
 			done[i] = 1;
 		} else {
-			if (val.n == 0 || !stats_dec(val.s[0], val.len[0], 2,
-			    &n))
+			if (!vok)
 				continue;
 			done[i] = 0;
-			if (cur.n == 0)
-				continue;
-			if (c->def->currency != NULL && cur.len[0] == 3 &&
-			    memcmp(cur.s[0], c->def->currency, 3) == 0) {
-				add[i] = (__int128)n * 1000000;
+			if (home) {
+				add[i] = (__int128)vn * 1000000;
 				done[i] = 1;
-			} else if ((r = stats_rate(c, cur.s[0], cur.len[0],
-			    d)) != NULL) {
-				add[i] = (__int128)n * r->micro;
+			} else if (r != NULL) {
+				add[i] = (__int128)vn * r->micro;
 				r->used++;
 				done[i] = 1;
 			}
@@ -593,18 +609,20 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	unsigned		 slot;
 	long			 ci;
 	size_t			 i, ns = c->q->nsums;
-	char			 num[24];
 
 	if (store_fact_view_parse(&c->view, c->ncols[1], data, size) !=
 	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("seizure %llu: "
 		    "malformed statistics' facts"), (unsigned long long)id);
 	stats_get(c, SS_CASE, &v);
-	if (v.n == 0 || v.len[0] >= sizeof num)
+	if (v.n == 0 || v.len[0] > 19)
 		return 0;
-	memcpy(num, v.s[0], v.len[0]);
-	num[v.len[0]] = '\0';
-	cid = strtoull(num, NULL, 10);
+	/* A reference is a decimal id (schema-validate.c). */
+	for (i = 0, cid = 0; i < v.len[0] && v.s[0][i] >= '0' &&
+	    v.s[0][i] <= '9'; i++)
+		cid = cid * 10 + (uint64_t)(v.s[0][i] - '0');
+	if (i != v.len[0])
+		return 0;
 	if ((ci = stats_case_find(c, cid)) < 0)
 		return 0;
 	if (c->f->commodity != NULL && *c->f->commodity != '\0' &&
@@ -893,6 +911,13 @@ stats_units(struct stats_ctx *c)
 	return NCEN_OK;
 }
 
+/* Whether a filter is not set. */
+static int
+stats_unset(const char *w)
+{
+	return w == NULL || *w == '\0';
+}
+
 /* The column of each field the run reads (-1: none). */
 static void
 stats_columns(struct stats_ctx *c)
@@ -908,10 +933,14 @@ stats_columns(struct stats_ctx *c)
 		    STATS_DIM_SEIZURE) || (i == SP_PFIELD && c->q->dim ==
 		    STATS_DIM_PERSON)))
 			field = c->q->field;
-		/* Sums and the commodity filter only when asked for. */
+		/* Sums and filters only when asked for. */
 		if ((i >= SS_QUANTITY && i <= SS_CURRENCY && c->q->nsums ==
 		    0) || ((i == SS_COMMODITY || i == SS_TYPE) &&
-		    (c->f->commodity == NULL || *c->f->commodity == '\0')))
+		    stats_unset(c->f->commodity)) || (i == SC_DIRECTION &&
+		    stats_unset(c->f->direction)) || (i == SC_STATUS &&
+		    stats_unset(c->f->status)) || (i == SC_OFFICE &&
+		    c->f->noffices == 0) || (i >= SC_DEPARTURE &&
+		    i <= SC_DESTINATION && c->q->dim != STATS_DIM_ROUTE))
 			field = NULL;
 		c->col[i] = field == NULL ? -1 : store_fact_col(c->st,
 		    stats_cols[i].form, field);

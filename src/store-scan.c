@@ -34,6 +34,8 @@ struct store_scan_chunk {
 	size_t		 n;
 	size_t		 lastoff;	/* where out's last entry starts */
 	int		 done;
+	int		 past;		/* this chunk kept an entry: the
+					   next ones follow it in order */
 	void		*bulk;
 };
 
@@ -94,13 +96,14 @@ store_scan_offer(struct store_scan_chunk *c, const void *k, u_int32_t klen,
 		c->done = 1;
 		return;
 	}
-	if (c->lastkey.len != 0) {
+	if (c->lastkey.len != 0 && !c->past) {
 		kc = store_scan_cmp(k, klen, c->lastkey.s, c->lastkey.len);
 		if (kc < 0 || (kc == 0 && (!c->dups || store_scan_cmp(d, dlen,
 		    c->lastdata.s, c->lastdata.len) <= 0)))
 			return;
 	}
 	store_scan_keep(c, k, klen, d, dlen);
+	c->past = 1;
 }
 
 /* Read one chunk in a read-committed transaction (store_txn_run's fn). */
@@ -119,6 +122,7 @@ store_scan_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_reset(&c->out);
 	c->n = 0;
 	c->done = 0;
+	c->past = 0;
 	if ((ret = c->db->cursor(c->db, t->txn, &cur, 0)) != 0) {
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), c->file);
 	}

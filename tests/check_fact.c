@@ -1,9 +1,12 @@
 /*
  * check_fact.c - the statistics' facts (store-fact.c): built over the
  * records already there, kept exact by puts, updates, deletes, links and
- * unlinks, checked by verify (which finds a damaged row), and built
- * again for a data directory that has none.
+ * unlinks, checked by verify (which finds a damaged row), built again
+ * for a data directory that has none, and built right while another
+ * process writes.
  */
+#include <sys/wait.h>
+
 #include <check.h>
 #include <db.h>
 #include <stdlib.h>
@@ -63,15 +66,32 @@ test_verify(struct buf *report)
 	return r;
 }
 
+/* The first problem lines of a report (check's messages are short). */
+static const char *
+test_problems(const struct buf *report, struct buf *out)
+{
+	const char	*p = buf_cstr(report), *e;
+	int		 n = 0;
+
+	buf_reset(out);
+	while ((p = strstr(p, "problem: ")) != NULL && n++ < 8) {
+		e = strchr(p, '\n');
+		buf_add(out, p, e != NULL ? (size_t)(e - p + 1) : strlen(p));
+		p = e != NULL ? e : p + strlen(p);
+	}
+	return buf_cstr(out);
+}
+
 /* Close, verify that no problem is found, open again. */
 static struct store *
 test_clean(struct store *st, const char *after)
 {
-	struct buf	report = BUF_INIT;
+	struct buf	report = BUF_INIT, p = BUF_INIT;
 
 	test_close(st);
 	if (test_verify(&report) != NCEN_OK)
-		ck_abort_msg("after %s:\n%s", after, buf_cstr(&report));
+		ck_abort_msg("after %s:\n%s", after, test_problems(&report,
+		    &p));
 	ck_assert_ptr_nonnull(strstr(report.s, "facts.db: "));
 	ck_assert_ptr_null(strstr(report.s, "no facts kept yet"));
 	buf_free(&report);
@@ -394,6 +414,91 @@ START_TEST(test_missing)
 }
 END_TEST
 
+/*
+ * In a child process: update cases, add and remove links and put lines
+ * for as long as the parent builds (and a little more); exit 0 if every
+ * change went through.
+ */
+static void
+test_writer(int rounds)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = test_open();
+	struct test_change	 c;
+	struct record		*r;
+	uint64_t		 id;
+	int			 i;
+	static const char *const offices[] = { "FRCDG01", "FRMRS01",
+	    "FRLND01" };
+
+	for (i = 0; i < rounds; i++) {
+		id = 1 + (uint64_t)(i * 37) % 1500;
+		if (store_get(st, "case", id, &r, &err) != NCEN_OK)
+			_exit(1);
+		if (record_set(r, "office", offices[i % 3], &err) != NCEN_OK)
+			_exit(2);
+		memset(&c, 0, sizeof c);
+		c.what = "update";
+		c.r = r;
+		if (store_run(st, test_change_cb, &c, &err) != NCEN_OK)
+			_exit(3);
+		record_free(r);
+		memset(&c, 0, sizeof c);
+		c.what = i % 2 == 0 ? "link" : "unlink";
+		c.id = 1 + (uint64_t)((i / 2) * 53) % 1500;
+		c.other = 1 + (uint64_t)((i / 2) * 11) % 50;
+		if (store_run(st, test_change_cb, &c, &err) != NCEN_OK &&
+		    err.code != NCEN_EEXISTS)
+			_exit(4);
+		r = record_new(schema_form_find(schema, "seizure"));
+		record_set(r, "case", "1499", NULL);
+		record_set(r, "commodity", "DRUG", NULL);
+		memset(&c, 0, sizeof c);
+		c.what = "put";
+		c.r = r;
+		if (store_run(st, test_change_cb, &c, &err) != NCEN_OK)
+			_exit(5);
+		record_free(r);
+	}
+	if (store_close(st, &err) != NCEN_OK)
+		_exit(6);
+	_exit(0);
+}
+
+/* A build while another process changes records is right at its end. */
+START_TEST(test_concurrent)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct demo_options	 d;
+	struct demo_stats	 ds;
+	struct buf		 report = BUF_INIT, p = BUF_INIT;
+	struct store		*st = test_open();
+	pid_t			 pid;
+	int			 built, status;
+
+	memset(&d, 0, sizeof d);
+	d.cases = 1500;
+	d.seed = 5;
+	ck_assert_int_eq(demo_generate(st, &d, &ds, &err), NCEN_OK);
+	if ((pid = fork()) == 0)
+		test_writer(300);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(store_fact_ready(st, &built, &err), NCEN_OK);
+	ck_assert_int_eq(built, 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the writer failed: status %d", status);
+	test_close(st);
+	if (test_verify(&report) != NCEN_OK)
+		ck_abort_msg("after a build beside a writer:\n%s",
+		    test_problems(&report, &p));
+	ck_assert_ptr_nonnull(strstr(report.s, "facts.db: 1500 case rows "
+	    "checked"));
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -404,6 +509,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_concurrent);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }
