@@ -47,6 +47,7 @@
 #include "xmalloc.h"
 
 #define STORE_FACT_STATE	"\001facts"	/* key in counts.db */
+static char store_fact_state_key[] = STORE_FACT_STATE;
 #define STORE_FACT_TEXT_MAX	16	/* longer text fields are left out */
 #define STORE_FACT_BATCH	500	/* records per build transaction */
 #define STORE_FACT_TRIES	5	/* builds tried before giving up */
@@ -197,8 +198,8 @@ store_fact_state(struct store_txn *t, struct buf *val, int *state,
 	*same = 0;
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
-	key.data = (void *)STORE_FACT_STATE;
-	key.size = sizeof STORE_FACT_STATE - 1;
+	key.data = store_fact_state_key;
+	key.size = sizeof store_fact_state_key - 1;
 	data.flags = DB_DBT_MALLOC;
 	ret = st->counts->get(st->counts, t->txn, &key, &data, 0);
 	if (ret == DB_NOTFOUND)
@@ -234,8 +235,8 @@ store_fact_state_set(struct store_txn *t, const struct buf *s,
 
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
-	key.data = (void *)STORE_FACT_STATE;
-	key.size = sizeof STORE_FACT_STATE - 1;
+	key.data = store_fact_state_key;
+	key.size = sizeof store_fact_state_key - 1;
 	if (s == NULL) {
 		ret = st->counts->del(st->counts, t->txn, &key, 0);
 		if (ret == DB_NOTFOUND)
@@ -662,7 +663,7 @@ struct store_fact_scan {
 	store_raw_fn		 fn;
 	store_links_raw_fn	 lfn;
 	void			*arg;
-	const char		*person;
+	char			*person;	/* the person form's name */
 	struct ncen_err		*err;
 };
 
@@ -720,7 +721,7 @@ store_fact_scan_link_fn(const void *k, size_t klen, const void *d,
 		    "%zu bytes"), STORE_FACTS_FILE, klen);
 	memset(&l, 0, sizeof l);
 	l.role = xstrndup((const char *)p + 17, klen - 17);
-	l.entity = (char *)s->person;
+	l.entity = s->person;
 	l.id = buf_get_u64(p + 9);
 	r = s->lfn(buf_get_u64(p + 1), &l, s->arg);
 	free(l.role);
@@ -734,16 +735,19 @@ store_fact_scan_links(struct store *st, store_links_raw_fn fn, void *arg,
 {
 	struct store_fact_scan	s;
 	char			kind = STORE_FACT_LINK;
+	int			error;
 
 	if (st->fact_forms[2].form == NULL)
 		return NCEN_OK;
 	memset(&s, 0, sizeof s);
 	s.lfn = fn;
 	s.arg = arg;
-	s.person = st->fact_forms[2].form->name;
+	s.person = xstrdup(st->fact_forms[2].form->name);
 	s.err = err;
-	return store_scan_db(st, st->facts, STORE_FACTS_FILE, &kind, 1, 0,
+	error = store_scan_db(st, st->facts, STORE_FACTS_FILE, &kind, 1, 0,
 	    store_fact_scan_link_fn, &s, err);
+	free(s.person);
+	return error;
 }
 
 /* The column of a form's facts that holds a field, or -1. */
