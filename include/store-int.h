@@ -70,7 +70,8 @@
 #define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
 #define STORE_COUNTS_FILE	"counts.db"	/* store-count.c */
 #define STORE_FACTS_FILE	"facts.db"	/* store-fact.c */
-#define STORE_FACT_NFORMS	3		/* case, seizure, person */
+#define STORE_FACT_NFORMS	6		/* case, seizure, person;
+						   wide then narrow */
 #define STORE_KV_NDB		4		/* Icomm's btrees (store-kv.h) */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
@@ -97,6 +98,7 @@ struct store_entity {
 struct store_fact_form {
 	const struct schema_form *form;		/* NULL: not in the schema */
 	char			 kind;
+	int			 narrow;	/* indexed fields only */
 	size_t			*cols;
 	size_t			 ncols;
 };

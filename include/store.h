@@ -234,7 +234,10 @@ int	 store_scan_links(struct store *, const char *entity,
  * store-fact.c: the statistics' facts (facts.db): a short row per case,
  * seizure line and person with the values of every field but long text
  * (text longer than 16 characters), as stored, and an entry per link of
- * a case to a person; kept in the transaction of every change.
+ * a case to a person; kept in the transaction of every change.  Each
+ * record has two rows: the wide one, and a narrow one with only its
+ * indexed fields (the case's date, office, status..., the seizure's
+ * case and commodity), for the walks that need no more (narrow 1).
  * store_fact_ready builds them if they are not there (a directory from
  * before them, or other forms), in short transactions; *built says it
  * did.  store_fact_scan and store_fact_scan_links walk them like
@@ -252,13 +255,14 @@ struct store_fact_view {
 	size_t		*len;
 };
 int	 store_fact_ready(struct store *, int *built, struct ncen_err *);
-int	 store_fact_scan(struct store *, const char *entity, store_raw_fn,
-	     void *arg, struct ncen_err *);
+int	 store_fact_scan(struct store *, const char *entity, int narrow,
+	     store_raw_fn, void *arg, struct ncen_err *);
 int	 store_fact_scan_links(struct store *, store_links_raw_fn, void *arg,
 	     struct ncen_err *);
-int	 store_fact_col(const struct store *, const char *entity,
+int	 store_fact_col(const struct store *, const char *entity, int narrow,
 	     const char *field);
-size_t	 store_fact_ncols(const struct store *, const char *entity);
+size_t	 store_fact_ncols(const struct store *, const char *entity,
+	     int narrow);
 int	 store_fact_view_parse(struct store_fact_view *, size_t ncols,
 	     const void *, size_t);
 void	 store_fact_view_free(struct store_fact_view *);

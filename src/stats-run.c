@@ -27,6 +27,7 @@
 
 #define STATS_NONE	"(none)"		/* the category of an empty field */
 #define STATS_NOIDX	UINT32_MAX
+#define STATS_TCACHE	1024		/* months whose category is kept */
 
 /* The fields a run reads, by their column in the facts. */
 enum stats_col {
@@ -86,6 +87,7 @@ struct stats_ctx {
 	int			 col[SC_NCOLS];
 	size_t			 ncols[3];	/* case, seizure, person: the
 						   columns a row is read to */
+	int			 narrow[3];	/* narrow rows are enough */
 	size_t			 lastci;	/* the last case found */
 	struct stats_cats	 cats;
 	/* Figures: 2 per category, nsums sums and unsummed counts each. */
@@ -118,6 +120,7 @@ struct stats_ctx {
 	const struct schema_codelist *units;
 	struct stats_unit	*unit;
 	uint32_t		*sumbase;	/* per sum: base unit, or NOIDX */
+	uint32_t		 tkey[STATS_TCACHE], tcat[STATS_TCACHE];
 	const struct schema_code *lastunit;	/* stats_unit_of's memory */
 	size_t			 lastunitlen;
 	struct stats_rate	*rates;		/* copies with use counts */
@@ -347,6 +350,7 @@ stats_case_cats(struct stats_ctx *c, uint32_t d)
 	struct stats_vals	v, t;
 	struct buf		b = BUF_INIT;
 	size_t			i;
+	uint32_t		k;
 
 	if (c->nccat + 20 > c->capccat) {
 		c->capccat = c->capccat == 0 ? 4096 : c->capccat * 2;
@@ -365,8 +369,14 @@ stats_case_cats(struct stats_ctx *c, uint32_t d)
 		buf_add(&b, v.n ? v.s[0] : "?", v.n ? v.len[0] : 1);
 		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
 	} else if (c->q->time != STATS_TIME_NONE) {
-		stats_time_key(c, d, &b);
-		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
+		/* A month's category, made once (YYYYMM + 1 at its slot). */
+		k = (d / 100) % STATS_TCACHE;
+		if (c->tkey[k] != d / 100 + 1) {
+			stats_time_key(c, d, &b);
+			c->tkey[k] = d / 100 + 1;
+			c->tcat[k] = stats_cat(c, b.s, b.len);
+		}
+		c->ccat[c->nccat++] = c->tcat[k];
 	} else {
 		stats_get(c, SC_CFIELD, &v);
 		if (v.n == 0)
@@ -923,7 +933,7 @@ static void
 stats_columns(struct stats_ctx *c)
 {
 	static const char *const forms[3] = { "case", "seizure", "person" };
-	const char	*field;
+	const char	*field, *want[SC_NCOLS];
 	size_t		 i, j;
 
 	for (i = 0; i < SC_NCOLS; i++) {
@@ -942,8 +952,24 @@ stats_columns(struct stats_ctx *c)
 		    c->f->noffices == 0) || (i >= SC_DEPARTURE &&
 		    i <= SC_DESTINATION && c->q->dim != STATS_DIM_ROUTE))
 			field = NULL;
-		c->col[i] = field == NULL ? -1 : store_fact_col(c->st,
-		    stats_cols[i].form, field);
+		want[i] = field;
+	}
+	/* A form's narrow rows when they hold every field it needs. */
+	for (j = 0; j < 3; j++)
+		c->narrow[j] = 1;
+	for (i = 0; i < SC_NCOLS; i++)
+		for (j = 0; j < 3; j++)
+			if (want[i] != NULL && strcmp(stats_cols[i].form,
+			    forms[j]) == 0 && store_fact_col(c->st, forms[j], 1,
+			    want[i]) < 0)
+				c->narrow[j] = 0;
+	for (i = 0; i < SC_NCOLS; i++) {
+		c->col[i] = -1;
+		for (j = 0; j < 3; j++)
+			if (want[i] != NULL && strcmp(stats_cols[i].form,
+			    forms[j]) == 0)
+				c->col[i] = store_fact_col(c->st, forms[j],
+				    c->narrow[j], want[i]);
 		/* Read each row only as far as its last column used. */
 		for (j = 0; j < 3; j++)
 			if (c->col[i] >= 0 && strcmp(stats_cols[i].form,
@@ -1212,7 +1238,7 @@ stats_run(struct store *st, const struct schema *s,
 		stats_periods(&c);
 	else
 		c.to = 99991231;
-	if ((error = store_fact_scan(st, "case", stats_case_fn, &c, err)) !=
+	if ((error = store_fact_scan(st, "case", c.narrow[0], stats_case_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	c.slot = xcalloc(c.ncases + 1, 1);
@@ -1227,7 +1253,8 @@ stats_run(struct store *st, const struct schema *s,
 	if (person)
 		c.clines = xcalloc(c.ncases + 1, sizeof *c.clines);
 	if (schema_form_find(s, "seizure") != NULL && (error =
-	    store_fact_scan(st, "seizure", stats_seizure_fn, &c, err)) !=
+	    store_fact_scan(st, "seizure", c.narrow[1],
+	    stats_seizure_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	nofilter = c.f->commodity == NULL || *c.f->commodity == '\0';
@@ -1243,7 +1270,7 @@ stats_run(struct store *st, const struct schema *s,
 	}
 	if (person) {
 		if (q->dim == STATS_DIM_PERSON && (error = store_fact_scan(st,
-		    "person", stats_person_fn, &c, err)) != NCEN_OK)
+		    "person", c.narrow[2], stats_person_fn, &c, err)) != NCEN_OK)
 			goto out;
 		if ((error = store_fact_scan_links(st, stats_link_fn, &c,
 		    err)) != NCEN_OK)

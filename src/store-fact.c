@@ -53,14 +53,21 @@ static char store_fact_state_key[] = STORE_FACT_STATE;
 #define STORE_FACT_TRIES	5	/* builds tried before giving up */
 #define STORE_FACT_LINK		'l'
 
-/* The forms that have facts, and the kind byte of their keys. */
+/*
+ * The forms that have facts, the kind byte of their keys, and whether
+ * the row is the narrow one (indexed fields only) or the wide one.
+ */
 static const struct {
 	const char	*form;
 	char		 kind;
+	int		 narrow;
 } store_fact_forms[STORE_FACT_NFORMS] = {
-	{ "case",	'c' },
-	{ "seizure",	's' },
-	{ "person",	'p' },
+	{ "case",	'c', 0 },
+	{ "seizure",	's', 0 },
+	{ "person",	'p', 0 },
+	{ "case",	'C', 1 },
+	{ "seizure",	'S', 1 },
+	{ "person",	'P', 1 },
 };
 
 /*
@@ -89,14 +96,17 @@ store_fact_layout(struct store *st)
 		free(ff->cols);
 		memset(ff, 0, sizeof *ff);
 		ff->kind = store_fact_forms[i].kind;
+		ff->narrow = store_fact_forms[i].narrow;
 		if ((f = schema_form_find(st->schema,
 		    store_fact_forms[i].form)) == NULL)
 			continue;
 		ff->form = f;
 		ff->cols = xcalloc(f->nfields + 1, sizeof *ff->cols);
-		buf_addf(&st->fact_layout, "%s%s:", i ? ";" : "", f->name);
+		buf_addf(&st->fact_layout, "%s%c%s:", i ? ";" : "", ff->kind,
+		    f->name);
 		for (j = 0; j < f->nfields; j++) {
-			if (!store_fact_kept(&f->fields[j]))
+			if (!store_fact_kept(&f->fields[j]) ||
+			    (ff->narrow && !f->fields[j].indexed))
 				continue;
 			buf_addf(&st->fact_layout, "%s%s", ff->ncols ? "," : "",
 			    f->fields[j].name);
@@ -105,14 +115,28 @@ store_fact_layout(struct store *st)
 	}
 }
 
-/* The fact form of an entity's form, or NULL if it has none. */
-static const struct store_fact_form *
-store_fact_form(const struct store *st, const struct schema_form *f)
+/* Whether a form has facts. */
+static int
+store_fact_has(const struct store *st, const struct schema_form *f)
 {
 	size_t	i;
 
 	for (i = 0; i < STORE_FACT_NFORMS; i++)
 		if (st->fact_forms[i].form == f && f != NULL)
+			return 1;
+	return 0;
+}
+
+/* The facts of an entity (by name), wide or narrow, or NULL. */
+static const struct store_fact_form *
+store_fact_find(const struct store *st, const char *entity, int narrow)
+{
+	size_t	i;
+
+	for (i = 0; i < STORE_FACT_NFORMS; i++)
+		if (st->fact_forms[i].form != NULL &&
+		    st->fact_forms[i].narrow == narrow &&
+		    strcmp(st->fact_forms[i].form->name, entity) == 0)
 			return &st->fact_forms[i];
 	return NULL;
 }
@@ -306,16 +330,22 @@ store_fact_change(struct store_txn *t, struct store_entity *e,
 {
 	const struct store_fact_form	*ff;
 	struct buf			 k = BUF_INIT, d = BUF_INIT;
+	size_t				 i;
 	int				 keep, error;
 
-	if ((ff = store_fact_form(t->st, e->form)) == NULL)
+	if (!store_fact_has(t->st, e->form))
 		return NCEN_OK;
 	if ((error = store_fact_keeping(t, &keep, err)) != NCEN_OK || !keep)
 		return error;
-	store_fact_key(&k, ff->kind, id);
-	if (rec != NULL)
-		store_fact_row(ff, rec, &d);
-	error = store_fact_write(t, &k, rec != NULL ? &d : NULL, err);
+	/* Its wide row and its narrow one. */
+	for (i = 0; i < STORE_FACT_NFORMS && error == NCEN_OK; i++) {
+		if ((ff = &t->st->fact_forms[i])->form != e->form)
+			continue;
+		store_fact_key(&k, ff->kind, id);
+		if (rec != NULL)
+			store_fact_row(ff, rec, &d);
+		error = store_fact_write(t, &k, rec != NULL ? &d : NULL, err);
+	}
 	buf_free(&k);
 	buf_free(&d);
 	return error;
@@ -351,12 +381,14 @@ store_fact_link(struct store_txn *t, const char *from, uint64_t fid,
 }
 
 /*
- * The passes of a build, in the order of their keys ('c', 'l', 'p', 's'),
+ * The passes of a build, in the order of their keys ('C', 'P', 'S', 'c',
+ * 'l', 'p', 's'),
  * so that every row is put past the last one and pages fill up: an index
  * in fact_forms, or STORE_FACT_LINKS for the links of the cases.
  */
 #define STORE_FACT_LINKS	STORE_FACT_NFORMS
-static const size_t store_fact_passes[] = { 0, STORE_FACT_LINKS, 2, 1 };
+static const size_t store_fact_passes[] = { 3, 5, 4, 0, STORE_FACT_LINKS, 2,
+    1 };
 
 /* Where a build is. */
 struct store_fact_build {
@@ -683,25 +715,21 @@ store_fact_scan_fn(const void *k, size_t klen, const void *d, size_t dlen,
 
 /* Every row of a form's facts, in id order (store_fact_ready first). */
 int
-store_fact_scan(struct store *st, const char *entity, store_raw_fn fn,
-    void *arg, struct ncen_err *err)
+store_fact_scan(struct store *st, const char *entity, int narrow,
+    store_raw_fn fn, void *arg, struct ncen_err *err)
 {
-	struct store_fact_scan	 s;
-	size_t			 i;
+	const struct store_fact_form	*ff;
+	struct store_fact_scan		 s;
 
-	for (i = 0; i < STORE_FACT_NFORMS; i++)
-		if (st->fact_forms[i].form != NULL &&
-		    strcmp(st->fact_forms[i].form->name, entity) == 0)
-			break;
-	if (i == STORE_FACT_NFORMS)
+	if ((ff = store_fact_find(st, entity, narrow)) == NULL)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no facts are "
 		    "kept for %s"), STORE_FACTS_FILE, entity);
 	memset(&s, 0, sizeof s);
 	s.fn = fn;
 	s.arg = arg;
 	s.err = err;
-	return store_scan_db(st, st->facts, STORE_FACTS_FILE,
-	    &st->fact_forms[i].kind, 1, 0, store_fact_scan_fn, &s, err);
+	return store_scan_db(st, st->facts, STORE_FACTS_FILE, &ff->kind, 1, 0,
+	    store_fact_scan_fn, &s, err);
 }
 
 /* Hand one link of a case to a person to the caller's function. */
@@ -750,36 +778,30 @@ store_fact_scan_links(struct store *st, store_links_raw_fn fn, void *arg,
 	return error;
 }
 
-/* The column of a form's facts that holds a field, or -1. */
+/* The column of a form's facts (wide or narrow) holding a field, or -1. */
 int
-store_fact_col(const struct store *st, const char *entity, const char *field)
+store_fact_col(const struct store *st, const char *entity, int narrow,
+    const char *field)
 {
 	const struct store_fact_form	*ff;
-	size_t				 i, j;
+	size_t				 j;
 
-	for (i = 0; i < STORE_FACT_NFORMS; i++) {
-		ff = &st->fact_forms[i];
-		if (ff->form == NULL || strcmp(ff->form->name, entity) != 0)
-			continue;
-		for (j = 0; j < ff->ncols; j++)
-			if (strcmp(ff->form->fields[ff->cols[j]].name,
-			    field) == 0)
-				return (int)j;
-	}
+	if ((ff = store_fact_find(st, entity, narrow)) == NULL)
+		return -1;
+	for (j = 0; j < ff->ncols; j++)
+		if (strcmp(ff->form->fields[ff->cols[j]].name, field) == 0)
+			return (int)j;
 	return -1;
 }
 
 /* The number of columns of a form's facts (0: none kept). */
 size_t
-store_fact_ncols(const struct store *st, const char *entity)
+store_fact_ncols(const struct store *st, const char *entity, int narrow)
 {
-	size_t	i;
+	const struct store_fact_form	*ff;
 
-	for (i = 0; i < STORE_FACT_NFORMS; i++)
-		if (st->fact_forms[i].form != NULL &&
-		    strcmp(st->fact_forms[i].form->name, entity) == 0)
-			return st->fact_forms[i].ncols;
-	return 0;
+	return (ff = store_fact_find(st, entity, narrow)) == NULL ? 0 :
+	    ff->ncols;
 }
 
 /* Parse a row's first ncols columns (values point into the row). */
@@ -890,10 +912,11 @@ store_fact_check_rec(uint64_t id, const void *data, size_t size, void *arg)
 		return -got;
 	if (got == 0 || c->have.len != c->want.len || memcmp(c->have.s,
 	    c->want.s, c->want.len) != 0) {
-		buf_addf(c->report, "problem: %s: %s %llu: %s\n",
+		buf_addf(c->report, "problem: %s: %s %llu: %s%s\n",
 		    STORE_FACTS_FILE, c->ff->form->name,
 		    (unsigned long long)id, got == 0 ? "no fact row" :
-		    "the fact row differs from the record");
+		    "the fact row differs from the record", c->ff->narrow ?
+		    " (narrow)" : "");
 		(*c->problems)++;
 	}
 	return NCEN_OK;
@@ -1032,16 +1055,19 @@ store_fact_verify(struct store *st, struct buf *report, size_t *problems,
 		if ((error = store_scan_raw(st, c.ff->form->name,
 		    store_fact_check_rec, &c, err)) != NCEN_OK ||
 		    (error = store_fact_scan(st, c.ff->form->name,
-		    store_fact_count_row, &rows, err)) != NCEN_OK)
+		    c.ff->narrow, store_fact_count_row, &rows, err)) !=
+		    NCEN_OK)
 			break;
 		if (rows != c.n) {
-			buf_addf(report, "problem: %s: %llu %s rows for %llu "
+			buf_addf(report, "problem: %s: %llu %s%s rows for %llu "
 			    "records\n", STORE_FACTS_FILE,
-			    (unsigned long long)rows, c.ff->form->name,
+			    (unsigned long long)rows, c.ff->narrow ?
+			    "narrow " : "", c.ff->form->name,
 			    (unsigned long long)c.n);
 			(*problems)++;
 		}
-		buf_addf(report, _("%s: %llu %s rows checked\n"),
+		buf_addf(report, c.ff->narrow ? _("%s: %llu narrow %s rows "
+		    "checked\n") : _("%s: %llu %s rows checked\n"),
 		    STORE_FACTS_FILE, (unsigned long long)c.n,
 		    c.ff->form->name);
 	}

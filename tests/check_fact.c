@@ -180,19 +180,20 @@ test_link_fn(uint64_t id, const struct store_link *l, void *arg)
 	return 0;
 }
 
-/* The first value of a field in the facts row of a record ("" none). */
+/* The first value of a field in a record's wide or narrow row. */
 static void
-test_fact_value(struct store *st, const char *entity, uint64_t id,
-    const char *field, struct test_find *f)
+test_fact_value(struct store *st, const char *entity, int narrow,
+    uint64_t id, const char *field, struct test_find *f)
 {
 	struct ncen_err	err = NCEN_ERR_INIT;
 
 	memset(f, 0, sizeof *f);
 	f->id = id;
-	f->ncols = store_fact_ncols(st, entity);
-	ck_assert_int_ge(f->col = store_fact_col(st, entity, field), 0);
-	ck_assert_int_eq(store_fact_scan(st, entity, test_find_fn, f, &err),
-	    NCEN_OK);
+	f->ncols = store_fact_ncols(st, entity, narrow);
+	ck_assert_int_ge(f->col = store_fact_col(st, entity, narrow, field),
+	    0);
+	ck_assert_int_eq(store_fact_scan(st, entity, narrow, test_find_fn, f,
+	    &err), NCEN_OK);
 	store_fact_view_free(&f->v);
 }
 
@@ -284,9 +285,14 @@ START_TEST(test_kept)
 	ck_assert_int_eq(built, 1);
 	ck_assert_int_eq(store_fact_ready(st, &built, &err), NCEN_OK);
 	ck_assert_int_eq(built, 0);
-	test_fact_value(st, "case", 1, "office", &f);
+	test_fact_value(st, "case", 0, 1, "office", &f);
 	ck_assert_int_eq(f.found, 1);
 	ck_assert_uint_eq(f.rows, 30);
+	test_fact_value(st, "case", 1, 1, "office", &f);
+	ck_assert_uint_eq(f.rows, 30);
+	/* The narrow row holds indexed fields only. */
+	ck_assert_int_lt(store_fact_col(st, "case", 1, "transport"), 0);
+	ck_assert_int_ge(store_fact_col(st, "case", 0, "transport"), 0);
 	st = test_clean(st, "the build");
 
 	/* An update: the row follows. */
@@ -297,7 +303,9 @@ START_TEST(test_kept)
 	c.r = r;
 	test_do(st, &c);
 	record_free(r);
-	test_fact_value(st, "case", 1, "office", &f);
+	test_fact_value(st, "case", 0, 1, "office", &f);
+	ck_assert_str_eq(f.value, "FRMRS02");
+	test_fact_value(st, "case", 1, 1, "office", &f);
 	ck_assert_str_eq(f.value, "FRMRS02");
 	st = test_clean(st, "an update");
 
@@ -313,8 +321,10 @@ START_TEST(test_kept)
 	c.what = "put";
 	c.r = r;
 	test_do(st, &c);
-	test_fact_value(st, "seizure", r->id, "quantity", &f);
+	test_fact_value(st, "seizure", 0, r->id, "quantity", &f);
 	ck_assert_str_eq(f.value, "12.500");
+	test_fact_value(st, "seizure", 1, r->id, "commodity_type", &f);
+	ck_assert_str_eq(f.value, "DRUG-COC");
 	st = test_clean(st, "a put");
 
 	/* Deleted: its row goes. */
@@ -324,7 +334,9 @@ START_TEST(test_kept)
 	c.id = r->id;
 	c.version = 1;
 	test_do(st, &c);
-	test_fact_value(st, "seizure", r->id, "quantity", &f);
+	test_fact_value(st, "seizure", 0, r->id, "quantity", &f);
+	ck_assert_int_eq(f.found, 0);
+	test_fact_value(st, "seizure", 1, r->id, "commodity_type", &f);
 	ck_assert_int_eq(f.found, 0);
 	record_free(r);
 	st = test_clean(st, "a delete");
