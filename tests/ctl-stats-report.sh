@@ -332,4 +332,19 @@ csv by-commodity
 grep -q '^DRUG,4,3,252.002,' "$T/csv"
 tap_result $? "and reports again once the files are right"
 
+# facts.db keeps values in their own currency and quantities in their
+# own unit: a new rate or a new factor counts at once, nothing rebuilt.
+# USD 0.92 -> 0.50 (line 2: 200.00 USD is 100.00 EUR, not 184.00); a
+# KGM of 500 GRM (1500 g of line 1 are 750, the total 251252 g).
+sed 's/^USD	2024-01-01	0.92$/USD	2024-01-01	0.50/' "$FX/exchange.rates" >"$X/forms/exchange.rates"
+csv by-commodity
+grep -q '^DRUG,4,3,252.002,0,0.000,4,1218.00,0$' "$T/csv"
+tap_result $? "a changed rate counts at once: DRUG 1218.00 EUR"
+sed 's/^KGM\(.*\)= 1000 GRM$/KGM\1= 500 GRM/' "$T/keep.units" >"$X/forms/unit.codes"
+csv by-commodity
+grep -q '^DRUG,4,3,502.504,0,' "$T/csv"
+tap_result $? "a changed factor counts at once: 251252 g are 502.504 of 500 g"
+cp "$T/keep.units" "$X/forms/unit.codes"
+cp "$FX/exchange.rates" "$X/forms/exchange.rates"
+
 finish
