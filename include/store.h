@@ -268,6 +268,37 @@ int	 store_fact_view_parse(struct store_fact_view *, size_t ncols,
 void	 store_fact_view_free(struct store_fact_view *);
 
 /*
+ * store-search.c: the search index of each form with fields marked
+ * `search` (keys: match.h; layout and building: store-search.c).
+ * store_search_value_keys: the keys of one value of a field searched as
+ * kind (fn is called on each, maybe twice with the same).
+ * store_search_ids: the ids under one key, or with prefix under every
+ * key that starts with it, at most max (out->more then), read committed;
+ * NCEN_ENOTFOUND for a form without a search index.  store_search_ready:
+ * NCEN_OK, or NCEN_EBUSY while another process still builds the index.
+ * store_set_progress: who hears how a build goes (on the opening
+ * process's thread, after each batch; done == total at the end).
+ */
+typedef void (*store_search_key_fn)(const char *key, size_t len, void *arg);
+typedef void (*store_progress_fn)(const char *file, uint64_t done,
+	     uint64_t total, int complete, void *arg);
+struct store_search_ids {
+	uint64_t	*ids;
+	size_t		 n, cap;
+	int		 more;
+};
+void	 store_search_value_keys(enum schema_search, const char *, size_t,
+	     store_search_key_fn, void *arg);
+int	 store_search_ids(struct store *, const char *entity, const void *key,
+	     size_t len, int prefix, size_t max, struct store_search_ids *,
+	     struct ncen_err *);
+void	 store_search_ids_free(struct store_search_ids *);
+int	 store_search_ready(struct store *, const char *entity,
+	     struct ncen_err *);
+int	 store_search_has(struct store *, const char *entity);
+void	 store_set_progress(store_progress_fn, void *arg);
+
+/*
  * store-verify.c: DB->verify on every file, then each index checked
  * against its primary both ways and links checked for symmetry.  The
  * store must not be open in this process; run it when nobody writes.

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
@@ -196,6 +197,7 @@ ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
 		ctl_as_user = user;
 		audit_attach(st, user);
 		icomm_outbox_attach(st, user);
+		alert_attach(st);
 		if (ap != NULL) {
 			*ap = a;
 			a = NULL;
@@ -225,6 +227,18 @@ ctl_exists(struct store *st, const char *entity, uint64_t id)
 	return -rc;
 }
 
+
+/* A search index being built: a line on a terminal, redrawn. */
+static void
+ctl_progress(const char *file, uint64_t done, uint64_t total, int complete,
+    void *arg)
+{
+	fprintf(stderr, _("\rncenctl: building %s: %" PRIu64 " of %" PRIu64
+	    " records"), file, done, total);
+	if (complete)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
 /* Load the schema and open the store of the data directory; 0 or the exit status. */
 int
 ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
@@ -240,6 +254,7 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	o.home = ctx->home;
 	o.keyfile = ctx->keyfile;
 	o.watchdog = ctx->watchdog;
+	store_set_progress(isatty(STDERR_FILENO) ? ctl_progress : NULL, NULL);
 	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
 		schema_free(*sp);
@@ -251,6 +266,8 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 		audit_attach(*stp, ctl_login());
 		/* and a change to a shared case queues it again. */
 		icomm_outbox_attach(*stp, ctl_login());
+		/* and a change to a case puts it on the alerts' queue. */
+		alert_attach(*stp);
 	}
 	ncen_err_free(&e);
 	return r;

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "store-backup.h"
 #include "store-int.h"
 #include "store.h"
 #include "validate.h"
@@ -243,7 +244,7 @@ store_keys_add(const char *value, size_t len, void *arg)
 }
 
 /* Sort keys and keep each once. */
-static void
+void
 store_keys_unique(struct store_keys *keys)
 {
 	size_t	i, j;
@@ -292,6 +293,17 @@ store_keys_view(const struct schema_field *field, struct record_view *view,
 		return;		/* unreadable: no keys */
 	record_view_field(view, field->name, store_keys_add, &ctx);
 	store_keys_unique(keys);
+}
+
+/* The keys of any index of stored record bytes: a field's or search's. */
+void
+store_index_keys(const struct store_index *ix, const void *data,
+    size_t size, struct store_keys *keys)
+{
+	if (ix->field == NULL)
+		store_search_keys(ix->form, NULL, data, size, keys);
+	else
+		store_keys_get(ix->field, data, size, keys);
 }
 
 /* Release the keys of store_keys_get. */
@@ -478,7 +490,7 @@ out:
  * Open (creating if needed) one btree database of the environment;
  * pagesize (0: Berkeley DB's choice) counts only when it is created.
  */
-static int
+int
 store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
     u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
 {
@@ -561,7 +573,7 @@ fail:
 }
 
 /* Whether a file of the environment exists already. */
-static int
+int
 store_env_exists(struct store *st, const char *file)
 {
 	struct buf	path = BUF_INIT;
@@ -676,10 +688,38 @@ store_env_ents(struct store *st)
 				continue;
 			ix = &e->idx[e->nidx++];
 			ix->field = &f->fields[j];
+			ix->form = f;
 			ix->view = &st->view;
 			ix->file = store_env_file(f->name, f->fields[j].name);
 		}
+		if (schema_form_searched(f)) {
+			ix = e->search = xcalloc(1, sizeof *e->search);
+			ix->form = f;
+			ix->view = &st->view;
+			ix->file = store_search_file(f->name);
+		}
 	}
+}
+
+/*
+ * A checkpoint a full disk failed at close, and the regions that held
+ * its pages gone since (store-space.c): recover them from the log before
+ * the open, every other open kept out meanwhile.
+ */
+static int
+store_env_owed(struct store *st, struct ncen_err *err)
+{
+	struct buf	report = BUF_INIT;
+	int		fd, error = NCEN_OK;
+
+	if (!store_space_owed(st->home, &fd))
+		return NCEN_OK;
+	if ((error = store_backup_recover(st->home, st->keyfile, 0, &report,
+	    err)) == NCEN_OK)
+		store_space_pending(st->home, 1);
+	close(fd);
+	buf_free(&report);
+	return error;
 }
 
 /* Open the environment and every database of the schema. */
@@ -695,6 +735,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
+		return error;
+	if ((error = store_env_owed(st, err)) != NCEN_OK)
 		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
@@ -793,6 +835,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 			if ((error = store_env_index_open(st, e, &e->idx[j],
 			    err)) != NCEN_OK)
 				goto fail;
+		if ((error = store_search_open(st, e, err)) != NCEN_OK)
+			goto fail;
 	}
 	return NCEN_OK;
 fail:
@@ -823,6 +867,13 @@ store_env_handles_close(struct store *st)
 			if (e->idx[j].db != NULL)
 				(void)e->idx[j].db->close(e->idx[j].db, 0);
 			e->idx[j].raw = e->idx[j].db = NULL;
+		}
+		if (e->search != NULL) {
+			if (e->search->raw != NULL)
+				(void)e->search->raw->close(e->search->raw, 0);
+			if (e->search->db != NULL)
+				(void)e->search->db->close(e->search->db, 0);
+			e->search->raw = e->search->db = NULL;
 		}
 		if (e->db != NULL)
 			(void)e->db->close(e->db, 0);
@@ -866,6 +917,9 @@ store_env_shutdown(struct store *st)
 		for (j = 0; j < e->nidx; j++)
 			free(e->idx[j].file);
 		free(e->idx);
+		if (e->search != NULL)
+			free(e->search->file);
+		free(e->search);
 		free(e->file);
 	}
 	free(st->ents);
@@ -988,11 +1042,12 @@ store_open(const struct store_options *o, const struct schema *schema,
 		error = store_env_open(st, err);
 	if (error != NCEN_OK)
 		goto fail;
+	/* A search index new or half built (upgrade, crash): in batches. */
+	if ((error = store_search_finish(st, err)) != NCEN_OK)
+		goto fail;
 	/* A missing facts.db (an older directory, a copy without it). */
-	if (st->fact_new && (error = store_fact_forget(st, err)) != NCEN_OK) {
-		(void)store_close(st, NULL);
-		return error;
-	}
+	if (st->fact_new && (error = store_fact_forget(st, err)) != NCEN_OK)
+		goto fail;
 	*out = st;
 	return NCEN_OK;
 fail:
@@ -1035,15 +1090,21 @@ store_close(struct store *st, struct ncen_err *err)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
-	int			 ret, error = NCEN_OK;
+	int			 ret, error = NCEN_OK, owed = 0;
 
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
 	store_watch_enter();
 	if (st->env != NULL &&
-	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
 		error = store_dberr(st, ret, err, _("checkpoint at close"));
+		/* Committed pages may be in the cache only: keep it. */
+		owed = ret != DB_RUNRECOVERY;
+	} else if (st->env != NULL)
+		store_space_pending(st->home, 1);
+	if (owed)
+		store_space_pending(st->home, 0);
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
@@ -1064,6 +1125,19 @@ store_close(struct store *st, struct ncen_err *err)
 				    _("%s: close"),
 				    e->idx[j].file);
 			e->idx[j].db = NULL;
+		}
+		if (e->search != NULL) {
+			if (e->search->raw != NULL && (ret =
+			    e->search->raw->close(e->search->raw, 0)) != 0 &&
+			    error == NCEN_OK)
+				error = store_dberr(st, ret, err,
+				    _("%s: close"), e->search->file);
+			if (e->search->db != NULL && (ret =
+			    e->search->db->close(e->search->db, 0)) != 0 &&
+			    error == NCEN_OK)
+				error = store_dberr(st, ret, err,
+				    _("%s: close"), e->search->file);
+			e->search->raw = e->search->db = NULL;
 		}
 		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
 		    error == NCEN_OK)
@@ -1109,7 +1183,8 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
-	store_space_env_release(st->home);
+	if (!owed)
+		store_space_env_release(st->home);
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();

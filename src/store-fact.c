@@ -683,7 +683,7 @@ store_fact_ready(struct store *st, int *built, struct ncen_err *err)
 			sleep(1);
 	}
 	if (error == NCEN_OK && !b.ready)
-		error = ncen_err_set(err, NCEN_ECONFLICT, _("%s: the statistics' "
+		error = ncen_err_set(err, NCEN_EBUSY, _("%s: the statistics' "
 		    "facts are being rebuilt by another process; try again"),
 		    STORE_FACTS_FILE);
 	buf_free(&b.mine);

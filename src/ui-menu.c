@@ -39,6 +39,10 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  /* TRANSLATORS: the letter that opens an entry, a letter of the
 	     entry's label; each entry's letter must differ. */
 	  NC_("main menu letter", "c"), NULL },
+	{ N_("My work"), "case", ui_mywork, AUTH_CREATE,
+	  NC_("main menu letter", "k"), NULL },
+	{ N_("Cases to validate"), "case", ui_queue, AUTH_VALIDATE,
+	  NC_("main menu letter", "d"), ui_queue_label },
 	{ N_("Persons"), "person", NULL, AUTH_VIEW,
 	  NC_("main menu letter", "p"), NULL },
 	{ N_("Businesses"), "business", NULL, AUTH_VIEW,
@@ -51,6 +55,8 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "s"), NULL },
 	{ N_("Messages"), "message", ui_messages, AUTH_VIEW,
 	  NC_("main menu letter", "m"), ui_messages_label },
+	{ N_("Alerts"), "alert", ui_alerts, AUTH_VIEW,
+	  NC_("main menu letter", "l"), ui_alerts_label },
 	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS,
 	  NC_("main menu letter", "t"), NULL },
 	{ N_("Retention review"), NULL, ui_retention, AUTH_RETENTION,

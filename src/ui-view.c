@@ -337,10 +337,12 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
     const char *s)
 {
 	struct ui_view_line	*l = &v->lines[v->nlines - 1];
-	struct buf		 fit = BUF_INIT;
+	struct buf		 fit = BUF_INIT, shown = BUF_INIT;
 	size_t			 len, take, sp;
 	int			 w = width;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = ui_text_shown(s, &shown);
 	if (width < 8)
 		w = width = 8;
 	for (;;) {
@@ -367,6 +369,7 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
 		col = indent;
 	}
 	buf_free(&fit);
+	buf_free(&shown);
 }
 
 /* Order fields by their `at` hint (row, then column); no hint last. */
@@ -513,6 +516,60 @@ ui_view_link_fn(const struct store_link *l, void *varg)
 	return 0;
 }
 
+/*
+ * The investigations that name a record in one of their reference
+ * fields (a case in cases, a person in persons...): which field names
+ * which kind of record.
+ */
+static const struct {
+	const char	*entity;
+	const char	*field;
+} ui_view_inv_fields[] = {
+	{ "case", "cases" },
+	{ "person", "persons" },
+	{ "business", "businesses" },
+	{ "conveyance", "conveyances" },
+};
+
+/* Keep an investigation naming the record as a link (store_record_fn). */
+static int
+ui_view_inv_fn(const struct record *r, void *varg)
+{
+	struct store_link	l;
+
+	memset(&l, 0, sizeof l);
+	l.role = (char *)"investigation";
+	l.entity = (char *)"investigation";
+	l.id = r->id;
+	return ui_view_link_fn(&l, varg);
+}
+
+/* Add the investigations naming the record to its links. */
+static void
+ui_view_investigations(struct ui_view *v, struct ui_view_links_arg *a,
+    struct ncen_err *e)
+{
+	const struct schema_form	*f;
+	const struct schema_field	*fd;
+	struct buf			 key = BUF_INIT;
+	size_t				 i;
+
+	if ((f = schema_form_find(v->u->schema, "investigation")) == NULL)
+		return;
+	buf_addf(&key, "%llu", (unsigned long long)v->id);
+	for (i = 0; i < sizeof ui_view_inv_fields /
+	    sizeof ui_view_inv_fields[0]; i++)
+		if (strcmp(ui_view_inv_fields[i].entity, v->entity) == 0 &&
+		    (fd = schema_field_find(f, ui_view_inv_fields[i].field)) !=
+		    NULL && fd->indexed &&
+		    store_find(v->u->st, "investigation",
+		    ui_view_inv_fields[i].field, key.s, NULL, ui_view_inv_fn,
+		    a, e) != NCEN_OK && e->code != NCEN_ENOTFOUND)
+			ui_error(v->u, e);
+	ncen_err_clear(e);
+	buf_free(&key);
+}
+
 /* The role of a link as the officer reads it. */
 static const char *
 ui_view_role(struct ui *u, const char *role)
@@ -523,6 +580,8 @@ ui_view_role(struct ui *u, const char *role)
 
 	if (cl != NULL && (c = schema_code_find(cl, role)) != NULL)
 		return schema_label(c->label, u->lang);
+	if (strcmp(role, "investigation") == 0)
+		return _("Investigation");
 	return role;
 }
 
@@ -545,6 +604,7 @@ ui_view_links(struct ui_view *v, struct buf *shown)
 	    ncen_err_msg(&e) != NULL && *ncen_err_msg(&e) != '\0')
 		ui_error(v->u, &e);
 	ncen_err_clear(&e);
+	ui_view_investigations(v, &a, &e);
 	/* Name each link's record; those the role may not see are left out. */
 	for (i = 0; i < v->nlinks; i++) {
 		struct ui_view_link	*k = &v->links[i];

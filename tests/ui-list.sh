@@ -193,7 +193,7 @@ ui_start S -e NCEN_HOME="$D" -- ncen --as sup
 ui_see S "the menu for a search" "Main menu"
 if grep -q "  Search" "$T/out"; then
 	ui_keys S s
-	ui_see S "the search asks" "Find (name, number, plate...):"
+	ui_see S "the search asks" "Find: _"
 	ui_type S "Иван"
 	ui_keys S Enter
 	ui_see S "a Cyrillic name is found" "Иванов  Пётр"
