@@ -23,13 +23,19 @@
  * with this process's layout; a writer with another layout (other
  * forms) removes the state, so the facts are built again on next use.
  *
- * The build (store_fact_ready, on first use) writes B, then walks each
- * form in batches of STORE_FACT_BATCH records a transaction, putting the
- * row of each record (and for a case the entries of its person links)
- * as read in that transaction; a writer before or after a batch keeps
- * its own record's row right, so at the end every row is right, and the
- * last transaction writes R if the state is still its own B.  No batch
- * holds writers for longer than a few hundred records take.
+ * Each record also has a narrow row ('C', 'S', 'P') with only its
+ * indexed fields, for the walks that need no other.
+ *
+ * The build (store_fact_ready, on first use) writes B, removes whatever
+ * facts.db holds (rows of another layout, or of records deleted while
+ * the state was gone), then walks each form in batches of
+ * STORE_FACT_BATCH records a transaction, in key order ('C', 'P', 'S',
+ * 'c', the links 'l', 'p', 's') so pages fill, putting the row of each
+ * record (and the entries of each case's person links) as read in that
+ * transaction; a writer before or after a batch keeps its own record's
+ * row right, so at the end every row is right, and the last transaction
+ * writes R if the state is still its own B.  No batch holds writers for
+ * longer than a few hundred records take.
  */
 #include <db.h>
 #include <stdlib.h>
@@ -621,7 +627,45 @@ out:
 	return error;
 }
 
-/* Build every row once, in batches. */
+/* One batch of the clearing: remove the first entries left. */
+static int
+store_fact_clear_batch(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct store_fact_build	*b = arg;
+	DBC			*c = NULL;
+	DBT			 key, data;
+	size_t			 n = 0;
+	int			 ret, cret, error = NCEN_OK;
+
+	b->done = 0;
+	if ((ret = t->st->facts->cursor(t->st->facts, t->txn, &c, 0)) != 0)
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
+		    STORE_FACTS_FILE);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	data.flags = DB_DBT_PARTIAL;	/* the keys are enough */
+	while (n < STORE_FACT_BATCH * 4 &&
+	    (ret = c->get(c, &key, &data, DB_NEXT | DB_RMW)) == 0) {
+		if ((ret = c->del(c, 0)) != 0)
+			break;
+		n++;
+	}
+	if (ret == DB_NOTFOUND)
+		b->done = 1;
+	else if (ret != 0)
+		error = store_txn_dberr(t, ret, err, _("%s: removing a fact"),
+		    STORE_FACTS_FILE);
+	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
+		    STORE_FACTS_FILE);
+	return error;
+}
+
+/*
+ * Build every row once, in batches.  What facts.db holds is removed
+ * first: rows of another layout, and rows of records deleted while no
+ * facts were kept (the state gone), which no pass would see.
+ */
 static int
 store_fact_build_run(struct store *st, struct store_fact_build *b,
     struct ncen_err *err)
@@ -629,6 +673,11 @@ store_fact_build_run(struct store *st, struct store_fact_build *b,
 	size_t	i;
 	int	error, links;
 
+	do {
+		if ((error = store_txn_run(st, store_fact_clear_batch, b, 0,
+		    err)) != NCEN_OK)
+			return error;
+	} while (!b->done);
 	for (i = 0; i < sizeof store_fact_passes /
 	    sizeof store_fact_passes[0]; i++) {
 		b->form = store_fact_passes[i];

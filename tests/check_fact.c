@@ -235,6 +235,18 @@ test_raw_edit(const char *file, int (*edit)(DB *, DB_TXN *))
 	ck_assert_int_eq(env->close(env, 0), 0);
 }
 
+/* Remove the facts' state from counts.db (test_raw_edit's edit). */
+static int
+test_drop_state(DB *db, DB_TXN *txn)
+{
+	DBT	key;
+
+	memset(&key, 0, sizeof key);
+	key.data = (void *)(uintptr_t)"\001facts";
+	key.size = 6;
+	return db->del(db, txn, &key, 0);
+}
+
 static void
 setup(void)
 {
@@ -427,6 +439,41 @@ START_TEST(test_missing)
 END_TEST
 
 /*
+ * Rows left behind while no state said to keep them (a line deleted
+ * then) are gone after the next build: it clears facts.db first.
+ */
+START_TEST(test_stale)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct demo_options	 d;
+	struct demo_stats	 ds;
+	struct test_change	 c;
+	struct store		*st = test_open();
+	int			 built;
+
+	memset(&d, 0, sizeof d);
+	d.cases = 20;
+	d.seed = 9;
+	ck_assert_int_eq(demo_generate(st, &d, &ds, &err), NCEN_OK);
+	ck_assert_int_eq(store_fact_ready(st, &built, &err), NCEN_OK);
+	test_close(st);
+	test_raw_edit("counts.db", test_drop_state);
+	st = test_open();
+	memset(&c, 0, sizeof c);
+	c.what = "delete";
+	c.entity = "seizure";
+	c.id = 1;
+	c.version = 1;
+	test_do(st, &c);
+	ck_assert_int_eq(store_fact_ready(st, &built, &err), NCEN_OK);
+	ck_assert_int_eq(built, 1);
+	st = test_clean(st, "a rebuild over rows left behind");
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/*
  * In a child process: update cases, add and remove links and put lines
  * for as long as the parent builds (and a little more); exit 0 if every
  * change went through.
@@ -521,6 +568,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_kept);
 	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_stale);
 	tcase_add_test(tc, test_concurrent);
 	suite_add_tcase(s, tc);
 	return test_run(s);
