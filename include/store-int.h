@@ -29,6 +29,11 @@
  *				big-endian count of its records [of its
  *				index's entries], kept by every write
  *				(store-count.c)
+ *	facts.db		btree: the statistics' facts, one short row
+ *				per case, seizure line and person and one
+ *				entry per link of a case to a person, kept
+ *				by every write (store-fact.c); its state is
+ *				in counts.db
  *	partners.db, agreements.db, outbox.db, icomm.db
  *				btrees of Icomm (store-kv.c, icomm-*.c)
  *	forms/			the forms, copied there by ncenctl init
@@ -68,6 +73,9 @@
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
 #define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
 #define STORE_COUNTS_FILE	"counts.db"	/* store-count.c */
+#define STORE_FACTS_FILE	"facts.db"	/* store-fact.c */
+#define STORE_FACT_NFORMS	6		/* case, seizure, person;
+						   wide then narrow */
 #define STORE_KV_NDB		4		/* Icomm's btrees (store-kv.h) */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
@@ -92,6 +100,15 @@ struct store_entity {
 	struct store_index	*idx;
 	size_t			 nidx;
 	struct store_index	*search;	/* NULL: no searched fields */
+};
+
+/* The facts of one form: its columns (field indices) and key byte. */
+struct store_fact_form {
+	const struct schema_form *form;		/* NULL: not in the schema */
+	char			 kind;
+	int			 narrow;	/* indexed fields only */
+	size_t			*cols;
+	size_t			 ncols;
 };
 
 struct store {
@@ -126,6 +143,12 @@ struct store {
 	size_t			 nhooks;
 
 	DB			*counts;	/* STORE_COUNTS_FILE */
+
+	/* The statistics' facts (store-fact.c). */
+	DB			*facts;		/* STORE_FACTS_FILE */
+	struct store_fact_form	 fact_forms[STORE_FACT_NFORMS];
+	struct buf		 fact_layout;	/* the columns, as text */
+	int			 fact_new;	/* facts.db made by this open */
 
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
@@ -227,6 +250,25 @@ int	 store_count_change(struct store_txn *, struct store_entity *,
 	     struct ncen_err *);
 int	 store_count_kept(struct store *, struct store_entity *,
 	     struct store_index *, uint64_t *, int *found, struct ncen_err *);
+
+/* store-fact.c */
+void	 store_fact_layout(struct store *);
+int	 store_fact_change(struct store_txn *, struct store_entity *,
+	     const struct record *rec, uint64_t id, struct ncen_err *);
+int	 store_fact_link(struct store_txn *, const char *from, uint64_t fid,
+	     const char *to, uint64_t tid, const char *role, int add,
+	     struct ncen_err *);
+int	 store_fact_forget(struct store *, struct ncen_err *);
+int	 store_fact_peek(struct store *, struct buf *, int *state, int *same,
+	     struct ncen_err *);
+int	 store_fact_verify(struct store *, struct buf *report,
+	     size_t *problems, struct ncen_err *);
+
+/* store-scan.c: walk db over the keys that begin with prefix. */
+int	 store_scan_db(struct store *, DB *, const char *file,
+	     const void *prefix, size_t plen, int dups,
+	     int (*)(const void *, size_t, const void *, size_t, void *),
+	     void *arg, struct ncen_err *);
 
 /* store-kv.c: the file names of st->kv[]. */
 extern const char *const store_kv_files[STORE_KV_NDB];

@@ -569,6 +569,12 @@ stats_def_check_query(const struct stats_query *q, const struct schema *s,
 			return stats_def_at(err, q->path, q->gline, q->gcol,
 			    _("expected a code or text field, found %s%s"),
 			    q->field, "");
+		else if (fld->type == SCHEMA_TEXT && fld->size > 16)
+			/* The statistics' facts leave long text out. */
+			return stats_def_at(err, q->path, q->gline, q->gcol,
+			    _("expected a code field or a text field of at "
+			    "most 16 characters, found the longer %s%s"),
+			    q->field, "");
 	} else if (q->time != STATS_TIME_NONE)
 		return stats_def_at(err, q->path, q->gline, q->gcol,
 		    _("expected a date field before a time unit, found "

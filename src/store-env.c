@@ -812,6 +812,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (error = store_env_db_open(st, NULL, &st->counts,
 	    STORE_COUNTS_FILE, 0, 0, err)) != NCEN_OK)
 		goto fail;
+	/* A facts.db made now holds no rows: see store_open. */
+	st->fact_new = !store_env_exists(st, STORE_FACTS_FILE);
+	if ((error = store_env_db_open(st, NULL, &st->facts, STORE_FACTS_FILE,
+	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
+		goto fail;
 	for (i = 0; i < STORE_KV_NDB; i++)
 		if ((error = store_env_db_open(st, NULL, &st->kv[i],
 		    store_kv_files[i], 0, 0, err)) != NCEN_OK)
@@ -882,7 +887,9 @@ store_env_handles_close(struct store *st)
 		(void)st->audit->close(st->audit, 0);
 	if (st->counts != NULL)
 		(void)st->counts->close(st->counts, 0);
-	st->accounts = st->audit = st->counts = NULL;
+	if (st->facts != NULL)
+		(void)st->facts->close(st->facts, 0);
+	st->accounts = st->audit = st->counts = st->facts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL)
 			(void)st->kv[i]->close(st->kv[i], 0);
@@ -919,6 +926,11 @@ store_env_shutdown(struct store *st)
 	st->ents = NULL;
 	st->nents = 0;
 	record_view_free(&st->view);
+	for (i = 0; i < STORE_FACT_NFORMS; i++) {
+		free(st->fact_forms[i].cols);
+		st->fact_forms[i].cols = NULL;
+	}
+	buf_free(&st->fact_layout);
 }
 
 /*
@@ -1017,6 +1029,7 @@ store_open(const struct store_options *o, const struct schema *schema,
 	st->watchdog = o->watchdog == 0 ? 10 : o->watchdog;
 	st->cachesize = o->cachesize == 0 ? STORE_CACHE_DEFAULT : o->cachesize;
 	st->schema = schema;
+	store_fact_layout(st);
 	if (st->keyfile != NULL &&
 	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)
 		goto fail;
@@ -1031,6 +1044,9 @@ store_open(const struct store_options *o, const struct schema *schema,
 		goto fail;
 	/* A search index new or half built (upgrade, crash): in batches. */
 	if ((error = store_search_finish(st, err)) != NCEN_OK)
+		goto fail;
+	/* A missing facts.db (an older directory, a copy without it). */
+	if (st->fact_new && (error = store_fact_forget(st, err)) != NCEN_OK)
 		goto fail;
 	*out = st;
 	return NCEN_OK;
@@ -1146,7 +1162,11 @@ store_close(struct store *st, struct ncen_err *err)
 	    0)) != 0 && error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("%s: close"),
 		    STORE_COUNTS_FILE);
-	st->accounts = st->audit = st->counts = NULL;
+	if (st->facts != NULL && (ret = st->facts->close(st->facts,
+	    0)) != 0 && error == NCEN_OK)
+		error = store_dberr(st, ret, err, _("%s: close"),
+		    STORE_FACTS_FILE);
+	st->accounts = st->audit = st->counts = st->facts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
 		    0)) != 0 && error == NCEN_OK)

@@ -592,7 +592,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 		return error;
 	buf_addf(v->report, _("%s: %zu entries checked\n"), STORE_LINKS_FILE,
 	    w.n);
-	return NCEN_OK;
+	return store_fact_verify(st, v->report, &v->problems, err);
 }
 
 /* Whether a file is one the forms name (NAME.db, NAME-FIELD.idx). */
