@@ -381,8 +381,9 @@ pr_mapping_part(const char *path)
 		return 0;		/* heap, stack, anonymous */
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
-	if (strncmp(base, "__db.", 5) == 0)
-		return 1;		/* Berkeley DB's shared regions */
+	if (strncmp(base, "__db.", 5) == 0 || strncmp(path, "/SYSV", 5) == 0)
+		return 1;		/* Berkeley DB's shared regions (files,
+					 * or System V shared memory) */
 	return 2;			/* the program and its libraries */
 }
 

@@ -23,7 +23,7 @@ fi
 # bench/terminal runs from the build directory, quick (unpaced, three
 # start-up runs), on 200 demo cases.
 # shellcheck disable=SC2016 # the inner shell's arguments
-ok "bench/terminal runs at 200 cases" timeout 120 sh -c \
+ok "bench/terminal runs at 200 cases" timeout 300 sh -c \
     'cd "$1" && sh "$2/bench/terminal" -q -c 200 -d "$3"' sh \
     "$top_builddir" "$top_srcdir" "$T/term"
 has "bench/terminal: it built the data directory" "built in"
@@ -31,6 +31,13 @@ has "bench/terminal: it prints the task's total row" "total "
 has "bench/terminal: the task made its records" \
 	"task check: created 1 case, 2 seizure lines, 1 person"
 has "bench/terminal: and submitted the case" "is submitted"
+has "bench/terminal: the form task made its records" \
+	"form task check: created 1 case, 1 seizure line, 1 conveyance, 1 person;"
+has "bench/terminal: it prints every task's bytes at 960 B/s" \
+	"every task at 960 bytes/s"
+awk '$1 ~ /^(list|search|form)$/ && $2 > 0 && $3 == "bytes" { n++ }
+    END { exit n != 3 }' "$T/out"
+tap_result $? "bench/terminal: the list, search and form tasks wrote bytes"
 has "bench/terminal: it prints the start-up time" "start-up to the main menu: median"
 has "bench/terminal: it prints the private memory" "signed in: private"
 has "bench/terminal: it checks the targets" "targets: task under 16384 bytes"
