@@ -43,4 +43,24 @@ has "bench/terminal: it prints the private memory" "signed in: private"
 has "bench/terminal: it checks the targets" "targets: task under 16384 bytes"
 awk '$1 == "total" && $3 > 0 { found = 1 } END { exit !found }' "$T/out"
 tap_result $? "bench/terminal: the task wrote bytes"
+
+# bench/sessions: three sessions on 200 demo cases, their memory summed.
+# shellcheck disable=SC2016 # the inner shell's arguments
+ok "bench/sessions runs three sessions at 200 cases" timeout 300 sh -c \
+    'cd "$1" && sh "$2/bench/sessions" -n 3 -c 200 -d "$3"' sh \
+    "$top_builddir" "$top_srcdir" "$T/sess"
+has "bench/sessions: it names its sessions" "3 ncen sessions on ptys"
+# The heap, the regions and the total, each at the menu and with the
+# list open, in Pss and private MB: four figures above zero a row.
+awk '/^(anonymous|Berkeley DB regions|total without)/ { n++; k = 0
+	line = $0
+	while (match(line, /[0-9]+\.[0-9]/)) {
+		if (substr(line, RSTART, RLENGTH) + 0 > 0)
+			k++
+		line = substr(line, RSTART + RLENGTH)
+	}
+	if (k == 4)
+		good++
+    } END { exit !(n == 3 && good == 3) }' "$T/out"
+tap_result $? "bench/sessions: anonymous, regions and totals measured"
 finish
