@@ -1,6 +1,6 @@
 #!/bin/sh
-# bench-smoke.sh - bench/store and bench/terminal still build and run,
-# at a tiny size.
+# bench-smoke.sh - bench/store, bench/terminal and bench/sessions still
+# build and run, at a tiny size.
 #
 # Benchmarks are run by hand (see bench/README); this only proves that
 # the programs work on the project's forms and print their tables.
