@@ -567,15 +567,25 @@ ui_list_heading(const struct ui_list *l, const struct schema_field *f)
 	return schema_label(f->label, l->u->lang);
 }
 
-/* The header row with each column's heading. */
+/*
+ * The header row with each column's heading.  The blanks between the
+ * headings take their attributes too: one attribute change for the row
+ * instead of two around every gap (14 bytes each on a vt100).
+ */
 static void
 ui_list_header(struct ui_list *l)
 {
 	size_t	j;
+	int	x, end;
 
 	move(1, 0);
 	clrtoeol();
 	attron(A_BOLD | A_UNDERLINE);
+	if (l->ncols > 0) {
+		end = l->cols[l->ncols - 1].x + l->cols[l->ncols - 1].width;
+		for (x = l->cols[0].x; x < end && x < COLS; x++)
+			mvaddch(1, x, ' ');
+	}
 	for (j = 0; j < l->ncols; j++) {
 		const char	*label = ui_list_heading(l, l->cols[j].f);
 		int		 w = ui_text_width(label);
