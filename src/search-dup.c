@@ -72,7 +72,8 @@ search_dup_ids(struct store *st, const struct record *r,
 	if ((error = store_search_ids(st, r->form->name, key->s, key->len, 0,
 	    SEARCH_DUP_IDS, out, err)) != NCEN_OK)
 		return error;
-	qsort(out->ids, out->n, sizeof *out->ids, search_dup_cmp);
+	if (out->n > 1)
+		qsort(out->ids, out->n, sizeof *out->ids, search_dup_cmp);
 	for (i = j = 0; i < out->n; i++)
 		if (out->ids[i] != r->id && (j == 0 ||
 		    out->ids[j - 1] != out->ids[i]))
@@ -114,7 +115,8 @@ search_dup_or(struct store_search_ids *a, const struct store_search_ids *b)
 		}
 		a->ids[a->n++] = b->ids[i];
 	}
-	qsort(a->ids, a->n, sizeof *a->ids, search_dup_cmp);
+	if (a->n > 1)
+		qsort(a->ids, a->n, sizeof *a->ids, search_dup_cmp);
 	for (i = j = 0; i < a->n; i++)
 		if (j == 0 || a->ids[j - 1] != a->ids[i])
 			a->ids[j++] = a->ids[i];

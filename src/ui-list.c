@@ -252,8 +252,9 @@ ui_list_spell(struct ui_list *l)
 	}
 	l->sids = xcalloc(ids.n + 1, sizeof *l->sids);
 	for (i = 0; i < ids.n; i++) {
-		if (l->given && bsearch(&ids.ids[i], l->seen, l->nseen,
-		    sizeof *l->seen, ui_list_id_cmp) == NULL)
+		if (l->given && (l->nseen == 0 || bsearch(&ids.ids[i],
+		    l->seen, l->nseen, sizeof *l->seen,
+		    ui_list_id_cmp) == NULL))
 			continue;
 		if (store_get(l->u->st, l->entity, ids.ids[i], &r, &e) !=
 		    NCEN_OK) {
