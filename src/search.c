@@ -878,7 +878,8 @@ search_form(struct store *st, const struct search_query *q,
 	for (i = 0; i < set.cap; i++)
 		if (set.c[i].id != 0)
 			c[n++] = set.c[i];
-	qsort(c, n, sizeof *c, search_cand_cmp);
+	if (n > 1)
+		qsort(c, n, sizeof *c, search_cand_cmp);
 	if (n > SEARCH_CANDIDATES) {
 		n = SEARCH_CANDIDATES;
 		res->more = 1;
@@ -969,7 +970,8 @@ search_run(struct store *st, const struct search_query *q,
 	if (!any)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("no form has "
 		    "searched fields (see `search` in ncen-forms(5))"));
-	qsort(res->hits, res->n, sizeof *res->hits, search_hit_cmp);
+	if (res->n > 1)
+		qsort(res->hits, res->n, sizeof *res->hits, search_hit_cmp);
 	if (res->n > limit) {
 		for (i = limit; i < res->n; i++) {
 			free(res->hits[i].summary);

@@ -833,7 +833,8 @@ stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
 
 	if (persons && stats_persons_count(c, v, n))
 		return;
-	qsort(v, n, sizeof *v, stats_pair_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof *v, stats_pair_cmp);
 	for (i = 0; i < n; i++) {
 		struct stats_fig	*g;
 
@@ -1070,9 +1071,12 @@ stats_row_set(struct stats_row *r, const struct stats_fig *g, size_t ns)
 		r->fig[s].sum = xcalloc(ns + 1, sizeof *r->fig[s].sum);
 		r->fig[s].unsummed = xcalloc(ns + 1,
 		    sizeof *r->fig[s].unsummed);
-		memcpy(r->fig[s].sum, g[s].sum, ns * sizeof *g[s].sum);
-		memcpy(r->fig[s].unsummed, g[s].unsummed, ns *
-		    sizeof *g[s].unsummed);
+		if (ns != 0) {
+			memcpy(r->fig[s].sum, g[s].sum, ns *
+			    sizeof *g[s].sum);
+			memcpy(r->fig[s].unsummed, g[s].unsummed, ns *
+			    sizeof *g[s].unsummed);
+		}
 	}
 }
 

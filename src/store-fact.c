@@ -1062,7 +1062,8 @@ store_fact_distinct(struct buf *all)
 		n++;
 		off += 4 + len;
 	}
-	qsort(v, n, sizeof *v, store_fact_keycmp);
+	if (n > 1)
+		qsort(v, n, sizeof *v, store_fact_keycmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || store_fact_keycmp(&v[i - 1], &v[i]) != 0)
 			d++;
