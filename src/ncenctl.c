@@ -98,6 +98,21 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
+	{ "investigation", ctl_investigation,
+	  N_("take an investigation through its workflow, or show it"),
+	  N_("activate|suspend|resume|close|reopen|assign|unassign ID "
+	  "--as USER [--reason TEXT] [--outcome STATUS] [--officer USER] "
+	  "[--version N] | history ID"),
+	  N_(
+	  "  --as USER         who takes the step: an account (ncenctl user)\n"
+	  "  --reason TEXT     why (required to suspend, close and reopen)\n"
+	  "  --outcome STATUS  close: CLOSED-RESULT, CLOSED-NFA or REFERRED\n"
+	  "  --officer USER    assign, unassign: an officer's account\n"
+	  "  --version N       refuse if it changed since version N\n"
+	  "NEW (opened) -> OPEN (active) <-> SUSPENDED -> closed; reopen takes\n"
+	  "a closed one back to OPEN.  A supervisor of its office takes every\n"
+	  "step; an officer assigned to it may activate, suspend and resume\n"
+	  "it.  history lists each step with who, when and why.\n") },
 	{ "report", ctl_reports,
 	  N_("printable reports: a case, statistics"),
 	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]\n"
