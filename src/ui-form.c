@@ -40,6 +40,7 @@
 #include "ui.h"
 #include "validate.h"
 #include "workflow.h"
+#include "workflow-inv.h"
 #include "xmalloc.h"
 
 #define UI_FORM_LABEL_MAX	30	/* columns of a label */
@@ -53,6 +54,7 @@ enum ui_form_init {
 	UI_FORM_NOTHING,
 	UI_FORM_DRAFT,		/* the workflow's first status */
 	UI_FORM_USER,		/* the signed-in officer */
+	UI_FORM_INV_NEW,	/* an investigation's first status */
 };
 
 /* Fields the system sets: shown, never typed (workflow.c, demo.c). */
@@ -64,6 +66,10 @@ static const struct ui_form_system {
 	{ "case", "number", UI_FORM_NOTHING },
 	{ "case", "status", UI_FORM_DRAFT },
 	{ "case", "officer", UI_FORM_USER },
+	{ "investigation", "number", UI_FORM_NOTHING },
+	{ "investigation", "status", UI_FORM_INV_NEW },
+	{ "investigation", "officers", UI_FORM_NOTHING },
+	{ "investigation", "closed", UI_FORM_NOTHING },
 	{ "person", STORE_CREATOR_FIELD, UI_FORM_USER },
 	{ "business", STORE_CREATOR_FIELD, UI_FORM_USER },
 	{ "conveyance", STORE_CREATOR_FIELD, UI_FORM_USER },
@@ -986,6 +992,8 @@ ui_form_system_init(struct ui_form *f, struct record *r)
 			record_add_value(r, i, WORKFLOW_DRAFT);
 		else if (sys->init == UI_FORM_USER)
 			record_add_value(r, i, f->u->acct->name);
+		else if (sys->init == UI_FORM_INV_NEW)
+			record_add_value(r, i, WORKFLOW_INV_NEW);
 	}
 }
 
@@ -1128,6 +1136,18 @@ ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (strcmp(w->rec->form->name, "case") == 0 &&
 	    (error = workflow_number(t, w->rec, err)) != NCEN_OK)
 		return error;
+	/* An investigation: opened, numbered, its first step kept. */
+	if (strcmp(w->rec->form->name, WORKFLOW_INV_ENTITY) == 0) {
+		if ((error = workflow_inv_prepare(t, w->rec, err)) != NCEN_OK)
+			return error;
+		if (w->isnew &&
+		    ((error = store_put(t, w->rec, w->user, err)) != NCEN_OK ||
+		    (error = workflow_inv_opened(t, w->schema, w->rec, w->user,
+		    NULL, err)) != NCEN_OK))
+			return error;
+		if (w->isnew)
+			return NCEN_OK;
+	}
 	if (w->isnew)
 		return store_put(t, w->rec, w->user, err);
 	return store_update(t, w->rec, w->user, err);

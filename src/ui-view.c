@@ -779,6 +779,14 @@ ui_view_may_merge(const struct ui_view *v)
 	return merge_entity_ok(v->entity) && ui_may(v->u, AUTH_MERGE, v->rec);
 }
 
+/* Whether ^A offers anything: an investigation's steps, or a merge. */
+static int
+ui_view_has_actions(const struct ui_view *v)
+{
+	return strcmp(v->entity, "investigation") == 0 ||
+	    ui_view_may_merge(v);
+}
+
 /* The title, key line and body. */
 static void
 ui_view_draw(struct ui_view *v)
@@ -794,7 +802,7 @@ ui_view_draw(struct ui_view *v)
 		ops[n++] = UI_OP_EDIT;
 	if (ui_may(v->u, AUTH_AUDIT, v->rec))
 		ops[n++] = UI_OP_HISTORY;
-	if (ui_view_may_merge(v))
+	if (ui_view_has_actions(v))
 		ops[n++] = UI_OP_ACTION;
 	ops[n++] = UI_OP_BACK;
 	ui_keys(v->u, ops, n);
@@ -1041,6 +1049,14 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 				ui_view_draw(&v);
 			break;
 		case UI_OP_ACTION:
+			if (strcmp(entity, "investigation") == 0) {
+				ui_invest_action(u, v.rec);
+				if (!ui_view_load(&v))
+					done = 1;
+				else
+					ui_view_draw(&v);
+				break;
+			}
 			if (!ui_view_may_merge(&v)) {
 				beep();
 				break;

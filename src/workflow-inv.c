@@ -356,6 +356,7 @@ winv_note(struct store_txn *t, const struct schema *s, uint64_t id,
     const char *reason, uint64_t *step, struct ncen_err *err)
 {
 	const struct schema_form	*f;
+	const struct schema_field	*af;
 	struct record			*r;
 	struct buf			 b = BUF_INIT, problems = BUF_INIT;
 	int				 error;
@@ -377,8 +378,15 @@ winv_note(struct store_txn *t, const struct schema *s, uint64_t id,
 	    (error = record_set(r, "reason", reason != NULL && *reason != '\0' ?
 	    reason : NULL, err)) != NCEN_OK)
 		goto out;
+	/* The stored form of a datetime leaves out seconds that are 0. */
 	buf_reset(&b);
 	winv_datetime(&b, when);
+	if ((af = schema_field_find(f, "at")) != NULL &&
+	    schema_value_check(s, af, b.s, &problems, NULL) == NCEN_OK) {
+		buf_reset(&b);
+		buf_adds(&b, buf_cstr(&problems));
+	}
+	buf_reset(&problems);
 	if ((error = record_set(r, "at", b.s, err)) != NCEN_OK)
 		goto out;
 	/* The investigation is the one being changed: no lookup. */

@@ -520,6 +520,12 @@ START_TEST(test_shipped_fields)
 		  "investigation_status", 1 },
 		{ "investigation", "opened", SCHEMA_DATE, NULL, 1 },
 		{ "investigation", "officers", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation", "office", SCHEMA_CODE, "office", 1 },
+		{ "investigation", "number", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation_step", "investigation", SCHEMA_REF,
+		  "investigation", 1 },
+		{ "investigation_step", "to", SCHEMA_CODE,
+		  "investigation_status", 0 },
 		{ "attachment", "entity", SCHEMA_CODE, "entity", 0 },
 		{ "attachment", "sha256", SCHEMA_TEXT, NULL, 1 },
 		{ "attachment", "size", SCHEMA_INTEGER, NULL, 0 },
@@ -535,7 +541,7 @@ START_TEST(test_shipped_fields)
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 10);
+	ck_assert_uint_eq(shipped->nforms, 11);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);
