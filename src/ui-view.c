@@ -784,7 +784,7 @@ static int
 ui_view_has_actions(const struct ui_view *v)
 {
 	return strcmp(v->entity, "investigation") == 0 ||
-	    ui_view_may_merge(v);
+	    strcmp(v->entity, "message") == 0 || ui_view_may_merge(v);
 }
 
 /* The title, key line and body. */
@@ -1049,8 +1049,12 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 				ui_view_draw(&v);
 			break;
 		case UI_OP_ACTION:
-			if (strcmp(entity, "investigation") == 0) {
-				ui_invest_action(u, v.rec);
+			if (strcmp(entity, "investigation") == 0 ||
+			    strcmp(entity, "message") == 0) {
+				if (strcmp(entity, "message") == 0)
+					ui_message_action(u, v.rec);
+				else
+					ui_invest_action(u, v.rec);
 				if (!ui_view_load(&v))
 					done = 1;
 				else
