@@ -661,8 +661,9 @@ START_TEST(test_shipped_lists)
 		"commodity_type", "concealment", "concealment_location",
 		"conveyance_kind", "country", "currency", "detection",
 		"direction", "document", "entity", "investigation_status",
-		"message_direction", "office", "package", "procedure", "role",
-		"sex", "species", "status", "transport", "unit",
+		"message_direction", "offence", "office", "outcome", "package",
+		"penalty", "procedure", "provision", "role", "sex", "species",
+		"status", "transport", "unit",
 	};
 	const struct schema_form	*fo;
 	struct buf			 out = BUF_INIT;
