@@ -55,6 +55,9 @@ void	ui_form_drafts(struct ui *);
  * code in *code, 0 on Back. */
 int	ui_pick_code(struct ui *, const struct schema_codelist *,
 	    const char *start, struct buf *code);
+/* The same, the highlight first on the code at (NULL: the first). */
+int	ui_pick_code_at(struct ui *, const struct schema_codelist *,
+	    const char *start, const char *at, struct buf *);
 
 /* ui-case.c: the whole case on one screen, with workflow actions. */
 void	ui_case(struct ui *, uint64_t id);

@@ -887,6 +887,60 @@ ui_form_help(struct ui_form *f)
 	buf_free(&t);
 }
 
+/*
+ * Code fields whose picker shows only the codes of the group another
+ * field chose: a code of the list is the group's code, '-', and a word
+ * (commodity_type.codes: DRUG-COC is cocaine, in DRUG).
+ */
+static const struct ui_form_narrow {
+	const char	*entity;
+	const char	*field;
+	const char	*by;		/* the field holding the group */
+} ui_form_narrows[] = {
+	{ "seizure", "commodity_type", "commodity" },
+};
+
+/*
+ * The list to pick from for field sf: the whole list, or, when the
+ * group is chosen, a shallow copy of its codes of that group (in *own,
+ * freed by the caller; NULL when the whole list is used).
+ */
+static const struct schema_codelist *
+ui_form_pick_list(struct ui_form *f, const struct schema_field *sf,
+    const struct schema_codelist *l, struct schema_codelist **own)
+{
+	const char	*group = NULL;
+	size_t		 i, n, len;
+	int		 k;
+
+	*own = NULL;
+	for (i = 0; i < sizeof ui_form_narrows / sizeof ui_form_narrows[0];
+	    i++)
+		if (strcmp(ui_form_narrows[i].entity, f->form->name) == 0 &&
+		    strcmp(ui_form_narrows[i].field, sf->name) == 0 &&
+		    (k = schema_field_index(f->form, ui_form_narrows[i].by)) >=
+		    0 && ui_form_nvalues(f->rec, (size_t)k) > 0)
+			group = ui_form_value(f->rec, (size_t)k, 0);
+	if (group == NULL || *group == '\0')
+		return l;
+	len = strlen(group);
+	*own = xcalloc(1, sizeof **own);
+	(*own)->name = l->name;
+	(*own)->codes = xcalloc(l->ncodes + 1, sizeof *(*own)->codes);
+	for (i = n = 0; i < l->ncodes; i++)
+		if (strncmp(l->codes[i].code, group, len) == 0 &&
+		    l->codes[i].code[len] == '-')
+			(*own)->codes[n++] = l->codes[i];
+	(*own)->ncodes = n;
+	if (n == 0) {		/* a group without types: all of them */
+		free((*own)->codes);
+		free(*own);
+		*own = NULL;
+		return l;
+	}
+	return *own;
+}
+
 /* ^P: pick a code from its list, or a record, into the current input. */
 static void
 ui_form_pick(struct ui_form *f)
@@ -894,6 +948,7 @@ ui_form_pick(struct ui_form *f)
 	struct ui_form_slot		*s = &f->slots[f->cur];
 	const struct schema_field	*sf = &f->form->fields[s->field];
 	const struct schema_codelist	*l;
+	struct schema_codelist		*own = NULL;
 	struct buf			 typed = BUF_INIT, got = BUF_INIT;
 	struct buf			 title = BUF_INIT;
 	uint64_t			 id;
@@ -902,9 +957,13 @@ ui_form_pick(struct ui_form *f)
 	form_driver(f->fm, REQ_VALIDATION);
 	ui_form_typed(f, s, &typed);
 	if (sf->type == SCHEMA_CODE &&
-	    (l = schema_list_find(f->u->schema, sf->target)) != NULL)
+	    (l = schema_list_find(f->u->schema, sf->target)) != NULL) {
+		l = ui_form_pick_list(f, sf, l, &own);
 		r = ui_pick_code(f->u, l, buf_cstr(&typed), &got);
-	else if (sf->type == SCHEMA_REF) {
+		if (own != NULL)
+			free(own->codes);
+		free(own);
+	} else if (sf->type == SCHEMA_REF) {
 		buf_addf(&title, _("Pick a record for %s"),
 		    ui_field_label(f->u, sf));
 		if ((r = ui_list_pick(f->u, sf->target, buf_cstr(&title),
