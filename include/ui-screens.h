@@ -40,6 +40,8 @@ void	ui_view_summary(struct ui *, const struct record *, struct buf *);
 void	ui_view_history(struct ui *, const char *entity, uint64_t id);
 /* ui-message.c: ^A on a message (read, reply, cited cases); 1: a reply. */
 int	ui_message_action(struct ui *, const struct record *);
+/* ui-attach.c: ^A on an attachment (export it); 1 if exported. */
+int	ui_attach_action(struct ui *, const struct record *);
 /* ui-invest.c: ^A on an investigation (its steps); 1 if it changed. */
 int	ui_invest_action(struct ui *, const struct record *);
 

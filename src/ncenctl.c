@@ -145,14 +145,16 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
-	  "ENTITY:ID FILE"),
+	  "ENTITY:ID FILE | outbox [DIR --as ADMIN]"),
 	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
 	  "  --as USER         an account that may attach to the record\n"
 	  "                    (default: the login running ncenctl)\n"
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
-	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	  "is stored once) and an attachment record linked to ENTITY:ID.\n"
+	  "outbox shows or sets (an administrator) the folder where ncen\n"
+	  "exports attachments; no one types a path in ncen.\n") },
 	{ "merge", ctl_merge,
 	  N_("merge two records of one person, business or conveyance"),
 	  N_("[--as USER] [--dry-run] ENTITY KEEP OTHER"),

@@ -48,7 +48,7 @@ static const struct ui_view_name {
 	{ "investigation", { "number", "title", "status", NULL } },
 	{ "message", { "date", "node", "subject", NULL } },
 	{ "transition", { "at", "from", "to", "user", NULL } },
-	{ "attachment", { "kind", "caption", "file_name", NULL } },
+	{ "attachment", { "kind", "caption", "file_name", "size", NULL } },
 };
 #define UI_VIEW_NNAMES (sizeof ui_view_names / sizeof ui_view_names[0])
 
@@ -784,7 +784,9 @@ static int
 ui_view_has_actions(const struct ui_view *v)
 {
 	return strcmp(v->entity, "investigation") == 0 ||
-	    strcmp(v->entity, "message") == 0 || ui_view_may_merge(v);
+	    strcmp(v->entity, "message") == 0 ||
+	    (strcmp(v->entity, "attachment") == 0 &&
+	    ui_may(v->u, AUTH_EXPORT, NULL)) || ui_view_may_merge(v);
 }
 
 /* The title, key line and body. */
@@ -1050,9 +1052,12 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 			break;
 		case UI_OP_ACTION:
 			if (strcmp(entity, "investigation") == 0 ||
-			    strcmp(entity, "message") == 0) {
+			    strcmp(entity, "message") == 0 ||
+			    strcmp(entity, "attachment") == 0) {
 				if (strcmp(entity, "message") == 0)
 					ui_message_action(u, v.rec);
+				else if (strcmp(entity, "attachment") == 0)
+					ui_attach_action(u, v.rec);
 				else
 					ui_invest_action(u, v.rec);
 				if (!ui_view_load(&v))
