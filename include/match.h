@@ -12,6 +12,8 @@
  * that transliteration variants and common typos meet ("Kusnezow",
  * "Kouznetsov" -> "ksnsv").  match_compact: a document, phone, plate,
  * IMO, container number or VIN without spaces, dashes, dots or case.
+ * match_show: text as an ASCII terminal can show it, case and
+ * punctuation kept ("Кузнецов Дмитрий" -> "Kuznetsov Dmitriy").
  * match_date: a date typed as 1997-10-23, 1997/10/23, 23/10/1997,
  * 23.10.1997 or 23-10-1997 as YYYY-MM-DD.  match_jw: Jaro-Winkler
  * similarity of two byte strings, 0 to 1.
@@ -38,6 +40,7 @@
 int	 match_utf8(const char *, size_t);
 int	 match_fold(const char *, size_t, struct buf *out, struct ncen_err *);
 int	 match_latin(const char *, size_t, struct buf *out, struct ncen_err *);
+int	 match_show(const char *, size_t, struct buf *out, struct ncen_err *);
 void	 match_skeleton(const char *word, size_t, struct buf *out);
 int	 match_compact(const char *, size_t, struct buf *out,
 	     struct ncen_err *);

@@ -93,6 +93,7 @@ struct schema_field {
 	enum schema_search	 search;	/* how search reads it */
 	char			*label[SCHEMA_NLANG];
 	char			*help[SCHEMA_NLANG];
+	char			*heading[SCHEMA_NLANG];	/* a list's column */
 	int			 row, col;	/* screen position hint, -1 none */
 	unsigned		 line;		/* where it is defined */
 	unsigned		 namecol;	/* column of its name */

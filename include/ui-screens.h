@@ -68,6 +68,8 @@ void	ui_case(struct ui *, uint64_t id);
  * small chooser (the index chosen, -1 on Back); the version check that
  * changes to a record's links make in their transaction. */
 int	ui_link(struct ui *, struct store_ref from, uint32_t version);
+/* ui-dup.c: before a new record is saved, the ones it probably is. */
+int	ui_dup_ask(struct ui *, const struct record *);
 int	ui_link_choose(struct ui *, const char *title, const char *const *,
 	    size_t);
 int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
@@ -85,6 +87,10 @@ void	ui_queue_label(struct ui *, struct buf *);
 /* ui-mywork.c: My work, the account's assigned investigations,
  * returned cases and drafts. */
 void	ui_mywork(struct ui *);
+/* ui-alert.c: Alerts raised for the account, newest first, with the
+ * analyst's decision; the main menu's label with the new ones' count. */
+void	ui_alerts(struct ui *);
+void	ui_alerts_label(struct ui *, struct buf *);
 
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);

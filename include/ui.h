@@ -123,6 +123,9 @@ const char *ui_key_label(enum ui_op);
 void	 ui_key_help(struct ui *, struct buf *);
 
 /* ui-text.c: UTF-8 text in terminal columns. */
+void	 ui_text_init(void);
+int	 ui_text_transliterated(void);
+const char *ui_text_shown(const char *, struct buf *);
 int	 ui_text_width(const char *);
 void	 ui_text_put(int y, int x, const char *, int width, int pad);
 void	 ui_text_clip(const char *, int width, struct buf *);

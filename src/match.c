@@ -20,9 +20,12 @@
  * ISO 9 "Kuznecov"), every other script by Any-Latin, then ASCII.
  */
 #define MATCH_TRANSLIT	"Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower"
+/* The same for the eye: case and punctuation kept. */
+#define MATCH_SHOW	"Russian-Latin/BGN; Any-Latin; Latin-ASCII"
 
 /* Per process: opening a transliterator costs milliseconds. */
 static UTransliterator	*match_trans;
+static UTransliterator	*match_trans_show;
 static const UNormalizer2 *match_nfkc;
 
 /*
@@ -159,6 +162,9 @@ match_end(void)
 	if (match_trans != NULL)
 		utrans_close(match_trans);
 	match_trans = NULL;
+	if (match_trans_show != NULL)
+		utrans_close(match_trans_show);
+	match_trans_show = NULL;
 	match_nfkc = NULL;	/* owned by ICU */
 }
 
@@ -323,6 +329,50 @@ match_latin(const char *s, size_t len, struct buf *out, struct ncen_err *err)
 	if (error == NCEN_OK)
 		match_words(b.s, b.len, out);
 	buf_free(&b);
+	return error;
+}
+
+/* Text as an ASCII terminal shows it (match.h), appended to out. */
+int
+match_show(const char *s, size_t len, struct buf *out, struct ncen_err *err)
+{
+	UErrorCode	 ue = U_ZERO_ERROR;
+	UChar		 id[sizeof MATCH_SHOW];
+	UChar		*u;
+	int32_t		 n, cap, lim;
+	int		 error;
+
+	if (!match_utf8(s, len))
+		return ncen_err_set(err, NCEN_EUSAGE, _("not valid UTF-8"));
+	if (match_ascii(s, len)) {
+		buf_add(out, s, len);
+		return NCEN_OK;
+	}
+	if (match_trans_show == NULL) {
+		u_uastrncpy(id, MATCH_SHOW, (int32_t)sizeof id);
+		match_trans_show = utrans_openU(id, -1, UTRANS_FORWARD, NULL,
+		    0, NULL, &ue);
+		if (U_FAILURE(ue)) {
+			match_trans_show = NULL;
+			return ncen_err_set(err, NCEN_EVERSION, _("ICU has no "
+			    "transliterator \"%s\": %s"), MATCH_SHOW,
+			    u_errorName(ue));
+		}
+	}
+	if ((u = match_to16(s, len, &n, &cap, err)) == NULL)
+		return NCEN_EUSAGE;
+	/* Room for the Latin: a Han character may become six letters. */
+	cap = n * 8 + 16;
+	u = xreallocarray(u, (size_t)cap, sizeof *u);
+	lim = n;
+	utrans_transUChars(match_trans_show, u, &n, cap, 0, &lim, &ue);
+	if (U_FAILURE(ue)) {
+		free(u);
+		return ncen_err_set(err, NCEN_EUSAGE, _("cannot transliterate:"
+		    " %s"), u_errorName(ue));
+	}
+	error = match_to8(u, n, out, err);
+	free(u);
 	return error;
 }
 

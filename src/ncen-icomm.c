@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
@@ -117,6 +118,7 @@ icomm_open(const char *home, const char *keyfile, struct schema **s,
 	} else {
 		audit_attach(*st, ICOMM_USER);
 		icomm_outbox_attach(*st, ICOMM_USER);
+		alert_attach(*st);
 	}
 	ncen_err_free(&e);
 	return r;
@@ -208,6 +210,21 @@ icomm_write(const char *path, const struct buf *b)
 	return 0;
 }
 
+/* Check the cases a batch brought (or anyone saved) for alerts. */
+static void
+icomm_alerts(struct store *st)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	size_t		checked, raised = 0;
+
+	if (alert_drain(st, 0, &checked, &raised, &e) != NCEN_OK)
+		syslog(LOG_WARNING, "alerts: %s", ncen_err_msg(&e));
+	else if (raised != 0)
+		syslog(LOG_INFO, "alerts: %zu cases checked, %zu alerts raised",
+		    checked, raised);
+	ncen_err_free(&e);
+}
+
 /* CGI: the POSTed batch in, the signed receipt out. */
 static int
 icomm_cgi(const char *home, const char *keyfile)
@@ -252,9 +269,10 @@ icomm_cgi(const char *home, const char *keyfile)
 		syslog(LOG_ERR, "cannot answer a batch: %s", ncen_err_msg(&e));
 		goto fail;
 	}
-	if (accepted)
+	if (accepted) {
 		syslog(LOG_INFO, "batch accepted (%zu bytes)", in.len);
-	else
+		icomm_alerts(st);
+	} else
 		syslog(LOG_NOTICE, "batch refused: %s", reason.s);
 	printf("Status: 200 OK\r\nContent-Type: application/pkcs7-mime\r\n"
 	    "Content-Length: %zu\r\n\r\n", out.len);
@@ -331,9 +349,10 @@ icomm_cmd_receive(struct store *st, const char *file, const char *out)
 		r = 2;
 		goto out;
 	}
-	if (accepted)
+	if (accepted) {
 		printf("%s: accepted\n", file);
-	else {
+		icomm_alerts(st);
+	} else {
 		icomm_warn("%s: refused: %s", file, reason.s);
 		r = 1;
 	}
@@ -411,6 +430,8 @@ icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
 			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 		ncen_err_clear(&e);
+		if (run)
+			icomm_alerts(st);
 		if (run && store_wake_wait(wake, interval, &icomm_stop))
 			syslog(LOG_DEBUG, "woken: something was queued");
 	} while (run && !icomm_stop);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <getopt.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "auth.h"
 #include "error.h"
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 	}
 	audit_attach(u->st, u->acct->name);
 	icomm_outbox_attach(u->st, u->acct->name);
+	alert_attach(u->st);
 	ui_status(u, _("Signed in as %s."), u->acct->name);
 	ui_form_drafts(u);
 	ui_menu(u);

@@ -70,6 +70,39 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "QUERY: names in any order and any script, a document, phone or\n"
 	  "plate number, a date (1997-10-23, 23/10/1997, 23.10.1997).  One\n"
 	  "hit a line, best first: ENTITY:ID TAB SCORE TAB WHY TAB SUMMARY.\n") },
+	{ "watch", ctl_watch, N_("the watch list: persons, businesses, "
+	  "documents, vehicles..."),
+	  N_("add --kind KIND (--name NAME [--born DATE] | --number N) "
+	  "--reason TEXT --owner USER [--until DATE] | list | del ID"),
+	  N_("  --kind KIND    PERSON, BUSINESS, DOCUMENT, PLATE, IMO,\n"
+	  "                 CONTAINER or VIN (watch_kind.codes)\n"
+	  "  --name NAME    a person's or business's names, any script\n"
+	  "  --born DATE    a person's date of birth (YYYY-MM-DD)\n"
+	  "  --number N     the document, plate, IMO, container number, VIN\n"
+	  "  --owner USER   the account (or role) the alerts are for\n"
+	  "  --until DATE   watched until then (default: until removed)\n"
+	  "A case whose linked records meet an entry raises an alert.\n"
+	  "list prints ID, kind, name, born, number, owner, until, reason.\n") },
+	{ "rules", ctl_rules, N_("check, install and run the analytic rules"),
+	  N_("check FILE | install FILE | list | run [--since DATE] "
+	  "[--rule NAME] [--file FILE] [--no-watch]"),
+	  N_("  check FILE    report a bad rules file as FILE:LINE:COL (exit 1)\n"
+	  "  install FILE  check it, then make it DIR/alert.rules (audited)\n"
+	  "  run           retro-hunt: check the cases dated since DATE\n"
+	  "                (default: all) against the rules (or --rule NAME,\n"
+	  "                or those of --file FILE) and the watch list\n"
+	  "                (unless --no-watch), raising what they meet\n"
+	  "The language is in ncen-rules(5).\n") },
+	{ "alerts", ctl_alerts, N_("list alerts, check waiting cases, decide"),
+	  N_("list [--state S] [--as USER] | check [--max N] | pending | "
+	  "decide ID "
+	  "SEEN|ACTED|DISMISSED --as USER [--reason TEXT]"),
+	  N_("  list    ID, raised, state, case, source, owner, title, why,\n"
+	  "          handled by, reason; --as: only that account's alerts\n"
+	  "          in cases it sees\n"
+	  "  check   check the cases saved since the last check (at most N)\n"
+	  "  pending how many cases wait to be checked\n"
+	  "  decide  record the decision (DISMISSED needs --reason)\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),
@@ -215,7 +248,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "are the forms' retain lines (ncen-forms(5)).\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
 	  N_("[--partial REJECTS.csv] [--override-check REASON] [--raw] "
-	  "[--as USER] ENTITY FILE.csv|-"),
+	  "[--duplicates report|refuse|none] [--as USER] ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
@@ -224,6 +257,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                         each record and in the audit log\n"
 	  "  --raw                  values exactly as written (a file from\n"
 	  "                         export --raw): keep a leading quote\n"
+	  "  --duplicates MODE      rows that stored records probably are\n"
+	  "                         (same number, or names and birth date):\n"
+	  "                         report (default), refuse or none\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
 	  "  --as USER              an account that may import (ncp, admin)\n"

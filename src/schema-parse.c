@@ -345,6 +345,7 @@ struct schema_parse {
 	unsigned		 formlabel[SCHEMA_NLANG];
 	unsigned		 label[SCHEMA_NLANG];	/* line given, or 0 */
 	unsigned		 help[SCHEMA_NLANG];
+	unsigned		 heading[SCHEMA_NLANG];
 	unsigned		 at;
 };
 
@@ -992,6 +993,7 @@ schema_parse_field(struct schema_parse *p)
 	p->field = f;
 	memset(p->label, 0, sizeof p->label);
 	memset(p->help, 0, sizeof p->help);
+	memset(p->heading, 0, sizeof p->heading);
 	p->at = 0;
 
 	if (schema_parse_type(p, 2, f) != 0)
@@ -1085,6 +1087,14 @@ schema_parse_help(struct schema_parse *p)
 {
 	return schema_parse_text(p, "help", N_("help text"), p->field->help,
 	    p->help);
+}
+
+/* "heading LANG STRING": the open field's short column heading. */
+static int
+schema_parse_heading(struct schema_parse *p)
+{
+	return schema_parse_text(p, "heading", N_("heading"),
+	    p->field->heading, p->heading);
 }
 
 /* "at ROW COL": where the field would like to be on the screen. */
@@ -1249,6 +1259,7 @@ static const struct schema_parse_stmt {
 } schema_parse_stmts[] = {
 	{ "label", SCHEMA_PARSE_INFORM|SCHEMA_PARSE_INFIELD, schema_parse_label },
 	{ "help", SCHEMA_PARSE_INFIELD, schema_parse_help },
+	{ "heading", SCHEMA_PARSE_INFIELD, schema_parse_heading },
 	{ "at", SCHEMA_PARSE_INFIELD, schema_parse_at },
 	{ "field", SCHEMA_PARSE_INFORM|SCHEMA_PARSE_INFIELD, schema_parse_field },
 	{ "retain", SCHEMA_PARSE_INFORM, schema_parse_retain },
@@ -1348,6 +1359,7 @@ schema_form_free(struct schema_form *form)
 		for (lang = 0; lang < SCHEMA_NLANG; lang++) {
 			free(form->fields[i].label[lang]);
 			free(form->fields[i].help[lang]);
+			free(form->fields[i].heading[lang]);
 		}
 	}
 	free(form->fields);

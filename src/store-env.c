@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "store-backup.h"
 #include "store-int.h"
 #include "store.h"
 #include "validate.h"
@@ -700,6 +701,27 @@ store_env_ents(struct store *st)
 	}
 }
 
+/*
+ * A checkpoint a full disk failed at close, and the regions that held
+ * its pages gone since (store-space.c): recover them from the log before
+ * the open, every other open kept out meanwhile.
+ */
+static int
+store_env_owed(struct store *st, struct ncen_err *err)
+{
+	struct buf	report = BUF_INIT;
+	int		fd, error = NCEN_OK;
+
+	if (!store_space_owed(st->home, &fd))
+		return NCEN_OK;
+	if ((error = store_backup_recover(st->home, st->keyfile, 0, &report,
+	    err)) == NCEN_OK)
+		store_space_pending(st->home, 1);
+	close(fd);
+	buf_free(&report);
+	return error;
+}
+
 /* Open the environment and every database of the schema. */
 static int
 store_env_open(struct store *st, struct ncen_err *err)
@@ -713,6 +735,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
+		return error;
+	if ((error = store_env_owed(st, err)) != NCEN_OK)
 		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
@@ -1050,15 +1074,21 @@ store_close(struct store *st, struct ncen_err *err)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
-	int			 ret, error = NCEN_OK;
+	int			 ret, error = NCEN_OK, owed = 0;
 
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
 	store_watch_enter();
 	if (st->env != NULL &&
-	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
 		error = store_dberr(st, ret, err, _("checkpoint at close"));
+		/* Committed pages may be in the cache only: keep it. */
+		owed = ret != DB_RUNRECOVERY;
+	} else if (st->env != NULL)
+		store_space_pending(st->home, 1);
+	if (owed)
+		store_space_pending(st->home, 0);
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
@@ -1133,7 +1163,8 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
-	store_space_env_release(st->home);
+	if (!owed)
+		store_space_env_release(st->home);
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();

@@ -48,8 +48,6 @@
 #define UI_CASE_STEPS		5
 /* Lines a long value (the narrative) may take. */
 #define UI_CASE_LONG_LINES	3
-/* Code labels wider than this are shown as their code. */
-#define UI_CASE_LABEL_MAX	24
 
 enum ui_case_kind {
 	UI_CASE_TEXT,		/* a line of fields or a heading */
@@ -207,20 +205,33 @@ ui_case_shown(struct ui_case *c, const struct record *r)
 	buf_free(&b);
 }
 
-/* Append a value as the officer reads it: a code's label when short. */
+/* Whether a code mixes letters and digits (FRCDG01, not 5 or RISK). */
+static int
+ui_case_identifier(const char *v)
+{
+	return strpbrk(v, "0123456789") != NULL &&
+	    strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL;
+}
+
+/*
+ * Append a value as the officer reads it: a code's label, when it fits
+ * in max columns (0: any label, for fields that wrap), else the code.
+ * A code of letters and digits is an identifier people use as it is
+ * (an office, FRCDG01): it stays a code.
+ */
 static void
 ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_codelist	*l;
 	const struct schema_code	*code;
 	const char			*label;
 
-	if (f->type == SCHEMA_CODE &&
+	if (f->type == SCHEMA_CODE && !ui_case_identifier(v) &&
 	    (l = schema_list_find(c->u->schema, f->target)) != NULL &&
 	    (code = schema_code_find(l, v)) != NULL &&
 	    (label = schema_label(code->label, c->u->lang)) != NULL &&
-	    *label != '\0' && ui_text_width(label) <= UI_CASE_LABEL_MAX) {
+	    *label != '\0' && (max == 0 || ui_text_width(label) <= max)) {
 		buf_adds(b, label);
 		return;
 	}
@@ -230,7 +241,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 /* A named field's value as the officer reads it, or "" (into b). */
 static void
 ui_case_field(struct ui_case *c, const struct record *r, const char *name,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_field	*f;
 	const char			*v;
@@ -239,7 +250,7 @@ ui_case_field(struct ui_case *c, const struct record *r, const char *name,
 	if ((f = schema_field_find(r->form, name)) == NULL ||
 	    (v = record_get(r, name)) == NULL || *v == '\0')
 		return;
-	ui_case_value(c, f, v, b);
+	ui_case_value(c, f, v, max, b);
 }
 
 /* Add a line to the page (text is copied). */
@@ -291,11 +302,13 @@ static void
 ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width,
     size_t field)
 {
-	struct buf	 part = BUF_INIT;
-	const char	*s = item;
+	struct buf	 part = BUF_INIT, shown = BUF_INIT;
+	const char	*s;
 	size_t		 take, sp;
 	int		 n, last;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = item = ui_text_shown(item, &shown);
 	if (line->len > 0 &&
 	    ui_text_width(line->s) + 3 + ui_text_width(item) > width) {
 		ui_case_add(c, line->s, UI_CASE_TEXT, 0);
@@ -305,6 +318,7 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width,
 		if (line->len > 0)
 			buf_adds(line, "   ");
 		buf_adds(line, item);
+		buf_free(&shown);
 		return;
 	}
 	for (n = 0; *s != '\0' && n < UI_CASE_LONG_LINES; n++) {
@@ -330,6 +344,7 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width,
 		    UI_CASE_TEXT, field);
 	}
 	buf_free(&part);
+	buf_free(&shown);
 }
 
 /* Lay out one case field as "Label: value, value". */
@@ -344,7 +359,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	/* A case without a status is a draft: say so. */
 	if (strcmp(f->name, "status") == 0) {
 		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
-		ui_case_value(c, f, ui_case_status(c), &item);
+		ui_case_value(c, f, ui_case_status(c), 0, &item);
 		ui_case_pack(c, line, buf_cstr(&item), width, i);
 		buf_free(&item);
 		return;
@@ -360,7 +375,7 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	for (j = 0; j < v->n; j++) {
 		if (j > 0)
 			buf_adds(&item, ", ");
-		ui_case_value(c, f, v->v[j], &item);
+		ui_case_value(c, f, v->v[j], 0, &item);
 	}
 	ui_case_pack(c, line, buf_cstr(&item), width, i);
 	buf_free(&item);
@@ -407,7 +422,7 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	}
 	ui_case_cell(&line, record_get(s, "commodity"), 7);
 	buf_adds(&line, " ");
-	ui_case_field(c, s, "commodity_type", &v);
+	ui_case_field(c, s, "commodity_type", 37, &v);
 	ui_case_cell(&line, buf_cstr(&v), 37);
 	buf_adds(&line, " ");
 	buf_addf(&q, "%s %s", ui_case_get(s, "quantity"),
@@ -488,13 +503,13 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 	}
 	if (ui_may(c->u, AUTH_VIEW_NOMINAL, a) &&
 	    record_get(a, "caption") != NULL) {
-		ui_case_field(c, a, "caption", &v);
+		ui_case_field(c, a, "caption", 44, &v);
 		ui_case_shown(c, a);
 	} else
-		ui_case_field(c, a, "media_type", &v);
+		ui_case_field(c, a, "media_type", 44, &v);
 	ui_case_cell(&line, buf_cstr(&v), 44);
 	buf_adds(&line, " ");
-	ui_case_field(c, a, "kind", &v);
+	ui_case_field(c, a, "kind", 20, &v);
 	ui_case_cell(&line, buf_cstr(&v), 20);
 	if ((size = record_get(a, "size")) != NULL)
 		buf_addf(&line, " %s %s", size, _("bytes"));
@@ -510,11 +525,11 @@ ui_case_lay_investigation(struct ui_case *c, size_t k)
 	const struct record	*r = c->invs[k];
 	struct buf		 line = BUF_INIT, v = BUF_INIT;
 
-	ui_case_field(c, r, "number", &v);
+	ui_case_field(c, r, "number", 18, &v);
 	if (v.len == 0)
 		buf_addf(&v, "%llu", (unsigned long long)r->id);
 	ui_case_cell(&line, buf_cstr(&v), 18);
-	ui_case_field(c, r, "status", &v);
+	ui_case_field(c, r, "status", 24, &v);
 	buf_adds(&line, " ");
 	ui_case_cell(&line, buf_cstr(&v), 24);
 	buf_addf(&line, " %s", ui_case_get(r, "title"));

@@ -43,8 +43,9 @@
 #include "workflow-inv.h"
 #include "xmalloc.h"
 
-#define UI_FORM_LABEL_MAX	30	/* columns of a label */
+#define UI_FORM_LABEL_MAX	36	/* columns of a label */
 #define UI_FORM_INPUT_MIN	8	/* columns an input needs at least */
+#define UI_FORM_WHOLE_MAX	26	/* text this short is never scrolled */
 #define UI_FORM_BESIDE_MIN	4	/* a code's label, or nothing */
 #define UI_FORM_BESIDE_MAX	40
 #define UI_FORM_REASON_MAX	200	/* characters of a check override */
@@ -518,8 +519,11 @@ ui_form_place(struct ui_form *f, const struct schema_field *sf, int nextcol,
 	buf_free(&lab);
 	/* One column more than it holds, for the cursor after the end. */
 	want = ui_field_width(f->u->schema, sf) + 1;
-	/* Dates, codes and numbers are read whole; text may scroll. */
-	minw = sf->type != SCHEMA_TEXT || want < UI_FORM_INPUT_MIN ? want :
+	/*
+	 * Dates, codes, numbers and short text (identifiers such as a VIN
+	 * or a plate) are read whole; longer text may scroll.
+	 */
+	minw = sf->type != SCHEMA_TEXT || want <= UI_FORM_WHOLE_MAX ? want :
 	    UI_FORM_INPUT_MIN;
 	p->x = col > xcur ? col : xcur;
 	if (p->x + p->lw + 1 + minw > COLS - 1) {
@@ -595,8 +599,14 @@ ui_form_make(struct ui_form *f, size_t fi, const struct ui_form_place *p,
 				set_max_field(s->in, ui_field_max(sf) + 1);
 			}
 		}
-		set_field_buffer(s->in, 0, ui_form_value(f->rec, fi, v));
-		if (p->bw > 0)
+		/* A code set by the system reads as its label alone. */
+		buf_reset(&lab);
+		if (ro && sf->type == SCHEMA_CODE)
+			ui_field_code_label(f->u, sf, ui_form_value(f->rec, fi,
+			    v), &lab);
+		set_field_buffer(s->in, 0, lab.len != 0 ? buf_cstr(&lab) :
+		    ui_form_value(f->rec, fi, v));
+		if (p->bw > 0 && !(ro && sf->type == SCHEMA_CODE))
 			s->beside = ui_form_field(f, *y, p->x + p->lw + 1 +
 			    p->iw + 2, p->bw, 0);
 		ui_form_beside(f, s);
@@ -1296,6 +1306,13 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 		    "create this record; nothing was saved") : _("Your roles "
 		    "may not change this record; nothing was saved"));
 		record_free(r);
+		return 0;
+	}
+	/* A new record that one stored probably is: ask first. */
+	if (f->id == 0 && !ui_dup_ask(f->u, r)) {
+		record_free(r);
+		ui_form_rebuild(f, f->slots[f->cur].field,
+		    f->slots[f->cur].value);
 		return 0;
 	}
 	r->id = f->id;

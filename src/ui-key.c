@@ -170,5 +170,6 @@ ui_key_help(struct ui *u, struct buf *b)
 	}
 	buf_adds(b, _("\n  Tab, Down, Enter   next field or row\n"
 	    "  Up, Shift-Tab      previous field or row\n"
-	    "  PgUp, PgDn         previous or next page (also ^B and ^V)\n"));
+	    "  PgUp, PgDn         previous or next page (also ^B and ^V)\n"
+	    "  Home, End          first or last (also ESC < and ESC >)\n"));
 }

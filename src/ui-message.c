@@ -253,7 +253,7 @@ ui_message_case_found(const struct record *r, void *arg)
 /*
  * A citation as the officer typed it: "case:ID" as is, a case number
  * (CC-OFFICE-YYYY-NNNNNN) turned into case:ID through its index; what
- * is neither is left for store_message_send to refuse in words.
+ * is neither is left for icomm_message_write to refuse in words.
  */
 static char *
 ui_message_cite(struct ui *u, const char *word)
@@ -404,8 +404,10 @@ ui_message_read(struct ui *u, const struct record *r)
 	int		 k;
 	size_t		 i;
 
-	buf_addf(&text, "%s %s\n", dir != NULL && strcmp(dir, "IN") == 0 ?
-	    _("From") : _("To"), record_get(r, "node"));
+	if (dir != NULL && strcmp(dir, "IN") == 0)
+		buf_addf(&text, _("From %s\n"), record_get(r, "node"));
+	else
+		buf_addf(&text, _("To %s\n"), record_get(r, "node"));
 	buf_addf(&text, _("Date: %s\n"), record_get(r, "date"));
 	v = record_get(r, "subject");
 	buf_addf(&text, _("Subject: %s\n"), v != NULL ? v : "");

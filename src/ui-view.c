@@ -337,10 +337,12 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
     const char *s)
 {
 	struct ui_view_line	*l = &v->lines[v->nlines - 1];
-	struct buf		 fit = BUF_INIT;
+	struct buf		 fit = BUF_INIT, shown = BUF_INIT;
 	size_t			 len, take, sp;
 	int			 w = width;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = ui_text_shown(s, &shown);
 	if (width < 8)
 		w = width = 8;
 	for (;;) {
@@ -367,6 +369,7 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
 		col = indent;
 	}
 	buf_free(&fit);
+	buf_free(&shown);
 }
 
 /* Order fields by their `at` hint (row, then column); no hint last. */

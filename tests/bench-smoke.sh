@@ -20,6 +20,13 @@ else
 	tap_result 0 "bench/store # SKIP not built (needs libsqlite3-dev)"
 fi
 
+ok "bench/alerts runs at 40 saves and 200 cases" timeout 300 \
+    "$top_builddir/bench/alerts" --forms "$top_builddir/forms" \
+    --dir "$T/alerts" --saves 40 --rounds 2 --hunt-cases 200
+has "bench/alerts: it prints the save with 10000 watch entries" \
+    "50 rules, 10000 watch entries"
+has "bench/alerts: it prints the retro-hunt rate" "200 cases in"
+
 # bench/terminal runs from the build directory, quick (unpaced, three
 # start-up runs), on 200 demo cases.
 # shellcheck disable=SC2016 # the inner shell's arguments

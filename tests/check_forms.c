@@ -531,17 +531,22 @@ START_TEST(test_shipped_fields)
 		{ "attachment", "size", SCHEMA_INTEGER, NULL, 0 },
 		{ "message", "direction", SCHEMA_CODE, "message_direction", 1 },
 		{ "message", "date", SCHEMA_DATETIME, NULL, 1 },
+		{ "watch", "kind", SCHEMA_CODE, "watch_kind", 1 },
+		{ "watch", "owner", SCHEMA_TEXT, NULL, 1 },
+		{ "alert", "case", SCHEMA_REF, "case", 1 },
+		{ "alert", "state", SCHEMA_CODE, "alert_state", 1 },
+		{ "alert", "raised", SCHEMA_DATETIME, NULL, 1 },
 	};
 	static const char	*repeated[][2] = {
 		{ "case", "transit" }, { "person", "aliases" },
 		{ "person", "nationality" }, { "person", "phone" },
 		{ "person", "email" }, { "investigation", "officers" },
-		{ "message", "cites" },
+		{ "message", "cites" }, { "alert", "matched" },
 	};
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 11);
+	ck_assert_uint_eq(shipped->nforms, 13);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);
@@ -657,13 +662,14 @@ END_TEST
 START_TEST(test_shipped_lists)
 {
 	static const char	*lists[] = {
-		"attachment_kind", "business_kind", "case_kind", "commodity",
+		"alert_state", "attachment_kind", "business_kind", "case_kind",
+		"commodity",
 		"commodity_type", "concealment", "concealment_location",
 		"conveyance_kind", "country", "currency", "detection",
 		"direction", "document", "entity", "investigation_status",
 		"message_direction", "offence", "office", "outcome", "package",
 		"penalty", "procedure", "provision", "role", "sex", "species",
-		"status", "transport", "unit",
+		"status", "transport", "unit", "watch_kind",
 	};
 	const struct schema_form	*fo;
 	struct buf			 out = BUF_INIT;

@@ -97,8 +97,11 @@ static const struct parse_error form_errors[] = {
 	{ "unknown statement in a form", HDR2 "help en \"x\"\n",
 	  "t.form:3:1: expected a statement (label, field, retain), found 'help'" },
 	{ "unknown statement in a field", FLD "lable en \"x\"\n",
-	  "t.form:8:1: expected a statement (label, help, at, field), found "
-	  "'lable'" },
+	  "t.form:8:1: expected a statement (label, help, heading, at, "
+	  "field), found 'lable'" },
+	{ "heading given twice", FLD "heading en \"X\"\nheading en \"Y\"\n",
+	  "t.form:9:1: expected one 'heading en' (the first is at line 8), "
+	  "found a second" },
 	{ "bad field name", HDR "field Date date\n",
 	  "t.form:5:7: expected a field name " NAMERULE ", found 'Date'" },
 	{ "field name too long", HDR

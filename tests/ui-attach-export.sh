@@ -79,7 +79,7 @@ ui_keys S C-a
 ui_wait S "Export it to the outgoing folder" >/dev/null
 ui_keys S 1
 ui_see S "asked first, naming the folder" "Export attachment 1 to $OUT? (y/n)"
-ui_keys S y Enter
+ui_keys S y
 ui_see S "exported" "Exported to $OUT/attachment-1-photo_of_it.png."
 ok "the copy is whole" cmp "$T/photo of it.png" "$OUT/attachment-1-photo_of_it.png"
 ok "the audit log" ncenctl -d "$X" audit show --action attachment.export
@@ -89,7 +89,7 @@ ui_keys S C-a
 ui_wait S "Export it to the outgoing folder" >/dev/null
 ui_keys S 1
 ui_wait S "(y/n)" >/dev/null
-ui_keys S y Enter
+ui_keys S y
 ui_see S "a second export never overwrites the first" \
 	"Exported to $OUT/attachment-1-photo_of_it.png-2."
 
@@ -101,7 +101,7 @@ ui_keys S C-a
 ui_wait S "Export it to the outgoing folder" >/dev/null
 ui_keys S 1
 ui_wait S "(y/n)" >/dev/null
-ui_keys S y Enter
+ui_keys S y
 ui_see S "a damaged file is refused" \
 	"Not exported: its stored file does not match its SHA-256"
 [ "$(ls "$OUT" | wc -l)" -eq 2 ]

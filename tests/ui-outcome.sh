@@ -64,7 +64,7 @@ has "with its date" "Outcome on: 2027-03-15"
 has "and who decided" "Court or authority: Tribunal (example) of Bobigny"
 has "the penalty" "Penalties: Fine"
 has "the fine" "Fine or settlement amount: 1500.00"
-has "the offence (a long label: its code)" "Offences: DRUGS"
+has "the offence in words" "Offences: Import or export of narcotic drugs"
 has "the provision" "Legal provisions: PC-222-36"
 ok "the database" ncenctl -d "$X" dump case
 has "holds the offence" "field offence DRUGS"

@@ -104,6 +104,44 @@ ui_see S "Back to the menu" "Main menu"
 ui_keys S C-x
 ui_gone S; tap_result $? "the supervisor's ncen ends"
 
+# The Persons list's filter goes through the same keys: Latin letters
+# typed find a Cyrillic name, capitals or not.
+ui_start L -- ncen -d "$X" --as sup --idle 0
+ui_see L "the menu again" "Main menu"
+ui_keys L p
+ui_see L "the Persons list" "by Family name"
+ui_type L "KUZN"
+ui_see L "the filter typed in Latin capitals" "starts with): KUZN_"
+ui_settle L
+grep -q "Кузнецов" "$T/out" && grep -q "Kuznetsov" "$T/out" &&
+    ! grep -q "Müller" "$T/out"
+tap_result $? "KUZN lists Кузнецов and Kuznetsov, and nothing else"
+ui_keys L C-f
+ui_type L "παπαδ"
+ui_see L "a Greek filter in small letters finds the Greek name" \
+    "Παπαδοπούλου"
+ui_keys L C-x C-x
+ui_gone L; tap_result $? "the list session ends"
+
+# LANG=C (a plain vt100 or a serial console): names beyond ASCII show
+# transliterated and marked with '~', and ASCII typed finds them.
+ui_start C -e LANG=C -e LC_ALL=C -- ncen -d "$X" --as sup --idle 0
+ui_see C "LANG=C: the menu" "Main menu"
+ui_keys C p
+ui_see C "LANG=C: the Persons list" "by Family name"
+ui_type C "kuzn"
+ui_see C "LANG=C: Кузнецов shows as ~Kuznetsov" "~Kuznetsov"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T/out"
+[ $? -ne 0 ]
+tap_result $? "LANG=C: nothing beyond ASCII on the screen"
+ui_keys C C-x s
+ui_type C "Papadopoulou"
+ui_keys C Enter
+ui_see C "LANG=C: search finds the Greek name, shown in Latin" \
+    "~Papadopoulou"
+ui_keys C C-x C-x
+ui_gone C; tap_result $? "the LANG=C session ends"
+
 # Need to know: an officer's search shows the "hit, no hit" line only.
 ok "an officer" ncenctl -d "$X" user add --roles officer --offices FRMRS01 \
     olga
