@@ -64,6 +64,7 @@ int	ctl_export(struct ctl_ctx *, int, char **);
 int	ctl_template(struct ctl_ctx *, int, char **);
 int	ctl_offices(struct ctl_ctx *, int, char **);
 int	ctl_case(struct ctl_ctx *, int, char **);
+int	ctl_investigation(struct ctl_ctx *, int, char **);
 int	ctl_attach(struct ctl_ctx *, int, char **);
 int	ctl_merge(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);

@@ -38,6 +38,12 @@ void	ui_view(struct ui *, const char *entity, uint64_t id);
 void	ui_view_summary(struct ui *, const struct record *, struct buf *);
 /* A record's history from the audit log (roles allowed AUTH_AUDIT). */
 void	ui_view_history(struct ui *, const char *entity, uint64_t id);
+/* ui-message.c: ^A on a message (read, reply, cited cases); 1: a reply. */
+int	ui_message_action(struct ui *, const struct record *);
+/* ui-attach.c: ^A on an attachment (export it); 1 if exported. */
+int	ui_attach_action(struct ui *, const struct record *);
+/* ui-invest.c: ^A on an investigation (its steps); 1 if it changed. */
+int	ui_invest_action(struct ui *, const struct record *);
 
 /* ui-form.c: create (id 0) or edit a record in a form laid out from its
  * form file; 1 and *saved when stored, 0 when the officer went back
@@ -51,6 +57,9 @@ void	ui_form_drafts(struct ui *);
  * code in *code, 0 on Back. */
 int	ui_pick_code(struct ui *, const struct schema_codelist *,
 	    const char *start, struct buf *code);
+/* The same, the highlight first on the code at (NULL: the first). */
+int	ui_pick_code_at(struct ui *, const struct schema_codelist *,
+	    const char *start, const char *at, struct buf *);
 
 /* ui-case.c: the whole case on one screen, with workflow actions. */
 void	ui_case(struct ui *, uint64_t id);

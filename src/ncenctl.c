@@ -131,6 +131,21 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
+	{ "investigation", ctl_investigation,
+	  N_("take an investigation through its workflow, or show it"),
+	  N_("activate|suspend|resume|close|reopen|assign|unassign ID "
+	  "--as USER [--reason TEXT] [--outcome STATUS] [--officer USER] "
+	  "[--version N] | history ID"),
+	  N_(
+	  "  --as USER         who takes the step: an account (ncenctl user)\n"
+	  "  --reason TEXT     why (required to suspend, close and reopen)\n"
+	  "  --outcome STATUS  close: CLOSED-RESULT, CLOSED-NFA or REFERRED\n"
+	  "  --officer USER    assign, unassign: an officer's account\n"
+	  "  --version N       refuse if it changed since version N\n"
+	  "NEW (opened) -> OPEN (active) <-> SUSPENDED -> closed; reopen takes\n"
+	  "a closed one back to OPEN.  A supervisor of its office takes every\n"
+	  "step; an officer assigned to it may activate, suspend and resume\n"
+	  "it.  history lists each step with who, when and why.\n") },
 	{ "report", ctl_reports,
 	  N_("printable reports: a case, statistics"),
 	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]\n"
@@ -163,14 +178,16 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
-	  "ENTITY:ID FILE"),
+	  "ENTITY:ID FILE | outbox [DIR --as ADMIN]"),
 	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
 	  "  --as USER         an account that may attach to the record\n"
 	  "                    (default: the login running ncenctl)\n"
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
-	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	  "is stored once) and an attachment record linked to ENTITY:ID.\n"
+	  "outbox shows or sets (an administrator) the folder where ncen\n"
+	  "exports attachments; no one types a path in ncen.\n") },
 	{ "merge", ctl_merge,
 	  N_("merge two records of one person, business or conveyance"),
 	  N_("[--as USER] [--dry-run] ENTITY KEEP OTHER"),

@@ -520,6 +520,12 @@ START_TEST(test_shipped_fields)
 		  "investigation_status", 1 },
 		{ "investigation", "opened", SCHEMA_DATE, NULL, 1 },
 		{ "investigation", "officers", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation", "office", SCHEMA_CODE, "office", 1 },
+		{ "investigation", "number", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation_step", "investigation", SCHEMA_REF,
+		  "investigation", 1 },
+		{ "investigation_step", "to", SCHEMA_CODE,
+		  "investigation_status", 0 },
 		{ "attachment", "entity", SCHEMA_CODE, "entity", 0 },
 		{ "attachment", "sha256", SCHEMA_TEXT, NULL, 1 },
 		{ "attachment", "size", SCHEMA_INTEGER, NULL, 0 },
@@ -540,7 +546,7 @@ START_TEST(test_shipped_fields)
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 12);
+	ck_assert_uint_eq(shipped->nforms, 13);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);
@@ -661,8 +667,9 @@ START_TEST(test_shipped_lists)
 		"commodity_type", "concealment", "concealment_location",
 		"conveyance_kind", "country", "currency", "detection",
 		"direction", "document", "entity", "investigation_status",
-		"message_direction", "office", "package", "procedure", "role",
-		"sex", "species", "status", "transport", "unit", "watch_kind",
+		"message_direction", "offence", "office", "outcome", "package",
+		"penalty", "procedure", "provision", "role", "sex", "species",
+		"status", "transport", "unit", "watch_kind",
 	};
 	const struct schema_form	*fo;
 	struct buf			 out = BUF_INIT;

@@ -174,6 +174,49 @@ START_TEST(test_backwards)
 }
 END_TEST
 
+/* An order read backwards: newest first, every way of reading a page. */
+START_TEST(test_desc)
+{
+	struct store_page_order	o = { "person", "family_name", NULL,
+	    NULL, NULL };
+	struct store_page	p, q;
+
+	o.desc = 1;
+	put_numbered(10);
+	page(&o, STORE_PAGE_START, NULL, 0, 4, &p);
+	expect(&p, "P0009 P0008 P0007 P0006", 1, 0);
+	page(&o, STORE_PAGE_AFTER, &p.rows[3], 0, 4, &q);
+	expect(&q, "P0005 P0004 P0003 P0002", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_AFTER, &q.rows[3], 0, 4, &p);
+	expect(&p, "P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_BEFORE, &q.rows[0], 0, 4, &p);
+	expect(&p, "P0009 P0008 P0007 P0006", 1, 0);
+	store_page_free(&p);
+	/* A reload from a row keeps it first, the older ones after it. */
+	page(&o, STORE_PAGE_AT, &q.rows[1], 0, 4, &p);
+	expect(&p, "P0004 P0003 P0002 P0001", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_AT, &q.rows[3], 0, 4, &p);
+	expect(&p, "P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+	store_page_free(&q);
+	page(&o, STORE_PAGE_END, NULL, 0, 4, &p);
+	expect(&p, "P0003 P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 3, 4, &p);
+	expect(&p, "P0006 P0005 P0004 P0003", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 8, 4, &p);
+	expect(&p, "P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 99, 4, &p);
+	expect(&p, "P0003 P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+}
+END_TEST
+
 START_TEST(test_id_order)
 {
 	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL,
@@ -616,6 +659,7 @@ page_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_forwards);
 	tcase_add_test(tc, test_backwards);
+	tcase_add_test(tc, test_desc);
 	tcase_add_test(tc, test_id_order);
 	tcase_add_test(tc, test_skip);
 	tcase_add_test(tc, test_prefix);
