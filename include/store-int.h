@@ -54,7 +54,7 @@
 
 #define STORE_RETRIES		20		/* attempts of a transaction */
 #define STORE_REOPENS		8		/* reopens of one store_run */
-#define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
+#define STORE_LOG_MAX		(2U * 1024 * 1024)	/* bytes per log file */
 #define STORE_CKP_KB		65536		/* log KB between checkpoints */
 #define STORE_CKP_MIN		5		/* minutes between checkpoints */
 #define STORE_CKP_CHECK		2		/* seconds between checks */
