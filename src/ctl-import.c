@@ -554,6 +554,7 @@ ctl_import_dups(struct ctl_import_state *imp, const struct record *r,
 	}
 	store_search_ids_free(&ids);
 	buf_free(&which);
+	ncen_err_free(&e);	/* a retried read may have filled it */
 	return refused;
 }
 

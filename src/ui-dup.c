@@ -79,6 +79,7 @@ ui_dup_ask(struct ui *u, const struct record *r)
 		ncen_err_free(&e);
 		return 1;
 	}
+	ncen_err_free(&e);	/* a retried read may have filled it */
 	if (ids.n == 0) {
 		store_search_ids_free(&ids);
 		return 1;

@@ -234,6 +234,7 @@ ui_work_alerts(struct ui_work *w)
 	ui_work_add(w, N_("Alerts"), "alert", 0, ref.s, what.s);
 	buf_free(&what);
 	buf_free(&ref);
+	ncen_err_free(&e);
 }
 
 /* Sort rows by rank, newest record first within one (qsort). */
