@@ -187,7 +187,7 @@ search_word(struct search_terms *ts, const char *w, size_t len, int last,
 		goto out;
 	}
 	if ((error = match_latin(w, len, &b, err)) != NCEN_OK ||
-	    (error = match_fold(w, len, &f, err)) != NCEN_OK)
+	    (error = match_fold(w, len, &f, err)) != NCEN_OK || b.len == 0)
 		goto out;
 	for (p = b.s, end = b.s + b.len; p != NULL && p < end;) {
 		sp = memchr(p, ' ', (size_t)(end - p));
@@ -425,8 +425,8 @@ search_names_value(struct search_names *nm, const struct schema_field *f,
 	if (match_fold(v, strlen(v), &nm->folded[nm->nvalues], NULL) !=
 	    NCEN_OK)
 		buf_reset(&nm->folded[nm->nvalues]);
-	for (p = lat.s, end = lat.s + lat.len; p != NULL && p < end &&
-	    n < MATCH_WORDS_MAX;) {
+	end = lat.s != NULL ? lat.s + lat.len : NULL;	/* none: no words */
+	for (p = lat.s; p != NULL && p < end && n < MATCH_WORDS_MAX;) {
 		w[n] = p;
 		p = memchr(p, ' ', (size_t)(end - p));
 		wl[n] = p == NULL ? (size_t)(end - w[n]) : (size_t)(p - w[n]);
