@@ -170,8 +170,11 @@ schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 	lx->ntok = k;
 	r = schema_codes_conversion(lx, i, e);
 	lx->ntok = ntok;
-	if (r != 0)
+	if (r != 0) {
+		free(e->code.kinds);	/* the line is refused whole */
+		e->code.kinds = NULL;
 		return -1;
+	}
 	e->code.code = xstrndup(lx->tok[0].s, lx->tok[0].len);
 	for (lang = 0; lang < SCHEMA_NLANG; lang++)
 		e->code.label[lang] = xstrdup(lx->tok[1 + lang].s);
