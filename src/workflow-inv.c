@@ -18,6 +18,7 @@
 #include "store-page.h"
 #include "validate.h"
 #include "workflow-inv.h"
+#include "workflow.h"
 #include "xmalloc.h"
 
 /* Who may take a step. */
@@ -249,22 +250,6 @@ winv_role(const struct winv_step *s, const struct auth_account *a,
 	return NULL;
 }
 
-/* Format seconds since the epoch as the UTC datetime stored. */
-static void
-winv_datetime(struct buf *b, int64_t when)
-{
-	time_t		t = (time_t)when;
-	struct tm	tm;
-	char		s[32];
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		buf_adds(b, "1970-01-01T00:00:00");
-		return;
-	}
-	buf_adds(b, s);
-}
-
 /* Refuse a step in words: "investigation 3 is active: ..."; EINVALID. */
 static int
 winv_refuse(const struct record *r, const char *text, struct ncen_err *err)
@@ -356,7 +341,6 @@ winv_note(struct store_txn *t, const struct schema *s, uint64_t id,
     const char *reason, uint64_t *step, struct ncen_err *err)
 {
 	const struct schema_form	*f;
-	const struct schema_field	*af;
 	struct record			*r;
 	struct buf			 b = BUF_INIT, problems = BUF_INIT;
 	int				 error;
@@ -378,16 +362,7 @@ winv_note(struct store_txn *t, const struct schema *s, uint64_t id,
 	    (error = record_set(r, "reason", reason != NULL && *reason != '\0' ?
 	    reason : NULL, err)) != NCEN_OK)
 		goto out;
-	/* The stored form of a datetime leaves out seconds that are 0. */
-	buf_reset(&b);
-	winv_datetime(&b, when);
-	if ((af = schema_field_find(f, "at")) != NULL &&
-	    schema_value_check(s, af, b.s, &problems, NULL) == NCEN_OK) {
-		buf_reset(&b);
-		buf_adds(&b, buf_cstr(&problems));
-	}
-	buf_reset(&problems);
-	if ((error = record_set(r, "at", b.s, err)) != NCEN_OK)
+	if ((error = workflow_step_at(s, r, when, err)) != NCEN_OK)
 		goto out;
 	/* The investigation is the one being changed: no lookup. */
 	if (schema_validate(s, r, SCHEMA_SUBMIT, NULL, NULL, &problems) !=
@@ -495,7 +470,7 @@ winv_conflict(const struct record *r, uint32_t based, struct ncen_err *err)
 	struct buf	when = BUF_INIT;
 	int		error;
 
-	winv_datetime(&when, r->mtime);
+	workflow_datetime(&when, r->mtime);
 	error = ncen_err_set(err, NCEN_ECONFLICT, _("investigation %llu was "
 	    "changed by %s at %s UTC (version %u) after you opened version "
 	    "%u; look at it again"), (unsigned long long)r->id,
@@ -583,7 +558,7 @@ winv_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	/* Closing dates it; reopening takes the date away. */
 	if (schema_field_find(r->form, "closed") != NULL) {
 		buf_reset(&b);
-		winv_datetime(&b, w->when);
+		workflow_datetime(&b, w->when);
 		b.len = 10;
 		b.s[10] = '\0';
 		if (strcmp(req->action, "close") == 0)
