@@ -277,13 +277,13 @@ store_space_primary(const char *home)
 
 /*
  * Take the lock that keeps opens and the last close's removal apart:
- * shared to open, exclusive (without waiting) to remove.  Openers wait
- * at most STORE_SHM_WAIT_MS for a removal, then go on without it
- * (Berkeley DB then answers a panic, and store_open tries again).
- * -1 when it is not held.
+ * shared to open, exclusive to remove (without waiting) or to clear a
+ * stale reference (waiting).  Waiters wait at most STORE_SHM_WAIT_MS,
+ * then go on without it (Berkeley DB then answers a panic, and
+ * store_open tries again).  -1 when it is not held.
  */
 static int
-store_space_lock(const char *home, int exclusive)
+store_space_lock(const char *home, int exclusive, int waitit)
 {
 	struct buf	path = BUF_INIT;
 	int		fd, i;
@@ -298,7 +298,7 @@ store_space_lock(const char *home, int exclusive)
 			return fd;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			break;
-		if (exclusive)
+		if (!waitit)
 			break;
 		usleep(1000);
 	}
@@ -353,6 +353,65 @@ store_space_ref_id(const char *home)
 	if (n == (ssize_t)sizeof ref)
 		memcpy(&id, ref + 2 * sizeof(uintptr_t), sizeof id);
 	return id;
+}
+
+/*
+ * Whether __db.001 names regions no process uses: a segment that is
+ * gone, or one nobody is attached to.  Every process in an environment
+ * stays attached to its first segment, so such regions are left over:
+ * from a process killed while, as the last one out, it removed them
+ * (the segments go before __db.001), or killed with nobody left beside
+ * it.  When its registry names no dead process, libdb would not recover
+ * them and every open would fail ("shmat: ... Invalid argument", or a
+ * panic that stays); *base gets the segments' base key, or -1.
+ */
+static int
+store_space_ref_unused(const char *home, long *base)
+{
+	struct shmid_ds	ds;
+	int		id;
+
+	*base = -1;
+	if (store_space_primary(home) > STORE_SHM_REF_MAX ||
+	    (id = store_space_ref_id(home)) == -1)
+		return 0;		/* none, or region files (older ncen) */
+	if (shmctl(id, IPC_STAT, &ds) == -1)
+		return errno == EINVAL || errno == EIDRM;
+	*base = (long)ds.shm_perm.__key;
+	return ds.shm_nattch == 0;
+}
+
+/*
+ * Clear regions no process uses (store_space_ref_unused), under the lock
+ * held exclusively so that no open is under way: their segments go, and
+ * __db.001 with the registry, so that the next open makes the regions
+ * anew and runs recovery first (libdb recovers when it makes the
+ * registry).
+ */
+static void
+store_space_unstale(const char *home)
+{
+	struct buf	path = BUF_INIT;
+	struct shmid_ds	ds;
+	long		base;
+	int		fd, i, id;
+
+	if ((fd = store_space_lock(home, 1, 1)) == -1)
+		return;
+	if (store_space_ref_unused(home, &base)) {
+		for (i = 0; base != -1 && i < STORE_SHM_SPAN; i++)
+			if ((id = shmget((key_t)(base + i), 0, 0)) != -1 &&
+			    shmctl(id, IPC_STAT, &ds) == 0 &&
+			    ds.shm_nattch == 0)
+				(void)shmctl(id, IPC_RMID, NULL);
+		buf_addf(&path, "%s/__db.register", home);
+		(void)unlink(path.s);
+		buf_reset(&path);
+		buf_addf(&path, "%s/__db.001", home);
+		(void)unlink(path.s);
+		buf_free(&path);
+	}
+	close(fd);
 }
 
 /*
@@ -426,7 +485,9 @@ store_space_env_config(DB_ENV *env, const char *home, u_int32_t *flags,
 	int	ret;
 
 	se->shmkey = -1;
-	se->lockfd = store_space_lock(home, 0);
+	if (store_space_ref_unused(home, &key))
+		store_space_unstale(home);
+	se->lockfd = store_space_lock(home, 0, 1);
 	if (store_space_primary(home) > STORE_SHM_REF_MAX &&
 	    store_space_remove(home) != 0)
 		return NCEN_OK;
@@ -555,7 +616,7 @@ store_space_env_release(const char *home)
 	size = store_space_primary(home);
 	if (size < 0 || size > STORE_SHM_REF_MAX)
 		return;
-	if ((fd = store_space_lock(home, 1)) == -1)
+	if ((fd = store_space_lock(home, 1, 0)) == -1)
 		return;
 	(void)store_space_remove(home);	/* EBUSY: another still uses it */
 	close(fd);

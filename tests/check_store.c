@@ -1711,6 +1711,85 @@ START_TEST(test_verify_encrypted)
 }
 END_TEST
 
+/* Write a whole file, or fail the test. */
+static void
+test_write_file(const char *path, const void *data, size_t len)
+{
+	FILE	*f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The number of the item with id 1, or "" when there is none. */
+static char *
+test_item_one(struct store *st)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct record	*r = NULL;
+	char		*number;
+
+	if (store_get(st, "item", 1, &r, &err) != NCEN_OK) {
+		ncen_err_free(&err);
+		return xstrdup("");
+	}
+	number = xstrdup(record_get(r, "number"));
+	record_free(r);
+	return number;
+}
+
+/*
+ * __db.001 naming regions no process uses, with nothing in the registry
+ * to make libdb recover: a segment that is gone (a process killed while,
+ * as the last one out, it removed the regions: the segments go before
+ * __db.001), then one that stayed, panicked, with nobody attached.  The
+ * next open makes the regions anew, with recovery, and finds the data
+ * (a gone segment failed every open: "shmat: ... Invalid argument").
+ */
+START_TEST(test_stale_regions)
+{
+	struct buf	 ref = BUF_INIT;
+	struct store	*st;
+	DB_ENV		*env;
+	char		*saved, *number;
+	size_t		 len;
+
+	buf_addf(&ref, "%s/__db.001", home);
+	st = test_open();
+	test_item(st, "STALE-1", NULL, NULL, NULL, NULL);
+	saved = test_read_file(ref.s, &len);
+	ck_assert_ptr_nonnull(saved);
+	test_close(st);
+	ck_assert_int_ne(access(ref.s, F_OK), 0);	/* removed at close */
+	test_write_file(ref.s, saved, len);		/* names a gone one */
+	free(saved);
+	st = test_open();
+	number = test_item_one(st);
+	ck_assert_str_eq(number, "STALE-1");
+	free(number);
+
+	/*
+	 * Panicked by a process that is gone, nobody attached: one that
+	 * was still in it when the store closed (so the regions stayed)
+	 * panics them and leaves.
+	 */
+	ck_assert_int_eq(db_env_create(&env, 0), 0);
+	ck_assert_int_eq(env->open(env, home, DB_JOINENV, 0), 0);
+	test_close(st);
+	ck_assert_int_eq(access(ref.s, F_OK), 0);
+	ck_assert_int_eq(env->set_flags(env, DB_PANIC_ENVIRONMENT, 1), 0);
+	(void)env->close(env, 0);	/* fails: the panic */
+	ck_assert_int_eq(access(ref.s, F_OK), 0);
+	st = test_open();
+	number = test_item_one(st);
+	ck_assert_str_eq(number, "STALE-1");
+	free(number);
+	test_close(st);
+	buf_free(&ref);
+}
+END_TEST
+
 /* The store suite. */
 static Suite *
 store_suite(void)
@@ -1753,6 +1832,7 @@ store_suite(void)
 	tcase_add_test(tc, test_deadlock_retry);
 	tcase_add_test(tc, test_recover_after_death);
 	tcase_add_test(tc, test_recover_again);
+	tcase_add_test(tc, test_stale_regions);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encryption");
