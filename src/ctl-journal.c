@@ -15,15 +15,21 @@
  * with it.
  *
  * A backup must hold each import whole or not at all, so imports and
- * backups share a lock, DIR/imports.lock (fcntl byte ranges, which die
- * with their process): byte 1 is held shared by every import for its
+ * backups share a lock, DIR/locks/imports.lock (fcntl byte ranges, which
+ * die with their process): byte 1 is held shared by every import for its
  * whole run (rollbacks of dead imports included) and exclusively by a
  * backup while it copies.  Byte 0 is a turnstile that imports cross on
  * their way in and a backup holds while it waits: new imports queue
  * behind a waiting backup instead of starving it.  A journal left by an
  * import that died is copied into the backup, and restore rolls it back.
+ *
+ * The lock file is not in the data directory itself: Berkeley DB's hot
+ * backup opens every file there to see whether it is a database, and
+ * closing any descriptor of a file drops all of the process's fcntl
+ * locks on it, so the backup would let the imports in while it copies.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dirent.h>
@@ -55,7 +61,8 @@
 #define CTL_JOURNAL_MAGIC	"ncen-import-journal 1"
 #define CTL_JOURNAL_PREFIX	"import-"
 #define CTL_JOURNAL_SUFFIX	".journal"
-#define CTL_JOURNAL_LOCK	"imports.lock"
+#define CTL_JOURNAL_LOCKDIR	"locks"	/* DIR/locks: out of libdb's sight */
+#define CTL_JOURNAL_LOCK	CTL_JOURNAL_LOCKDIR "/imports.lock"
 #define CTL_JOURNAL_GATE	0	/* byte: the turnstile */
 #define CTL_JOURNAL_RUN		1	/* byte: imports running */
 #define CTL_JOURNAL_POLL_MS	100	/* between a backup's tries */
@@ -95,22 +102,28 @@ ctl_journal_holder(int fd, int byte, short type)
 }
 
 /*
- * Open DIR/imports.lock: the descriptor, -1 with a warning, or -1 with
- * errno ENOENT and no warning when there is no data directory (the
- * command's open says so better).
+ * Open DIR/locks/imports.lock, making DIR/locks: the descriptor, -1
+ * with a warning, or -1 with errno ENOENT and no warning when there is
+ * no data directory (the command's open says so better).
  */
 static int
 ctl_journal_lock_open(struct ctl_ctx *ctx)
 {
 	struct buf	path = BUF_INIT;
-	int		fd;
+	int		fd = -1, saved;
 
-	buf_addf(&path, "%s/%s", ctx->home, CTL_JOURNAL_LOCK);
-	if ((fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 &&
-	    errno != ENOENT)
+	buf_addf(&path, "%s/%s", ctx->home, CTL_JOURNAL_LOCKDIR);
+	if (mkdir(path.s, 0700) == 0 || errno == EEXIST) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", ctx->home, CTL_JOURNAL_LOCK);
+		fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
+	saved = errno;
+	if (fd == -1 && saved != ENOENT)
 		ctl_warn("%s: %s: %s", ctx->cmd->name, path.s,
-		    strerror(errno));
+		    strerror(saved));
 	buf_free(&path);
+	errno = saved;
 	return fd;
 }
 

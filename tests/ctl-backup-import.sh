@@ -10,7 +10,11 @@
 #
 # The import is stopped (SIGSTOP) with a batch or more committed while
 # the backup starts, so that the backup surely meets it; nothing reads
-# the store while it is stopped (it may hold locks).
+# the store while it is stopped (it may hold locks).  While the backup
+# copies, a probe tries the imports' lock again and again: it must stay
+# held until the backup's MANIFEST is written (Berkeley DB's hot backup
+# opens every file of the data directory, and closing a descriptor of
+# the lock file used to drop the backup's locks, letting imports in).
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +54,37 @@ wait_batch() {
 	return 1
 }
 
+# While process $3 backs up into $2, try the imports' lock $1 shared
+# (it must stay held from the moment $2 appears until $2/MANIFEST does);
+# prints how many tries found it held.
+lock_probe() {
+	python3 -c '
+import fcntl, os, sys, time
+lock, dest, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+held = 0
+while True:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        break
+    if not os.path.isdir(dest) or os.path.exists(dest + "/MANIFEST"):
+        time.sleep(0.001)
+        continue
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, 1)
+    except OSError:
+        held += 1
+        os.close(fd)
+        continue
+    os.close(fd)
+    if not os.path.exists(dest + "/MANIFEST"):
+        print("free while copying, after", held, "tries found it held")
+        sys.exit(1)
+print(held)
+sys.exit(held == 0)' "$@"
+}
+
 # Wait until file $1 holds the text $2 (at most 20 s).
 wait_text() {
 	k=0
@@ -68,8 +103,8 @@ restored() {
 	ok "$3: its audit log verifies" ncenctl -d "$1" audit verify
 }
 
-tap_cleanup='for p in $imp $imp2 $bk; do kill -CONT $p; kill -KILL $p; done 2>/dev/null'
-imp= imp2= bk=
+tap_cleanup='for p in $imp $imp2 $bk $probe; do kill -CONT $p; kill -KILL $p; done 2>/dev/null'
+imp= imp2= bk= probe=
 
 # A backup during an import, an import during the backup.
 for round in 1 2 3; do
@@ -89,6 +124,8 @@ for round in 1 2 3; do
 	kill -STOP $imp
 	ncenctl -d "$X" backup "$B" >"$T/bk$round.out" 2>&1 &
 	bk=$!
+	lock_probe "$X/locks/imports.lock" "$B" $bk >"$T/probe$round.out" 2>&1 &
+	probe=$!
 	wait_text "$T/bk$round.out" "waiting for the import under way (process $imp)"
 	tap_result $? "round $round: the backup waits for the import, naming it"
 	[ ! -e "$B" ]; tap_result $? "round $round: and has not begun copying"
@@ -102,6 +139,8 @@ for round in 1 2 3; do
 	wait $bk; st=$?
 	[ $st = 0 ]; tap_result $? "round $round: the backup ends (exit $st)"
 	[ $st = 0 ] || sed 's/^/# /' "$T/bk$round.out"
+	wait $probe
+	tap_result $? "round $round: imports stayed locked out while it copied ($(cat "$T/probe$round.out"))"
 	wait $imp2; st=$?
 	[ $st = 0 ]; tap_result $? "round $round: then the second import (exit $st)"
 	imp= imp2= bk=
