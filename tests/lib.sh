@@ -13,7 +13,28 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ncen-t.XXXXXX")
 tap_n=0
 tap_failed=0
 tap_cleanup=""
-trap 'eval "$tap_cleanup"; rm -rf "$T"' EXIT
+trap 'eval "$tap_cleanup"; tap_shm_clean "$T"; rm -rf "$T"' EXIT
+
+# Remove the System V shared memory segments of the data directories
+# under DIR, which processes killed by a test leave behind: each
+# __db.001 names the first segment by its id (after two 8-byte words),
+# whose key is the base of its slot's 64 keys (src/store-space.c):
+# tap_shm_clean DIR.
+tap_shm_clean() {
+	command -v ipcs >/dev/null 2>&1 || return 0
+	find "$1" -name __db.001 -size -4096c 2>/dev/null | while read -r ref; do
+		id=$(od -An -t d4 -j 16 -N 4 "$ref" 2>/dev/null | tr -d ' ')
+		base=$(ipcs -m | awk -v id="${id:-x}" '$2 == id { print $1 }')
+		[ -n "$base" ] || continue
+		base=$((base))
+		ipcs -m | while read -r k s _; do
+			case $k in
+			0x*) [ $((k)) -ge $base ] && [ $((k)) -lt $((base + 64)) ] &&
+				ipcrm -m "$s" 2>/dev/null ;;
+			esac
+		done
+	done
+}
 
 # Report one result: tap_result STATUS NAME.
 tap_result() {

@@ -1,8 +1,11 @@
 /* testlib.c - what every check program shares. */
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +55,48 @@ test_rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return 0;
 }
 
-/* Remove a directory tree. */
+/*
+ * Remove the shared memory segments of a data directory, which
+ * processes a test killed leave behind: its __db.001 names the first
+ * by its id (after two words), whose key is the base of its slot's 64
+ * keys (src/store-space.c).
+ */
+static void
+test_shm_clean(const char *dir)
+{
+	struct buf	 path = BUF_INIT;
+	struct shmid_ds	 ds;
+	unsigned char	 ref[4097];		/* a reference, not a region */
+	FILE		*f;
+	key_t		 base;
+	size_t		 n;
+	int		 id = -1, i;
+
+	buf_addf(&path, "%s/__db.001", dir);
+	f = fopen(path.s, "rb");
+	buf_free(&path);
+	if (f == NULL)
+		return;
+	n = fread(ref, 1, sizeof ref, f);
+	if (n >= 2 * sizeof(uintptr_t) + sizeof id && n < sizeof ref)
+		memcpy(&id, ref + 2 * sizeof(uintptr_t), sizeof id);
+	fclose(f);
+	if (id == -1 || shmctl(id, IPC_STAT, &ds) != 0)
+		return;
+	base = ds.shm_perm.__key;
+	for (i = 0; i < 64; i++)
+		if ((id = shmget(base + i, 0, 0)) != -1)
+			(void)shmctl(id, IPC_RMID, NULL);
+}
+
+/* Remove a directory tree (a data directory's segments too). */
 void
 test_rmdir(const char *dir)
 {
-	if (dir != NULL)
-		nftw(dir, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (dir == NULL)
+		return;
+	test_shm_clean(dir);
+	nftw(dir, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A path inside the source tree; the caller frees it. */
