@@ -59,6 +59,8 @@
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
 #define STORE_FIND_BULK		(256 * 1024)	/* bytes per bulk read */
 #define STORE_LOCKS		100000		/* lock table size */
+#define STORE_REG_WAIT_US	50000		/* recovery waits, twice, for
+						   the others to see the panic */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
@@ -145,6 +147,7 @@ struct store_txn {
 						   commit (store-wake.h) */
 	struct store_undo	*undo;
 	int			 space_ok;	/* the reserve was checked */
+	int			 unsure;	/* recovered under the commit */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */
@@ -182,6 +185,7 @@ int	 store_hooks_call(struct store_txn *, const struct store_change *,
 int	 store_space_open(struct store *, struct ncen_err *);
 struct store_space_env {
 	int			 lockfd;	/* held while opening, or -1 */
+	int			 exclusive;	/* held so: the open recovers */
 	long			 shmkey;	/* the segments' base key, or -1 */
 };
 int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
@@ -190,6 +194,14 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
+int	 store_space_ref(const char *home);
+#define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
+
+/* store-gate.c: no write from an environment recovered under us. */
+void	 store_gate_install(void);
+void	 store_gate_hold(int on);
+int	 store_gate_recovers(const char *home);
+void	 store_gate_set(const char *home, int id);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -113,7 +113,9 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 	    (ret = be->env->set_lk_max_locks(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_objects(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_lockers(be->env, STORE_LOCKS)) != 0 ||
-	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0) {
+	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0 ||
+	    (ret = be->env->set_timeout(be->env, STORE_REG_WAIT_US,
+	    DB_SET_REG_TIMEOUT)) != 0) {
 		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}

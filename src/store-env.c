@@ -682,7 +682,17 @@ store_env_ents(struct store *st)
 	}
 }
 
-/* Open the environment and every database of the schema. */
+/*
+ * Open the environment and every database of the schema.
+ *
+ * A process that finds a dead one in the registry recovers: it marks
+ * the environment panicked, waits STORE_REG_WAIT_US twice for the
+ * others to see that (Berkeley DB checks before each write), then
+ * removes the regions and replays the log.  The wait is for a process
+ * held up between that check and its write, whose write would land in
+ * the log after the replay read it (store-txn.c says what a commit
+ * does about it).
+ */
 static int
 store_env_open(struct store *st, struct ncen_err *err)
 {
@@ -708,6 +718,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (ret = env->set_lk_max_objects(env, STORE_LOCKS)) != 0 ||
 	    (ret = env->set_lk_max_lockers(env, STORE_LOCKS)) != 0 ||
 	    (ret = env->set_lg_max(env, STORE_LOG_MAX)) != 0 ||
+	    (ret = env->set_timeout(env, STORE_REG_WAIT_US,
+	    DB_SET_REG_TIMEOUT)) != 0 ||
 	    (ret = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0) {
 		error = store_dberr(st, ret, err,
 		    _("configuring the environment"));

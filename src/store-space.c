@@ -58,7 +58,6 @@
 #define STORE_SHM_REF_MAX	4096		/* __db.001 naming a segment */
 #define STORE_SHM_REF_SIZE	(2 * sizeof(uintptr_t) + sizeof(int))
 #define STORE_SHM_SWEEP		4		/* slots swept for orphans */
-#define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
 
 /* The suffixes of a reserve and their multipliers. */
@@ -355,6 +354,13 @@ store_space_ref_id(const char *home)
 	return id;
 }
 
+/* The segment id DIR/__db.001 names, or -1 (store-gate.c checks it). */
+int
+store_space_ref(const char *home)
+{
+	return store_space_ref_id(home);
+}
+
 /*
  * Whether __db.001 names regions no process uses: a segment that is
  * gone, or one nobody is attached to.  Every process in an environment
@@ -473,9 +479,11 @@ store_space_shm_key(const char *home)
 /*
  * Before the environment opens: its regions go to shared memory, and
  * the open waits for a removal under way (se->lockfd, released by
- * store_space_env_done).  Region files left by an older ncen go first
- * if no process uses them; if one does, the open joins them as they
- * are (and store_space_env_done allocates them whole).
+ * store_space_env_done), holding the lock exclusively when it will
+ * recover, so that no write of another process is under way meanwhile
+ * (store-gate.c).  Region files left by an older ncen go first if no
+ * process uses them; if one does, the open joins them as they are (and
+ * store_space_env_done allocates them whole).
  */
 int
 store_space_env_config(DB_ENV *env, const char *home, u_int32_t *flags,
@@ -485,9 +493,15 @@ store_space_env_config(DB_ENV *env, const char *home, u_int32_t *flags,
 	int	ret;
 
 	se->shmkey = -1;
+	store_gate_install();
+	store_gate_set(home, -1);	/* joined anew: not checked yet */
 	if (store_space_ref_unused(home, &key))
 		store_space_unstale(home);
-	se->lockfd = store_space_lock(home, 0, 1);
+	se->exclusive = store_gate_recovers(home);
+	se->lockfd = store_space_lock(home, se->exclusive, 1);
+	if (se->lockfd == -1)
+		se->exclusive = 0;
+	store_gate_hold(se->exclusive);
 	if (store_space_primary(home) > STORE_SHM_REF_MAX &&
 	    store_space_remove(home) != 0)
 		return NCEN_OK;
@@ -593,10 +607,15 @@ store_space_env_done(const char *home, struct store_space_env *se,
 {
 	if (!opened && se->shmkey != -1 && store_space_primary(home) < 0)
 		store_space_orphans(se->shmkey);
+	if (opened)
+		store_gate_set(home, store_space_ref(home));
 	if (se->lockfd != -1) {
 		close(se->lockfd);
 		se->lockfd = -1;
 	}
+	if (se->exclusive)
+		store_gate_hold(0);
+	se->exclusive = 0;
 	if (!opened || store_space_primary(home) <= STORE_SHM_REF_MAX)
 		return NCEN_OK;
 	return store_space_files(home, err);
@@ -618,6 +637,8 @@ store_space_env_release(const char *home)
 		return;
 	if ((fd = store_space_lock(home, 1, 0)) == -1)
 		return;
+	store_gate_hold(1);
 	(void)store_space_remove(home);	/* EBUSY: another still uses it */
+	store_gate_hold(0);
 	close(fd);
 }

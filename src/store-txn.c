@@ -180,7 +180,35 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 /* Read-write transactions committed, for a stall handler to read. */
 static atomic_ulong	store_txn_commits;
 
-/* One attempt: begin, fn, commit or abort. */
+/*
+ * Whether the environment has panicked: another process recovered it.
+ * Any call that enters the environment checks; this one is cheap.
+ */
+static int
+store_txn_panicked(struct store *st)
+{
+	u_int32_t	id;
+	int		ret;
+
+	if ((ret = st->env->lock_id(st->env, &id)) != 0)
+		return ret == DB_RUNRECOVERY;
+	(void)st->env->lock_id_free(st->env, id);
+	return 0;
+}
+
+/*
+ * One attempt: begin, fn, commit or abort.
+ *
+ * A commit that returns 0 in an environment that has panicked since is
+ * not known to be kept.  Berkeley DB checks for a panic before it
+ * writes the log, but a process held up (stopped, or not scheduled)
+ * between that check and the write writes its commit into the log
+ * after another process's recovery has read it: the commit returns 0,
+ * and the new environment writes over it.  Such a transaction is not
+ * counted as committed, nor run again (it may be there): the caller
+ * gets NCEN_ERECOVER with t->unsure set (an import then undoes its
+ * batches by their journal).
+ */
 static int
 store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
     int readonly, struct ncen_err *err)
@@ -223,8 +251,16 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	}
 	if ((ret = txn->commit(txn, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
-	if (!readonly)
-		atomic_fetch_add(&store_txn_commits, 1);
+	if (readonly)
+		return NCEN_OK;
+	if (store_txn_panicked(st)) {
+		t->unsure = 1;
+		return ncen_err_set(err, NCEN_ERECOVER, _("%s: another program "
+		    "recovered the database environment while this change "
+		    "was being committed: it may or may not have been kept"),
+		    st->home);
+	}
+	atomic_fetch_add(&store_txn_commits, 1);
 	return NCEN_OK;
 }
 
@@ -269,6 +305,8 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		store_watch_leave();
 		store_txn_release(&t, error == NCEN_OK);
 
+		if (t.unsure)
+			return error;	/* not again: it may be there */
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;
