@@ -5,7 +5,8 @@
  *
  *	__db.001, log.*		the name of the environment's regions (in
  *				shared memory, store-space.c) and log files
- *	.regions.lock		opens vs the last close's removal of them
+ *	.regions.lock		opens vs the last close's removal of them,
+ *				writes vs a recovery (store-gate.c)
  *	reserve			the disk reserve, if set (store-space.h)
  *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
  *	NAME.db			btree, one per form: 8-byte big-endian id ->
