@@ -350,8 +350,10 @@ mx_lane_session() {
 		st=$(cat "$L/ui.exit.$n" 2>/dev/null)
 		[ "$st" = 75 ] || pending=0
 	done
+	# It signs out, or it is stalled at that moment and leaves with 75
+	# once its watchdog fires (the checks below count that as an end).
 	ui_keys S C-x C-x C-x
-	mx_ui_wait 5 "no such text"
+	mx_ui_wait $((MX_WATCH + MX_SLACK)) "no such text"
 	[ $? -eq 2 ] || echo "the session did not sign out" >>"$L/session.txt"
 }
 
