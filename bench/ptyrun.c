@@ -23,7 +23,8 @@
  * idle for -i MS (300), or when the program exits.  Waiting for the
  * screen before the next key keeps the counts stable: curses skips
  * drawing while keys are pending.  In KEYS, ^X is a control key, \e
- * ESC, \r Enter, \t Tab, \s a blank, \xHH a byte, \^ and \\ themselves.
+ * ESC (\e[B, Down, is typed as one key), \r Enter, \t Tab, \s a
+ * blank, \xHH a byte, \^ and \\ themselves.
  * Blank lines and lines starting with # are ignored.
  *
  * With -p the output is read no faster than BAUD allows with 8N1 (ten
@@ -165,12 +166,22 @@ pr_keys(const char *s, struct buf *out)
 	return 0;
 }
 
-/* The length of the key starting at s (a UTF-8 character stays whole). */
+/*
+ * The length of the key starting at s: a UTF-8 character stays whole, and
+ * so does a cursor key's escape sequence (ESC [ or ESC O, then bytes up
+ * to a final letter or ~), as a terminal sends it.
+ */
 static size_t
 pr_keylen(const unsigned char *s, size_t left)
 {
 	size_t	n = 1;
 
+	if (*s == 0x1b && left > 2 && (s[1] == '[' || s[1] == 'O')) {
+		for (n = 2; n < left; n++)
+			if (s[n] >= 0x40 && s[n] <= 0x7e)
+				return n + 1;
+		return n;
+	}
 	if (*s >= 0xc0)
 		while (n < left && (s[n] & 0xc0) == 0x80)
 			n++;

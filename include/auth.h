@@ -79,6 +79,8 @@ enum auth_action {
 	AUTH_ICOMM,		/* send via Icomm */
 	AUTH_AUDIT,		/* read the audit log, a record's history */
 	AUTH_RETENTION,		/* review and apply retention periods */
+	AUTH_MERGE,		/* merge two records of one person... */
+	AUTH_STATS,		/* run the statistics (aggregate figures) */
 	AUTH_NACTIONS
 };
 

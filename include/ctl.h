@@ -52,6 +52,7 @@ int	ctl_recover(struct ctl_ctx *, int, char **);
 int	ctl_backup(struct ctl_ctx *, int, char **);
 int	ctl_restore(struct ctl_ctx *, int, char **);
 int	ctl_stats(struct ctl_ctx *, int, char **);
+int	ctl_search(struct ctl_ctx *, int, char **);
 int	ctl_dump(struct ctl_ctx *, int, char **);
 int	ctl_load(struct ctl_ctx *, int, char **);
 int	ctl_forms(struct ctl_ctx *, int, char **);
@@ -61,6 +62,7 @@ int	ctl_template(struct ctl_ctx *, int, char **);
 int	ctl_offices(struct ctl_ctx *, int, char **);
 int	ctl_case(struct ctl_ctx *, int, char **);
 int	ctl_attach(struct ctl_ctx *, int, char **);
+int	ctl_merge(struct ctl_ctx *, int, char **);
 int	ctl_demo(struct ctl_ctx *, int, char **);
 int	ctl_user(struct ctl_ctx *, int, char **);
 int	ctl_audit(struct ctl_ctx *, int, char **);
@@ -68,6 +70,10 @@ int	ctl_retention(struct ctl_ctx *, int, char **);
 int	ctl_node(struct ctl_ctx *, int, char **);
 int	ctl_partner(struct ctl_ctx *, int, char **);
 int	ctl_agreement(struct ctl_ctx *, int, char **);
+/* ncenctl report (ctl-report.c) and its reports (ctl-report-*.c). */
+int	ctl_reports(struct ctl_ctx *, int, char **);
+int	ctl_report_case(struct ctl_ctx *, int, char **);
+int	ctl_report_stats(struct ctl_ctx *, int, char **);
 /* ctl-case.c: a record id typed on the command line, 0 if it is not one. */
 uint64_t ctl_parse_id(const char *);
 

@@ -29,6 +29,7 @@ enum ncen_code {
 	NCEN_ESTALL,		/* a database call overran the watchdog */
 	NCEN_ECHECK,		/* a check (verify) found a problem */
 	NCEN_ESPACE,		/* the disk is (nearly) full: nothing done */
+	NCEN_EBUSY,		/* not ready yet (an index being built) */
 };
 
 struct ncen_err {

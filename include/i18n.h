@@ -35,5 +35,10 @@ const char	*i18n_ctx(const char *);
 
 /* Bind the text domain once, at the start of a program. */
 void	i18n_init(void);
+/*
+ * The language of form and code labels, from LC_ALL, LC_MESSAGES or
+ * LANG: an enum schema_lang (schema.h), SCHEMA_FR for French.
+ */
+int	i18n_lang(void);
 
 #endif

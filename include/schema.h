@@ -68,6 +68,16 @@ enum schema_pattern {
 	SCHEMA_PATTERN_UTC_OFFSET,	/* +HH:MM, -12:00 to +14:00 */
 };
 
+/* How search (search.h) reads a field: its `search KIND` attribute. */
+enum schema_search {
+	SCHEMA_SEARCH_NONE = 0,
+	SCHEMA_SEARCH_NAME,		/* a name: words in any script */
+	SCHEMA_SEARCH_ALIAS,		/* another name the record goes by */
+	SCHEMA_SEARCH_NUMBER,		/* a document, phone, plate... */
+	SCHEMA_SEARCH_DATE,		/* a date (of birth) */
+	SCHEMA_SEARCH_COUNTRY,		/* a country: ranks, never found by */
+};
+
 struct schema_field {
 	char			*name;
 	enum schema_type	 type;
@@ -80,8 +90,10 @@ struct schema_field {
 	enum schema_share	 share;
 	enum schema_check	 check;		/* its identifier's rule */
 	enum schema_pattern	 pattern;	/* its values' shape */
+	enum schema_search	 search;	/* how search reads it */
 	char			*label[SCHEMA_NLANG];
 	char			*help[SCHEMA_NLANG];
+	char			*heading[SCHEMA_NLANG];	/* a list's column */
 	int			 row, col;	/* screen position hint, -1 none */
 	unsigned		 line;		/* where it is defined */
 	unsigned		 namecol;	/* column of its name */
@@ -127,6 +139,9 @@ struct schema_form {
 struct schema_code {
 	char			*code;
 	char			*label[SCHEMA_NLANG];
+	/* "= FACTOR BASE": one of this code is FACTOR of BASE (units). */
+	char			*factor;	/* decimal text, or NULL */
+	char			*base;		/* a code of the list, or NULL */
 };
 
 struct schema_codelist {
@@ -184,6 +199,10 @@ int	schema_check_lookup(const char *, size_t, enum schema_check *);
 const char *schema_pattern_name(enum schema_pattern);
 int	schema_pattern_lookup(const char *, size_t, enum schema_pattern *);
 unsigned schema_pattern_max(enum schema_pattern);
+/* schema-parse.c: "name", "alias", "number", "date", "country". */
+const char *schema_search_name(enum schema_search);
+/* Whether a form has fields that search reads (name, alias, number, date). */
+int	schema_form_searched(const struct schema_form *);
 
 /*
  * schema-parse.c: the line lexer both languages share (not for other

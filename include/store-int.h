@@ -15,6 +15,10 @@
  *	NAME-FIELD.idx		btree DB_DUPSORT, one per indexed field,
  *				kept by DB->associate: schema_index_key() of
  *				each value -> 8-byte big-endian id
+ *	NAME.search.idx		btree DB_DUPSORT, one per form with fields
+ *				marked `search`, kept by DB->associate:
+ *				tagged match.h keys -> 8-byte big-endian id
+ *				(store-search.c)
  *	links.db		btree DB_DUPSORT: entity "\0" id(8) ->
  *				dir role "\0" entity "\0" id(8), where dir
  *				is '>' (this record -> other) or '<' (other
@@ -73,7 +77,10 @@
 #define STORE_LINK_IN		'<'
 
 struct store_index {
-	const struct schema_field *field;
+	const struct schema_field *field;	/* NULL: the search index */
+	const struct schema_form *form;
+	int			 building;	/* search: not complete yet */
+	uint64_t		 upto;		/* search: ids below it are in */
 	struct record_view	*view;		/* the store's, shared */
 	DB			*raw;		/* the file again, not associated */
 	DB			*db;
@@ -87,6 +94,7 @@ struct store_entity {
 	DB_SEQUENCE		*seq;
 	struct store_index	*idx;
 	size_t			 nidx;
+	struct store_index	*search;	/* NULL: no searched fields */
 };
 
 struct store {
@@ -175,6 +183,13 @@ void	 store_keys_get(const struct schema_field *, const void *, size_t,
 void	 store_keys_view(const struct schema_field *, struct record_view *,
 	     const void *, size_t, struct store_keys *);
 void	 store_keys_free(struct store_keys *);
+void	 store_keys_unique(struct store_keys *);
+/* The keys of any index: a field's, or the search index's. */
+void	 store_index_keys(const struct store_index *, const void *, size_t,
+	     struct store_keys *);
+int	 store_env_exists(struct store *, const char *file);
+int	 store_env_db_open(struct store *, DB_TXN *, DB **, const char *file,
+	     u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *);
 int	 store_keycmp(const void *, size_t, const void *, size_t);
 void	 store_id_key(unsigned char [8], uint64_t);
 void	 store_errcall(const DB_ENV *, const char *, const char *);
@@ -226,6 +241,16 @@ int	 store_count_kept(struct store *, struct store_entity *,
 
 /* store-kv.c: the file names of st->kv[]. */
 extern const char *const store_kv_files[STORE_KV_NDB];
+
+/* store-search.c */
+char	*store_search_file(const char *form);
+void	 store_search_keys(const struct schema_form *, struct record_view *,
+	     const void *, size_t, struct store_keys *);
+int	 store_search_open(struct store *, struct store_entity *,
+	     struct ncen_err *);
+int	 store_search_finish(struct store *, struct ncen_err *);
+int	 store_search_prepare(struct store_txn *, struct store_entity *,
+	     struct ncen_err *);
 
 /* store-link.c */
 int	 store_link_purge(struct store_txn *, const char *, uint64_t,

@@ -6,7 +6,8 @@
  *	agreements.db	8-byte big-endian agreement id -> agreement
  *	outbox.db	partner "\0" entity "\0" id(8) -> queued entry
  *	icomm.db	this node, per-partner status, what was shared,
- *			what was received (prefixed keys, icomm-*.c)
+ *			what was received (prefixed keys, icomm-*.c), and
+ *			which record a merged one became (merge.c)
  *
  * store_txn_ids() is the one index lookup a transaction may make: the
  * ids of the records whose indexed field equals a stored value (the

@@ -215,6 +215,53 @@ int	 store_txn_links(struct store_txn *, struct store_ref, store_link_fn,
 	     void *arg, struct ncen_err *);
 
 /*
+ * store-scan.c: whole-database walks for statistics, in short
+ * read-committed transactions; fn is called outside any transaction
+ * (non-zero stops the walk and is returned).  store_scan_raw: every
+ * record of a form as stored bytes (record_view_parse reads them), in
+ * id order.  store_scan_links: every link of every record of a form,
+ * with that record's id.
+ */
+typedef int (*store_raw_fn)(uint64_t id, const void *, size_t, void *arg);
+typedef int (*store_links_raw_fn)(uint64_t id, const struct store_link *,
+	     void *arg);
+int	 store_scan_raw(struct store *, const char *entity, store_raw_fn,
+	     void *arg, struct ncen_err *);
+int	 store_scan_links(struct store *, const char *entity,
+	     store_links_raw_fn, void *arg, struct ncen_err *);
+
+/*
+ * store-search.c: the search index of each form with fields marked
+ * `search` (keys: match.h; layout and building: store-search.c).
+ * store_search_value_keys: the keys of one value of a field searched as
+ * kind (fn is called on each, maybe twice with the same).
+ * store_search_ids: the ids under one key, or with prefix under every
+ * key that starts with it, at most max (out->more then), read committed;
+ * NCEN_ENOTFOUND for a form without a search index.  store_search_ready:
+ * NCEN_OK, or NCEN_EBUSY while another process still builds the index.
+ * store_set_progress: who hears how a build goes (on the opening
+ * process's thread, after each batch; done == total at the end).
+ */
+typedef void (*store_search_key_fn)(const char *key, size_t len, void *arg);
+typedef void (*store_progress_fn)(const char *file, uint64_t done,
+	     uint64_t total, int complete, void *arg);
+struct store_search_ids {
+	uint64_t	*ids;
+	size_t		 n, cap;
+	int		 more;
+};
+void	 store_search_value_keys(enum schema_search, const char *, size_t,
+	     store_search_key_fn, void *arg);
+int	 store_search_ids(struct store *, const char *entity, const void *key,
+	     size_t len, int prefix, size_t max, struct store_search_ids *,
+	     struct ncen_err *);
+void	 store_search_ids_free(struct store_search_ids *);
+int	 store_search_ready(struct store *, const char *entity,
+	     struct ncen_err *);
+int	 store_search_has(struct store *, const char *entity);
+void	 store_set_progress(store_progress_fn, void *arg);
+
+/*
  * store-verify.c: DB->verify on every file, then each index checked
  * against its primary both ways and links checked for symmetry.  The
  * store must not be open in this process; run it when nobody writes.

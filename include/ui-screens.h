@@ -27,6 +27,8 @@ int	ui_list_pick(struct ui *, const char *entity, const char *title,
 /* ui-search.c: find persons, businesses, conveyances and cases by the
  * start of a name or number, through their indexes. */
 void	ui_search(struct ui *);
+/* ui-form.c: the short statistical form, then the case it made. */
+void	ui_statcase(struct ui *);
 
 /* ui-view.c: a record read-only with its linked records (Enter opens
  * one); a case goes to ui_case instead.  Shows nominal fields only to
@@ -67,12 +69,24 @@ int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
 void	ui_messages(struct ui *);
 void	ui_messages_label(struct ui *, struct buf *);
 
+/* ui-queue.c: the supervisor's queue, the submitted cases of his
+ * offices oldest first, to validate or return; the menu's count. */
+void	ui_queue(struct ui *);
+void	ui_queue_label(struct ui *, struct buf *);
+/* ui-mywork.c: My work, the account's assigned investigations,
+ * returned cases and drafts. */
+void	ui_mywork(struct ui *);
+
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);
 
 /* ui-retention.c: Retention review, what is due and applying it
  * (AUTH_RETENTION). */
 void	ui_retention(struct ui *);
+
+/* ui-stats.c: Statistics, the predefined queries with filters, their
+ * figures as a table and a chart, exported as CSV (AUTH_STATS). */
+void	ui_stats(struct ui *);
 
 /* ui-admin.c: Administration, the accounts (AUTH_ACCOUNTS). */
 void	ui_admin(struct ui *);

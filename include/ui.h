@@ -56,6 +56,7 @@ enum ui_op {
 	UI_OP_RESIZE,		/* the terminal changed size */
 	UI_OP_ADD,		/* ^Y: add a value to a repeated field */
 	UI_OP_DELETE,		/* ^D: remove a value or unlink */
+	UI_OP_PRINT,		/* ^Z: print the record (a case report) */
 	UI_NOPS
 };
 
@@ -96,6 +97,9 @@ struct ui {
 int	 ui_start(struct ui *, struct ncen_err *);
 void	 ui_stop(struct ui *);
 int	 ui_key(struct ui *, struct ui_keypress *);
+int	 ui_key_pause(struct ui *, int ms);
+void	 ui_sel(const struct ui *, int y, int sel);
+void	 ui_sel_end(const struct ui *, int sel);
 void	 ui_shutdown(struct ui *, int status);
 int	 ui_size_ok(void);
 void	 ui_set_hangup(struct ui *, ui_hangup_fn, void *arg);
@@ -119,6 +123,9 @@ const char *ui_key_label(enum ui_op);
 void	 ui_key_help(struct ui *, struct buf *);
 
 /* ui-text.c: UTF-8 text in terminal columns. */
+void	 ui_text_init(void);
+int	 ui_text_transliterated(void);
+const char *ui_text_shown(const char *, struct buf *);
 int	 ui_text_width(const char *);
 void	 ui_text_put(int y, int x, const char *, int width, int pad);
 void	 ui_text_clip(const char *, int width, struct buf *);

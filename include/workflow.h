@@ -49,6 +49,7 @@ enum workflow_refusal {
 	WORKFLOW_ROLE,		/* the role may not take this step */
 	WORKFLOW_REASON,	/* the step needs a reason */
 	WORKFLOW_INCOMPLETE,	/* the case does not pass its form */
+	WORKFLOW_FOUR_EYES,	/* its validator may not also close it */
 };
 
 struct workflow_request {
@@ -108,6 +109,16 @@ int	 workflow_note(struct store_txn *, const struct schema *,
 	     uint64_t case_id, const char *from, const char *to,
 	     const char *user, const char *role, int64_t when,
 	     const char *reason, uint64_t *id, struct ncen_err *);
+/*
+ * The four-eyes rule, a setting of the data directory (off unless set):
+ * when on, a case is closed by a supervisor other than the one who
+ * validated it (workflow_apply refuses the validator, WORKFLOW_FOUR_EYES).
+ * workflow_four_eyes reads it in a transaction (*on 1 or 0);
+ * workflow_four_eyes_set writes it and audits the change.
+ */
+int	 workflow_four_eyes(struct store_txn *, int *on, struct ncen_err *);
+int	 workflow_four_eyes_set(struct store *, const char *user, int on,
+	     struct ncen_err *);
 /* A case number CC-OFFICE-YYYY-NNNNNN from an office code and a year. */
 void	 workflow_number_format(struct buf *, const char *office, int year,
 	     unsigned n);

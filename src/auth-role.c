@@ -28,8 +28,13 @@ static const struct {
  * case of their offices and validate them; analysts read, export and
  * report on everything; the NCP deals with partners, agreements and
  * Icomm (and so sees and imports what is exchanged); admins manage
- * accounts and read the audit log, and see no case data.  Linking a
- * record to a case changes the case, so it follows editing.  Which
+ * accounts and read the audit log, and see no case data.  Statistics
+ * are aggregate figures, never names, but a narrow filter can point at
+ * one case: supervisors (of their own offices only), analysts and the
+ * NCP run them; officers and admins do not.  Linking a
+ * record to a case changes the case, so it follows editing.  Merging
+ * two records found to be one person (or business, conveyance) is for
+ * those who see across cases: supervisors, analysts and the NCP.  Which
  * records an account sees at all (need to know) is auth-see.c's.
  */
 static const struct {
@@ -55,6 +60,8 @@ static const struct {
 	{ AUTH_ICOMM, "icomm",		{ N,  N,  N,  Y,  N } },
 	{ AUTH_AUDIT, "audit",		{ N,  Y,  N,  N,  Y } },
 	{ AUTH_RETENTION, "retention",	{ N,  Y,  N,  N,  N } },
+	{ AUTH_MERGE, "merge",		{ N,  Y,  Y,  Y,  N } },
+	{ AUTH_STATS, "stats",		{ N,  Y,  Y,  Y,  N } },
 };
 
 /* The name of an action, or "?". */

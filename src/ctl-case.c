@@ -87,6 +87,76 @@ out:
 	return ctl_close(ctx, s, st, r);
 }
 
+/* The four-eyes transaction of "show": read the setting. */
+static int
+ctl_case_four_eyes_txn(struct store_txn *t, void *arg, struct ncen_err *e)
+{
+	return workflow_four_eyes(t, arg, e);
+}
+
+/*
+ * ncenctl case four-eyes [on|off --as ADMIN]: show the rule, or set it
+ * (an administrator's setting of the data directory, audited).
+ */
+static int
+ctl_case_four_eyes(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	struct auth_account	*acct = NULL;
+	const char		*user = NULL;
+	int			 on = -1, r;
+
+	if (argc == 5 && strcmp(argv[3], "--as") == 0)
+		user = argv[4];
+	else if (argc != 2)
+		return ctl_usage(ctx->cmd, _("four-eyes takes nothing, or on "
+		    "or off and --as USER"));
+	if (argc == 5 && strcmp(argv[2], "on") == 0)
+		on = 1;
+	else if (argc == 5 && strcmp(argv[2], "off") == 0)
+		on = 0;
+	else if (argc == 5)
+		return ctl_usage(ctx->cmd, _("four-eyes: on or off, not '%s'"),
+		    argv[2]);
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	if (on == -1) {
+		if (store_run(st, ctl_case_four_eyes_txn, &on, &e) != NCEN_OK)
+			r = ctl_report("case", &e);
+		else
+			printf("%s\n", on ? _("four-eyes: on (the validator "
+			    "of a case may not also close it)") :
+			    _("four-eyes: off"));
+		goto out;
+	}
+	if (auth_account_get(st, user, &acct, &e) != NCEN_OK ||
+	    auth_account_usable(acct, auth_now(), &e) != NCEN_OK) {
+		r = ctl_report("case", &e);
+		r = r == 2 ? 1 : r;
+		goto out;
+	}
+	if (!auth_may(acct, AUTH_ACCOUNTS, NULL)) {
+		ctl_warn(_("case: four-eyes: only an administrator may change "
+		    "it, and %s is not one"), user);
+		r = 1;
+		goto out;
+	}
+	ctl_one_change();
+	if (workflow_four_eyes_set(st, user, on, &e) != NCEN_OK)
+		r = ctl_report("case", &e);
+	else {
+		ctl_committed();
+		printf("%s\n", on ? _("four-eyes: on (the validator of a case "
+		    "may not also close it)") : _("four-eyes: off"));
+	}
+out:
+	auth_account_free(acct);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}
+
 /* ncenctl case ACTION|history ID ...: one step of a case's workflow. */
 int
 ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
@@ -111,6 +181,8 @@ ctl_case(struct ctl_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return ctl_usage(ctx->cmd, _("no action given"));
 	action = argv[1];
+	if (strcmp(action, "four-eyes") == 0)
+		return ctl_case_four_eyes(ctx, argc, argv);
 	memset(&req, 0, sizeof req);
 	optind = 0;
 	while ((c = getopt_long(argc - 1, argv + 1, "", longopts, NULL)) !=

@@ -41,6 +41,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store-space.h"
+#include "statcase.h"
 #include "store.h"
 #include "validate.h"
 #include "workflow.h"
@@ -329,6 +330,54 @@ ctl_import_ref(const char *entity, uint64_t id, void *arg)
 	return 0;
 }
 
+/* Fields whose values name accounts: each must be an account here. */
+static const struct {
+	const char	*entity;
+	const char	*field;
+} ctl_import_accounts[] = {
+	{ "investigation", "officers" },
+};
+
+/*
+ * Note each value of an account field that names no account (an
+ * investigation assigned to "nobody-here"); -1 when there is one.
+ */
+static int
+ctl_import_check_accounts(struct ctl_import_state *imp, const struct record *r,
+    unsigned line)
+{
+	const struct record_values	*v;
+	struct auth_account		*a;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	size_t				 i, j;
+	int				 k, bad = 0, rc;
+
+	for (i = 0; i < sizeof ctl_import_accounts /
+	    sizeof ctl_import_accounts[0]; i++) {
+		if (strcmp(r->form->name, ctl_import_accounts[i].entity) != 0 ||
+		    (k = schema_field_index(r->form,
+		    ctl_import_accounts[i].field)) < 0)
+			continue;
+		v = &r->fields[k];
+		for (j = 0; j < v->n; j++) {
+			a = NULL;
+			rc = auth_account_get(imp->st, v->v[j], &a, &e);
+			auth_account_free(a);
+			ncen_err_clear(&e);
+			if (rc == NCEN_OK)
+				continue;
+			ctl_csv_problem(&imp->in, line, NULL, rc ==
+			    NCEN_ENOTFOUND ? _("%s: '%s' is no account "
+			    "(ncenctl user list)") : _("%s: the account '%s' "
+			    "could not be read"), ctl_import_accounts[i].field,
+			    v->v[j]);
+			bad = 1;
+		}
+	}
+	ncen_err_free(&e);
+	return bad ? -1 : 0;
+}
+
 /* Check a record with schema_validate and note each problem it finds. */
 static int
 ctl_import_validate(struct ctl_import_state *imp, const struct record *r,
@@ -339,11 +388,12 @@ ctl_import_validate(struct ctl_import_state *imp, const struct record *r,
 	int		 rc;
 
 	imp->deferred = 0;
-	rc = schema_validate(imp->s, r, SCHEMA_DRAFT, ctl_import_ref, imp,
-	    &problems);
+	/* A statistical return is complete, or it is no return. */
+	rc = schema_validate(imp->s, r, statcase_is(imp->form) ?
+	    SCHEMA_SUBMIT : SCHEMA_DRAFT, ctl_import_ref, imp, &problems);
 	if (rc == NCEN_OK) {
 		buf_free(&problems);
-		return 0;
+		return ctl_import_check_accounts(imp, r, line);
 	}
 	if (problems.len == 0)
 		ctl_csv_problem(&imp->in, line, NULL, "%s",
@@ -885,7 +935,7 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 {
 	struct ctl_import_state	*imp = arg;
 	struct ctl_import_item	*it;
-	struct record		*r;
+	struct record		*r, *made[2];
 	struct store_ref	 a, b;
 	size_t			 i;
 	int			 rc;
@@ -911,6 +961,18 @@ ctl_import_write_txn(struct store_txn *t, void *arg, struct ncen_err *e)
 		if ((rc = record_decode(imp->form, it->id, imp->data.s +
 		    it->off, it->len, &r, e)) != NCEN_OK)
 			goto fail;
+		if (statcase_is(imp->form)) {
+			/* A case and its seizure line, in this transaction. */
+			rc = statcase_store(t, imp->s, r, imp->user, made, e);
+			record_free(r);
+			if (rc != NCEN_OK)
+				goto fail;
+			ctl_journal_note(&imp->jbuf, made[0]);
+			ctl_journal_note(&imp->jbuf, made[1]);
+			record_free(made[0]);
+			record_free(made[1]);
+			continue;
+		}
 		if (imp->cases != NULL) {
 			/* Its number and steps, in this transaction. */
 			rc = ctl_import_case_write(imp->cases, t, r, it->steps,

@@ -225,6 +225,18 @@ ctl_exists(struct store *st, const char *entity, uint64_t id)
 	return -rc;
 }
 
+
+/* A search index being built: a line on a terminal, redrawn. */
+static void
+ctl_progress(const char *file, uint64_t done, uint64_t total, int complete,
+    void *arg)
+{
+	fprintf(stderr, _("\rncenctl: building %s: %" PRIu64 " of %" PRIu64
+	    " records"), file, done, total);
+	if (complete)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
 /* Load the schema and open the store of the data directory; 0 or the exit status. */
 int
 ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
@@ -240,6 +252,7 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 	o.home = ctx->home;
 	o.keyfile = ctx->keyfile;
 	o.watchdog = ctx->watchdog;
+	store_set_progress(isatty(STDERR_FILENO) ? ctl_progress : NULL, NULL);
 	if (store_open(&o, *sp, stp, &e) != NCEN_OK) {
 		r = ctl_report(ctx->cmd->name, &e);
 		schema_free(*sp);

@@ -29,6 +29,7 @@ static const struct {
 	{ NCEN_ESTALL,		N_("database call stalled"), 2 },
 	{ NCEN_ECHECK,		N_("check failed"),		1 },
 	{ NCEN_ESPACE,		N_("disk full"),		75 },
+	{ NCEN_EBUSY,		N_("busy, try again"),		75 },
 };
 
 /* Set the error code and message; returns the code for "return ncen_err_set(...)". */

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "i18n.h"
+#include "schema.h"
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
@@ -104,4 +105,20 @@ i18n_ctx(const char *id)
 	if (t == id && (eot = strchr(id, '\004')) != NULL)
 		return eot + 1;
 	return t;
+}
+
+/* The language of labels, from LC_ALL, LC_MESSAGES or LANG. */
+int
+i18n_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return strncmp(v, "fr", 2) == 0 ? SCHEMA_FR : SCHEMA_EN;
+	}
+	return SCHEMA_EN;
 }

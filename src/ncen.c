@@ -39,22 +39,6 @@ ncen_usage(FILE *f)
 	return 2;
 }
 
-/* The language of labels, from LC_ALL, LC_MESSAGES or LANG. */
-static enum schema_lang
-ncen_lang(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	const char	*v;
-	size_t		 i;
-
-	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "fr", 2) == 0 ? SCHEMA_FR : SCHEMA_EN;
-	}
-	return SCHEMA_EN;
-}
-
 /*
  * The watchdog fired: another process died inside the library.  Save
  * the draft to the spool (the store no longer answers), leave curses
@@ -143,7 +127,7 @@ main(int argc, char **argv)
 	o.home = home;
 	o.keyfile = getenv("NCEN_KEYFILE");
 	memset(u, 0, sizeof *u);
-	u->lang = ncen_lang();
+	u->lang = (enum schema_lang)i18n_lang();
 	if (ui_signin_idle(u, idle, &e) != NCEN_OK) {
 		status = ncen_fail(u, NULL, &e, 2);
 		goto out;

@@ -58,6 +58,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "           be using it)\n") },
 	{ "stats", ctl_stats, N_("count records, links and log files"),
 	  "", NULL },
+	{ "search", ctl_search,
+	  N_("find persons, businesses, conveyances... by free text"),
+	  N_("[--entity ENTITY] [--limit N] [--as USER] [--prefix] QUERY..."),
+	  N_("  --entity ENTITY  search one form only (default: every form\n"
+	  "                   with searched fields)\n"
+	  "  --limit N        at most N hits (default 20, at most 500)\n"
+	  "  --as USER        only what that account may see (need to\n"
+	  "                   know); the other matches are counted\n"
+	  "  --prefix         the last word may be unfinished\n"
+	  "QUERY: names in any order and any script, a document, phone or\n"
+	  "plate number, a date (1997-10-23, 23/10/1997, 23.10.1997).  One\n"
+	  "hit a line, best first: ENTITY:ID TAB SCORE TAB WHY TAB SUMMARY.\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),
@@ -74,7 +86,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "each problem is printed as FILE:LINE:COL: message.\n") },
 	{ "case", ctl_case, N_("take a case through its workflow, or show it"),
 	  N_("submit|validate|close|reopen ID --as USER "
-	  "[--reason TEXT] [--version N] | history ID"),
+	  "[--reason TEXT] [--version N] | history ID | "
+	  "four-eyes [on|off --as ADMIN]"),
 	  N_(
 	  "  --as USER       who takes the step: an account (ncenctl user);\n"
 	  "                  its roles decide what it may do\n"
@@ -85,6 +98,36 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
+	{ "report", ctl_reports,
+	  N_("printable reports: a case, statistics"),
+	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]\n"
+	  "          stats [QUERY] [--from DATE] [--to DATE] [--office CODE]...\n"
+	  "          [--commodity CODE] [--direction CODE] [--status CODE]\n"
+	  "          [--format text|csv] [-o FILE] [--as USER]"),
+	  N_(
+	  "case prints every field of the case, its seizure lines, linked\n"
+	  "persons, businesses and conveyances with their roles, the workflow\n"
+	  "history and the attachments, with labels in the language of LANG.\n"
+	  "A report showing nominal data is audited as case.print.\n"
+	  "  --as USER      print what that account may see (need to know);\n"
+	  "                 linked records it may not see are left out, and\n"
+	  "                 the report says how many\n"
+	  "  --format F     text (default: for a line printer, 80 columns,\n"
+	  "                 66 lines a page, form feeds between pages) or pdf\n"
+	  "                 (through groff, Debian package groff)\n"
+	  "  -o FILE        write to FILE instead of standard output\n"
+	  "stats runs a predefined query (DIR/forms/*.queries,\n"
+	  "ncen-queries(5)); without QUERY, it lists them.\n"
+	  "  --from, --to the period (case dates, inclusive)\n"
+	  "  --office     only these offices (repeat, or CODE,CODE)\n"
+	  "  --commodity  only the seizure lines of this group or type\n"
+	  "  --direction, --status  only the cases with this code\n"
+	  "  --format     text (a table for a printer, the default) or csv\n"
+	  "  --as USER    for an account (roles: supervisor, analyst, ncp;\n"
+	  "               an account limited to offices gets only those)\n"
+	  "Without filters every case counts, whatever its status.\n"
+	  "Values are summed in the reporting currency of\n"
+	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
 	  "ENTITY:ID FILE"),
@@ -95,6 +138,18 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
 	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	{ "merge", ctl_merge,
+	  N_("merge two records of one person, business or conveyance"),
+	  N_("[--as USER] [--dry-run] ENTITY KEEP OTHER"),
+	  N_("  --as USER  an account that may merge (supervisor, analyst,\n"
+	  "             ncp) and sees both records\n"
+	  "  --dry-run  say what would move, change nothing\n"
+	  "ENTITY is person, business or conveyance; KEEP and OTHER are ids\n"
+	  "(or ENTITY:ID).  OTHER's links and attachments move to KEEP, its\n"
+	  "values KEEP lacks are copied, other names become aliases (other\n"
+	  "names of a business), other documents go to other_documents, and\n"
+	  "what has no place is written into KEEP's remarks.  OTHER is then\n"
+	  "deleted; its id still leads to KEEP.  Audited as record.merge.\n") },
 	{ "demo", ctl_demo, N_("generate a reproducible demo data set"),
 	  N_("--cases N [--seed S] [--batch B] [--as USER]"),
 	  N_("  --cases N  how many cases (each with seizures, persons,\n"

@@ -6,6 +6,11 @@
  *	# code	English			French
  *	1	"Maritime transport"	"Transport maritime"
  *
+ * A code may end with "= FACTOR CODE": one of it is FACTOR of that other
+ * code of the same list (KGM = 1000 GRM), which must not convert in its
+ * turn; statistics sum quantities of units converting to the same code
+ * together and never others (stats-unit.c).
+ *
  * Codes are kept sorted (strcmp order) for binary search; a code given
  * twice is an error naming both lines.  Lists of thousands of codes are
  * fine: nothing here is worse than n log n.
@@ -23,6 +28,7 @@
 struct schema_codes_entry {
 	struct schema_code	 code;
 	unsigned		 line, col;
+	unsigned		 basecol;	/* the "= FACTOR CODE" target */
 };
 
 /* Is this a code: 1 to 32 letters, digits, '.', '-' or '_'? */
@@ -41,6 +47,25 @@ schema_codes_valid(const char *s, size_t len)
 		return 0;
 	}
 	return 1;
+}
+
+/* Is this a conversion factor: digits with at most one '.', not zero? */
+static int
+schema_codes_factor(const char *s, size_t len)
+{
+	size_t	i, dots = 0, digits = 0, nonzero = 0;
+
+	if (len == 0 || len > 24)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.' && dots++ == 0 && i > 0 && i + 1 < len)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		digits++;
+		nonzero += s[i] != '0';
+	}
+	return digits > 0 && nonzero > 0;
 }
 
 /* Order entries by code, then by line (so the first definition comes first). */
@@ -89,7 +114,25 @@ schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 		}
 	}
 	buf_free(&w);
-	if (schema_lex_end(lx, 1 + SCHEMA_NLANG) != 0)
+	i = 1 + SCHEMA_NLANG;
+	if (i < lx->ntok && !lx->tok[i].quoted && lx->tok[i].len == 1 &&
+	    lx->tok[i].s[0] == '=') {
+		if (i + 1 >= lx->ntok || lx->tok[i + 1].quoted ||
+		    !schema_codes_factor(lx->tok[i + 1].s, lx->tok[i + 1].len))
+			return schema_lex_expected(lx, i + 1, _("a factor "
+			    "(a positive decimal number, e.g. 1000 or "
+			    "0.001)"));
+		if (i + 2 >= lx->ntok || lx->tok[i + 2].quoted ||
+		    !schema_codes_valid(lx->tok[i + 2].s, lx->tok[i + 2].len))
+			return schema_lex_expected(lx, i + 2, _("the code it "
+			    "converts to"));
+		if (schema_lex_end(lx, i + 3) != 0)
+			return -1;
+		e->code.factor = xstrndup(lx->tok[i + 1].s,
+		    lx->tok[i + 1].len);
+		e->code.base = xstrndup(lx->tok[i + 2].s, lx->tok[i + 2].len);
+		e->basecol = lx->tok[i + 2].col;
+	} else if (schema_lex_end(lx, i) != 0)
 		return -1;
 	e->code.code = xstrndup(lx->tok[0].s, lx->tok[0].len);
 	for (lang = 0; lang < SCHEMA_NLANG; lang++)
@@ -110,6 +153,8 @@ schema_codes_free_entries(struct schema_codes_entry *e, size_t n)
 		free(e[i].code.code);
 		for (lang = 0; lang < SCHEMA_NLANG; lang++)
 			free(e[i].code.label[lang]);
+		free(e[i].code.factor);
+		free(e[i].code.base);
 	}
 	free(e);
 }
@@ -139,6 +184,49 @@ schema_codes_sort(struct schema_lex *lx, struct schema_codes_entry *e,
 	return schema_lex_error(lx, dup->col,
 	    _("expected each code once, found "
 	    "'%s' again (the first is at line %u)"), dup->code.code, e[i].line);
+}
+
+/* The entry of a code among sorted entries, or NULL. */
+static const struct schema_codes_entry *
+schema_codes_entry_find(const struct schema_codes_entry *e, size_t n,
+    const char *code)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(e[mid].code.code, code)) == 0)
+			return &e[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Each "= FACTOR CODE" names another code of the list that converts no further. */
+static int
+schema_codes_bases(struct schema_lex *lx, struct schema_codes_entry *e,
+    size_t n)
+{
+	const struct schema_codes_entry	*bad = NULL, *to;
+	size_t				 i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].code.base == NULL)
+			continue;
+		to = schema_codes_entry_find(e, n, e[i].code.base);
+		if ((to == NULL || to == &e[i] || to->code.base != NULL) &&
+		    (bad == NULL || e[i].line < bad->line))
+			bad = &e[i];
+	}
+	if (bad == NULL)
+		return 0;
+	lx->line = bad->line;
+	return schema_lex_error(lx, bad->basecol, _("expected a code of this "
+	    "list that converts to no other, found '%s'"), bad->code.base);
 }
 
 /* Parse one code list from len bytes of text; path names it in messages. */
@@ -179,7 +267,8 @@ schema_codes_parse(const char *path, const char *text, size_t len,
 		schema_lex_expected(&lx, 0, _("at least one code in the list"));
 		goto fail;
 	}
-	if (schema_codes_sort(&lx, e, n) != 0)
+	if (schema_codes_sort(&lx, e, n) != 0 ||
+	    schema_codes_bases(&lx, e, n) != 0)
 		goto fail;
 	list->codes = xreallocarray(NULL, n, sizeof *list->codes);
 	for (i = 0; i < n; i++)
@@ -210,6 +299,8 @@ schema_codes_free(struct schema_codelist *list)
 		free(list->codes[i].code);
 		for (lang = 0; lang < SCHEMA_NLANG; lang++)
 			free(list->codes[i].label[lang]);
+		free(list->codes[i].factor);
+		free(list->codes[i].base);
 	}
 	free(list->codes);
 	free(list->name);

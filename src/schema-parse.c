@@ -345,6 +345,7 @@ struct schema_parse {
 	unsigned		 formlabel[SCHEMA_NLANG];
 	unsigned		 label[SCHEMA_NLANG];	/* line given, or 0 */
 	unsigned		 help[SCHEMA_NLANG];
+	unsigned		 heading[SCHEMA_NLANG];
 	unsigned		 at;
 };
 
@@ -779,6 +780,69 @@ schema_parse_attr_pattern(struct schema_parse *p, size_t *i,
 	return 0;
 }
 
+/* Search kinds, by enum schema_search, and the type each needs. */
+static const struct {
+	const char		*name;
+	enum schema_type	 type;
+} schema_parse_searches[] = {
+	{ NULL,		SCHEMA_TEXT },
+	{ "name",	SCHEMA_TEXT },
+	{ "alias",	SCHEMA_TEXT },
+	{ "number",	SCHEMA_TEXT },
+	{ "date",	SCHEMA_DATE },
+	{ "country",	SCHEMA_CODE },
+};
+#define SCHEMA_PARSE_NSEARCH \
+	(sizeof schema_parse_searches / sizeof schema_parse_searches[0])
+
+/* The name of a search kind, NULL for none. */
+const char *
+schema_search_name(enum schema_search k)
+{
+	if ((size_t)k >= SCHEMA_PARSE_NSEARCH)
+		return NULL;
+	return schema_parse_searches[k].name;
+}
+
+/* Whether a form has fields that search finds records by. */
+int
+schema_form_searched(const struct schema_form *form)
+{
+	size_t	i;
+
+	for (i = 0; i < form->nfields; i++)
+		if (form->fields[i].search != SCHEMA_SEARCH_NONE &&
+		    form->fields[i].search != SCHEMA_SEARCH_COUNTRY)
+			return 1;
+	return 0;
+}
+
+/* The attribute "search KIND": how search reads the field. */
+static int
+schema_parse_attr_search(struct schema_parse *p, size_t *i,
+    struct schema_field *f)
+{
+	struct schema_lex	*lx = &p->lx;
+	size_t			 k;
+
+	for (k = 1; k < SCHEMA_PARSE_NSEARCH; k++)
+		if (*i < lx->ntok && !lx->tok[*i].quoted &&
+		    schema_lex_is(lx, *i, schema_parse_searches[k].name))
+			break;
+	if (k == SCHEMA_PARSE_NSEARCH)
+		return schema_lex_expected(lx, *i,
+		    _("a search kind (name, alias, number, date, country)"));
+	if (f->type != schema_parse_searches[k].type)
+		return schema_lex_error(lx, lx->tok[*i].col, _("expected "
+		    "'search %s' on a field of type %s, found it on a field "
+		    "of type %s"), schema_parse_searches[k].name,
+		    schema_type_name(schema_parse_searches[k].type),
+		    schema_type_name(f->type));
+	f->search = (enum schema_search)k;
+	(*i)++;
+	return 0;
+}
+
 /*
  * A field shared at cen level holds no free text: free text can carry
  * a name, and cen data goes to the global database.  col is where its
@@ -815,10 +879,12 @@ static const struct schema_parse_attr {
 	{ "share",	schema_parse_attr_share },
 	{ "check",	schema_parse_attr_check },
 	{ "pattern",	schema_parse_attr_pattern },
+	{ "search",	schema_parse_attr_search },
 };
 
 static const char schema_parse_attrs_what[] = N_("a field attribute "
-    "(required, index, repeated, share LEVEL, check RULE, pattern NAME)");
+    "(required, index, repeated, share LEVEL, check RULE, pattern NAME, "
+    "search KIND)");
 
 /* Check the open field is complete (both labels) and close it. */
 static int
@@ -927,6 +993,7 @@ schema_parse_field(struct schema_parse *p)
 	p->field = f;
 	memset(p->label, 0, sizeof p->label);
 	memset(p->help, 0, sizeof p->help);
+	memset(p->heading, 0, sizeof p->heading);
 	p->at = 0;
 
 	if (schema_parse_type(p, 2, f) != 0)
@@ -1020,6 +1087,14 @@ schema_parse_help(struct schema_parse *p)
 {
 	return schema_parse_text(p, "help", N_("help text"), p->field->help,
 	    p->help);
+}
+
+/* "heading LANG STRING": the open field's short column heading. */
+static int
+schema_parse_heading(struct schema_parse *p)
+{
+	return schema_parse_text(p, "heading", N_("heading"),
+	    p->field->heading, p->heading);
 }
 
 /* "at ROW COL": where the field would like to be on the screen. */
@@ -1184,6 +1259,7 @@ static const struct schema_parse_stmt {
 } schema_parse_stmts[] = {
 	{ "label", SCHEMA_PARSE_INFORM|SCHEMA_PARSE_INFIELD, schema_parse_label },
 	{ "help", SCHEMA_PARSE_INFIELD, schema_parse_help },
+	{ "heading", SCHEMA_PARSE_INFIELD, schema_parse_heading },
 	{ "at", SCHEMA_PARSE_INFIELD, schema_parse_at },
 	{ "field", SCHEMA_PARSE_INFORM|SCHEMA_PARSE_INFIELD, schema_parse_field },
 	{ "retain", SCHEMA_PARSE_INFORM, schema_parse_retain },
@@ -1283,6 +1359,7 @@ schema_form_free(struct schema_form *form)
 		for (lang = 0; lang < SCHEMA_NLANG; lang++) {
 			free(form->fields[i].label[lang]);
 			free(form->fields[i].help[lang]);
+			free(form->fields[i].heading[lang]);
 		}
 	}
 	free(form->fields);

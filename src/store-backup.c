@@ -182,14 +182,16 @@ store_backup_is_store_file(const char *name)
 	return 0;
 }
 
-/* Whether a name is a forms file (.form or .codes). */
+/* Whether a name is a forms file (.form, .codes, .queries or .rates). */
 static int
 store_backup_is_forms_file(const char *name)
 {
 	size_t	len = strlen(name);
 
 	return (len > 5 && strcmp(name + len - 5, ".form") == 0) ||
-	    (len > 6 && strcmp(name + len - 6, ".codes") == 0);
+	    (len > 6 && strcmp(name + len - 6, ".codes") == 0) ||
+	    (len > 8 && strcmp(name + len - 8, ".queries") == 0) ||
+	    (len > 6 && strcmp(name + len - 6, ".rates") == 0);
 }
 
 /* Sort names (qsort). */

@@ -918,6 +918,8 @@ store_dump_put(struct store_txn *t, const struct record *r,
 	if (rc == 1)
 		return ncen_err_set(e, NCEN_EEXISTS, _("%s %" PRIu64 " is "
 		    "already in the database"), r->form->name, r->id);
+	if ((rc = store_search_prepare(t, ent, e)) != NCEN_OK)
+		return rc;
 	record_encode(r, &b);
 	store_id_key(k, r->id);
 	memset(&key, 0, sizeof key);

@@ -243,7 +243,7 @@ store_keys_add(const char *value, size_t len, void *arg)
 }
 
 /* Sort keys and keep each once. */
-static void
+void
 store_keys_unique(struct store_keys *keys)
 {
 	size_t	i, j;
@@ -292,6 +292,17 @@ store_keys_view(const struct schema_field *field, struct record_view *view,
 		return;		/* unreadable: no keys */
 	record_view_field(view, field->name, store_keys_add, &ctx);
 	store_keys_unique(keys);
+}
+
+/* The keys of any index of stored record bytes: a field's or search's. */
+void
+store_index_keys(const struct store_index *ix, const void *data,
+    size_t size, struct store_keys *keys)
+{
+	if (ix->field == NULL)
+		store_search_keys(ix->form, NULL, data, size, keys);
+	else
+		store_keys_get(ix->field, data, size, keys);
 }
 
 /* Release the keys of store_keys_get. */
@@ -478,7 +489,7 @@ out:
  * Open (creating if needed) one btree database of the environment;
  * pagesize (0: Berkeley DB's choice) counts only when it is created.
  */
-static int
+int
 store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
     u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
 {
@@ -561,7 +572,7 @@ fail:
 }
 
 /* Whether a file of the environment exists already. */
-static int
+int
 store_env_exists(struct store *st, const char *file)
 {
 	struct buf	path = BUF_INIT;
@@ -676,8 +687,15 @@ store_env_ents(struct store *st)
 				continue;
 			ix = &e->idx[e->nidx++];
 			ix->field = &f->fields[j];
+			ix->form = f;
 			ix->view = &st->view;
 			ix->file = store_env_file(f->name, f->fields[j].name);
+		}
+		if (schema_form_searched(f)) {
+			ix = e->search = xcalloc(1, sizeof *e->search);
+			ix->form = f;
+			ix->view = &st->view;
+			ix->file = store_search_file(f->name);
 		}
 	}
 }
@@ -800,6 +818,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 			if ((error = store_env_index_open(st, e, &e->idx[j],
 			    err)) != NCEN_OK)
 				goto fail;
+		if ((error = store_search_open(st, e, err)) != NCEN_OK)
+			goto fail;
 	}
 	return NCEN_OK;
 fail:
@@ -830,6 +850,13 @@ store_env_handles_close(struct store *st)
 			if (e->idx[j].db != NULL)
 				(void)e->idx[j].db->close(e->idx[j].db, 0);
 			e->idx[j].raw = e->idx[j].db = NULL;
+		}
+		if (e->search != NULL) {
+			if (e->search->raw != NULL)
+				(void)e->search->raw->close(e->search->raw, 0);
+			if (e->search->db != NULL)
+				(void)e->search->db->close(e->search->db, 0);
+			e->search->raw = e->search->db = NULL;
 		}
 		if (e->db != NULL)
 			(void)e->db->close(e->db, 0);
@@ -871,6 +898,9 @@ store_env_shutdown(struct store *st)
 		for (j = 0; j < e->nidx; j++)
 			free(e->idx[j].file);
 		free(e->idx);
+		if (e->search != NULL)
+			free(e->search->file);
+		free(e->search);
 		free(e->file);
 	}
 	free(st->ents);
@@ -987,6 +1017,9 @@ store_open(const struct store_options *o, const struct schema *schema,
 		error = store_env_open(st, err);
 	if (error != NCEN_OK)
 		goto fail;
+	/* A search index new or half built (upgrade, crash): in batches. */
+	if ((error = store_search_finish(st, err)) != NCEN_OK)
+		goto fail;
 	*out = st;
 	return NCEN_OK;
 fail:
@@ -1058,6 +1091,19 @@ store_close(struct store *st, struct ncen_err *err)
 				    _("%s: close"),
 				    e->idx[j].file);
 			e->idx[j].db = NULL;
+		}
+		if (e->search != NULL) {
+			if (e->search->raw != NULL && (ret =
+			    e->search->raw->close(e->search->raw, 0)) != 0 &&
+			    error == NCEN_OK)
+				error = store_dberr(st, ret, err,
+				    _("%s: close"), e->search->file);
+			if (e->search->db != NULL && (ret =
+			    e->search->db->close(e->search->db, 0)) != 0 &&
+			    error == NCEN_OK)
+				error = store_dberr(st, ret, err,
+				    _("%s: close"), e->search->file);
+			e->search->raw = e->search->db = NULL;
 		}
 		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
 		    error == NCEN_OK)

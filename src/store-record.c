@@ -159,7 +159,8 @@ store_record_write(struct store_txn *t, struct store_entity *e,
 	int		ret, error = NCEN_OK;
 
 	/* New work waits while the disk is below its reserve. */
-	if ((error = store_space_txn(t, err)) != NCEN_OK)
+	if ((error = store_space_txn(t, err)) != NCEN_OK ||
+	    (error = store_search_prepare(t, e, err)) != NCEN_OK)
 		return error;
 	record_encode(r, &b);
 	store_id_key(k, r->id);
@@ -407,6 +408,8 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((error = store_record_change(t, "delete", NULL, entity, id, cur,
 	    NULL, err)) != NCEN_OK ||
 	    (error = store_link_purge(t, entity, id, err)) != NCEN_OK)
+		goto out;
+	if ((error = store_search_prepare(t, e, err)) != NCEN_OK)
 		goto out;
 	store_id_key(k, id);
 	memset(&key, 0, sizeof key);

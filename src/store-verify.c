@@ -285,9 +285,13 @@ store_verify_primary(struct store_txn *t, struct store_verify_walk *w,
 		return NCEN_OK;
 	}
 	record_free(r);
-	for (i = 0; i < e->nidx; i++) {
-		ix = &e->idx[i];
-		store_keys_get(ix->field, data->data, data->size, &keys);
+	for (i = 0; i <= e->nidx; i++) {
+		/* The field indices, then the search index (built so far). */
+		ix = i < e->nidx ? &e->idx[i] : e->search;
+		if (ix == NULL || (ix->field == NULL && ix->building &&
+		    id >= ix->upto))
+			continue;
+		store_index_keys(ix, data->data, data->size, &keys);
 		for (j = 0; j < keys.n && error == NCEN_OK; j++) {
 			memset(&skey, 0, sizeof skey);
 			memset(&pkey, 0, sizeof pkey);
@@ -332,6 +336,10 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 	size_t			 i;
 	int			 ret, found = 0, error = NCEN_OK;
 
+	/* The search index's "\0" entry: how far it is built. */
+	if (ix->field == NULL && key->size == 1 &&
+	    *(const char *)key->data == '\0')
+		return NCEN_OK;
 	store_verify_quote(&q, key->data, key->size);
 	if (data->size != 8) {
 		store_verify_found(w,
@@ -357,7 +365,7 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 		    e->file, e->form->name, (unsigned long long)id);
 		goto out;
 	}
-	store_keys_get(ix->field, pdata.data, pdata.size, &keys);
+	store_index_keys(ix, pdata.data, pdata.size, &keys);
 	for (i = 0; i < keys.n; i++)
 		if (store_keycmp(keys.k[i].s, keys.k[i].len, key->data,
 		    key->size) == 0)
@@ -368,7 +376,8 @@ store_verify_index(struct store_txn *t, struct store_verify_walk *w,
 		store_verify_found(w,
 		    _("%s: key %s points at %s %llu, whose %s "
 		    "does not have that value"), ix->file, buf_cstr(&q),
-		    e->form->name, (unsigned long long)id, ix->field->name);
+		    e->form->name, (unsigned long long)id,
+		    ix->field != NULL ? ix->field->name : _("searched fields"));
 out:
 	buf_free(&q);
 	return error;
@@ -518,6 +527,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 {
 	struct store_verify_walk	 w;
 	struct store_entity		*e;
+	struct store_index		*ix;
 	DB				*raw = NULL;
 	size_t				 i, j;
 	int				 ret, error = NCEN_OK;
@@ -533,21 +543,25 @@ store_verify_cross(struct store *st, struct store_verify *v,
 		if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
 			break;
 		buf_addf(v->report, _("%s: %zu records checked against %zu "
-		    "indexes\n"), e->file, w.n, e->nidx);
+		    "indexes\n"), e->file, w.n, e->nidx +
+		    (e->search != NULL));
 		if ((error = store_verify_count(st, v, e, NULL, w.n, err)) !=
 		    NCEN_OK)
 			break;
-		for (j = 0; j < e->nidx; j++) {
-			if ((error = store_verify_raw_open(st, e->idx[j].file,
+		for (j = 0; j <= e->nidx; j++) {
+			ix = j < e->nidx ? &e->idx[j] : e->search;
+			if (ix == NULL)
+				break;
+			if ((error = store_verify_raw_open(st, ix->file,
 			    &raw, err)) != NCEN_OK)
 				break;
 			memset(&w, 0, sizeof w);
 			w.st = st;
 			w.db = raw;
-			w.file = e->idx[j].file;
+			w.file = ix->file;
 			w.dup = 1;
 			w.e = e;
-			w.ix = &e->idx[j];
+			w.ix = ix;
 			w.check = store_verify_index;
 			error = store_verify_walk(&w, v, err);
 			store_watch_enter();
@@ -556,12 +570,14 @@ store_verify_cross(struct store *st, struct store_verify *v,
 			if (ret != 0 && error == NCEN_OK)
 				error = store_dberr(st, ret, err,
 				    _("%s: close"),
-				    e->idx[j].file);
-			if (error != NCEN_OK || (error = store_verify_count(st,
-			    v, e, &e->idx[j], w.n, err)) != NCEN_OK)
+				    ix->file);
+			/* The search index has no kept count. */
+			if (error != NCEN_OK || (ix->field != NULL &&
+			    (error = store_verify_count(st, v, e, ix, w.n,
+			    err)) != NCEN_OK))
 				break;
 			buf_addf(v->report, _("%s: %zu entries checked\n"),
-			    e->idx[j].file, w.n);
+			    ix->file, w.n);
 		}
 	}
 	if (error != NCEN_OK)
@@ -600,6 +616,12 @@ store_verify_of_forms(const struct schema *schema, const char *name)
 			if (same)
 				return 1;
 		}
+		file = store_search_file(schema->forms[i]->name);
+		same = schema_form_searched(schema->forms[i]) &&
+		    strcmp(file, name) == 0;
+		free(file);
+		if (same)
+			return 1;
 	}
 	return 0;
 }

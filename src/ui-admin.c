@@ -126,13 +126,11 @@ ui_admin_item(void *arg, size_t i, int y, int sel)
 {
 	struct ui_admin	*ad = arg;
 
-	if (sel)
-		attron(A_REVERSE);
-	mvaddstr(y, 0, sel ? "> " : "  ");
+	ui_sel(ad->u, y, sel);
+	addstr(" ");
 	ui_text_put(y, 2, ad->v[i].name, 17, 1);
 	ui_text_put(y, 20, ad->v[i].line, COLS - 21, 1);
-	if (sel)
-		attroff(A_REVERSE);
+	ui_sel_end(ad->u, sel);
 }
 
 /* Ask for a new password twice; 1 and the password when they agree. */

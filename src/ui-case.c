@@ -5,10 +5,12 @@
  * the officer's language), its seizure lines (seizures whose `case`
  * field names it), the persons, businesses and conveyances linked to it
  * with their roles, its attachments and the last steps of its workflow.
- * Up and Down select a seizure line or a linked record and Enter opens
- * it; the keys edit the case, add a seizure line, link or unlink a
- * record, take a workflow step or show the history, each shown on the
- * key line only to roles that may use it (the key table below).
+ * Up and Down select a seizure line, a linked record, an investigation
+ * or a long text (the narrative) and Enter opens it (a long text in the
+ * pager, whole); the keys edit the case, add a seizure line, link or unlink a
+ * record, take a workflow step, show the history or print the case
+ * report (^Z, report.h), each shown on the key line only to roles that
+ * may use it (the key table below).
  *
  * The screen reads the case and remembers its version; nothing is held
  * while the officer looks.  Every change it makes is one short
@@ -32,6 +34,7 @@
 #include "buf.h"
 #include "i18n.h"
 #include "record.h"
+#include "report.h"
 #include "schema.h"
 #include "store.h"
 #include "store-draft.h"
@@ -45,14 +48,14 @@
 #define UI_CASE_STEPS		5
 /* Lines a long value (the narrative) may take. */
 #define UI_CASE_LONG_LINES	3
-/* Code labels wider than this are shown as their code. */
-#define UI_CASE_LABEL_MAX	24
 
 enum ui_case_kind {
 	UI_CASE_TEXT,		/* a line of fields or a heading */
 	UI_CASE_SEIZURE,	/* a seizure line */
 	UI_CASE_LINKED,		/* a linked record */
 	UI_CASE_ATTACHMENT,	/* an attached file */
+	UI_CASE_LONG,		/* a long field cut short: the pager */
+	UI_CASE_INVESTIGATION,	/* an investigation that names the case */
 };
 
 /* One line of the page; seizure lines and linked records are selectable. */
@@ -78,6 +81,8 @@ struct ui_case {
 	size_t			 nseizures;
 	struct ui_case_link	*links;
 	size_t			 nlinks;
+	struct record		**invs;		/* investigations naming it */
+	size_t			 ninvs;
 	struct record		*steps[UI_CASE_STEPS];	/* last first */
 	size_t			 nsteps, allsteps;
 	struct ui_case_line	*lines;
@@ -119,11 +124,17 @@ static const struct ui_case_action {
 	const char		*action;
 	const char		*label;		/* N_() */
 	enum auth_action	 need;
+	const char		*only;		/* offered from this status only */
+	const char		*not;		/* or from any but this one */
 } ui_case_actions[] = {
-	{ "submit", N_("Submit"), AUTH_SUBMIT },
-	{ "validate", N_("Validate"), AUTH_VALIDATE },
-	{ "close", N_("Close"), AUTH_CLOSE },
-	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN },
+	{ "submit", N_("Submit"), AUTH_SUBMIT, NULL, NULL },
+	{ "validate", N_("Validate"), AUTH_VALIDATE, NULL, NULL },
+	{ "close", N_("Close"), AUTH_CLOSE, NULL, NULL },
+	/* Reopening a submitted case hands it back to its officer. */
+	{ "reopen", N_("Return to the officer (give a reason)"), AUTH_REOPEN,
+	  "submitted", NULL },
+	{ "reopen", N_("Reopen (give a reason)"), AUTH_REOPEN, NULL,
+	  "submitted" },
 };
 #define UI_CASE_NACT (sizeof ui_case_actions / sizeof ui_case_actions[0])
 
@@ -131,14 +142,17 @@ static const char ui_case_help[] = N_(
     "The case screen shows the whole case: its fields, its seizure lines, "
     "the persons, businesses and conveyances linked to it with their "
     "roles, its attachments and the last steps of its workflow.\n\n"
-    "Up and Down select a seizure line or a linked record; Enter opens "
-    "it.  PgUp and PgDn scroll.\n\n"
+    "Up and Down select a seizure line, a linked record, an "
+    "investigation or a long text such as the narrative; Enter opens it "
+    "(a long text whole, in a pager).  PgUp and PgDn scroll.\n\n"
     "^E edits the case and ^N adds a seizure line, while the case is a "
     "draft.  ^K links a person, business or conveyance: an existing one "
     "or a new one made there and then, with its role.  ^D unlinks the "
     "selected record, or removes the selected seizure line.  ^A offers "
     "the workflow steps your roles may take: submit, validate, close, "
-    "reopen.  ^R shows the whole history.\n\n"
+    "reopen.  ^R shows the whole history.  ^Z prints the case report "
+    "(what you may see of it) where the administrator said: a file or "
+    "a printer; the status line says where.\n\n"
     "If someone else changed the case since it was shown, nothing is "
     "overwritten: the screen says who changed it and when, and shows it "
     "again.  Keys your roles may not use are not shown.");
@@ -191,20 +205,33 @@ ui_case_shown(struct ui_case *c, const struct record *r)
 	buf_free(&b);
 }
 
-/* Append a value as the officer reads it: a code's label when short. */
+/* Whether a code mixes letters and digits (FRCDG01, not 5 or RISK). */
+static int
+ui_case_identifier(const char *v)
+{
+	return strpbrk(v, "0123456789") != NULL &&
+	    strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL;
+}
+
+/*
+ * Append a value as the officer reads it: a code's label, when it fits
+ * in max columns (0: any label, for fields that wrap), else the code.
+ * A code of letters and digits is an identifier people use as it is
+ * (an office, FRCDG01): it stays a code.
+ */
 static void
 ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_codelist	*l;
 	const struct schema_code	*code;
 	const char			*label;
 
-	if (f->type == SCHEMA_CODE &&
+	if (f->type == SCHEMA_CODE && !ui_case_identifier(v) &&
 	    (l = schema_list_find(c->u->schema, f->target)) != NULL &&
 	    (code = schema_code_find(l, v)) != NULL &&
 	    (label = schema_label(code->label, c->u->lang)) != NULL &&
-	    *label != '\0' && ui_text_width(label) <= UI_CASE_LABEL_MAX) {
+	    *label != '\0' && (max == 0 || ui_text_width(label) <= max)) {
 		buf_adds(b, label);
 		return;
 	}
@@ -214,7 +241,7 @@ ui_case_value(struct ui_case *c, const struct schema_field *f, const char *v,
 /* A named field's value as the officer reads it, or "" (into b). */
 static void
 ui_case_field(struct ui_case *c, const struct record *r, const char *name,
-    struct buf *b)
+    int max, struct buf *b)
 {
 	const struct schema_field	*f;
 	const char			*v;
@@ -223,7 +250,7 @@ ui_case_field(struct ui_case *c, const struct record *r, const char *name,
 	if ((f = schema_field_find(r->form, name)) == NULL ||
 	    (v = record_get(r, name)) == NULL || *v == '\0')
 		return;
-	ui_case_value(c, f, v, b);
+	ui_case_value(c, f, v, max, b);
 }
 
 /* Add a line to the page (text is copied). */
@@ -267,15 +294,21 @@ ui_case_cell(struct buf *b, const char *text, int width)
 	buf_free(&clip);
 }
 
-/* Add "Label: value" items packed into lines; long ones wrap. */
+/*
+ * Add "Label: value" items packed into lines; long ones wrap, their
+ * first line selectable (field: the field's index) to read them whole.
+ */
 static void
-ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
+ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width,
+    size_t field)
 {
-	struct buf	 part = BUF_INIT;
-	const char	*s = item;
+	struct buf	 part = BUF_INIT, shown = BUF_INIT;
+	const char	*s;
 	size_t		 take, sp;
 	int		 n, last;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = item = ui_text_shown(item, &shown);
 	if (line->len > 0 &&
 	    ui_text_width(line->s) + 3 + ui_text_width(item) > width) {
 		ui_case_add(c, line->s, UI_CASE_TEXT, 0);
@@ -285,6 +318,7 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 		if (line->len > 0)
 			buf_adds(line, "   ");
 		buf_adds(line, item);
+		buf_free(&shown);
 		return;
 	}
 	for (n = 0; *s != '\0' && n < UI_CASE_LONG_LINES; n++) {
@@ -306,9 +340,11 @@ ui_case_pack(struct ui_case *c, struct buf *line, const char *item, int width)
 			s++;
 		if (last && *s != '\0')
 			buf_adds(&part, "...");
-		ui_case_add(c, buf_cstr(&part), UI_CASE_TEXT, 0);
+		ui_case_add(c, buf_cstr(&part), n == 0 ? UI_CASE_LONG :
+		    UI_CASE_TEXT, field);
 	}
 	buf_free(&part);
+	buf_free(&shown);
 }
 
 /* Lay out one case field as "Label: value, value". */
@@ -323,8 +359,8 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	/* A case without a status is a draft: say so. */
 	if (strcmp(f->name, "status") == 0) {
 		buf_addf(&item, "%s: ", schema_label(f->label, c->u->lang));
-		ui_case_value(c, f, ui_case_status(c), &item);
-		ui_case_pack(c, line, buf_cstr(&item), width);
+		ui_case_value(c, f, ui_case_status(c), 0, &item);
+		ui_case_pack(c, line, buf_cstr(&item), width, i);
 		buf_free(&item);
 		return;
 	}
@@ -339,9 +375,9 @@ ui_case_lay_field(struct ui_case *c, size_t i, struct buf *line, int width)
 	for (j = 0; j < v->n; j++) {
 		if (j > 0)
 			buf_adds(&item, ", ");
-		ui_case_value(c, f, v->v[j], &item);
+		ui_case_value(c, f, v->v[j], 0, &item);
 	}
-	ui_case_pack(c, line, buf_cstr(&item), width);
+	ui_case_pack(c, line, buf_cstr(&item), width, i);
 	buf_free(&item);
 }
 
@@ -386,7 +422,7 @@ ui_case_lay_seizure(struct ui_case *c, size_t k)
 	}
 	ui_case_cell(&line, record_get(s, "commodity"), 7);
 	buf_adds(&line, " ");
-	ui_case_field(c, s, "commodity_type", &v);
+	ui_case_field(c, s, "commodity_type", 37, &v);
 	ui_case_cell(&line, buf_cstr(&v), 37);
 	buf_adds(&line, " ");
 	buf_addf(&q, "%s %s", ui_case_get(s, "quantity"),
@@ -467,17 +503,37 @@ ui_case_lay_attachment(struct ui_case *c, size_t k)
 	}
 	if (ui_may(c->u, AUTH_VIEW_NOMINAL, a) &&
 	    record_get(a, "caption") != NULL) {
-		ui_case_field(c, a, "caption", &v);
+		ui_case_field(c, a, "caption", 44, &v);
 		ui_case_shown(c, a);
 	} else
-		ui_case_field(c, a, "media_type", &v);
+		ui_case_field(c, a, "media_type", 44, &v);
 	ui_case_cell(&line, buf_cstr(&v), 44);
 	buf_adds(&line, " ");
-	ui_case_field(c, a, "kind", &v);
+	ui_case_field(c, a, "kind", 20, &v);
 	ui_case_cell(&line, buf_cstr(&v), 20);
 	if ((size = record_get(a, "size")) != NULL)
 		buf_addf(&line, " %s %s", size, _("bytes"));
 	ui_case_add(c, buf_cstr(&line), UI_CASE_ATTACHMENT, k);
+	buf_free(&line);
+	buf_free(&v);
+}
+
+/* An investigation that names the case: number, status, title. */
+static void
+ui_case_lay_investigation(struct ui_case *c, size_t k)
+{
+	const struct record	*r = c->invs[k];
+	struct buf		 line = BUF_INIT, v = BUF_INIT;
+
+	ui_case_field(c, r, "number", 18, &v);
+	if (v.len == 0)
+		buf_addf(&v, "%llu", (unsigned long long)r->id);
+	ui_case_cell(&line, buf_cstr(&v), 18);
+	ui_case_field(c, r, "status", 24, &v);
+	buf_adds(&line, " ");
+	ui_case_cell(&line, buf_cstr(&v), 24);
+	buf_addf(&line, " %s", ui_case_get(r, "title"));
+	ui_case_add(c, buf_cstr(&line), UI_CASE_INVESTIGATION, k);
 	buf_free(&line);
 	buf_free(&v);
 }
@@ -570,6 +626,11 @@ ui_case_layout(struct ui_case *c)
 			if (ui_case_section(&c->links[k]) == (int)i)
 				ui_case_lay_link(c, k);
 	}
+	if (c->ninvs > 0) {
+		ui_case_heading(c, _("Investigations"), c->ninvs);
+		for (k = 0; k < c->ninvs; k++)
+			ui_case_lay_investigation(c, k);
+	}
 	for (k = 0, n = 0; k < c->nlinks; k++)
 		n += ui_case_section(&c->links[k]) == -1;
 	ui_case_heading(c, _("Attachments"), n);
@@ -577,12 +638,16 @@ ui_case_layout(struct ui_case *c)
 		if (ui_case_section(&c->links[k]) == -1)
 			ui_case_lay_attachment(c, k);
 	ui_case_lay_steps(c);
-	/* The same sub-record stays selected, else the first one. */
+	/*
+	 * The same sub-record stays selected, else the first one (a long
+	 * field only when there is no sub-record: Up reaches it).
+	 */
 	c->sel = c->nlines;
 	for (i = 0; i < c->nlines; i++)
 		if (c->lines[i].kind != UI_CASE_TEXT &&
-		    (c->sel == c->nlines || (c->lines[i].kind == kind &&
-		    c->lines[i].item == item))) {
+		    (c->sel == c->nlines || (c->lines[c->sel].kind ==
+		    UI_CASE_LONG && c->lines[i].kind != UI_CASE_LONG) ||
+		    (c->lines[i].kind == kind && c->lines[i].item == item))) {
 			c->sel = i;
 			if (c->lines[i].kind == kind &&
 			    c->lines[i].item == item)
@@ -616,6 +681,24 @@ ui_case_forget(struct ui_case *c)
 	for (i = 0; i < c->nsteps; i++)
 		record_free(c->steps[i]);
 	c->nsteps = c->allsteps = 0;
+	for (i = 0; i < c->ninvs; i++)
+		record_free(c->invs[i]);
+	free(c->invs);
+	c->invs = NULL;
+	c->ninvs = 0;
+}
+
+/* store_find callback: keep an investigation the account may see. */
+static int
+ui_case_read_investigation(const struct record *r, void *arg)
+{
+	struct ui_case	*c = arg;
+
+	if (!ui_sees(c->u, r))
+		return 0;
+	c->invs = xreallocarray(c->invs, c->ninvs + 1, sizeof *c->invs);
+	c->invs[c->ninvs++] = record_copy(r);
+	return 0;
 }
 
 /* store_find callback: keep a copy of each seizure line. */
@@ -662,6 +745,18 @@ ui_case_read_step(const struct record *r, void *arg)
 	c->nsteps++;
 	c->allsteps++;
 	return 0;
+}
+
+/* Whether this data directory's forms index a form's field. */
+static int
+ui_case_indexed(struct ui *u, const char *entity, const char *field)
+{
+	const struct schema_form	*f = schema_form_find(u->schema,
+					    entity);
+	const struct schema_field	*fd;
+
+	return f != NULL && (fd = schema_field_find(f, field)) != NULL &&
+	    fd->indexed;
 }
 
 /* Audit each record whose nominal fields are now on screen (one txn). */
@@ -729,6 +824,12 @@ ui_case_load(struct ui_case *c)
 		ui_error(u, &e);
 		ncen_err_clear(&e);
 	}
+	if (ui_case_indexed(u, "investigation", "cases") &&
+	    store_find(u->st, "investigation", "cases", key.s, NULL,
+	    ui_case_read_investigation, c, &e) != NCEN_OK) {
+		ui_error(u, &e);
+		ncen_err_clear(&e);
+	}
 	for (i = 0; i < c->nlinks; i++)
 		if (store_get(u->st, c->links[i].l.entity, c->links[i].l.id,
 		    &c->links[i].rec, &e) != NCEN_OK) {
@@ -792,6 +893,11 @@ ui_case_may_remove(const struct ui_case *c)
 static int
 ui_case_action_allowed(const struct ui_case *c, const struct ui_case_action *a)
 {
+	const char	*st = ui_case_status(c);
+
+	if ((a->only != NULL && strcmp(st, a->only) != 0) ||
+	    (a->not != NULL && strcmp(st, a->not) == 0))
+		return 0;
 	return workflow_can(a->action, c->rec) &&
 	    ui_may(c->u, a->need, c->rec);
 }
@@ -1110,6 +1216,60 @@ ui_case_history(struct ui_case *c)
 	ui_view_history(c->u, "case", c->id);
 }
 
+/* Whether the case may be printed: whoever sees it (what they see). */
+static int
+ui_case_may_print(const struct ui_case *c)
+{
+	return ui_may(c->u, AUTH_VIEW, c->rec);
+}
+
+/*
+ * ^Z: the case report, with what the officer may see, audited when it
+ * shows nominal data, sent where the administrator said (a directory or
+ * a print command, report_deliver); the status line says where.
+ */
+static void
+ui_case_print(struct ui_case *c)
+{
+	struct ui		*u = c->u;
+	struct report_opts	 o;
+	struct report_result	 res;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 text = BUF_INIT, name = BUF_INIT;
+	struct buf		 where = BUF_INIT, left = BUF_INIT;
+
+	memset(&o, 0, sizeof o);
+	o.acct = u->acct;
+	o.lang = u->lang;
+	o.user = u->acct->name;
+	if (report_case(u->st, c->id, &o, &text, &res, &e) != NCEN_OK ||
+	    (res.nominal && report_case_audit(u->st, u->acct->name, c->id,
+	    "text", &res, &e) != NCEN_OK)) {
+		ui_error(u, &e);
+		goto out;
+	}
+	buf_addf(&name, "case-%s", buf_cstr(&res.number));
+	if (report_deliver(store_home(u->st), name.s, &text, &where, &e) !=
+	    NCEN_OK) {
+		ui_status_error(u, _("Not printed: %s"), ncen_err_msg(&e));
+		goto out;
+	}
+	if (res.hidden > 0)
+		buf_addf(&left, ngettext_(", %zu linked record left out",
+		    ", %zu linked records left out", res.hidden), res.hidden);
+	/* Where it went first: a long path may not fit the line. */
+	ui_status(u, ngettext_("Printed to %s (%u page%s).", "Printed to %s "
+	    "(%u pages%s).", res.pages), buf_cstr(&where), res.pages,
+	    buf_cstr(&left));
+out:
+	report_result_free(&res);
+	buf_free(&text);
+	buf_free(&name);
+	buf_free(&where);
+	buf_free(&left);
+	ncen_err_free(&e);
+}
+
 /* ^G: what the screen does, then the keys. */
 static void
 ui_case_show_help(struct ui_case *c)
@@ -1133,6 +1293,7 @@ static const struct ui_case_key {
 	{ UI_OP_DELETE, ui_case_may_remove, ui_case_remove },
 	{ UI_OP_ACTION, ui_case_may_act, ui_case_act },
 	{ UI_OP_HISTORY, ui_case_may_audit, ui_case_history },
+	{ UI_OP_PRINT, ui_case_may_print, ui_case_print },
 	{ UI_OP_BACK, NULL, NULL },
 };
 #define UI_CASE_NKEYS (sizeof ui_case_keys / sizeof ui_case_keys[0])
@@ -1205,14 +1366,10 @@ ui_case_draw(struct ui_case *c)
 		} else if (c->lines[i].kind == UI_CASE_TEXT)
 			ui_text_put(y, 1, c->lines[i].text, COLS - 1, 0);
 		else {
-			if (i == c->sel) {
-				attron(A_REVERSE);
-				mvaddstr(y, 0, ">");
-			}
+			ui_sel(c->u, y, i == c->sel);
 			ui_text_put(y, 1, c->lines[i].text, COLS - 2,
 			    i == c->sel);
-			if (i == c->sel)
-				attroff(A_REVERSE);
+			ui_sel_end(c->u, i == c->sel);
 		}
 	}
 	if (c->top > 0 || c->top + rows < c->nlines) {
@@ -1270,10 +1427,31 @@ ui_case_page(struct ui_case *c, int dir)
 		c->top -= rows - 1;
 	c->sel = c->nlines;
 	for (i = c->top; i < c->nlines && i < c->top + rows; i++)
-		if (c->lines[i].kind != UI_CASE_TEXT) {
+		if (c->lines[i].kind != UI_CASE_TEXT &&
+		    (c->sel == c->nlines ||
+		    c->lines[c->sel].kind == UI_CASE_LONG)) {
 			c->sel = i;
-			break;
+			if (c->lines[i].kind != UI_CASE_LONG)
+				break;
 		}
+}
+
+/* Enter on a long field: its values whole, in the pager. */
+static void
+ui_case_read_long(struct ui_case *c, size_t field)
+{
+	const struct schema_field	*f = &c->rec->form->fields[field];
+	const struct record_values	*v = &c->rec->fields[field];
+	struct buf			 text = BUF_INIT;
+	size_t				 j;
+
+	for (j = 0; j < v->n; j++) {
+		if (j > 0)
+			buf_adds(&text, "\n\n");
+		buf_adds(&text, v->v[j]);
+	}
+	ui_pager(c->u, schema_label(f->label, c->u->lang), buf_cstr(&text));
+	buf_free(&text);
 }
 
 /* Enter: open the selected seizure line or linked record. */
@@ -1288,6 +1466,15 @@ ui_case_open(struct ui_case *c)
 		return;
 	}
 	l = &c->lines[c->sel];
+	if (l->kind == UI_CASE_LONG) {
+		ui_case_read_long(c, l->item);
+		return;
+	}
+	if (l->kind == UI_CASE_INVESTIGATION) {
+		ui_view(c->u, "investigation", c->invs[l->item]->id);
+		(void)ui_case_load(c);
+		return;
+	}
 	if (l->kind == UI_CASE_SEIZURE) {
 		if (ui_case_may_edit(c))
 			(void)ui_form_edit(c->u, "seizure",

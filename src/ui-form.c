@@ -33,6 +33,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store-draft.h"
+#include "statcase.h"
 #include "store.h"
 #include "ui-field.h"
 #include "ui-screens.h"
@@ -41,8 +42,9 @@
 #include "workflow.h"
 #include "xmalloc.h"
 
-#define UI_FORM_LABEL_MAX	30	/* columns of a label */
+#define UI_FORM_LABEL_MAX	36	/* columns of a label */
 #define UI_FORM_INPUT_MIN	8	/* columns an input needs at least */
+#define UI_FORM_WHOLE_MAX	26	/* text this short is never scrolled */
 #define UI_FORM_BESIDE_MIN	4	/* a code's label, or nothing */
 #define UI_FORM_BESIDE_MAX	40
 #define UI_FORM_REASON_MAX	200	/* characters of a check override */
@@ -511,8 +513,11 @@ ui_form_place(struct ui_form *f, const struct schema_field *sf, int nextcol,
 	buf_free(&lab);
 	/* One column more than it holds, for the cursor after the end. */
 	want = ui_field_width(f->u->schema, sf) + 1;
-	/* Dates, codes and numbers are read whole; text may scroll. */
-	minw = sf->type != SCHEMA_TEXT || want < UI_FORM_INPUT_MIN ? want :
+	/*
+	 * Dates, codes, numbers and short text (identifiers such as a VIN
+	 * or a plate) are read whole; longer text may scroll.
+	 */
+	minw = sf->type != SCHEMA_TEXT || want <= UI_FORM_WHOLE_MAX ? want :
 	    UI_FORM_INPUT_MIN;
 	p->x = col > xcur ? col : xcur;
 	if (p->x + p->lw + 1 + minw > COLS - 1) {
@@ -588,8 +593,14 @@ ui_form_make(struct ui_form *f, size_t fi, const struct ui_form_place *p,
 				set_max_field(s->in, ui_field_max(sf) + 1);
 			}
 		}
-		set_field_buffer(s->in, 0, ui_form_value(f->rec, fi, v));
-		if (p->bw > 0)
+		/* A code set by the system reads as its label alone. */
+		buf_reset(&lab);
+		if (ro && sf->type == SCHEMA_CODE)
+			ui_field_code_label(f->u, sf, ui_form_value(f->rec, fi,
+			    v), &lab);
+		set_field_buffer(s->in, 0, lab.len != 0 ? buf_cstr(&lab) :
+		    ui_form_value(f->rec, fi, v));
+		if (p->bw > 0 && !(ro && sf->type == SCHEMA_CODE))
 			s->beside = ui_form_field(f, *y, p->x + p->lw + 1 +
 			    p->iw + 2, p->bw, 0);
 		ui_form_beside(f, s);
@@ -1101,6 +1112,8 @@ struct ui_form_write {
 	struct record	*rec;
 	const char	*user;
 	int		 isnew;
+	const struct schema *schema;
+	uint64_t	 made;		/* a statistical return's case */
 };
 
 /* Store the record: one short transaction, version-checked on update. */
@@ -1108,8 +1121,19 @@ static int
 ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct ui_form_write	*w = arg;
+	struct record		*made[2];
 	int			 error;
 
+	/* A statistical return is stored as a case and its seizure line. */
+	if (statcase_is(w->rec->form)) {
+		if ((error = statcase_store(t, w->schema, w->rec, w->user,
+		    made, err)) != NCEN_OK)
+			return error;
+		w->made = made[0]->id;
+		record_free(made[0]);
+		record_free(made[1]);
+		return NCEN_OK;
+	}
 	/* A case gets its number as soon as its office and date are in. */
 	if (strcmp(w->rec->form->name, "case") == 0 &&
 	    (error = workflow_number(t, w->rec, err)) != NCEN_OK)
@@ -1207,9 +1231,11 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 	}
 	r->id = f->id;
 	r->version = f->version;
+	memset(&w, 0, sizeof w);
 	w.rec = r;
 	w.user = f->u->acct->name;
 	w.isnew = f->id == 0;
+	w.schema = f->u->schema;
 	if ((rc = store_run(f->u->st, ui_form_store_fn, &w, &e)) != NCEN_OK) {
 		if (f->undrafted || !f->drafted)
 			ui_form_draft_put(f);
@@ -1226,6 +1252,14 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 	}
 	if (f->drafted || f->undrafted)
 		ui_form_draft_del(f);
+	if (w.made != 0) {
+		*saved = w.made;
+		ui_status(f->u, _("Saved as case %llu, a draft with one seizure "
+		    "line."), (unsigned long long)w.made);
+		record_free(r);
+		ncen_err_free(&e);
+		return 1;
+	}
 	/* A new record's draft lives under id 0, an edit's under its id. */
 	*saved = r->id;
 	ui_status(f->u, _("%s %llu saved (version %u)."),
@@ -1646,11 +1680,9 @@ ui_form_drafts_draw(struct ui *u, const struct ui_form_drafts *all,
 	for (i = 0, y = 4; i < all->n && y < LINES - 2; i++, y++) {
 		buf_reset(&b);
 		ui_form_drafts_line(u, all->v[i], &b);
-		if (i == cur)
-			attron(A_REVERSE);
+		ui_sel(u, y, i == cur);
 		ui_text_put(y, 2, buf_cstr(&b), COLS - 4, i == cur);
-		if (i == cur)
-			attroff(A_REVERSE);
+		ui_sel_end(u, i == cur);
 	}
 	if (u->status != NULL) {
 		if (u->status_err)
@@ -1753,4 +1785,17 @@ out:
 	free(all.v);
 	ncen_err_free(&e);
 	erase();
+}
+
+/*
+ * The main menu's short statistical form: a new return, which saving
+ * stores as a case and its seizure line; that case is then shown.
+ */
+void
+ui_statcase(struct ui *u)
+{
+	uint64_t	saved = 0;
+
+	if (ui_form_edit(u, STATCASE_FORM, 0, &saved) && saved != 0)
+		ui_case(u, saved);
 }

@@ -51,6 +51,9 @@ static const struct ui_key_row {
 	  N_("add a value to a repeated field") },
 	{ UI_OP_DELETE, 0, CTRL('D'), 'd', N_("Remove"),
 	  N_("remove a value, or unlink the record") },
+	/* ^P is Pick; ^Z does nothing else here (raw mode: no suspend). */
+	{ UI_OP_PRINT, 0, CTRL('Z'), 'p', N_("Print"),
+	  N_("print the case report where the administrator said") },
 	{ UI_OP_REDRAW, 0, CTRL('L'), 0, N_("Redraw"),
 	  N_("redraw the whole screen") },
 };
@@ -167,5 +170,6 @@ ui_key_help(struct ui *u, struct buf *b)
 	}
 	buf_adds(b, _("\n  Tab, Down, Enter   next field or row\n"
 	    "  Up, Shift-Tab      previous field or row\n"
-	    "  PgUp, PgDn         previous or next page (also ^B and ^V)\n"));
+	    "  PgUp, PgDn         previous or next page (also ^B and ^V)\n"
+	    "  Home, End          first or last (also ESC < and ESC >)\n"));
 }

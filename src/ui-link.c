@@ -79,16 +79,19 @@ ui_link_choose_draw(const char *title, const char *const *items, size_t n,
 
 /*
  * Ask the officer to choose one of n items (Up, Down and Enter, or the
- * item's number); the index chosen, or -1 on Back.  The box is blanked
- * on the way out, not refreshed: the caller draws its screen again.
+ * item's number); the index chosen, or -1 on Back.  What the box
+ * covered is put back on the way out (not refreshed), so that another
+ * chooser opened next, or the caller's screen drawn again, costs only
+ * the cells that change.
  */
 int
 ui_link_choose(struct ui *u, const char *title, const char *const *items,
     size_t n)
 {
 	struct ui_keypress	k;
+	WINDOW			*under;
 	size_t			i, cur = 0;
-	int			w, width, top = 3, left = 6, chosen = -2, y;
+	int			w, width, top = 3, left = 6, chosen = -2;
 
 	if (n == 0)
 		return -1;
@@ -101,6 +104,7 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 		width = COLS - left - 2;
 	if ((int)n + 4 > ui_body_rows() - top)
 		n = (size_t)(ui_body_rows() - top - 4);
+	under = dupwin(stdscr);
 	while (chosen == -2) {
 		ui_link_choose_draw(title, items, n, cur, top, left, width);
 		ui_key(u, &k);
@@ -127,8 +131,13 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 		else
 			beep();
 	}
-	for (y = top; y < top + (int)n + 4; y++)
-		mvhline(y, left, ' ', width);
+	if (under != NULL) {
+		(void)copywin(under, stdscr, top, left, top, left,
+		    top + (int)n + 3, left + width - 1, FALSE);
+		delwin(under);
+	} else
+		for (w = top; w < top + (int)n + 4; w++)
+			mvhline(w, left, ' ', width);
 	return chosen;
 }
 

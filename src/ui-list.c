@@ -5,7 +5,9 @@
  * A page is read at a time (store-page.c) in the current order: one of
  * the form's indexed fields, or the record number; ^T goes to the next.
  * Typing filters the order to the keys that start with what was typed
- * (in number order it goes to that number instead).  The columns come
+ * (in number order it goes to that number instead); a name field goes
+ * through the search keys, so that a name is found in any script and
+ * spelling of case and accents ("kuz": Кузнецов).  The columns come
  * from the form: the sort field, then the indexed and short fields, as
  * many as fit, measured in terminal columns so that names in Latin,
  * Cyrillic and Arabic line up.  Moving the highlight redraws two rows;
@@ -26,6 +28,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "i18n.h"
+#include "match.h"
 #include "record.h"
 #include "schema.h"
 #include "store-page.h"
@@ -39,6 +42,10 @@
 #define UI_LIST_SORTS_MAX	32
 #define UI_LIST_TEXT_WIDTH	22	/* widest text column */
 #define UI_LIST_FILTER_MAX	80	/* characters typed into a filter */
+#define UI_LIST_PAUSE_MS	250	/* a typist's pause: filter the rows */
+#define UI_LIST_CODES_NAMED	12	/* lists this short show labels */
+#define UI_LIST_SPELLED_MAX	5000	/* records a name filter reads */
+#define UI_LIST_NAME_WIDTH	12	/* if every label fits this */
 
 /* A list's title, by form (the form's label otherwise). */
 static const struct {
@@ -75,6 +82,11 @@ struct ui_list {
 	size_t				 nsorts, sort;	/* NULL: by number */
 	struct buf			 filter;
 	int				 filtering;
+	/* A name filter through the search keys: only these ids. */
+	int				 spelled;
+	uint64_t			*sids;
+	size_t				 nsids;
+	int				 stale;	/* rows not yet filtered */
 
 	struct ui_list_col		 cols[UI_LIST_COLS_MAX];
 	size_t				 ncols;
@@ -95,7 +107,8 @@ static const char ui_list_help[] = N_(
     "^T sorts by the next indexed field (the title says which; sorting "
     "by a field lists only the records that have a value in it, once "
     "per value).  Typing letters filters the list to the rows whose "
-    "sort field starts with them (capitals or not, for Latin letters); "
+    "sort field starts with them (capitals or not; a name in any script: "
+    "Kuz finds Кузнецов); "
     "Backspace takes a letter back and ^F clears the filter.  Sorted by "
     "number, typing a number goes to that record.\n\n"
     "^N creates a record, if your roles allow it.  Records your roles "
@@ -153,6 +166,111 @@ ui_list_order(struct ui_list *l, struct store_page_order *o)
 	o->given = l->given;
 	o->ids = l->seen;
 	o->nids = l->nseen;
+	if (l->spelled) {
+		o->prefix = NULL;
+		o->given = 1;
+		o->ids = l->sids;
+		o->nids = l->nsids;
+	}
+}
+
+/* Order ids for qsort and bsearch. */
+static int
+ui_list_id_cmp(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether one of a record's values, in Latin letters, starts with pre. */
+static int
+ui_list_spelled_as(const struct record *r, size_t fi, const char *pre)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	struct buf	latin = BUF_INIT;
+	size_t		i;
+	int		yes = 0;
+
+	for (i = 0; i < r->fields[fi].n && !yes; i++) {
+		buf_reset(&latin);
+		if (match_latin(r->fields[fi].v[i], strlen(r->fields[fi].v[i]),
+		    &latin, &e) == NCEN_OK)
+			yes = strncmp(buf_cstr(&latin), pre, strlen(pre)) == 0;
+		ncen_err_clear(&e);
+	}
+	buf_free(&latin);
+	ncen_err_free(&e);
+	return yes;
+}
+
+/*
+ * A filter on a name (a field searched as a name or alias) goes through
+ * the search keys (match.h), so that it finds names in any script and
+ * spelling of case and accents: "kuz" lists Кузнецов as it would
+ * Kuznetsov.  The records whose word keys start with the filter's first
+ * word are read (at most UI_LIST_SPELLED_MAX), and those whose field,
+ * in Latin letters, starts with the whole filter kept (and seen, for
+ * need to know).  0 when the filter does not go that way: the index's
+ * byte prefix serves then.
+ */
+static int
+ui_list_spell(struct ui_list *l)
+{
+	const struct schema_field	*f = l->sorts[l->sort];
+	struct store_search_ids		 ids;
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	struct buf			 latin = BUF_INIT, key = BUF_INIT;
+	struct record			*r;
+	const char			*sp;
+	size_t				 i, fi;
+
+	free(l->sids);
+	l->sids = NULL;
+	l->nsids = 0;
+	l->spelled = 0;
+	if (f == NULL || l->filter.len == 0 ||
+	    (f->search != SCHEMA_SEARCH_NAME &&
+	    f->search != SCHEMA_SEARCH_ALIAS) ||
+	    !store_search_has(l->u->st, l->entity) ||
+	    match_latin(l->filter.s, l->filter.len, &latin, &e) != NCEN_OK ||
+	    latin.len == 0) {
+		ncen_err_free(&e);
+		buf_free(&latin);
+		return 0;
+	}
+	fi = (size_t)(f - l->form->fields);
+	buf_addc(&key, 'w');
+	sp = strchr(buf_cstr(&latin), ' ');
+	buf_add(&key, latin.s, sp != NULL ? (size_t)(sp - latin.s) :
+	    latin.len);
+	memset(&ids, 0, sizeof ids);
+	if (store_search_ids(l->u->st, l->entity, key.s, key.len, 1,
+	    UI_LIST_SPELLED_MAX, &ids, &e) != NCEN_OK) {
+		ui_error(l->u, &e);
+		ids.n = 0;
+	}
+	l->sids = xcalloc(ids.n + 1, sizeof *l->sids);
+	for (i = 0; i < ids.n; i++) {
+		if (l->given && bsearch(&ids.ids[i], l->seen, l->nseen,
+		    sizeof *l->seen, ui_list_id_cmp) == NULL)
+			continue;
+		if (store_get(l->u->st, l->entity, ids.ids[i], &r, &e) !=
+		    NCEN_OK) {
+			ncen_err_clear(&e);
+			continue;
+		}
+		if (ui_list_spelled_as(r, fi, buf_cstr(&latin)))
+			l->sids[l->nsids++] = ids.ids[i];
+		record_free(r);
+	}
+	qsort(l->sids, l->nsids, sizeof *l->sids, ui_list_id_cmp);
+	l->spelled = 1;
+	store_search_ids_free(&ids);
+	ncen_err_free(&e);
+	buf_free(&latin);
+	buf_free(&key);
+	return 1;
 }
 
 /*
@@ -179,6 +297,26 @@ ui_list_scope(struct ui_list *l)
 	ncen_err_free(&e);
 }
 
+/*
+ * Whether a code list's values show by name in a list column: a short
+ * list whose labels all fit the column (status, direction); the width
+ * they need, or 0 for codes.
+ */
+static int
+ui_list_named(struct ui_list *l, const struct schema_codelist *cl)
+{
+	size_t	i;
+	int	w = 0, cw;
+
+	if (cl->ncodes > UI_LIST_CODES_NAMED)
+		return 0;
+	for (i = 0; i < cl->ncodes; i++)
+		if ((cw = ui_text_width(schema_label(cl->codes[i].label,
+		    l->u->lang))) > w)
+			w = cw;
+	return w <= UI_LIST_NAME_WIDTH ? w : 0;
+}
+
 /* The columns a field wants, from its type and size. */
 static int
 ui_list_width(struct ui_list *l, const struct schema_field *f)
@@ -198,10 +336,13 @@ ui_list_width(struct ui_list *l, const struct schema_field *f)
 	case SCHEMA_DECIMAL:
 		return f->size + 2 > 14 ? 14 : (int)f->size + 2;
 	case SCHEMA_CODE:
-		if ((cl = schema_list_find(l->u->schema, f->target)) != NULL)
-			for (i = 0; i < cl->ncodes; i++)
-				if ((cw = ui_text_width(cl->codes[i].code)) > w)
-					w = cw;
+		if ((cl = schema_list_find(l->u->schema, f->target)) == NULL)
+			return w;
+		if ((cw = ui_list_named(l, cl)) > 0)
+			return cw > w ? cw : w;
+		for (i = 0; i < cl->ncodes; i++)
+			if ((cw = ui_text_width(cl->codes[i].code)) > w)
+				w = cw;
 		return w > 12 ? 12 : w;
 	default:
 		return f->size > UI_LIST_TEXT_WIDTH ? UI_LIST_TEXT_WIDTH :
@@ -302,6 +443,9 @@ static int
 ui_list_cell(struct ui_list *l, const struct ui_list_col *c,
     const struct record *r, int see, struct buf *b)
 {
+	const struct schema_codelist	*cl;
+	const struct schema_code	*code;
+
 	if (c->f == NULL) {
 		buf_addf(b, "%llu", (unsigned long long)r->id);
 		return 0;
@@ -310,6 +454,14 @@ ui_list_cell(struct ui_list *l, const struct ui_list_col *c,
 		return 0;
 	if (ui_view_nominal(c->f) && !see) {
 		buf_adds(b, UI_VIEW_HIDDEN);
+		return 0;
+	}
+	/* A short list's codes by name, in the officer's language. */
+	if (c->f->type == SCHEMA_CODE && r->fields[c->fi].n == 1 &&
+	    (cl = schema_list_find(l->u->schema, c->f->target)) != NULL &&
+	    ui_list_named(l, cl) > 0 &&
+	    (code = schema_code_find(cl, r->fields[c->fi].v[0])) != NULL) {
+		buf_adds(b, schema_label(code->label, l->u->lang));
 		return 0;
 	}
 	ui_view_value(l->u, r, c->fi, 0, b);
@@ -331,10 +483,9 @@ ui_list_draw_row(struct ui_list *l, size_t i, int hi)
 		return;
 	r = l->page.rows[i].rec;
 	see = ui_may(l->u, AUTH_VIEW_NOMINAL, r);
-	if (hi) {
-		attron(A_REVERSE);
-		mvhline(y, 0, ' ', COLS);
-	}
+	ui_sel(l->u, y, hi);
+	if (hi && l->u->color)
+		mvhline(y, 1, ' ', COLS - 1);
 	for (j = 0; j < l->ncols; j++) {
 		buf_reset(&b);
 		(void)ui_list_cell(l, &l->cols[j], r, see, &b);
@@ -349,8 +500,7 @@ ui_list_draw_row(struct ui_list *l, size_t i, int hi)
 			ui_text_put(y, l->cols[j].x, buf_cstr(&b),
 			    l->cols[j].width, 0);
 	}
-	if (hi)
-		attroff(A_REVERSE);
+	ui_sel_end(l->u, hi);
 	buf_free(&b);
 }
 
@@ -403,7 +553,20 @@ ui_list_title(struct ui_list *l)
 	buf_free(&b);
 }
 
-/* The header row with each column's label. */
+/* A column's heading: the field's short heading, else its label. */
+static const char *
+ui_list_heading(const struct ui_list *l, const struct schema_field *f)
+{
+	const char	*h;
+
+	if (f == NULL)
+		return _("No.");
+	if (*(h = schema_label(f->heading, l->u->lang)) != '\0')
+		return h;
+	return schema_label(f->label, l->u->lang);
+}
+
+/* The header row with each column's heading. */
 static void
 ui_list_header(struct ui_list *l)
 {
@@ -413,9 +576,7 @@ ui_list_header(struct ui_list *l)
 	clrtoeol();
 	attron(A_BOLD | A_UNDERLINE);
 	for (j = 0; j < l->ncols; j++) {
-		const char	*label = l->cols[j].f == NULL ? _("No.") :
-				    schema_label(l->cols[j].f->label,
-				    l->u->lang);
+		const char	*label = ui_list_heading(l, l->cols[j].f);
 		int		 w = ui_text_width(label);
 
 		if (l->cols[j].f == NULL && w < l->cols[j].width)
@@ -489,6 +650,9 @@ ui_list_count(struct ui_list *l, int total)
 	memset(&o, 0, sizeof o);
 	ui_list_order(l, &o);
 	o.field = o.prefix = NULL;
+	o.given = l->given;		/* not the filter's ids */
+	o.ids = l->seen;
+	o.nids = l->nseen;
 	if (total && store_page_count(l->u->st, &o, &l->total, &e) != NCEN_OK)
 		ok = 0;
 	ui_list_order(l, &o);
@@ -597,6 +761,7 @@ ui_list_restart(struct ui_list *l, int total)
 	ui_list_columns(l);
 	if (total)
 		ui_list_scope(l);
+	(void)ui_list_spell(l);
 	(void)ui_list_count(l, total);
 	l->cur = 0;
 	if (l->sorts[l->sort] == NULL && l->filter.len != 0) {
@@ -748,11 +913,37 @@ ui_list_type(struct ui_list *l, const struct ui_keypress *k)
 		buf_add(&l->filter, mb, len);
 	}
 	l->filtering = 1;
+	l->stale = 1;
+	ui_list_status(l);
+}
+
+/*
+ * Read and draw the rows for the filter typed, once the typist pauses
+ * (or another key comes): the typed text shows at once, the rows once.
+ */
+static void
+ui_list_refilter(struct ui_list *l)
+{
+	if (!l->stale)
+		return;
+	l->stale = 0;
 	ui_list_restart(l, 0);
 	if (l->page.n == 0 && l->filter.len != 0 &&
 	    l->sorts[l->sort] != NULL)
 		beep();
 	ui_list_draw_rows(l);
+}
+
+/* Whether a key goes into the filter (a character or Backspace). */
+static int
+ui_list_typing(const struct ui_keypress *k)
+{
+	if (k->op != UI_OP_NONE)
+		return 0;
+	if (ui_view_nav(k) == UI_NAV_ERASE)
+		return 1;
+	return !k->fkey && k->key >= 0x20 && iswprint((wint_t)k->key) &&
+	    ui_view_nav(k) == UI_NAV_NONE;
 }
 
 /* Open a record (a case goes to the case screen), then read afresh. */
@@ -792,17 +983,15 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 	ui_list_restart(&l, 1);
 	ui_list_draw(&l);
 	while (done < 0) {
+		if (l.stale && !ui_key_pause(u, UI_LIST_PAUSE_MS))
+			ui_list_refilter(&l);
 		ui_key(u, &k);
+		if (!ui_list_typing(&k) && k.op != UI_OP_FILTER &&
+		    k.op != UI_OP_BACK)
+			ui_list_refilter(&l);
 		switch (k.op) {
 		case UI_OP_BACK:
-			if (l.filter.len != 0) {
-				/* Back clears a filter first. */
-				buf_reset(&l.filter);
-				l.filtering = 0;
-				ui_list_restart(&l, 0);
-				ui_list_draw_rows(&l);
-			} else
-				done = 0;
+			done = 0;
 			break;
 		case UI_OP_HELP:
 			ui_help(u, _("Help: list"), _(ui_list_help));
@@ -828,10 +1017,11 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 			/* ^F starts a filter, or ends the one typed. */
 			if (l.filtering || l.filter.len != 0) {
 				l.filtering = 0;
-				if (l.filter.len != 0) {
+				if (l.filter.len != 0 || l.stale) {
 					buf_reset(&l.filter);
 					ui_list_restart(&l, 0);
 				}
+				l.stale = 0;
 			} else
 				l.filtering = 1;
 			ui_list_draw_rows(&l);
@@ -905,6 +1095,7 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 	}
 	store_page_free(&l.page);
 	free(l.seen);
+	free(l.sids);
 	buf_free(&l.filter);
 	erase();
 	return done;

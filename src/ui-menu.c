@@ -39,6 +39,10 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  /* TRANSLATORS: the letter that opens an entry, a letter of the
 	     entry's label; each entry's letter must differ. */
 	  NC_("main menu letter", "c"), NULL },
+	{ N_("My work"), "case", ui_mywork, AUTH_CREATE,
+	  NC_("main menu letter", "k"), NULL },
+	{ N_("Cases to validate"), "case", ui_queue, AUTH_VALIDATE,
+	  NC_("main menu letter", "d"), ui_queue_label },
 	{ N_("Persons"), "person", NULL, AUTH_VIEW,
 	  NC_("main menu letter", "p"), NULL },
 	{ N_("Businesses"), "business", NULL, AUTH_VIEW,
@@ -55,8 +59,12 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "t"), NULL },
 	{ N_("Retention review"), NULL, ui_retention, AUTH_RETENTION,
 	  NC_("main menu letter", "r"), NULL },
+	{ N_("Statistics and charts"), NULL, ui_stats, AUTH_STATS,
+	  NC_("main menu letter", "h"), NULL },
 	{ N_("Administration: accounts"), NULL, ui_admin, AUTH_ACCOUNTS,
 	  NC_("main menu letter", "a"), NULL },
+	{ N_("Statistical return (short form)"), "statcase", ui_statcase,
+	  AUTH_CREATE, NC_("main menu letter", "u"), NULL },
 };
 #define UI_MENU_N (sizeof ui_menu_table / sizeof ui_menu_table[0])
 

@@ -175,9 +175,7 @@ ui_messages_item(void *arg, size_t i, int y, int sel)
 {
 	struct ui_messages	*m = arg;
 
-	if (sel)
-		attron(A_REVERSE);
-	mvaddstr(y, 0, sel ? ">" : " ");
+	ui_sel(m->u, y, sel);
 	mvaddstr(y, 1, m->v[i].unread ? "* " : "  ");
 	ui_text_put(y, UI_MSG_DATE, m->v[i].date, UI_MSG_DIR - UI_MSG_DATE, 1);
 	ui_text_put(y, UI_MSG_DIR, m->v[i].in ? _("received") : _("sent"),
@@ -186,8 +184,7 @@ ui_messages_item(void *arg, size_t i, int y, int sel)
 	    1);
 	ui_text_put(y, UI_MSG_SUBJ, m->v[i].subject, COLS - UI_MSG_SUBJ - 1,
 	    1);
-	if (sel)
-		attroff(A_REVERSE);
+	ui_sel_end(m->u, sel);
 }
 
 struct ui_message_mark {

@@ -94,12 +94,11 @@ ui_partner_error(const struct store_partner *s, struct buf *b)
 static void
 ui_partners_item(void *arg, size_t i, int y, int sel)
 {
-	const struct store_partner	*s = &((struct ui_partners *)arg)->v[i];
+	const struct ui_partners	*p = arg;
+	const struct store_partner	*s = &p->v[i];
 	struct buf			 b = BUF_INIT;
 
-	if (sel)
-		attron(A_REVERSE);
-	mvaddstr(y, 0, sel ? ">" : " ");
+	ui_sel(p->u, y, sel);
 	mvaddstr(y, 1, s->failures >= UI_PARTNER_FAILING ? "!" : " ");
 	buf_addf(&b, "%s (%s)  ", s->id, store_role_name(s->role));
 	buf_addf(&b, _("queued %llu, in flight %llu"),
@@ -113,8 +112,7 @@ ui_partners_item(void *arg, size_t i, int y, int sel)
 	ui_text_put(y + 1, 5, buf_cstr(&b), COLS - 6, 1);
 	ui_text_put(y + 2, 7, s->last_error != NULL ? s->last_error : "",
 	    COLS - 8, 1);
-	if (sel)
-		attroff(A_REVERSE);
+	ui_sel_end(p->u, sel);
 	buf_free(&b);
 }
 

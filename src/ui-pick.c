@@ -130,14 +130,12 @@ ui_pick_draw(struct ui *u, struct ui_pick *p)
 		if (i >= p->nmatch)
 			continue;
 		c = &p->list->codes[p->match[i]];
-		if (i == p->cur)
-			attron(A_REVERSE);
+		ui_sel(u, y, i == p->cur);
 		ui_text_put(y, 1, c->code, p->codew, 1);
 		addstr("  ");
 		ui_text_put(y, 1 + p->codew + 2, schema_label(c->label,
 		    u->lang), COLS - p->codew - 4, i == p->cur);
-		if (i == p->cur)
-			attroff(A_REVERSE);
+		ui_sel_end(u, i == p->cur);
 	}
 	if (p->nmatch == 0)
 		ui_status_error(u, _("No code of list %s matches '%ls'; "

@@ -161,20 +161,54 @@ ui_prompt(struct ui *u, const char *question, size_t maxchars, int secret,
 	return done;
 }
 
-/* A yes/no question: 1 for yes (y, o for oui, Enter is no). */
+/*
+ * A yes/no question, answered by one key with no Enter after it: 1 for
+ * yes (y, or the language's own letter: o for oui), 0 for no (n, Enter,
+ * Back).  Any other key rings the bell and the question stays.
+ */
 int
 ui_confirm(struct ui *u, const char *question)
 {
-	struct buf	a = BUF_INIT;
-	int		yes = 0;
+	struct ui_keypress	 k;
+	/* TRANSLATORS: the letters that mean "yes", lower case. */
+	const char		*letters = _("y");
+	cchar_t			*keys;
+	int			 yes = -1, resized = 0;
 
-	if (ui_prompt(u, question, 3, 0, &a) == 1) {
-		/* TRANSLATORS: the letters that mean "yes", lower case. */
-		const char	*letters = _("y");
-
-		yes = a.len > 0 && (strchr(letters, a.s[0]) != NULL ||
-		    a.s[0] == 'y' || a.s[0] == 'Y');
+	/* A two-line question borrows the key line: keep it to put back. */
+	keys = xcalloc((size_t)COLS + 1, sizeof *keys);
+	mvin_wchnstr(LINES - 1, 0, keys, COLS);
+	curs_set(1);
+	while (yes < 0) {
+		ui_prompt_draw(question, NULL, 0, 0, 1);
+		ui_key(u, &k);
+		if (k.op == UI_OP_BACK)
+			yes = 0;
+		else if (k.op == UI_OP_RESIZE) {
+			ui_prompt_resized(u);
+			resized = 1;
+		} else if (k.op == UI_OP_REDRAW)
+			continue;
+		else if (k.fkey && k.key == KEY_ENTER)
+			yes = 0;
+		else if (k.op != UI_OP_NONE || k.fkey)
+			beep();
+		else if (k.key < 0x80 && k.key != 0 && (k.key == 'y' ||
+		    k.key == 'Y' || strchr(letters, (int)towlower(k.key)) !=
+		    NULL))
+			yes = 1;
+		else if (k.key == 'n' || k.key == 'N' || k.key == '\r' ||
+		    k.key == '\n')
+			yes = 0;
+		else
+			beep();
 	}
-	buf_free(&a);
+	curs_set(0);
+	move(LINES - 2, 0);
+	clrtoeol();
+	if (!resized && ui_prompt_two_lines(question, 1))
+		mvadd_wchnstr(LINES - 1, 0, keys, COLS);
+	free(keys);
+	u->resized |= resized;
 	return yes;
 }

@@ -126,9 +126,7 @@ ui_retention_item(void *arg, size_t i, int y, int sel)
 	const struct retention_due	*d = &r->l.v[i];
 	struct buf			 b = BUF_INIT;
 
-	if (sel)
-		attron(A_REVERSE);
-	mvaddstr(y, 0, sel ? ">" : " ");
+	ui_sel(r->u, y, sel);
 	ui_retention_name(r->u, d, &b);
 	ui_text_put(y, 2, buf_cstr(&b), 23, 1);
 	ui_text_put(y, 26, ui_retention_action(d->action), 11, 1);
@@ -139,8 +137,7 @@ ui_retention_item(void *arg, size_t i, int y, int sel)
 	buf_adds(&b, ", ");
 	ui_retention_date(d->since, &b);
 	ui_text_put(y, 38, buf_cstr(&b), COLS - 39, 1);
-	if (sel)
-		attroff(A_REVERSE);
+	ui_sel_end(r->u, sel);
 	buf_free(&b);
 }
 

@@ -37,6 +37,7 @@
 
 static volatile sig_atomic_t	ui_signalled;
 static WINDOW			*ui_term_in;	/* keys are read for it */
+static int			 ui_term_small;	/* too small: keys refused */
 
 /* Note a hang-up or termination; ui_key() acts on it. */
 static void
@@ -80,6 +81,7 @@ ui_start(struct ui *u, struct ncen_err *e)
 	if (term == NULL || *term == '\0')
 		return ncen_err_set(e, NCEN_EUSAGE, "%s", _("TERM is not "
 		    "set: ncen cannot tell what terminal this is"));
+	ui_text_init();
 	if (newterm(NULL, stdout, stdin) == NULL)
 		return ncen_err_set(e, NCEN_EUSAGE, _("the terminal type "
 		    "'%s' is unknown here (try TERM=vt100)"), term);
@@ -165,10 +167,18 @@ ui_shutdown(struct ui *u, int status)
 static void
 ui_term_too_small(void)
 {
-	erase();
-	mvprintw(0, 0, _("The terminal is %dx%d; ncen needs %dx%d."),
+	WINDOW	*w;
+
+	/*
+	 * On a window of its own: stdscr keeps what the screen showed
+	 * (a form's fields live in it), to be drawn again once it fits.
+	 */
+	if ((w = newwin(0, 0, 0, 0)) == NULL)
+		return;
+	mvwprintw(w, 0, 0, _("The terminal is %dx%d; ncen needs %dx%d."),
 	    COLS, LINES, UI_MIN_COLS, UI_MIN_LINES);
-	refresh();
+	wrefresh(w);
+	delwin(w);
 }
 
 /*
@@ -284,8 +294,9 @@ ui_term_pending(void)
 
 /*
  * Wait for a key and say what it means.  The screen is brought up to
- * date first, unless more keys are already waiting.  Function keys, control keys
- * and ESC-digit pairs become operations through ui-key.c's table; a
+ * date first, unless more keys are already waiting.  Function keys,
+ * control keys and ESC-digit pairs become operations through ui-key.c's
+ * table; ESC < and ESC > are Home and End (a vt100 has neither key); a
  * resize comes back as UI_OP_RESIZE once the screen is big enough again.
  */
 int
@@ -303,7 +314,7 @@ ui_key(struct ui *u, struct ui_keypress *k)
 			k->op = UI_OP_RESIZE;
 			return 0;
 		}
-		if (!ui_term_pending())
+		if (!ui_term_pending() && !ui_term_small)
 			refresh();
 		wtimeout(ui_term_in, u->idle != 0 ? (int)u->idle * 1000 : -1);
 		r = ui_term_getwch(&wc);
@@ -324,12 +335,21 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		if (r == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE) {
 				if (!ui_size_ok()) {
+					ui_term_small = 1;
 					ui_term_too_small();
 					continue;
 				}
+				ui_term_small = 0;
 				k->op = UI_OP_RESIZE;
 				return 0;
 			}
+		}
+		/* Keys typed at the "too small" message go nowhere. */
+		if (ui_term_small) {
+			beep();
+			continue;
+		}
+		if (r == KEY_CODE_YES) {
 			if (wc >= (wint_t)KEY_F(1) && wc <= (wint_t)KEY_F(12))
 				k->op = ui_key_function((int)(wc - KEY_F0));
 			k->fkey = 1;
@@ -343,6 +363,12 @@ ui_key(struct ui *u, struct ui_keypress *k)
 				if (ui_term_sequence(next, k) == 0)
 					return 0;
 				continue;	/* unknown: ignored */
+			}
+			/* ESC < and ESC >: Home and End, which a vt100 lacks. */
+			if (r == OK && (next == '<' || next == '>')) {
+				k->fkey = 1;
+				k->key = next == '<' ? KEY_HOME : KEY_END;
+				return 0;
 			}
 			if (r == ERR || r == KEY_CODE_YES)
 				k->op = UI_OP_BACK;
@@ -362,6 +388,53 @@ ui_key(struct ui *u, struct ui_keypress *k)
 		k->key = wc;
 		return 0;
 	}
+}
+
+/*
+ * Wait up to ms for a key without taking it, the screen brought up to
+ * date first: 1 when one came (or was waiting), 0 after a quiet pause.
+ * A screen that redraws much for each key (a list's filter) waits for
+ * the typist's pause this way, and draws once for a word, not a letter.
+ */
+int
+ui_key_pause(struct ui *u, int ms)
+{
+	struct pollfd	pfd;
+	int		r;
+
+	(void)u;
+	if (ui_term_pending())
+		return 1;
+	refresh();
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	while ((r = poll(&pfd, 1, ms)) == -1 && errno == EINTR &&
+	    !ui_signalled)
+		;
+	return r > 0;
+}
+
+/*
+ * Mark row y as the selected one or not: a '>' (or a blank) in column 0,
+ * and on a colour terminal the row in reverse video until ui_sel_end().
+ * Without colour (vt100, a serial console) the marker alone shows the
+ * selection, so that moving it rewrites two characters, not two rows.
+ */
+void
+ui_sel(const struct ui *u, int y, int sel)
+{
+	if (sel && u->color)
+		attron(A_REVERSE);
+	mvaddstr(y, 0, sel ? ">" : " ");
+}
+
+/* End a row that ui_sel() began. */
+void
+ui_sel_end(const struct ui *u, int sel)
+{
+	if (sel && u->color)
+		attroff(A_REVERSE);
 }
 
 /* Draw a whole-width line in the title or key-line style. */

@@ -5,15 +5,77 @@
  * two columns a character): lists and forms line up by columns, not by
  * bytes or characters, so every string is measured with wcwidth().
  * Arabic is drawn in logical order; the terminal does the shaping.
+ *
+ * A terminal that cannot show UTF-8 (LANG=C on a plain vt100 or a
+ * serial console) gets every text with letters beyond ASCII
+ * transliterated to ASCII (match_show) and marked with a leading '~',
+ * so that "Кузнецов" reads "~Kuznetsov", not garbage.
  */
 #include <curses.h>
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "buf.h"
+#include "error.h"
+#include "match.h"
 #include "ui.h"
 #include "xmalloc.h"
+
+static int	ui_text_ascii;		/* the terminal shows ASCII only */
+
+/* Note whether the locale's terminal shows UTF-8 (after setlocale). */
+void
+ui_text_init(void)
+{
+	const char	*cs = nl_langinfo(CODESET);
+
+	ui_text_ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
+}
+
+/* Whether text shows transliterated (ui_text_init found no UTF-8). */
+int
+ui_text_transliterated(void)
+{
+	return ui_text_ascii;
+}
+
+/*
+ * The text as this terminal shows it: s itself, or on an ASCII terminal
+ * (in tmp) its transliteration, marked with a '~' before the first word
+ * that was not ASCII ("Family name: ~Kuznetsov"); anything left beyond
+ * ASCII shows as '?'.
+ */
+const char *
+ui_text_shown(const char *s, struct buf *tmp)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	const char	*p, *w;
+	size_t		 i, start;
+
+	if (!ui_text_ascii)
+		return s;
+	for (p = s; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return s;
+	for (w = p; w > s && w[-1] != ' '; w--)
+		;
+	buf_reset(tmp);
+	buf_add(tmp, s, (size_t)(w - s));
+	buf_addc(tmp, '~');
+	start = tmp->len;
+	if (match_show(w, strlen(w), tmp, &e) != NCEN_OK) {
+		tmp->len = start;
+		buf_adds(tmp, w);
+	}
+	ncen_err_free(&e);
+	for (i = 0; i < tmp->len; i++)
+		if ((unsigned char)tmp->s[i] >= 0x80)
+			tmp->s[i] = '?';
+	return buf_cstr(tmp);
+}
 
 /* Decode the next character of s (n bytes); 0 bytes used if malformed. */
 static size_t
@@ -42,9 +104,13 @@ ui_text_cw(wchar_t wc)
 int
 ui_text_width(const char *s)
 {
-	size_t	n = strlen(s), used;
-	wchar_t	wc;
-	int	w = 0;
+	struct buf	tmp = BUF_INIT;
+	size_t		n, used;
+	wchar_t		wc;
+	int		w = 0;
+
+	s = ui_text_shown(s, &tmp);
+	n = strlen(s);
 
 	while (n > 0) {
 		if ((used = ui_text_next(s, n, &wc)) == 0) {
@@ -57,6 +123,7 @@ ui_text_width(const char *s)
 		s += used;
 		n -= used;
 	}
+	buf_free(&tmp);
 	return w;
 }
 
@@ -64,9 +131,13 @@ ui_text_width(const char *s)
 void
 ui_text_clip(const char *s, int width, struct buf *b)
 {
-	size_t	n = strlen(s), used;
-	wchar_t	wc;
-	int	w = 0, cw;
+	struct buf	tmp = BUF_INIT;
+	size_t		n, used;
+	wchar_t		wc;
+	int		w = 0, cw;
+
+	s = ui_text_shown(s, &tmp);
+	n = strlen(s);
 
 	while (n > 0) {
 		if ((used = ui_text_next(s, n, &wc)) == 0) {
@@ -84,6 +155,7 @@ ui_text_clip(const char *s, int width, struct buf *b)
 		s += used;
 		n -= used;
 	}
+	buf_free(&tmp);
 }
 
 /* Draw s at y,x in at most width columns, padded with blanks if pad. */

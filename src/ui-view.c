@@ -22,6 +22,7 @@
 #include "record.h"
 #include "schema.h"
 #include "store.h"
+#include "merge.h"
 #include "ui.h"
 #include "ui-screens.h"
 #include "ui-view.h"
@@ -90,9 +91,20 @@ static const char ui_view_help[] = N_(
     "(^B, ^V) scroll.  ^E edits the record and ^R shows its history, "
     "when your roles allow it (the key line shows only what you may "
     "do).\n\n"
+    "^A (Actions) on a person, business or conveyance offers \"Merge "
+    "into another record\" to supervisors, analysts and the NCP: pick "
+    "the record to keep, read what will move to it, and answer y.  The "
+    "record shown is then deleted: its links, attachments and values "
+    "go to the one kept (other names become aliases, what has no place "
+    "goes into its remarks), and the merge is audited.\n\n"
     "Personal data (names, documents, addresses...) shows only to roles "
     "that may see it, and each time it is shown the audit log records "
     "who saw which record.");
+
+/* What ^A offers on a record that may be merged. */
+static const char *const ui_view_actions[] = {
+	N_("Merge into another record..."),
+};
 
 /* The navigation keys: function keys and their control-key twins. */
 static const struct {
@@ -325,10 +337,12 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
     const char *s)
 {
 	struct ui_view_line	*l = &v->lines[v->nlines - 1];
-	struct buf		 fit = BUF_INIT;
+	struct buf		 fit = BUF_INIT, shown = BUF_INIT;
 	size_t			 len, take, sp;
 	int			 w = width;
 
+	/* Cut what the terminal shows (on an ASCII one, transliterated). */
+	s = ui_text_shown(s, &shown);
 	if (width < 8)
 		w = width = 8;
 	for (;;) {
@@ -355,6 +369,7 @@ ui_view_wrap(struct ui_view *v, int col, int width, int indent,
 		col = indent;
 	}
 	buf_free(&fit);
+	buf_free(&shown);
 }
 
 /* Order fields by their `at` hint (row, then column); no hint last. */
@@ -501,6 +516,60 @@ ui_view_link_fn(const struct store_link *l, void *varg)
 	return 0;
 }
 
+/*
+ * The investigations that name a record in one of their reference
+ * fields (a case in cases, a person in persons...): which field names
+ * which kind of record.
+ */
+static const struct {
+	const char	*entity;
+	const char	*field;
+} ui_view_inv_fields[] = {
+	{ "case", "cases" },
+	{ "person", "persons" },
+	{ "business", "businesses" },
+	{ "conveyance", "conveyances" },
+};
+
+/* Keep an investigation naming the record as a link (store_record_fn). */
+static int
+ui_view_inv_fn(const struct record *r, void *varg)
+{
+	struct store_link	l;
+
+	memset(&l, 0, sizeof l);
+	l.role = (char *)"investigation";
+	l.entity = (char *)"investigation";
+	l.id = r->id;
+	return ui_view_link_fn(&l, varg);
+}
+
+/* Add the investigations naming the record to its links. */
+static void
+ui_view_investigations(struct ui_view *v, struct ui_view_links_arg *a,
+    struct ncen_err *e)
+{
+	const struct schema_form	*f;
+	const struct schema_field	*fd;
+	struct buf			 key = BUF_INIT;
+	size_t				 i;
+
+	if ((f = schema_form_find(v->u->schema, "investigation")) == NULL)
+		return;
+	buf_addf(&key, "%llu", (unsigned long long)v->id);
+	for (i = 0; i < sizeof ui_view_inv_fields /
+	    sizeof ui_view_inv_fields[0]; i++)
+		if (strcmp(ui_view_inv_fields[i].entity, v->entity) == 0 &&
+		    (fd = schema_field_find(f, ui_view_inv_fields[i].field)) !=
+		    NULL && fd->indexed &&
+		    store_find(v->u->st, "investigation",
+		    ui_view_inv_fields[i].field, key.s, NULL, ui_view_inv_fn,
+		    a, e) != NCEN_OK && e->code != NCEN_ENOTFOUND)
+			ui_error(v->u, e);
+	ncen_err_clear(e);
+	buf_free(&key);
+}
+
 /* The role of a link as the officer reads it. */
 static const char *
 ui_view_role(struct ui *u, const char *role)
@@ -511,6 +580,8 @@ ui_view_role(struct ui *u, const char *role)
 
 	if (cl != NULL && (c = schema_code_find(cl, role)) != NULL)
 		return schema_label(c->label, u->lang);
+	if (strcmp(role, "investigation") == 0)
+		return _("Investigation");
 	return role;
 }
 
@@ -533,6 +604,7 @@ ui_view_links(struct ui_view *v, struct buf *shown)
 	    ncen_err_msg(&e) != NULL && *ncen_err_msg(&e) != '\0')
 		ui_error(v->u, &e);
 	ncen_err_clear(&e);
+	ui_view_investigations(v, &a, &e);
 	/* Name each link's record; those the role may not see are left out. */
 	for (i = 0; i < v->nlinks; i++) {
 		struct ui_view_link	*k = &v->links[i];
@@ -675,8 +747,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 
 	move(y, 0);
 	clrtoeol();
-	if (hi)
-		attron(A_REVERSE);
+	ui_sel(v->u, y, hi);
 	for (j = 0; j < l->nseg; j++) {
 		int	w = l->seg[j].width;
 
@@ -684,8 +755,7 @@ ui_view_draw_line(struct ui_view *v, size_t i, int y)
 			w = COLS - l->seg[j].col;
 		ui_text_put(y, l->seg[j].col, l->seg[j].text, w, hi);
 	}
-	if (hi)
-		attroff(A_REVERSE);
+	ui_sel_end(v->u, hi);
 }
 
 /* Draw the window of the document. */
@@ -705,6 +775,13 @@ ui_view_draw_body(struct ui_view *v)
 	}
 }
 
+/* Whether the account may merge the record shown into another. */
+static int
+ui_view_may_merge(const struct ui_view *v)
+{
+	return merge_entity_ok(v->entity) && ui_may(v->u, AUTH_MERGE, v->rec);
+}
+
 /* The title, key line and body. */
 static void
 ui_view_draw(struct ui_view *v)
@@ -720,6 +797,8 @@ ui_view_draw(struct ui_view *v)
 		ops[n++] = UI_OP_EDIT;
 	if (ui_may(v->u, AUTH_AUDIT, v->rec))
 		ops[n++] = UI_OP_HISTORY;
+	if (ui_view_may_merge(v))
+		ops[n++] = UI_OP_ACTION;
 	ops[n++] = UI_OP_BACK;
 	ui_keys(v->u, ops, n);
 	ui_view_draw_body(v);
@@ -808,6 +887,94 @@ ui_view_page(struct ui_view *v, int dir)
 	ui_view_draw_body(v);
 }
 
+/* A merge of the record shown into keep, as asked (dry_run: the plan). */
+static int
+ui_view_merge_run(struct ui_view *v, uint64_t keep, uint32_t keep_version,
+    int dry_run, struct merge_result *res, struct ncen_err *e)
+{
+	struct merge_request	req;
+
+	memset(&req, 0, sizeof req);
+	req.keep.entity = req.other.entity = v->entity;
+	req.keep.id = keep;
+	req.keep_version = keep_version;
+	req.other.id = v->id;
+	req.other_version = v->rec->version;
+	req.account = v->u->acct;
+	req.user = v->u->acct->name;
+	req.lang = v->u->lang;
+	req.dry_run = dry_run;
+	return merge_records(v->u->st, &req, res, e);
+}
+
+/*
+ * "Merge into another record": pick the record to keep, show what will
+ * move, ask, merge.  1 when the record shown was merged (it is gone).
+ */
+static int
+ui_view_merge(struct ui_view *v)
+{
+	struct merge_result	 res;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct record		*k = NULL;
+	struct buf		 text = BUF_INIT, q = BUF_INIT;
+	const char		*label = schema_label(v->rec->form->label,
+				     v->u->lang);
+	uint64_t		 keep;
+	int			 merged = 0;
+
+	memset(&res, 0, sizeof res);
+	buf_addf(&q, _("Merge %s %llu into which record?"), label,
+	    (unsigned long long)v->id);
+	if (ui_list_pick(v->u, v->entity, buf_cstr(&q), &keep) != 1)
+		goto out;
+	if (keep != v->id && store_get(v->u->st, v->entity, keep, &k, &e) !=
+	    NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	if (ui_view_merge_run(v, keep, k != NULL ? k->version : 0, 1, &res,
+	    &e) != NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	buf_addf(&text, _("%s %llu will be merged into %s %llu, then "
+	    "deleted.  What moves to %s %llu:\n\n"), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep, label,
+	    (unsigned long long)keep);
+	buf_adds(&text, res.summary.len != 0 ? buf_cstr(&res.summary) :
+	    _("(nothing: the two records hold the same)\n"));
+	buf_addf(&text, _("\nBack (^X) to answer.\n"));
+	buf_reset(&q);
+	buf_addf(&q, _("Merge: %s %llu into %s %llu"), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep);
+	ui_pager(v->u, buf_cstr(&q), buf_cstr(&text));
+	ui_view_draw(v);
+	buf_reset(&q);
+	buf_addf(&q, _("Merge %s %llu into %s %llu and delete it? (y/n)"),
+	    label, (unsigned long long)v->id, label, (unsigned long long)keep);
+	if (!ui_confirm(v->u, buf_cstr(&q))) {
+		ui_status(v->u, "%s", _("Not merged."));
+		goto out;
+	}
+	merge_result_free(&res);
+	if (ui_view_merge_run(v, keep, k->version, 0, &res, &e) != NCEN_OK) {
+		ui_error(v->u, &e);
+		goto out;
+	}
+	merged = 1;
+	ui_status(v->u, _("%s %llu merged into %s %llu."), label,
+	    (unsigned long long)v->id, label, (unsigned long long)keep);
+	ui_view(v->u, v->entity, keep);
+out:
+	merge_result_free(&res);
+	record_free(k);
+	buf_free(&text);
+	buf_free(&q);
+	ncen_err_free(&e);
+	return merged;
+}
+
 /* The view of a case goes to the case screen, except from inside it. */
 static int ui_view_in_case;
 
@@ -818,6 +985,7 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 	struct ui_view		v;
 	struct ui_keypress	k;
 	uint64_t		saved;
+	const char		*actions[1];
 	int			done = 0, outer;
 
 	if (strcmp(entity, "case") == 0 && !ui_view_in_case) {
@@ -870,6 +1038,25 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 			}
 			if (ui_form_edit(u, entity, id, &saved) == 1)
 				ui_status(u, "%s", _("Saved."));
+			if (!ui_view_load(&v))
+				done = 1;
+			else
+				ui_view_draw(&v);
+			break;
+		case UI_OP_ACTION:
+			if (!ui_view_may_merge(&v)) {
+				beep();
+				break;
+			}
+			actions[0] = _(ui_view_actions[0]);
+			if (ui_link_choose(u, _("Actions"), actions, 1) != 0) {
+				ui_view_draw(&v);
+				break;
+			}
+			if (ui_view_merge(&v)) {
+				done = 1;
+				break;
+			}
 			if (!ui_view_load(&v))
 				done = 1;
 			else

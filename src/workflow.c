@@ -111,6 +111,9 @@ static const char *workflow_shared[] = { "validated", "closed" };
 
 #define WORKFLOW_NELEM(a) (sizeof (a) / sizeof (a)[0])
 
+/* Where the four-eyes setting is kept (store-kv.h, the node's state). */
+#define WORKFLOW_FOUR_EYES_KEY	"setting.four-eyes"
+
 /* One workflow_apply() in progress, for its transaction function. */
 struct workflow_run {
 	const struct schema		*schema;
@@ -568,6 +571,124 @@ out:
 	return error;
 }
 
+/* Read the four-eyes setting in a transaction (off when never set). */
+int
+workflow_four_eyes(struct store_txn *t, int *on, struct ncen_err *err)
+{
+	struct buf	v = BUF_INIT;
+	int		error;
+
+	*on = 0;
+	error = store_kv_get(t, STORE_KV_STATE, WORKFLOW_FOUR_EYES_KEY,
+	    strlen(WORKFLOW_FOUR_EYES_KEY), 0, &v, err);
+	if (error == NCEN_ENOTFOUND) {
+		ncen_err_clear(err);
+		error = NCEN_OK;
+	} else if (error == NCEN_OK)
+		*on = v.len == 1 && v.s[0] == '1';
+	buf_free(&v);
+	return error;
+}
+
+/* One workflow_four_eyes_set() in progress. */
+struct workflow_setting {
+	const char	*user;
+	int		 on;
+};
+
+/* Write the four-eyes setting and its audit entry. */
+static int
+workflow_four_eyes_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct workflow_setting	*w = arg;
+	const char		*v = w->on ? "1" : "0";
+	int			 error;
+
+	if ((error = store_kv_put(t, STORE_KV_STATE, WORKFLOW_FOUR_EYES_KEY,
+	    strlen(WORKFLOW_FOUR_EYES_KEY), v, 1, err)) != NCEN_OK)
+		return error;
+	return audit_append(t, w->user, "setting.four-eyes", "workflow",
+	    w->on ? "on" : "off", err);
+}
+
+/* Turn the four-eyes rule on or off (see workflow.h). */
+int
+workflow_four_eyes_set(struct store *st, const char *user, int on,
+    struct ncen_err *err)
+{
+	struct workflow_setting	w;
+
+	w.user = user;
+	w.on = on;
+	return store_run(st, workflow_four_eyes_txn, &w, err);
+}
+
+/*
+ * Who took the case to validated last, into who ("" when no step says):
+ * its transitions, read in the caller's transaction.
+ */
+static int
+workflow_validator(struct store_txn *t, uint64_t case_id, struct buf *who,
+    struct ncen_err *err)
+{
+	struct record	*r;
+	struct buf	 id = BUF_INIT;
+	uint64_t	*ids = NULL;
+	const char	*to, *user;
+	size_t		 i, n = 0;
+	int		 error;
+
+	buf_reset(who);
+	buf_addf(&id, "%llu", (unsigned long long)case_id);
+	error = store_txn_ids(t, WORKFLOW_FORM, "case", id.s, &ids, &n, err);
+	for (i = 0; i < n && error == NCEN_OK; i++) {
+		r = NULL;
+		if ((error = store_txn_get(t, WORKFLOW_FORM, ids[i], &r,
+		    err)) != NCEN_OK)
+			break;
+		to = record_get(r, "to");
+		user = record_get(r, "user");
+		if (to != NULL && strcmp(to, "validated") == 0) {
+			buf_reset(who);
+			buf_adds(who, user != NULL ? user : "");
+		}
+		record_free(r);
+	}
+	free(ids);
+	buf_free(&id);
+	return error;
+}
+
+/*
+ * The four-eyes rule: when it is on, the supervisor who validated a case
+ * may not also close it.
+ */
+static int
+workflow_check_four_eyes(struct workflow_run *w, struct store_txn *t,
+    const char *status, struct ncen_err *err)
+{
+	struct buf	who = BUF_INIT, text = BUF_INIT;
+	int		on, error;
+
+	if (strcmp(w->req->action, "close") != 0)
+		return NCEN_OK;
+	if ((error = workflow_four_eyes(t, &on, err)) != NCEN_OK || !on)
+		return error;
+	if ((error = workflow_validator(t, w->req->case_id, &who, err)) !=
+	    NCEN_OK)
+		goto out;
+	if (who.len > 0 && strcmp(who.s, w->req->user) == 0) {
+		buf_addf(&text, _("%s validated it, and the four-eyes rule "
+		    "needs another supervisor to close it"), who.s);
+		error = workflow_refuse(w, WORKFLOW_FOUR_EYES, status, text.s,
+		    err);
+	}
+out:
+	buf_free(&who);
+	buf_free(&text);
+	return error;
+}
+
 /* The transaction of workflow_apply(): read, check, write, remember. */
 static int
 workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -615,6 +736,8 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		    err);
 		goto out;
 	}
+	if ((error = workflow_check_four_eyes(w, t, s->from, err)) != NCEN_OK)
+		goto out;
 	if (s->check && (error = workflow_check(w, t, c, action, s->from,
 	    err)) != NCEN_OK)
 		goto out;

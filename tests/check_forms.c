@@ -389,6 +389,53 @@ rule_entities(const struct schema *s, struct buf *out)
 	return n;
 }
 
+/*
+ * Rule: each field of the statistical return is a case or seizure field
+ * of the same name and type (statcase.c copies it there), and every
+ * required field of those two forms is in the return, so the case it
+ * makes is complete.
+ */
+static size_t
+rule_statcase(const struct schema *s, struct buf *out)
+{
+	const struct schema_form	*st = schema_form_find(s, "statcase");
+	const struct schema_form	*to[2];
+	const struct schema_field	*f, *g;
+	size_t				 i, j, n = 0;
+
+	to[0] = schema_form_find(s, "case");
+	to[1] = schema_form_find(s, "seizure");
+	if (st == NULL || to[0] == NULL || to[1] == NULL) {
+		buf_adds(out, "statcase: expected it, case and seizure\n");
+		return 1;
+	}
+	for (i = 0; i < st->nfields; i++) {
+		f = &st->fields[i];
+		if ((g = schema_field_find(to[0], f->name)) == NULL)
+			g = schema_field_find(to[1], f->name);
+		if (g == NULL || g->type != f->type || g->size != f->size ||
+		    g->scale != f->scale || (g->target == NULL) !=
+		    (f->target == NULL) || (g->target != NULL &&
+		    strcmp(g->target, f->target) != 0)) {
+			buf_addf(out, "statcase.%s: no case or seizure field "
+			    "of that name and type\n", f->name);
+			n++;
+		}
+	}
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < to[j]->nfields; i++) {
+			g = &to[j]->fields[i];
+			if (g->required && g->type != SCHEMA_REF &&
+			    schema_field_find(st, g->name) == NULL) {
+				buf_addf(out, "%s.%s: required, not in the "
+				    "statistical return\n", to[j]->name,
+				    g->name);
+				n++;
+			}
+		}
+	return n;
+}
+
 /* The forms directory under test, loaded once per test. */
 static struct schema	*shipped;
 
@@ -444,6 +491,7 @@ START_TEST(test_shipped_fields)
 		{ "case", "transit", SCHEMA_CODE, "country", 0 },
 		{ "case", "concealment_location", SCHEMA_CODE,
 		  "concealment_location", 0 },
+		{ "case", "kind", SCHEMA_CODE, "case_kind", 1 },
 		{ "seizure", "case", SCHEMA_REF, "case", 1 },
 		{ "seizure", "commodity", SCHEMA_CODE, "commodity", 1 },
 		{ "seizure", "commodity_type", SCHEMA_CODE, "commodity_type",
@@ -487,7 +535,7 @@ START_TEST(test_shipped_fields)
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 9);
+	ck_assert_uint_eq(shipped->nforms, 10);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);
@@ -603,7 +651,7 @@ END_TEST
 START_TEST(test_shipped_lists)
 {
 	static const char	*lists[] = {
-		"attachment_kind", "business_kind", "commodity",
+		"attachment_kind", "business_kind", "case_kind", "commodity",
 		"commodity_type", "concealment", "concealment_location",
 		"conveyance_kind", "country", "currency", "detection",
 		"direction", "document", "entity", "investigation_status",
@@ -621,6 +669,7 @@ START_TEST(test_shipped_lists)
 	rule_lists_used(shipped, &out);
 	rule_commodity(shipped, &out);
 	rule_entities(shipped, &out);
+	rule_statcase(shipped, &out);
 	ck_assert_msg(out.len == 0, "%s", out.s);
 	/* What the loader promises, checked again on the result. */
 	for (i = 0; i < shipped->nforms; i++) {
@@ -829,6 +878,31 @@ START_TEST(test_build_tree)
 END_TEST
 
 /* Each rule finds exactly what tests/fixtures/content/bad plants. */
+/* The statistical return's rule catches a field of another type and a
+ * required field the return lacks (on a changed copy of the forms). */
+START_TEST(test_statcase_rule)
+{
+	struct schema_form	*st = (struct schema_form *)schema_form_find(
+	    shipped, "statcase");
+	struct schema_field	*f;
+	struct buf		 out = BUF_INIT;
+
+	ck_assert(st != NULL);
+	ck_assert_uint_eq(rule_statcase(shipped, &out), 0);
+	f = (struct schema_field *)schema_field_find(st, "quantity");
+	f->scale = 2;
+	f = (struct schema_field *)schema_field_find(st, "country");
+	free(f->name);
+	f->name = xstrdup("pays");
+	ck_assert_uint_eq(rule_statcase(shipped, &out), 3);
+	ck_assert_str_eq(out.s, "statcase.pays: no case or seizure field of "
+	    "that name and type\nstatcase.quantity: no case or seizure field "
+	    "of that name and type\ncase.country: required, not in the "
+	    "statistical return\n");
+	buf_free(&out);
+}
+END_TEST
+
 START_TEST(test_rules_catch)
 {
 	static const char	 nominal[] =
@@ -930,6 +1004,7 @@ forms_suite(void)
 	tcase_add_test(tc, test_shipped_nominal);
 	tcase_add_test(tc, test_shipped_labels);
 	tcase_add_test(tc, test_shipped_lists);
+	tcase_add_test(tc, test_statcase_rule);
 	tcase_add_test(tc, test_shipped_codes);
 	tcase_add_test(tc, test_shipped_iso);
 	suite_add_tcase(s, tc);

@@ -41,6 +41,8 @@ static const struct {
 	{ "icomm",		0, 0, 0, 2, 0 },
 	{ "audit",		0, 2, 0, 0, 2 },
 	{ "retention",		0, 2, 0, 0, 0 },
+	{ "merge",		0, 2, 2, 2, 0 },
+	{ "stats",		0, 2, 2, 2, 0 },
 };
 
 static const char *const roles[] = {

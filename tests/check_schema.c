@@ -147,8 +147,23 @@ static const struct parse_error form_errors[] = {
 	  "the type" },
 	{ "unknown attribute", HDR "field a date requird\n",
 	  "t.form:5:14: expected a field attribute (required, index, "
-	  "repeated, share LEVEL, check RULE, pattern NAME), found "
-	  "'requird'" },
+	  "repeated, share LEVEL, check RULE, pattern NAME, search KIND), "
+	  "found 'requird'" },
+	{ "unknown search kind", HDR "field a text(7) search nam\n",
+	  "t.form:5:24: expected a search kind (name, alias, number, date, "
+	  "country), found 'nam'" },
+	{ "search without a kind", HDR "field a text(7) search\n",
+	  "t.form:5:23: expected a search kind (name, alias, number, date, "
+	  "country), found the end of the line" },
+	{ "search date on text", HDR "field a text(7) search date\n",
+	  "t.form:5:24: expected 'search date' on a field of type date, found "
+	  "it on a field of type text" },
+	{ "search name on a code", HDR "field a code:unit search name\n",
+	  "t.form:5:26: expected 'search name' on a field of type text, "
+	  "found it on a field of type code" },
+	{ "search twice", HDR "field a text(7) search name search alias\n",
+	  "t.form:5:29: expected each attribute once ('search' is already "
+	  "given at column 17), found 'search'" },
 	{ "unknown check", HDR "field a text(7) check imo7\n",
 	  "t.form:5:23: expected a check (imo, iso6346, vin), found 'imo7'" },
 	{ "check without a rule", HDR "field a text(7) check\n",

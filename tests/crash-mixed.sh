@@ -257,7 +257,7 @@ mx_ui_save() {
 	w=$?
 	if [ $w -eq 0 ] && [ $mx_seen -eq 3 ]; then
 		echo "conflict $1" >>"$L/session.txt"
-		ui_keys S y Enter
+		ui_keys S y
 		mx_ui_wait 5 "check them" >/dev/null
 		ui_keys S C-w
 		mx_ui_wait $((MX_WATCH + MX_SLACK)) "Given names: Edit $1" \

@@ -94,6 +94,36 @@ has "says so" "no workflow step recorded"
 fails_with 1 "history of a missing case" ncenctl -d "$X" case history 7
 fails_with 2 "history takes no option" ncenctl -d "$X" case history 1 \
 	--as bob
+# The four-eyes rule: off until an administrator turns it on; then the
+# supervisor who validated a case may not also close it.
+ok "four-eyes is off by default" ncenctl -d "$X" case four-eyes
+has "it says so" "four-eyes: off"
+ok "a second supervisor and an admin" sh -c "
+	ncenctl -d '$X' user add tom --roles supervisor &&
+	ncenctl -d '$X' user add adm --roles admin"
+refused "a supervisor turning four-eyes on" 1 \
+	"only an administrator may change it, and sue is not one" \
+	four-eyes on --as sue
+refused "four-eyes neither on nor off" 2 "on or off, not 'maybe'" \
+	four-eyes maybe --as adm
+ok "an admin turns it on" ncenctl -d "$X" case four-eyes on --as adm
+ok "it shows" ncenctl -d "$X" case four-eyes
+has "as on" "four-eyes: on"
+ok "audited" ncenctl -d "$X" audit verify
+ok "resubmit case 1" ncenctl -d "$X" case submit 1 --as bob
+ok "sue validates it" ncenctl -d "$X" case validate 1 --as sue
+refused "the validator closing it alone" 1 \
+	"case 1 is validated: sue validated it, and the four-eyes rule needs another supervisor to close it" \
+	close 1 --as sue
+ok "another supervisor closes it" ncenctl -d "$X" case close 1 --as tom
+has "closed" "validated -> closed"
+ok "an admin turns it off" ncenctl -d "$X" case four-eyes off --as adm
+ok "reopen, submit and validate again" sh -c "
+	ncenctl -d '$X' case reopen 1 --as sue --reason again &&
+	ncenctl -d '$X' case submit 1 --as bob &&
+	ncenctl -d '$X' case validate 1 --as sue"
+ok "with the rule off, the validator closes alone" \
+	ncenctl -d "$X" case close 1 --as sue
 ok "verify" ncenctl -d "$X" verify
 ok "help" ncenctl case --help
 has "it says who replaces --as" "--as USER"

@@ -31,4 +31,6 @@ run_target fuzz_forms "$top_srcdir/tests/fuzz/fuzz_forms.dict" \
 run_target fuzz_csv "$top_srcdir/tests/fuzz/fuzz_csv.dict" \
     "$top_srcdir/tests/fixtures/csv"
 run_target fuzz_batch "$top_srcdir/tests/fuzz/fuzz_batch.dict" "$top_srcdir/tests/fuzz/batch-corpus"
+run_target fuzz_search "$top_srcdir/tests/fuzz/fuzz_search.dict" \
+    "$top_srcdir/tests/fuzz/search-corpus"
 finish

@@ -170,7 +170,7 @@ ui_keys W Enter
 ui_see W "case 1, a draft, with its two persons" "Persons (2)"
 ui_keys W Down Down C-d
 ui_see W "unlinking the witness is asked" "Unlink Witness"
-ui_keys W y Enter
+ui_keys W y
 ui_see W "the witness is unlinked" "Persons (1)"
 ui_keys W C-x C-x
 ui_wait W "Main menu" >/dev/null
@@ -199,12 +199,12 @@ ui_keys S Down Enter
 ui_wait S ">ALC" >/dev/null
 ui_keys S C-d
 ui_see S "removing the seizure line is asked" "Remove the seizure line"
-ui_keys S y Enter
+ui_keys S y
 ui_see S "case 2 has no seizure left" "Seizures (0)"
 ui_wait S ">Offender" >/dev/null
 ui_keys S C-d
 ui_see S "unlinking person 2 is asked" "Unlink Offender"
-ui_keys S y Enter
+ui_keys S y
 ui_see S "person 2 is unlinked (no case links it now)" "Persons (1)"
 ui_keys S C-x C-x
 ui_wait S "Main menu" >/dev/null

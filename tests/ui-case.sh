@@ -78,7 +78,7 @@ ui_keys A Tab
 field A ALC
 ui_keys A C-x
 ui_wait A "as a draft" >/dev/null
-ui_keys A y Enter
+ui_keys A y
 ui_see A "a line left with a draft is kept" "not complete: Enter goes on"
 ui_keys A C-a
 ui_wait A "Submit" >/dev/null
@@ -92,7 +92,7 @@ ui_see A "back on the case, the status line says nothing was done" \
 ui_keys A Down Down
 ui_keys A Enter
 ui_wait A "resume it?" >/dev/null
-ui_keys A y Enter
+ui_keys A y
 ui_wait A "Commodity group" >/dev/null
 ui_keys A Tab Tab Tab Tab Tab Tab Tab
 field A 24
@@ -145,7 +145,7 @@ grep -q "\^E Edit" "$T/out"
 # Back to the list: the case is there, submitted.
 ui_keys A C-x
 ui_see A "the list shows the case" "FR-CDG01-2026-000001"
-ui_see A "as submitted" "submitted"
+ui_see A "as submitted" "Submitted"
 ui_keys A C-x C-x
 ui_gone A
 tap_result $? "ncen signs out"
@@ -161,7 +161,8 @@ open_case() {
 }
 ok "analyst ana" ncenctl -d "$X" user add ana --roles analyst
 open_case N ana
-ui_see N "an analyst only reads (linking is a change)" "^G Help  ^X Back"
+ui_see N "an analyst only reads and prints (linking is a change)" \
+	"^G Help  ^Z Print  ^X Back"
 grep -q "\^E Edit\|\^A Actions\|\^N New" "$T/out"
 [ $? -ne 0 ]; tap_result $? "but not edit, add lines or take steps"
 ui_keys N C-e
@@ -183,7 +184,7 @@ ui_see S "and read the history" "^R History"
 ui_keys S C-a
 ui_wait S "Validate" >/dev/null
 ui_see S "validate is offered" "Validate"
-ui_see S "and reopen" "Reopen"
+ui_see S "and returning it to the officer (a reopen)" "Return to the officer"
 grep -q "[0-9]  Submit" "$T/out"
 [ $? -ne 0 ]; tap_result $? "submit is not (the case is submitted)"
 ui_keys S 1

@@ -83,10 +83,10 @@ edit_place B "Quai D" "B saves while A's form is open"
 ui_keys A C-w
 ui_see A "A's save from the older version is refused" "olga changed it"
 ui_wait A "Put your changes on version 4?" >/dev/null
-ui_keys A n Enter		# no: leave B's version as it is
+ui_keys A n		# no: leave B's version as it is
 ui_keys A C-x
 ui_wait A "as a draft" >/dev/null
-ui_keys A n Enter
+ui_keys A n
 ui_see A "A, back on the case screen, sees B's place" \
 	"Place of the event: Quai D"
 

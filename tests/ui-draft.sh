@@ -117,7 +117,7 @@ ui_see C "a new person" "New Person"
 ui_type C "Keep"
 ui_keys C Tab C-x
 ui_see C "going back asks" "Keep what you typed as a draft"
-ui_keys C y Enter
+ui_keys C y
 ui_see C "back in the list" "Persons ("
 drafts
 has "Back, y: the draft is kept" 'alice\00person\00'
@@ -130,7 +130,7 @@ ui_start E -e NCEN_HOME="$D" -- ncen --as alice
 ui_see E "the kept draft is offered" "Person, new, started"
 ui_keys E C-d
 ui_see E "^D asks first" "Discard this draft for good?"
-ui_keys E y Enter
+ui_keys E y
 ui_see E "discarded; on to the main menu" "Main menu"
 drafts
 check_none() { ! grep -q 'alice\\00' "$T/out"; }
@@ -178,7 +178,7 @@ ui_see G "told that the record changed meanwhile" \
 ui_keys G C-w
 ui_see G "^W offers to put alice's changes on bob's version" \
 	"Put your changes on version 2? (y/n)"
-ui_keys G y Enter
+ui_keys G y
 ui_see G "the form on version 2" "Person $id, version 2"
 ui_keys G C-w
 ui_see G "saved" "Person $id saved (version 3)."

@@ -100,14 +100,14 @@ ui_see F "the first is refused: who changed it, and the version" \
 	"Not saved: alice changed it at"
 ui_see F "and asked whether to put its changes on the new version" \
 	"Put your changes on version 3? (y/n)"
-ui_keys F n Enter
+ui_keys F n
 ui_see F "no: the refusal stays on the status line" \
 	"(version 3); your typing is kept"
 ncenctl -d "$D" export person >"$T/out" 2>&1
 has "the other officer's change stands" "$new,Дюпон II,Jean-Pierre,"
 ui_keys F C-w
 ui_see F "^W again: asked again" "Put your changes on version 3? (y/n)"
-ui_keys F y Enter
+ui_keys F y
 ui_see F "yes: the form is on version 3" "Person $new, version 3"
 ui_see F "with the other officer's family name" "Family name[Дюпон II"
 ui_see F "and this officer's given names" "Given names[Jean-Pierre Junior"
@@ -125,7 +125,7 @@ ui_keys F c
 ui_see F "the cases list" "Cases ("
 ui_keys F C-n
 ui_see F "a new case's form" "New Case"
-ui_see F "its status is draft, set by the system" "Status draft"
+ui_see F "its status is draft, set by the system" "Status Draft"
 ui_see F "its officer is the one signed in" "Reporting officer alice"
 ui_type F "2026-11-20"
 ui_keys F Tab
@@ -144,7 +144,7 @@ ui_keys F C-x
 ui_see F "back in the form" "New Case"
 ui_keys F C-x
 ui_see F "going back asks about the draft" "Keep what you typed as a draft"
-ui_keys F n Enter
+ui_keys F n
 ui_see F "back in the cases list" "Cases ("
 if command -v db5.3_dump >/dev/null 2>&1; then
 	db5.3_dump -p -h "$D" drafts.db >"$T/out" 2>&1

@@ -140,7 +140,7 @@ ui_keys C C-d
 ui_wait C "End which agreement" >/dev/null
 ui_type C "1"; ui_keys C Enter
 ui_wait C "End agreement 1" >/dev/null
-ui_type C "y"; ui_keys C Enter
+ui_type C "y"
 ui_see C "the NCP ended the agreement" "Agreement 1 ended."
 ok "ncenctl agreement list" ncenctl -d "$FR" agreement list
 has "shows it ended" "ended"

@@ -383,6 +383,33 @@ for term in vt100 xterm-256color; do
 	ui_tmux kill-session -t "$s"
 done
 
+# A form shrunk while a field is being typed in: the field keeps what
+# was typed, and keys typed while "too small" shows go nowhere.
+s=shrink
+ui_start "$s" -t vt100 -- ncen -d "$D" --as lina
+ui_tmux set-option -t "$s" window-size manual >/dev/null
+row_see "shrink: lina's menu" "$s" 1 "$MENU"
+ui_keys "$s" p
+ui_wait "$s" "Persons (" >/dev/null
+ui_keys "$s" C-n
+ui_see "$s" "shrink: a new person" "New Person"
+ui_type "$s" "Zedkowski"
+ui_see "$s" "shrink: the family name typed" "Zedkowski"
+ui_tmux resize-window -t "$s" -x 60 -y 20
+ui_see "$s" "shrink: 60x20 is too small" "The terminal is 60x20"
+ui_type "$s" "QQ"
+ui_keys "$s" Tab
+ui_tmux resize-window -t "$s" -x 80 -y 24
+row_see "shrink: back at 80x24, the form again" "$s" 1 "New Person"
+ui_settle "$s"
+grep -q "Zedkowski" "$T/out" && ! grep -q "ZedkowskiQQ\|QQ" "$T/out"
+tap_result $? "shrink: the field kept Zedkowski, and QQ went nowhere"
+ui_keys "$s" C-x
+ui_see "$s" "shrink: Back asks about the typing" "as a draft"
+ui_keys "$s" n
+row_see "shrink: the list again" "$s" 1 "Persons ("
+ui_tmux kill-session -t "$s"
+
 # No terminal: stdin not a tty (in the tmux pane, so stdout is one),
 # then neither.
 s=notty
