@@ -218,6 +218,7 @@ void	 store_gate_install(void);
 void	 store_gate_hold(int on);
 int	 store_gate_recovers(const char *home);
 void	 store_gate_set(const char *home, int id);
+unsigned long store_gate_late(void);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -27,8 +27,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -37,6 +39,8 @@
 
 #define STORE_GATE_MAX		8	/* data directories open at once */
 #define STORE_GATE_SLOT		25	/* bytes of a registry slot (libdb) */
+#define STORE_GATE_LATE_NS	4000000000LL	/* held so long: an open
+						   may have gone on (5 s) */
 
 /* A data directory whose writes are gated. */
 struct store_gate {
@@ -47,6 +51,17 @@ struct store_gate {
 
 static struct store_gate	store_gate_tab[STORE_GATE_MAX];
 static volatile int		store_gate_own;	/* holding it ourselves */
+static unsigned long		store_gate_nlate;	/* late writes */
+
+/* Nanoseconds of the monotonic clock. */
+static int64_t
+store_gate_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 /* The gate of the data directory holding a path, or NULL. */
 static struct store_gate *
@@ -82,17 +97,23 @@ store_gate_fd(int fd)
 	return store_gate_of(target);
 }
 
-/* Berkeley DB's pwrite: gated as the file says. */
+/*
+ * Berkeley DB's pwrite: gated as the file says.  A write that held the
+ * gate longer than an open waits for it (a process stopped there) may
+ * have landed after a recovery: it is counted (store_gate_late).
+ */
 static ssize_t
 store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 {
 	struct store_gate	*g = NULL;
 	ssize_t			 w;
+	int64_t			 t0 = 0;
 	int			 held = 0, saved;
 
 	if (!store_gate_own && (g = store_gate_fd(fd)) != NULL) {
 		while (!(held = flock(g->fd, LOCK_SH) == 0) && errno == EINTR)
 			;
+		t0 = store_gate_now();
 		if (g->id != -1 && store_space_ref(g->home) != g->id) {
 			if (held)
 				(void)flock(g->fd, LOCK_UN);
@@ -102,10 +123,20 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 	}
 	w = pwrite(fd, data, len, off);
 	saved = errno;
-	if (held)
+	if (held) {
+		if (store_gate_now() - t0 >= STORE_GATE_LATE_NS)
+			store_gate_nlate++;
 		(void)flock(g->fd, LOCK_UN);
+	}
 	errno = saved;
 	return w;
+}
+
+/* How many writes held the gate so long that a recovery may have gone on. */
+unsigned long
+store_gate_late(void)
+{
+	return store_gate_nlate;
 }
 
 /* Route Berkeley DB's writes through the gate (once per process). */

@@ -199,15 +199,15 @@ store_txn_panicked(struct store *st)
 /*
  * One attempt: begin, fn, commit or abort.
  *
- * A commit that returns 0 in an environment that has panicked since is
- * not known to be kept.  Berkeley DB checks for a panic before it
- * writes the log, but a process held up (stopped, or not scheduled)
- * between that check and the write writes its commit into the log
- * after another process's recovery has read it: the commit returns 0,
- * and the new environment writes over it.  Such a transaction is not
- * counted as committed, nor run again (it may be there): the caller
- * gets NCEN_ERECOVER with t->unsure set (an import then undoes its
- * batches by their journal).
+ * A commit is not known to be kept when one of its writes held the
+ * write gate (store-gate.c) longer than a recovering open waits for it
+ * and the environment has panicked since: that write may have landed
+ * in the log after the recovery read it (the commit returns 0, and the
+ * new environment writes over it).  Such a transaction is not counted
+ * as committed, nor run again (it may be there): the caller gets
+ * NCEN_ERECOVER with t->unsure set (an import then undoes its batches
+ * by their journal).  A panic alone says nothing: the gate made the
+ * commit's writes come before any recovery.
  */
 static int
 store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
@@ -215,6 +215,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 {
 	struct store	*st = t->st;
 	DB_TXN		*txn;
+	unsigned long	 late;
 	int		 ret, error, aret;
 
 	if (readonly == STORE_TXN_NONE) {
@@ -249,11 +250,12 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 			t->fatal = DB_RUNRECOVERY;
 		return error;
 	}
+	late = store_gate_late();
 	if ((ret = txn->commit(txn, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
 	if (readonly)
 		return NCEN_OK;
-	if (store_txn_panicked(st)) {
+	if (store_gate_late() != late && store_txn_panicked(st)) {
 		t->unsure = 1;
 		return ncen_err_set(err, NCEN_ERECOVER, _("%s: another program "
 		    "recovered the database environment while this change "
