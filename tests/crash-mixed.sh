@@ -279,6 +279,7 @@ mx_ui_save() {
 # offered: mx_ui_open N PENDING.
 mx_ui_open() {
 	local n=$1 pending=$2 k tries=0
+	mx_resumed=0
 	ui_tmux kill-session -t S 2>/dev/null
 	# The tmux server may still be exiting (its last session gone): a
 	# new session then fails; try again.
@@ -296,6 +297,7 @@ mx_ui_open() {
 		    "$L/ui.screen")
 		echo "resumed ${k:-?} for $pending" >>"$L/session.txt"
 		mx_ui_save "${k:-?}" || return 1
+		mx_resumed=1		# the typing is saved: none is due
 		mx_ui_wait 20 "Main menu" || return 1
 	elif [ "$pending" != 0 ]; then
 		echo "no draft offered for $pending" >>"$L/session.txt"
@@ -325,6 +327,9 @@ mx_lane_session() {
 	while [ ! -e "$L/stop" ]; do
 		n=$((n + 1))
 		if ! mx_ui_open $n $pending; then
+			# A draft it resumed and saved before it ended is
+			# no longer due at the next sign-in.
+			[ "$mx_resumed" = 1 ] && pending=0
 			sleep 0.5
 			mx_ui_lost open $n
 			fails=$((fails + 1))

@@ -18,7 +18,8 @@
 # workflow steps, account changes, attachments, backups and an ncen
 # session in tmux, with over a hundred of them killed after 5-60 ms of
 # work, and every change whose command exited 0 checked afterwards
-# (about a minute).  CRASH_KEEP=DIR keeps its data directory and logs.
+# (one to three minutes on two busy cores).  CRASH_KEEP=DIR keeps its
+# data directory and logs.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
