@@ -119,15 +119,17 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
+	/* The waits for the regions lock count in the open's bound. */
+	store_watch_enter();
 	if ((r = store_space_env_config(be->env, home, &flags, &se,
 	    e)) != NCEN_OK) {
 		(void)store_space_env_done(home, &se, 0, NULL);
+		store_watch_leave();
 		goto out;
 	}
-	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
-	store_watch_leave();
 	r = store_space_env_done(home, &se, ret == 0, e);
+	store_watch_leave();
 	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);

@@ -773,15 +773,17 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* DB_RECOVER needs DB_CREATE; store_open checked the directory. */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	/* The waits for the regions lock count in the open's bound. */
+	store_watch_enter();
 	if ((error = store_space_env_config(env, st->home, &flags, &se,
 	    err)) != NCEN_OK) {
 		(void)store_space_env_done(st->home, &se, 0, NULL);
+		store_watch_leave();
 		goto fail;
 	}
-	store_watch_enter();
 	ret = env->open(env, st->home, flags, 0600);
-	store_watch_leave();
 	error = store_space_env_done(st->home, &se, ret == 0, err);
+	store_watch_leave();
 	if (ret != 0) {
 		error = store_env_open_error(st, ret, err);
 		goto fail;

@@ -34,9 +34,10 @@
 # restores, verifies and holds each import whole or absent (and all
 # those finished before it began); `verify`, `audit verify` and
 # db5.3_verify clean.  Survivors end with 0, 2 or 75 (a session: 75 or
-# signed out), none waiting longer than its watchdog bound plus
-# CRASH_MIXED_SLACK seconds (default 8; an import that waited for a
-# backup, plus the backup's bound).  CRASH_KEEP=DIR keeps the data
+# signed out), none waiting longer than its watchdog bound for each of
+# its open and its change, plus CRASH_MIXED_SLACK seconds (default 8;
+# an import that waited for a backup, plus the backup's bound).
+# CRASH_KEEP=DIR keeps the data
 # directory, the logs and the dump there for a look afterwards.
 
 MX_KILLS=${CRASH_KILLS:-120}
@@ -459,10 +460,12 @@ echo "# survivors that exited 2, by message:"
 sort "$T/exit2" | uniq -c | sort -rn | head -12 | cut -c1-200 | sed 's/^/# /'
 
 # No survivor waited past its watchdog bound plus slack: 10 s for a
-# database call; a backup's copy is one call, with its own bound.
-# An import that waited for a backup under way (which holds imports
-# out while it copies) may add the longest backup's bound.
-bshort=$(((MX_WATCH + MX_SLACK) * 1000))
+# database call, and a command makes two in a row that may each wait
+# that long when a process dies at the wrong moment (its open, then its
+# change); a backup's copy is one call, with its own bound.  An import
+# that waited for a backup under way (which holds imports out while it
+# copies) may add the longest backup's bound.
+bshort=$(((2 * MX_WATCH + MX_SLACK) * 1000))
 blong=$(awk '$3 > m { m = $3 } END { print (m + 0) * 1000 }' "$L/backup.start")
 grep -l "waiting for the backup under way" "$L"/import.*.out 2>/dev/null |
     sed 's/.*import\.\([0-9]*\)\.out$/\1/' >"$T/waited"
