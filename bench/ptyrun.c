@@ -305,8 +305,12 @@ pr_settle(struct pr *p, struct pr_step *st, double t0, double since,
 			return 1;
 		}
 		st->bytes += (size_t)n;
-		if (p->log != NULL)
+		/* Flushed, so that the log shows how far the program got
+		 * while it runs (bench/sessions waits on it). */
+		if (p->log != NULL) {
 			fwrite(chunk, 1, (size_t)n, p->log);
+			fflush(p->log);
+		}
 		if (p->paced) {
 			if (p->free_at < now)
 				p->free_at = now;
@@ -377,8 +381,9 @@ pr_mapping_part(const char *path)
 		return 0;		/* heap, stack, anonymous */
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
-	if (strncmp(base, "__db.", 5) == 0)
-		return 1;		/* Berkeley DB's shared regions */
+	if (strncmp(base, "__db.", 5) == 0 || strncmp(path, "/SYSV", 5) == 0)
+		return 1;		/* Berkeley DB's shared regions (files,
+					 * or System V shared memory) */
 	return 2;			/* the program and its libraries */
 }
 
@@ -462,10 +467,10 @@ pr_cpu(pid_t pid, const char *step, int quiet)
 	}
 	fclose(f);
 	if (quiet)
-		printf("cpu %s %.3f %.3f\n", step, on / 1e6, waited / 1e6);
+		printf("cpu %s %.3f %.3f\n", step, (double)on / 1e6, (double)waited / 1e6);
 	else
 		printf("cpu at %s: %.1f ms on a CPU, %.1f ms waiting for "
-		    "one\n", step, on / 1e6, waited / 1e6);
+		    "one\n", step, (double)on / 1e6, (double)waited / 1e6);
 }
 
 /* Whether name is one of the comma-separated list. */

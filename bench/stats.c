@@ -2,7 +2,7 @@
  * bench/stats.c - the predefined statistics against SQLite.
  *
  *	bench/stats --forms DIR --dir WORK [--sizes 100000,1000000]
- *	    [--repeat N]
+ *	    [--repeat N] [--keep] [--query NAME] [--no-sqlite]
  *
  * For each size N: a fresh data directory filled by the demo generator
  * (N cases with their seizures, persons and links, commits not flushed),
@@ -14,6 +14,10 @@
  * timed the same way.  Prints one row per query: ncen seconds, SQLite
  * seconds, the ratio, and the number of categories each side found (the
  * same, or the row is marked).  The load average is printed beside.
+ * With --keep a data directory WORK/ncen-N that already holds N cases
+ * (from an earlier run) is used as it is instead of being filled again.
+ * --query times that query alone; --no-sqlite leaves SQLite out (both
+ * for profiling).
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -297,8 +301,12 @@ bench_sqlite_run(sqlite3 *db, const char *sql, int n, size_t *groups)
 }
 
 /* One size: fill, time every query both ways, print the table. */
+static const char *bench_only;	/* --query */
+static int bench_nosqlite;	/* --no-sqlite */
+
 static void
-bench_size(const char *forms, const char *work, uint64_t n, int repeat)
+bench_size(const char *forms, const char *work, uint64_t n, int repeat,
+    int keep)
 {
 	struct store_options	 so;
 	struct demo_options	 d;
@@ -312,6 +320,7 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat)
 	sqlite3			*db;
 	double			 t, best, sq, load[3];
 	size_t			 i, j, groups;
+	uint64_t		 have = 0;
 	FILE			*f;
 	int			 k;
 
@@ -331,23 +340,46 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat)
 	so.watchdog = 600;
 	if (store_open(&so, s, &st, &e) != NCEN_OK)
 		bench_die(dir.s, &e);
-	memset(&d, 0, sizeof d);
-	d.cases = n;
-	d.seed = 1;
 	t = bench_now();
-	if (demo_generate(st, &d, &ds, &e) != NCEN_OK)
-		bench_die("demo", &e);
-	printf("%llu cases (+%llu seizures, +%llu persons, +%llu links), "
-	    "made in %.0f s\n", (unsigned long long)ds.cases,
-	    (unsigned long long)ds.seizures, (unsigned long long)ds.persons,
-	    (unsigned long long)ds.links, bench_now() - t);
+	if (keep && store_count(st, "case", &have, &e) != NCEN_OK)
+		bench_die("counting the cases", &e);
+	if (keep && have >= n)
+		printf("%llu cases kept from an earlier run (counted in %.1f "
+		    "s)\n", (unsigned long long)have, bench_now() - t);
+	else {
+		memset(&d, 0, sizeof d);
+		d.cases = n;
+		d.seed = 1;
+		t = bench_now();
+		if (demo_generate(st, &d, &ds, &e) != NCEN_OK)
+			bench_die("demo", &e);
+		printf("%llu cases (+%llu seizures, +%llu persons, +%llu "
+		    "links), made in %.0f s\n", (unsigned long long)ds.cases,
+		    (unsigned long long)ds.seizures,
+		    (unsigned long long)ds.persons,
+		    (unsigned long long)ds.links, bench_now() - t);
+	}
+	fflush(stdout);
+	t = bench_now();
+	{
+		int	built;
+
+		if (store_fact_ready(st, &built, &e) != NCEN_OK)
+			bench_die("the statistics' facts", &e);
+		if (built)
+			printf("statistics' facts built in %.1f s\n",
+			    bench_now() - t);
+	}
+	fflush(stdout);
 	buf_addf(&path, "%s/sqlite-%llu.db", work, (unsigned long long)n);
 	unlink(path.s);
 	if (sqlite3_open(path.s, &db) != SQLITE_OK)
 		bench_die(path.s, NULL);
 	t = bench_now();
-	bench_sqlite_load(st, db);
-	printf("copied into SQLite in %.0f s\n", bench_now() - t);
+	if (!bench_nosqlite) {
+		bench_sqlite_load(st, db);
+		printf("copied into SQLite in %.0f s\n", bench_now() - t);
+	}
 	if ((f = fopen("/proc/loadavg", "r")) != NULL) {
 		if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) == 3)
 			printf("load average %.2f %.2f %.2f\n", load[0],
@@ -357,6 +389,9 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat)
 	printf("%-26s %9s %9s %7s %10s\n", "query", "ncen s", "sqlite s",
 	    "ratio", "groups");
 	for (i = 0; i < def->nq; i++) {
+		if (bench_only != NULL && strcmp(bench_only,
+		    def->q[i].name) != 0)
+			continue;
 		best = 1e9;
 		groups = 0;
 		for (k = 0; k < repeat; k++) {
@@ -372,7 +407,7 @@ bench_size(const char *forms, const char *work, uint64_t n, int repeat)
 		for (j = 0; j < BENCH_NSQL; j++)
 			if (strcmp(bench_sql[j].query, def->q[i].name) == 0)
 				break;
-		if (j == BENCH_NSQL) {
+		if (j == BENCH_NSQL || bench_nosqlite) {
 			printf("%-26s %9.3f %9s %7s %10zu\n", def->q[i].name,
 			    best, "-", "-", groups);
 			continue;
@@ -405,11 +440,14 @@ main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "sizes", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "query", required_argument, NULL, 'q' },
+		{ "no-sqlite", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*forms = "forms", *work = NULL;
 	char		*sizes = xstrdup("100000,1000000"), *p, *save = NULL;
-	int		 c, repeat = 3;
+	int		 c, repeat = 3, keep = 0;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -417,21 +455,24 @@ main(int argc, char **argv)
 		case 'd': work = optarg; break;
 		case 's': free(sizes); sizes = xstrdup(optarg); break;
 		case 'r': repeat = atoi(optarg); break;
+		case 'k': keep = 1; break;
+		case 'q': bench_only = optarg; break;
+		case 'n': bench_nosqlite = 1; break;
 		default:
 			fprintf(stderr, "usage: bench/stats --forms DIR --dir "
-			    "WORK [--sizes N,N] [--repeat N]\n");
+			    "WORK [--sizes N,N] [--repeat N] [--keep] [--query NAME] [--no-sqlite]\n");
 			return 2;
 		}
 	}
 	if (work == NULL || repeat < 1) {
 		fprintf(stderr, "usage: bench/stats --forms DIR --dir WORK "
-		    "[--sizes N,N] [--repeat N]\n");
+		    "[--sizes N,N] [--repeat N] [--keep] [--query NAME] [--no-sqlite]\n");
 		return 2;
 	}
 	mkdir(work, 0700);
 	for (p = strtok_r(sizes, ",", &save); p != NULL;
 	    p = strtok_r(NULL, ",", &save))
-		bench_size(forms, work, strtoull(p, NULL, 10), repeat);
+		bench_size(forms, work, strtoull(p, NULL, 10), repeat, keep);
 	free(sizes);
 	return 0;
 }

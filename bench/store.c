@@ -186,7 +186,7 @@ bench_now(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The next number of a xorshift64* generator. */
@@ -609,11 +609,11 @@ bench_ncen(struct bench *bn, const char *dir, struct bench_result *res)
 	t = bench_now();
 	for (i = 0; i < sample; i++)
 		bench_ncen_insert(bn, i, i + 1);
-	res->v[ROW_DURABLE] = sample / (bench_now() - t);
+	res->v[ROW_DURABLE] = (double)sample / (bench_now() - t);
 	t = bench_now();
 	for (i = sample; i < n; i += BENCH_BULK)
 		bench_ncen_insert(bn, i, i + BENCH_BULK < n ? i + BENCH_BULK : n);
-	res->v[ROW_BULK] = (n - sample) / (bench_now() - t);
+	res->v[ROW_BULK] = (double)(n - sample) / (bench_now() - t);
 
 	if (store_checkpoint(bn->store, &err) != NCEN_OK)
 		bench_fatal("ncen: checkpoint: %s", ncen_err_msg(&err));
@@ -891,11 +891,11 @@ bench_sqlite(struct bench *bn, const char *dir, struct bench_result *res)
 	t = bench_now();
 	for (i = 0; i < sample; i++)
 		bench_sql_insert(bn, i, i + 1);
-	res->v[ROW_DURABLE] = sample / (bench_now() - t);
+	res->v[ROW_DURABLE] = (double)sample / (bench_now() - t);
 	t = bench_now();
 	for (i = sample; i < n; i += BENCH_BULK)
 		bench_sql_insert(bn, i, i + BENCH_BULK < n ? i + BENCH_BULK : n);
-	res->v[ROW_BULK] = (n - sample) / (bench_now() - t);
+	res->v[ROW_BULK] = (double)(n - sample) / (bench_now() - t);
 
 	bench_sql_exec(bn, "PRAGMA wal_checkpoint(TRUNCATE)");
 	res->v[ROW_SIZE] = bench_du(dir, bench_is_sqlite);
@@ -1018,7 +1018,7 @@ bench_side(struct bench *bn, const char *side, unsigned long n,
 		res->ok = 0;
 		return -1;
 	}
-	res->v[ROW_RSS] = ru.ru_maxrss / 1024.0;
+	res->v[ROW_RSS] = (double)ru.ru_maxrss / 1024.0;
 	return 0;
 }
 

@@ -64,4 +64,24 @@ void	 attach_path(const char *home, const char *sha256, struct buf *);
 int	 attach_verify(const char *home, const struct schema *,
 	     const char *keyfile, struct buf *report, struct ncen_err *);
 
+/*
+ * attach-export.c.  The administrator's outgoing folder, a setting of
+ * the data directory (an absolute path to a writable directory, checked
+ * when set and at each export; audited as setting.attach-outbox):
+ * attach_outbox_get is NCEN_ENOTFOUND, said, while none is set.
+ * attach_export copies attachment id's file there as
+ * attachment-ID-NAME (NAME the original file name with only letters,
+ * digits, '.', '-', '_'; never over a file: NAME-2...), checking its
+ * SHA-256 on the way, fsynced, then audited as attachment.export; the
+ * account must be usable and allowed AUTH_EXPORT on the record it is
+ * attached to (NCEN_EINVALID, said).  On any refusal or failure nothing
+ * is left in the folder.  out gets the copy's path.
+ */
+struct auth_account;
+int	 attach_outbox_get(struct store *, struct buf *dir, struct ncen_err *);
+int	 attach_outbox_set(struct store *, const char *user, const char *dir,
+	     struct ncen_err *);
+int	 attach_export(struct store *, const struct auth_account *,
+	     uint64_t id, struct buf *out, struct ncen_err *);
+
 #endif

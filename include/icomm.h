@@ -183,6 +183,20 @@ int	 icomm_outbox_txn_remove(struct store_txn *,
  * a citation that may not go is left out of the message.
  */
 struct auth_account;
+/*
+ * A message, or a reply (reply_to: the message answered; it goes to
+ * that message's node, in its thread, its subject "Re: ..." when none is
+ * given).  icomm_message_write refuses at once, in words and writing
+ * nothing, a message no agreement in force lets go to the partner.
+ */
+struct icomm_message {
+	const char	*partner, *subject, *body;
+	char *const	*cites;
+	size_t		 ncites;
+	uint64_t	 reply_to;	/* 0: a new thread */
+};
+int	 icomm_message_write(struct store *, const struct auth_account *,
+	     const struct icomm_message *, uint64_t *id, struct ncen_err *);
 int	 icomm_message_send(struct store *, const struct auth_account *,
 	     const char *partner, const char *subject, const char *body,
 	     char *const *cites, size_t ncites, uint64_t *id,

@@ -142,6 +142,9 @@ struct schema_code {
 	/* "= FACTOR BASE": one of this code is FACTOR of BASE (units). */
 	char			*factor;	/* decimal text, or NULL */
 	char			*base;		/* a code of the list, or NULL */
+	/* "for KIND...": the kinds it applies to ("person* business",
+	   '*' the likely one), or NULL for every kind. */
+	char			*kinds;
 };
 
 struct schema_codelist {
@@ -171,6 +174,8 @@ int	schema_codes_parse(const char *path, const char *text, size_t len,
 void	schema_codes_free(struct schema_codelist *);
 const struct schema_code *schema_code_find(const struct schema_codelist *,
 	    const char *code);
+/* 0: the code does not apply to the kind, 1: it does, 2: the likely one. */
+int	schema_code_applies(const struct schema_code *, const char *kind);
 const struct schema_code *schema_code_find_label(
 	    const struct schema_codelist *, const char *label);
 size_t	schema_code_label_matches(const struct schema_codelist *,

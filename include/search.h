@@ -97,6 +97,18 @@ int	 search_run(struct store *, const struct search_query *,
 void	 search_result_free(struct search_result *);
 
 /*
+ * search-dup.c: the records of r's form that r probably repeats, for
+ * the question asked before a new record is saved or imported: one
+ * sharing a number (a field searched as a number, once compact), or on
+ * a form with a searched date (a person), the same date and the same
+ * skeleton in every name field r fills.  r's own id is left out; ids
+ * ascending in *out (free with store_search_ids_free); none when the
+ * form has no search index.
+ */
+int	 search_duplicates(struct store *, const struct record *,
+	     struct store_search_ids *, struct ncen_err *);
+
+/*
  * The reasons of a why as a list "transliterated, alias": English words
  * (as ncenctl prints them) when translate is 0, else translated.
  */

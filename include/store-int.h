@@ -30,6 +30,11 @@
  *				big-endian count of its records [of its
  *				index's entries], kept by every write
  *				(store-count.c)
+ *	facts.db		btree: the statistics' facts, one short row
+ *				per case, seizure line and person and one
+ *				entry per link of a case to a person, kept
+ *				by every write (store-fact.c); its state is
+ *				in counts.db
  *	partners.db, agreements.db, outbox.db, icomm.db
  *				btrees of Icomm (store-kv.c, icomm-*.c)
  *	forms/			the forms, copied there by ncenctl init
@@ -50,7 +55,7 @@
 
 #define STORE_RETRIES		20		/* attempts of a transaction */
 #define STORE_REOPENS		8		/* reopens of one store_run */
-#define STORE_LOG_MAX		(10U * 1024 * 1024)	/* bytes per log file */
+#define STORE_LOG_MAX		(2U * 1024 * 1024)	/* bytes per log file */
 #define STORE_CKP_KB		65536		/* log KB between checkpoints */
 #define STORE_CKP_MIN		5		/* minutes between checkpoints */
 #define STORE_CKP_CHECK		2		/* seconds between checks */
@@ -71,6 +76,9 @@
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
 #define STORE_AUDIT_FILE	"audit.db"	/* audit.c */
 #define STORE_COUNTS_FILE	"counts.db"	/* store-count.c */
+#define STORE_FACTS_FILE	"facts.db"	/* store-fact.c */
+#define STORE_FACT_NFORMS	6		/* case, seizure, person;
+						   wide then narrow */
 #define STORE_KV_NDB		4		/* Icomm's btrees (store-kv.h) */
 #define STORE_ROLE_MAX		64		/* bytes in a link's role */
 #define STORE_LINK_OUT		'>'
@@ -95,6 +103,15 @@ struct store_entity {
 	struct store_index	*idx;
 	size_t			 nidx;
 	struct store_index	*search;	/* NULL: no searched fields */
+};
+
+/* The facts of one form: its columns (field indices) and key byte. */
+struct store_fact_form {
+	const struct schema_form *form;		/* NULL: not in the schema */
+	char			 kind;
+	int			 narrow;	/* indexed fields only */
+	size_t			*cols;
+	size_t			 ncols;
 };
 
 struct store {
@@ -129,6 +146,12 @@ struct store {
 	size_t			 nhooks;
 
 	DB			*counts;	/* STORE_COUNTS_FILE */
+
+	/* The statistics' facts (store-fact.c). */
+	DB			*facts;		/* STORE_FACTS_FILE */
+	struct store_fact_form	 fact_forms[STORE_FACT_NFORMS];
+	struct buf		 fact_layout;	/* the columns, as text */
+	int			 fact_new;	/* facts.db made by this open */
 
 	/* Icomm: partners, agreements, outbox, state (store-kv.c). */
 	DB			*kv[STORE_KV_NDB];
@@ -209,6 +232,8 @@ int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
 int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
+void	 store_space_pending(const char *home, int done);
+int	 store_space_owed(const char *home, int *lockfd);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
 int	 store_space_ref(const char *home);
 #define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
@@ -239,6 +264,25 @@ int	 store_count_change(struct store_txn *, struct store_entity *,
 	     struct ncen_err *);
 int	 store_count_kept(struct store *, struct store_entity *,
 	     struct store_index *, uint64_t *, int *found, struct ncen_err *);
+
+/* store-fact.c */
+void	 store_fact_layout(struct store *);
+int	 store_fact_change(struct store_txn *, struct store_entity *,
+	     const struct record *rec, uint64_t id, struct ncen_err *);
+int	 store_fact_link(struct store_txn *, const char *from, uint64_t fid,
+	     const char *to, uint64_t tid, const char *role, int add,
+	     struct ncen_err *);
+int	 store_fact_forget(struct store *, struct ncen_err *);
+int	 store_fact_peek(struct store *, struct buf *, int *state, int *same,
+	     struct ncen_err *);
+int	 store_fact_verify(struct store *, struct buf *report,
+	     size_t *problems, struct ncen_err *);
+
+/* store-scan.c: walk db over the keys that begin with prefix. */
+int	 store_scan_db(struct store *, DB *, const char *file,
+	     const void *prefix, size_t plen, int dups,
+	     int (*)(const void *, size_t, const void *, size_t, void *),
+	     void *arg, struct ncen_err *);
 
 /* store-kv.c: the file names of st->kv[]. */
 extern const char *const store_kv_files[STORE_KV_NDB];

@@ -37,14 +37,24 @@ void	 store_outbox_shared_key(struct buf *, const char *partner,
 int	 store_outbox_queue(struct store_txn *, const char *partner,
 	     const char *entity, uint64_t id, const char *kind,
 	     uint32_t version, const char *user, struct ncen_err *);
+/* A message to write (store_message_txn). */
+struct store_message {
+	const char	*partner, *subject, *body;
+	char *const	*cites;		/* "case:ID" each */
+	size_t		 ncites;
+	const char	*thread;	/* the thread it belongs to, or NULL */
+	uint64_t	 joins;		/* a message put in the thread too (the
+					   one answered, which had none); 0 */
+};
+
 /*
  * Write a message (direction OUT) to a registered partner and queue it,
- * in one transaction; the account must be usable and allowed AUTH_ICOMM.
- * Citations are "case:ID" of existing cases.
+ * in the caller's transaction, audited; whether the account may write
+ * and an agreement lets it go is the caller's to check
+ * (icomm_message_write).  Citations are "case:ID" of existing cases.
  */
-int	 store_message_send(struct store *, const struct auth_account *,
-	     const char *partner, const char *subject, const char *body,
-	     char *const *cites, size_t ncites, uint64_t *id,
+int	 store_message_txn(struct store_txn *, const struct schema *,
+	     const char *user, const struct store_message *, uint64_t *id,
 	     struct ncen_err *);
 
 #endif

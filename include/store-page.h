@@ -73,6 +73,8 @@ struct store_page_order {
 	int		 given;		/* only the records of ids[]: */
 	const uint64_t	*ids;		/* ascending (need to know, read */
 	size_t		 nids;		/* through the cases: auth.h) */
+	int		 desc;		/* read the order backwards: START is
+					   its last entry (newest first) */
 };
 
 /* One entry of an order and its record. */

@@ -231,6 +231,43 @@ int	 store_scan_links(struct store *, const char *entity,
 	     store_links_raw_fn, void *arg, struct ncen_err *);
 
 /*
+ * store-fact.c: the statistics' facts (facts.db): a short row per case,
+ * seizure line and person with the values of every field but long text
+ * (text longer than 16 characters), as stored, and an entry per link of
+ * a case to a person; kept in the transaction of every change.  Each
+ * record has two rows: the wide one, and a narrow one with only its
+ * indexed fields (the case's date, office, status..., the seizure's
+ * case and commodity), for the walks that need no more (narrow 1).
+ * store_fact_ready builds them if they are not there (a directory from
+ * before them, or other forms), in short transactions; *built says it
+ * did.  store_fact_scan and store_fact_scan_links walk them like
+ * store_scan_raw and store_scan_links (the link's entity is the person
+ * form, incoming 0).  store_fact_col: the column of a field, -1 if the
+ * facts do not keep it.  store_fact_view_parse: the values of the
+ * row's first ncols columns (at most store_fact_ncols), column i's from
+ * s[first[i]] to s[first[i + 1] - 1], pointing into the row;
+ * NCEN_EPARSE on malformed bytes.  Start from a zeroed view.
+ */
+struct store_fact_view {
+	size_t		 ncols, nvals, cap, capcols;
+	uint32_t	*first;
+	const char	**s;
+	size_t		*len;
+};
+int	 store_fact_ready(struct store *, int *built, struct ncen_err *);
+int	 store_fact_scan(struct store *, const char *entity, int narrow,
+	     store_raw_fn, void *arg, struct ncen_err *);
+int	 store_fact_scan_links(struct store *, store_links_raw_fn, void *arg,
+	     struct ncen_err *);
+int	 store_fact_col(const struct store *, const char *entity, int narrow,
+	     const char *field);
+size_t	 store_fact_ncols(const struct store *, const char *entity,
+	     int narrow);
+int	 store_fact_view_parse(struct store_fact_view *, size_t ncols,
+	     const void *, size_t);
+void	 store_fact_view_free(struct store_fact_view *);
+
+/*
  * store-search.c: the search index of each form with fields marked
  * `search` (keys: match.h; layout and building: store-search.c).
  * store_search_value_keys: the keys of one value of a field searched as

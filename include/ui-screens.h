@@ -38,6 +38,12 @@ void	ui_view(struct ui *, const char *entity, uint64_t id);
 void	ui_view_summary(struct ui *, const struct record *, struct buf *);
 /* A record's history from the audit log (roles allowed AUTH_AUDIT). */
 void	ui_view_history(struct ui *, const char *entity, uint64_t id);
+/* ui-message.c: ^A on a message (read, reply, cited cases); 1: a reply. */
+int	ui_message_action(struct ui *, const struct record *);
+/* ui-attach.c: ^A on an attachment (export it); 1 if exported. */
+int	ui_attach_action(struct ui *, const struct record *);
+/* ui-invest.c: ^A on an investigation (its steps); 1 if it changed. */
+int	ui_invest_action(struct ui *, const struct record *);
 
 /* ui-form.c: create (id 0) or edit a record in a form laid out from its
  * form file; 1 and *saved when stored, 0 when the officer went back
@@ -51,6 +57,9 @@ void	ui_form_drafts(struct ui *);
  * code in *code, 0 on Back. */
 int	ui_pick_code(struct ui *, const struct schema_codelist *,
 	    const char *start, struct buf *code);
+/* The same, the highlight first on the code at (NULL: the first). */
+int	ui_pick_code_at(struct ui *, const struct schema_codelist *,
+	    const char *start, const char *at, struct buf *);
 
 /* ui-case.c: the whole case on one screen, with workflow actions. */
 void	ui_case(struct ui *, uint64_t id);
@@ -59,6 +68,8 @@ void	ui_case(struct ui *, uint64_t id);
  * small chooser (the index chosen, -1 on Back); the version check that
  * changes to a record's links make in their transaction. */
 int	ui_link(struct ui *, struct store_ref from, uint32_t version);
+/* ui-dup.c: before a new record is saved, the ones it probably is. */
+int	ui_dup_ask(struct ui *, const struct record *);
 int	ui_link_choose(struct ui *, const char *title, const char *const *,
 	    size_t);
 int	ui_link_check(struct store_txn *, struct store_ref, uint32_t version,
@@ -76,6 +87,10 @@ void	ui_queue_label(struct ui *, struct buf *);
 /* ui-mywork.c: My work, the account's assigned investigations,
  * returned cases and drafts. */
 void	ui_mywork(struct ui *);
+/* ui-alert.c: Alerts raised for the account, newest first, with the
+ * analyst's decision; the main menu's label with the new ones' count. */
+void	ui_alerts(struct ui *);
+void	ui_alerts_label(struct ui *, struct buf *);
 
 /* ui-partner.c: Partners, their status and agreements (AUTH_PARTNERS). */
 void	ui_partners(struct ui *);

@@ -90,6 +90,10 @@ int	 workflow_apply_txn(struct store_txn *, const struct schema *,
 /* The status of a case record (WORKFLOW_DRAFT when it has none). */
 const char *workflow_status(const struct record *);
 int	 workflow_shareable(const struct record *);
+/* A step's stored time: the UTC datetime, and set into its "at" field. */
+void	 workflow_datetime(struct buf *, int64_t when);
+int	 workflow_step_at(const struct schema *, struct record *, int64_t,
+	     struct ncen_err *);
 /*
  * What a screen may offer before asking (workflow_apply still decides):
  * whether an action starts from the case's status, and whether it asks

@@ -903,7 +903,8 @@ auth_account_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	DBC			*c = NULL;
 	DBT			 key, data;
 	size_t			 n;
-	int			 ret, cret, error = NCEN_OK, flag;
+	int			 ret, cret, error = NCEN_OK;
+	u_int32_t		 flag;
 
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"),

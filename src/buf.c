@@ -118,7 +118,7 @@ buf_add_quoted(struct buf *b, const char *s, size_t len, size_t max)
 	}
 	buf_addc(b, '\'');
 	for (i = 0; i < n; i++) {
-		unsigned char	c = s[i];
+		unsigned char	c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == 0x7f)
 			buf_addf(b, "\\x%02x", c);
@@ -138,7 +138,10 @@ buf_add_u32(struct buf *b, uint32_t v)
 {
 	unsigned char	p[4];
 
-	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
 	buf_add(b, p, sizeof p);
 }
 

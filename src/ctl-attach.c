@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "attach.h"
+#include "auth.h"
 #include "buf.h"
 #include "ctl.h"
 #include "error.h"
@@ -14,6 +15,58 @@
 #include "schema.h"
 #include "store.h"
 #include "xmalloc.h"
+
+/*
+ * ncenctl attach outbox [DIR --as ADMIN]: show the administrator's
+ * outgoing folder, or set it (audited), where ncen exports attachments.
+ */
+static int
+ctl_attach_outbox(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	struct auth_account	*acct = NULL;
+	struct buf		 dir = BUF_INIT;
+	int			 r;
+
+	if (argc != 2 && !(argc == 5 && strcmp(argv[3], "--as") == 0))
+		return ctl_usage(ctx->cmd, _("outbox takes nothing, or DIR "
+		    "and --as ADMIN"));
+	if ((r = ctl_open(ctx, &s, &st)) != 0)
+		return r;
+	if (argc == 2) {
+		if (attach_outbox_get(st, &dir, &e) != NCEN_OK)
+			r = ctl_report("attach", &e);
+		else
+			printf(_("outgoing folder: %s\n"), dir.s);
+		goto out;
+	}
+	if (auth_account_get(st, argv[4], &acct, &e) != NCEN_OK ||
+	    auth_account_usable(acct, auth_now(), &e) != NCEN_OK) {
+		r = ctl_report("attach", &e);
+		r = r == 2 ? 1 : r;
+		goto out;
+	}
+	if (!auth_may(acct, AUTH_ACCOUNTS, NULL)) {
+		ctl_warn(_("attach: outbox: only an administrator may set it, "
+		    "and %s is not one"), argv[4]);
+		r = 1;
+		goto out;
+	}
+	ctl_one_change();
+	if (attach_outbox_set(st, argv[4], argv[2], &e) != NCEN_OK)
+		r = ctl_report("attach", &e);
+	else {
+		ctl_committed();
+		printf(_("outgoing folder: %s\n"), argv[2]);
+	}
+out:
+	auth_account_free(acct);
+	buf_free(&dir);
+	ncen_err_free(&e);
+	return ctl_close(ctx, s, st, r);
+}
 
 /* ncenctl attach ENTITY:ID FILE: copy the file in and record it. */
 int
@@ -37,6 +90,8 @@ ctl_attach(struct ctl_ctx *ctx, int argc, char **argv)
 	char			*entity = NULL, *colon;
 	int			 c, r;
 
+	if (argc >= 2 && strcmp(argv[1], "outbox") == 0)
+		return ctl_attach_outbox(ctx, argc, argv);
 	memset(&o, 0, sizeof o);
 	o.user = ctl_login();
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

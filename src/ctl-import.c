@@ -40,6 +40,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "search.h"
 #include "store-space.h"
 #include "statcase.h"
 #include "store.h"
@@ -49,6 +50,7 @@
 
 #define CTL_IMPORT_BATCH	1000	/* rows written per transaction */
 #define CTL_IMPORT_SPACE	12	/* disk bytes per byte of rows (measured) */
+#define CTL_IMPORT_DUPS_SHOWN	5	/* records named for a duplicate row */
 
 /* Set by a signal during the writes of an import. */
 static volatile sig_atomic_t	ctl_import_signalled;
@@ -72,6 +74,17 @@ enum {
 };
 
 /* Everything an import keeps between reading, checking and writing. */
+/* What --duplicates does with a row that a stored record probably is. */
+enum ctl_import_dups {
+	CTL_IMPORT_DUPS_REPORT = 0,	/* say so, import it */
+	CTL_IMPORT_DUPS_REFUSE,		/* refuse the row */
+	CTL_IMPORT_DUPS_NONE,		/* do not look */
+};
+
+static const char *const ctl_import_dups_names[] = {
+	"report", "refuse", "none",
+};
+
 struct ctl_import_state {
 	struct ctl_csv_input		 in;		/* the file */
 	const struct schema		*s;
@@ -103,6 +116,8 @@ struct ctl_import_state {
 	size_t				 fsize;		/* of the input, or 0 */
 
 	struct ctl_import_case		*cases;		/* an import of cases */
+	enum ctl_import_dups		 dups;		/* --duplicates */
+	size_t				 ndups;		/* rows reported */
 
 	/* Writing. */
 	int				 jfd;
@@ -500,6 +515,49 @@ ctl_import_digits(struct ctl_import_state *imp, const struct csv_row *row,
 	return bad ? -1 : 0;
 }
 
+/*
+ * --duplicates: look for stored records the row probably repeats
+ * (search_duplicates); say which, and with refuse refuse the row (-1).
+ */
+static int
+ctl_import_dups(struct ctl_import_state *imp, const struct record *r,
+    unsigned line)
+{
+	struct store_search_ids	 ids;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	struct buf		 which = BUF_INIT;
+	size_t			 i;
+	int			 refused = 0;
+
+	if (imp->dups == CTL_IMPORT_DUPS_NONE)
+		return 0;
+	if (search_duplicates(imp->st, r, &ids, &e) != NCEN_OK) {
+		ctl_warn(_("import: %s:%u: looking for duplicates: %s"),
+		    imp->in.path, line, ncen_err_msg(&e));
+		ncen_err_free(&e);
+		return 0;
+	}
+	for (i = 0; i < ids.n && i < CTL_IMPORT_DUPS_SHOWN; i++)
+		buf_addf(&which, "%s%s:%llu", i == 0 ? "" : ", ",
+		    r->form->name, (unsigned long long)ids.ids[i]);
+	if (ids.n > CTL_IMPORT_DUPS_SHOWN)
+		buf_addf(&which, _(" and %zu more"),
+		    ids.n - CTL_IMPORT_DUPS_SHOWN);
+	if (ids.n != 0 && imp->dups == CTL_IMPORT_DUPS_REFUSE) {
+		ctl_csv_problem(&imp->in, line, NULL, _("probably already "
+		    "recorded as %s (--duplicates refuse)"), buf_cstr(&which));
+		refused = -1;
+	} else if (ids.n != 0) {
+		ctl_warn(_("import: %s:%u: probably already recorded as %s"),
+		    imp->in.path, line, buf_cstr(&which));
+		imp->ndups++;
+	}
+	store_search_ids_free(&ids);
+	buf_free(&which);
+	ncen_err_free(&e);	/* a retried read may have filled it */
+	return refused;
+}
+
 /* Check one row of a form's file and keep it, or note its problems. */
 static void
 ctl_import_form_row(struct ctl_import_state *imp, const struct csv_row *row)
@@ -557,6 +615,8 @@ ctl_import_form_row(struct ctl_import_state *imp, const struct csv_row *row)
 		bad = 1;
 	if (!bad && imp->cases != NULL && ctl_import_case_check(imp->cases,
 	    &imp->in, row->line, r, &steps, ctl_import_ref, imp) != 0)
+		bad = 1;
+	if (!bad && ctl_import_dups(imp, r, row->line) != 0)
 		bad = 1;
 	if (bad) {
 		if (sl != NULL)
@@ -1198,6 +1258,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "as", required_argument, NULL, 'a' },
 		{ "override-check", required_argument, NULL, 'o' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "duplicates", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_import_state	 imp;
@@ -1207,7 +1268,7 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 	struct auth_account	*acct = NULL;
 	const char		*entity, *file, *as = NULL;
 	FILE			*f = NULL;
-	size_t			 done = 0;
+	size_t			 done = 0, i;
 	int			 c, r, rollback = 0, lockfd = -1;
 
 	memset(&imp, 0, sizeof imp);
@@ -1224,7 +1285,19 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 			imp.override = optarg;
 		else if (c == 'r')
 			imp.verbatim = 1;
-		else
+		else if (c == 'D') {
+			for (i = 0; i < sizeof ctl_import_dups_names /
+			    sizeof ctl_import_dups_names[0]; i++)
+				if (strcmp(optarg, ctl_import_dups_names[i]) ==
+				    0)
+					break;
+			if (i == sizeof ctl_import_dups_names /
+			    sizeof ctl_import_dups_names[0])
+				return ctl_usage(ctx->cmd, _("--duplicates: "
+				    "expected report, refuse or none, found "
+				    "'%s'"), optarg);
+			imp.dups = (enum ctl_import_dups)i;
+		} else
 			return ctl_usage(ctx->cmd, _("bad option"));
 	}
 	if (imp.override != NULL && ctl_csv_blank(imp.override,
@@ -1352,6 +1425,12 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		printf(ngettext_(" (%zu empty row skipped)",
 		    " (%zu empty rows skipped)", imp.nskipped), imp.nskipped);
 	printf("\n");
+	if (imp.ndups != 0)
+		printf(ngettext_("%zu of them probably already recorded (see "
+		    "above; --duplicates refuse refuses such rows)\n",
+		    "%zu of them probably already recorded (see above; "
+		    "--duplicates refuse refuses such rows)\n", imp.ndups),
+		    imp.ndups);
 	if (imp.nkept != 0)
 		printf("%zu wrong check digit%s kept with the reason: %s\n",
 		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);

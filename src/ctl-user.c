@@ -93,7 +93,11 @@ ctl_user_plain_path(const char *s)
 	return 1;
 }
 
-/* The ncen to force: beside this ncenctl, else "ncen" on the PATH. */
+/*
+ * The ncen to force: beside this ncenctl (a build tree), else the
+ * installed one (ncenctl is in sbin, ncen in bin), else "ncen" on the
+ * PATH.
+ */
 static void
 ctl_user_ncen_path(const char *opt, struct buf *b)
 {
@@ -114,6 +118,10 @@ ctl_user_ncen_path(const char *opt, struct buf *b)
 			buf_reset(b);
 		}
 	}
+	buf_addf(b, "%s/ncen", NCEN_BINDIR);
+	if (access(b->s, X_OK) == 0)
+		return;
+	buf_reset(b);
 	buf_adds(b, "ncen");
 }
 

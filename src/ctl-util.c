@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
@@ -196,6 +197,7 @@ ctl_as(struct ctl_ctx *ctx, struct store *st, const char *user,
 		ctl_as_user = user;
 		audit_attach(st, user);
 		icomm_outbox_attach(st, user);
+		alert_attach(st);
 		if (ap != NULL) {
 			*ap = a;
 			a = NULL;
@@ -264,6 +266,8 @@ ctl_open(struct ctl_ctx *ctx, struct schema **sp, struct store **stp)
 		audit_attach(*stp, ctl_login());
 		/* and a change to a shared case queues it again. */
 		icomm_outbox_attach(*stp, ctl_login());
+		/* and a change to a case puts it on the alerts' queue. */
+		alert_attach(*stp);
 	}
 	ncen_err_free(&e);
 	return r;

@@ -39,13 +39,13 @@ ncen_err_set(struct ncen_err *e, enum ncen_code code, const char *fmt, ...)
 	va_list	ap;
 
 	if (e == NULL)
-		return code;
+		return (int)code;
 	e->code = code;
 	buf_reset(&e->msg);
 	va_start(ap, fmt);
 	buf_vaddf(&e->msg, fmt, ap);
 	va_end(ap);
-	return code;
+	return (int)code;
 }
 
 /* Put context ("case 12: ") in front of an error message already set. */

@@ -5,6 +5,7 @@
  * and removes entries.
  */
 #include <jansson.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "icomm-project.h"
 #include "icomm-util.h"
 #include "icomm.h"
@@ -565,12 +567,145 @@ icomm_outbox_remove(struct store *st, struct icomm_entry *const *e, size_t n,
 	return store_run(st, icomm_outbox_rm_txn, &r, err);
 }
 
-/* Write a message to a partner and queue it (store-outbox.c). */
+/* One icomm_message_write() in progress. */
+struct icomm_msg_run {
+	const struct schema		*schema;
+	const char			*user;
+	const struct icomm_message	*m;
+	uint64_t			 id;
+};
+
+/* A new thread: 16 hex digits of randomness, unique across nodes. */
+static int
+icomm_msg_thread(struct buf *b, struct ncen_err *err)
+{
+	unsigned char	r[8];
+	size_t		i;
+
+	if (RAND_bytes(r, sizeof r) != 1)
+		return ncen_err_set(err, NCEN_EIO, _("RAND_bytes failed"));
+	for (i = 0; i < sizeof r; i++)
+		buf_addf(b, "%02x", r[i]);
+	return NCEN_OK;
+}
+
+/*
+ * Whether an agreement in force lets a message go to the partner now;
+ * refused in words (nothing is written) when none does.
+ */
+static int
+icomm_msg_allowed(struct store_txn *t, const char *partner,
+    struct ncen_err *err)
+{
+	enum schema_share	level = SCHEMA_LOCAL;
+	int			error;
+
+	if ((error = icomm_agreement_level(t, partner, ICOMM_DIR_OUT, NULL, 0,
+	    &level, err)) != NCEN_OK)
+		return error;
+	if (level == SCHEMA_LOCAL)
+		return ncen_err_set(err, NCEN_EINVALID, _("no agreement in "
+		    "force lets a message go to %s: it is not written (the "
+		    "NCP adds one: ncenctl agreement add)"), partner);
+	return NCEN_OK;
+}
+
+/* The transaction of icomm_message_write(): thread, write, check. */
+static int
+icomm_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct icomm_msg_run		*w = arg;
+	const struct icomm_message	*m = w->m;
+	struct store_message		 sm;
+	struct record			*q = NULL;
+	struct buf			 thread = BUF_INIT, subj = BUF_INIT;
+	const char			*v;
+	int				 error;
+
+	memset(&sm, 0, sizeof sm);
+	sm.partner = m->partner;
+	sm.subject = m->subject;
+	sm.body = m->body;
+	sm.cites = m->cites;
+	sm.ncites = m->ncites;
+	if (m->reply_to != 0) {
+		/* A reply: to where the message came from, in its thread. */
+		if ((error = store_txn_get(t, "message", m->reply_to, &q,
+		    err)) != NCEN_OK)
+			goto out;
+		v = record_get(q, "node");
+		if (sm.partner != NULL && *sm.partner != '\0' && v != NULL &&
+		    strcmp(sm.partner, v) != 0) {
+			error = ncen_err_set(err, NCEN_EUSAGE, _("a reply to "
+			    "message %llu goes to %s, not %s"),
+			    (unsigned long long)m->reply_to, v, sm.partner);
+			goto out;
+		}
+		sm.partner = v;
+		if (sm.subject == NULL || *sm.subject == '\0') {
+			v = record_get(q, "subject");
+			if (v == NULL || strncmp(v, "Re: ", 4) != 0)
+				buf_adds(&subj, "Re: ");
+			buf_adds(&subj, v != NULL ? v : "");
+			sm.subject = buf_cstr(&subj);
+		}
+		if ((v = record_get(q, "thread")) != NULL && *v != '\0')
+			buf_adds(&thread, v);
+		else
+			sm.joins = m->reply_to;
+	}
+	if (thread.len == 0 && (error = icomm_msg_thread(&thread, err)) !=
+	    NCEN_OK)
+		goto out;
+	sm.thread = buf_cstr(&thread);
+	/* The partner named first, then whether anything lets it go. */
+	if ((error = store_message_txn(t, w->schema, w->user, &sm,
+	    &w->id, err)) != NCEN_OK)
+		goto out;
+	error = icomm_msg_allowed(t, sm.partner, err);
+out:
+	record_free(q);
+	buf_free(&thread);
+	buf_free(&subj);
+	return error;
+}
+
+/* Write a message to a partner, or a reply, and queue it (icomm.h). */
+int
+icomm_message_write(struct store *st, const struct auth_account *a,
+    const struct icomm_message *m, uint64_t *id, struct ncen_err *err)
+{
+	struct icomm_msg_run	w;
+	int			error;
+
+	*id = 0;
+	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
+		return error;
+	if (!auth_may(a, AUTH_ICOMM, NULL))
+		return ncen_err_set(err, NCEN_EINVALID, _("%s may not write to "
+		    "partners: Icomm is for the ncp role"), a->name);
+	w.schema = store_schema(st);
+	w.user = a->name;
+	w.m = m;
+	w.id = 0;
+	if ((error = store_run(st, icomm_msg_txn, &w, err)) == NCEN_OK)
+		*id = w.id;
+	return error;
+}
+
+/* Write a message to a partner and queue it (icomm_message_write). */
 int
 icomm_message_send(struct store *st, const struct auth_account *a,
     const char *partner, const char *subject, const char *body,
     char *const *cites, size_t ncites, uint64_t *id, struct ncen_err *err)
 {
-	return store_message_send(st, a, partner, subject, body, cites,
-	    ncites, id, err);
+	struct icomm_message	m;
+
+	memset(&m, 0, sizeof m);
+	m.partner = partner;
+	m.subject = subject;
+	m.body = body;
+	m.cites = cites;
+	m.ncites = ncites;
+	return icomm_message_write(st, a, &m, id, err);
 }

@@ -64,7 +64,7 @@ icomm_project_checks(const struct record *r, json_t *fields)
 		    (dot = strchr(name + plen, '.')) == NULL)
 			continue;
 		buf_reset(&fname);
-		buf_add(&fname, name + plen, (size_t)(dot - name - plen));
+		buf_add(&fname, name + plen, (size_t)(dot - (name + plen)));
 		if ((vals = json_object_get(fields, fname.s)) == NULL)
 			continue;
 		json_array_foreach(vals, j, jv) {

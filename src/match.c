@@ -443,14 +443,14 @@ match_compact(const char *s, size_t len, struct buf *out,
 	return NCEN_OK;
 }
 
-/* Digits of s[0..n) as a number, or -1. */
+/* Digits of s[0..n) as a number, or -1 (none, or more than 4). */
 static int
 match_num(const char *s, size_t n)
 {
 	size_t	i;
 	int	v = 0;
 
-	if (n == 0)
+	if (n == 0 || n > 4)		/* a year, month or day */
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')

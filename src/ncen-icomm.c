@@ -3,6 +3,8 @@
  * into icomm-send.c or icomm-receive.c.  Run by a web server as a CGI
  * program (REQUEST_METHOD set) it receives the batch POSTed to it.
  */
+#include "config.h"
+
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
@@ -38,30 +41,7 @@ static volatile sig_atomic_t	icomm_stop;
 static int			icomm_verbose;
 static size_t			icomm_max = ICOMM_RECEIVE_MAX;	/* --max-size */
 
-/* The usage message. */
-static void
-icomm_usage(FILE *f)
-{
-	fprintf(f, "usage: ncen-icomm [-d DIR] [-k KEYFILE] [-v] "
-	    "[--max-size BYTES] COMMAND\n"
-	    "  send [--partner ID] [--batch N] [--max-rate BYTES] [--tries N]\n"
-	    "       [--backoff MS] [--timeout S]   one pass over the outbox\n"
-	    "  run [--interval S] [same options]   send, then again when "
-	    "something is\n"
-	    "                                      queued, or every S seconds\n"
-	    "  status                              per partner: queued, in "
-	    "flight,\n"
-	    "                                      last success, last error\n"
-	    "  receive FILE [-o RECEIPT]           import a batch carried by "
-	    "hand\n"
-	    "  pack PARTNER -o FILE [--encrypt] [--batch N]  a batch to carry\n"
-	    "  receipt FILE                        the receipt of a packed "
-	    "batch\n"
-	    "  message PARTNER --as USER --subject S [--body TEXT]\n"
-	    "       [--cite case:ID]...           cite validated cases\n"
-	    "Run by a web server (REQUEST_METHOD set), it receives the batch\n"
-	    "POSTed to it and answers the signed receipt (ncen-icomm(8)).\n");
-}
+static void	icomm_usage(FILE *);
 
 /* Say something on stderr (and to syslog when asked). */
 static void
@@ -117,6 +97,7 @@ icomm_open(const char *home, const char *keyfile, struct schema **s,
 	} else {
 		audit_attach(*st, ICOMM_USER);
 		icomm_outbox_attach(*st, ICOMM_USER);
+		alert_attach(*st);
 	}
 	ncen_err_free(&e);
 	return r;
@@ -208,6 +189,21 @@ icomm_write(const char *path, const struct buf *b)
 	return 0;
 }
 
+/* Check the cases a batch brought (or anyone saved) for alerts. */
+static void
+icomm_alerts(struct store *st)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	size_t		checked, raised = 0;
+
+	if (alert_drain(st, 0, &checked, &raised, &e) != NCEN_OK)
+		syslog(LOG_WARNING, "alerts: %s", ncen_err_msg(&e));
+	else if (raised != 0)
+		syslog(LOG_INFO, "alerts: %zu cases checked, %zu alerts raised",
+		    checked, raised);
+	ncen_err_free(&e);
+}
+
 /* CGI: the POSTed batch in, the signed receipt out. */
 static int
 icomm_cgi(const char *home, const char *keyfile)
@@ -252,9 +248,10 @@ icomm_cgi(const char *home, const char *keyfile)
 		syslog(LOG_ERR, "cannot answer a batch: %s", ncen_err_msg(&e));
 		goto fail;
 	}
-	if (accepted)
+	if (accepted) {
 		syslog(LOG_INFO, "batch accepted (%zu bytes)", in.len);
-	else
+		icomm_alerts(st);
+	} else
 		syslog(LOG_NOTICE, "batch refused: %s", reason.s);
 	printf("Status: 200 OK\r\nContent-Type: application/pkcs7-mime\r\n"
 	    "Content-Length: %zu\r\n\r\n", out.len);
@@ -274,6 +271,34 @@ done:
 	ncen_err_free(&e);
 	return r;
 }
+
+/* What a command's options and operand give it. */
+struct icomm_args {
+	struct icomm_send_opts	 so;
+	const char		*operand;	/* PARTNER or FILE, or NULL */
+	const char		*out;		/* -o FILE */
+	const char		*subject, *body, *as;
+	char			*cites[ICOMM_CITES_MAX];
+	size_t			 ncites;
+	unsigned		 interval;	/* run: seconds between passes */
+	int			 encrypt;
+};
+
+typedef int (*icomm_fn)(struct store *, struct icomm_args *);
+
+/*
+ * One row of the command table: adding a command is adding a row.
+ * opts lists the short codes (icomm_longopts) of the options it takes;
+ * need those of the ones it cannot do without.
+ */
+struct icomm_cmd {
+	const char	*name;
+	icomm_fn	 fn;
+	int		 operand;	/* 1: one PARTNER or FILE */
+	const char	*opts;
+	const char	*need;
+	const char	*usage;		/* after the name, for the usage */
+};
 
 /* Print one partner's status (icomm_partner_fn). */
 static int
@@ -305,14 +330,31 @@ icomm_status_line(const struct store_partner *p, void *arg)
 	return 0;
 }
 
+/* ncen-icomm status: one paragraph per partner. */
+static int
+icomm_cmd_status(struct store *st, struct icomm_args *a)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	int		r = 0;
+
+	(void)a;
+	if (icomm_partner_list(st, icomm_status_line, st, &e) != NCEN_OK) {
+		icomm_warn("%s", ncen_err_msg(&e));
+		r = 2;
+	}
+	ncen_err_free(&e);
+	return r;
+}
+
 /* ncen-icomm receive FILE [-o RECEIPT]. */
 static int
-icomm_cmd_receive(struct store *st, const char *file, const char *out)
+icomm_cmd_receive(struct store *st, struct icomm_args *a)
 {
 	struct icomm_receive_opts	 o;
 	struct ncen_err			 e = NCEN_ERR_INIT;
 	struct buf			 in = BUF_INIT, rc = BUF_INIT;
 	struct buf			 reason = BUF_INIT;
+	const char			*file = a->operand;
 	int				 accepted, r = 0;
 
 	if (icomm_read_file(file, icomm_max + 1, &in, &e) != NCEN_OK &&
@@ -331,13 +373,14 @@ icomm_cmd_receive(struct store *st, const char *file, const char *out)
 		r = 2;
 		goto out;
 	}
-	if (accepted)
+	if (accepted) {
 		printf("%s: accepted\n", file);
-	else {
+		icomm_alerts(st);
+	} else {
 		icomm_warn("%s: refused: %s", file, reason.s);
 		r = 1;
 	}
-	if (out != NULL && icomm_write(out, &rc) != 0)
+	if (a->out != NULL && icomm_write(a->out, &rc) != 0)
 		r = 2;
 out:
 	buf_free(&in);
@@ -349,12 +392,13 @@ out:
 
 /* ncen-icomm receipt FILE. */
 static int
-icomm_cmd_receipt(struct store *st, const char *file)
+icomm_cmd_receipt(struct store *st, struct icomm_args *a)
 {
-	struct ncen_err	e = NCEN_ERR_INIT;
-	struct buf	in = BUF_INIT, reason = BUF_INIT;
-	size_t		removed;
-	int		accepted, r = 0;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct buf	 in = BUF_INIT, reason = BUF_INIT;
+	const char	*file = a->operand;
+	size_t		 removed;
+	int		 accepted, r = 0;
 
 	if (icomm_read_file(file, 1 << 20, &in, &e) != NCEN_OK ||
 	    icomm_send_receipt(st, in.s, in.len, NULL, &accepted, &reason,
@@ -374,11 +418,11 @@ icomm_cmd_receipt(struct store *st, const char *file)
 	return r;
 }
 
-/* ncen-icomm send / run. */
+/* ncen-icomm send / run: passes over the outbox. */
 static int
-icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
-    unsigned interval)
+icomm_send_loop(struct store *st, struct icomm_args *a, int run)
 {
+	struct icomm_send_opts	*o = &a->so;
 	struct icomm_send_stats	 stats;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct timespec		 t0, t1;
@@ -411,13 +455,132 @@ icomm_cmd_send(struct store *st, struct icomm_send_opts *o, int run,
 			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 		ncen_err_clear(&e);
-		if (run && store_wake_wait(wake, interval, &icomm_stop))
+		if (run)
+			icomm_alerts(st);
+		if (run && store_wake_wait(wake, a->interval, &icomm_stop))
 			syslog(LOG_DEBUG, "woken: something was queued");
 	} while (run && !icomm_stop);
 	if (wake != -1)
 		(void)close(wake);
 	ncen_err_free(&e);
 	return run ? 0 : r;
+}
+
+/* ncen-icomm send: one pass. */
+static int
+icomm_cmd_send(struct store *st, struct icomm_args *a)
+{
+	return icomm_send_loop(st, a, 0);
+}
+
+/* ncen-icomm run: passes until a signal. */
+static int
+icomm_cmd_run(struct store *st, struct icomm_args *a)
+{
+	return icomm_send_loop(st, a, 1);
+}
+
+/* ncen-icomm pack PARTNER -o FILE: a batch to carry by hand. */
+static int
+icomm_cmd_pack(struct store *st, struct icomm_args *a)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	struct buf	der = BUF_INIT, id = BUF_INIT;
+	size_t		n;
+	int		r = 0;
+
+	if (icomm_send_pack(st, a->operand, a->so.batch != 0 ? a->so.batch :
+	    ICOMM_SEND_BATCH, a->encrypt, &der, &id, &n, &e) != NCEN_OK) {
+		icomm_warn("pack: %s", ncen_err_msg(&e));
+		r = ncen_err_exit(e.code);
+	} else if (n == 0)
+		printf("nothing queued for %s\n", a->operand);
+	else if ((r = icomm_write(a->out, &der)) == 0)
+		printf("batch %s: %zu entries, %zu bytes in %s\n", id.s, n,
+		    der.len, a->out);
+	buf_free(&der);
+	buf_free(&id);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* ncen-icomm message PARTNER --as USER --subject S: queue a message. */
+static int
+icomm_cmd_message(struct store *st, struct icomm_args *a)
+{
+	struct auth_account	*acct = NULL;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	uint64_t		 mid;
+	int			 r = 0;
+
+	if (auth_account_get(st, a->as, &acct, &e) != NCEN_OK ||
+	    icomm_message_send(st, acct, a->operand, a->subject, a->body,
+	    a->cites, a->ncites, &mid, &e) != NCEN_OK) {
+		icomm_warn("message: %s", ncen_err_msg(&e));
+		r = ncen_err_exit(e.code);
+	} else
+		printf("message %" PRIu64 " queued for %s\n", mid, a->operand);
+	auth_account_free(acct);
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Every command, with the options it takes. */
+static const struct icomm_cmd icomm_cmds[] = {
+	{ "send", icomm_cmd_send, 0, "pbmtBT", "",
+	  "[--partner ID] [--batch N] [--max-rate BYTES] [--tries N]\n"
+	  "       [--backoff MS] [--timeout S]   one pass over the outbox" },
+	{ "run", icomm_cmd_run, 0, "pbmtBTi", "",
+	  "[--interval S] [same options]   send, then again when something "
+	  "is\n"
+	  "                                      queued, or every S seconds" },
+	{ "status", icomm_cmd_status, 0, "", "",
+	  "                             per partner: queued, in flight,\n"
+	  "                                      last success, last error" },
+	{ "receive", icomm_cmd_receive, 1, "o", "",
+	  "FILE [-o RECEIPT]           import a batch carried by hand" },
+	{ "pack", icomm_cmd_pack, 1, "obe", "o",
+	  "PARTNER -o FILE [--encrypt] [--batch N]  a batch to carry" },
+	{ "receipt", icomm_cmd_receipt, 1, "", "",
+	  "FILE                        the receipt of a packed batch" },
+	{ "message", icomm_cmd_message, 1, "sMac", "as",
+	  "PARTNER --as USER --subject S [--body TEXT]\n"
+	  "       [--cite case:ID]...           cite validated cases" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+/* The options of the commands, by their short codes (icomm_cmd.opts). */
+static const struct option icomm_longopts[] = {
+	{ "partner", required_argument, NULL, 'p' },
+	{ "batch", required_argument, NULL, 'b' },
+	{ "max-rate", required_argument, NULL, 'm' },
+	{ "tries", required_argument, NULL, 't' },
+	{ "backoff", required_argument, NULL, 'B' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "encrypt", no_argument, NULL, 'e' },
+	{ "subject", required_argument, NULL, 's' },
+	{ "body", required_argument, NULL, 'M' },
+	{ "as", required_argument, NULL, 'a' },
+	{ "cite", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The usage message, from the command table. */
+static void
+icomm_usage(FILE *f)
+{
+	const struct icomm_cmd	*c;
+
+	fputs("usage: ncen-icomm [-d DIR] [-k KEYFILE] [-v] "
+	    "[--max-size BYTES] COMMAND\n"
+	    "       ncen-icomm --version\n", f);
+	for (c = icomm_cmds; c->name != NULL; c++)
+		fprintf(f, "  %s %s\n", c->name, c->usage);
+	fputs("Run by a web server (REQUEST_METHOD set), it receives the "
+	    "batch\nPOSTed to it and answers the signed receipt "
+	    "(ncen-icomm(8)).\n", f);
 }
 
 /* Parse a positive number option, or exit with usage. */
@@ -437,43 +600,152 @@ icomm_number(const char *opt, const char *v)
 	return n;
 }
 
+/* An option's name as typed ("-o", "--cite"), for messages. */
+static void
+icomm_optname(int ch, struct buf *b)
+{
+	const struct option	*o;
+
+	for (o = icomm_longopts; o->name != NULL; o++)
+		if (o->val == ch) {
+			buf_addf(b, "--%s", o->name);
+			return;
+		}
+	buf_addf(b, "-%c", ch);
+}
+
+/* Take one option of a command into its arguments; 0 or exit status. */
+static int
+icomm_cmd_opt(struct icomm_args *a, int ch, char *v)
+{
+	switch (ch) {
+	case 'o': a->out = v; break;
+	case 'p': a->so.partner = v; break;
+	case 'b': a->so.batch = (size_t)icomm_number("--batch", v); break;
+	case 'm': a->so.max_rate = (long long)icomm_number("--max-rate", v);
+		break;
+	case 't': a->so.tries = (unsigned)icomm_number("--tries", v); break;
+	case 'B': a->so.backoff_ms = (unsigned)icomm_number("--backoff", v);
+		break;
+	case 'T': a->so.timeout = (unsigned)icomm_number("--timeout", v);
+		break;
+	case 'i': a->interval = (unsigned)icomm_number("--interval", v);
+		break;
+	case 'e': a->encrypt = 1; break;
+	case 's': a->subject = v; break;
+	case 'M': a->body = v; break;
+	case 'a': a->as = v; break;
+	case 'c':
+		if (a->ncites == ICOMM_CITES_MAX) {
+			icomm_warn("--cite: at most %d", ICOMM_CITES_MAX);
+			return 2;
+		}
+		a->cites[a->ncites++] = v;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Parse a command's own options and operand (argv[0] is its name);
+ * refuse an option another command takes, a missing one it needs.
+ * Returns 0, or the exit status (-1: --help was asked).
+ */
+static int
+icomm_cmd_args(const struct icomm_cmd *c, int argc, char **argv,
+    struct icomm_args *a)
+{
+	struct buf	 name = BUF_INIT;
+	const char	*p;
+	int		 ch, r = 0, seen[128];
+
+	memset(seen, 0, sizeof seen);
+	optind = 0;	/* the command's options, afresh */
+	while (r == 0 && (ch = getopt_long(argc, argv, "o:h", icomm_longopts,
+	    NULL)) != -1) {
+		if (ch == 'h')
+			return -1;
+		if (ch == '?' || ch < 0 || ch > 127)
+			r = 2;
+		else if (strchr(c->opts, ch) == NULL) {
+			icomm_optname(ch, &name);
+			icomm_warn("%s: %s is not an option of this command",
+			    c->name, name.s);
+			r = 2;
+		} else {
+			seen[ch] = 1;
+			r = icomm_cmd_opt(a, ch, optarg);
+		}
+	}
+	for (p = c->need; r == 0 && *p != '\0'; p++)
+		if (!seen[(unsigned char)*p]) {
+			icomm_optname(*p, &name);
+			icomm_warn("%s: %s is needed", c->name, name.s);
+			r = 2;
+		}
+	if (r == 0 && argc - optind != c->operand) {
+		icomm_warn("%s: wrong arguments", c->name);
+		r = 2;
+	}
+	if (r == 0 && c->operand)
+		a->operand = argv[optind];
+	if (r == 2)
+		icomm_usage(stderr);
+	buf_free(&name);
+	return r;
+}
+
+/* Find a command by name. */
+static const struct icomm_cmd *
+icomm_find(const char *name)
+{
+	const struct icomm_cmd	*c;
+
+	for (c = icomm_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * Ignore SIGPIPE: a reader or a web server that goes away must not
+ * kill us inside the database library (every other process would then
+ * have to recover); writes fail with EPIPE instead, which is handled.
+ * With stop, the ending signals only set the flag the loops poll.
+ */
+static void
+icomm_signals(int stop)
+{
+	static const int	stops[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = icomm_signal;
+	for (i = 0; stop && i < sizeof stops / sizeof stops[0]; i++)
+		sigaction(stops[i], &sa, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "partner", required_argument, NULL, 'p' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "max-rate", required_argument, NULL, 'm' },
-		{ "tries", required_argument, NULL, 't' },
-		{ "backoff", required_argument, NULL, 'B' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "encrypt", no_argument, NULL, 'e' },
-		{ "subject", required_argument, NULL, 's' },
-		{ "body", required_argument, NULL, 'M' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "cite", required_argument, NULL, 'c' },
+	static const struct option globalopts[] = {
 		{ "max-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct icomm_send_opts	 so;
+	struct icomm_args	 a;
 	struct ncen_err		 e = NCEN_ERR_INIT;
 	struct schema		*s = NULL;
 	struct store		*st = NULL;
-	struct sigaction	 sa;
-	struct buf		 der = BUF_INIT, id = BUF_INIT;
+	const struct icomm_cmd	*c;
 	const char		*home = getenv("NCEN_HOME");
 	const char		*keyfile = getenv("NCEN_KEYFILE");
-	const char		*cmd, *out = NULL, *subject = NULL;
-	const char		*body = NULL, *as = NULL;
-	struct auth_account	*acct = NULL;
-	char			*cites[ICOMM_CITES_MAX];
-	size_t			 ncites = 0;
-	unsigned		 interval = 60;
-	uint64_t		 mid;
-	size_t			 n;
-	int			 ch, r, encrypt = 0;
+	int			 ch, r;
 
 	/*
 	 * What it makes (regions, logs, batches, receipts) is the data
@@ -481,18 +753,10 @@ main(int argc, char **argv)
 	 * CGI: the directory is 0700, so a CGI runs as its owner anyway.
 	 */
 	umask(077);
-	/*
-	 * A reader or a web server that goes away must not kill us inside
-	 * the database library (every other process would then have to
-	 * recover): writes fail with EPIPE instead, which is handled.
-	 */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGPIPE, &sa, NULL);
+	icomm_signals(0);
 	store_set_stall_handler(icomm_stall, NULL);
-	memset(&so, 0, sizeof so);
-	while ((ch = getopt_long(argc, argv, "d:k:o:vh", longopts, NULL)) !=
+	/* The global options, up to the command ("+"). */
+	while ((ch = getopt_long(argc, argv, "+d:k:vh", globalopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':
@@ -501,60 +765,17 @@ main(int argc, char **argv)
 		case 'k':
 			keyfile = optarg;
 			break;
-		case 'o':
-			out = optarg;
-			break;
 		case 'v':
 			icomm_verbose = 1;
-			break;
-		case 'p':
-			so.partner = optarg;
-			break;
-		case 'b':
-			so.batch = (size_t)icomm_number("--batch", optarg);
-			break;
-		case 'm':
-			so.max_rate = (long long)icomm_number("--max-rate",
-			    optarg);
-			break;
-		case 't':
-			so.tries = (unsigned)icomm_number("--tries", optarg);
-			break;
-		case 'B':
-			so.backoff_ms = (unsigned)icomm_number("--backoff",
-			    optarg);
-			break;
-		case 'T':
-			so.timeout = (unsigned)icomm_number("--timeout",
-			    optarg);
-			break;
-		case 'i':
-			interval = (unsigned)icomm_number("--interval", optarg);
-			break;
-		case 'e':
-			encrypt = 1;
-			break;
-		case 's':
-			subject = optarg;
-			break;
-		case 'M':
-			body = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'c':
-			if (ncites == ICOMM_CITES_MAX) {
-				icomm_warn("--cite: at most %d", ICOMM_CITES_MAX);
-				return 2;
-			}
-			cites[ncites++] = optarg;
 			break;
 		case 'S':
 			icomm_max = (size_t)icomm_number("--max-size", optarg);
 			break;
 		case 'h':
 			icomm_usage(stdout);
+			return 0;
+		case 'V':
+			printf("ncen-icomm %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			icomm_usage(stderr);
@@ -573,75 +794,29 @@ main(int argc, char **argv)
 	if (optind >= argc && getenv("REQUEST_METHOD") != NULL)
 		return icomm_cgi(home, keyfile);
 	if (optind >= argc) {
+		icomm_warn("no command given");
 		icomm_usage(stderr);
 		return 2;
 	}
-	cmd = argv[optind++];
-	n = (size_t)(argc - optind);
-	if ((strcmp(cmd, "send") == 0 || strcmp(cmd, "run") == 0 ||
-	    strcmp(cmd, "status") == 0) ? n != 0 :
-	    (strcmp(cmd, "receive") == 0 || strcmp(cmd, "receipt") == 0 ||
-	    strcmp(cmd, "pack") == 0 || strcmp(cmd, "message") == 0) ?
-	    n != 1 : 1) {
-		icomm_warn("%s: unknown command or wrong arguments", cmd);
+	if ((c = icomm_find(argv[optind])) == NULL) {
+		icomm_warn("%s: unknown command", argv[optind]);
 		icomm_usage(stderr);
 		return 2;
 	}
-	if (strcmp(cmd, "message") == 0 && (as == NULL || subject == NULL)) {
-		icomm_warn("message: --as USER and --subject are needed");
-		return 2;
-	}
-	if (strcmp(cmd, "pack") == 0 && out == NULL) {
-		icomm_warn("pack: -o FILE is needed");
-		return 2;
+	memset(&a, 0, sizeof a);
+	a.interval = 60;
+	if ((r = icomm_cmd_args(c, argc - optind, argv + optind, &a)) != 0) {
+		if (r != -1)
+			return r;
+		icomm_usage(stdout);
+		return 0;
 	}
 	openlog("ncen-icomm", LOG_PID | (icomm_verbose ? LOG_PERROR : 0),
 	    LOG_DAEMON);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = icomm_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	icomm_signals(1);
 	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
 		return r;
-	if (strcmp(cmd, "send") == 0 || strcmp(cmd, "run") == 0)
-		r = icomm_cmd_send(st, &so, strcmp(cmd, "run") == 0, interval);
-	else if (strcmp(cmd, "status") == 0) {
-		if (icomm_partner_list(st, icomm_status_line, st, &e) !=
-		    NCEN_OK) {
-			icomm_warn("%s", ncen_err_msg(&e));
-			r = 2;
-		}
-	} else if (strcmp(cmd, "receive") == 0)
-		r = icomm_cmd_receive(st, argv[optind], out);
-	else if (strcmp(cmd, "receipt") == 0)
-		r = icomm_cmd_receipt(st, argv[optind]);
-	else if (strcmp(cmd, "pack") == 0) {
-		if (icomm_send_pack(st, argv[optind], so.batch != 0 ?
-		    so.batch : ICOMM_SEND_BATCH, encrypt, &der, &id, &n, &e) !=
-		    NCEN_OK) {
-			icomm_warn("pack: %s", ncen_err_msg(&e));
-			r = ncen_err_exit(e.code);
-		} else if (n == 0)
-			printf("nothing queued for %s\n", argv[optind]);
-		else if ((r = icomm_write(out, &der)) == 0)
-			printf("batch %s: %zu entries, %zu bytes in %s\n", id.s,
-			    n, der.len, out);
-	} else {
-		if (auth_account_get(st, as, &acct, &e) != NCEN_OK ||
-		    icomm_message_send(st, acct, argv[optind], subject,
-		    body, cites, ncites, &mid, &e) != NCEN_OK) {
-			icomm_warn("message: %s", ncen_err_msg(&e));
-			r = ncen_err_exit(e.code);
-		} else
-			printf("message %" PRIu64 " queued for %s\n", mid,
-			    argv[optind]);
-	}
-	auth_account_free(acct);
-	buf_free(&der);
-	buf_free(&id);
-	ncen_err_free(&e);
+	r = c->fn(st, &a);
 	closelog();
 	return icomm_close(s, st, r);
 }

@@ -70,6 +70,39 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "QUERY: names in any order and any script, a document, phone or\n"
 	  "plate number, a date (1997-10-23, 23/10/1997, 23.10.1997).  One\n"
 	  "hit a line, best first: ENTITY:ID TAB SCORE TAB WHY TAB SUMMARY.\n") },
+	{ "watch", ctl_watch, N_("the watch list: persons, businesses, "
+	  "documents, vehicles..."),
+	  N_("add --kind KIND (--name NAME [--born DATE] | --number N) "
+	  "--reason TEXT --owner USER [--until DATE] | list | del ID"),
+	  N_("  --kind KIND    PERSON, BUSINESS, DOCUMENT, PLATE, IMO,\n"
+	  "                 CONTAINER or VIN (watch_kind.codes)\n"
+	  "  --name NAME    a person's or business's names, any script\n"
+	  "  --born DATE    a person's date of birth (YYYY-MM-DD)\n"
+	  "  --number N     the document, plate, IMO, container number, VIN\n"
+	  "  --owner USER   the account (or role) the alerts are for\n"
+	  "  --until DATE   watched until then (default: until removed)\n"
+	  "A case whose linked records meet an entry raises an alert.\n"
+	  "list prints ID, kind, name, born, number, owner, until, reason.\n") },
+	{ "rules", ctl_rules, N_("check, install and run the analytic rules"),
+	  N_("check FILE | install FILE | list | run [--since DATE] "
+	  "[--rule NAME] [--file FILE] [--no-watch]"),
+	  N_("  check FILE    report a bad rules file as FILE:LINE:COL (exit 1)\n"
+	  "  install FILE  check it, then make it DIR/alert.rules (audited)\n"
+	  "  run           retro-hunt: check the cases dated since DATE\n"
+	  "                (default: all) against the rules (or --rule NAME,\n"
+	  "                or those of --file FILE) and the watch list\n"
+	  "                (unless --no-watch), raising what they meet\n"
+	  "The language is in ncen-rules(5).\n") },
+	{ "alerts", ctl_alerts, N_("list alerts, check waiting cases, decide"),
+	  N_("list [--state S] [--as USER] | check [--max N] | pending | "
+	  "decide ID "
+	  "SEEN|ACTED|DISMISSED --as USER [--reason TEXT]"),
+	  N_("  list    ID, raised, state, case, source, owner, title, why,\n"
+	  "          handled by, reason; --as: only that account's alerts\n"
+	  "          in cases it sees\n"
+	  "  check   check the cases saved since the last check (at most N)\n"
+	  "  pending how many cases wait to be checked\n"
+	  "  decide  record the decision (DISMISSED needs --reason)\n") },
 	{ "dump", ctl_dump,
 	  N_("write records and links as text (ncen-dump(5))"),
 	  N_("[-o FILE] [ENTITY...]"),
@@ -98,6 +131,21 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "submitted, validated or closed case back to draft.  Required\n"
 	  "fields are checked at submission and validation.  history lists\n"
 	  "each step with who, when and why.\n") },
+	{ "investigation", ctl_investigation,
+	  N_("take an investigation through its workflow, or show it"),
+	  N_("activate|suspend|resume|close|reopen|assign|unassign ID "
+	  "--as USER [--reason TEXT] [--outcome STATUS] [--officer USER] "
+	  "[--version N] | history ID"),
+	  N_(
+	  "  --as USER         who takes the step: an account (ncenctl user)\n"
+	  "  --reason TEXT     why (required to suspend, close and reopen)\n"
+	  "  --outcome STATUS  close: CLOSED-RESULT, CLOSED-NFA or REFERRED\n"
+	  "  --officer USER    assign, unassign: an officer's account\n"
+	  "  --version N       refuse if it changed since version N\n"
+	  "NEW (opened) -> OPEN (active) <-> SUSPENDED -> closed; reopen takes\n"
+	  "a closed one back to OPEN.  A supervisor of its office takes every\n"
+	  "step; an officer assigned to it may activate, suspend and resume\n"
+	  "it.  history lists each step with who, when and why.\n") },
 	{ "report", ctl_reports,
 	  N_("printable reports: a case, statistics"),
 	  N_("case ID [--as USER] [--format text|pdf] [-o FILE]\n"
@@ -130,14 +178,16 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "DIR/forms/exchange.rates (ncen-queries(5)).\n") },
 	{ "attach", ctl_attach, N_("attach a file to a record"),
 	  N_("[--caption TEXT] [--kind KIND] [--as USER] [--max-size BYTES] "
-	  "ENTITY:ID FILE"),
+	  "ENTITY:ID FILE | outbox [DIR --as ADMIN]"),
 	  N_("  --caption TEXT    what the file shows\n"
 	  "  --kind KIND       attachment_kind code (default: from the type)\n"
 	  "  --as USER         an account that may attach to the record\n"
 	  "                    (default: the login running ncenctl)\n"
 	  "  --max-size BYTES  refuse larger files (default: 64 MiB)\n"
 	  "The file is copied to DIR/attachments/XX/SHA256 (the same content\n"
-	  "is stored once) and an attachment record linked to ENTITY:ID.\n") },
+	  "is stored once) and an attachment record linked to ENTITY:ID.\n"
+	  "outbox shows or sets (an administrator) the folder where ncen\n"
+	  "exports attachments; no one types a path in ncen.\n") },
 	{ "merge", ctl_merge,
 	  N_("merge two records of one person, business or conveyance"),
 	  N_("[--as USER] [--dry-run] ENTITY KEEP OTHER"),
@@ -168,7 +218,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "  --authorized-keys FILE  key: the service account's file (else\n"
 	  "                    $NCEN_AUTHORIZED_KEYS, else ~/.ssh/authorized_keys)\n"
 	  "  --ncen PATH       key add: the ncen to force (default: beside\n"
-	  "                    ncenctl)\n"
+	  "                    ncenctl, else the installed one)\n"
 	  "passwd reads the new password from standard input and makes the\n"
 	  "user change it at sign-in.  del disables an account that records\n"
 	  "or audit entries name.  key add writes one line\n"
@@ -198,7 +248,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "are the forms' retain lines (ncen-forms(5)).\n") },
 	{ "import", ctl_import, N_("import records from CSV (all or nothing)"),
 	  N_("[--partial REJECTS.csv] [--override-check REASON] [--raw] "
-	  "[--as USER] ENTITY FILE.csv|-"),
+	  "[--duplicates report|refuse|none] [--as USER] ENTITY FILE.csv|-"),
 	  N_(
 	  "  --partial REJECTS.csv  store the good rows and write the others,\n"
 	  "                         with a reason column, to REJECTS.csv\n"
@@ -207,6 +257,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "                         each record and in the audit log\n"
 	  "  --raw                  values exactly as written (a file from\n"
 	  "                         export --raw): keep a leading quote\n"
+	  "  --duplicates MODE      rows that stored records probably are\n"
+	  "                         (same number, or names and birth date):\n"
+	  "                         report (default), refuse or none\n"
 	  "  --rollback             only roll back imports that died (no\n"
 	  "                         ENTITY or FILE)\n"
 	  "  --as USER              an account that may import (ncp, admin)\n"
@@ -284,6 +337,7 @@ ncenctl_list(FILE *f)
 	const struct ctl_cmd	*c;
 
 	fputs(_("usage: ncenctl [-d DIR] [-k KEYFILE] COMMAND [ARGS]\n"
+	    "       ncenctl --version\n"
 	    "  -d DIR      data directory (else $NCEN_HOME)\n"
 	    "  -k KEYFILE  encryption key file (else $NCEN_KEYFILE)\n"
 	    "commands:\n"), f);
@@ -377,6 +431,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl_ctx		 ctx;
@@ -411,6 +466,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			ncenctl_list(stdout);
+			return 0;
+		case 'V':
+			printf("ncenctl %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
 			ncenctl_list(stderr);

@@ -85,13 +85,59 @@ static const char *schema_codes_langs[SCHEMA_NLANG] = {
 	N_("English"), N_("French")
 };
 
+/* Is this a kind: a name [a-z][a-z0-9_]*, with an optional '*'? */
+static int
+schema_codes_kind(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len > 0 && s[len - 1] == '*')
+		len--;
+	if (len == 0 || len > 32 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* Read "for KIND..." from token k to the end into *kinds ("a* b"). */
+static int
+schema_codes_kinds(struct schema_lex *lx, size_t k, char **kinds)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+
+	if (k + 1 >= lx->ntok)
+		return schema_lex_expected(lx, k + 1, _("the kinds of record "
+		    "the code applies to (names, the likely one's ending "
+		    "in '*')"));
+	for (i = k + 1; i < lx->ntok; i++) {
+		if (lx->tok[i].quoted ||
+		    !schema_codes_kind(lx->tok[i].s, lx->tok[i].len)) {
+			buf_free(&b);
+			return schema_lex_expected(lx, i, _("a kind of record "
+			    "(a name, the likely one's ending in '*')"));
+		}
+		if (b.len > 0)
+			buf_addc(&b, ' ');
+		buf_add(&b, lx->tok[i].s, lx->tok[i].len);
+	}
+	*kinds = buf_detach(&b);
+	return 0;
+}
+
+static int	schema_codes_conversion(struct schema_lex *, size_t,
+		    struct schema_codes_entry *);
+
 /* Read one line "CODE "English" "French"" into an entry. */
 static int
 schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 {
 	struct buf	w = BUF_INIT;
-	size_t		i;
-	int		lang;
+	size_t		i, k, ntok;
+	int		lang, r;
 
 	if (lx->tok[0].quoted ||
 	    !schema_codes_valid(lx->tok[0].s, lx->tok[0].len)) {
@@ -115,6 +161,33 @@ schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 	}
 	buf_free(&w);
 	i = 1 + SCHEMA_NLANG;
+	/* "for KIND..." ends the line: the kinds the code applies to. */
+	for (k = i; k < lx->ntok && !schema_lex_is(lx, k, "for"); k++)
+		;
+	if (k < lx->ntok && schema_codes_kinds(lx, k, &e->code.kinds) != 0)
+		return -1;
+	ntok = lx->ntok;
+	lx->ntok = k;
+	r = schema_codes_conversion(lx, i, e);
+	lx->ntok = ntok;
+	if (r != 0) {
+		free(e->code.kinds);	/* the line is refused whole */
+		e->code.kinds = NULL;
+		return -1;
+	}
+	e->code.code = xstrndup(lx->tok[0].s, lx->tok[0].len);
+	for (lang = 0; lang < SCHEMA_NLANG; lang++)
+		e->code.label[lang] = xstrdup(lx->tok[1 + lang].s);
+	e->line = lx->line;
+	e->col = lx->tok[0].col;
+	return 0;
+}
+
+/* Read an optional "= FACTOR BASE" from token i to the end. */
+static int
+schema_codes_conversion(struct schema_lex *lx, size_t i,
+    struct schema_codes_entry *e)
+{
 	if (i < lx->ntok && !lx->tok[i].quoted && lx->tok[i].len == 1 &&
 	    lx->tok[i].s[0] == '=') {
 		if (i + 1 >= lx->ntok || lx->tok[i + 1].quoted ||
@@ -134,11 +207,6 @@ schema_codes_line(struct schema_lex *lx, struct schema_codes_entry *e)
 		e->basecol = lx->tok[i + 2].col;
 	} else if (schema_lex_end(lx, i) != 0)
 		return -1;
-	e->code.code = xstrndup(lx->tok[0].s, lx->tok[0].len);
-	for (lang = 0; lang < SCHEMA_NLANG; lang++)
-		e->code.label[lang] = xstrdup(lx->tok[1 + lang].s);
-	e->line = lx->line;
-	e->col = lx->tok[0].col;
 	return 0;
 }
 
@@ -155,6 +223,7 @@ schema_codes_free_entries(struct schema_codes_entry *e, size_t n)
 			free(e[i].code.label[lang]);
 		free(e[i].code.factor);
 		free(e[i].code.base);
+		free(e[i].code.kinds);
 	}
 	free(e);
 }
@@ -301,11 +370,37 @@ schema_codes_free(struct schema_codelist *list)
 			free(list->codes[i].label[lang]);
 		free(list->codes[i].factor);
 		free(list->codes[i].base);
+		free(list->codes[i].kinds);
 	}
 	free(list->codes);
 	free(list->name);
 	free(list->path);
 	free(list);
+}
+
+/*
+ * Whether a code applies to a kind of record: 0 not, 1 it does, 2 it is
+ * the likely one (marked '*'); a code without "for" applies to all.
+ */
+int
+schema_code_applies(const struct schema_code *c, const char *kind)
+{
+	const char	*p, *end;
+	size_t		 len = strlen(kind);
+
+	if (c->kinds == NULL)
+		return 1;
+	for (p = c->kinds; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
+		if ((end = strchr(p, ' ')) == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) >= len && strncmp(p, kind, len) == 0) {
+			if ((size_t)(end - p) == len)
+				return 1;
+			if ((size_t)(end - p) == len + 1 && p[len] == '*')
+				return 2;
+		}
+	}
+	return 0;
 }
 
 /* Compare a code looked for with a list entry, for bsearch. */

@@ -474,6 +474,10 @@ fail:
 
 /* Error at a character offset inside token i: expected WHAT, found rest. */
 static int
+schema_parse_in_token(struct schema_parse *, size_t, size_t, size_t,
+    const char *, ...) __attribute__((format(printf, 5, 6)));
+
+static int
 schema_parse_in_token(struct schema_parse *p, size_t i, size_t off,
     size_t flen, const char *fmt, ...)
 {

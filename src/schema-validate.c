@@ -491,7 +491,7 @@ schema_validate_check_text(const struct schema *s,
 		return NCEN_EINVALID;
 	}
 	for (i = 0; i < len; i++) {
-		unsigned char	c = in[i];
+		unsigned char	c = (unsigned char)in[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			if (reason != NULL)
@@ -568,7 +568,7 @@ schema_validate_key_text(const struct schema_field *f, const char *v,
 
 	buf_grow(key, len);
 	for (i = 0; i < len; i++) {
-		unsigned char	c = v[i];
+		unsigned char	c = (unsigned char)v[i];
 
 		buf_addc(key, c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c);
 	}

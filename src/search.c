@@ -187,7 +187,7 @@ search_word(struct search_terms *ts, const char *w, size_t len, int last,
 		goto out;
 	}
 	if ((error = match_latin(w, len, &b, err)) != NCEN_OK ||
-	    (error = match_fold(w, len, &f, err)) != NCEN_OK)
+	    (error = match_fold(w, len, &f, err)) != NCEN_OK || b.len == 0)
 		goto out;
 	for (p = b.s, end = b.s + b.len; p != NULL && p < end;) {
 		sp = memchr(p, ' ', (size_t)(end - p));
@@ -425,8 +425,8 @@ search_names_value(struct search_names *nm, const struct schema_field *f,
 	if (match_fold(v, strlen(v), &nm->folded[nm->nvalues], NULL) !=
 	    NCEN_OK)
 		buf_reset(&nm->folded[nm->nvalues]);
-	for (p = lat.s, end = lat.s + lat.len; p != NULL && p < end &&
-	    n < MATCH_WORDS_MAX;) {
+	end = lat.s != NULL ? lat.s + lat.len : NULL;	/* none: no words */
+	for (p = lat.s; p != NULL && p < end && n < MATCH_WORDS_MAX;) {
 		w[n] = p;
 		p = memchr(p, ' ', (size_t)(end - p));
 		wl[n] = p == NULL ? (size_t)(end - w[n]) : (size_t)(p - w[n]);
@@ -878,7 +878,8 @@ search_form(struct store *st, const struct search_query *q,
 	for (i = 0; i < set.cap; i++)
 		if (set.c[i].id != 0)
 			c[n++] = set.c[i];
-	qsort(c, n, sizeof *c, search_cand_cmp);
+	if (n > 1)
+		qsort(c, n, sizeof *c, search_cand_cmp);
 	if (n > SEARCH_CANDIDATES) {
 		n = SEARCH_CANDIDATES;
 		res->more = 1;
@@ -969,7 +970,8 @@ search_run(struct store *st, const struct search_query *q,
 	if (!any)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("no form has "
 		    "searched fields (see `search` in ncen-forms(5))"));
-	qsort(res->hits, res->n, sizeof *res->hits, search_hit_cmp);
+	if (res->n > 1)
+		qsort(res->hits, res->n, sizeof *res->hits, search_hit_cmp);
 	if (res->n > limit) {
 		for (i = limit; i < res->n; i++) {
 			free(res->hits[i].summary);

@@ -18,6 +18,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,13 +513,20 @@ fail:
 
 /* An error at a place of a file. */
 static int
+stats_def_at(struct ncen_err *, const char *, unsigned, unsigned,
+    const char *, ...) __attribute__((format(printf, 5, 6)));
+
+static int
 stats_def_at(struct ncen_err *err, const char *path, unsigned line,
-    unsigned col, const char *fmt, const char *what, const char *name)
+    unsigned col, const char *fmt, ...)
 {
 	struct buf	b = BUF_INIT;
+	va_list		ap;
 	int		r;
 
-	buf_addf(&b, fmt, what, name);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
 	r = ncen_err_set(err, NCEN_EPARSE, "%s:%u:%u: %s", path, line, col,
 	    buf_cstr(&b));
 	buf_free(&b);
@@ -560,6 +568,12 @@ stats_def_check_query(const struct stats_query *q, const struct schema *s,
 		    fld->type != SCHEMA_TEXT)
 			return stats_def_at(err, q->path, q->gline, q->gcol,
 			    _("expected a code or text field, found %s%s"),
+			    q->field, "");
+		else if (fld->type == SCHEMA_TEXT && fld->size > 16)
+			/* The statistics' facts leave long text out. */
+			return stats_def_at(err, q->path, q->gline, q->gcol,
+			    _("expected a code field or a text field of at "
+			    "most 16 characters, found the longer %s%s"),
 			    q->field, "");
 	} else if (q->time != STATS_TIME_NONE)
 		return stats_def_at(err, q->path, q->gline, q->gcol,

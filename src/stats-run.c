@@ -3,8 +3,11 @@
  * the case's categories), one of the seizure lines (the commodity
  * filter, counts and sums), and for the persons one of the cases' links
  * (and one of the persons when a person's field is grouped by).  Each
- * walk reads stored bytes in bulk (store-scan.c) and only the fields it
- * needs; nothing is decoded twice.
+ * walk reads the statistics' facts (store-fact.c: a short row per
+ * record with only the fields statistics use, kept by every change) in
+ * bulk, in id order, and each field by its column; the facts are built
+ * first if the data directory has none yet.  Units and rates are applied
+ * here, so that changing them needs no rebuild.
  *
  * A case counts once in each category it has a line in (or, for a
  * case's own field without a commodity filter, in its categories even
@@ -24,6 +27,32 @@
 
 #define STATS_NONE	"(none)"		/* the category of an empty field */
 #define STATS_NOIDX	UINT32_MAX
+#define STATS_TCACHE	1024		/* months whose category is kept */
+
+/* The fields a run reads, by their column in the facts. */
+enum stats_col {
+	SC_DATE, SC_DIRECTION, SC_STATUS, SC_OFFICE, SC_DEPARTURE,
+	SC_TRANSIT, SC_DESTINATION, SC_CFIELD,
+	SS_CASE, SS_COMMODITY, SS_TYPE, SS_QUANTITY, SS_UNIT, SS_VALUE,
+	SS_CURRENCY, SS_SFIELD,
+	SP_PFIELD,
+	SC_NCOLS
+};
+
+/* Each of them: its form and field (NULL: the query's own field). */
+static const struct {
+	const char	*form;
+	const char	*field;
+} stats_cols[SC_NCOLS] = {
+	{ "case", "date" }, { "case", "direction" }, { "case", "status" },
+	{ "case", "office" }, { "case", "departure" }, { "case", "transit" },
+	{ "case", "destination" }, { "case", NULL },
+	{ "seizure", "case" }, { "seizure", "commodity" },
+	{ "seizure", "commodity_type" }, { "seizure", "quantity" },
+	{ "seizure", "unit" }, { "seizure", "value" },
+	{ "seizure", "currency" }, { "seizure", NULL },
+	{ "person", NULL },
+};
 
 /* Interned category codes, by open addressing. */
 struct stats_cats {
@@ -54,7 +83,12 @@ struct stats_ctx {
 	const struct stats_query *q;
 	const struct stats_filter *f;
 	struct ncen_err		*err;
-	struct record_view	 view;
+	struct store_fact_view	 view;
+	int			 col[SC_NCOLS];
+	size_t			 ncols[3];	/* case, seizure, person: the
+						   columns a row is read to */
+	int			 narrow[3];	/* narrow rows are enough */
+	size_t			 lastci;	/* the last case found */
 	struct stats_cats	 cats;
 	/* Figures: 2 per category, nsums sums and unsummed counts each. */
 	struct stats_fig	*figs;
@@ -73,7 +107,7 @@ struct stats_ctx {
 	/* Persons grouped by their own field: ids and categories. */
 	uint64_t		*pids;
 	uint32_t		*poff, *pcat;
-	size_t			 npers, nprcat;
+	size_t			 npers, nprcat, cappers, capprcat;
 	/* Per case lines and sums (person categories count by case). */
 	uint64_t		*clines;
 	__int128		*csums;
@@ -86,6 +120,9 @@ struct stats_ctx {
 	const struct schema_codelist *units;
 	struct stats_unit	*unit;
 	uint32_t		*sumbase;	/* per sum: base unit, or NOIDX */
+	uint32_t		 tkey[STATS_TCACHE], tcat[STATS_TCACHE];
+	const struct schema_code *lastunit;	/* stats_unit_of's memory */
+	size_t			 lastunitlen;
 	struct stats_rate	*rates;		/* copies with use counts */
 	uint32_t		*ratefrom;
 	/* Period and its previous year (compare). */
@@ -200,7 +237,7 @@ stats_dec(const char *s, size_t len, unsigned scale, int64_t *v)
 		if (dot && dec == scale)
 			continue;	/* more decimals than the scale */
 		n = n * 10 + (s[i] - '0');
-		dec += dot;
+		dec += (unsigned)dot;
 		digits++;
 	}
 	if (digits == 0)
@@ -250,17 +287,23 @@ stats_val(const char *s, size_t len, void *arg)
 	}
 }
 
-/* The values of a field of the record in view. */
+/* The values of a field of the row in view. */
 static void
-stats_get(struct stats_ctx *c, const char *field, struct stats_vals *v)
+stats_get(struct stats_ctx *c, enum stats_col which, struct stats_vals *v)
 {
+	int		col = c->col[which];
+	uint32_t	i;
+
 	v->n = 0;
-	record_view_field(&c->view, field, stats_val, v);
+	if (col < 0)
+		return;
+	for (i = c->view.first[col]; i < c->view.first[col + 1]; i++)
+		stats_val(c->view.s[i], c->view.len[i], v);
 }
 
-/* Whether the first value of a field equals w (w NULL or "": any). */
+/* Whether a value of a field equals w (w NULL or "": any). */
 static int
-stats_is(struct stats_ctx *c, const char *field, const char *w)
+stats_is(struct stats_ctx *c, enum stats_col field, const char *w)
 {
 	struct stats_vals	v;
 	size_t			i;
@@ -307,28 +350,35 @@ stats_case_cats(struct stats_ctx *c, uint32_t d)
 	struct stats_vals	v, t;
 	struct buf		b = BUF_INIT;
 	size_t			i;
+	uint32_t		k;
 
 	if (c->nccat + 20 > c->capccat) {
 		c->capccat = c->capccat == 0 ? 4096 : c->capccat * 2;
 		c->ccat = xreallocarray(c->ccat, c->capccat, sizeof *c->ccat);
 	}
 	if (c->q->dim == STATS_DIM_ROUTE) {
-		stats_get(c, "departure", &v);
+		stats_get(c, SC_DEPARTURE, &v);
 		buf_add(&b, v.n ? v.s[0] : "?", v.n ? v.len[0] : 1);
-		stats_get(c, "transit", &t);
+		stats_get(c, SC_TRANSIT, &t);
 		for (i = 0; i < t.n; i++) {
 			buf_addc(&b, '>');
 			buf_add(&b, t.s[i], t.len[i]);
 		}
-		stats_get(c, "destination", &v);
+		stats_get(c, SC_DESTINATION, &v);
 		buf_addc(&b, '>');
 		buf_add(&b, v.n ? v.s[0] : "?", v.n ? v.len[0] : 1);
 		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
 	} else if (c->q->time != STATS_TIME_NONE) {
-		stats_time_key(c, d, &b);
-		c->ccat[c->nccat++] = stats_cat(c, b.s, b.len);
+		/* A month's category, made once (YYYYMM + 1 at its slot). */
+		k = (d / 100) % STATS_TCACHE;
+		if (c->tkey[k] != d / 100 + 1) {
+			stats_time_key(c, d, &b);
+			c->tkey[k] = d / 100 + 1;
+			c->tcat[k] = stats_cat(c, b.s, b.len);
+		}
+		c->ccat[c->nccat++] = c->tcat[k];
 	} else {
-		stats_get(c, c->q->field, &v);
+		stats_get(c, SC_CFIELD, &v);
 		if (v.n == 0)
 			c->ccat[c->nccat++] = stats_cat(c, "", 0);
 		for (i = 0; i < v.n; i++)
@@ -358,19 +408,20 @@ stats_case_fn(uint64_t id, const void *data, size_t size, void *arg)
 	uint32_t		 d;
 	size_t			 i;
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[0], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("case %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, "date", &v);
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SC_DATE, &v);
 	d = v.n ? stats_date(v.s[0], v.len[0]) : 0;
 	if (!c->q->compare && stats_period(c, d) != 0)
 		return 0;
-	if (!stats_is(c, "direction", f->direction) ||
-	    !stats_is(c, "status", f->status))
+	if (!stats_is(c, SC_DIRECTION, f->direction) ||
+	    !stats_is(c, SC_STATUS, f->status))
 		return 0;
 	if (f->noffices > 0) {
 		for (i = 0; i < f->noffices; i++)
-			if (stats_is(c, "office", f->offices[i]))
+			if (stats_is(c, SC_OFFICE, f->offices[i]))
 				break;
 		if (i == f->noffices)
 			return 0;
@@ -395,14 +446,22 @@ stats_case_fn(uint64_t id, const void *data, size_t size, void *arg)
 
 /* The index of a passing case by id, or -1. */
 static long
-stats_case_find(const struct stats_ctx *c, uint64_t id)
+stats_case_find(struct stats_ctx *c, uint64_t id)
 {
 	size_t	lo = 0, hi = c->ncases, mid;
 
+	/* Lines mostly follow their case: try where the last one was. */
+	for (mid = c->lastci; mid < c->lastci + 2 && mid < c->ncases; mid++)
+		if (c->ids[mid] == id) {
+			c->lastci = mid;
+			return c->slot[mid] < 2 ? (long)mid : -1;
+		}
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (c->ids[mid] == id)
+		if (c->ids[mid] == id) {
+			c->lastci = mid;
 			return c->slot[mid] < 2 ? (long)mid : -1;
+		}
 		if (c->ids[mid] < id)
 			lo = mid + 1;
 		else
@@ -458,58 +517,72 @@ stats_rate(struct stats_ctx *c, const char *cur, size_t len, uint32_t d)
 	return best;
 }
 
+/* The unit of a line's code, remembered from the line before. */
+static const struct schema_code *
+stats_unit_of(struct stats_ctx *c, const char *s, size_t len)
+{
+	char	code[40];
+
+	if (len >= sizeof code)
+		return NULL;
+	if (c->lastunit != NULL && len == c->lastunitlen &&
+	    memcmp(s, c->lastunit->code, len) == 0)
+		return c->lastunit;
+	memcpy(code, s, len);
+	code[len] = '\0';
+	if ((c->lastunit = schema_code_find(c->units, code)) != NULL)
+		c->lastunitlen = len;
+	return c->lastunit;
+}
+
 /* What a seizure line adds to each sum; done[i] 0: not added. */
 static void
 stats_line_sums(struct stats_ctx *c, uint32_t d, __int128 *add, int *done)
 {
-	const struct schema_code	*u;
+	const struct schema_code	*u = NULL;
 	struct stats_vals		 q, un, val, cur;
-	struct stats_rate		*r;
-	int64_t				 n;
+	struct stats_rate		*r = NULL;
+	int64_t				 qn = 0, vn = 0;
 	size_t				 i;
+	int				 qok, vok, home = 0;
 
-	stats_get(c, "quantity", &q);
-	stats_get(c, "unit", &un);
-	stats_get(c, "value", &val);
-	stats_get(c, "currency", &cur);
+	stats_get(c, SS_QUANTITY, &q);
+	stats_get(c, SS_UNIT, &un);
+	stats_get(c, SS_VALUE, &val);
+	stats_get(c, SS_CURRENCY, &cur);
+	/* Each value parsed and looked up once, whatever the sums. */
+	qok = q.n != 0 && stats_dec(q.s[0], q.len[0], 3, &qn);
+	if (qok && un.n != 0 && c->units != NULL)
+		u = stats_unit_of(c, un.s[0], un.len[0]);
+	vok = val.n != 0 && stats_dec(val.s[0], val.len[0], 2, &vn);
+	if (vok && cur.n != 0) {
+		home = c->def->currency != NULL && cur.len[0] == 3 &&
+		    memcmp(cur.s[0], c->def->currency, 3) == 0;
+		if (!home)
+			r = stats_rate(c, cur.s[0], cur.len[0], d);
+	}
 	for (i = 0; i < c->q->nsums; i++) {
 		add[i] = 0;
 		done[i] = -1;		/* nothing to add */
 		if (c->q->sums[i].unit != NULL) {
-			if (q.n == 0 || !stats_dec(q.s[0], q.len[0], 3, &n))
+			if (!qok)
 				continue;
 			done[i] = 0;
-			if (un.n == 0 || c->units == NULL)
-				continue;
-			{
-				char	code[40];
-
-				if (un.len[0] >= sizeof code)
-					continue;
-				memcpy(code, un.s[0], un.len[0]);
-				code[un.len[0]] = '\0';
-				u = schema_code_find(c->units, code);
-			}
 			if (u == NULL || c->unit[u - c->units->codes].base !=
 			    c->sumbase[i])
 				continue;
-			add[i] = (__int128)n *
+			add[i] = (__int128)qn *
 			    c->unit[u - c->units->codes].micro;
 			done[i] = 1;
 		} else {
-			if (val.n == 0 || !stats_dec(val.s[0], val.len[0], 2,
-			    &n))
+			if (!vok)
 				continue;
 			done[i] = 0;
-			if (cur.n == 0)
-				continue;
-			if (c->def->currency != NULL && cur.len[0] == 3 &&
-			    memcmp(cur.s[0], c->def->currency, 3) == 0) {
-				add[i] = (__int128)n * 1000000;
+			if (home) {
+				add[i] = (__int128)vn * 1000000;
 				done[i] = 1;
-			} else if ((r = stats_rate(c, cur.s[0], cur.len[0],
-			    d)) != NULL) {
-				add[i] = (__int128)n * r->micro;
+			} else if (r != NULL) {
+				add[i] = (__int128)vn * r->micro;
 				r->used++;
 				done[i] = 1;
 			}
@@ -546,22 +619,25 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	unsigned		 slot;
 	long			 ci;
 	size_t			 i, ns = c->q->nsums;
-	char			 num[24];
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[1], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("seizure %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, "case", &v);
-	if (v.n == 0 || v.len[0] >= sizeof num)
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SS_CASE, &v);
+	if (v.n == 0 || v.len[0] > 19)
 		return 0;
-	memcpy(num, v.s[0], v.len[0]);
-	num[v.len[0]] = '\0';
-	cid = strtoull(num, NULL, 10);
+	/* A reference is a decimal id (schema-validate.c). */
+	for (i = 0, cid = 0; i < v.len[0] && v.s[0][i] >= '0' &&
+	    v.s[0][i] <= '9'; i++)
+		cid = cid * 10 + (uint64_t)(v.s[0][i] - '0');
+	if (i != v.len[0])
+		return 0;
 	if ((ci = stats_case_find(c, cid)) < 0)
 		return 0;
 	if (c->f->commodity != NULL && *c->f->commodity != '\0' &&
-	    !stats_is(c, "commodity", c->f->commodity) &&
-	    !stats_is(c, "commodity_type", c->f->commodity))
+	    !stats_is(c, SS_COMMODITY, c->f->commodity) &&
+	    !stats_is(c, SS_TYPE, c->f->commodity))
 		return 0;
 	slot = c->slot[ci];
 	c->matched[ci] = 1;
@@ -569,7 +645,7 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 	stats_fig_add(&c->total[slot], ns, add, done);
 	switch (c->q->dim) {
 	case STATS_DIM_SEIZURE:
-		stats_get(c, c->q->field, &v);
+		stats_get(c, SS_SFIELD, &v);
 		if (v.n == 0)
 			stats_val("", 0, &v);
 		for (i = 0; i < v.n; i++) {
@@ -603,15 +679,25 @@ stats_person_fn(uint64_t id, const void *data, size_t size, void *arg)
 	struct stats_vals	 v;
 	size_t			 i;
 
-	if (record_view_parse(&c->view, data, size) != NCEN_OK)
+	if (store_fact_view_parse(&c->view, c->ncols[2], data, size) !=
+	    NCEN_OK)
 		return ncen_err_set(c->err, NCEN_EPARSE, _("person %llu: "
-		    "malformed stored bytes"), (unsigned long long)id);
-	stats_get(c, c->q->field, &v);
+		    "malformed statistics' facts"), (unsigned long long)id);
+	stats_get(c, SP_PFIELD, &v);
 	if (v.n == 0)
 		stats_val("", 0, &v);
-	c->pids = xreallocarray(c->pids, c->npers + 1, sizeof *c->pids);
-	c->poff = xreallocarray(c->poff, c->npers + 2, sizeof *c->poff);
-	c->pcat = xreallocarray(c->pcat, c->nprcat + v.n, sizeof *c->pcat);
+	if (c->npers + 2 > c->cappers) {
+		c->cappers = c->cappers == 0 ? 4096 : c->cappers * 2;
+		c->pids = xreallocarray(c->pids, c->cappers, sizeof *c->pids);
+		c->poff = xreallocarray(c->poff, c->cappers, sizeof *c->poff);
+	}
+	if (c->nprcat + v.n > c->capprcat) {
+		c->capprcat = c->capprcat == 0 ? 4096 : c->capprcat * 2;
+		if (c->capprcat < c->nprcat + v.n)
+			c->capprcat = c->nprcat + v.n;
+		c->pcat = xreallocarray(c->pcat, c->capprcat,
+		    sizeof *c->pcat);
+	}
 	c->pids[c->npers] = id;
 	c->poff[c->npers] = (uint32_t)c->nprcat;
 	for (i = 0; i < v.n; i++)
@@ -685,6 +771,59 @@ stats_pair_cmp(const void *a, const void *b)
 	return x->what < y->what ? -1 : x->what > y->what;
 }
 
+/*
+ * Count distinct (category, slot, person) pairs when person ids are not
+ * too far apart: bucket by category and slot (a counting sort), then a
+ * stamp per person id drops a person already counted in the bucket.
+ * 0 if the ids are too large for that (then qsort does it).
+ */
+static int
+stats_persons_count(struct stats_ctx *c, const struct stats_pair *v,
+    size_t n)
+{
+	struct stats_fig	*g;
+	struct stats_pair	*w;
+	uint32_t		*at, *stamp, b;
+	uint64_t		 maxid = 0;
+	size_t			 i, nb = c->nfigs * 2 + 2;
+
+	for (i = 0; i < n; i++)
+		if (v[i].what > maxid)
+			maxid = v[i].what;
+	if (maxid > 64 * 1024 * 1024 || maxid > 4 * (uint64_t)n + 1024)
+		return 0;
+	at = xcalloc(nb + 1, sizeof *at);
+	for (i = 0; i < n; i++) {
+		b = v[i].cat == UINT32_MAX ? (uint32_t)(nb - 2) + v[i].slot :
+		    v[i].cat * 2 + v[i].slot;
+		at[b + 1]++;
+	}
+	for (i = 1; i <= nb; i++)
+		at[i] += at[i - 1];
+	w = xreallocarray(NULL, n + 1, sizeof *w);
+	for (i = 0; i < n; i++) {
+		b = v[i].cat == UINT32_MAX ? (uint32_t)(nb - 2) + v[i].slot :
+		    v[i].cat * 2 + v[i].slot;
+		w[at[b]++] = v[i];
+	}
+	stamp = xcalloc(maxid + 1, sizeof *stamp);
+	for (i = 0, b = 0; i < n; i++) {
+		if (i == 0 || w[i].cat != w[i - 1].cat ||
+		    w[i].slot != w[i - 1].slot)
+			b++;
+		if (stamp[w[i].what] == b)
+			continue;
+		stamp[w[i].what] = b;
+		g = w[i].cat == UINT32_MAX ? &c->total[w[i].slot] :
+		    &c->figs[w[i].cat * 2 + w[i].slot];
+		g->persons++;
+	}
+	free(stamp);
+	free(w);
+	free(at);
+	return 1;
+}
+
 /* Count distinct pairs into the figures (cases or persons). */
 static void
 stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
@@ -692,7 +831,10 @@ stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
 {
 	size_t	i;
 
-	qsort(v, n, sizeof *v, stats_pair_cmp);
+	if (persons && stats_persons_count(c, v, n))
+		return;
+	if (n > 1)
+		qsort(v, n, sizeof *v, stats_pair_cmp);
 	for (i = 0; i < n; i++) {
 		struct stats_fig	*g;
 
@@ -705,6 +847,42 @@ stats_pairs_count(struct stats_ctx *c, struct stats_pair *v, size_t n,
 		else
 			g->cases++;
 	}
+}
+
+/*
+ * Leave each (category, slot, case) pair once: bucket the pairs by case
+ * (a counting sort, linear where qsort was the run's largest cost), then
+ * within a case drop a (category, slot) already seen for it.
+ */
+static void
+stats_case_pairs_unique(struct stats_ctx *c)
+{
+	struct stats_pair	*v;
+	uint32_t		*at;
+	size_t			 i, n = 0, k;
+
+	at = xcalloc(c->ncases + 2, sizeof *at);
+	for (i = 0; i < c->ncp; i++)
+		at[c->cpairs[i].what + 1]++;
+	for (i = 1; i <= c->ncases + 1; i++)
+		at[i] += at[i - 1];
+	v = xreallocarray(NULL, c->ncp + 1, sizeof *v);
+	for (i = 0; i < c->ncp; i++)
+		v[at[c->cpairs[i].what]++] = c->cpairs[i];
+	if (c->stamp != NULL)
+		memset(c->stamp, 0, c->nfigs * 2 * sizeof *c->stamp);
+	for (i = 0; i < c->ncp; i++) {
+		k = v[i].cat * 2 + v[i].slot;
+		if (c->stamp[k] == v[i].what + 1)
+			continue;
+		c->stamp[k] = (uint32_t)v[i].what + 1;
+		v[n++] = v[i];
+	}
+	free(c->cpairs);
+	free(at);
+	c->cpairs = v;
+	c->ncp = n;
+	c->capcp = c->ncp + 1;
 }
 
 /* The units' bases and factors, and each quantity sum's base. */
@@ -742,6 +920,64 @@ stats_units(struct stats_ctx *c)
 			c->sumbase[i] = c->unit[u - c->units->codes].base;
 	}
 	return NCEN_OK;
+}
+
+/* Whether a filter is not set. */
+static int
+stats_unset(const char *w)
+{
+	return w == NULL || *w == '\0';
+}
+
+/* The column of each field the run reads (-1: none). */
+static void
+stats_columns(struct stats_ctx *c)
+{
+	static const char *const forms[3] = { "case", "seizure", "person" };
+	const char	*field, *want[SC_NCOLS];
+	size_t		 i, j;
+
+	for (i = 0; i < SC_NCOLS; i++) {
+		field = stats_cols[i].field;
+		if (field == NULL && ((i == SC_CFIELD && c->q->dim ==
+		    STATS_DIM_CASE) || (i == SS_SFIELD && c->q->dim ==
+		    STATS_DIM_SEIZURE) || (i == SP_PFIELD && c->q->dim ==
+		    STATS_DIM_PERSON)))
+			field = c->q->field;
+		/* Sums and filters only when asked for. */
+		if ((i >= SS_QUANTITY && i <= SS_CURRENCY && c->q->nsums ==
+		    0) || ((i == SS_COMMODITY || i == SS_TYPE) &&
+		    stats_unset(c->f->commodity)) || (i == SC_DIRECTION &&
+		    stats_unset(c->f->direction)) || (i == SC_STATUS &&
+		    stats_unset(c->f->status)) || (i == SC_OFFICE &&
+		    c->f->noffices == 0) || (i >= SC_DEPARTURE &&
+		    i <= SC_DESTINATION && c->q->dim != STATS_DIM_ROUTE))
+			field = NULL;
+		want[i] = field;
+	}
+	/* A form's narrow rows when they hold every field it needs. */
+	for (j = 0; j < 3; j++)
+		c->narrow[j] = 1;
+	for (i = 0; i < SC_NCOLS; i++)
+		for (j = 0; j < 3; j++)
+			if (want[i] != NULL && strcmp(stats_cols[i].form,
+			    forms[j]) == 0 && store_fact_col(c->st, forms[j], 1,
+			    want[i]) < 0)
+				c->narrow[j] = 0;
+	for (i = 0; i < SC_NCOLS; i++) {
+		c->col[i] = -1;
+		for (j = 0; j < 3; j++)
+			if (want[i] != NULL && strcmp(stats_cols[i].form,
+			    forms[j]) == 0)
+				c->col[i] = store_fact_col(c->st, forms[j],
+				    c->narrow[j], want[i]);
+		/* Read each row only as far as its last column used. */
+		for (j = 0; j < 3; j++)
+			if (c->col[i] >= 0 && strcmp(stats_cols[i].form,
+			    forms[j]) == 0 && (size_t)c->col[i] + 1 >
+			    c->ncols[j])
+				c->ncols[j] = (size_t)c->col[i] + 1;
+	}
 }
 
 /* The period from the filter, and for compare the year before. */
@@ -835,9 +1071,12 @@ stats_row_set(struct stats_row *r, const struct stats_fig *g, size_t ns)
 		r->fig[s].sum = xcalloc(ns + 1, sizeof *r->fig[s].sum);
 		r->fig[s].unsummed = xcalloc(ns + 1,
 		    sizeof *r->fig[s].unsummed);
-		memcpy(r->fig[s].sum, g[s].sum, ns * sizeof *g[s].sum);
-		memcpy(r->fig[s].unsummed, g[s].unsummed, ns *
-		    sizeof *g[s].unsummed);
+		if (ns != 0) {
+			memcpy(r->fig[s].sum, g[s].sum, ns *
+			    sizeof *g[s].sum);
+			memcpy(r->fig[s].unsummed, g[s].unsummed, ns *
+			    sizeof *g[s].unsummed);
+		}
 	}
 }
 
@@ -929,7 +1168,7 @@ stats_ctx_free(struct stats_ctx *c)
 {
 	size_t	i;
 
-	record_view_free(&c->view);
+	store_fact_view_free(&c->view);
 	for (i = 0; i < c->cats.n; i++)
 		free(c->cats.code[i]);
 	free(c->cats.code);
@@ -970,7 +1209,7 @@ stats_run(struct store *st, const struct schema *s,
 	static const struct stats_filter none;
 	struct stats_ctx	 c;
 	size_t			 i, j, ns = q->nsums;
-	int			 error, person, nofilter;
+	int			 error, person, nofilter, built;
 
 	*out = NULL;
 	if (ns > 16)
@@ -995,13 +1234,15 @@ stats_run(struct store *st, const struct schema *s,
 		c.rates[i].used = 0;
 		c.ratefrom[i] = stats_date(def->rates[i].from, 10);
 	}
-	if ((error = stats_units(&c)) != NCEN_OK)
+	if ((error = stats_units(&c)) != NCEN_OK ||
+	    (error = store_fact_ready(st, &built, err)) != NCEN_OK)
 		goto out;
+	stats_columns(&c);
 	if (!q->compare)
 		stats_periods(&c);
 	else
 		c.to = 99991231;
-	if ((error = store_scan_raw(st, "case", stats_case_fn, &c, err)) !=
+	if ((error = store_fact_scan(st, "case", c.narrow[0], stats_case_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	c.slot = xcalloc(c.ncases + 1, 1);
@@ -1016,7 +1257,8 @@ stats_run(struct store *st, const struct schema *s,
 	if (person)
 		c.clines = xcalloc(c.ncases + 1, sizeof *c.clines);
 	if (schema_form_find(s, "seizure") != NULL && (error =
-	    store_scan_raw(st, "seizure", stats_seizure_fn, &c, err)) !=
+	    store_fact_scan(st, "seizure", c.narrow[1],
+	    stats_seizure_fn, &c, err)) !=
 	    NCEN_OK)
 		goto out;
 	nofilter = c.f->commodity == NULL || *c.f->commodity == '\0';
@@ -1031,23 +1273,23 @@ stats_run(struct store *st, const struct schema *s,
 				stats_case_in(&c, c.ccat[j], i);
 	}
 	if (person) {
-		if (q->dim == STATS_DIM_PERSON && (error = store_scan_raw(st,
-		    "person", stats_person_fn, &c, err)) != NCEN_OK)
+		if (q->dim == STATS_DIM_PERSON && (error = store_fact_scan(st,
+		    "person", c.narrow[2], stats_person_fn, &c, err)) != NCEN_OK)
 			goto out;
-		if ((error = store_scan_links(st, "case", stats_link_fn, &c,
+		if ((error = store_fact_scan_links(st, stats_link_fn, &c,
 		    err)) != NCEN_OK)
 			goto out;
 		/* Lines follow the cases of each category. */
-		qsort(c.cpairs, c.ncp, sizeof *c.cpairs, stats_pair_cmp);
+		stats_case_pairs_unique(&c);
 		for (i = 0; i < c.ncp; i++)
-			if (i == 0 || stats_pair_cmp(&c.cpairs[i - 1],
-			    &c.cpairs[i]) != 0)
-				c.figs[c.cpairs[i].cat * 2 +
-				    c.cpairs[i].slot].seizures +=
-				    c.clines[c.cpairs[i].what];
+			c.figs[c.cpairs[i].cat * 2 +
+			    c.cpairs[i].slot].seizures +=
+			    c.clines[c.cpairs[i].what];
 		stats_pairs_count(&c, c.ppairs, c.npp, 1);
 	}
-	stats_pairs_count(&c, c.cpairs, c.ncp, 0);
+	stats_case_pairs_unique(&c);
+	for (i = 0; i < c.ncp; i++)
+		c.figs[c.cpairs[i].cat * 2 + c.cpairs[i].slot].cases++;
 	*out = stats_result_make(&c, c.f->lang);
 out:
 	stats_ctx_free(&c);

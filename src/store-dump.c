@@ -936,7 +936,9 @@ store_dump_put(struct store_txn *t, const struct record *r,
 	if (ret != 0)
 		return store_txn_dberr(t, ret, e, _("%s: writing %s %" PRIu64),
 		    ent->file, r->form->name, r->id);
-	return store_count_change(t, ent, NULL, r, e);
+	if ((rc = store_count_change(t, ent, NULL, r, e)) != NCEN_OK)
+		return rc;
+	return store_fact_change(t, ent, r, r->id, e);
 }
 
 /* Store every record and link of a dump in the transaction. */

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "schema.h"
+#include "store-backup.h"
 #include "store-int.h"
 #include "store.h"
 #include "validate.h"
@@ -701,6 +702,27 @@ store_env_ents(struct store *st)
 }
 
 /*
+ * A checkpoint a full disk failed at close, and the regions that held
+ * its pages gone since (store-space.c): recover them from the log before
+ * the open, every other open kept out meanwhile.
+ */
+static int
+store_env_owed(struct store *st, struct ncen_err *err)
+{
+	struct buf	report = BUF_INIT;
+	int		fd, error = NCEN_OK;
+
+	if (!store_space_owed(st->home, &fd))
+		return NCEN_OK;
+	if ((error = store_backup_recover(st->home, st->keyfile, 0, &report,
+	    err)) == NCEN_OK)
+		store_space_pending(st->home, 1);
+	close(fd);
+	buf_free(&report);
+	return error;
+}
+
+/*
  * Open the environment and every database of the schema.
  *
  * A process that finds a dead one in the registry recovers: it marks
@@ -723,6 +745,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
+		return error;
+	if ((error = store_env_owed(st, err)) != NCEN_OK)
 		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
@@ -802,6 +826,11 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (error = store_env_db_open(st, NULL, &st->counts,
 	    STORE_COUNTS_FILE, 0, 0, err)) != NCEN_OK)
 		goto fail;
+	/* A facts.db made now holds no rows: see store_open. */
+	st->fact_new = !store_env_exists(st, STORE_FACTS_FILE);
+	if ((error = store_env_db_open(st, NULL, &st->facts, STORE_FACTS_FILE,
+	    0, STORE_PAGE_INDEX, err)) != NCEN_OK)
+		goto fail;
 	for (i = 0; i < STORE_KV_NDB; i++)
 		if ((error = store_env_db_open(st, NULL, &st->kv[i],
 		    store_kv_files[i], 0, 0, err)) != NCEN_OK)
@@ -872,7 +901,9 @@ store_env_handles_close(struct store *st)
 		(void)st->audit->close(st->audit, 0);
 	if (st->counts != NULL)
 		(void)st->counts->close(st->counts, 0);
-	st->accounts = st->audit = st->counts = NULL;
+	if (st->facts != NULL)
+		(void)st->facts->close(st->facts, 0);
+	st->accounts = st->audit = st->counts = st->facts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL)
 			(void)st->kv[i]->close(st->kv[i], 0);
@@ -909,6 +940,11 @@ store_env_shutdown(struct store *st)
 	st->ents = NULL;
 	st->nents = 0;
 	record_view_free(&st->view);
+	for (i = 0; i < STORE_FACT_NFORMS; i++) {
+		free(st->fact_forms[i].cols);
+		st->fact_forms[i].cols = NULL;
+	}
+	buf_free(&st->fact_layout);
 }
 
 /*
@@ -1007,6 +1043,7 @@ store_open(const struct store_options *o, const struct schema *schema,
 	st->watchdog = o->watchdog == 0 ? 10 : o->watchdog;
 	st->cachesize = o->cachesize == 0 ? STORE_CACHE_DEFAULT : o->cachesize;
 	st->schema = schema;
+	store_fact_layout(st);
 	if (st->keyfile != NULL &&
 	    (error = store_key_read(st->keyfile, &st->key, err)) != NCEN_OK)
 		goto fail;
@@ -1021,6 +1058,9 @@ store_open(const struct store_options *o, const struct schema *schema,
 		goto fail;
 	/* A search index new or half built (upgrade, crash): in batches. */
 	if ((error = store_search_finish(st, err)) != NCEN_OK)
+		goto fail;
+	/* A missing facts.db (an older directory, a copy without it). */
+	if (st->fact_new && (error = store_fact_forget(st, err)) != NCEN_OK)
 		goto fail;
 	*out = st;
 	return NCEN_OK;
@@ -1064,15 +1104,21 @@ store_close(struct store *st, struct ncen_err *err)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
-	int			 ret, error = NCEN_OK;
+	int			 ret, error = NCEN_OK, owed = 0;
 
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
 	store_watch_enter();
 	if (st->env != NULL &&
-	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
 		error = store_dberr(st, ret, err, _("checkpoint at close"));
+		/* Committed pages may be in the cache only: keep it. */
+		owed = ret != DB_RUNRECOVERY;
+	} else if (st->env != NULL)
+		store_space_pending(st->home, 1);
+	if (owed)
+		store_space_pending(st->home, 0);
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
@@ -1130,7 +1176,11 @@ store_close(struct store *st, struct ncen_err *err)
 	    0)) != 0 && error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("%s: close"),
 		    STORE_COUNTS_FILE);
-	st->accounts = st->audit = st->counts = NULL;
+	if (st->facts != NULL && (ret = st->facts->close(st->facts,
+	    0)) != 0 && error == NCEN_OK)
+		error = store_dberr(st, ret, err, _("%s: close"),
+		    STORE_FACTS_FILE);
+	st->accounts = st->audit = st->counts = st->facts = NULL;
 	for (i = 0; i < STORE_KV_NDB; i++) {
 		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
 		    0)) != 0 && error == NCEN_OK)
@@ -1147,7 +1197,8 @@ store_close(struct store *st, struct ncen_err *err)
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
 	st->env = NULL;
-	store_space_env_release(st->home);
+	if (!owed)
+		store_space_env_release(st->home);
 	store_watch_leave();
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();

@@ -140,6 +140,9 @@ store_link_put(struct store_txn *t, struct store_ref from, int dir,
 	else if (ret != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: adding a link"),
 		    STORE_LINKS_FILE);
+	else
+		error = store_fact_link(t, from.entity, from.id, to.entity,
+		    to.id, role, 1, err);
 	buf_free(&k);
 	buf_free(&d);
 	return error;
@@ -247,6 +250,9 @@ store_link_del(struct store_txn *t, const char *fentity, uint64_t fid,
 	else if ((ret = c->del(c, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: removing a link"),
 		    STORE_LINKS_FILE);
+	else
+		error = store_fact_link(t, fentity, fid, tentity, tid, role, 0,
+		    err);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_LINKS_FILE);
@@ -328,10 +334,14 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 			error = store_link_del(t, l.entity, l.id, l.incoming ?
 			    STORE_LINK_OUT : STORE_LINK_IN, l.role, entity, id,
 			    err);
-			free(l.role);
-			free(l.entity);
 			if (error == NCEN_ENOTFOUND)
 				error = NCEN_OK;	/* already one-sided */
+			/* This side's entry goes below, and its fact now. */
+			if (error == NCEN_OK)
+				error = store_fact_link(t, entity, id, l.entity,
+				    l.id, l.role, 0, err);
+			free(l.role);
+			free(l.entity);
 			if (error != NCEN_OK)
 				break;
 		}

@@ -121,18 +121,10 @@ store_outbox_queue(struct store_txn *t, const char *partner,
 	return error;
 }
 
-struct store_msg_op {
-	const char	*user, *partner, *subject, *body;
-	char *const	*cites;
-	size_t		 ncites;
-	const struct schema *schema;
-	uint64_t	 id;
-};
-
 /* The cases a message cites: "case:N" each, of cases that exist. */
 static int
 store_msg_cites(struct store_txn *t, struct record *r,
-    const struct store_msg_op *op, struct ncen_err *err)
+    const struct store_message *m, struct ncen_err *err)
 {
 	const char	*v;
 	char		*end;
@@ -140,8 +132,8 @@ store_msg_cites(struct store_txn *t, struct record *r,
 	size_t		 i;
 	int		 fi = schema_field_index(r->form, "cites"), rc;
 
-	for (i = 0; i < op->ncites; i++) {
-		v = op->cites[i];
+	for (i = 0; i < m->ncites; i++) {
+		v = m->cites[i];
 		if (strncmp(v, "case:", 5) != 0 ||
 		    (id = strtoull(v + 5, &end, 10)) == 0 || *end != '\0')
 			return ncen_err_set(err, NCEN_EUSAGE, _("bad citation "
@@ -162,31 +154,58 @@ store_msg_cites(struct store_txn *t, struct record *r,
 	return NCEN_OK;
 }
 
-/* Store the message and queue it, if the partner is registered. */
+/*
+ * Put the message answered in the thread of its reply (it had none);
+ * a form without the thread field (version 1) keeps no thread.
+ */
 static int
-store_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
+store_msg_join(struct store_txn *t, const struct store_message *m,
+    const char *user, struct ncen_err *err)
 {
-	struct store_msg_op		*op = arg;
+	struct record	*r = NULL;
+	int		 error;
+
+	if (m->joins == 0 || m->thread == NULL)
+		return NCEN_OK;
+	if ((error = store_txn_get(t, "message", m->joins, &r, err)) !=
+	    NCEN_OK)
+		return error;
+	if (schema_field_find(r->form, "thread") != NULL &&
+	    (error = record_set(r, "thread", m->thread, err)) == NCEN_OK)
+		error = store_update(t, r, user, err);
+	record_free(r);
+	return error;
+}
+
+/* Store a message and queue it, if the partner is registered. */
+int
+store_message_txn(struct store_txn *t, const struct schema *schema,
+    const char *user, const struct store_message *m, uint64_t *id,
+    struct ncen_err *err)
+{
 	const struct schema_form	*f;
 	struct record			*r;
 	struct buf			 v = BUF_INIT;
+	const char			*partner = m->partner != NULL ?
+					     m->partner : "";
 	time_t				 now = (time_t)audit_now();
 	struct tm			 tm;
 	char				 date[32];
 	int				 error;
 
-	error = store_kv_get(t, STORE_KV_PARTNERS, op->partner,
-	    strlen(op->partner), 0, &v, err);
+	*id = 0;
+	error = store_kv_get(t, STORE_KV_PARTNERS, partner, strlen(partner),
+	    0, &v, err);
 	buf_free(&v);
 	if (error == NCEN_ENOTFOUND)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("no partner '%s' "
-		    "(ncenctl partner add)"), op->partner);
+		    "(ncenctl partner add)"), partner);
 	if (error != NCEN_OK)
 		return error;
-	if (op->subject == NULL || *op->subject == '\0')
+	if (m->subject == NULL || *m->subject == '\0')
 		return ncen_err_set(err, NCEN_EUSAGE, _("a message needs a "
 		    "subject"));
-	if ((f = schema_form_find(op->schema, "message")) == NULL)
+	if ((f = schema_form_find(schema, "message")) == NULL)
 		return ncen_err_set(err, NCEN_ENOTFOUND, _("the forms of this "
 		    "data directory have no message form"));
 	if (gmtime_r(&now, &tm) == NULL ||
@@ -195,45 +214,18 @@ store_msg_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 		    "read as a date"));
 	r = record_new(f);
 	if ((error = record_set(r, "direction", "OUT", err)) == NCEN_OK &&
-	    (error = record_set(r, "node", op->partner, err)) == NCEN_OK &&
+	    (error = record_set(r, "node", partner, err)) == NCEN_OK &&
 	    (error = record_set(r, "date", date, err)) == NCEN_OK &&
-	    (error = record_set(r, "subject", op->subject, err)) == NCEN_OK &&
-	    (error = record_set(r, "body", op->body, err)) == NCEN_OK &&
-	    (error = store_msg_cites(t, r, op, err)) == NCEN_OK &&
-	    (error = store_put(t, r, op->user, err)) == NCEN_OK)
-		error = store_outbox_queue(t, op->partner, "message", r->id,
-		    "record", r->version, op->user, err);
-	op->id = r->id;
+	    (error = record_set(r, "subject", m->subject, err)) == NCEN_OK &&
+	    (error = record_set(r, "body", m->body, err)) == NCEN_OK &&
+	    (schema_field_find(f, "thread") == NULL ||
+	    (error = record_set(r, "thread", m->thread, err)) == NCEN_OK) &&
+	    (error = store_msg_cites(t, r, m, err)) == NCEN_OK &&
+	    (error = store_msg_join(t, m, user, err)) == NCEN_OK &&
+	    (error = store_put(t, r, user, err)) == NCEN_OK)
+		error = store_outbox_queue(t, partner, "message", r->id,
+		    "record", r->version, user, err);
+	*id = r->id;
 	record_free(r);
-	return error;
-}
-
-/* Write a message to a partner and queue it, in one transaction. */
-int
-store_message_send(struct store *st, const struct auth_account *a,
-    const char *partner, const char *subject, const char *body,
-    char *const *cites, size_t ncites, uint64_t *id, struct ncen_err *err)
-{
-	struct store_msg_op	op;
-	int			error;
-
-	*id = 0;
-	if ((error = auth_account_usable(a, auth_now(), err)) != NCEN_OK)
-		return error;
-	if (!auth_may(a, AUTH_ICOMM, NULL))
-		return ncen_err_set(err, NCEN_EINVALID, _("%s may not write to "
-		    "partners: Icomm is for the ncp role"), a->name);
-	if (partner == NULL)
-		partner = "";
-	op.user = a->name;
-	op.partner = partner;
-	op.subject = subject;
-	op.body = body;
-	op.cites = cites;
-	op.ncites = ncites;
-	op.schema = store_schema(st);
-	op.id = 0;
-	error = store_run(st, store_msg_txn, &op, err);
-	*id = op.id;
 	return error;
 }

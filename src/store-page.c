@@ -936,8 +936,8 @@ out:
 }
 
 /* Read a page of an order (see store-page.h). */
-int
-store_page_read(struct store *st, const struct store_page_order *o,
+static int
+store_page_read_asc(struct store *st, const struct store_page_order *o,
     const struct store_page_query *q, struct store_page *p,
     struct ncen_err *err)
 {
@@ -1114,4 +1114,109 @@ out:
 		    ix->file);
 	buf_free(&k);
 	return error;
+}
+
+/* Turn a page read forwards into the same rows backwards. */
+static void
+store_page_flip(struct store_page *p)
+{
+	struct store_page_row	t;
+	size_t			i;
+	int			f;
+
+	for (i = 0; i < p->n / 2; i++) {
+		t = p->rows[i];
+		p->rows[i] = p->rows[p->n - 1 - i];
+		p->rows[p->n - 1 - i] = t;
+	}
+	f = p->first;
+	p->first = p->last;
+	p->last = f;
+}
+
+/*
+ * A page of an order read backwards (o->desc), from the same walk
+ * forwards: START is the last entries, AFTER the ones before, AT a row
+ * and those before it, SKIP counted from the end.
+ */
+static int
+store_page_read_desc(struct store *st, const struct store_page_order *o,
+    const struct store_page_query *q, struct store_page *p,
+    struct ncen_err *err)
+{
+	struct store_page_query	 a = *q;
+	struct store_page	 before, at;
+	uint64_t		 total;
+	size_t			 i, keep;
+	int			 error;
+
+	memset(p, 0, sizeof *p);
+	switch (q->from) {
+	case STORE_PAGE_START:
+		a.from = STORE_PAGE_END;
+		break;
+	case STORE_PAGE_END:
+		a.from = STORE_PAGE_START;
+		break;
+	case STORE_PAGE_AFTER:
+		a.from = STORE_PAGE_BEFORE;
+		break;
+	case STORE_PAGE_BEFORE:
+		a.from = STORE_PAGE_AFTER;
+		break;
+	case STORE_PAGE_SKIP:
+		if ((error = store_page_count(st, o, &total, err)) != NCEN_OK)
+			return error;
+		if (q->skip >= total) {
+			a.from = STORE_PAGE_START;	/* the last page */
+			break;
+		}
+		a.skip = total - q->skip > q->n ? total - q->skip - q->n : 0;
+		a.n = total - q->skip < q->n ? (size_t)(total - q->skip) : q->n;
+		break;
+	case STORE_PAGE_AT:
+		/* The row itself, then those before it forwards. */
+		a.n = 1;
+		if ((error = store_page_read_asc(st, o, &a, &at, err)) !=
+		    NCEN_OK)
+			return error;
+		a.from = STORE_PAGE_BEFORE;
+		a.n = q->n;
+		if ((error = store_page_read_asc(st, o, &a, &before, err)) !=
+		    NCEN_OK) {
+			store_page_free(&at);
+			return error;
+		}
+		keep = before.n < q->n - at.n ? before.n : q->n - at.n;
+		p->rows = xcalloc(keep + at.n + 1, sizeof *p->rows);
+		for (i = 0; i < before.n; i++) {
+			if (i >= before.n - keep)
+				p->rows[p->n++] = before.rows[i];
+			else
+				store_page_row_free(&before.rows[i]);
+		}
+		for (i = 0; i < at.n; i++)
+			p->rows[p->n++] = at.rows[i];
+		p->first = before.first && keep == before.n;
+		p->last = at.n == 0 ? 1 : at.last;
+		free(before.rows);
+		free(at.rows);
+		store_page_flip(p);
+		return NCEN_OK;
+	}
+	if ((error = store_page_read_asc(st, o, &a, p, err)) != NCEN_OK)
+		return error;
+	store_page_flip(p);
+	return NCEN_OK;
+}
+
+/* A page of an order, forwards or backwards (see store-page.h). */
+int
+store_page_read(struct store *st, const struct store_page_order *o,
+    const struct store_page_query *q, struct store_page *p,
+    struct ncen_err *err)
+{
+	if (o->desc)
+		return store_page_read_desc(st, o, q, p, err);
+	return store_page_read_asc(st, o, q, p, err);
 }

@@ -304,7 +304,8 @@ store_put(struct store_txn *t, struct record *r, const char *user,
 		error = store_record_write(t, e, r, DB_NOOVERWRITE, err);
 		if (error == NCEN_OK) {
 			if ((error = store_count_change(t, e, NULL, r, err)) !=
-			    NCEN_OK)
+			    NCEN_OK || (error = store_fact_change(t, e, r,
+			    r->id, err)) != NCEN_OK)
 				return error;
 			return store_record_change(t, "create", user,
 			    e->form->name, r->id, NULL, r, err);
@@ -376,7 +377,8 @@ store_update(struct store_txn *t, struct record *r, const char *user,
 	/* Who recorded it never changes once set. */
 	store_record_creator_set(r, record_get(cur, STORE_CREATOR_FIELD));
 	if ((error = store_record_write(t, e, r, 0, err)) == NCEN_OK &&
-	    (error = store_count_change(t, e, cur, r, err)) == NCEN_OK)
+	    (error = store_count_change(t, e, cur, r, err)) == NCEN_OK &&
+	    (error = store_fact_change(t, e, r, r->id, err)) == NCEN_OK)
 		error = store_record_change(t, "update", user, e->form->name,
 		    r->id, cur, r, err);
 out:
@@ -418,8 +420,9 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 	if ((ret = e->db->del(e->db, t->txn, &key, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: deleting %s %llu"),
 		    e->file, entity, (unsigned long long)id);
-	else
-		error = store_count_change(t, e, cur, NULL, err);
+	else if ((error = store_count_change(t, e, cur, NULL, err)) ==
+	    NCEN_OK)
+		error = store_fact_change(t, e, NULL, id, err);
 out:
 	record_free(cur);
 	return error;

@@ -34,6 +34,8 @@ struct store_scan_chunk {
 	size_t		 n;
 	size_t		 lastoff;	/* where out's last entry starts */
 	int		 done;
+	int		 past;		/* this chunk kept an entry: the
+					   next ones follow it in order */
 	void		*bulk;
 };
 
@@ -94,13 +96,14 @@ store_scan_offer(struct store_scan_chunk *c, const void *k, u_int32_t klen,
 		c->done = 1;
 		return;
 	}
-	if (c->lastkey.len != 0) {
+	if (c->lastkey.len != 0 && !c->past) {
 		kc = store_scan_cmp(k, klen, c->lastkey.s, c->lastkey.len);
 		if (kc < 0 || (kc == 0 && (!c->dups || store_scan_cmp(d, dlen,
 		    c->lastdata.s, c->lastdata.len) <= 0)))
 			return;
 	}
 	store_scan_keep(c, k, klen, d, dlen);
+	c->past = 1;
 }
 
 /* Read one chunk in a read-committed transaction (store_txn_run's fn). */
@@ -119,6 +122,7 @@ store_scan_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_reset(&c->out);
 	c->n = 0;
 	c->done = 0;
+	c->past = 0;
 	if ((ret = c->db->cursor(c->db, t->txn, &cur, 0)) != 0) {
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), c->file);
 	}
@@ -201,8 +205,8 @@ out:
  * Walk db from start over the keys beginning with prefix, chunk by
  * chunk; fn gets each key and data.  dups: a DB_DUPSORT database.
  */
-static int
-store_scan_walk(struct store *st, DB *db, const char *file,
+int
+store_scan_db(struct store *st, DB *db, const char *file,
     const void *prefix, size_t plen, int dups,
     int (*fn)(const void *, size_t, const void *, size_t, void *),
     void *arg, struct ncen_err *err)
@@ -251,7 +255,7 @@ store_scan_walk(struct store *st, DB *db, const char *file,
 	return error;
 }
 
-/* What a records walk passes through store_scan_walk. */
+/* What a records walk passes through store_scan_db. */
 struct store_scan_rec {
 	store_raw_fn	 fn;
 	void		*arg;
@@ -286,11 +290,11 @@ store_scan_raw(struct store *st, const char *entity, store_raw_fn fn,
 	r.arg = arg;
 	r.file = e->file;
 	r.err = err;
-	return store_scan_walk(st, e->db, e->file, "", 0, 0,
+	return store_scan_db(st, e->db, e->file, "", 0, 0,
 	    store_scan_rec_fn, &r, err);
 }
 
-/* What a links walk passes through store_scan_walk. */
+/* What a links walk passes through store_scan_db. */
 struct store_scan_links {
 	store_links_raw_fn	 fn;
 	void			*arg;
@@ -334,7 +338,7 @@ store_scan_links(struct store *st, const char *entity,
 	s.arg = arg;
 	s.plen = prefix.len;
 	s.err = err;
-	error = store_scan_walk(st, st->links, STORE_LINKS_FILE, prefix.s,
+	error = store_scan_db(st, st->links, STORE_LINKS_FILE, prefix.s,
 	    prefix.len, 1, store_scan_link_fn, &s, err);
 	buf_free(&prefix);
 	return error;

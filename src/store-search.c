@@ -90,7 +90,7 @@ store_search_name(const char *v, size_t len, store_search_key_fn fn,
 	size_t		 wl[MATCH_WORDS_MAX], n = 0, i, j;
 	char		*p, *end;
 
-	if (match_latin(v, len, &lat, NULL) != NCEN_OK)
+	if (match_latin(v, len, &lat, NULL) != NCEN_OK || lat.len == 0)
 		goto out;
 	for (p = lat.s, end = lat.s + lat.len; p != NULL && p < end &&
 	    n < MATCH_WORDS_MAX;) {

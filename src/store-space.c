@@ -477,6 +477,66 @@ store_space_shm_key(const char *home)
 }
 
 /*
+ * A close whose checkpoint failed (a full disk) may leave committed
+ * pages in the shared cache only, their log records on disk: the
+ * regions are kept (store_space_env_release is not called) and this
+ * file says so.  The next open joins them and its checkpoints write the
+ * pages once there is room; if the regions are gone meanwhile (a
+ * reboot), the open runs recovery first (store_space_owed says so), to
+ * write them from the log.  A checkpoint that succeeds removes the
+ * file.
+ */
+#define STORE_SPACE_PENDING	"checkpoint.pending"
+
+/* Note, or forget (done), that a checkpoint is owed (see above). */
+void
+store_space_pending(const char *home, int done)
+{
+	struct buf	path = BUF_INIT;
+	int		fd;
+
+	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
+	if (done)
+		(void)unlink(path.s);
+	else if ((fd = open(path.s, O_WRONLY | O_CREAT | O_CLOEXEC,
+	    0600)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	buf_free(&path);
+}
+
+/*
+ * Before an open: whether a checkpoint is owed whose regions are gone
+ * (a reboot), its pages in the log only: then 1, with the lock that
+ * keeps every other open out held in *lockfd, for the caller to run
+ * recovery before it opens (and close).  Regions still there are
+ * joined as they are (0).
+ */
+int
+store_space_owed(const char *home, int *lockfd)
+{
+	struct buf	path = BUF_INIT;
+	struct shmid_ds	ds;
+	int		id, fd, owed = 0;
+
+	*lockfd = -1;
+	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
+	/* Held exclusively: no other open is under way. */
+	if (access(path.s, F_OK) == 0 &&
+	    (fd = store_space_lock(home, 1)) != -1) {
+		if ((id = store_space_ref_id(home)) == -1 ||
+		    shmctl(id, IPC_STAT, &ds) == -1) {
+			owed = 1;
+			*lockfd = fd;
+		} else
+			close(fd);
+	}
+	buf_free(&path);
+	return owed;
+}
+
+/*
  * Before the environment opens: its regions go to shared memory, and
  * the open waits for a removal under way (se->lockfd, released by
  * store_space_env_done), holding the lock exclusively when it will

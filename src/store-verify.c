@@ -592,7 +592,7 @@ store_verify_cross(struct store *st, struct store_verify *v,
 		return error;
 	buf_addf(v->report, _("%s: %zu entries checked\n"), STORE_LINKS_FILE,
 	    w.n);
-	return NCEN_OK;
+	return store_fact_verify(st, v->report, &v->problems, err);
 }
 
 /* Whether a file is one the forms name (NAME.db, NAME-FIELD.idx). */
@@ -680,7 +680,7 @@ store_verify(const char *home, const struct schema *schema,
 	error = store_checkpoint(st, err);
 	if (store_close(st, error == NCEN_OK ? err : NULL) != NCEN_OK &&
 	    error == NCEN_OK)
-		error = err == NULL ? NCEN_EDB : err->code;
+		error = err == NULL ? NCEN_EDB : (int)err->code;
 	st = NULL;
 	if (error != NCEN_OK)
 		return error;
@@ -723,7 +723,7 @@ store_verify(const char *home, const struct schema *schema,
 	error = store_verify_cross(st, &v, err);
 	if (store_close(st, error == NCEN_OK ? err : NULL) != NCEN_OK &&
 	    error == NCEN_OK)
-		error = err == NULL ? NCEN_EDB : err->code;
+		error = err == NULL ? NCEN_EDB : (int)err->code;
 	if (error != NCEN_OK)
 		goto out;
 

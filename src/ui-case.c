@@ -1378,7 +1378,7 @@ ui_case_draw(struct ui_case *c)
 	}
 	ui_case_keyline(c);
 	if (c->sel < c->nlines)
-		move(c->sel - c->top + 1, 0);
+		move((int)(c->sel - c->top) + 1, 0);
 }
 
 /* Move the selection to the next sub-record up (-1) or down (1). */

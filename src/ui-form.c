@@ -40,6 +40,7 @@
 #include "ui.h"
 #include "validate.h"
 #include "workflow.h"
+#include "workflow-inv.h"
 #include "xmalloc.h"
 
 #define UI_FORM_LABEL_MAX	36	/* columns of a label */
@@ -54,6 +55,7 @@ enum ui_form_init {
 	UI_FORM_NOTHING,
 	UI_FORM_DRAFT,		/* the workflow's first status */
 	UI_FORM_USER,		/* the signed-in officer */
+	UI_FORM_INV_NEW,	/* an investigation's first status */
 };
 
 /* Fields the system sets: shown, never typed (workflow.c, demo.c). */
@@ -65,6 +67,10 @@ static const struct ui_form_system {
 	{ "case", "number", UI_FORM_NOTHING },
 	{ "case", "status", UI_FORM_DRAFT },
 	{ "case", "officer", UI_FORM_USER },
+	{ "investigation", "number", UI_FORM_NOTHING },
+	{ "investigation", "status", UI_FORM_INV_NEW },
+	{ "investigation", "officers", UI_FORM_NOTHING },
+	{ "investigation", "closed", UI_FORM_NOTHING },
 	{ "person", STORE_CREATOR_FIELD, UI_FORM_USER },
 	{ "business", STORE_CREATOR_FIELD, UI_FORM_USER },
 	{ "conveyance", STORE_CREATOR_FIELD, UI_FORM_USER },
@@ -891,6 +897,60 @@ ui_form_help(struct ui_form *f)
 	buf_free(&t);
 }
 
+/*
+ * Code fields whose picker shows only the codes of the group another
+ * field chose: a code of the list is the group's code, '-', and a word
+ * (commodity_type.codes: DRUG-COC is cocaine, in DRUG).
+ */
+static const struct ui_form_narrow {
+	const char	*entity;
+	const char	*field;
+	const char	*by;		/* the field holding the group */
+} ui_form_narrows[] = {
+	{ "seizure", "commodity_type", "commodity" },
+};
+
+/*
+ * The list to pick from for field sf: the whole list, or, when the
+ * group is chosen, a shallow copy of its codes of that group (in *own,
+ * freed by the caller; NULL when the whole list is used).
+ */
+static const struct schema_codelist *
+ui_form_pick_list(struct ui_form *f, const struct schema_field *sf,
+    const struct schema_codelist *l, struct schema_codelist **own)
+{
+	const char	*group = NULL;
+	size_t		 i, n, len;
+	int		 k;
+
+	*own = NULL;
+	for (i = 0; i < sizeof ui_form_narrows / sizeof ui_form_narrows[0];
+	    i++)
+		if (strcmp(ui_form_narrows[i].entity, f->form->name) == 0 &&
+		    strcmp(ui_form_narrows[i].field, sf->name) == 0 &&
+		    (k = schema_field_index(f->form, ui_form_narrows[i].by)) >=
+		    0 && ui_form_nvalues(f->rec, (size_t)k) > 0)
+			group = ui_form_value(f->rec, (size_t)k, 0);
+	if (group == NULL || *group == '\0')
+		return l;
+	len = strlen(group);
+	*own = xcalloc(1, sizeof **own);
+	(*own)->name = l->name;
+	(*own)->codes = xcalloc(l->ncodes + 1, sizeof *(*own)->codes);
+	for (i = n = 0; i < l->ncodes; i++)
+		if (strncmp(l->codes[i].code, group, len) == 0 &&
+		    l->codes[i].code[len] == '-')
+			(*own)->codes[n++] = l->codes[i];
+	(*own)->ncodes = n;
+	if (n == 0) {		/* a group without types: all of them */
+		free((*own)->codes);
+		free(*own);
+		*own = NULL;
+		return l;
+	}
+	return *own;
+}
+
 /* ^P: pick a code from its list, or a record, into the current input. */
 static void
 ui_form_pick(struct ui_form *f)
@@ -898,6 +958,7 @@ ui_form_pick(struct ui_form *f)
 	struct ui_form_slot		*s = &f->slots[f->cur];
 	const struct schema_field	*sf = &f->form->fields[s->field];
 	const struct schema_codelist	*l;
+	struct schema_codelist		*own = NULL;
 	struct buf			 typed = BUF_INIT, got = BUF_INIT;
 	struct buf			 title = BUF_INIT;
 	uint64_t			 id;
@@ -906,9 +967,13 @@ ui_form_pick(struct ui_form *f)
 	form_driver(f->fm, REQ_VALIDATION);
 	ui_form_typed(f, s, &typed);
 	if (sf->type == SCHEMA_CODE &&
-	    (l = schema_list_find(f->u->schema, sf->target)) != NULL)
+	    (l = schema_list_find(f->u->schema, sf->target)) != NULL) {
+		l = ui_form_pick_list(f, sf, l, &own);
 		r = ui_pick_code(f->u, l, buf_cstr(&typed), &got);
-	else if (sf->type == SCHEMA_REF) {
+		if (own != NULL)
+			free(own->codes);
+		free(own);
+	} else if (sf->type == SCHEMA_REF) {
 		buf_addf(&title, _("Pick a record for %s"),
 		    ui_field_label(f->u, sf));
 		if ((r = ui_list_pick(f->u, sf->target, buf_cstr(&title),
@@ -996,6 +1061,8 @@ ui_form_system_init(struct ui_form *f, struct record *r)
 			record_add_value(r, i, WORKFLOW_DRAFT);
 		else if (sys->init == UI_FORM_USER)
 			record_add_value(r, i, f->u->acct->name);
+		else if (sys->init == UI_FORM_INV_NEW)
+			record_add_value(r, i, WORKFLOW_INV_NEW);
 	}
 }
 
@@ -1138,6 +1205,18 @@ ui_form_store_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (strcmp(w->rec->form->name, "case") == 0 &&
 	    (error = workflow_number(t, w->rec, err)) != NCEN_OK)
 		return error;
+	/* An investigation: opened, numbered, its first step kept. */
+	if (strcmp(w->rec->form->name, WORKFLOW_INV_ENTITY) == 0) {
+		if ((error = workflow_inv_prepare(t, w->rec, err)) != NCEN_OK)
+			return error;
+		if (w->isnew &&
+		    ((error = store_put(t, w->rec, w->user, err)) != NCEN_OK ||
+		    (error = workflow_inv_opened(t, w->schema, w->rec, w->user,
+		    NULL, err)) != NCEN_OK))
+			return error;
+		if (w->isnew)
+			return NCEN_OK;
+	}
 	if (w->isnew)
 		return store_put(t, w->rec, w->user, err);
 	return store_update(t, w->rec, w->user, err);
@@ -1227,6 +1306,13 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 		    "create this record; nothing was saved") : _("Your roles "
 		    "may not change this record; nothing was saved"));
 		record_free(r);
+		return 0;
+	}
+	/* A new record that one stored probably is: ask first. */
+	if (f->id == 0 && !ui_dup_ask(f->u, r)) {
+		record_free(r);
+		ui_form_rebuild(f, f->slots[f->cur].field,
+		    f->slots[f->cur].value);
 		return 0;
 	}
 	r->id = f->id;

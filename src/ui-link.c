@@ -21,6 +21,7 @@
 #include "store.h"
 #include "ui.h"
 #include "ui-screens.h"
+#include "xmalloc.h"
 
 /* The code list of the roles a linked record plays. */
 #define UI_LINK_ROLES	"role"
@@ -238,6 +239,36 @@ ui_link_record(struct ui *u, const struct schema_form *f, uint64_t *id,
 }
 
 /*
+ * Pick the role of a record of kind f: the roles that apply to that
+ * kind (role.codes: "for person* business"), the highlight on the
+ * likely one.  1 with the code in role, 0 on Back.
+ */
+static int
+ui_link_role(struct ui *u, const struct schema_codelist *roles,
+    const struct schema_form *f, struct buf *role)
+{
+	struct schema_codelist	 own;
+	const char		*likely = NULL;
+	size_t			 i;
+	int			 a, r;
+
+	memset(&own, 0, sizeof own);
+	own.name = roles->name;
+	own.codes = xcalloc(roles->ncodes + 1, sizeof *own.codes);
+	for (i = 0; i < roles->ncodes; i++) {
+		if ((a = schema_code_applies(&roles->codes[i], f->name)) == 0)
+			continue;
+		if (a == 2 && likely == NULL)
+			likely = roles->codes[i].code;
+		own.codes[own.ncodes++] = roles->codes[i];
+	}
+	r = ui_pick_code_at(u, own.ncodes > 0 ? &own : roles, NULL, likely,
+	    role);
+	free(own.codes);
+	return r;
+}
+
+/*
  * Link a record (read at version) to a person, business or conveyance:
  * chosen, or created here, with a role.  1 when linked, 0 otherwise;
  * what happened is on the status line either way.
@@ -263,7 +294,7 @@ ui_link(struct ui *u, struct store_ref from, uint32_t version)
 	    !ui_link_record(u, f, &id, &created) || id == 0)
 		return 0;
 	label = schema_label(f->label, u->lang);
-	if (!ui_pick_code(u, roles, NULL, &role) || role.len == 0) {
+	if (!ui_link_role(u, roles, f, &role) || role.len == 0) {
 		if (created)
 			ui_status(u, _("%s %llu was stored but not linked; "
 			    "^K links it."), label, (unsigned long long)id);

@@ -55,6 +55,8 @@ static const struct ui_menu_entry ui_menu_table[] = {
 	  NC_("main menu letter", "s"), NULL },
 	{ N_("Messages"), "message", ui_messages, AUTH_VIEW,
 	  NC_("main menu letter", "m"), ui_messages_label },
+	{ N_("Alerts"), "alert", ui_alerts, AUTH_VIEW,
+	  NC_("main menu letter", "l"), ui_alerts_label },
 	{ N_("Partners"), NULL, ui_partners, AUTH_PARTNERS,
 	  NC_("main menu letter", "t"), NULL },
 	{ N_("Retention review"), NULL, ui_retention, AUTH_RETENTION,

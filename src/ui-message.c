@@ -17,7 +17,9 @@
 #include "auth.h"
 #include "buf.h"
 #include "i18n.h"
+#include "icomm.h"
 #include "record.h"
+#include "schema.h"
 #include "store-outbox.h"
 #include "store-reads.h"
 #include "store.h"
@@ -27,6 +29,8 @@
 #include "xmalloc.h"
 
 #define UI_MESSAGE_CITES_MAX	16
+#define UI_MESSAGE_LINES_MAX	60	/* lines of a message typed */
+#define UI_MESSAGE_LINE_MAX	200	/* characters of one line */
 
 struct ui_message_row {
 	uint64_t	 id;
@@ -51,9 +55,15 @@ static const char ui_message_help[] = N_(
     "have not opened yet; Enter opens one and marks it read for you.\n\n"
     "^N writes a message to a partner node (the ncp role): its partner "
     "node id, a subject, the text, and optionally the cases it cites, "
-    "by their numbers or as case:ID, separated by spaces.  A cited case travels with it under "
-    "the agreement with that partner, and only once validated.  The "
-    "message is queued here; ncen-icomm sends it.");
+    "by their numbers or as case:ID, separated by spaces.  The text is "
+    "typed a line at a time; an empty line ends it.  A cited case travels "
+    "with it under the agreement with that partner, and only once "
+    "validated.  A message no agreement in force lets go to the partner "
+    "is refused at once.  The message is queued here; ncen-icomm sends "
+    "it.\n\n"
+    "On a message, ^A reads it whole with its thread (the message it "
+    "answers and the replies), replies to it (the ncp role: to the node "
+    "it came from, in its thread), or opens a case it cites.");
 
 /* A field's value copied, "" when empty. */
 static char *
@@ -243,7 +253,7 @@ ui_message_case_found(const struct record *r, void *arg)
 /*
  * A citation as the officer typed it: "case:ID" as is, a case number
  * (CC-OFFICE-YYYY-NNNNNN) turned into case:ID through its index; what
- * is neither is left for store_message_send to refuse in words.
+ * is neither is left for icomm_message_write to refuse in words.
  */
 static char *
 ui_message_cite(struct ui *u, const char *word)
@@ -263,27 +273,67 @@ ui_message_cite(struct ui *u, const char *word)
 	return buf_detach(&b);
 }
 
-/* Write a message to a partner: node, subject, text, citations. */
-static void
-ui_messages_write(struct ui_messages *m)
+/*
+ * The text, a line per prompt until an empty line (a terminal's one-line
+ * prompt, so that a message may hold several lines); 1 when it was
+ * typed, 0 on Back.
+ */
+static int
+ui_message_text(struct ui *u, struct buf *body)
 {
-	struct ui	*u = m->u;
-	struct buf	 node = BUF_INIT, subj = BUF_INIT, body = BUF_INIT;
-	struct buf	 cites = BUF_INIT;
-	struct ncen_err	 e = NCEN_ERR_INIT;
-	char		*cv[UI_MESSAGE_CITES_MAX];
-	size_t		 nc = 0, i;
-	uint64_t	 id;
+	struct buf	line = BUF_INIT, q = BUF_INIT;
+	size_t		n;
+	int		rc = 1;
+
+	buf_reset(body);
+	for (n = 1; n <= UI_MESSAGE_LINES_MAX; n++) {
+		buf_reset(&q);
+		buf_addf(&q, _("Text, line %zu (an empty line ends it):"), n);
+		buf_reset(&line);
+		if (ui_prompt(u, buf_cstr(&q), UI_MESSAGE_LINE_MAX, 0,
+		    &line) != 1) {
+			rc = 0;
+			break;
+		}
+		if (line.len == 0)
+			break;
+		if (body->len > 0)
+			buf_addc(body, '\n');
+		buf_add(body, line.s, line.len);
+	}
+	buf_free(&line);
+	buf_free(&q);
+	return rc;
+}
+
+/*
+ * Write a message to a partner (node, subject, text, citations), or a
+ * reply to r (to its node, in its thread; an empty subject is "Re: "
+ * its subject).  1 when one was queued.
+ */
+static int
+ui_message_compose(struct ui *u, const struct record *r)
+{
+	struct icomm_message	 msg;
+	struct buf		 node = BUF_INIT, subj = BUF_INIT;
+	struct buf		 body = BUF_INIT, cites = BUF_INIT;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	char			*cv[UI_MESSAGE_CITES_MAX];
+	size_t			 nc = 0, i;
+	uint64_t		 id;
+	int			 done = 0;
 
 	if (!ui_may(u, AUTH_ICOMM, NULL)) {
 		ui_status_error(u, "%s", _("Your roles may not write to "
 		    "partner nodes (the ncp role may)."));
-		return;
+		return 0;
 	}
-	if (ui_prompt(u, _("To partner node:"), 64, 0, &node) != 1 ||
-	    node.len == 0 ||
-	    ui_prompt(u, _("Subject:"), 200, 0, &subj) != 1 ||
-	    ui_prompt(u, _("Text:"), 2000, 0, &body) != 1 ||
+	if (r == NULL && (ui_prompt(u, _("To partner node:"), 64, 0,
+	    &node) != 1 || node.len == 0))
+		goto out;
+	if (ui_prompt(u, r == NULL ? _("Subject:") : _("Subject (empty: "
+	    "Re: the message's):"), 200, 0, &subj) != 1 ||
+	    !ui_message_text(u, &body) ||
 	    ui_prompt(u, _("Cited cases (numbers or case:ID, blank for "
 	    "none):"), 200, 0, &cites) != 1)
 		goto out;
@@ -292,12 +342,24 @@ ui_messages_write(struct ui_messages *m)
 	    UI_MESSAGE_CITES_MAX) : 0;
 	for (i = 0; i < nc; i++)
 		cv[i] = ui_message_cite(u, cv[i]);
-	if (store_message_send(u->st, u->acct, buf_cstr(&node),
-	    buf_cstr(&subj), buf_cstr(&body), cv, nc, &id, &e) != NCEN_OK)
-		ui_error(u, &e);
-	else {
+	memset(&msg, 0, sizeof msg);
+	msg.partner = r == NULL ? buf_cstr(&node) : NULL;
+	msg.subject = buf_cstr(&subj);
+	msg.body = buf_cstr(&body);
+	msg.cites = cv;
+	msg.ncites = nc;
+	msg.reply_to = r != NULL ? r->id : 0;
+	if (icomm_message_write(u->st, u->acct, &msg, &id, &e) != NCEN_OK) {
+		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+			ui_error(u, &e);
+		else
+			ui_status_error(u, _("Not written: %s"),
+			    ncen_err_msg(&e));
+	} else {
+		done = 1;
 		ui_status(u, _("Message %llu queued for %s."),
-		    (unsigned long long)id, buf_cstr(&node));
+		    (unsigned long long)id, r != NULL ? record_get(r, "node") :
+		    buf_cstr(&node));
 	}
 out:
 	for (i = 0; i < nc; i++)
@@ -307,6 +369,128 @@ out:
 	buf_free(&body);
 	buf_free(&cites);
 	ncen_err_free(&e);
+	return done;
+}
+
+/* Write a message to a partner (^N on the list). */
+static void
+ui_messages_write(struct ui_messages *m)
+{
+	ui_message_compose(m->u, NULL);
+}
+
+/* One message of a thread, a line of the reading (store_record_fn). */
+static int
+ui_message_thread_line(const struct record *r, void *arg)
+{
+	struct buf	*b = arg;
+	const char	*dir = record_get(r, "direction");
+	const char	*subj = record_get(r, "subject");
+
+	buf_addf(b, "  %s  %s %s  %s\n", record_get(r, "date"),
+	    dir != NULL && strcmp(dir, "IN") == 0 ? _("from") : _("to"),
+	    record_get(r, "node"), subj != NULL ? subj : "");
+	return 0;
+}
+
+/* The message whole in the pager: who, when, subject, text, thread. */
+static void
+ui_message_read(struct ui *u, const struct record *r)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct buf	 text = BUF_INIT, title = BUF_INIT;
+	const char	*dir = record_get(r, "direction");
+	const char	*v;
+	int		 k;
+	size_t		 i;
+
+	if (dir != NULL && strcmp(dir, "IN") == 0)
+		buf_addf(&text, _("From %s\n"), record_get(r, "node"));
+	else
+		buf_addf(&text, _("To %s\n"), record_get(r, "node"));
+	buf_addf(&text, _("Date: %s\n"), record_get(r, "date"));
+	v = record_get(r, "subject");
+	buf_addf(&text, _("Subject: %s\n"), v != NULL ? v : "");
+	if ((k = schema_field_index(r->form, "cites")) >= 0 &&
+	    r->fields[k].n > 0) {
+		buf_adds(&text, _("Cites:"));
+		for (i = 0; i < r->fields[k].n; i++)
+			buf_addf(&text, " %s", r->fields[k].v[i]);
+		buf_addc(&text, '\n');
+	}
+	v = record_get(r, "body");
+	buf_addf(&text, "\n%s\n", v != NULL ? v : "");
+	v = record_get(r, "thread");
+	if (v != NULL && *v != '\0') {
+		buf_addf(&text, _("\nThe thread, oldest first:\n"));
+		if (store_find(u->st, "message", "thread", v, NULL,
+		    ui_message_thread_line, &text, &e) != NCEN_OK) {
+			ui_error(u, &e);
+			goto out;
+		}
+	}
+	buf_addf(&title, _("Message %llu"), (unsigned long long)r->id);
+	ui_pager(u, buf_cstr(&title), buf_cstr(&text));
+out:
+	buf_free(&text);
+	buf_free(&title);
+	ncen_err_free(&e);
+}
+
+/*
+ * ^A on a message: read it whole with its thread, reply (the ncp role),
+ * or open a case it cites; 1 when a reply was queued.
+ */
+int
+ui_message_action(struct ui *u, const struct record *r)
+{
+	struct buf	 labels[UI_MESSAGE_CITES_MAX];
+	const char	*items[UI_MESSAGE_CITES_MAX + 2];
+	uint64_t	 ids[UI_MESSAGE_CITES_MAX + 2];
+	struct record	*c;
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	const char	*v, *num;
+	char		*end;
+	size_t		 n = 0, ncase = 0, i;
+	int		 k, pick, done = 0;
+
+	items[n] = _("Read it whole, with its thread");
+	ids[n++] = 0;
+	if (ui_may(u, AUTH_ICOMM, NULL)) {
+		items[n] = _("Reply");
+		ids[n++] = 0;
+	}
+	k = schema_field_index(r->form, "cites");
+	for (i = 0; k >= 0 && i < r->fields[k].n && ncase <
+	    UI_MESSAGE_CITES_MAX; i++) {
+		v = r->fields[k].v[i];
+		if (strncmp(v, "case:", 5) != 0)
+			continue;
+		ids[n] = strtoull(v + 5, &end, 10);
+		if (ids[n] == 0 || *end != '\0')
+			continue;
+		buf_init(&labels[ncase]);
+		c = NULL;
+		num = NULL;
+		if (store_get(u->st, "case", ids[n], &c, &e) == NCEN_OK)
+			num = record_get(c, "number");
+		ncen_err_clear(&e);
+		buf_addf(&labels[ncase], _("Open the cited case %llu %s"),
+		    (unsigned long long)ids[n], num != NULL ? num : "");
+		record_free(c);
+		items[n++] = buf_cstr(&labels[ncase++]);
+	}
+	pick = ui_link_choose(u, _("Message"), items, n);
+	if (pick == 0)
+		ui_message_read(u, r);
+	else if (pick > 0 && ids[pick] == 0)
+		done = ui_message_compose(u, r);
+	else if (pick > 0)
+		ui_view(u, "case", ids[pick]);
+	for (i = 0; i < ncase; i++)
+		buf_free(&labels[i]);
+	ncen_err_free(&e);
+	return done;
 }
 
 /* Enter opens the selected message, ^N writes one (act). */

@@ -1,6 +1,7 @@
 /*
  * ui-mywork.c - My work: what waits for the signed-in account, one row
- * each: the investigations it is assigned to, its cases a supervisor
+ * each: the new alerts raised for it (one row, which opens the Alerts
+ * screen), the investigations it is assigned to, its cases a supervisor
  * returned (who returned it and why), and its own drafts.
  *
  * Each kind of work is a row of a table (a source that reads its rows
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "auth.h"
 #include "buf.h"
 #include "i18n.h"
@@ -41,9 +43,10 @@ struct ui_work {
 };
 
 static const char ui_work_help[] = N_(
-    "My work: the investigations you are assigned to, your cases a "
-    "supervisor returned to you (with the reason), and your drafts.\n\n"
-    "Enter opens one.  A returned case is a draft again: correct it and "
+    "My work: the new alerts raised for you, the investigations you are "
+    "assigned to, your cases a supervisor returned to you (with the "
+    "reason), and your drafts.\n\n"
+    "Enter opens one (the alerts row opens the Alerts screen).  A returned case is a draft again: correct it and "
     "submit it (^A on the case screen).");
 
 /* Add a row (ref and what are copied). */
@@ -171,8 +174,8 @@ ui_work_case(const struct record *r, void *arg)
 
 /*
  * The kinds of work, in the order they are shown: each reads its rows
- * through one index keyed by the user name.  (Alerts for the account's
- * watches go here as a row when they exist.)
+ * through one index keyed by the user name.  New alerts are one row
+ * more (ui_work_alerts).
  */
 static const struct ui_work_source {
 	const char	*entity;
@@ -199,13 +202,39 @@ ui_work_clear(struct ui_work *w)
 	w->n = 0;
 }
 
-/* Returned cases before drafts, each kind in the order read. */
+/* Alerts first, then investigations, returned cases, drafts. */
 static int
 ui_work_rank(const struct ui_work_row *r)
 {
-	if (strcmp(r->kind, N_("Investigation")) == 0)
+	if (strcmp(r->entity, "alert") == 0)
 		return 0;
-	return strcmp(r->kind, N_("Returned")) == 0 ? 1 : 2;
+	if (strcmp(r->kind, N_("Investigation")) == 0)
+		return 1;
+	return strcmp(r->kind, N_("Returned")) == 0 ? 2 : 3;
+}
+
+/* The new alerts raised for the account, as one row (none: no row). */
+static void
+ui_work_alerts(struct ui_work *w)
+{
+	struct ncen_err	 e = NCEN_ERR_INIT;
+	struct buf	 what = BUF_INIT, ref = BUF_INIT;
+	uint64_t	 n = 0;
+
+	if (schema_form_find(w->u->schema, "alert") == NULL ||
+	    alert_count_new(w->u->st, w->u->acct, &n, &e) != NCEN_OK ||
+	    n == 0) {
+		ncen_err_free(&e);
+		return;
+	}
+	buf_addf(&ref, "%llu", (unsigned long long)n);
+	buf_addf(&what, ngettext_("%llu new alert: Enter opens them",
+	    "%llu new alerts: Enter opens them", (unsigned long)n),
+	    (unsigned long long)n);
+	ui_work_add(w, N_("Alerts"), "alert", 0, ref.s, what.s);
+	buf_free(&what);
+	buf_free(&ref);
+	ncen_err_free(&e);
 }
 
 /* Sort rows by rank, newest record first within one (qsort). */
@@ -244,6 +273,7 @@ ui_work_load(void *arg)
 		ncen_err_clear(&e);
 	}
 	ncen_err_free(&e);
+	ui_work_alerts(w);
 	if (w->n > 1)
 		qsort(w->v, w->n, sizeof *w->v, ui_work_cmp);
 	return w->n;
@@ -291,7 +321,9 @@ ui_work_act(void *arg, const struct ui_keypress *k, const struct ui_rows *r)
 
 	if (k->op != UI_OP_NONE || r->n == 0)
 		return UI_ROWS_STAY;
-	if (strcmp(w->v[r->cur].entity, "case") == 0)
+	if (strcmp(w->v[r->cur].entity, "alert") == 0)
+		ui_alerts(w->u);
+	else if (strcmp(w->v[r->cur].entity, "case") == 0)
 		ui_case(w->u, w->v[r->cur].id);
 	else
 		ui_view(w->u, w->v[r->cur].entity, w->v[r->cur].id);

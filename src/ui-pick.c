@@ -212,6 +212,14 @@ int
 ui_pick_code(struct ui *u, const struct schema_codelist *l,
     const char *start, struct buf *code)
 {
+	return ui_pick_code_at(u, l, start, NULL, code);
+}
+
+/* ui_pick_code with the highlight first on the code at (a likely one). */
+int
+ui_pick_code_at(struct ui *u, const struct schema_codelist *l,
+    const char *start, const char *at, struct buf *code)
+{
 	struct ui_pick		 p;
 	struct ui_keypress	 k;
 	struct buf		 title = BUF_INIT;
@@ -240,6 +248,11 @@ ui_pick_code(struct ui *u, const struct schema_codelist *l,
 		p.filter[0] = L'\0';
 		ui_pick_filter(&p);
 	}
+	for (i = 0; at != NULL && i < p.nmatch; i++)
+		if (strcmp(l->codes[p.match[i]].code, at) == 0) {
+			ui_pick_move(&p, (long)i);
+			break;
+		}
 	buf_addf(&title, _("Pick a code: list %s"), l->name);
 	curs_set(1);
 	while (done < 0) {

@@ -30,7 +30,10 @@
 
 #include "auth.h"
 #include "buf.h"
-#include "i18n.h"
+#include "i18n.h"		/* config.h first, for HAVE_* */
+#if defined(HAVE_MALLOC_H) && defined(HAVE_MALLOC_TRIM)
+#include <malloc.h>
+#endif
 #include "store.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -293,6 +296,19 @@ ui_term_pending(void)
 }
 
 /*
+ * Give the heap's free pages back before waiting for the officer: what
+ * a screen read and freed (a list's rows, a record) would otherwise stay
+ * with the session for as long as it sits there.
+ */
+static void
+ui_term_trim(void)
+{
+#if defined(HAVE_MALLOC_H) && defined(HAVE_MALLOC_TRIM)
+	(void)malloc_trim(0);
+#endif
+}
+
+/*
  * Wait for a key and say what it means.  The screen is brought up to
  * date first, unless more keys are already waiting.  Function keys,
  * control keys and ESC-digit pairs become operations through ui-key.c's
@@ -314,8 +330,10 @@ ui_key(struct ui *u, struct ui_keypress *k)
 			k->op = UI_OP_RESIZE;
 			return 0;
 		}
-		if (!ui_term_pending() && !ui_term_small)
+		if (!ui_term_pending() && !ui_term_small) {
 			refresh();
+			ui_term_trim();
+		}
 		wtimeout(ui_term_in, u->idle != 0 ? (int)u->idle * 1000 : -1);
 		r = ui_term_getwch(&wc);
 		if (r == ERR) {

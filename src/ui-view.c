@@ -48,7 +48,7 @@ static const struct ui_view_name {
 	{ "investigation", { "number", "title", "status", NULL } },
 	{ "message", { "date", "node", "subject", NULL } },
 	{ "transition", { "at", "from", "to", "user", NULL } },
-	{ "attachment", { "kind", "caption", "file_name", NULL } },
+	{ "attachment", { "kind", "caption", "file_name", "size", NULL } },
 };
 #define UI_VIEW_NNAMES (sizeof ui_view_names / sizeof ui_view_names[0])
 
@@ -782,6 +782,16 @@ ui_view_may_merge(const struct ui_view *v)
 	return merge_entity_ok(v->entity) && ui_may(v->u, AUTH_MERGE, v->rec);
 }
 
+/* Whether ^A offers anything: an investigation's steps, or a merge. */
+static int
+ui_view_has_actions(const struct ui_view *v)
+{
+	return strcmp(v->entity, "investigation") == 0 ||
+	    strcmp(v->entity, "message") == 0 ||
+	    (strcmp(v->entity, "attachment") == 0 &&
+	    ui_may(v->u, AUTH_EXPORT, NULL)) || ui_view_may_merge(v);
+}
+
 /* The title, key line and body. */
 static void
 ui_view_draw(struct ui_view *v)
@@ -797,7 +807,7 @@ ui_view_draw(struct ui_view *v)
 		ops[n++] = UI_OP_EDIT;
 	if (ui_may(v->u, AUTH_AUDIT, v->rec))
 		ops[n++] = UI_OP_HISTORY;
-	if (ui_view_may_merge(v))
+	if (ui_view_has_actions(v))
 		ops[n++] = UI_OP_ACTION;
 	ops[n++] = UI_OP_BACK;
 	ui_keys(v->u, ops, n);
@@ -1044,6 +1054,21 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 				ui_view_draw(&v);
 			break;
 		case UI_OP_ACTION:
+			if (strcmp(entity, "investigation") == 0 ||
+			    strcmp(entity, "message") == 0 ||
+			    strcmp(entity, "attachment") == 0) {
+				if (strcmp(entity, "message") == 0)
+					ui_message_action(u, v.rec);
+				else if (strcmp(entity, "attachment") == 0)
+					ui_attach_action(u, v.rec);
+				else
+					ui_invest_action(u, v.rec);
+				if (!ui_view_load(&v))
+					done = 1;
+				else
+					ui_view_draw(&v);
+				break;
+			}
 			if (!ui_view_may_merge(&v)) {
 				beep();
 				break;

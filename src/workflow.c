@@ -263,7 +263,7 @@ workflow_or_list(struct buf *b, const char *const *words, size_t n)
 }
 
 /* Format seconds since the epoch as the UTC datetime stored. */
-static void
+void
 workflow_datetime(struct buf *b, int64_t when)
 {
 	time_t		t = (time_t)when;
@@ -276,6 +276,30 @@ workflow_datetime(struct buf *b, int64_t when)
 		return;
 	}
 	buf_adds(b, s);
+}
+
+/*
+ * Set a step record's "at" field to when, in the form the field stores
+ * (a datetime leaves out seconds that are 0).
+ */
+int
+workflow_step_at(const struct schema *s, struct record *r, int64_t when,
+    struct ncen_err *err)
+{
+	const struct schema_field	*af;
+	struct buf			 b = BUF_INIT, canon = BUF_INIT;
+	int				 error;
+
+	workflow_datetime(&b, when);
+	if ((af = schema_field_find(r->form, "at")) != NULL &&
+	    schema_value_check(s, af, b.s, &canon, NULL) == NCEN_OK) {
+		buf_reset(&b);
+		buf_adds(&b, buf_cstr(&canon));
+	}
+	error = record_set(r, "at", b.s, err);
+	buf_free(&b);
+	buf_free(&canon);
+	return error;
 }
 
 /* Refuse a step: set the refusal and the message; returns NCEN_EINVALID. */
@@ -522,7 +546,6 @@ workflow_note(struct store_txn *t, const struct schema *s, uint64_t case_id,
     int64_t when, const char *reason, uint64_t *id, struct ncen_err *err)
 {
 	const struct schema_form	*f;
-	const struct schema_field	*af;
 	struct record			*r;
 	struct buf			 b = BUF_INIT, problems = BUF_INIT;
 	int				 error;
@@ -541,16 +564,7 @@ workflow_note(struct store_txn *t, const struct schema *s, uint64_t case_id,
 	    (error = record_set(r, "role", role, err)) != NCEN_OK ||
 	    (error = record_set(r, "reason", reason, err)) != NCEN_OK)
 		goto out;
-	/* The stored form of a datetime leaves out seconds that are 0. */
-	buf_reset(&b);
-	workflow_datetime(&b, when);
-	if ((af = schema_field_find(f, "at")) != NULL &&
-	    schema_value_check(s, af, b.s, &problems, NULL) == NCEN_OK) {
-		buf_reset(&b);
-		buf_adds(&b, buf_cstr(&problems));
-	}
-	buf_reset(&problems);
-	if ((error = record_set(r, "at", b.s, err)) != NCEN_OK)
+	if ((error = workflow_step_at(s, r, when, err)) != NCEN_OK)
 		goto out;
 	/* The case is the one being changed: no need to look it up. */
 	if (schema_validate(s, r, SCHEMA_SUBMIT, NULL, NULL, &problems) !=

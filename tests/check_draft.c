@@ -193,9 +193,9 @@ START_TEST(test_spool)
 	struct stat		 sb;
 	int			 found;
 
-	record_add_value(d->rec, schema_field_index(d->rec->form,
+	record_add_value(d->rec, (size_t)schema_field_index(d->rec->form,
 	    "nationality"), "DZ");
-	record_add_value(d->rec, schema_field_index(d->rec->form,
+	record_add_value(d->rec, (size_t)schema_field_index(d->rec->form,
 	    "nationality"), "FR");
 	ck_assert_msg(store_draft_spool(home, d, &err) == NCEN_OK, "%s",
 	    ncen_err_msg(&err));

@@ -520,22 +520,33 @@ START_TEST(test_shipped_fields)
 		  "investigation_status", 1 },
 		{ "investigation", "opened", SCHEMA_DATE, NULL, 1 },
 		{ "investigation", "officers", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation", "office", SCHEMA_CODE, "office", 1 },
+		{ "investigation", "number", SCHEMA_TEXT, NULL, 1 },
+		{ "investigation_step", "investigation", SCHEMA_REF,
+		  "investigation", 1 },
+		{ "investigation_step", "to", SCHEMA_CODE,
+		  "investigation_status", 0 },
 		{ "attachment", "entity", SCHEMA_CODE, "entity", 0 },
 		{ "attachment", "sha256", SCHEMA_TEXT, NULL, 1 },
 		{ "attachment", "size", SCHEMA_INTEGER, NULL, 0 },
 		{ "message", "direction", SCHEMA_CODE, "message_direction", 1 },
 		{ "message", "date", SCHEMA_DATETIME, NULL, 1 },
+		{ "watch", "kind", SCHEMA_CODE, "watch_kind", 1 },
+		{ "watch", "owner", SCHEMA_TEXT, NULL, 1 },
+		{ "alert", "case", SCHEMA_REF, "case", 1 },
+		{ "alert", "state", SCHEMA_CODE, "alert_state", 1 },
+		{ "alert", "raised", SCHEMA_DATETIME, NULL, 1 },
 	};
 	static const char	*repeated[][2] = {
 		{ "case", "transit" }, { "person", "aliases" },
 		{ "person", "nationality" }, { "person", "phone" },
 		{ "person", "email" }, { "investigation", "officers" },
-		{ "message", "cites" },
+		{ "message", "cites" }, { "alert", "matched" },
 	};
 	const struct schema_field	*f;
 	size_t				 i;
 
-	ck_assert_uint_eq(shipped->nforms, 10);
+	ck_assert_uint_eq(shipped->nforms, 13);
 	for (i = 0; i < NELEM(needed); i++) {
 		f = schema_field_find(schema_form_find(shipped,
 		    needed[i].form), needed[i].field);
@@ -651,12 +662,14 @@ END_TEST
 START_TEST(test_shipped_lists)
 {
 	static const char	*lists[] = {
-		"attachment_kind", "business_kind", "case_kind", "commodity",
+		"alert_state", "attachment_kind", "business_kind", "case_kind",
+		"commodity",
 		"commodity_type", "concealment", "concealment_location",
 		"conveyance_kind", "country", "currency", "detection",
 		"direction", "document", "entity", "investigation_status",
-		"message_direction", "office", "package", "procedure", "role",
-		"sex", "species", "status", "transport", "unit",
+		"message_direction", "offence", "office", "outcome", "package",
+		"penalty", "procedure", "provision", "role", "sex", "species",
+		"status", "transport", "unit", "watch_kind",
 	};
 	const struct schema_form	*fo;
 	struct buf			 out = BUF_INIT;

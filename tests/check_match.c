@@ -150,7 +150,7 @@ START_TEST(test_utf8)
 	ck_assert(!match_utf8("\xe2\x82", 2));		/* cut short */
 	ck_assert(!match_utf8("a\0b", 3));
 	ck_assert_int_eq(match_latin("K\xffz", 3, &b, &e), NCEN_EUSAGE);
-	ck_assert_int_eq(b.len, 0);
+	ck_assert_uint_eq(b.len, 0);
 	ck_assert_int_eq(match_fold("\xe2\x82", 2, &b, &e), NCEN_EUSAGE);
 	buf_free(&b);
 	ncen_err_free(&e);
@@ -188,7 +188,7 @@ START_TEST(test_search_index)
 	q.text = "kusnezow 23/10/1997";
 	ck_assert_msg(search_run(st, &q, &res, &e) == NCEN_OK, "%s",
 	    ncen_err_msg(&e));
-	ck_assert_int_eq(res.n, 1);
+	ck_assert_uint_eq(res.n, 1);
 	ck_assert_str_eq(res.hits[0].entity, "person");
 	ck_assert(res.hits[0].id == r->id);
 	ck_assert(res.hits[0].why & SEARCH_WHY_SOUNDS);

@@ -132,7 +132,7 @@ expect(const struct store_page *p, const char *want, int first, int last)
 START_TEST(test_forwards)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 
 	put_numbered(10);
@@ -155,7 +155,7 @@ END_TEST
 START_TEST(test_backwards)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 
 	put_numbered(10);
@@ -174,9 +174,53 @@ START_TEST(test_backwards)
 }
 END_TEST
 
+/* An order read backwards: newest first, every way of reading a page. */
+START_TEST(test_desc)
+{
+	struct store_page_order	o = { "person", "family_name", NULL,
+	    NULL, NULL };
+	struct store_page	p, q;
+
+	o.desc = 1;
+	put_numbered(10);
+	page(&o, STORE_PAGE_START, NULL, 0, 4, &p);
+	expect(&p, "P0009 P0008 P0007 P0006", 1, 0);
+	page(&o, STORE_PAGE_AFTER, &p.rows[3], 0, 4, &q);
+	expect(&q, "P0005 P0004 P0003 P0002", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_AFTER, &q.rows[3], 0, 4, &p);
+	expect(&p, "P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_BEFORE, &q.rows[0], 0, 4, &p);
+	expect(&p, "P0009 P0008 P0007 P0006", 1, 0);
+	store_page_free(&p);
+	/* A reload from a row keeps it first, the older ones after it. */
+	page(&o, STORE_PAGE_AT, &q.rows[1], 0, 4, &p);
+	expect(&p, "P0004 P0003 P0002 P0001", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_AT, &q.rows[3], 0, 4, &p);
+	expect(&p, "P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+	store_page_free(&q);
+	page(&o, STORE_PAGE_END, NULL, 0, 4, &p);
+	expect(&p, "P0003 P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 3, 4, &p);
+	expect(&p, "P0006 P0005 P0004 P0003", 0, 0);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 8, 4, &p);
+	expect(&p, "P0001 P0000", 0, 1);
+	store_page_free(&p);
+	page(&o, STORE_PAGE_SKIP, NULL, 99, 4, &p);
+	expect(&p, "P0003 P0002 P0001 P0000", 0, 1);
+	store_page_free(&p);
+}
+END_TEST
+
 START_TEST(test_id_order)
 {
-	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL };
+	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL,
+	    0, NULL, 0 };
 	const char		*names[] = { "Zed", "Adams", "Mills" };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -208,7 +252,7 @@ END_TEST
 START_TEST(test_skip)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p;
 	uint64_t		n;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -244,7 +288,7 @@ START_TEST(test_prefix)
 	const char		*names[] = { "Ivanova", "Adams", "IVANOV",
 	    "Ivory", "ivanovich", "Иванов", "Иваненко", "حداد", "Iva" };
 	struct store_page_order	o = { "person", "family_name", "IVAN", NULL,
-	    NULL };
+	    NULL, 0, NULL, 0 };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	uint64_t		n;
@@ -291,7 +335,7 @@ END_TEST
 START_TEST(test_empty)
 {
 	struct store_page_order	o = { "person", "family_name", NULL,
-	    NULL, NULL };
+	    NULL, NULL, 0, NULL, 0 };
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	uint64_t		n = 7;
@@ -321,7 +365,8 @@ keep_even(const struct record *r, void *arg)
 
 START_TEST(test_keep)
 {
-	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL };
+	struct store_page_order	o = { "person", NULL, NULL, NULL, NULL,
+	    0, NULL, 0 };
 	struct store_page_query	q;
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -469,7 +514,8 @@ page_olga(const struct store_page_order *o, enum store_page_from from,
  */
 START_TEST(test_scope)
 {
-	struct store_page_order	o = { "case", NULL, NULL, "officer", "olga" };
+	struct store_page_order	o = { "case", NULL, NULL, "officer", "olga",
+	    0, NULL, 0 };
 	struct store_page	p, q;
 	struct ncen_err		err = NCEN_ERR_INIT;
 	const char		*none[] = { "" }, *day[] = { "2027-01-01" };
@@ -566,7 +612,8 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	struct store_page_order	o = { "person", "remarks", NULL, NULL, NULL };
+	struct store_page_order	o = { "person", "remarks", NULL, NULL, NULL,
+	    0, NULL, 0 };
 	struct store_page_query	q;
 	struct store_page	p;
 	struct ncen_err		err = NCEN_ERR_INIT;
@@ -612,6 +659,7 @@ page_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_forwards);
 	tcase_add_test(tc, test_backwards);
+	tcase_add_test(tc, test_desc);
 	tcase_add_test(tc, test_id_order);
 	tcase_add_test(tc, test_skip);
 	tcase_add_test(tc, test_prefix);

@@ -100,8 +100,8 @@ static const struct {
 	/* After a field it is no statement of the field's. */
 	{ "", "field a text(20) required\n label en \"A\"\n label fr \"A\"\n"
 	  "retain 1y after modified delete\n",
-	  "t.form:8:1: expected a statement (label, help, at, field), found "
-	  "'retain'" },
+	  "t.form:8:1: expected a statement (label, help, heading, at, "
+	  "field), found 'retain'" },
 	/* A required nominal field must take the placeholder. */
 	{ "retain 1y after modified anonymise\n",
 	  "field a code:sex required\n label en \"A\"\n label fr \"A\"\n",

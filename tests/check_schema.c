@@ -97,8 +97,11 @@ static const struct parse_error form_errors[] = {
 	{ "unknown statement in a form", HDR2 "help en \"x\"\n",
 	  "t.form:3:1: expected a statement (label, field, retain), found 'help'" },
 	{ "unknown statement in a field", FLD "lable en \"x\"\n",
-	  "t.form:8:1: expected a statement (label, help, at, field), found "
-	  "'lable'" },
+	  "t.form:8:1: expected a statement (label, help, heading, at, "
+	  "field), found 'lable'" },
+	{ "heading given twice", FLD "heading en \"X\"\nheading en \"Y\"\n",
+	  "t.form:9:1: expected one 'heading en' (the first is at line 8), "
+	  "found a second" },
 	{ "bad field name", HDR "field Date date\n",
 	  "t.form:5:7: expected a field name " NAMERULE ", found 'Date'" },
 	{ "field name too long", HDR
@@ -278,6 +281,16 @@ static const struct parse_error codes_errors[] = {
 	{ "empty list", CHDR,
 	  "u.codes:3:1: expected at least one code in the list, found the end "
 	  "of the file" },
+	{ "for without kinds", CHDR "SUSPECT \"a\" \"b\" for\n",
+	  "u.codes:3:20: expected the kinds of record the code applies to "
+	  "(names, the likely one's ending in '*'), found the end of the "
+	  "line" },
+	{ "a bad kind", CHDR "SUSPECT \"a\" \"b\" for person Boat\n",
+	  "u.codes:3:28: expected a kind of record (a name, the likely one's "
+	  "ending in '*'), found 'Boat'" },
+	{ "words between the labels and for", CHDR
+	  "SUSPECT \"a\" \"b\" x for person\n",
+	  "u.codes:3:17: expected the end of the line, found 'x'" },
 };
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
@@ -579,6 +592,38 @@ START_TEST(test_codes_good)
 	schema_codes_free(list);
 	free(text);
 	free(path);
+}
+END_TEST
+
+/* "for KIND..." says which kinds a code applies to, '*' the likely one. */
+START_TEST(test_codes_kinds)
+{
+	static const char	 text[] = "ncen-codes 1\nlist role 1\n"
+	    "CARRIER \"a\" \"b\" for conveyance* business\n"
+	    "KGM \"k\" \"k\" = 1000 GRM for person\n"
+	    "GRM \"g\" \"g\"\n";
+	struct schema_codelist	*list;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	const struct schema_code *c, *k, *g;
+
+	ck_assert_int_eq(parse_codes("role.codes", text, sizeof text - 1,
+	    &list, &err), NCEN_OK);
+	c = schema_code_find(list, "CARRIER");
+	k = schema_code_find(list, "KGM");
+	g = schema_code_find(list, "GRM");
+	ck_assert_str_eq(c->kinds, "conveyance* business");
+	ck_assert_int_eq(schema_code_applies(c, "conveyance"), 2);
+	ck_assert_int_eq(schema_code_applies(c, "business"), 1);
+	ck_assert_int_eq(schema_code_applies(c, "person"), 0);
+	ck_assert_int_eq(schema_code_applies(c, "convey"), 0);
+	ck_assert_int_eq(schema_code_applies(c, "business*"), 0);
+	ck_assert_str_eq(k->base, "GRM");
+	ck_assert_str_eq(k->factor, "1000");
+	ck_assert_int_eq(schema_code_applies(k, "person"), 1);
+	ck_assert_int_eq(schema_code_applies(k, "business"), 0);
+	ck_assert_ptr_null(g->kinds);
+	ck_assert_int_eq(schema_code_applies(g, "anything"), 1);
+	schema_codes_free(list);
 }
 END_TEST
 
@@ -1074,6 +1119,7 @@ schema_suite(void)
 	tcase_add_loop_test(tc, test_codes_error, 0, NELEM(codes_errors));
 	tcase_add_test(tc, test_codes_good);
 	tcase_add_test(tc, test_codes_find_label);
+	tcase_add_test(tc, test_codes_kinds);
 	tcase_add_test(tc, test_codes_many);
 	suite_add_tcase(s, tc);
 

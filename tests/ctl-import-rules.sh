@@ -210,8 +210,8 @@ cmp -s "$T/before" "$T/after"
 tap_result $? "the template with --partial: the database is unchanged"
 {
 	head -1 "$T/template.csv"
-	printf ',,,2026-11-06,,,FRCDG01,FR,Quai 8,IMP,,,,,,,,,,,\r\n'
-	printf ',,validated,2026-11-07,,,FRCDG01,FR,Quai 9,EXP,,,,,,,,,,,\r\n'
+	printf ',,,2026-11-06,,,FRCDG01,FR,Quai 8,IMP,,,,,,,,,,,,,,,,,,,,\r\n'
+	printf ',,validated,2026-11-07,,,FRCDG01,FR,Quai 9,EXP,,,,,,,,,,,,,,,,,,,,\r\n'
 } >"$T/filled.csv"
 ok "a template whose example row was replaced imports" \
 	ncenctl -d "$X" import case "$T/filled.csv" --as sam

@@ -256,6 +256,23 @@ FRMRS01,2,2,250.000,1,618.00,0
 total,2,2,250.000,1,618.00,0'
 fails_with 1 "and not another office" ncenctl -d "$X" report stats by-office --as sam --office FRCDG01
 
+# The figures come from facts.db, made by the first report above over
+# the loaded records and kept by every change since: verify compares
+# them with the records, and a case reopened (closed -> draft) moves
+# into the draft figures.
+ok "verify checks the statistics' facts" ncenctl -d "$X" verify
+has "the case rows" "facts.db: 5 case rows checked"
+has "the seizure rows" "facts.db: 7 seizure rows checked"
+has "the link facts" "facts.db: 4 link facts checked"
+ok "reopen case 2" ncenctl -d "$X" case reopen 2 --as sam --reason "recount"
+csv by-office --status draft
+same "--status draft after the reopen: cases 2, 3 and 5" \
+'code,seizures,cases,quantity_KGM,quantity_KGM_other_units,value_EUR,value_EUR_not_converted
+FRMRS01,2,2,250.000,1,618.00,0
+FRCDG01,2,1,0.000,2,51.50,1
+total,4,3,250.000,3,669.50,1'
+ok "verify after the change" ncenctl -d "$X" verify
+
 # Usage errors.
 fails_with 2 "an unknown query" ncenctl -d "$X" report stats by-nothing
 fails_with 2 "a bad format" ncenctl -d "$X" report stats by-office --format pdf
@@ -314,5 +331,20 @@ tap_result $? "the database is unchanged"
 csv by-commodity
 grep -q '^DRUG,4,3,252.002,' "$T/csv"
 tap_result $? "and reports again once the files are right"
+
+# facts.db keeps values in their own currency and quantities in their
+# own unit: a new rate or a new factor counts at once, nothing rebuilt.
+# USD 0.92 -> 0.50 (line 2: 200.00 USD is 100.00 EUR, not 184.00); a
+# KGM of 500 GRM (1500 g of line 1 are 750, the total 251252 g).
+sed 's/^USD	2024-01-01	0.92$/USD	2024-01-01	0.50/' "$FX/exchange.rates" >"$X/forms/exchange.rates"
+csv by-commodity
+grep -q '^DRUG,4,3,252.002,0,0.000,4,1218.00,0$' "$T/csv"
+tap_result $? "a changed rate counts at once: DRUG 1218.00 EUR"
+sed 's/^KGM\(.*\)= 1000 GRM$/KGM\1= 500 GRM/' "$T/keep.units" >"$X/forms/unit.codes"
+csv by-commodity
+grep -q '^DRUG,4,3,502.504,0,' "$T/csv"
+tap_result $? "a changed factor counts at once: 251252 g are 502.504 of 500 g"
+cp "$T/keep.units" "$X/forms/unit.codes"
+cp "$FX/exchange.rates" "$X/forms/exchange.rates"
 
 finish

@@ -30,6 +30,8 @@ run_target fuzz_forms "$top_srcdir/tests/fuzz/fuzz_forms.dict" \
     "$top_srcdir/tests/fuzz/corpus"
 run_target fuzz_csv "$top_srcdir/tests/fuzz/fuzz_csv.dict" \
     "$top_srcdir/tests/fixtures/csv"
+run_target fuzz_rules "$top_srcdir/tests/fuzz/fuzz_rules.dict" \
+    "$top_srcdir/tests/fuzz/rules-corpus"
 run_target fuzz_batch "$top_srcdir/tests/fuzz/fuzz_batch.dict" "$top_srcdir/tests/fuzz/batch-corpus"
 run_target fuzz_search "$top_srcdir/tests/fuzz/fuzz_search.dict" \
     "$top_srcdir/tests/fuzz/search-corpus"

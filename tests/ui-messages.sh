@@ -83,8 +83,10 @@ ui_wait C "To partner node:" >/dev/null
 ui_type C "DE-NCEN"; ui_keys C Enter
 ui_wait C "Subject:" >/dev/null
 ui_type C "Follow-up from the terminal"; ui_keys C Enter
-ui_wait C "Text:" >/dev/null
+ui_wait C "Text, line 1" >/dev/null
 ui_type C "Second container found."; ui_keys C Enter
+ui_wait C "Text, line 2" >/dev/null
+ui_keys C Enter
 ui_wait C "Cited cases" >/dev/null
 ui_type C "FR-CDG01-2026-000001"; ui_keys C Enter
 ui_see C "the screen says it is queued" "queued for DE-NCEN"

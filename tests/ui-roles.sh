@@ -83,7 +83,8 @@ keyline | grep -q "\^N New"
 tap_result $? "New is on the key line for an officer"
 ! grep -q "2026-11-07" "$T/out"
 tap_result $? "Pat's case is not in her list"
-ui_keys o Enter
+# Her own cases come newest first: her draft, case 1, is second.
+ui_keys o Down Enter
 ui_wait o "Case 1" >/dev/null
 keyline | grep -q "Actions"
 tap_result $? "her draft offers Actions"

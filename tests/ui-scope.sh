@@ -3,7 +3,8 @@
 # through the officer index (a scope apart from the filter she types):
 # counted, paged and sorted within her cases, and Back or ESC after a
 # typed filter clears the filter only, never the scope.  A case nobody
-# owns is hers too (the role matrix's "own"), and still listed.
+# owns is hers too (the role matrix's "own"), and still listed.  Her
+# own cases read newest first, by date or by number.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -48,43 +49,41 @@ nopat() { ! grep -q "2025-01-0" "$T/out"; }
 ui_start o -- ncen -d "$X" --as olga --idle 0
 ui_wait o "Main menu" >/dev/null
 ui_keys o c
-ui_see o "her list counts her 25 cases, two pages" "Cases (25)   by Date of the event   page 1/2"
+ui_see o "her list counts her 25 cases, two pages" "Cases (25)   by Date of the event, newest first   page 1/2"
 # The title is drawn first: wait for the last row, and the key line.
-ui_wait o "2026-11-20" >/dev/null
+ui_wait o "2026-11-06" >/dev/null
 ui_wait o "^T Sort" >/dev/null
 nopat
 tap_result $? "none of Pat's cases on page 1"
 first=$(rows | head -1)
-case $first in *2026-11-01*) r=0 ;; *) r=1 ;; esac
-tap_result $r "sorted by date: her earliest first ($first)"
+case $first in *2026-11-25*) r=0 ;; *) r=1 ;; esac
+tap_result $r "sorted by date: her latest first ($first)"
 [ "$(rows | wc -l)" -eq 20 ]
 tap_result $? "a full page of 20 rows"
 
 ui_keys o NPage
 ui_see o "PgDn: page 2 of 2" "page 2/2"
-ui_wait o "2026-11-25" >/dev/null
+ui_wait o "2026-11-01" >/dev/null
 [ "$(rows | wc -l)" -eq 5 ]
 tap_result $? "five rows on page 2 (her last)"
 nopat
 tap_result $? "none of Pat's cases on page 2"
-rows | tail -1 | grep -q "2026-11-25"
-tap_result $? "her latest case last"
+rows | tail -1 | grep -q "2026-11-01"
+tap_result $? "her earliest case last"
 
 # Number order: her cases by number, Pat's (26-30) not among them.
-# ^T goes through every indexed field of the case form, then number.
-i=0
-while [ $i -lt 16 ]; do
-	ui_settle o
-	grep -q "by number" "$T/out" && break
+# ^T until number order (ui_wait counts with i: this loop with d).
+d=0
+while [ $d -lt 20 ] && ! ui_wait o "by number" 1 2>/dev/null; do
 	ui_keys o C-t
-	i=$((i + 1))
+	d=$((d + 1))
 done
-ui_see o "^T to number order" "by number"
+ui_see o "^T to number order" "by number, newest first"
 ui_keys o End
 ui_see o "End: her last page" "page 2/2"
-ui_wait o " 25 " >/dev/null
-rows | tail -1 | grep -q "^ *25 "
-tap_result $? "case 25 ends her list by number"
+ui_wait o "     1 " >/dev/null
+rows | tail -1 | grep -q "^ *1 "
+tap_result $? "case 1 ends her list by number"
 nopat
 tap_result $? "none of Pat's in number order"
 
@@ -100,8 +99,8 @@ ui_settle o		# the rows follow the typist's pause
 [ "$(rows | wc -l)" -eq 10 ]
 tap_result $? "ten of her cases from 2026-11-10 to 2026-11-19"
 ui_keys o C-f
-ui_see o "^F clears the filter" "Cases (25)   by Date of the event   page 1/2"
-ui_wait o "2026-11-20" >/dev/null
+ui_see o "^F clears the filter" "Cases (25)   by Date of the event, newest first   page 1/2"
+ui_wait o "2026-11-06" >/dev/null
 ! grep -q "starts with" "$T/out"
 tap_result $? "no filter left"
 nopat
@@ -117,7 +116,7 @@ ui_keys o Escape Escape
 ui_see o "ESC ESC goes back from a filtered list" "Main menu"
 ui_keys o c
 ui_see o "the list opens again without the filter" \
-    "Cases (25)   by Date of the event   page 1/2"
+    "Cases (25)   by Date of the event, newest first   page 1/2"
 nopat
 tap_result $? "still none of Pat's cases"
 ui_keys o C-x
@@ -129,7 +128,9 @@ printf '%s\n' 'ncen-dump 1' 'record case 31 1 1795770000 nobody' \
 	'field direction IMP' >"$T/nobody.dump"
 ok "a case with no officer" ncenctl -d "$X" load "$T/nobody.dump"
 ui_keys o c
-ui_see o "her list has it" "2024-06-01"
+ui_wait o "Cases (26)" >/dev/null
+ui_keys o End
+ui_see o "her list has it, oldest, on the last page" "2024-06-01"
 nopat
 tap_result $? "and none of Pat's cases"
 ui_keys o C-x

@@ -232,7 +232,7 @@ console se -e NCEN_SIGNIN_DELAY=3 -e NCEN_SIGNIN_DELAY_MAX=6
 signin se erin "$PW1"
 ui_see se "even the right password, too soon in another session, is refused" \
 	"Refused: too many wrong passwords in a row: try again in"
-has "and that session waits the rest" "The next try in"
+ui_see se "and that session waits the rest" "The next try in"
 ok "the early try is audited, not counted" ncenctl -d "$X" audit show \
 	--user erin --action signin.
 has "as refused too soon" "too soon after 2 wrong ones in a row"
