@@ -361,6 +361,21 @@ store_space_ref(const char *home)
 	return store_space_ref_id(home);
 }
 
+#define STORE_SPACE_PENDING	"checkpoint.pending"
+
+/* Whether a last close left DIR/checkpoint.pending (a checkpoint owed). */
+static int
+store_space_is_pending(const char *home)
+{
+	struct buf	path = BUF_INIT;
+	int		pending;
+
+	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
+	pending = access(path.s, F_OK) == 0;
+	buf_free(&path);
+	return pending;
+}
+
 /*
  * Whether __db.001 names regions no process uses: a segment that is
  * gone, or one nobody is attached to.  Every process in an environment
@@ -384,6 +399,9 @@ store_space_ref_unused(const char *home, long *base)
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		return errno == EINVAL || errno == EIDRM;
 	*base = (long)ds.shm_perm.__key;
+	/* Kept on purpose by a last close whose checkpoint failed. */
+	if (store_space_is_pending(home))
+		return 0;
 	return ds.shm_nattch == 0;
 }
 
@@ -486,7 +504,6 @@ store_space_shm_key(const char *home)
  * write them from the log.  A checkpoint that succeeds removes the
  * file.
  */
-#define STORE_SPACE_PENDING	"checkpoint.pending"
 
 /* Note, or forget (done), that a checkpoint is owed (see above). */
 void
@@ -516,15 +533,13 @@ store_space_pending(const char *home, int done)
 int
 store_space_owed(const char *home, int *lockfd)
 {
-	struct buf	path = BUF_INIT;
 	struct shmid_ds	ds;
 	int		id, fd, owed = 0;
 
 	*lockfd = -1;
-	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
 	/* Held exclusively: no other open is under way. */
-	if (access(path.s, F_OK) == 0 &&
-	    (fd = store_space_lock(home, 1)) != -1) {
+	if (store_space_is_pending(home) &&
+	    (fd = store_space_lock(home, 1, 0)) != -1) {
 		if ((id = store_space_ref_id(home)) == -1 ||
 		    shmctl(id, IPC_STAT, &ds) == -1) {
 			owed = 1;
@@ -532,7 +547,6 @@ store_space_owed(const char *home, int *lockfd)
 		} else
 			close(fd);
 	}
-	buf_free(&path);
 	return owed;
 }
 
