@@ -233,7 +233,6 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
 void	 store_space_pending(const char *home, int done);
-int	 store_space_owed(const char *home, int *lockfd);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
 int	 store_space_ref(const char *home);
 #define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
@@ -244,6 +243,7 @@ void	 store_gate_hold(int on);
 int	 store_gate_recovers(const char *home);
 void	 store_gate_set(const char *home, int id);
 unsigned long store_gate_late(void);
+unsigned long store_gate_failed(void);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

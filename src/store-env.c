@@ -702,27 +702,6 @@ store_env_ents(struct store *st)
 }
 
 /*
- * A checkpoint a full disk failed at close, and the regions that held
- * its pages gone since (store-space.c): recover them from the log before
- * the open, every other open kept out meanwhile.
- */
-static int
-store_env_owed(struct store *st, struct ncen_err *err)
-{
-	struct buf	report = BUF_INIT;
-	int		fd, error = NCEN_OK;
-
-	if (!store_space_owed(st->home, &fd))
-		return NCEN_OK;
-	if ((error = store_backup_recover(st->home, st->keyfile, 0, &report,
-	    err)) == NCEN_OK)
-		store_space_pending(st->home, 1);
-	close(fd);
-	buf_free(&report);
-	return error;
-}
-
-/*
  * Open the environment and every database of the schema.
  *
  * A process that finds a dead one in the registry recovers: it marks
@@ -745,8 +724,6 @@ store_env_open(struct store *st, struct ncen_err *err)
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
-		return error;
-	if ((error = store_env_owed(st, err)) != NCEN_OK)
 		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
@@ -1113,7 +1090,8 @@ store_close(struct store *st, struct ncen_err *err)
 	if (st->env != NULL &&
 	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
 		error = store_dberr(st, ret, err, _("checkpoint at close"));
-		/* Committed pages may be in the cache only: keep it. */
+		/* Committed pages may be in the cache only: the next
+		 * open recovers them from the log (store-space.c). */
 		owed = ret != DB_RUNRECOVERY;
 	} else if (st->env != NULL)
 		store_space_pending(st->home, 1);

@@ -11,7 +11,7 @@
  * environment, and a later recovery stops there ("file has LSN past end
  * of log", records lost, a damaged database).
  *
- * So every write of Berkeley DB (its pwrite, store_gate_install) into
+ * So every write of Berkeley DB (its pwrite and write, store_gate_install) into
  * a data directory a store has open takes the directory's regions lock
  * (.regions.lock, store-space.c) shared, and checks under it that
  * __db.001 still names the environment the process joined: if not, the
@@ -21,6 +21,7 @@
  * finishes before the replay reads the log.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <db.h>
@@ -52,6 +53,7 @@ struct store_gate {
 static struct store_gate	store_gate_tab[STORE_GATE_MAX];
 static volatile int		store_gate_own;	/* holding it ourselves */
 static unsigned long		store_gate_nlate;	/* late writes */
+static unsigned long		store_gate_nfailed;	/* failed writes */
 
 /* Nanoseconds of the monotonic clock. */
 static int64_t
@@ -98,15 +100,35 @@ store_gate_fd(int fd)
 }
 
 /*
- * Berkeley DB's pwrite: gated as the file says.  A write that held the
- * gate longer than an open waits for it (a process stopped there) may
- * have landed after a recovery: it is counted (store_gate_late).
+ * Before a write, its blocks are allocated (not the file's size): on a
+ * full disk the write then fails whole (ENOSPC), where a plain write
+ * may store part of a page or of a log record and leave a database file
+ * whose size is not a multiple of its page size, or a log with a hole
+ * (Berkeley DB makes each log file sparse, at its full size, so even a
+ * write inside one may need a block).  0, or -1 with errno set.
+ */
+static int
+store_gate_room(int fd, size_t len, off_t off)
+{
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, off, (off_t)len) == 0 ||
+	    errno != ENOSPC)
+		return 0;	/* done, or not supported here */
+	return -1;
+}
+
+/*
+ * One write of Berkeley DB, gated as the file says: at off, or where
+ * the descriptor stands when off is -1 (its write after a failed
+ * pwrite).  A write that held the gate longer than an open waits for
+ * it (a process stopped there) may have landed after a recovery: it is
+ * counted (store_gate_late).
  */
 static ssize_t
-store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
+store_gate_io(int fd, const void *data, size_t len, off_t off)
 {
 	struct store_gate	*g = NULL;
 	ssize_t			 w;
+	off_t			 at = off;
 	int64_t			 t0 = 0;
 	int			 held = 0, saved;
 
@@ -121,8 +143,14 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 			return -1;
 		}
 	}
-	w = pwrite(fd, data, len, off);
+	if (at == -1)
+		at = lseek(fd, 0, SEEK_CUR);
+	if ((w = at == -1 ? 0 : store_gate_room(fd, len, at)) == 0)
+		w = off == -1 ? write(fd, data, len) :
+		    pwrite(fd, data, len, off);
 	saved = errno;
+	if (w != (ssize_t)len)
+		store_gate_nfailed++;
 	if (held) {
 		if (store_gate_now() - t0 >= STORE_GATE_LATE_NS)
 			store_gate_nlate++;
@@ -132,11 +160,35 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 	return w;
 }
 
+/* Berkeley DB's pwrite (store_gate_io). */
+static ssize_t
+store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
+{
+	return store_gate_io(fd, data, len, off);
+}
+
+/* Berkeley DB's write where the descriptor stands (store_gate_io). */
+static ssize_t
+store_gate_write(int fd, const void *data, size_t len)
+{
+	return store_gate_io(fd, data, len, -1);
+}
+
 /* How many writes held the gate so long that a recovery may have gone on. */
 unsigned long
 store_gate_late(void)
 {
 	return store_gate_nlate;
+}
+
+/*
+ * How many of Berkeley DB's writes failed or were cut short in this
+ * process (a full disk): store_txn_attempt checks a commit against it.
+ */
+unsigned long
+store_gate_failed(void)
+{
+	return store_gate_nfailed;
 }
 
 /* Route Berkeley DB's writes through the gate (once per process). */
@@ -145,7 +197,8 @@ store_gate_install(void)
 {
 	static int	done;
 
-	if (!done && db_env_set_func_pwrite(store_gate_pwrite) == 0)
+	if (!done && db_env_set_func_pwrite(store_gate_pwrite) == 0 &&
+	    db_env_set_func_write(store_gate_write) == 0)
 		done = 1;
 }
 

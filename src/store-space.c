@@ -361,21 +361,6 @@ store_space_ref(const char *home)
 	return store_space_ref_id(home);
 }
 
-#define STORE_SPACE_PENDING	"checkpoint.pending"
-
-/* Whether a last close left DIR/checkpoint.pending (a checkpoint owed). */
-static int
-store_space_is_pending(const char *home)
-{
-	struct buf	path = BUF_INIT;
-	int		pending;
-
-	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
-	pending = access(path.s, F_OK) == 0;
-	buf_free(&path);
-	return pending;
-}
-
 /*
  * Whether __db.001 names regions no process uses: a segment that is
  * gone, or one nobody is attached to.  Every process in an environment
@@ -399,9 +384,6 @@ store_space_ref_unused(const char *home, long *base)
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		return errno == EINVAL || errno == EIDRM;
 	*base = (long)ds.shm_perm.__key;
-	/* Kept on purpose by a last close whose checkpoint failed. */
-	if (store_space_is_pending(home))
-		return 0;
 	return ds.shm_nattch == 0;
 }
 
@@ -496,14 +478,15 @@ store_space_shm_key(const char *home)
 
 /*
  * A close whose checkpoint failed (a full disk) may leave committed
- * pages in the shared cache only, their log records on disk: the
- * regions are kept (store_space_env_release is not called) and this
- * file says so.  The next open joins them and its checkpoints write the
- * pages once there is room; if the regions are gone meanwhile (a
- * reboot), the open runs recovery first (store_space_owed says so), to
- * write them from the log.  A checkpoint that succeeds removes the
- * file.
+ * pages in the shared cache only, their log records on disk: the last
+ * process out leaves the regions (store_space_env_release is not
+ * called) and this file says so.  Nobody uses them then, so the next
+ * open finds them stale (store_space_ref_unused), clears them and
+ * recovers, which writes those pages from the log; joining them would
+ * also take over a log buffer whose write failed, which Berkeley DB
+ * does not get over.  A checkpoint that succeeds removes the file.
  */
+#define STORE_SPACE_PENDING	"checkpoint.pending"
 
 /* Note, or forget (done), that a checkpoint is owed (see above). */
 void
@@ -521,33 +504,6 @@ store_space_pending(const char *home, int done)
 		close(fd);
 	}
 	buf_free(&path);
-}
-
-/*
- * Before an open: whether a checkpoint is owed whose regions are gone
- * (a reboot), its pages in the log only: then 1, with the lock that
- * keeps every other open out held in *lockfd, for the caller to run
- * recovery before it opens (and close).  Regions still there are
- * joined as they are (0).
- */
-int
-store_space_owed(const char *home, int *lockfd)
-{
-	struct shmid_ds	ds;
-	int		id, fd, owed = 0;
-
-	*lockfd = -1;
-	/* Held exclusively: no other open is under way. */
-	if (store_space_is_pending(home) &&
-	    (fd = store_space_lock(home, 1, 0)) != -1) {
-		if ((id = store_space_ref_id(home)) == -1 ||
-		    shmctl(id, IPC_STAT, &ds) == -1) {
-			owed = 1;
-			*lockfd = fd;
-		} else
-			close(fd);
-	}
-	return owed;
 }
 
 /*

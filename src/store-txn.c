@@ -197,6 +197,29 @@ store_txn_panicked(struct store *st)
 }
 
 /*
+ * A commit that Berkeley DB reported done though the log write holding
+ * its commit record failed (a full disk, the record the first of a new
+ * log file: libdb 5.3 then returns 0), and a second flush failed too:
+ * it is not on disk, so it is reported as failed.  Its record stays in
+ * the log buffer and a later flush, once there is room, may still write
+ * it: an import's journal undoes its batches either way, and the
+ * caller is told the change may or may not be kept (NCEN_ERECOVER with
+ * t->unsure, never run again).  Making the environment panic instead
+ * would have the next open recover on a full disk, which fails half
+ * way.
+ */
+static int
+store_txn_unwritten(struct store_txn *t, int ret, struct ncen_err *err)
+{
+	t->unsure = 1;
+	store_txn_dberr(t, ret, err, _("committing: the log could not be "
+	    "written"));
+	if (err != NULL)
+		err->code = NCEN_ERECOVER;
+	return NCEN_ERECOVER;
+}
+
+/*
  * One attempt: begin, fn, commit or abort.
  *
  * A commit is not known to be kept when one of its writes held the
@@ -215,7 +238,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 {
 	struct store	*st = t->st;
 	DB_TXN		*txn;
-	unsigned long	 late;
+	unsigned long	 late, failed;
 	int		 ret, error, aret;
 
 	if (readonly == STORE_TXN_NONE) {
@@ -251,10 +274,14 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		return error;
 	}
 	late = store_gate_late();
+	failed = store_gate_failed();
 	if ((ret = txn->commit(txn, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
 	if (readonly)
 		return NCEN_OK;
+	if (store_gate_failed() != failed &&
+	    (ret = st->env->log_flush(st->env, NULL)) != 0)
+		return store_txn_unwritten(t, ret, err);
 	if (store_gate_late() != late && store_txn_panicked(st)) {
 		t->unsure = 1;
 		return ncen_err_set(err, NCEN_ERECOVER, _("%s: another program "
