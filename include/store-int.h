@@ -5,7 +5,8 @@
  *
  *	__db.001, log.*		the name of the environment's regions (in
  *				shared memory, store-space.c) and log files
- *	.regions.lock		opens vs the last close's removal of them
+ *	.regions.lock		opens vs the last close's removal of them,
+ *				writes vs a recovery (store-gate.c)
  *	reserve			the disk reserve, if set (store-space.h)
  *	seq.db			btree: entity name -> DB_SEQUENCE of its ids
  *	NAME.db			btree, one per form: 8-byte big-endian id ->
@@ -68,6 +69,8 @@
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
 #define STORE_FIND_BULK		(256 * 1024)	/* bytes per bulk read */
 #define STORE_LOCKS		100000		/* lock table size */
+#define STORE_REG_WAIT_US	50000		/* recovery waits, twice, for
+						   the others to see the panic */
 #define STORE_SEQ_FILE		"seq.db"
 #define STORE_LINKS_FILE	"links.db"
 #define STORE_ACCOUNTS_FILE	"accounts.db"	/* auth-account.c */
@@ -176,6 +179,7 @@ struct store_txn {
 						   commit (store-wake.h) */
 	struct store_undo	*undo;
 	int			 space_ok;	/* the reserve was checked */
+	int			 unsure;	/* recovered under the commit */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */
@@ -220,6 +224,7 @@ int	 store_hooks_call(struct store_txn *, const struct store_change *,
 int	 store_space_open(struct store *, struct ncen_err *);
 struct store_space_env {
 	int			 lockfd;	/* held while opening, or -1 */
+	int			 exclusive;	/* held so: the open recovers */
 	long			 shmkey;	/* the segments' base key, or -1 */
 };
 int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
@@ -228,8 +233,17 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
 void	 store_space_pending(const char *home, int done);
-int	 store_space_owed(const char *home, int *lockfd);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
+int	 store_space_ref(const char *home);
+#define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
+
+/* store-gate.c: no write from an environment recovered under us. */
+void	 store_gate_install(void);
+void	 store_gate_hold(int on);
+int	 store_gate_recovers(const char *home);
+void	 store_gate_set(const char *home, int id);
+unsigned long store_gate_late(void);
+unsigned long store_gate_failed(void);
 
 /* store-txn.c */
 /* readonly: 0 read-write, 1 read committed, STORE_TXN_NONE one read, no txn. */

@@ -427,8 +427,11 @@ out:
 		(void)close(fd);
 	if (tmp.len > 0)
 		(void)unlink(tmp.s);
-	if (error != NCEN_OK && res->stored) {
-		/* Nothing refers to the new file: take it away again. */
+	if (error != NCEN_OK && error != NCEN_ERECOVER && res->stored) {
+		/*
+		 * Nothing refers to the new file: take it away again (not
+		 * after a recovery, when the record may be there after all).
+		 */
 		(void)unlink(final.s);
 		res->stored = 0;
 	}

@@ -113,19 +113,23 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 	    (ret = be->env->set_lk_max_locks(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_objects(be->env, STORE_LOCKS)) != 0 ||
 	    (ret = be->env->set_lk_max_lockers(be->env, STORE_LOCKS)) != 0 ||
-	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0) {
+	    (ret = be->env->set_lg_max(be->env, STORE_LOG_MAX)) != 0 ||
+	    (ret = be->env->set_timeout(be->env, STORE_REG_WAIT_US,
+	    DB_SET_REG_TIMEOUT)) != 0) {
 		r = store_backup_dberr(be, ret, e, _("configuring"), home);
 		goto out;
 	}
+	/* The waits for the regions lock count in the open's bound. */
+	store_watch_enter();
 	if ((r = store_space_env_config(be->env, home, &flags, &se,
 	    e)) != NCEN_OK) {
 		(void)store_space_env_done(home, &se, 0, NULL);
+		store_watch_leave();
 		goto out;
 	}
-	store_watch_enter();
 	ret = be->env->open(be->env, home, flags, 0600);
-	store_watch_leave();
 	r = store_space_env_done(home, &se, ret == 0, e);
+	store_watch_leave();
 	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, _("opening the environment"),
 		    home);

@@ -702,27 +702,16 @@ store_env_ents(struct store *st)
 }
 
 /*
- * A checkpoint a full disk failed at close, and the regions that held
- * its pages gone since (store-space.c): recover them from the log before
- * the open, every other open kept out meanwhile.
+ * Open the environment and every database of the schema.
+ *
+ * A process that finds a dead one in the registry recovers: it marks
+ * the environment panicked, waits STORE_REG_WAIT_US twice for the
+ * others to see that (Berkeley DB checks before each write), then
+ * removes the regions and replays the log.  The wait is for a process
+ * held up between that check and its write, whose write would land in
+ * the log after the replay read it (store-txn.c says what a commit
+ * does about it).
  */
-static int
-store_env_owed(struct store *st, struct ncen_err *err)
-{
-	struct buf	report = BUF_INIT;
-	int		fd, error = NCEN_OK;
-
-	if (!store_space_owed(st->home, &fd))
-		return NCEN_OK;
-	if ((error = store_backup_recover(st->home, st->keyfile, 0, &report,
-	    err)) == NCEN_OK)
-		store_space_pending(st->home, 1);
-	close(fd);
-	buf_free(&report);
-	return error;
-}
-
-/* Open the environment and every database of the schema. */
 static int
 store_env_open(struct store *st, struct ncen_err *err)
 {
@@ -736,8 +725,6 @@ store_env_open(struct store *st, struct ncen_err *err)
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
 		return error;
-	if ((error = store_env_owed(st, err)) != NCEN_OK)
-		return error;
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return ncen_err_set(err, NCEN_EDB, "%s: db_env_create: %s",
 		    st->home, db_strerror(ret));
@@ -750,6 +737,8 @@ store_env_open(struct store *st, struct ncen_err *err)
 	    (ret = env->set_lk_max_objects(env, STORE_LOCKS)) != 0 ||
 	    (ret = env->set_lk_max_lockers(env, STORE_LOCKS)) != 0 ||
 	    (ret = env->set_lg_max(env, STORE_LOG_MAX)) != 0 ||
+	    (ret = env->set_timeout(env, STORE_REG_WAIT_US,
+	    DB_SET_REG_TIMEOUT)) != 0 ||
 	    (ret = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0) {
 		error = store_dberr(st, ret, err,
 		    _("configuring the environment"));
@@ -785,15 +774,17 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* DB_RECOVER needs DB_CREATE; store_open checked the directory. */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	/* The waits for the regions lock count in the open's bound. */
+	store_watch_enter();
 	if ((error = store_space_env_config(env, st->home, &flags, &se,
 	    err)) != NCEN_OK) {
 		(void)store_space_env_done(st->home, &se, 0, NULL);
+		store_watch_leave();
 		goto fail;
 	}
-	store_watch_enter();
 	ret = env->open(env, st->home, flags, 0600);
-	store_watch_leave();
 	error = store_space_env_done(st->home, &se, ret == 0, err);
+	store_watch_leave();
 	if (ret != 0) {
 		error = store_env_open_error(st, ret, err);
 		goto fail;
@@ -1099,7 +1090,8 @@ store_close(struct store *st, struct ncen_err *err)
 	if (st->env != NULL &&
 	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
 		error = store_dberr(st, ret, err, _("checkpoint at close"));
-		/* Committed pages may be in the cache only: keep it. */
+		/* Committed pages may be in the cache only: the next
+		 * open recovers them from the log (store-space.c). */
 		owed = ret != DB_RUNRECOVERY;
 	} else if (st->env != NULL)
 		store_space_pending(st->home, 1);

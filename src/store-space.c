@@ -58,7 +58,6 @@
 #define STORE_SHM_REF_MAX	4096		/* __db.001 naming a segment */
 #define STORE_SHM_REF_SIZE	(2 * sizeof(uintptr_t) + sizeof(int))
 #define STORE_SHM_SWEEP		4		/* slots swept for orphans */
-#define STORE_SHM_LOCK		".regions.lock"	/* opens vs removal */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
 
 /* The suffixes of a reserve and their multipliers. */
@@ -277,13 +276,13 @@ store_space_primary(const char *home)
 
 /*
  * Take the lock that keeps opens and the last close's removal apart:
- * shared to open, exclusive (without waiting) to remove.  Openers wait
- * at most STORE_SHM_WAIT_MS for a removal, then go on without it
- * (Berkeley DB then answers a panic, and store_open tries again).
- * -1 when it is not held.
+ * shared to open, exclusive to remove (without waiting) or to clear a
+ * stale reference (waiting).  Waiters wait at most STORE_SHM_WAIT_MS,
+ * then go on without it (Berkeley DB then answers a panic, and
+ * store_open tries again).  -1 when it is not held.
  */
 static int
-store_space_lock(const char *home, int exclusive)
+store_space_lock(const char *home, int exclusive, int waitit)
 {
 	struct buf	path = BUF_INIT;
 	int		fd, i;
@@ -298,7 +297,7 @@ store_space_lock(const char *home, int exclusive)
 			return fd;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			break;
-		if (exclusive)
+		if (!waitit)
 			break;
 		usleep(1000);
 	}
@@ -353,6 +352,72 @@ store_space_ref_id(const char *home)
 	if (n == (ssize_t)sizeof ref)
 		memcpy(&id, ref + 2 * sizeof(uintptr_t), sizeof id);
 	return id;
+}
+
+/* The segment id DIR/__db.001 names, or -1 (store-gate.c checks it). */
+int
+store_space_ref(const char *home)
+{
+	return store_space_ref_id(home);
+}
+
+/*
+ * Whether __db.001 names regions no process uses: a segment that is
+ * gone, or one nobody is attached to.  Every process in an environment
+ * stays attached to its first segment, so such regions are left over:
+ * from a process killed while, as the last one out, it removed them
+ * (the segments go before __db.001), or killed with nobody left beside
+ * it.  When its registry names no dead process, libdb would not recover
+ * them and every open would fail ("shmat: ... Invalid argument", or a
+ * panic that stays); *base gets the segments' base key, or -1.
+ */
+static int
+store_space_ref_unused(const char *home, long *base)
+{
+	struct shmid_ds	ds;
+	int		id;
+
+	*base = -1;
+	if (store_space_primary(home) > STORE_SHM_REF_MAX ||
+	    (id = store_space_ref_id(home)) == -1)
+		return 0;		/* none, or region files (older ncen) */
+	if (shmctl(id, IPC_STAT, &ds) == -1)
+		return errno == EINVAL || errno == EIDRM;
+	*base = (long)ds.shm_perm.__key;
+	return ds.shm_nattch == 0;
+}
+
+/*
+ * Clear regions no process uses (store_space_ref_unused), under the lock
+ * held exclusively so that no open is under way: their segments go, and
+ * __db.001 with the registry, so that the next open makes the regions
+ * anew and runs recovery first (libdb recovers when it makes the
+ * registry).
+ */
+static void
+store_space_unstale(const char *home)
+{
+	struct buf	path = BUF_INIT;
+	struct shmid_ds	ds;
+	long		base;
+	int		fd, i, id;
+
+	if ((fd = store_space_lock(home, 1, 1)) == -1)
+		return;
+	if (store_space_ref_unused(home, &base)) {
+		for (i = 0; base != -1 && i < STORE_SHM_SPAN; i++)
+			if ((id = shmget((key_t)(base + i), 0, 0)) != -1 &&
+			    shmctl(id, IPC_STAT, &ds) == 0 &&
+			    ds.shm_nattch == 0)
+				(void)shmctl(id, IPC_RMID, NULL);
+		buf_addf(&path, "%s/__db.register", home);
+		(void)unlink(path.s);
+		buf_reset(&path);
+		buf_addf(&path, "%s/__db.001", home);
+		(void)unlink(path.s);
+		buf_free(&path);
+	}
+	close(fd);
 }
 
 /*
@@ -413,13 +478,13 @@ store_space_shm_key(const char *home)
 
 /*
  * A close whose checkpoint failed (a full disk) may leave committed
- * pages in the shared cache only, their log records on disk: the
- * regions are kept (store_space_env_release is not called) and this
- * file says so.  The next open joins them and its checkpoints write the
- * pages once there is room; if the regions are gone meanwhile (a
- * reboot), the open runs recovery first (store_space_owed says so), to
- * write them from the log.  A checkpoint that succeeds removes the
- * file.
+ * pages in the shared cache only, their log records on disk: the last
+ * process out leaves the regions (store_space_env_release is not
+ * called) and this file says so.  Nobody uses them then, so the next
+ * open finds them stale (store_space_ref_unused), clears them and
+ * recovers, which writes those pages from the log; joining them would
+ * also take over a log buffer whose write failed, which Berkeley DB
+ * does not get over.  A checkpoint that succeeds removes the file.
  */
 #define STORE_SPACE_PENDING	"checkpoint.pending"
 
@@ -442,41 +507,13 @@ store_space_pending(const char *home, int done)
 }
 
 /*
- * Before an open: whether a checkpoint is owed whose regions are gone
- * (a reboot), its pages in the log only: then 1, with the lock that
- * keeps every other open out held in *lockfd, for the caller to run
- * recovery before it opens (and close).  Regions still there are
- * joined as they are (0).
- */
-int
-store_space_owed(const char *home, int *lockfd)
-{
-	struct buf	path = BUF_INIT;
-	struct shmid_ds	ds;
-	int		id, fd, owed = 0;
-
-	*lockfd = -1;
-	buf_addf(&path, "%s/%s", home, STORE_SPACE_PENDING);
-	/* Held exclusively: no other open is under way. */
-	if (access(path.s, F_OK) == 0 &&
-	    (fd = store_space_lock(home, 1)) != -1) {
-		if ((id = store_space_ref_id(home)) == -1 ||
-		    shmctl(id, IPC_STAT, &ds) == -1) {
-			owed = 1;
-			*lockfd = fd;
-		} else
-			close(fd);
-	}
-	buf_free(&path);
-	return owed;
-}
-
-/*
  * Before the environment opens: its regions go to shared memory, and
  * the open waits for a removal under way (se->lockfd, released by
- * store_space_env_done).  Region files left by an older ncen go first
- * if no process uses them; if one does, the open joins them as they
- * are (and store_space_env_done allocates them whole).
+ * store_space_env_done), holding the lock exclusively when it will
+ * recover, so that no write of another process is under way meanwhile
+ * (store-gate.c).  Region files left by an older ncen go first if no
+ * process uses them; if one does, the open joins them as they are (and
+ * store_space_env_done allocates them whole).
  */
 int
 store_space_env_config(DB_ENV *env, const char *home, u_int32_t *flags,
@@ -486,7 +523,15 @@ store_space_env_config(DB_ENV *env, const char *home, u_int32_t *flags,
 	int	ret;
 
 	se->shmkey = -1;
-	se->lockfd = store_space_lock(home, 0);
+	store_gate_install();
+	store_gate_set(home, -1);	/* joined anew: not checked yet */
+	if (store_space_ref_unused(home, &key))
+		store_space_unstale(home);
+	se->exclusive = store_gate_recovers(home);
+	se->lockfd = store_space_lock(home, se->exclusive, 1);
+	if (se->lockfd == -1)
+		se->exclusive = 0;
+	store_gate_hold(se->exclusive);
 	if (store_space_primary(home) > STORE_SHM_REF_MAX &&
 	    store_space_remove(home) != 0)
 		return NCEN_OK;
@@ -592,10 +637,15 @@ store_space_env_done(const char *home, struct store_space_env *se,
 {
 	if (!opened && se->shmkey != -1 && store_space_primary(home) < 0)
 		store_space_orphans(se->shmkey);
+	if (opened)
+		store_gate_set(home, store_space_ref(home));
 	if (se->lockfd != -1) {
 		close(se->lockfd);
 		se->lockfd = -1;
 	}
+	if (se->exclusive)
+		store_gate_hold(0);
+	se->exclusive = 0;
 	if (!opened || store_space_primary(home) <= STORE_SHM_REF_MAX)
 		return NCEN_OK;
 	return store_space_files(home, err);
@@ -615,8 +665,10 @@ store_space_env_release(const char *home)
 	size = store_space_primary(home);
 	if (size < 0 || size > STORE_SHM_REF_MAX)
 		return;
-	if ((fd = store_space_lock(home, 1)) == -1)
+	if ((fd = store_space_lock(home, 1, 0)) == -1)
 		return;
+	store_gate_hold(1);
 	(void)store_space_remove(home);	/* EBUSY: another still uses it */
+	store_gate_hold(0);
 	close(fd);
 }

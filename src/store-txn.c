@@ -180,13 +180,65 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 /* Read-write transactions committed, for a stall handler to read. */
 static atomic_ulong	store_txn_commits;
 
-/* One attempt: begin, fn, commit or abort. */
+/*
+ * Whether the environment has panicked: another process recovered it.
+ * Any call that enters the environment checks; this one is cheap.
+ */
+static int
+store_txn_panicked(struct store *st)
+{
+	u_int32_t	id;
+	int		ret;
+
+	if ((ret = st->env->lock_id(st->env, &id)) != 0)
+		return ret == DB_RUNRECOVERY;
+	(void)st->env->lock_id_free(st->env, id);
+	return 0;
+}
+
+/*
+ * A commit that Berkeley DB reported done though the log write holding
+ * its commit record failed (a full disk, the record the first of a new
+ * log file: libdb 5.3 then returns 0), and a second flush failed too:
+ * it is not on disk, so it is reported as failed.  Its record stays in
+ * the log buffer and a later flush, once there is room, may still write
+ * it: an import's journal undoes its batches either way, and the
+ * caller is told the change may or may not be kept (NCEN_ERECOVER with
+ * t->unsure, never run again).  Making the environment panic instead
+ * would have the next open recover on a full disk, which fails half
+ * way.
+ */
+static int
+store_txn_unwritten(struct store_txn *t, int ret, struct ncen_err *err)
+{
+	t->unsure = 1;
+	store_txn_dberr(t, ret, err, _("committing: the log could not be "
+	    "written"));
+	if (err != NULL)
+		err->code = NCEN_ERECOVER;
+	return NCEN_ERECOVER;
+}
+
+/*
+ * One attempt: begin, fn, commit or abort.
+ *
+ * A commit is not known to be kept when one of its writes held the
+ * write gate (store-gate.c) longer than a recovering open waits for it
+ * and the environment has panicked since: that write may have landed
+ * in the log after the recovery read it (the commit returns 0, and the
+ * new environment writes over it).  Such a transaction is not counted
+ * as committed, nor run again (it may be there): the caller gets
+ * NCEN_ERECOVER with t->unsure set (an import then undoes its batches
+ * by their journal).  A panic alone says nothing: the gate made the
+ * commit's writes come before any recovery.
+ */
 static int
 store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
     int readonly, struct ncen_err *err)
 {
 	struct store	*st = t->st;
 	DB_TXN		*txn;
+	unsigned long	 late, failed;
 	int		 ret, error, aret;
 
 	if (readonly == STORE_TXN_NONE) {
@@ -221,10 +273,23 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 			t->fatal = DB_RUNRECOVERY;
 		return error;
 	}
+	late = store_gate_late();
+	failed = store_gate_failed();
 	if ((ret = txn->commit(txn, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
-	if (!readonly)
-		atomic_fetch_add(&store_txn_commits, 1);
+	if (readonly)
+		return NCEN_OK;
+	if (store_gate_failed() != failed &&
+	    (ret = st->env->log_flush(st->env, NULL)) != 0)
+		return store_txn_unwritten(t, ret, err);
+	if (store_gate_late() != late && store_txn_panicked(st)) {
+		t->unsure = 1;
+		return ncen_err_set(err, NCEN_ERECOVER, _("%s: another program "
+		    "recovered the database environment while this change "
+		    "was being committed: it may or may not have been kept"),
+		    st->home);
+	}
+	atomic_fetch_add(&store_txn_commits, 1);
 	return NCEN_OK;
 }
 
@@ -269,6 +334,8 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		store_watch_leave();
 		store_txn_release(&t, error == NCEN_OK);
 
+		if (t.unsure)
+			return error;	/* not again: it may be there */
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;

@@ -34,8 +34,10 @@
 # restores, verifies and holds each import whole or absent (and all
 # those finished before it began); `verify`, `audit verify` and
 # db5.3_verify clean.  Survivors end with 0, 2 or 75 (a session: 75 or
-# signed out), none waiting longer than its watchdog bound plus
-# CRASH_MIXED_SLACK seconds (default 8).  CRASH_KEEP=DIR keeps the data
+# signed out), none waiting longer than its watchdog bound for each of
+# its open and its change, plus CRASH_MIXED_SLACK seconds (default 8;
+# an import that waited for a backup, plus the backup's bound).
+# CRASH_KEEP=DIR keeps the data
 # directory, the logs and the dump there for a look afterwards.
 
 MX_KILLS=${CRASH_KILLS:-120}
@@ -277,10 +279,17 @@ mx_ui_save() {
 # the typing of the save it was at (PENDING, else 0) must be the one
 # offered: mx_ui_open N PENDING.
 mx_ui_open() {
-	local n=$1 pending=$2 k
+	local n=$1 pending=$2 k tries=0
+	mx_resumed=0
 	ui_tmux kill-session -t S 2>/dev/null
-	ui_start S -- sh -c "LSAN_OPTIONS='$mx_lsan' ncen -d '$M' --as ed; echo \$? >'$L/ui.exit.$n'" ||
-		return 1
+	# The tmux server may still be exiting (its last session gone): a
+	# new session then fails; try again.
+	until ui_start S -- sh -c "LSAN_OPTIONS='$mx_lsan' ncen -d '$M' --as ed; echo \$? >'$L/ui.exit.$n'"; do
+		tries=$((tries + 1))
+		[ $tries -lt 20 ] || return 1
+		sleep 0.1
+	done
+	: >"$L/ui.screen"
 	mx_ui_wait 20 "Main menu" "Unsaved drafts" || return 1
 	if [ $mx_seen -eq 2 ]; then
 		ui_keys S Enter
@@ -289,6 +298,7 @@ mx_ui_open() {
 		    "$L/ui.screen")
 		echo "resumed ${k:-?} for $pending" >>"$L/session.txt"
 		mx_ui_save "${k:-?}" || return 1
+		mx_resumed=1		# the typing is saved: none is due
 		mx_ui_wait 20 "Main menu" || return 1
 	elif [ "$pending" != 0 ]; then
 		echo "no draft offered for $pending" >>"$L/session.txt"
@@ -318,6 +328,9 @@ mx_lane_session() {
 	while [ ! -e "$L/stop" ]; do
 		n=$((n + 1))
 		if ! mx_ui_open $n $pending; then
+			# A draft it resumed and saved before it ended is
+			# no longer due at the next sign-in.
+			[ "$mx_resumed" = 1 ] && pending=0
 			sleep 0.5
 			mx_ui_lost open $n
 			fails=$((fails + 1))
@@ -343,8 +356,10 @@ mx_lane_session() {
 		st=$(cat "$L/ui.exit.$n" 2>/dev/null)
 		[ "$st" = 75 ] || pending=0
 	done
+	# It signs out, or it is stalled at that moment and leaves with 75
+	# once its watchdog fires (the checks below count that as an end).
 	ui_keys S C-x C-x C-x
-	mx_ui_wait 5 "no such text"
+	mx_ui_wait $((MX_WATCH + MX_SLACK)) "no such text"
 	[ $? -eq 2 ] || echo "the session did not sign out" >>"$L/session.txt"
 }
 
@@ -445,15 +460,29 @@ echo "# survivors that exited 2, by message:"
 sort "$T/exit2" | uniq -c | sort -rn | head -12 | cut -c1-200 | sed 's/^/# /'
 
 # No survivor waited past its watchdog bound plus slack: 10 s for a
-# database call; a backup's copy is one call, with its own bound.
-bshort=$(((MX_WATCH + MX_SLACK) * 1000))
+# database call, and a command makes two in a row that may each wait
+# that long when a process dies at the wrong moment (its open, then its
+# change); a backup's copy is one call, with its own bound.  An import
+# that waited for a backup under way (which holds imports out while it
+# copies) may add the longest backup's bound.
+bshort=$(((2 * MX_WATCH + MX_SLACK) * 1000))
+blong=$(awk '$3 > m { m = $3 } END { print (m + 0) * 1000 }' "$L/backup.start")
+grep -l "waiting for the backup under way" "$L"/import.*.out 2>/dev/null |
+    sed 's/.*import\.\([0-9]*\)\.out$/\1/' >"$T/waited"
 for f in "$L"/*.log; do
-	awk -v b=$bshort -v slack=$((MX_SLACK * 1000)) -v lane="$(basename "$f" .log)" '
+	awk -v b=$bshort -v blong="$blong" -v slack=$((MX_SLACK * 1000)) \
+	    -v lane="$(basename "$f" .log)" '
 	FILENAME == ARGV[1] { long[$1] = $3 * 1000 + slack; next }
-	$5 == 0 && $6 > (lane == "backup" ? long[$1] : b) {
+	FILENAME == ARGV[2] { waited[$1] = 1; next }
+	{
+		bound = lane == "backup" ? long[$1] : b
+		if (lane == "import" && ($1 in waited))
+			bound += blong
+	}
+	$5 == 0 && $6 > bound {
 		printf "%s %s took %d ms (bound %d), exit %s\n", lane, $1, $6,
-		    lane == "backup" ? long[$1] : b, $4
-	}' "$L/backup.start" "$f"
+		    bound, $4
+	}' "$L/backup.start" "$T/waited" "$f"
 done >"$T/slow"
 longest=$(cat "$L"/*.log | awk '$5 == 0 && $6 > m { m = $6 } END { print m + 0 }')
 s75=$(cat "$L"/*.log | awk '$5 == 0 && $4 == 75 { n++ } END { print n + 0 }')

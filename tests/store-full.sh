@@ -1,7 +1,8 @@
 #!/bin/sh
 # store-full.sh - a data directory on a small file system filled by imports.
 #
-# On a 64 MB ext4 loop image and on a 20 MB tmpfs: imports until the
+# On a 64 MB ext4 loop image and on a 20 MB tmpfs (twice, the second
+# time with a restart before space is freed): imports until the
 # reserve refuses one (exit 75, a message naming the directory, the free
 # space and the reserve), then with the reserve off until the disk itself
 # is full.  No process may die of a signal (SIGBUS was the old failure:
@@ -46,9 +47,11 @@ stored() {
 }
 
 # Fill, refuse, overfill, free and check one mounted file system: fill
-# NAME MOUNTPOINT RESERVE.
+# NAME MOUNTPOINT RESERVE [reboot].  With "reboot", the shared memory
+# a failed checkpoint kept is removed before space is freed, as a
+# restart of the machine would: the next open recovers from the log.
 fill() {
-	fs=$1 M=$2 reserve=$3
+	fs=$1 M=$2 reserve=$3 reboot=${4:-}
 	D=$M/data
 	ok "$fs: init" ncenctl -d "$D" init --forms "$FORMS" || return
 	echo "$reserve" >"$D/reserve"
@@ -114,11 +117,16 @@ fill() {
 	    "$([ $st -ne 0 ]; echo $?)"
 	check "$fs: no process died of a signal (SIGBUS)" "$signalled"
 
-	# A checkpoint the full disk failed at close keeps the shared cache
-	# (its pages are committed): the next process joins it and writes
-	# them once there is room.
-	[ -f "$D/checkpoint.pending" ] &&
-		echo "# $fs: a checkpoint was owed: the cache was kept"
+	# A checkpoint the full disk failed at close leaves committed pages
+	# in the shared cache only: the next process recovers them from the
+	# log (and with "reboot", the cache is gone before that).
+	if [ -f "$D/checkpoint.pending" ]; then
+		echo "# $fs: a checkpoint was owed: the next open recovers"
+		if [ -n "$reboot" ]; then
+			echo "# $fs: its shared memory removed (a restart)"
+			tap_shm_clean "$M"
+		fi
+	fi
 	rm -f "$M/filler"
 	# An import now succeeds: no recover by hand.
 	i=$((i + 1))
@@ -176,6 +184,16 @@ mkdir -p "$T/tmpfs"
 if mount -t tmpfs -o size=20m tmpfs "$T/tmpfs"; then
 	mounts="$mounts $T/tmpfs"
 	fill tmpfs "$T/tmpfs" 4M
+	umount "$T/tmpfs" && mounts=${mounts% *}
+else
+	tap_result 1 "mount a 20 MB tmpfs"
+fi
+
+# Again, the kept cache lost to a restart before space is freed.
+mkdir -p "$T/reboot"
+if mount -t tmpfs -o size=20m tmpfs "$T/reboot"; then
+	mounts="$mounts $T/reboot"
+	fill reboot "$T/reboot" 4M reboot
 else
 	tap_result 1 "mount a 20 MB tmpfs"
 fi
