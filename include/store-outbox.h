@@ -25,7 +25,6 @@
 #include "error.h"
 #include "store.h"
 
-struct auth_account;
 
 /* Append partner "\0" entity "\0" id(8): an outbox key. */
 void	 store_outbox_key_add(struct buf *, const char *partner,
