@@ -5,16 +5,22 @@
  *
  *	accounts.db	user name -> account (auth-account.c)
  *	audit.db	8-byte big-endian seq -> entry (audit.c)
- *	partners.db	partner node id -> partner (icomm-partner.c)
+ *	partners.db	partner node id -> partner (icomm-partner.c writes,
+ *			store-partner.c decodes)
  *	agreements.db	8-byte big-endian agreement id -> agreement
+ *			(store-partner.c)
  *	outbox.db	partner "\0" entity "\0" id(8) -> queued entry
- *	icomm.db	this node, per-partner status, what was shared,
- *			what was received (prefixed keys, icomm-*.c), and
- *			which record a merged one became (merge.c)
+ *			(store-outbox.c)
+ *	icomm.db	named state of the data directory, under prefixed
+ *			keys: this node, per-partner status, what was shared
+ *			and received (icomm-*.c, store-outbox.c), which
+ *			record a merged one became (merge.c), the four-eyes
+ *			setting (workflow.c), the alerts' queue and marks
+ *			(alert-*.c), messages read (store-reads.c)
  *
- * store_txn_ids() is the one index lookup a transaction may make: the
- * ids of the records whose indexed field equals a stored value (the
- * seizures of a case, from the validating transaction).
+ * store_txn_ids(): the ids of the records whose indexed field equals a
+ * stored value, read inside a transaction (the seizures of a case, from
+ * the validating transaction).
  *
  * Contract: every function returns NCEN_OK or an ncen_code with a
  * message (NCEN_ENOTFOUND for a missing key, store errors otherwise);
