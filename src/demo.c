@@ -1789,12 +1789,12 @@ demo_mode(struct demo_gen *g, unsigned modes)
 	unsigned	bits[DEMO_NELEM(demo_modes)], n = 0;
 	size_t		i;
 
+	/* No mode of the table (none set, or unknown bits): any mode. */
+	if ((modes & DEMO_ANY) == 0)
+		modes = DEMO_ANY;
 	for (i = 0; i < DEMO_NELEM(demo_modes); i++)
 		if (modes & demo_modes[i].mode)
 			bits[n++] = demo_modes[i].mode;
-	/* No mode of the table (none set, or unknown bits): any mode. */
-	for (i = 0; n == 0 && i < DEMO_NELEM(demo_modes); i++)
-		bits[n++] = demo_modes[i].mode;
 	return bits[demo_below(g, n)];
 }
 
