@@ -386,7 +386,7 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 	csv_field_begin(rd);
 
 	while (!done) {
-		if ((c = csv_peek(rd)) == -1) {
+		if (csv_peek(rd) == -1) {
 			if (rd->ioerr != 0)
 				goto ioerr;
 			if (rd->u_need != 0)

@@ -406,7 +406,8 @@ ctl_export_args(struct ctl_ctx *ctx, int argc, char **argv,
 			    sizeof *a->opts);
 			a->kinds = xreallocarray(a->kinds, a->nopts + 1,
 			    sizeof *a->kinds);
-			a->opts[a->nopts] = optarg;
+			/* getopt gives a value; "" is refused as a filter. */
+			a->opts[a->nopts] = optarg != NULL ? optarg : "";
 			a->kinds[a->nopts++] = c;
 			break;
 		default:

@@ -763,6 +763,8 @@ ctl_import_link_row(struct ctl_import_state *imp, const struct csv_row *row)
 	size_t			 c, at[CTL_CSV_NLINKCOLS];
 	int			 bad = 0, added, k, first;
 
+	/* The header has every link column (refused without one). */
+	memset(at, 0, sizeof at);
 	for (c = 0; c < imp->ncols; c++)
 		if (imp->col[c] != CTL_CSV_COL_EXAMPLE)
 			at[-imp->col[c] - 2] = c;

@@ -1786,7 +1786,8 @@ demo_history(struct demo_gen *g, struct store_txn *t, uint64_t case_id,
 static unsigned
 demo_mode(struct demo_gen *g, unsigned modes)
 {
-	unsigned	bits[DEMO_NELEM(demo_modes)], n = 0;
+	unsigned	n = 0;
+	uint64_t	k;
 	size_t		i;
 
 	/* No mode of the table (none set, or unknown bits): any mode. */
@@ -1794,8 +1795,13 @@ demo_mode(struct demo_gen *g, unsigned modes)
 		modes = DEMO_ANY;
 	for (i = 0; i < DEMO_NELEM(demo_modes); i++)
 		if (modes & demo_modes[i].mode)
-			bits[n++] = demo_modes[i].mode;
-	return bits[demo_below(g, n)];
+			n++;
+	/* The k-th mode of the table that is one of modes. */
+	k = demo_below(g, n);
+	for (i = 0; i < DEMO_NELEM(demo_modes) - 1; i++)
+		if ((modes & demo_modes[i].mode) && k-- == 0)
+			break;
+	return demo_modes[i].mode;
 }
 
 /* The row of demo_modes of a mode. */

@@ -222,7 +222,7 @@ icomm_cgi(const char *home, const char *keyfile)
 	int				 accepted, r;
 
 	openlog("ncen-icomm", LOG_PID, LOG_DAEMON);
-	if (strcmp(m, "POST") != 0) {
+	if (m == NULL || strcmp(m, "POST") != 0) {
 		printf("Status: 405 Method Not Allowed\r\nAllow: POST\r\n"
 		    "Content-Type: text/plain\r\n\r\nPOST a batch here.\n");
 		return 0;
@@ -236,7 +236,7 @@ icomm_cgi(const char *home, const char *keyfile)
 		buf_add(&in, chunk, n);
 	if (home == NULL)
 		home = getenv("NCEN_HOME");
-	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
+	if (icomm_open(home, keyfile, &s, &st) != 0)
 		goto fail;
 	memset(&o, 0, sizeof o);
 	o.client_cert = getenv("SSL_CLIENT_CERT");

@@ -551,6 +551,7 @@ store_dump_ref(const char *entity, uint64_t id, void *arg)
 	struct store_dump_parser	*p = arg;
 	struct store_dump_key		 k;
 
+	memset(&k, 0, sizeof k);
 	k.entity = entity;
 	k.id = id;
 	if (p->nkeys != 0 && bsearch(&k, p->keys, p->nkeys, sizeof *p->keys,

@@ -1147,8 +1147,8 @@ ui_form_final(struct ui_form *f, struct record **out)
 		ui_form_overrides(f, r, &bad, &badv, &msg);
 	if (bad == (size_t)-1 && f->id == 0)
 		ui_form_system_init(f, r);
-	if (bad == (size_t)-1 && (rc = schema_validate(f->u->schema, r, mode,
-	    ui_form_ref_exists, f, &problems)) != NCEN_OK) {
+	if (bad == (size_t)-1 && schema_validate(f->u->schema, r, mode,
+	    ui_form_ref_exists, f, &problems) != NCEN_OK) {
 		/* "field: reason": put the cursor on that field. */
 		if ((nl = strchr(problems.s, ':')) != NULL) {
 			*nl = '\0';

@@ -968,7 +968,8 @@ ui_view_merge(struct ui_view *v)
 		goto out;
 	}
 	merge_result_free(&res);
-	if (ui_view_merge_run(v, keep, k->version, 0, &res, &e) != NCEN_OK) {
+	if (ui_view_merge_run(v, keep, k != NULL ? k->version : 0, 0, &res,
+	    &e) != NCEN_OK) {
 		ui_error(v->u, &e);
 		goto out;
 	}
