@@ -124,7 +124,8 @@ void	 ui_key_help(struct ui *, struct buf *);
 
 /*
  * The keys every screen treats alike: back, help, redraw (^L) and a
- * resize.  help_title and help are N_() strings; draw (NULL: nothing)
+ * resize.  help_title and help are N_() strings (NULL: help is not one
+ * of those keys here); draw (NULL: nothing)
  * repaints the screen after help, a redraw or a resize; resize (NULL:
  * none) lays the screen out again first, 0 to go back.
  */

@@ -184,6 +184,8 @@ ui_common_key(struct ui *u, const struct ui_keypress *k,
 	case UI_OP_BACK:
 		return UI_COMMON_BACK;
 	case UI_OP_HELP:
+		if (c->help == NULL)
+			return UI_COMMON_OTHER;
 		ui_help(u, _(c->help_title), _(c->help));
 		break;
 	case UI_OP_REDRAW:
