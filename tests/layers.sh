@@ -13,7 +13,7 @@
 # records ncen and ncen-icomm share: built on store-kv.h, they audit
 # what they write, so they stand with the audit log.
 layers='
-0 base		buf error xmalloc i18n csv match config
+0 base		buf error xmalloc i18n utf8 csv match config
 1 schema	schema schema-* validate record
 2 store		store store-*
 3 audit		audit auth auth-* store-outbox store-partner
