@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "icomm.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -77,6 +78,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "icomm-validate: %s\n", ncen_err_msg(&e));
 		return 2;
 	}
+	/* Each step queues the case for the partners, as in ncen. */
+	workflow_step_hook(icomm_outbox_step);
 	memset(&ids, 0, sizeof ids);
 	want = (size_t)strtoull(argv[2], NULL, 10);
 	ids.max = SIZE_MAX;

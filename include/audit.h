@@ -1,13 +1,13 @@
 /*
  * audit.h - the tamper-evident audit log: who did what to which record.
  *
- * audit.db (see store-int.h) is a btree keyed by the entry's sequence
+ * audit.db (a btree of store-kv.h) is keyed by the entry's sequence
  * number (8 bytes, big-endian, from 1 up without gaps).  An entry is its
  * canonical bytes (seq, time, user, action, record, details: fixed-width
  * integers and length-prefixed strings), then the previous entry's hash
  * and its own: hash = SHA-256(prev || canonical bytes), prev of the first
- * entry 32 zero bytes.  audit_append() reads the last entry with DB_RMW
- * in the caller's transaction, so appenders in several processes queue
+ * entry 32 zero bytes.  audit_append() reads the last entry locked for
+ * writing (store_kv_last) in the caller's transaction, so appenders in several processes queue
  * behind each other and the chain stays linear; the entry commits or
  * aborts with the change it records.
  *

@@ -1,7 +1,8 @@
 /*
  * auth.h - accounts, the role matrix and sign-in.
  *
- * Accounts live in accounts.db (see store-int.h), keyed by user name.
+ * Accounts live in accounts.db (a btree of store-kv.h), keyed by user
+ * name.
  * An account has roles (a bit set of AUTH_R_*), an optional list of
  * customs offices it is limited to, a password hash (PBKDF2-HMAC-SHA256
  * with a random 16-byte salt and the iteration count it was made with),

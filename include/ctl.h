@@ -85,6 +85,10 @@ uint64_t ctl_parse_id(const char *);
 void	ctl_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	ctl_usage(const struct ctl_cmd *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+#ifdef __clang_analyzer__
+/* ctl_usage() returns 2: said to clang's analyser (see error.h). */
+#define ctl_usage(c, ...)	((ctl_usage)((c), __VA_ARGS__), 2)
+#endif
 void	ctl_help(const struct ctl_cmd *, FILE *);
 int	ctl_report(const char *, const struct ncen_err *);
 int	ctl_need_home(struct ctl_ctx *);

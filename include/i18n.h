@@ -35,9 +35,15 @@ const char	*i18n_ctx(const char *);
 
 /* Bind the text domain once, at the start of a program. */
 void	i18n_init(void);
+/* The languages of labels, in the order of enum schema_lang (schema.h). */
+enum i18n_lang {
+	I18N_EN = 0,
+	I18N_FR
+};
+
 /*
  * The language of form and code labels, from LC_ALL, LC_MESSAGES or
- * LANG: an enum schema_lang (schema.h), SCHEMA_FR for French.
+ * LANG: an enum i18n_lang, I18N_FR for French.
  */
 int	i18n_lang(void);
 

@@ -18,7 +18,8 @@
  * decoded once, in the records layer (struct store_partner and struct
  * store_agreement, store-partner.h), for ncen-icomm, ncenctl and ncen.
  *
- * The outbox (outbox.db): icomm_outbox_step() is called by workflow.c
+ * The outbox (outbox.db): icomm_outbox_step() is the workflow's step
+ * hook (workflow_step_hook(), which icomm_outbox_attach() adds), called
  * inside the transaction of every workflow step.  Validating a case
  * queues it for each partner with an outbound agreement in force that
  * covers every commodity group of its seizures (a later validation,
@@ -30,9 +31,9 @@
  * workflow step: it is read-only here and never shared onwards
  * (NCEN_EINVALID, and the step's transaction is aborted).
  *
- * icomm_outbox_attach() adds the outbox's change hook to the store
- * (store.h; every program that writes adds it beside audit_attach, and
- * user names the actor of changes that name none): any change to a case
+ * icomm_outbox_attach() adds that step hook and the outbox's change hook
+ * to the store (store.h; every program that writes adds it beside
+ * audit_attach, and user names the actor of changes that name none): any change to a case
  * already shared with a partner (validated or closed, queued for that
  * partner and not withdrawn) or to what travels with it (its seizures,
  * the persons, businesses and conveyances linked to it, a link between

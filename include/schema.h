@@ -25,11 +25,12 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "i18n.h"
 
 /* Languages labels and help come in; index 0 is the fallback. */
 enum schema_lang {
-	SCHEMA_EN = 0,
-	SCHEMA_FR,
+	SCHEMA_EN = I18N_EN,
+	SCHEMA_FR = I18N_FR,
 	SCHEMA_NLANG
 };
 

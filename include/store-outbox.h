@@ -1,7 +1,7 @@
 /*
  * store-outbox.h - the outbox and messages as records: what ncen and
- * ncen-icomm both write (DESIGN.md "Layers": they meet here, in the
- * database, and never call each other).
+ * ncen-icomm both write (they meet here, in the database, and never
+ * call each other; the layers are in README, "Layout").
  *
  * outbox.db: partner "\0" entity "\0" id(8) -> {"kind", "version",
  * "queued", "rev"} (JSON; rev: how many times it was queued again before
@@ -25,7 +25,6 @@
 #include "error.h"
 #include "store.h"
 
-struct auth_account;
 
 /* Append partner "\0" entity "\0" id(8): an outbox key. */
 void	 store_outbox_key_add(struct buf *, const char *partner,

@@ -1,8 +1,8 @@
 /*
  * store-partner.h - partner nodes, their uploader status and their
  * agreements as ncen, ncenctl and ncen-icomm read them: one decoder and
- * one typed struct each (DESIGN.md "Layers": ncen and ncen-icomm meet
- * in the database).
+ * one typed struct each (ncen and ncen-icomm meet in the database; the
+ * layers are in README, "Layout").
  *
  * Read from partners.db, agreements.db, outbox.db and the "status"
  * "\0" partner entries of icomm.db (store-kv.h), which ncenctl partner,

@@ -3,9 +3,10 @@
  *
  * Each screen runs its own key loop and returns when the officer goes
  * back.  None holds a transaction, cursor or lock while waiting for a
- * key (DESIGN.md): they read, let the officer work, then write in one
- * short transaction with a version check.  Every call may end the
- * process through ui_shutdown() on a hang-up (after saving the draft).
+ * key (another process would wait on it): they read, let the officer
+ * work, then write in one short transaction with a version check.
+ * Every call may end the process through ui_shutdown() on a hang-up
+ * (after saving the draft).
  */
 #ifndef NCEN_UI_SCREENS_H
 #define NCEN_UI_SCREENS_H

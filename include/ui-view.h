@@ -2,7 +2,7 @@
  * ui-view.h - what the list, view and search screens share
  * (ui-list.c, ui-view.c, ui-search.c); other screens use ui-screens.h.
  *
- * A field is nominal when its sharing level is not `cen` (DESIGN.md):
+ * A field is nominal when its sharing level is not `cen` (ncen-forms(5)):
  * its values are shown only to roles that may see nominal data on that
  * record (AUTH_VIEW_NOMINAL), and every display of them is audited as
  * "view.nominal", one entry per record, in one short transaction.

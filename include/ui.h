@@ -122,6 +122,28 @@ const char *ui_key_name(enum ui_op);
 const char *ui_key_label(enum ui_op);
 void	 ui_key_help(struct ui *, struct buf *);
 
+/*
+ * The keys every screen treats alike: back, help, redraw (^L) and a
+ * resize.  help_title and help are N_() strings (NULL: help is not one
+ * of those keys here); draw (NULL: nothing)
+ * repaints the screen after help, a redraw or a resize; resize (NULL:
+ * none) lays the screen out again first, 0 to go back.
+ */
+struct ui_common {
+	const char	*help_title;
+	const char	*help;
+	void		(*draw)(void *);
+	int		(*resize)(void *);
+	void		*arg;
+};
+enum ui_common_res {
+	UI_COMMON_OTHER = 0,	/* not one of those keys: the screen's own */
+	UI_COMMON_DONE,		/* handled */
+	UI_COMMON_BACK		/* the screen ends */
+};
+enum ui_common_res ui_common_key(struct ui *, const struct ui_keypress *,
+	     const struct ui_common *);
+
 /* ui-text.c: UTF-8 text in terminal columns. */
 void	 ui_text_init(void);
 int	 ui_text_transliterated(void);

@@ -22,12 +22,20 @@
  * role, or an empty user, NCEN_EUSAGE; forms without transition.form
  * NCEN_ENOTFOUND.
  *
- * Until accounts land the caller names the actor and the role
- * (officer, supervisor, analyst, ncp, admin); then the signed-in
- * account will.  workflow_shareable(): a case may be shared when it is
+ * The signed-in account's roles decide (req->account); trusted callers
+ * without one (the demo generator, tests) name the actor and the role
+ * (officer, supervisor, analyst, ncp, admin).  Investigations have
+ * their own steps (workflow-inv.h).  workflow_shareable(): a case may be
+ * shared when it is
  * validated or closed (a case is closed only from validated, and
  * reopening takes it back to draft, so a closed case is one whose
  * validated content was not changed since).
+ *
+ * The workflow knows nothing of who else acts on a step: a layer above
+ * it (Icomm's outbox, icomm.h) adds a step hook with
+ * workflow_step_hook(), called inside the step's transaction after the
+ * case and its transition are written and audited; an error from a hook
+ * fails the step.  The hooks are the process's, added once each.
  *
  * Nothing here prints or exits; returned strings are static.
  */
@@ -75,6 +83,13 @@ struct workflow_result {
 
 struct store_txn;
 struct auth_account;
+
+/* A step hook: the case as written, the action and its actor. */
+typedef int (*workflow_step_fn)(struct store_txn *, const struct schema *,
+	     const struct record *c, const char *action, const char *user,
+	     struct ncen_err *);
+/* Call fn on every step from now on (once, however often it is added). */
+void	 workflow_step_hook(workflow_step_fn);
 
 int	 workflow_apply(struct store *, const struct workflow_request *,
 	     struct workflow_result *, struct ncen_err *);

@@ -348,7 +348,7 @@ attach_file(struct store *st, struct store_ref target, const char *path,
 	const char		*kind;
 	size_t			 nmagic;
 	uint64_t		 maxsize, size;
-	int			 fd = -1, m, error;
+	int			 fd = -1, m, error, stored = 0;
 
 	memset(res, 0, sizeof *res);
 	maxsize = o->maxsize != 0 ? o->maxsize : ATTACH_MAX_DEFAULT;
@@ -410,7 +410,7 @@ attach_file(struct store *st, struct store_ref target, const char *path,
 			goto out;
 		}
 		buf_reset(&tmp);
-		res->stored = 1;
+		stored = 1;
 		if ((error = attach_sync_dir(sub.s, err)) != NCEN_OK ||
 		    (error = attach_sync_dir(dir.s, err)) != NCEN_OK)
 			goto out;
@@ -427,14 +427,15 @@ out:
 		(void)close(fd);
 	if (tmp.len > 0)
 		(void)unlink(tmp.s);
-	if (error != NCEN_OK && error != NCEN_ERECOVER && res->stored) {
+	if (error != NCEN_OK && error != NCEN_ERECOVER && stored) {
 		/*
 		 * Nothing refers to the new file: take it away again (not
 		 * after a recovery, when the record may be there after all).
 		 */
 		(void)unlink(final.s);
-		res->stored = 0;
+		stored = 0;
 	}
+	res->stored = stored;
 	record_free(rec);
 	buf_free(&dir);
 	buf_free(&sub);

@@ -2,7 +2,6 @@
  * audit.c - the hash-chained audit log in audit.db, appended in the
  * transaction of the change it records (see audit.h).
  */
-#include <db.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "record.h"
-#include "store-int.h"
+#include "store-kv.h"
 #include "store.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -125,51 +124,61 @@ audit_decode(const unsigned char *p, size_t size, struct audit_entry *a,
 	return 0;
 }
 
+/*
+ * The last entry's sequence number and hash (0 and zeros for none), its
+ * key locked for writing: appenders queue here.
+ */
+static int
+audit_last(struct store_txn *t, uint64_t *seq,
+    unsigned char hash[AUDIT_HASH_LEN], struct ncen_err *err)
+{
+	struct audit_entry	 last;
+	struct buf		 key = BUF_INIT, val = BUF_INIT, own = BUF_INIT;
+	size_t			 clen;
+	int			 error;
+
+	*seq = 0;
+	memset(hash, 0, AUDIT_HASH_LEN);
+	if ((error = store_kv_last(t, STORE_KV_AUDIT, &key, err)) != NCEN_OK ||
+	    key.len == 0)
+		goto out;
+	if ((error = store_kv_get(t, STORE_KV_AUDIT, key.s, key.len, 1, &val,
+	    err)) != NCEN_OK)
+		goto out;
+	if (key.len != 8 || audit_decode((unsigned char *)val.s, val.len,
+	    &last, &own, &clen) != 0) {
+		error = ncen_err_set(err, NCEN_ECHECK, _("%s: the last "
+		    "entry is malformed (ncenctl audit verify)"),
+		    store_kv_file(STORE_KV_AUDIT));
+		goto out;
+	}
+	*seq = buf_get_u64((unsigned char *)key.s);
+	memcpy(hash, last.hash, AUDIT_HASH_LEN);
+out:
+	buf_free(&key);
+	buf_free(&val);
+	buf_free(&own);
+	return error;
+}
+
 /* Append one entry in the caller's transaction (see audit.h). */
 int
 audit_append(struct store_txn *t, const char *user, const char *action,
     const char *record, const char *details, struct ncen_err *err)
 {
-	struct store		*st = t->st;
-	struct audit_entry	 a, last;
-	struct buf		 c = BUF_INIT, own = BUF_INIT;
-	unsigned char		 k[8];
-	DBC			*cur = NULL;
-	DBT			 key, data;
-	size_t			 clen;
-	int			 ret, cret, error = NCEN_OK;
+	struct audit_entry	 a;
+	struct buf		 c = BUF_INIT, k = BUF_INIT;
+	uint64_t		 seq;
+	int			 error;
 
-	if (st->audit == NULL)
-		return ncen_err_set(err, NCEN_EUSAGE, _("%s: not open"),
-		    STORE_AUDIT_FILE);
-	if (t->txn == NULL)
+	if (!store_kv_txn(t))
 		return ncen_err_set(err, NCEN_EUSAGE, _("%s: an entry is "
 		    "appended only inside a write transaction"),
-		    STORE_AUDIT_FILE);
+		    store_kv_file(STORE_KV_AUDIT));
 	memset(&a, 0, sizeof a);
-	a.seq = 1;
-	/* The last entry, locked for writing: appenders queue here. */
-	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: cursor"),
-		    STORE_AUDIT_FILE);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	ret = cur->get(cur, &key, &data, DB_LAST | DB_RMW);
-	if (ret == 0) {
-		if (audit_decode(data.data, data.size, &last, &own, &clen) !=
-		    0 || key.size != 8) {
-			error = ncen_err_set(err, NCEN_ECHECK, _("%s: the last "
-			    "entry is malformed (ncenctl audit verify)"),
-			    STORE_AUDIT_FILE);
-			goto out;
-		}
-		a.seq = buf_get_u64(key.data) + 1;
-		memcpy(a.prev, last.hash, AUDIT_HASH_LEN);
-	} else if (ret != DB_NOTFOUND) {
-		error = store_txn_dberr(t, ret, err, _("%s: reading the last "
-		    "entry"), STORE_AUDIT_FILE);
-		goto out;
-	}
+	if ((error = audit_last(t, &seq, a.prev, err)) != NCEN_OK)
+		return error;
+	a.seq = seq + 1;
 	a.time = audit_now();
 	a.user = user != NULL ? user : "";
 	a.action = action;
@@ -178,29 +187,17 @@ audit_append(struct store_txn *t, const char *user, const char *action,
 	audit_canonical(&a, &c);
 	if (audit_hash(a.prev, &c, a.hash) != NCEN_OK) {
 		error = ncen_err_set(err, NCEN_EIO, _("%s: SHA-256 failed"),
-		    STORE_AUDIT_FILE);
+		    store_kv_file(STORE_KV_AUDIT));
 		goto out;
 	}
 	buf_add(&c, a.prev, AUDIT_HASH_LEN);
 	buf_add(&c, a.hash, AUDIT_HASH_LEN);
-	store_id_key(k, a.seq);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k;
-	key.size = sizeof k;
-	data.data = c.s;
-	data.size = (u_int32_t)c.len;
-	ret = st->audit->put(st->audit, t->txn, &key, &data, DB_NOOVERWRITE);
-	if (ret != 0)
-		error = store_txn_dberr(t, ret, err,
-		    _("%s: appending entry %llu"),
-		    STORE_AUDIT_FILE, (unsigned long long)a.seq);
+	buf_add_u64(&k, a.seq);
+	error = store_kv_insert(t, STORE_KV_AUDIT, k.s, k.len, c.s, c.len,
+	    err);
 out:
-	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
-		    STORE_AUDIT_FILE);
 	buf_free(&c);
-	buf_free(&own);
+	buf_free(&k);
 	return error;
 }
 
@@ -345,6 +342,7 @@ struct audit_walk {
 	int		 (*fn)(struct audit_walk *, uint64_t key,
 			     const unsigned char *, size_t);
 	uint64_t	 next;		/* first key of the next batch */
+	size_t		 n;		/* entries of this batch */
 	int		 done;
 	struct ncen_err	*err;
 	int		 error;		/* from fn */
@@ -353,47 +351,39 @@ struct audit_walk {
 
 #define AUDIT_BATCH	4096
 
+/* One entry of a batch: the walk's fn, and the next batch's first key. */
+static int
+audit_walk_pair(const void *key, size_t klen, const void *val, size_t vlen,
+    void *arg)
+{
+	struct audit_walk	*w = arg;
+	uint64_t		 kv;
+
+	if (w->n++ == AUDIT_BATCH) {
+		w->done = 0;
+		return STORE_KV_STOP;
+	}
+	kv = klen == 8 ? buf_get_u64(key) : 0;
+	if ((w->error = w->fn(w, kv, val, vlen)) != 0)
+		return STORE_KV_STOP;
+	w->next = kv + 1;
+	return kv == UINT64_MAX ? STORE_KV_STOP : 0;
+}
+
 /* One batch of the walk (a read-committed transaction). */
 static int
 audit_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct audit_walk	*w = arg;
-	struct store		*st = t->st;
-	unsigned char		 k[8];
-	DBC			*cur = NULL;
-	DBT			 key, data;
-	uint64_t		 kv;
-	size_t			 n;
-	int			 ret, cret, error = NCEN_OK;
+	struct buf		 k = BUF_INIT;
+	int			 error;
 
-	if ((ret = st->audit->cursor(st->audit, t->txn, &cur, 0)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: cursor"),
-		    STORE_AUDIT_FILE);
-	store_id_key(k, w->next);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = k;
-	key.size = sizeof k;
-	ret = cur->get(cur, &key, &data, DB_SET_RANGE);
-	for (n = 0; ret == 0 && n < AUDIT_BATCH; n++) {
-		kv = key.size == 8 ? buf_get_u64(key.data) : 0;
-		if ((w->error = w->fn(w, kv, data.data, data.size)) != 0)
-			break;
-		w->next = kv + 1;
-		if (kv == UINT64_MAX) {
-			ret = DB_NOTFOUND;
-			break;
-		}
-		ret = cur->get(cur, &key, &data, DB_NEXT);
-	}
-	if (ret == DB_NOTFOUND || w->error != 0)
-		w->done = 1;
-	else if (ret != 0)
-		error = store_txn_dberr(t, ret, err, _("%s: reading"),
-		    STORE_AUDIT_FILE);
-	if ((cret = cur->close(cur)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
-		    STORE_AUDIT_FILE);
+	buf_add_u64(&k, w->next);
+	w->n = 0;
+	w->done = 1;		/* unless the batch ends first */
+	error = store_kv_from(t, STORE_KV_AUDIT, k.s, k.len, audit_walk_pair,
+	    w, err);
+	buf_free(&k);
 	return error;
 }
 
@@ -408,7 +398,7 @@ audit_walk(struct audit_walk *w, struct ncen_err *err)
 	w->error = 0;
 	w->err = err;
 	while (!w->done)
-		if ((error = store_txn_run(w->st, audit_walk_fn, w, 1, err)) !=
+		if ((error = store_kv_read(w->st, audit_walk_fn, w, err)) !=
 		    NCEN_OK)
 			return error;
 	return NCEN_OK;

@@ -12,7 +12,6 @@
  * back as version 2.
  */
 #include <ctype.h>
-#include <db.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <limits.h>
@@ -27,7 +26,7 @@
 #include "buf.h"
 #include "error.h"
 #include "i18n.h"
-#include "store-int.h"
+#include "store-kv.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -391,7 +390,7 @@ bad:
 	free(text);
 	auth_account_free(a);
 	return ncen_err_set(err, NCEN_EPARSE, _("%s: account %s is malformed"),
-	    STORE_ACCOUNTS_FILE, name);
+	    store_kv_file(STORE_KV_ACCOUNTS), name);
 }
 
 /* Read an account in a transaction (rmw: lock it for writing). */
@@ -399,28 +398,21 @@ int
 auth_account_txn_get(struct store_txn *t, const char *name, int rmw,
     struct auth_account **ap, struct ncen_err *err)
 {
-	DB	*db = t->st->accounts;
-	DBT	 key, data;
-	int	 ret, error;
+	struct buf	 data = BUF_INIT;
+	int		 error;
 
 	*ap = NULL;
 	if (name == NULL || *name == '\0')
 		return ncen_err_set(err, NCEN_EUSAGE, _("no user name given"));
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = (void *)(uintptr_t)name;
-	key.size = (u_int32_t)strlen(name);
-	data.flags = DB_DBT_MALLOC;
-	ret = db->get(db, t->txn, &key, &data, rmw && t->txn != NULL ?
-	    DB_RMW : 0);
-	if (ret == DB_NOTFOUND)
-		return ncen_err_set(err, NCEN_ENOTFOUND, _("no account '%s'"),
+	error = store_kv_get(t, STORE_KV_ACCOUNTS, name, strlen(name), rmw,
+	    &data, err);
+	if (error == NCEN_ENOTFOUND)
+		error = ncen_err_set(err, NCEN_ENOTFOUND, _("no account '%s'"),
 		    name);
-	if (ret != 0)
-		return store_txn_dberr(t, ret, err, _("%s: reading %s"),
-		    STORE_ACCOUNTS_FILE, name);
-	error = auth_account_decode(name, data.data, data.size, ap, err);
-	free(data.data);
+	else if (error == NCEN_OK)
+		error = auth_account_decode(name, (unsigned char *)data.s,
+		    data.len, ap, err);
+	buf_free(&data);
 	return error;
 }
 
@@ -429,21 +421,12 @@ int
 auth_account_txn_put(struct store_txn *t, const struct auth_account *a,
     struct ncen_err *err)
 {
-	DB		*db = t->st->accounts;
 	struct buf	 b = BUF_INIT;
-	DBT		 key, data;
-	int		 ret, error = NCEN_OK;
+	int		 error;
 
 	auth_account_encode(a, &b);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = a->name;
-	key.size = (u_int32_t)strlen(a->name);
-	data.data = b.s;
-	data.size = (u_int32_t)b.len;
-	if ((ret = db->put(db, t->txn, &key, &data, 0)) != 0)
-		error = store_txn_dberr(t, ret, err, _("%s: writing %s"),
-		    STORE_ACCOUNTS_FILE, a->name);
+	error = store_kv_put(t, STORE_KV_ACCOUNTS, a->name, strlen(a->name),
+	    b.s, b.len, err);
 	buf_free(&b);
 	return error;
 }
@@ -473,7 +456,7 @@ auth_account_get(struct store *st, const char *name,
 	*ap = NULL;
 	v[0] = (void *)(uintptr_t)name;
 	v[1] = ap;
-	if ((error = store_txn_run(st, auth_account_get_fn, v, 1, err)) !=
+	if ((error = store_kv_read(st, auth_account_get_fn, v, err)) !=
 	    NCEN_OK) {
 		auth_account_free(*ap);
 		*ap = NULL;
@@ -655,9 +638,7 @@ static int
 auth_op_del(struct store_txn *t, struct auth_op *op, struct auth_account *a,
     struct buf *details, struct ncen_err *err)
 {
-	DB	*db = t->st->accounts;
-	DBT	 key;
-	int	 ret;
+	int	error;
 
 	if (op->disable) {
 		a->disabled = 1;
@@ -665,12 +646,9 @@ auth_op_del(struct store_txn *t, struct auth_op *op, struct auth_account *a,
 		    "it)");
 		return NCEN_OK;
 	}
-	memset(&key, 0, sizeof key);
-	key.data = a->name;
-	key.size = (u_int32_t)strlen(a->name);
-	if ((ret = db->del(db, t->txn, &key, 0)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: deleting %s"),
-		    STORE_ACCOUNTS_FILE, a->name);
+	if ((error = store_kv_del(t, STORE_KV_ACCOUNTS, a->name,
+	    strlen(a->name), err)) != NCEN_OK)
+		return error;
 	buf_adds(details, "deleted");
 	return NCEN_OK;
 }
@@ -887,65 +865,55 @@ struct auth_list {
 	auth_account_fn	 fn;
 	void		*arg;
 	struct buf	 last;		/* resume after this name */
-	int		 started, done, stop;
+	size_t		 n;		/* accounts of this batch */
+	struct ncen_err	*err;
+	int		 started, done, stop, error;
 };
 
 #define AUTH_LIST_BATCH	256
+
+/* One account of a batch, after the last one of the batch before. */
+static int
+auth_account_list_pair(const void *key, size_t klen, const void *val,
+    size_t vlen, void *arg)
+{
+	struct auth_list	*l = arg;
+	struct auth_account	*a;
+	struct buf		 name = BUF_INIT;
+
+	if (l->started && klen == l->last.len &&
+	    memcmp(key, l->last.s, klen) == 0)
+		return 0;
+	if (l->n++ == AUTH_LIST_BATCH) {
+		l->done = 0;
+		return STORE_KV_STOP;
+	}
+	buf_add(&name, key, klen);
+	if ((l->error = auth_account_decode(name.s, val, vlen, &a,
+	    l->err)) != NCEN_OK) {
+		buf_free(&name);
+		return l->error;
+	}
+	l->stop = l->fn(a, l->arg);
+	auth_account_free(a);
+	buf_reset(&l->last);
+	buf_add(&l->last, name.s, name.len);
+	buf_free(&name);
+	l->started = 1;
+	return l->stop != 0 ? STORE_KV_STOP : 0;
+}
 
 /* One batch of accounts in name order. */
 static int
 auth_account_list_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct auth_list	*l = arg;
-	struct auth_account	*a;
-	struct buf		 name = BUF_INIT;
-	DB			*db = t->st->accounts;
-	DBC			*c = NULL;
-	DBT			 key, data;
-	size_t			 n;
-	int			 ret, cret, error = NCEN_OK;
-	u_int32_t		 flag;
 
-	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: cursor"),
-		    STORE_ACCOUNTS_FILE);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	flag = DB_FIRST;
-	if (l->started) {
-		key.data = l->last.s;
-		key.size = (u_int32_t)l->last.len;
-		flag = DB_SET_RANGE;
-	}
-	ret = c->get(c, &key, &data, flag);
-	if (ret == 0 && l->started && key.size == l->last.len &&
-	    memcmp(key.data, l->last.s, key.size) == 0)
-		ret = c->get(c, &key, &data, DB_NEXT);
-	for (n = 0; ret == 0 && n < AUTH_LIST_BATCH; n++) {
-		buf_reset(&name);
-		buf_add(&name, key.data, key.size);
-		if ((error = auth_account_decode(name.s, data.data, data.size,
-		    &a, err)) != NCEN_OK)
-			break;
-		l->stop = l->fn(a, l->arg);
-		auth_account_free(a);
-		buf_reset(&l->last);
-		buf_add(&l->last, name.s, name.len);
-		l->started = 1;
-		if (l->stop != 0)
-			break;
-		ret = c->get(c, &key, &data, DB_NEXT);
-	}
-	if (error == NCEN_OK && (ret == DB_NOTFOUND || l->stop != 0))
-		l->done = 1;
-	else if (error == NCEN_OK && ret != 0)
-		error = store_txn_dberr(t, ret, err, _("%s: reading"),
-		    STORE_ACCOUNTS_FILE);
-	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
-		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
-		    STORE_ACCOUNTS_FILE);
-	buf_free(&name);
-	return error;
+	l->n = 0;
+	l->done = 1;		/* unless the batch ends first */
+	l->err = err;
+	return store_kv_from(t, STORE_KV_ACCOUNTS, l->last.s, l->last.len,
+	    auth_account_list_pair, l, err);
 }
 
 /* Every account in name order; fn returns nonzero to stop. */
@@ -960,7 +928,7 @@ auth_account_list(struct store *st, auth_account_fn fn, void *arg,
 	l.fn = fn;
 	l.arg = arg;
 	while (!l.done && error == NCEN_OK)
-		error = store_txn_run(st, auth_account_list_fn, &l, 1, err);
+		error = store_kv_read(st, auth_account_list_fn, &l, err);
 	buf_free(&l.last);
 	return error == NCEN_OK && l.stop != 0 ? l.stop : error;
 }

@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "error.h"
 #include "i18n.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define CSV_CHUNK	65536
@@ -217,6 +218,8 @@ csv_utf8_bad(struct csv_reader *rd)
 static void
 csv_utf8_start(struct csv_reader *rd, unsigned char c)
 {
+	int	need;
+
 	rd->u_lo = 0x80;
 	rd->u_hi = 0xbf;
 	rd->u_line = rd->line;
@@ -230,21 +233,9 @@ csv_utf8_start(struct csv_reader *rd, unsigned char c)
 		rd->u_n = 0;
 		return;
 	}
-	if (c >= 0xc2 && c <= 0xdf)
-		rd->u_need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		rd->u_need = 2;
-		if (c == 0xe0)
-			rd->u_lo = 0xa0;	/* no overlong forms */
-		else if (c == 0xed)
-			rd->u_hi = 0x9f;	/* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		rd->u_need = 3;
-		if (c == 0xf0)
-			rd->u_lo = 0x90;
-		else if (c == 0xf4)
-			rd->u_hi = 0x8f;	/* nothing past U+10FFFF */
-	} else
+	if ((need = utf8_lead(c, &rd->u_lo, &rd->u_hi)) > 0)
+		rd->u_need = (unsigned)need;
+	else
 		csv_utf8_bad(rd);
 }
 
@@ -386,7 +377,7 @@ csv_read(struct csv_reader *rd, struct csv_row **rowp,
 	csv_field_begin(rd);
 
 	while (!done) {
-		if ((c = csv_peek(rd)) == -1) {
+		if (csv_peek(rd) == -1) {
 			if (rd->ioerr != 0)
 				goto ioerr;
 			if (rd->u_need != 0)

@@ -361,9 +361,21 @@ ctl_export_links(struct store *st, const struct schema *s,
 	return NCEN_OK;
 }
 
-/* export ENTITY [-o FILE] [--where F=V] [--from F=LO] [--to F=HI] ... */
-int
-ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
+/* What the command line of an export asks for. */
+struct ctl_export_args {
+	const char	*out;		/* -o FILE, NULL: standard output */
+	const char	*as;		/* --as ACCOUNT */
+	const char	*entity;
+	char		**opts;		/* the filters, as typed */
+	int		*kinds;		/* 'w', 'f' or 't' for each */
+	size_t		 nopts;
+	int		 links;		/* the entity is CTL_CSV_LINKS */
+};
+
+/* Read the options and the entity; nonzero: the exit status. */
+static int
+ctl_export_args(struct ctl_ctx *ctx, int argc, char **argv,
+    struct ctl_export_args *a, struct ctl_export_state *x)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -374,179 +386,283 @@ ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "raw", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ctl_export_state	 x;
-	struct ncen_err		 e = NCEN_ERR_INIT;
-	struct schema		*s = NULL;
-	struct store		*st = NULL;
-	struct buf		 hdr = BUF_INIT;
-	const struct ctl_export_cond *drive = NULL;
-	const char		*out = NULL, *entity, *as = NULL;
-	char			**opts = NULL;
-	int			*kinds = NULL;
-	size_t			 nopts = 0, i;
-	int			 c, r = 0, links;
+	int	c;
 
-	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (c == 'r') {
-			x.raw = 1;
-			continue;
+		switch (c) {
+		case 'r':
+			x->raw = 1;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'a':
+			a->as = optarg;
+			break;
+		case 'w':
+		case 'f':
+		case 't':
+			a->opts = xreallocarray(a->opts, a->nopts + 1,
+			    sizeof *a->opts);
+			a->kinds = xreallocarray(a->kinds, a->nopts + 1,
+			    sizeof *a->kinds);
+			/* getopt gives a value; "" is refused as a filter. */
+			a->opts[a->nopts] = optarg != NULL ? optarg : "";
+			a->kinds[a->nopts++] = c;
+			break;
+		default:
+			return ctl_usage(ctx->cmd, _("bad option"));
 		}
-		if (c == 'o' || c == 'a') {
-			if (c == 'o')
-				out = optarg;
-			else
-				as = optarg;
-			continue;
-		}
-		if (c != 'w' && c != 'f' && c != 't') {
-			r = ctl_usage(ctx->cmd, _("bad option"));
-			goto out;
-		}
-		opts = xreallocarray(opts, nopts + 1, sizeof *opts);
-		kinds = xreallocarray(kinds, nopts + 1, sizeof *kinds);
-		opts[nopts] = optarg;
-		kinds[nopts++] = c;
 	}
-	if (argc - optind != 1) {
-		if (argc == optind)
-			r = ctl_usage(ctx->cmd, _("expected an entity"));
-		else
-			r = ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
-			    argv[optind + 1]);
-		goto out;
-	}
-	entity = argv[optind];
-	if ((r = ctl_open(ctx, &s, &st)) != 0)
-		goto out;
-	x.st = st;
-	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_EXPORT, NULL,
-	    &x.acct)) != 0)
-		goto out;
-	links = strcmp(entity, CTL_CSV_LINKS) == 0;
-	if (!links && (x.form = schema_form_find(s, entity)) == NULL) {
-		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
-		    "'links')"), entity, ctx->home);
-		goto out;
-	}
-	if (links && nopts != 0) {
-		r = ctl_usage(ctx->cmd, _("links take no filters"));
-		goto out;
-	}
-	for (i = 0; i < nopts; i++)
-		if ((r = ctl_export_cond_add(ctx, &x, s, kinds[i],
-		    opts[i])) != 0)
-			goto out;
-	if (out != NULL && (x.f = fopen(out, "w")) == NULL) {
-		ctl_warn(_("export: %s: %s"), out, strerror(errno));
-		r = 2;
-		goto out;
-	}
-	if (out == NULL)
-		x.f = stdout;
-	/* The export is in the audit log before a byte of it goes out. */
-	buf_addf(&hdr, "to %s", out != NULL ? out : "standard output");
-	for (i = 0; i < nopts; i++)
-		buf_addf(&hdr, " --%s %s", kinds[i] == 'w' ? "where" :
-		    kinds[i] == 'f' ? "from" : "to", opts[i]);
-	if ((r = ctl_csv_audit(ctx, st, "export.csv", entity, hdr.s, 0)) !=
-	    0) {
-		if (out != NULL) {
-			fclose(x.f);
-			unlink(out);
-		}
-		x.f = NULL;
-		goto out;
-	}
-	buf_reset(&hdr);
+	if (argc == optind)
+		return ctl_usage(ctx->cmd, _("expected an entity"));
+	if (argc - optind != 1)
+		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
+		    argv[optind + 1]);
+	a->entity = argv[optind];
+	a->links = strcmp(a->entity, CTL_CSV_LINKS) == 0;
+	return 0;
+}
 
-	if (links) {
+/* The form (or links), the account and the filters; nonzero: status. */
+static int
+ctl_export_prepare(struct ctl_ctx *ctx, const struct schema *s,
+    struct store *st, const struct ctl_export_args *a,
+    struct ctl_export_state *x)
+{
+	size_t	i;
+	int	r;
+
+	x->st = st;
+	if (a->as != NULL && (r = ctl_as(ctx, st, a->as, AUTH_EXPORT, NULL,
+	    &x->acct)) != 0)
+		return r;
+	if (!a->links && (x->form = schema_form_find(s, a->entity)) == NULL)
+		return ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor "
+		    "is it 'links')"), a->entity, ctx->home);
+	if (a->links && a->nopts != 0)
+		return ctl_usage(ctx->cmd, _("links take no filters"));
+	for (i = 0; i < a->nopts; i++)
+		if ((r = ctl_export_cond_add(ctx, x, s, a->kinds[i],
+		    a->opts[i])) != 0)
+			return r;
+	return 0;
+}
+
+/* Close the output file, and remove it when the export failed. */
+static void
+ctl_export_discard(const struct ctl_export_args *a,
+    struct ctl_export_state *x)
+{
+	if (a->out != NULL && x->f != NULL) {
+		fclose(x->f);
+		unlink(a->out);
+	}
+	x->f = NULL;
+}
+
+/*
+ * Open the output and put the export in the audit log before a byte of
+ * it goes out; nonzero: the exit status, nothing left open.
+ */
+static int
+ctl_export_open(struct ctl_ctx *ctx, struct store *st,
+    const struct ctl_export_args *a, struct ctl_export_state *x)
+{
+	static const struct { int kind; const char *name; } opt_names[] = {
+		{ 'w', "where" }, { 'f', "from" }, { 't', "to" },
+	};
+	struct buf	 what = BUF_INIT;
+	size_t		 i, j;
+	int		 r;
+
+	x->f = stdout;
+	if (a->out != NULL && (x->f = fopen(a->out, "w")) == NULL) {
+		ctl_warn(_("export: %s: %s"), a->out, strerror(errno));
+		return 2;
+	}
+	buf_addf(&what, "to %s", a->out != NULL ? a->out : "standard output");
+	for (i = 0; i < a->nopts; i++)
+		for (j = 0; j < sizeof opt_names / sizeof opt_names[0]; j++)
+			if (opt_names[j].kind == a->kinds[i])
+				buf_addf(&what, " --%s %s", opt_names[j].name,
+				    a->opts[i]);
+	r = ctl_csv_audit(ctx, st, "export.csv", a->entity, what.s, 0);
+	if (r != 0)
+		ctl_export_discard(a, x);
+	buf_free(&what);
+	return r;
+}
+
+/* Write the header row: the link columns, or id and the form's fields. */
+static void
+ctl_export_header(const struct ctl_export_args *a, struct ctl_export_state *x)
+{
+	struct buf	 hdr = BUF_INIT;
+	size_t		 i;
+
+	if (a->links) {
 		for (i = 0; i < CTL_CSV_NLINKCOLS; i++)
 			buf_addf(&hdr, "%s%s", i == 0 ? "" : ",",
 			    ctl_csv_link_cols[i].name);
 	} else {
 		buf_adds(&hdr, "id");
-		for (i = 0; i < x.form->nfields; i++)
-			buf_addf(&hdr, ",%s", x.form->fields[i].name);
+		for (i = 0; i < x->form->nfields; i++)
+			buf_addf(&hdr, ",%s", x->form->fields[i].name);
 	}
 	buf_adds(&hdr, "\r\n");
 	errno = 0;
-	if (fwrite(hdr.s, 1, hdr.len, x.f) != hdr.len) {
-		x.failed = errno != 0 ? errno : EIO;
-		goto written;
-	}
-	if (links) {
-		if (ctl_export_links(st, s, &x, &e) != NCEN_OK &&
-		    !x.failed)
-			r = ctl_report("export", &e);
-		goto written;
-	}
-	/* An index answers a --where or a --from/--to pair on its field. */
-	for (i = 0; i < x.nconds && drive == NULL; i++)
-		if (x.conds[i].fd != NULL && x.conds[i].fd->indexed &&
-		    x.conds[i].lo != NULL && x.conds[i].hi != NULL)
-			drive = &x.conds[i];
-	if (drive != NULL) {
-		x.keep = 1;
-		if (store_find(st, x.form->name, drive->name, drive->lo,
-		    drive->eq ? NULL : drive->hi, ctl_export_record, &x,
-		    &e) != NCEN_OK) {
-			r = ctl_report("export", &e);
-			goto written;
-		}
-		qsort(x.rows, x.nrows, sizeof *x.rows, ctl_export_row_cmp);
-		for (i = 0; i < x.nrows && !x.failed; i++)
-			if (fwrite(x.rows[i].text, 1, x.rows[i].len, x.f) !=
-			    x.rows[i].len)
-				x.failed = errno != 0 ? errno : EIO;
-	} else if (store_scan(st, x.form->name, ctl_export_record, &x,
-	    &e) != NCEN_OK && !x.failed)
+	if (fwrite(hdr.s, 1, hdr.len, x->f) != hdr.len)
+		x->failed = errno != 0 ? errno : EIO;
+	buf_free(&hdr);
+}
+
+/* The filter an index answers: a --where or a --from/--to pair. */
+static const struct ctl_export_cond *
+ctl_export_drive(const struct ctl_export_state *x)
+{
+	size_t	i;
+
+	for (i = 0; i < x->nconds; i++)
+		if (x->conds[i].fd != NULL && x->conds[i].fd->indexed &&
+		    x->conds[i].lo != NULL && x->conds[i].hi != NULL)
+			return &x->conds[i];
+	return NULL;
+}
+
+/* Write the records an index finds, in id order. */
+static int
+ctl_export_indexed(struct store *st, const struct ctl_export_cond *drive,
+    struct ctl_export_state *x, struct ncen_err *e)
+{
+	size_t	i;
+	int	rc;
+
+	x->keep = 1;
+	if ((rc = store_find(st, x->form->name, drive->name, drive->lo,
+	    drive->eq ? NULL : drive->hi, ctl_export_record, x, e)) !=
+	    NCEN_OK)
+		return rc;
+	qsort(x->rows, x->nrows, sizeof *x->rows, ctl_export_row_cmp);
+	for (i = 0; i < x->nrows && !x->failed; i++)
+		if (fwrite(x->rows[i].text, 1, x->rows[i].len, x->f) !=
+		    x->rows[i].len)
+			x->failed = errno != 0 ? errno : EIO;
+	return NCEN_OK;
+}
+
+/* Write the rows after the header; nonzero: the exit status. */
+static int
+ctl_export_rows(struct store *st, const struct schema *s,
+    const struct ctl_export_args *a, struct ctl_export_state *x)
+{
+	struct ncen_err			 e = NCEN_ERR_INIT;
+	const struct ctl_export_cond	*drive;
+	int				 rc, r = 0;
+
+	if (a->links)
+		rc = ctl_export_links(st, s, x, &e);
+	else if ((drive = ctl_export_drive(x)) != NULL)
+		rc = ctl_export_indexed(st, drive, x, &e);
+	else
+		rc = store_scan(st, x->form->name, ctl_export_record, x, &e);
+	/* A write that failed stops the walk: that is reported instead. */
+	if (rc != NCEN_OK && !x->failed)
 		r = ctl_report("export", &e);
-written:
-	if (x.f != NULL && fflush(x.f) == EOF && !x.failed)
-		x.failed = errno != 0 ? errno : EIO;
-	if (x.failed && r == 0) {
-		ctl_warn(_("export: %s: %s"), out != NULL ? out :
-		    _("standard output"), strerror(x.failed));
+	ncen_err_free(&e);
+	return r;
+}
+
+/* Flush and close the output (removed if anything failed); the status. */
+static int
+ctl_export_close(const struct ctl_export_args *a, struct ctl_export_state *x,
+    int r)
+{
+	if (x->f != NULL && fflush(x->f) == EOF && !x->failed)
+		x->failed = errno != 0 ? errno : EIO;
+	if (x->failed && r == 0) {
+		ctl_warn(_("export: %s: %s"), a->out != NULL ? a->out :
+		    _("standard output"), strerror(x->failed));
 		r = 2;
 	}
-	if (out != NULL && x.f != NULL && fclose(x.f) == EOF && r == 0) {
-		ctl_warn(_("export: %s: %s"), out, strerror(errno));
+	if (a->out != NULL && x->f != NULL && fclose(x->f) == EOF && r == 0) {
+		ctl_warn(_("export: %s: %s"), a->out, strerror(errno));
 		r = 2;
 	}
-	if (out != NULL && x.f != NULL && r != 0)
-		unlink(out);
-	if (r == 0 && out != NULL && links)
+	if (a->out != NULL && x->f != NULL && r != 0)
+		unlink(a->out);
+	x->f = NULL;
+	return r;
+}
+
+/* Say on stderr how much was written to a file and how much left out. */
+static void
+ctl_export_summary(const struct ctl_export_args *a,
+    const struct ctl_export_state *x)
+{
+	if (a->out != NULL && a->links)
 		fprintf(stderr, ngettext_("ncenctl: export: %zu link written "
 		    "to %s\n", "ncenctl: export: %zu links written to %s\n",
-		    x.count), x.count, out);
-	else if (r == 0 && out != NULL)
+		    x->count), x->count, a->out);
+	else if (a->out != NULL)
 		fprintf(stderr, ngettext_("ncenctl: export: %zu %s record "
 		    "written to %s\n", "ncenctl: export: %zu %s records "
-		    "written to %s\n", x.count), x.count, x.form->name, out);
-	if (r == 0 && x.refused != 0)
+		    "written to %s\n", x->count), x->count, x->form->name,
+		    a->out);
+	if (x->refused != 0)
 		fprintf(stderr, ngettext_("ncenctl: export: %zu record left "
 		    "out: '%s' may not export it (not its own, or not its "
 		    "offices)\n", "ncenctl: export: %zu records left out: "
 		    "'%s' may not export them (not its own, or not its "
-		    "offices)\n", x.refused), x.refused, as);
-out:
-	auth_account_free(x.acct);
-	for (i = 0; i < x.nconds; i++) {
-		buf_free(&x.conds[i].lokey);
-		buf_free(&x.conds[i].hikey);
+		    "offices)\n", x->refused), x->refused, a->as);
+}
+
+/* Free what an export kept. */
+static void
+ctl_export_free(struct ctl_export_args *a, struct ctl_export_state *x)
+{
+	size_t	i;
+
+	auth_account_free(x->acct);
+	for (i = 0; i < x->nconds; i++) {
+		buf_free(&x->conds[i].lokey);
+		buf_free(&x->conds[i].hikey);
 	}
-	free(x.conds);
-	for (i = 0; i < x.nrows; i++)
-		free(x.rows[i].text);
-	free(x.rows);
-	free(x.ids);
-	free(opts);
-	free(kinds);
-	buf_free(&x.line);
-	buf_free(&x.tmp);
-	buf_free(&hdr);
-	ncen_err_free(&e);
+	free(x->conds);
+	for (i = 0; i < x->nrows; i++)
+		free(x->rows[i].text);
+	free(x->rows);
+	free(x->ids);
+	free(a->opts);
+	free(a->kinds);
+	buf_free(&x->line);
+	buf_free(&x->tmp);
+}
+
+/* export ENTITY [-o FILE] [--where F=V] [--from F=LO] [--to F=HI] ... */
+int
+ctl_export(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ctl_export_args	 a;
+	struct ctl_export_state	 x;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	int			 r;
+
+	memset(&a, 0, sizeof a);
+	memset(&x, 0, sizeof x);
+	if ((r = ctl_export_args(ctx, argc, argv, &a, &x)) != 0 ||
+	    (r = ctl_open(ctx, &s, &st)) != 0 ||
+	    (r = ctl_export_prepare(ctx, s, st, &a, &x)) != 0 ||
+	    (r = ctl_export_open(ctx, st, &a, &x)) != 0)
+		goto out;
+	ctl_export_header(&a, &x);
+	if (!x.failed)
+		r = ctl_export_rows(st, s, &a, &x);
+	if ((r = ctl_export_close(&a, &x, r)) == 0)
+		ctl_export_summary(&a, &x);
+out:
+	ctl_export_free(&a, &x);
 	return ctl_close(ctx, s, st, r);
 }
 

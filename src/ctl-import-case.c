@@ -379,7 +379,7 @@ ctl_import_case_write(struct ctl_import_case *ic, struct store_txn *t,
 	struct workflow_result	 res;
 	uint64_t		 trans[CTL_IMPORT_CASE_MAXSTEPS];
 	const char		*v;
-	unsigned		 i;
+	unsigned		 i, n = ctl_import_case_paths[steps].n;
 	int			 error;
 
 	if (ic->numbered) {
@@ -393,7 +393,7 @@ ctl_import_case_write(struct ctl_import_case *ic, struct store_txn *t,
 	}
 	if ((error = store_put(t, r, ic->user, err)) != NCEN_OK)
 		return error;
-	for (i = 0; i < ctl_import_case_paths[steps].n; i++) {
+	for (i = 0; i < n; i++) {
 		memset(&req, 0, sizeof req);
 		req.case_id = r->id;
 		req.action = ctl_import_case_paths[steps].steps[i];
@@ -412,7 +412,7 @@ ctl_import_case_write(struct ctl_import_case *ic, struct store_txn *t,
 	if ((error = ctl_import_case_note(t, ic->form->name, r->id, journal,
 	    err)) != NCEN_OK)
 		return error;
-	for (i = 0; i < ctl_import_case_paths[steps].n; i++)
+	for (i = 0; i < n; i++)
 		if ((error = ctl_import_case_note(t, WORKFLOW_FORM, trans[i],
 		    journal, err)) != NCEN_OK)
 			return error;

@@ -763,6 +763,8 @@ ctl_import_link_row(struct ctl_import_state *imp, const struct csv_row *row)
 	size_t			 c, at[CTL_CSV_NLINKCOLS];
 	int			 bad = 0, added, k, first;
 
+	/* The header has every link column (refused without one). */
+	memset(at, 0, sizeof at);
 	for (c = 0; c < imp->ncols; c++)
 		if (imp->col[c] != CTL_CSV_COL_EXAMPLE)
 			at[-imp->col[c] - 2] = c;
@@ -1245,12 +1247,34 @@ ctl_import_case_start(struct store *st, const struct schema_form *f,
 	return ic;
 }
 
-/*
- * import [--partial REJECTS] [--override-check REASON] ENTITY FILE, or
- * import --rollback.
- */
-int
-ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
+/* What the command line of an import asks for, beside imp's options. */
+struct ctl_import_args {
+	const char	*as;		/* --as ACCOUNT */
+	const char	*entity, *file;
+	int		 rollback;	/* --rollback */
+};
+
+/* Read --duplicates' word into imp; nonzero: the exit status. */
+static int
+ctl_import_dups_opt(struct ctl_ctx *ctx, const char *word,
+    struct ctl_import_state *imp)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ctl_import_dups_names /
+	    sizeof ctl_import_dups_names[0]; i++)
+		if (strcmp(word, ctl_import_dups_names[i]) == 0) {
+			imp->dups = (enum ctl_import_dups)i;
+			return 0;
+		}
+	return ctl_usage(ctx->cmd, _("--duplicates: expected report, refuse "
+	    "or none, found '%s'"), word);
+}
+
+/* Read the options and arguments; nonzero: the exit status. */
+static int
+ctl_import_args(struct ctl_ctx *ctx, int argc, char **argv,
+    struct ctl_import_args *a, struct ctl_import_state *imp)
 {
 	static const struct option longopts[] = {
 		{ "partial", required_argument, NULL, 'p' },
@@ -1261,185 +1285,249 @@ ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
 		{ "duplicates", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ctl_import_state	 imp;
-	struct schema		*s = NULL;
-	struct store		*st = NULL;
-	struct stat		 sb, rb;
-	struct auth_account	*acct = NULL;
-	const char		*entity, *file, *as = NULL;
-	FILE			*f = NULL;
-	size_t			 done = 0, i;
-	int			 c, r, rollback = 0, lockfd = -1;
+	int	c, r;
 
-	memset(&imp, 0, sizeof imp);
-	memset(&sb, 0, sizeof sb);
-	imp.jfd = -1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'p')
-			imp.rejpath = optarg;
-		else if (c == 'R')
-			rollback = 1;
-		else if (c == 'a')
-			as = optarg;
-		else if (c == 'o')
-			imp.override = optarg;
-		else if (c == 'r')
-			imp.verbatim = 1;
-		else if (c == 'D') {
-			for (i = 0; i < sizeof ctl_import_dups_names /
-			    sizeof ctl_import_dups_names[0]; i++)
-				if (strcmp(optarg, ctl_import_dups_names[i]) ==
-				    0)
-					break;
-			if (i == sizeof ctl_import_dups_names /
-			    sizeof ctl_import_dups_names[0])
-				return ctl_usage(ctx->cmd, _("--duplicates: "
-				    "expected report, refuse or none, found "
-				    "'%s'"), optarg);
-			imp.dups = (enum ctl_import_dups)i;
-		} else
+		switch (c) {
+		case 'p':
+			imp->rejpath = optarg;
+			break;
+		case 'R':
+			a->rollback = 1;
+			break;
+		case 'a':
+			a->as = optarg;
+			break;
+		case 'o':
+			imp->override = optarg;
+			break;
+		case 'r':
+			imp->verbatim = 1;
+			break;
+		case 'D':
+			if ((r = ctl_import_dups_opt(ctx, optarg, imp)) != 0)
+				return r;
+			break;
+		default:
 			return ctl_usage(ctx->cmd, _("bad option"));
+		}
 	}
-	if (imp.override != NULL && ctl_csv_blank(imp.override,
-	    strlen(imp.override)))
+	if (imp->override != NULL && ctl_csv_blank(imp->override,
+	    strlen(imp->override)))
 		return ctl_usage(ctx->cmd,
 		    _("--override-check needs a reason"));
-	if (rollback) {
-		if (optind != argc || imp.rejpath != NULL)
-			return ctl_usage(ctx->cmd, _("--rollback takes nothing "
-			    "else"));
-		/* Not while a backup copies: it would hold half of it. */
-		if ((r = ctl_need_home(ctx)) != 0 ||
-		    (r = ctl_journal_lock_import(ctx, &lockfd)) != 0)
-			return r;
-		if ((r = ctl_open(ctx, &s, &st)) != 0)
-			goto unlock;
-		if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT,
-		    NULL, NULL)) != 0)
-			goto unlock;
-		if ((r = ctl_journal_rollback_all(ctx, st, &done)) == 0 &&
-		    done == 0)
-			printf("%s\n", _("no interrupted import to roll back"));
-		goto unlock;
-	}
+	if (a->rollback)
+		return optind != argc || imp->rejpath != NULL ?
+		    ctl_usage(ctx->cmd, _("--rollback takes nothing else")) : 0;
 	if (argc - optind < 2)
 		return ctl_usage(ctx->cmd, _("expected an entity and a file"));
 	if (argc - optind > 2)
 		return ctl_usage(ctx->cmd, _("unexpected argument '%s'"),
 		    argv[optind + 2]);
-	entity = argv[optind];
-	file = argv[optind + 1];
-	if ((r = ctl_need_home(ctx)) != 0)
+	a->entity = argv[optind];
+	a->file = argv[optind + 1];
+	return 0;
+}
+
+/* import --rollback: undo the imports a crash interrupted. */
+static int
+ctl_import_rollback(struct ctl_ctx *ctx, const char *as)
+{
+	struct schema	*s = NULL;
+	struct store	*st = NULL;
+	size_t		 done = 0;
+	int		 r, lockfd = -1;
+
+	/* Not while a backup copies: it would hold half of it. */
+	if ((r = ctl_need_home(ctx)) != 0 ||
+	    (r = ctl_journal_lock_import(ctx, &lockfd)) != 0)
 		return r;
+	if ((r = ctl_open(ctx, &s, &st)) == 0 &&
+	    (as == NULL || (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
+	    NULL)) == 0) &&
+	    (r = ctl_journal_rollback_all(ctx, st, &done)) == 0 && done == 0)
+		printf("%s\n", _("no interrupted import to roll back"));
+	r = ctl_close(ctx, s, st, r);
+	if (lockfd != -1)
+		close(lockfd);
+	return r;
+}
+
+/*
+ * Open the file to import (- for standard input), and refuse a rejects
+ * file that is that file; nonzero: the exit status.
+ */
+static int
+ctl_import_input(struct ctl_ctx *ctx, const char *file,
+    struct ctl_import_state *imp, FILE **fp)
+{
+	struct stat	sb, rb;
+
+	memset(&sb, 0, sizeof sb);
 	if (strcmp(file, "-") == 0) {
-		f = stdin;
-		imp.in.path = "stdin";
-	} else if ((f = fopen(file, "r")) == NULL) {
+		*fp = stdin;
+		imp->in.path = "stdin";
+	} else if ((*fp = fopen(file, "r")) == NULL) {
 		ctl_warn(_("import: %s: %s"), file, strerror(errno));
 		return 2;
 	} else
-		imp.in.path = file;
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
-		imp.fsize = (size_t)sb.st_size;
-	if (imp.rejpath != NULL && stat(imp.rejpath, &rb) == 0 &&
-	    rb.st_dev == sb.st_dev && rb.st_ino == sb.st_ino) {
-		r = ctl_usage(ctx->cmd, _("--partial %s: that is the file to "
-		    "import"), imp.rejpath);
-		goto out;
-	}
-	ctl_csv_progress_init(&imp.in.prog);
+		imp->in.path = file;
+	if (fstat(fileno(*fp), &sb) == 0 && S_ISREG(sb.st_mode))
+		imp->fsize = (size_t)sb.st_size;
+	if (imp->rejpath != NULL && stat(imp->rejpath, &rb) == 0 &&
+	    rb.st_dev == sb.st_dev && rb.st_ino == sb.st_ino)
+		return ctl_usage(ctx->cmd, _("--partial %s: that is the file "
+		    "to import"), imp->rejpath);
+	ctl_csv_progress_init(&imp->in.prog);
+	return 0;
+}
+
+/*
+ * Open the store, roll back interrupted imports under the lock, and
+ * find the form; nonzero: the exit status.
+ */
+static int
+ctl_import_start(struct ctl_ctx *ctx, const struct ctl_import_args *a,
+    struct ctl_import_state *imp, struct auth_account **acct, int *lockfd,
+    struct schema **sp, struct store **stp)
+{
+	size_t	done = 0;
+	int	r;
+
 	/*
 	 * A backup copies all of an import or none: held while earlier
 	 * imports are rolled back and from the first row written to the end.
 	 */
-	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
-	    (r = ctl_open(ctx, &s, &st)) != 0)
-		goto out;
-	if (as != NULL && (r = ctl_as(ctx, st, as, AUTH_IMPORT, NULL,
-	    &acct)) != 0)
-		goto out;
-	imp.in.ctx = ctx;
-	imp.s = s;
-	imp.st = st;
-	imp.user = ctl_login();
-	if ((r = ctl_journal_rollback_all(ctx, st, &done)) != 0)
-		goto out;
+	if ((r = ctl_journal_lock_import(ctx, lockfd)) != 0 ||
+	    (r = ctl_open(ctx, sp, stp)) != 0)
+		return r;
+	if (a->as != NULL && (r = ctl_as(ctx, *stp, a->as, AUTH_IMPORT, NULL,
+	    acct)) != 0)
+		return r;
+	imp->in.ctx = ctx;
+	imp->s = *sp;
+	imp->st = *stp;
+	imp->user = ctl_login();
+	if ((r = ctl_journal_rollback_all(ctx, *stp, &done)) != 0)
+		return r;
 	/*
 	 * Reading the rows may take long (a pipe): a backup need not wait
 	 * for it.  The lock is taken again before the first row is written.
 	 */
-	close(lockfd);
-	lockfd = -1;
-	if (strcmp(entity, CTL_CSV_LINKS) != 0 &&
-	    (imp.form = schema_form_find(s, entity)) == NULL) {
-		r = ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor is it "
-		    "'links')"), entity, ctx->home);
-		goto out;
-	}
-	if (ctl_import_case_is(imp.form))
-		imp.cases = ctl_import_case_start(st, imp.form, &acct);
-	if (imp.rejpath != NULL && (r = ctl_import_rejects_open(&imp)) != 0)
-		goto out;
+	close(*lockfd);
+	*lockfd = -1;
+	if (strcmp(a->entity, CTL_CSV_LINKS) != 0 &&
+	    (imp->form = schema_form_find(*sp, a->entity)) == NULL)
+		return ctl_usage(ctx->cmd, _("no form '%s' in %s/forms (nor "
+		    "is it 'links')"), a->entity, ctx->home);
+	if (ctl_import_case_is(imp->form))
+		imp->cases = ctl_import_case_start(*stp, imp->form, acct);
+	if (imp->rejpath != NULL)
+		return ctl_import_rejects_open(imp);
+	return 0;
+}
 
-	r = ctl_import_read(&imp, f);
-	if (imp.in.nproblems > CTL_CSV_MAXSHOWN)
-		ctl_warn(_("import: %s: ... and %zu more"), imp.in.path,
-		    imp.in.nproblems - CTL_CSV_MAXSHOWN);
-	if (r != 0 || (imp.nrejected != 0 && imp.rej == NULL)) {
-		ctl_import_rejects_close(&imp, 0);
-		if (r == 0) {
-			ctl_warn(ngettext_("import: %s: %zu of %zu row "
-			    "refused: nothing imported", "import: %s: %zu of "
-			    "%zu rows refused: nothing imported", imp.nrows),
-			    imp.in.path, imp.nrejected, imp.nrows);
-			r = 1;
-		} else
-			ctl_warn(_("import: %s: nothing imported"),
-			    imp.in.path);
-		goto out;
+/*
+ * Read every row, then write them all under the lock (nothing written
+ * when a row is refused without --partial); nonzero: the exit status.
+ */
+static int
+ctl_import_run(struct ctl_ctx *ctx, struct ctl_import_state *imp, FILE *f,
+    int *lockfd)
+{
+	int	r;
+
+	r = ctl_import_read(imp, f);
+	if (imp->in.nproblems > CTL_CSV_MAXSHOWN)
+		ctl_warn(_("import: %s: ... and %zu more"), imp->in.path,
+		    imp->in.nproblems - CTL_CSV_MAXSHOWN);
+	if (r == 0 && imp->nrejected != 0 && imp->rej == NULL) {
+		ctl_import_rejects_close(imp, 0);
+		ctl_warn(ngettext_("import: %s: %zu of %zu row refused: "
+		    "nothing imported", "import: %s: %zu of %zu rows refused: "
+		    "nothing imported", imp->nrows), imp->in.path,
+		    imp->nrejected, imp->nrows);
+		return 1;
 	}
-	if ((r = ctl_journal_lock_import(ctx, &lockfd)) != 0 ||
-	    (r = ctl_import_write(&imp)) != 0) {
-		ctl_import_rejects_close(&imp, 0);
-		ctl_warn(_("import: %s: nothing imported"), imp.in.path);
-		goto out;
+	if (r != 0 || (r = ctl_journal_lock_import(ctx, lockfd)) != 0 ||
+	    (r = ctl_import_write(imp)) != 0) {
+		ctl_import_rejects_close(imp, 0);
+		ctl_warn(_("import: %s: nothing imported"), imp->in.path);
+		return r;
 	}
-	if ((r = ctl_import_rejects_close(&imp, 1)) != 0)
+	return ctl_import_rejects_close(imp, 1);
+}
+
+/* Say what was imported; 1 when rows were rejected, else 0. */
+static int
+ctl_import_report(const struct ctl_import_state *imp)
+{
+	if (imp->form != NULL)
+		printf(ngettext_("imported %zu %s record from %s",
+		    "imported %zu %s records from %s", imp->written),
+		    imp->written, imp->form->name, imp->in.path);
+	else
+		printf(ngettext_("imported %zu link from %s",
+		    "imported %zu links from %s", imp->written), imp->written,
+		    imp->in.path);
+	if (imp->nskipped != 0)
+		printf(ngettext_(" (%zu empty row skipped)",
+		    " (%zu empty rows skipped)", imp->nskipped), imp->nskipped);
+	printf("\n");
+	if (imp->ndups != 0)
+		printf(ngettext_("%zu of them probably already recorded (see "
+		    "above; --duplicates refuse refuses such rows)\n",
+		    "%zu of them probably already recorded (see above; "
+		    "--duplicates refuse refuses such rows)\n", imp->ndups),
+		    imp->ndups);
+	if (imp->nkept != 0)
+		printf("%zu wrong check digit%s kept with the reason: %s\n",
+		    imp->nkept, imp->nkept == 1 ? "" : "s", imp->override);
+	if (imp->nrejected == 0)
+		return 0;
+	printf(ngettext_("%zu row rejected, written with the reasons to %s\n",
+	    "%zu rows rejected, written with the reasons to %s\n",
+	    imp->nrejected), imp->nrejected, imp->rejpath);
+	return 1;
+}
+
+/*
+ * import [--partial REJECTS] [--override-check REASON] ENTITY FILE, or
+ * import --rollback.
+ */
+int
+ctl_import(struct ctl_ctx *ctx, int argc, char **argv)
+{
+	struct ctl_import_args	 a;
+	struct ctl_import_state	 imp;
+	struct schema		*s = NULL;
+	struct store		*st = NULL;
+	struct auth_account	*acct = NULL;
+	FILE			*f = NULL;
+	int			 r, lockfd = -1;
+
+	memset(&a, 0, sizeof a);
+	memset(&imp, 0, sizeof imp);
+	imp.jfd = -1;
+	if ((r = ctl_import_args(ctx, argc, argv, &a, &imp)) != 0)
+		return r;
+	if (a.rollback)
+		return ctl_import_rollback(ctx, a.as);
+	if ((r = ctl_need_home(ctx)) != 0)
+		return r;
+	if ((r = ctl_import_input(ctx, a.file, &imp, &f)) != 0 ||
+	    (r = ctl_import_start(ctx, &a, &imp, &acct, &lockfd, &s,
+	    &st)) != 0 ||
+	    (r = ctl_import_run(ctx, &imp, f, &lockfd)) != 0)
 		goto out;
 	/* Nothing written: the audit entry has a transaction of its own. */
 	if (!imp.audited) {
 		ctl_import_audit_details(&imp, 0);
-		if ((r = ctl_csv_audit(ctx, st, "import.csv", entity,
+		if ((r = ctl_csv_audit(ctx, st, "import.csv", a.entity,
 		    buf_cstr(&imp.audit), 0)) != 0)
 			goto out;
 	}
-	if (imp.form != NULL)
-		printf(ngettext_("imported %zu %s record from %s",
-		    "imported %zu %s records from %s", imp.written),
-		    imp.written, imp.form->name, imp.in.path);
-	else
-		printf(ngettext_("imported %zu link from %s",
-		    "imported %zu links from %s", imp.written), imp.written,
-		    imp.in.path);
-	if (imp.nskipped != 0)
-		printf(ngettext_(" (%zu empty row skipped)",
-		    " (%zu empty rows skipped)", imp.nskipped), imp.nskipped);
-	printf("\n");
-	if (imp.ndups != 0)
-		printf(ngettext_("%zu of them probably already recorded (see "
-		    "above; --duplicates refuse refuses such rows)\n",
-		    "%zu of them probably already recorded (see above; "
-		    "--duplicates refuse refuses such rows)\n", imp.ndups),
-		    imp.ndups);
-	if (imp.nkept != 0)
-		printf("%zu wrong check digit%s kept with the reason: %s\n",
-		    imp.nkept, imp.nkept == 1 ? "" : "s", imp.override);
-	if (imp.nrejected != 0) {
-		printf(ngettext_("%zu row rejected, written with the reasons "
-		    "to %s\n", "%zu rows rejected, written with the reasons "
-		    "to %s\n", imp.nrejected), imp.nrejected, imp.rejpath);
-		r = 1;
-	}
+	r = ctl_import_report(&imp);
 out:
 	if (imp.rej != NULL)
 		ctl_import_rejects_close(&imp, 0);
@@ -1447,7 +1535,6 @@ out:
 		fclose(f);
 	ctl_import_free(&imp);
 	auth_account_free(acct);
-unlock:
 	r = ctl_close(ctx, s, st, r);
 	if (lockfd != -1)
 		close(lockfd);	/* after the last commit and its audit */

@@ -47,7 +47,7 @@ ctl_usage_line(const struct ctl_cmd *c, FILE *f)
 
 /* Report a usage error of a command with its usage line; returns 2. */
 int
-ctl_usage(const struct ctl_cmd *c, const char *fmt, ...)
+(ctl_usage)(const struct ctl_cmd *c, const char *fmt, ...)
 {
 	va_list	ap;
 

@@ -1786,15 +1786,22 @@ demo_history(struct demo_gen *g, struct store_txn *t, uint64_t case_id,
 static unsigned
 demo_mode(struct demo_gen *g, unsigned modes)
 {
-	unsigned	bits[DEMO_NELEM(demo_modes)], n = 0;
+	unsigned	n = 0;
+	uint64_t	k;
 	size_t		i;
 
-	if (modes == 0)
+	/* No mode of the table (none set, or unknown bits): any mode. */
+	if ((modes & DEMO_ANY) == 0)
 		modes = DEMO_ANY;
 	for (i = 0; i < DEMO_NELEM(demo_modes); i++)
 		if (modes & demo_modes[i].mode)
-			bits[n++] = demo_modes[i].mode;
-	return bits[demo_below(g, n)];
+			n++;
+	/* The k-th mode of the table that is one of modes. */
+	k = demo_below(g, n);
+	for (i = 0; i < DEMO_NELEM(demo_modes) - 1; i++)
+		if ((modes & demo_modes[i].mode) && k-- == 0)
+			break;
+	return demo_modes[i].mode;
 }
 
 /* The row of demo_modes of a mode. */
@@ -1825,210 +1832,316 @@ demo_route_words(struct demo_gen *g, struct buf *w, const char *dep,
 		buf_addf(w, " bound for %s", demo_country_name(g, dest));
 }
 
-/* Make one case with its seizures, participants and history. */
-static int
-demo_case(struct demo_gen *g, struct store_txn *t, struct ncen_err *err)
+/* What the steps of demo_case() decide, in the order they draw. */
+struct demo_case {
+	size_t			 oi;		/* the office's index */
+	const struct schema_code *office;
+	unsigned		 mode;
+	int64_t			 day, offset;	/* offset: minutes from UTC */
+	unsigned		 minute;
+	const struct demo_goods	*gd;
+	const char		*dir, *dep, *dest, *via[3];
+	size_t			 nvia;
+	enum demo_status	 st;
+	const char		*officer, *supervisor;
+	size_t			 conceal;	/* row of demo_conceal */
+	struct record		*r, *seiz[3];
+	unsigned		 nseized;
+	const struct demo_part	*plan[DEMO_MAX_PARTS];
+	size_t			 nplan;
+	struct buf		 narr;
+};
+
+/* The office, mode, day, time and main goods of a case. */
+static void
+demo_case_where(struct demo_gen *g, struct demo_case *c)
 {
-	const struct schema_code	*office;
-	const struct demo_goods		*gd, *gd2;
-	const struct demo_route		*rt;
-	const struct demo_part		*plan[DEMO_MAX_PARTS];
-	struct record			*r = NULL, *seiz[3];
-	struct buf			 goods = BUF_INIT, narr = BUF_INIT;
-	const char			*dep, *dest, *dir, *via[3];
-	const char			*officer, *supervisor;
-	enum demo_status		 st;
-	int64_t				 day, span, start, offset;
-	unsigned			 mode, minute, k, pct, nseiz, npers;
-	unsigned			 nseized = 0;
-	size_t				 oi, nvia = 0, i, c, nplan;
-	uint64_t			 case_id;
-	uint32_t			*num;
-	int				 y, error = NCEN_OK;
-	unsigned			 m, dd;
+	int64_t	span;
 
-	oi = (size_t)demo_below(g, g->offices->ncodes);
-	office = &g->offices->codes[oi];
-	mode = demo_mode(g, g->office_modes[oi]);
+	c->oi = (size_t)demo_below(g, g->offices->ncodes);
+	c->office = &g->offices->codes[c->oi];
+	c->mode = demo_mode(g, g->office_modes[c->oi]);
 	span = g->last - g->first + 1;
-	day = g->first + (int64_t)((g->cur.next * (uint64_t)span) /
+	c->day = g->first + (int64_t)((g->cur.next * (uint64_t)span) /
 	    g->o->cases);
-	minute = (unsigned)demo_below(g, 24 * 12) * 5;
-	gd = demo_goods_pick(g, mode);
-	rt = &demo_routes[gd->route];
+	c->minute = (unsigned)demo_below(g, 24 * 12) * 5;
+	c->gd = demo_goods_pick(g, c->mode);
+}
 
-	/* Direction and route. */
-	if (demo_pct(g, gd->export)) {
-		dir = "EXP";
-		dep = g->home;
-		dest = demo_country(g, rt->dest, DEMO_NELEM(rt->dest), g->home,
-		    NULL);
-		if (demo_pct(g, 30) && (via[0] = demo_country(g, rt->via,
-		    DEMO_NELEM(rt->via), g->home, dest)) != NULL)
-			nvia = 1;
-	} else if (demo_pct(g, 8)) {
-		dir = mode == DEMO_SEA ? "TRS" : "TRA";
-		dep = demo_country(g, rt->dep, DEMO_NELEM(rt->dep), g->home,
-		    NULL);
-		dest = demo_country(g, rt->dest, DEMO_NELEM(rt->dest), g->home,
-		    dep);
-		via[nvia++] = g->home;
-	} else {
-		dir = demo_pct(g, 3) ? "INL" : "IMP";
-		dep = demo_country(g, rt->dep, DEMO_NELEM(rt->dep), g->home,
-		    NULL);
-		dest = g->home;
-		k = (unsigned)demo_below(g, mode == DEMO_SEA ||
-		    mode == DEMO_AIR ? 3 : 2);
-		for (i = 0; i < k; i++) {
-			via[nvia] = demo_country(g, rt->via,
-			    DEMO_NELEM(rt->via), g->home, dep);
-			for (c = 0; via[nvia] != NULL && c < nvia; c++)
-				if (strcmp(via[c], via[nvia]) == 0)
-					break;
-			if (via[nvia] != NULL && c == nvia)
-				nvia++;
-		}
+/* Inward: up to two or three countries of transit, each once. */
+static void
+demo_case_transits(struct demo_gen *g, struct demo_case *c,
+    const struct demo_route *rt)
+{
+	unsigned	k, i;
+	size_t		j;
+
+	k = (unsigned)demo_below(g, c->mode == DEMO_SEA ||
+	    c->mode == DEMO_AIR ? 3 : 2);
+	for (i = 0; i < k; i++) {
+		c->via[c->nvia] = demo_country(g, rt->via,
+		    DEMO_NELEM(rt->via), g->home, c->dep);
+		for (j = 0; c->via[c->nvia] != NULL && j < c->nvia; j++)
+			if (strcmp(c->via[j], c->via[c->nvia]) == 0)
+				break;
+		if (c->via[c->nvia] != NULL && j == c->nvia)
+			c->nvia++;
 	}
+}
 
-	/* Status by age. */
+/* The direction and the route: export, transit, or import. */
+static void
+demo_case_route(struct demo_gen *g, struct demo_case *c)
+{
+	const struct demo_route	*rt = &demo_routes[c->gd->route];
+
+	if (demo_pct(g, c->gd->export)) {
+		c->dir = "EXP";
+		c->dep = g->home;
+		c->dest = demo_country(g, rt->dest, DEMO_NELEM(rt->dest),
+		    g->home, NULL);
+		if (demo_pct(g, 30) && (c->via[0] = demo_country(g, rt->via,
+		    DEMO_NELEM(rt->via), g->home, c->dest)) != NULL)
+			c->nvia = 1;
+	} else if (demo_pct(g, 8)) {
+		c->dir = c->mode == DEMO_SEA ? "TRS" : "TRA";
+		c->dep = demo_country(g, rt->dep, DEMO_NELEM(rt->dep),
+		    g->home, NULL);
+		c->dest = demo_country(g, rt->dest, DEMO_NELEM(rt->dest),
+		    g->home, c->dep);
+		c->via[c->nvia++] = g->home;
+	} else {
+		c->dir = demo_pct(g, 3) ? "INL" : "IMP";
+		c->dep = demo_country(g, rt->dep, DEMO_NELEM(rt->dep),
+		    g->home, NULL);
+		c->dest = g->home;
+		demo_case_transits(g, c, rt);
+	}
+}
+
+/* The status by the case's age, and the officer and supervisor. */
+static void
+demo_case_status(struct demo_gen *g, struct demo_case *c)
+{
+	unsigned	pct;
+	size_t		i;
+
 	for (i = 0; i < DEMO_NELEM(demo_status_ages) - 1 &&
-	    g->last - day > demo_status_ages[i].age; i++)
+	    g->last - c->day > demo_status_ages[i].age; i++)
 		;
 	pct = (unsigned)demo_below(g, 100);
-	for (st = DEMO_DRAFT; st < DEMO_CLOSED; st++) {
-		if (pct < demo_status_ages[i].pct[st])
+	for (c->st = DEMO_DRAFT; c->st < DEMO_CLOSED; c->st++) {
+		if (pct < demo_status_ages[i].pct[c->st])
 			break;
-		pct -= demo_status_ages[i].pct[st];
+		pct -= demo_status_ages[i].pct[c->st];
 	}
-	officer = demo_officers[(oi * 3 + demo_below(g, 4)) %
+	c->officer = demo_officers[(c->oi * 3 + demo_below(g, 4)) %
 	    DEMO_NELEM(demo_officers)];
-	supervisor = demo_supervisors[oi % DEMO_NELEM(demo_supervisors)];
+	c->supervisor = demo_supervisors[c->oi % DEMO_NELEM(demo_supervisors)];
+}
 
-	r = record_new(g->fcase);
-	demo_civil(day, &y, &m, &dd);
-	num = &g->numbers[oi * (size_t)g->nyears + (size_t)(y - g->year0)];
+/* Number, status, date, time and its offset from UTC. */
+static void
+demo_case_when(struct demo_gen *g, struct demo_case *c)
+{
+	uint32_t	*num;
+	int		 y;
+	unsigned	 m, dd;
+
+	demo_civil(c->day, &y, &m, &dd);
+	num = &g->numbers[c->oi * (size_t)g->nyears + (size_t)(y - g->year0)];
 	(*num)++;
-	workflow_number_format(&g->b, office->code, y, *num);
-	demo_set_buf(g, r, "number");
-	demo_set(r, "status", demo_status_names[st]);
-	demo_add_date(&g->b, day);
-	demo_set_buf(g, r, "date");
-	buf_addf(&g->b, "%02u:%02u", minute / 60, minute % 60);
-	demo_set_buf(g, r, "time");
-	offset = 60;
-	if (g->cet && day >= demo_last_sunday(y, 3) &&
-	    day < demo_last_sunday(y, 10))
-		offset = 120;
+	workflow_number_format(&g->b, c->office->code, y, *num);
+	demo_set_buf(g, c->r, "number");
+	demo_set(c->r, "status", demo_status_names[c->st]);
+	demo_add_date(&g->b, c->day);
+	demo_set_buf(g, c->r, "date");
+	buf_addf(&g->b, "%02u:%02u", c->minute / 60, c->minute % 60);
+	demo_set_buf(g, c->r, "time");
+	c->offset = 60;
+	if (g->cet && c->day >= demo_last_sunday(y, 3) &&
+	    c->day < demo_last_sunday(y, 10))
+		c->offset = 120;
 	if (g->cet) {
-		buf_addf(&g->b, "+%02d:00", (int)(offset / 60));
-		demo_set_buf(g, r, "utc_offset");
+		buf_addf(&g->b, "+%02d:00", (int)(c->offset / 60));
+		demo_set_buf(g, c->r, "utc_offset");
 	}
-	demo_set(r, "office", office->code);
-	demo_set(r, "country", g->home);
-	buf_adds(&g->b, schema_label(office->label, SCHEMA_EN));
+}
+
+/* Office, country and place (the office's name, at most 80 bytes). */
+static void
+demo_case_place(struct demo_gen *g, struct demo_case *c)
+{
+	size_t	n;
+
+	demo_set(c->r, "office", c->office->code);
+	demo_set(c->r, "country", g->home);
+	buf_adds(&g->b, schema_label(c->office->label, SCHEMA_EN));
 	if (g->b.len > 80) {
 		/* Cut at a character boundary. */
-		for (c = 80; c > 0 && (g->b.s[c] & 0xc0) == 0x80; c--)
+		for (n = 80; n > 0 && (g->b.s[n] & 0xc0) == 0x80; n--)
 			;
-		g->b.len = c;
-		g->b.s[c] = '\0';
+		g->b.len = n;
+		g->b.s[n] = '\0';
 	}
-	demo_set_buf(g, r, "place");
-	if (!(st == DEMO_DRAFT && demo_pct(g, 40)))
-		demo_set(r, "direction", dir);
+	demo_set_buf(g, c->r, "place");
+	if (!(c->st == DEMO_DRAFT && demo_pct(g, 40)))
+		demo_set(c->r, "direction", c->dir);
+}
+
+/* A customs procedure of the mode, and the mode of transport. */
+static void
+demo_case_procedure(struct demo_gen *g, struct demo_case *c)
+{
+	unsigned	k = 0;
+	size_t		i;
+
 	for (i = 0; i < DEMO_NELEM(demo_procedures); i++)
-		if (demo_procedures[i].modes & mode)
-			break;
-	k = 0;
-	for (c = i; c < DEMO_NELEM(demo_procedures); c++)
-		if (demo_procedures[c].modes & mode)
+		if (demo_procedures[i].modes & c->mode)
 			k++;
 	k = (unsigned)demo_below(g, k);
-	for (c = i; c < DEMO_NELEM(demo_procedures); c++)
-		if ((demo_procedures[c].modes & mode) && k-- == 0) {
-			demo_set(r, "procedure", demo_procedures[c].code);
+	for (i = 0; i < DEMO_NELEM(demo_procedures); i++)
+		if ((demo_procedures[i].modes & c->mode) && k-- == 0) {
+			demo_set(c->r, "procedure", demo_procedures[i].code);
 			break;
 		}
-	demo_set(r, "transport", demo_modes[demo_mode_row(mode)].code);
+	demo_set(c->r, "transport", demo_modes[demo_mode_row(c->mode)].code);
+}
 
-	/* Detection (weighted) and concealment, with their words. */
-	k = 0;
+/* How it was detected (weighted by mode), and the narrative's start. */
+static void
+demo_case_detection(struct demo_gen *g, struct demo_case *c)
+{
+	unsigned	k = 0;
+	size_t		i;
+
 	for (i = 0; i < DEMO_NELEM(demo_detect); i++)
-		if (demo_detect[i].modes & mode)
+		if (demo_detect[i].modes & c->mode)
 			k += demo_detect[i].weight;
 	k = (unsigned)demo_below(g, k);
-	for (i = 0; i < DEMO_NELEM(demo_detect); i++) {
-		if ((demo_detect[i].modes & mode) == 0)
+	for (i = 0; i < DEMO_NELEM(demo_detect) - 1; i++) {
+		if ((demo_detect[i].modes & c->mode) == 0)
 			continue;
 		if (k < demo_detect[i].weight)
 			break;
 		k -= demo_detect[i].weight;
 	}
-	demo_set(r, "detection", demo_detect[i].code);
-	buf_addf(&narr, "%s, officers at %s examined %s",
-	    demo_detect[i].words, schema_label(office->label, SCHEMA_EN),
-	    demo_modes[demo_mode_row(mode)].words);
-	demo_route_words(g, &narr, dep, via, nvia, dest);
-	k = 0;
+	demo_set(c->r, "detection", demo_detect[i].code);
+	buf_addf(&c->narr, "%s, officers at %s examined %s",
+	    demo_detect[i].words, schema_label(c->office->label, SCHEMA_EN),
+	    demo_modes[demo_mode_row(c->mode)].words);
+	demo_route_words(g, &c->narr, c->dep, c->via, c->nvia, c->dest);
+}
+
+/* Where the goods were hidden, and the route's fields. */
+static void
+demo_case_concealment(struct demo_gen *g, struct demo_case *c)
+{
+	unsigned	k = 0;
+	size_t		i;
+
 	for (i = 0; i < DEMO_NELEM(demo_conceal); i++)
-		if (demo_conceal[i].modes & mode)
+		if (demo_conceal[i].modes & c->mode)
 			k++;
 	k = (unsigned)demo_below(g, k);
-	for (i = 0; i < DEMO_NELEM(demo_conceal); i++)
-		if ((demo_conceal[i].modes & mode) && k-- == 0)
+	for (i = 0; i < DEMO_NELEM(demo_conceal) - 1; i++)
+		if ((demo_conceal[i].modes & c->mode) && k-- == 0)
 			break;
-	demo_set(r, "concealment", demo_conceal[i].how);
-	demo_set(r, "concealment_location", demo_conceal[i].where);
-	demo_set(r, "departure", dep);
-	for (c = 0; c < nvia; c++)
-		demo_set(r, "transit", via[c]);
-	demo_set(r, "destination", dest);
-	demo_set(r, "officer", officer);
+	c->conceal = i;
+	demo_set(c->r, "concealment", demo_conceal[i].how);
+	demo_set(c->r, "concealment_location", demo_conceal[i].where);
+	demo_set(c->r, "departure", c->dep);
+	for (i = 0; i < c->nvia; i++)
+		demo_set(c->r, "transit", c->via[i]);
+	demo_set(c->r, "destination", c->dest);
+	demo_set(c->r, "officer", c->officer);
+}
 
-	/* Seizures: the main goods, sometimes more of the same mode. */
+/* Seizures (the main goods, sometimes more of the same mode), the narrative. */
+static void
+demo_case_seizures(struct demo_gen *g, struct demo_case *c)
+{
+	const struct demo_goods	*gd2;
+	struct buf		 goods = BUF_INIT;
+	unsigned		 pct, nseiz, npers, k;
+
 	pct = (unsigned)demo_below(g, 100);
 	nseiz = pct < 65 ? 1 : pct < 92 ? 2 : 3;
 	for (k = 0; k < nseiz; k++) {
-		gd2 = k == 0 ? gd : demo_goods_pick(g, mode);
-		if (k > 0 && gd2 == gd)
+		gd2 = k == 0 ? c->gd : demo_goods_pick(g, c->mode);
+		if (k > 0 && gd2 == c->gd)
 			continue;
-		seiz[nseized++] = demo_seizure(g, gd2, mode,
-		    dir[0] == 'E' ? g->home : dep, &goods);
+		c->seiz[c->nseized++] = demo_seizure(g, gd2, c->mode,
+		    c->dir[0] == 'E' ? g->home : c->dep, &goods);
 	}
-	nplan = demo_case_plan(g, mode, plan, &npers);
-	buf_addf(&narr, ". They found %s %s.", buf_cstr(&goods),
-	    demo_conceal[i].words);
+	c->nplan = demo_case_plan(g, c->mode, c->plan, &npers);
+	buf_addf(&c->narr, ". They found %s %s.", buf_cstr(&goods),
+	    demo_conceal[c->conceal].words);
 	if (npers > 0)
-		buf_addf(&narr, " %u person%s questioned and held.", npers,
+		buf_addf(&c->narr, " %u person%s questioned and held.", npers,
 		    npers == 1 ? " was" : "s were");
-	demo_set(r, "narrative", narr.s);
+	demo_set(c->r, "narrative", c->narr.s);
+	buf_free(&goods);
+}
 
-	if ((error = demo_put(g, t, r, st == DEMO_DRAFT ? SCHEMA_DRAFT :
+/* Write the case, its seizures, participants and history. */
+static int
+demo_case_write(struct demo_gen *g, struct store_txn *t, struct demo_case *c,
+    struct ncen_err *err)
+{
+	uint64_t	case_id;
+	int64_t		start;
+	unsigned	k;
+	int		error;
+
+	if ((error = demo_put(g, t, c->r, c->st == DEMO_DRAFT ? SCHEMA_DRAFT :
 	    SCHEMA_SUBMIT, err)) != NCEN_OK)
-		goto out;
-	case_id = r->id;
+		return error;
+	case_id = c->r->id;
 	g->cur.stats.cases++;
-	for (k = 0; k < nseized; k++) {
+	for (k = 0; k < c->nseized; k++) {
 		buf_addf(&g->b, "%llu", (unsigned long long)case_id);
-		demo_set_buf(g, seiz[k], "case");
-		if ((error = demo_put(g, t, seiz[k], SCHEMA_SUBMIT, err)) !=
+		demo_set_buf(g, c->seiz[k], "case");
+		if ((error = demo_put(g, t, c->seiz[k], SCHEMA_SUBMIT, err)) !=
 		    NCEN_OK)
-			goto out;
+			return error;
 		g->cur.stats.seizures++;
 	}
-	start = day * 86400 + (int64_t)minute * 60 - (offset * 60);
-	if ((error = demo_case_parts(g, t, case_id, mode, dep, dest, day,
-	    plan, nplan, err)) != NCEN_OK ||
-	    (error = demo_history(g, t, case_id, st, start, officer,
-	    supervisor, err)) != NCEN_OK)
-		goto out;
-out:
-	for (k = 0; k < nseized; k++)
-		record_free(seiz[k]);
-	record_free(r);
-	buf_free(&goods);
-	buf_free(&narr);
+	start = c->day * 86400 + (int64_t)c->minute * 60 - (c->offset * 60);
+	if ((error = demo_case_parts(g, t, case_id, c->mode, c->dep, c->dest,
+	    c->day, c->plan, c->nplan, err)) != NCEN_OK)
+		return error;
+	return demo_history(g, t, case_id, c->st, start, c->officer,
+	    c->supervisor, err);
+}
+
+/*
+ * Make one case with its seizures, participants and history: the steps
+ * draw from the generator in this order, which keeps a seed's data set.
+ */
+static int
+demo_case(struct demo_gen *g, struct store_txn *t, struct ncen_err *err)
+{
+	struct demo_case	c;
+	unsigned		k;
+	int			error;
+
+	memset(&c, 0, sizeof c);
+	demo_case_where(g, &c);
+	demo_case_route(g, &c);
+	demo_case_status(g, &c);
+	c.r = record_new(g->fcase);
+	demo_case_when(g, &c);
+	demo_case_place(g, &c);
+	demo_case_procedure(g, &c);
+	demo_case_detection(g, &c);
+	demo_case_concealment(g, &c);
+	demo_case_seizures(g, &c);
+	error = demo_case_write(g, t, &c, err);
+	for (k = 0; k < c.nseized; k++)
+		record_free(c.seiz[k]);
+	record_free(c.r);
+	buf_free(&c.narr);
 	return error;
 }
 

@@ -34,7 +34,7 @@ static const struct {
 
 /* Set the error code and message; returns the code for "return ncen_err_set(...)". */
 int
-ncen_err_set(struct ncen_err *e, enum ncen_code code, const char *fmt, ...)
+(ncen_err_set)(struct ncen_err *e, enum ncen_code code, const char *fmt, ...)
 {
 	va_list	ap;
 

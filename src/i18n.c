@@ -9,7 +9,6 @@
 
 #include "buf.h"
 #include "i18n.h"
-#include "schema.h"
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
@@ -118,7 +117,7 @@ i18n_lang(void)
 	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		v = getenv(vars[i]);
 		if (v != NULL && *v != '\0')
-			return strncmp(v, "fr", 2) == 0 ? SCHEMA_FR : SCHEMA_EN;
+			return strncmp(v, "fr", 2) == 0 ? I18N_FR : I18N_EN;
 	}
-	return SCHEMA_EN;
+	return I18N_EN;
 }

@@ -390,10 +390,14 @@ out:
 	return error;
 }
 
-/* Queue shared cases again on every change to what they carry. */
+/*
+ * Queue cases on their workflow steps, and shared cases again on every
+ * change to what they carry.
+ */
 void
 icomm_outbox_attach(struct store *st, const char *user)
 {
+	workflow_step_hook(icomm_outbox_step);
 	store_hook_add(st, icomm_outbox_hook, (void *)(uintptr_t)user);
 }
 

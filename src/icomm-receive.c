@@ -447,7 +447,6 @@ icomm_rx_record(struct store_txn *t, struct icomm_rx *rx, const json_t *jr,
 		    NCEN_ENOTFOUND) {
 			ncen_err_clear(err);
 			local = 0;
-			error = NCEN_OK;
 		} else if (error != NCEN_OK)
 			goto out;
 	}
@@ -996,7 +995,6 @@ icomm_rx_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if (error != NCEN_ENOTFOUND)
 		goto out;
 	ncen_err_clear(err);
-	error = NCEN_OK;
 	json_array_foreach(json_object_get(rx->doc, "items"), i, item)
 		if ((error = icomm_rx_item(t, rx, item, err)) != NCEN_OK)
 			goto out;

@@ -222,7 +222,7 @@ icomm_cgi(const char *home, const char *keyfile)
 	int				 accepted, r;
 
 	openlog("ncen-icomm", LOG_PID, LOG_DAEMON);
-	if (strcmp(m, "POST") != 0) {
+	if (m == NULL || strcmp(m, "POST") != 0) {
 		printf("Status: 405 Method Not Allowed\r\nAllow: POST\r\n"
 		    "Content-Type: text/plain\r\n\r\nPOST a batch here.\n");
 		return 0;
@@ -236,7 +236,7 @@ icomm_cgi(const char *home, const char *keyfile)
 		buf_add(&in, chunk, n);
 	if (home == NULL)
 		home = getenv("NCEN_HOME");
-	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
+	if (icomm_open(home, keyfile, &s, &st) != 0)
 		goto fail;
 	memset(&o, 0, sizeof o);
 	o.client_cert = getenv("SSL_CLIENT_CERT");
@@ -729,8 +729,13 @@ icomm_signals(int stop)
 		sigaction(stops[i], &sa, NULL);
 }
 
-int
-main(int argc, char **argv)
+/*
+ * The global options, up to the command ("+"), over the environment's
+ * home and key file; -1 to go on, else the exit status.
+ */
+static int
+icomm_global_args(int argc, char **argv, const char **home,
+    const char **keyfile)
 {
 	static const struct option globalopts[] = {
 		{ "max-size", required_argument, NULL, 'S' },
@@ -738,32 +743,16 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct icomm_args	 a;
-	struct ncen_err		 e = NCEN_ERR_INIT;
-	struct schema		*s = NULL;
-	struct store		*st = NULL;
-	const struct icomm_cmd	*c;
-	const char		*home = getenv("NCEN_HOME");
-	const char		*keyfile = getenv("NCEN_KEYFILE");
-	int			 ch, r;
+	int	ch;
 
-	/*
-	 * What it makes (regions, logs, batches, receipts) is the data
-	 * directory owner's alone, whatever umask the web server gives a
-	 * CGI: the directory is 0700, so a CGI runs as its owner anyway.
-	 */
-	umask(077);
-	icomm_signals(0);
-	store_set_stall_handler(icomm_stall, NULL);
-	/* The global options, up to the command ("+"). */
 	while ((ch = getopt_long(argc, argv, "+d:k:vh", globalopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':
-			home = optarg;
+			*home = optarg;
 			break;
 		case 'k':
-			keyfile = optarg;
+			*keyfile = optarg;
 			break;
 		case 'v':
 			icomm_verbose = 1;
@@ -782,27 +771,80 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (home != NULL && *home == '\0')
-		home = NULL;
-	if (keyfile != NULL && *keyfile == '\0')
-		keyfile = NULL;
-	if ((r = store_version_check(&e)) != NCEN_OK) {
+	if (*home != NULL && **home == '\0')
+		*home = NULL;
+	if (*keyfile != NULL && **keyfile == '\0')
+		*keyfile = NULL;
+	return -1;
+}
+
+/* The command named after the global options, or NULL (said why). */
+static const struct icomm_cmd *
+icomm_command(int argc, char **argv)
+{
+	const struct icomm_cmd	*c;
+
+	if (optind >= argc) {
+		icomm_warn("no command given");
+		icomm_usage(stderr);
+		return NULL;
+	}
+	if ((c = icomm_find(argv[optind])) == NULL) {
+		icomm_warn("%s: unknown command", argv[optind]);
+		icomm_usage(stderr);
+	}
+	return c;
+}
+
+/* Run a command on the opened store, with the log open. */
+static int
+icomm_run(const struct icomm_cmd *c, struct icomm_args *a, const char *home,
+    const char *keyfile)
+{
+	struct schema	*s = NULL;
+	struct store	*st = NULL;
+	int		 r;
+
+	openlog("ncen-icomm", LOG_PID | (icomm_verbose ? LOG_PERROR : 0),
+	    LOG_DAEMON);
+	icomm_signals(1);
+	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
+		return r;
+	r = c->fn(st, a);
+	closelog();
+	return icomm_close(s, st, r);
+}
+
+/* ncen-icomm [GLOBAL OPTIONS] COMMAND [OPTIONS], or the receiver as a CGI. */
+int
+main(int argc, char **argv)
+{
+	struct icomm_args	 a;
+	struct ncen_err		 e = NCEN_ERR_INIT;
+	const struct icomm_cmd	*c;
+	const char		*home = getenv("NCEN_HOME");
+	const char		*keyfile = getenv("NCEN_KEYFILE");
+	int			 r;
+
+	/*
+	 * What it makes (regions, logs, batches, receipts) is the data
+	 * directory owner's alone, whatever umask the web server gives a
+	 * CGI: the directory is 0700, so a CGI runs as its owner anyway.
+	 */
+	umask(077);
+	icomm_signals(0);
+	store_set_stall_handler(icomm_stall, NULL);
+	if ((r = icomm_global_args(argc, argv, &home, &keyfile)) != -1)
+		return r;
+	if (store_version_check(&e) != NCEN_OK) {
 		icomm_warn("%s", ncen_err_msg(&e));
 		ncen_err_free(&e);
 		return 2;
 	}
 	if (optind >= argc && getenv("REQUEST_METHOD") != NULL)
 		return icomm_cgi(home, keyfile);
-	if (optind >= argc) {
-		icomm_warn("no command given");
-		icomm_usage(stderr);
+	if ((c = icomm_command(argc, argv)) == NULL)
 		return 2;
-	}
-	if ((c = icomm_find(argv[optind])) == NULL) {
-		icomm_warn("%s: unknown command", argv[optind]);
-		icomm_usage(stderr);
-		return 2;
-	}
 	memset(&a, 0, sizeof a);
 	a.interval = 60;
 	if ((r = icomm_cmd_args(c, argc - optind, argv + optind, &a)) != 0) {
@@ -811,12 +853,5 @@ main(int argc, char **argv)
 		icomm_usage(stdout);
 		return 0;
 	}
-	openlog("ncen-icomm", LOG_PID | (icomm_verbose ? LOG_PERROR : 0),
-	    LOG_DAEMON);
-	icomm_signals(1);
-	if ((r = icomm_open(home, keyfile, &s, &st)) != 0)
-		return r;
-	r = c->fn(st, &a);
-	closelog();
-	return icomm_close(s, st, r);
+	return icomm_run(c, &a, home, keyfile);
 }

@@ -500,7 +500,7 @@ main(int argc, char **argv)
 		return ncenctl_help(argc, argv);
 
 	/* Refuse to run on a libdb other than the one we were built with. */
-	if ((r = store_version_check(&e)) != NCEN_OK) {
+	if (store_version_check(&e) != NCEN_OK) {
 		r = ctl_report("libdb", &e);
 		ncen_err_free(&e);
 		return r;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "utf8.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -22,49 +23,17 @@ int
 schema_utf8_check(const char *s, size_t len, size_t *nchars)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n = 0, need, k;
-	unsigned char		 lo, hi;
+	size_t			 i = 0, n = 0, k;
 
-	while (i < len) {
-		lo = 0x80;
-		hi = 0xbf;
-		if (p[i] < 0x80)
-			need = 0;
-		else if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			need = 1;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef) {
-			need = 2;
-			if (p[i] == 0xe0)
-				lo = 0xa0;
-			else if (p[i] == 0xed)
-				hi = 0x9f;
-		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
-			need = 3;
-			if (p[i] == 0xf0)
-				lo = 0x90;
-			else if (p[i] == 0xf4)
-				hi = 0x8f;
-		} else
-			goto bad;
-		if (need > len - i - 1)
-			goto bad;
-		for (k = 1; k <= need; k++) {
-			if (p[i + k] < lo || p[i + k] > hi)
-				goto bad;
-			lo = 0x80;
-			hi = 0xbf;
+	for (; i < len; i += k, n++)
+		if ((k = utf8_len(p + i, len - i)) == 0) {
+			if (nchars != NULL)
+				*nchars = i;
+			return NCEN_EINVALID;
 		}
-		i += need + 1;
-		n++;
-	}
 	if (nchars != NULL)
 		*nchars = n;
 	return NCEN_OK;
-
-bad:
-	if (nchars != NULL)
-		*nchars = i;
-	return NCEN_EINVALID;
 }
 
 /*

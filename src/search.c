@@ -719,7 +719,9 @@ search_score(const struct record *r, const struct search_terms *ts,
 		if (*field == NULL)
 			*field = nm.u[best].field;
 	}
+	/* The first loop set sim[0] to sim[ts->n - 1]: cppcheck misses it. */
 	for (i = 0; i < ts->n; i++)
+		/* cppcheck-suppress uninitvar */
 		total += sim[i] < 0 ? 0 : sim[i];
 	/* Only a record matched exactly and wholly reaches 100. */
 	total = (100.0 - SEARCH_COVER_BONUS) * total / (double)ts->n;

@@ -492,7 +492,8 @@ stats_rates_parse(const char *path, const char *text, size_t len,
 	}
 	if (r < 0)
 		goto fail;
-	qsort(v, n, sizeof *v, stats_rate_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof *v, stats_rate_cmp);
 	def->rates = v;
 	def->nrates = n;
 	def->rates_path = xstrdup(path);
@@ -541,7 +542,6 @@ stats_def_check_query(const struct stats_query *q, const struct schema *s,
 	const struct schema_form	*f = NULL;
 	const struct schema_field	*fld = NULL;
 	const struct schema_codelist	*units;
-	const struct schema_code	*u;
 	const char			*form = NULL;
 	size_t				 i;
 
@@ -598,8 +598,8 @@ stats_def_check_query(const struct stats_query *q, const struct schema *s,
 	for (i = 0; i < q->nsums; i++) {
 		if (q->sums[i].unit == NULL)
 			continue;
-		if (units == NULL || (u = schema_code_find(units,
-		    q->sums[i].unit)) == NULL)
+		if (units == NULL || schema_code_find(units,
+		    q->sums[i].unit) == NULL)
 			return stats_def_at(err, q->path, q->sums[i].line,
 			    q->sums[i].col, _("expected a code of the unit "
 			    "list, found '%s'%s"), q->sums[i].unit, "");
@@ -698,7 +698,8 @@ stats_load(const char *formsdir, const struct schema *s,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, stats_def_namecmp);
+	if (n > 1)
+		qsort(names, n, sizeof *names, stats_def_namecmp);
 	for (i = 0; i < n && error == NCEN_OK; i++) {
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", formsdir, names[i]);

@@ -535,9 +535,10 @@ stats_unit_of(struct stats_ctx *c, const char *s, size_t len)
 	return c->lastunit;
 }
 
-/* What a seizure line adds to each sum; done[i] 0: not added. */
+/* What a seizure line adds to each of the ns sums; done[i] 0: not added. */
 static void
-stats_line_sums(struct stats_ctx *c, uint32_t d, __int128 *add, int *done)
+stats_line_sums(struct stats_ctx *c, uint32_t d, size_t ns, __int128 *add,
+    int *done)
 {
 	const struct schema_code	*u = NULL;
 	struct stats_vals		 q, un, val, cur;
@@ -561,7 +562,7 @@ stats_line_sums(struct stats_ctx *c, uint32_t d, __int128 *add, int *done)
 		if (!home)
 			r = stats_rate(c, cur.s[0], cur.len[0], d);
 	}
-	for (i = 0; i < c->q->nsums; i++) {
+	for (i = 0; i < ns; i++) {
 		add[i] = 0;
 		done[i] = -1;		/* nothing to add */
 		if (c->q->sums[i].unit != NULL) {
@@ -641,7 +642,7 @@ stats_seizure_fn(uint64_t id, const void *data, size_t size, void *arg)
 		return 0;
 	slot = c->slot[ci];
 	c->matched[ci] = 1;
-	stats_line_sums(c, c->date[ci], add, done);
+	stats_line_sums(c, c->date[ci], ns, add, done);
 	stats_fig_add(&c->total[slot], ns, add, done);
 	switch (c->q->dim) {
 	case STATS_DIM_SEIZURE:
@@ -871,7 +872,8 @@ stats_case_pairs_unique(struct stats_ctx *c)
 		v[at[c->cpairs[i].what]++] = c->cpairs[i];
 	if (c->stamp != NULL)
 		memset(c->stamp, 0, c->nfigs * 2 * sizeof *c->stamp);
-	for (i = 0; i < c->ncp; i++) {
+	/* A pair names a category, so there are stamps whenever pairs. */
+	for (i = 0; c->stamp != NULL && i < c->ncp; i++) {
 		k = v[i].cat * 2 + v[i].slot;
 		if (c->stamp[k] == v[i].what + 1)
 			continue;

@@ -16,6 +16,7 @@
 #include "store-dump.h"
 #include "store-int.h"
 #include "store.h"
+#include "utf8.h"
 #include "validate.h"
 #include "xmalloc.h"
 
@@ -143,36 +144,6 @@ store_dump_problem(struct store_dump_parser *p, unsigned line,
 	buf_free(&msg);
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t
-store_dump_utf8(const unsigned char *s, size_t n)
-{
-	uint32_t	cp;
-	size_t		len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Check a line is UTF-8 without control characters; 0 or a problem noted. */
 static int
 store_dump_check_line(struct store_dump_parser *p, const char *s, size_t len)
@@ -181,7 +152,7 @@ store_dump_check_line(struct store_dump_parser *p, const char *s, size_t len)
 	size_t			 i, n, col = 1;
 
 	for (i = 0; i < len; i += n, col++) {
-		if ((n = store_dump_utf8(u + i, len - i)) == 0) {
+		if ((n = utf8_len(u + i, len - i)) == 0) {
 			store_dump_problem(p, p->line, NCEN_EPARSE,
 			    _("invalid UTF-8 at column %zu"), col);
 			return -1;
@@ -551,6 +522,7 @@ store_dump_ref(const char *entity, uint64_t id, void *arg)
 	struct store_dump_parser	*p = arg;
 	struct store_dump_key		 k;
 
+	memset(&k, 0, sizeof k);
 	k.entity = entity;
 	k.id = id;
 	if (p->nkeys != 0 && bsearch(&k, p->keys, p->nkeys, sizeof *p->keys,

@@ -612,8 +612,8 @@ store_fact_build_end(struct store_txn *t, void *arg, struct ncen_err *err)
 		goto out;
 	if (state == 'R' && same)
 		b->ready = 1;
-	else if (val.len == b->mine.len && memcmp(val.s, b->mine.s,
-	    val.len) == 0) {
+	else if (val.len == b->mine.len && (val.len == 0 ||
+	    memcmp(val.s, b->mine.s, val.len) == 0)) {
 		buf_addc(&r, 'R');
 		buf_addc(&r, ' ');
 		buf_add(&r, t->st->fact_layout.s, t->st->fact_layout.len);

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "audit.h"
-#include "auth.h"
 #include "buf.h"
 #include "error.h"
 #include "i18n.h"

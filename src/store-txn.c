@@ -19,7 +19,7 @@
 
 /* Fill err from a failure inside a transaction, noting deadlocks and panics. */
 int
-store_txn_dberr(struct store_txn *t, int ret, struct ncen_err *err,
+(store_txn_dberr)(struct store_txn *t, int ret, struct ncen_err *err,
     const char *fmt, ...)
 {
 	struct buf	what = BUF_INIT;
@@ -239,7 +239,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	struct store	*st = t->st;
 	DB_TXN		*txn;
 	unsigned long	 late, failed;
-	int		 ret, error, aret;
+	int		 ret, error;
 
 	if (readonly == STORE_TXN_NONE) {
 		/* One read, atomic on its own: no transaction to pay for. */
@@ -269,7 +269,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		    _("the transaction failed"));
 	if (error != NCEN_OK) {
 		/* An abort fails only when the environment panicked. */
-		if ((aret = txn->abort(txn)) != 0)
+		if (txn->abort(txn) != 0)
 			t->fatal = DB_RUNRECOVERY;
 		return error;
 	}

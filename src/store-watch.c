@@ -2,8 +2,8 @@
  * store-watch.c - the watchdog around every database call.
  *
  * When a process is killed inside a Berkeley DB call, the others block
- * for ever on a mutex it held (see DESIGN.md, "A dead process must not
- * freeze the others").  The store brackets each call with
+ * for ever on a mutex it held (a dead process must not freeze the
+ * others: README, exit status 75; tests/ctl-survive.sh).  The store brackets each call with
  * store_watch_enter()/store_watch_leave(); a thread started by
  * store_watch_start() notices a call that has been inside longer than
  * the bound, runs the program's stall handler and leaves with

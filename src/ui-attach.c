@@ -44,7 +44,7 @@ ui_attach_action(struct ui *u, const struct record *r)
 		goto out;
 	}
 	if (attach_export(u->st, u->acct, r->id, &out, &e) != NCEN_OK) {
-		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+		if (e.code == NCEN_ERECOVER)
 			ui_error(u, &e);
 		else
 			ui_status_error(u, _("Not exported: %s"),

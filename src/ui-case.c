@@ -20,7 +20,7 @@
  * read again.  Content (fields, seizure lines) changes only while the
  * case is a draft; after submission a supervisor reopens it first.
  *
- * Nominal fields (any not shared at cen level, DESIGN.md) are shown only
+ * Nominal fields (any not shared at cen level, ncen-forms(5)) are shown only
  * to roles that may see them, and each record whose nominal fields were
  * shown is audited once per visit as view.nominal.
  */

@@ -263,7 +263,7 @@ ui_form_draft_put(struct ui_form *f)
 	ui_form_draft_fill(f, &d);
 	if (store_draft_put(f->u->st, &d, &e) != NCEN_OK) {
 		/* A store that needs recovery ends the session (spool). */
-		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+		if (e.code == NCEN_ERECOVER)
 			ui_error(f->u, &e);
 		ui_status_error(f->u, _("Your typing could not be kept as a "
 		    "draft: %s"), ncen_err_msg(&e));
@@ -1147,8 +1147,8 @@ ui_form_final(struct ui_form *f, struct record **out)
 		ui_form_overrides(f, r, &bad, &badv, &msg);
 	if (bad == (size_t)-1 && f->id == 0)
 		ui_form_system_init(f, r);
-	if (bad == (size_t)-1 && (rc = schema_validate(f->u->schema, r, mode,
-	    ui_form_ref_exists, f, &problems)) != NCEN_OK) {
+	if (bad == (size_t)-1 && schema_validate(f->u->schema, r, mode,
+	    ui_form_ref_exists, f, &problems) != NCEN_OK) {
 		/* "field: reason": put the cursor on that field. */
 		if ((nl = strchr(problems.s, ':')) != NULL) {
 			*nl = '\0';
@@ -1327,7 +1327,7 @@ ui_form_save(struct ui_form *f, uint64_t *saved)
 			ui_form_draft_put(f);
 		if (rc == NCEN_ECONFLICT)
 			ui_form_conflict(f, &e);
-		else if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL)
+		else if (rc == NCEN_ERECOVER)
 			ui_error(f->u, &e);	/* ends the session */
 		else
 			ui_status_error(f->u, _("Not saved: %s"),

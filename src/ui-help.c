@@ -79,67 +79,113 @@ ui_help_wrap(struct ui_lines *l, const char *text, int width)
 	buf_free(&b);
 }
 
+/* A page of text being shown. */
+struct ui_pager {
+	const char	*text;
+	struct ui_lines	 l;
+	size_t		 top;		/* first line shown */
+	int		 redraw;	/* the title and keys too */
+};
+
+/* Free the lines of a page. */
+static void
+ui_pager_free(struct ui_lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* Wrap the text at the screen's width again, from the top (ui_common). */
+static void
+ui_pager_wrap(void *arg)
+{
+	struct ui_pager	*p = arg;
+
+	ui_pager_free(&p->l);
+	ui_help_wrap(&p->l, p->text, COLS - 2);
+	p->top = 0;
+	p->redraw = 1;
+}
+
+/* Draw the lines that fit from the top one, and where they are. */
+static void
+ui_pager_draw(struct ui *u, struct ui_pager *p, const char *title,
+    size_t rows)
+{
+	static const enum ui_op	 ops[] = { UI_OP_BACK };
+	size_t			 i;
+	int			 y;
+
+	if (p->redraw) {
+		erase();
+		ui_title(u, "%s", title);
+		ui_keys(u, ops, 1);
+		p->redraw = 0;
+	}
+	ui_clear_body();
+	for (i = p->top, y = 1; i < p->l.n && y <= (int)rows; i++, y++)
+		ui_text_put(y, 1, p->l.v[i], COLS - 2, 0);
+	if (p->l.n > rows)
+		ui_status(u, _("Lines %zu-%zu of %zu; PgDn, PgUp to scroll"),
+		    p->top + 1, p->top + rows < p->l.n ? p->top + rows :
+		    p->l.n, p->l.n);
+	else
+		ui_status(u, "%s", "");
+}
+
+/* Scroll by a line (Down, Up) or a page (PgDn, Space, ^V; PgUp, ^B). */
+static void
+ui_pager_scroll(struct ui_pager *p, const struct ui_keypress *k, size_t rows)
+{
+	if (k->fkey && k->key == KEY_DOWN && p->top + rows < p->l.n)
+		p->top++;
+	else if (k->fkey && k->key == KEY_UP && p->top > 0)
+		p->top--;
+	else if ((k->fkey && k->key == KEY_NPAGE) || k->key == ' ' ||
+	    k->key == 0x16) {
+		if (p->top + rows < p->l.n)
+			p->top += rows;
+	} else if ((k->fkey && k->key == KEY_PPAGE) || k->key == 0x02)
+		p->top = p->top > rows ? p->top - rows : 0;
+}
+
 /* Show text a page at a time until the officer goes back. */
 void
 ui_pager(struct ui *u, const char *title, const char *text)
 {
-	static const enum ui_op	 ops[] = { UI_OP_BACK };
-	struct ui_lines		 l;
+	struct ui_pager		 p;
+	/* Help inside the pager is no key of its own. */
+	const struct ui_common	 common = { NULL, NULL, ui_pager_wrap, NULL,
+				     &p };
 	struct ui_keypress	 k;
-	size_t			 top = 0, i, rows;
+	enum ui_common_res	 c;
+	size_t			 rows;
 	char			*saved;
-	int			 redraw = 1, y, saved_err;
+	int			 saved_err;
 
 	/* The screen under the pager gets its status line back. */
 	saved = u->status != NULL ? xstrdup(u->status) : NULL;
 	saved_err = u->status_err;
-	memset(&l, 0, sizeof l);
-	ui_help_wrap(&l, text, COLS - 2);
+	memset(&p, 0, sizeof p);
+	p.text = text;
+	ui_pager_wrap(&p);
 	for (;;) {
 		rows = (size_t)ui_body_rows();
-		if (redraw) {
-			erase();
-			ui_title(u, "%s", title);
-			ui_keys(u, ops, 1);
-			redraw = 0;
-		}
-		ui_clear_body();
-		for (i = top, y = 1; i < l.n && y <= (int)rows; i++, y++)
-			ui_text_put(y, 1, l.v[i], COLS - 2, 0);
-		if (l.n > rows)
-			ui_status(u, _("Lines %zu-%zu of %zu; PgDn, PgUp to "
-			    "scroll"), top + 1, top + rows < l.n ? top + rows :
-			    l.n, l.n);
-		else
-			ui_status(u, "%s", "");
+		ui_pager_draw(u, &p, title, rows);
 		ui_key(u, &k);
-		if (k.op == UI_OP_BACK || (k.op == UI_OP_NONE && !k.fkey &&
-		    (k.key == 'q' || k.key == '\r')))
+		if (k.op == UI_OP_NONE && !k.fkey && (k.key == 'q' ||
+		    k.key == '\r'))
 			break;
-		if (k.op == UI_OP_RESIZE || k.op == UI_OP_REDRAW) {
-			for (i = 0; i < l.n; i++)
-				free(l.v[i]);
-			l.n = 0;
-			ui_help_wrap(&l, text, COLS - 2);
-			top = 0;
-			redraw = 1;
-			if (k.op == UI_OP_REDRAW)
-				clearok(curscr, TRUE);
-			continue;
-		}
-		if (k.fkey && (k.key == KEY_DOWN) && top + rows < l.n)
-			top++;
-		else if (k.fkey && k.key == KEY_UP && top > 0)
-			top--;
-		else if ((k.fkey && k.key == KEY_NPAGE) || k.key == ' ' ||
-		    k.key == 0x16)
-			top = top + rows < l.n ? top + rows : top;
-		else if ((k.fkey && k.key == KEY_PPAGE) || k.key == 0x02)
-			top = top > rows ? top - rows : 0;
+		if ((c = ui_common_key(u, &k, &common)) == UI_COMMON_BACK)
+			break;
+		if (c == UI_COMMON_OTHER)
+			ui_pager_scroll(&p, &k, rows);
 	}
-	for (i = 0; i < l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	ui_pager_free(&p.l);
 	erase();
 	free(u->status);
 	u->status = saved;

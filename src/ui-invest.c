@@ -248,7 +248,7 @@ ui_invest_step(struct ui *u, const struct record *r, const char *action)
 		req.reason = why.s;
 	}
 	if (workflow_inv_apply(u->st, &req, &res, &e) != NCEN_OK) {
-		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+		if (e.code == NCEN_ERECOVER)
 			ui_error(u, &e);
 		else
 			ui_status_error(u, _("Not done: %s"), ncen_err_msg(&e));

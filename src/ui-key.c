@@ -4,7 +4,8 @@
  * Every operation has a function key for terminals that have them, a
  * control key and an ESC-digit pair for those that do not (a vt100 or a
  * serial console), so no action needs an F-key.  Adding an operation is
- * adding a row.
+ * adding a row.  ui_common_key() does what the shared keys (back, help,
+ * redraw, resize) do on every screen.
  */
 #include <curses.h>
 #include <stddef.h>
@@ -172,4 +173,32 @@ ui_key_help(struct ui *u, struct buf *b)
 	    "  Up, Shift-Tab      previous field or row\n"
 	    "  PgUp, PgDn         previous or next page (also ^B and ^V)\n"
 	    "  Home, End          first or last (also ESC < and ESC >)\n"));
+}
+
+/* Back, help, redraw and resize, the same on every screen (see ui.h). */
+enum ui_common_res
+ui_common_key(struct ui *u, const struct ui_keypress *k,
+    const struct ui_common *c)
+{
+	switch (k->op) {
+	case UI_OP_BACK:
+		return UI_COMMON_BACK;
+	case UI_OP_HELP:
+		if (c->help == NULL)
+			return UI_COMMON_OTHER;
+		ui_help(u, _(c->help_title), _(c->help));
+		break;
+	case UI_OP_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case UI_OP_RESIZE:
+		if (c->resize != NULL && !c->resize(c->arg))
+			return UI_COMMON_BACK;
+		break;
+	default:
+		return UI_COMMON_OTHER;
+	}
+	if (c->draw != NULL)
+		c->draw(c->arg);
+	return UI_COMMON_DONE;
 }

@@ -92,7 +92,7 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 	struct ui_keypress	k;
 	WINDOW			*under;
 	size_t			i, cur = 0;
-	int			w, width, top = 3, left = 6, chosen = -2;
+	int			w, width, top = 3, left = 6, chosen = -2, avail;
 
 	if (n == 0)
 		return -1;
@@ -103,8 +103,10 @@ ui_link_choose(struct ui *u, const char *title, const char *const *items,
 	width += 4;
 	if (width > COLS - left - 2)
 		width = COLS - left - 2;
-	if ((int)n + 4 > ui_body_rows() - top)
-		n = (size_t)(ui_body_rows() - top - 4);
+	/* As many rows as fit, one at least: never more than there are. */
+	avail = ui_body_rows() - top - 4;
+	if ((int)n > avail)
+		n = avail > 1 ? (size_t)avail : 1;
 	under = dupwin(stdscr);
 	while (chosen == -2) {
 		ui_link_choose_draw(title, items, n, cur, top, left, width);

@@ -984,6 +984,22 @@ ui_list_open(struct ui_list *l, uint64_t id)
 	ui_list_draw(l);
 }
 
+/* Draw the list again (a ui_common draw). */
+static void
+ui_list_redraw(void *arg)
+{
+	ui_list_draw(arg);
+}
+
+/* Fit the list to a new terminal size (a ui_common resize). */
+static int
+ui_list_resize(void *arg)
+{
+	ui_list_size(arg);
+	ui_list_reload(arg);
+	return 1;
+}
+
 /*
  * Run the list; with pick set, Enter (or a record made with ^N) ends
  * it with 1 and *id; 0 on Back.
@@ -994,6 +1010,9 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 {
 	struct ui_list		 l;
 	struct ui_keypress	 k;
+	const struct ui_common	 common = { N_("Help: list"), ui_list_help,
+				     ui_list_redraw, ui_list_resize, &l };
+	enum ui_common_res	 c;
 	uint64_t		 made;
 	int			 done = -1;
 
@@ -1020,23 +1039,12 @@ ui_list_run(struct ui *u, const char *entity, const char *pick,
 		if (!ui_list_typing(&k) && k.op != UI_OP_FILTER &&
 		    k.op != UI_OP_BACK)
 			ui_list_refilter(&l);
+		if ((c = ui_common_key(u, &k, &common)) != UI_COMMON_OTHER) {
+			if (c == UI_COMMON_BACK)
+				done = 0;
+			continue;
+		}
 		switch (k.op) {
-		case UI_OP_BACK:
-			done = 0;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: list"), _(ui_list_help));
-			ui_list_draw(&l);
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			ui_list_draw(&l);
-			break;
-		case UI_OP_RESIZE:
-			ui_list_size(&l);
-			ui_list_reload(&l);
-			ui_list_draw(&l);
-			break;
 		case UI_OP_SORT:
 			l.sort = (l.sort + 1) % l.nsorts;
 			buf_reset(&l.filter);

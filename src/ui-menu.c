@@ -30,7 +30,7 @@ struct ui_menu_entry {
 };
 
 /*
- * The main menu, in the order DESIGN.md gives.  An entry's letter is a
+ * The main menu, in the order ncen(1) lists it.  An entry's letter is a
  * letter of its label, so it is translated with it: a French officer
  * types a letter of the word he reads (each must stay unique).
  */
@@ -168,6 +168,44 @@ ui_menu_free(MENU *menu, ITEM **items, char **names, size_t n)
 	}
 }
 
+/*
+ * Move in the menu, or open the entry chosen with Enter or its letter
+ * (1: the menu is built again after it).
+ */
+static int
+ui_menu_key(struct ui *u, MENU *menu, const struct ui_menu_entry **shown,
+    ITEM **items, size_t n, const struct ui_keypress *k)
+{
+	size_t	i;
+
+	if (k->op != UI_OP_NONE) {
+		beep();
+		return 0;
+	}
+	if (k->fkey && k->key == KEY_DOWN)
+		menu_driver(menu, REQ_DOWN_ITEM);
+	else if (k->fkey && k->key == KEY_UP)
+		menu_driver(menu, REQ_UP_ITEM);
+	else if (k->key == '\r' || (k->fkey && k->key == KEY_ENTER)) {
+		i = (size_t)item_index(current_item(menu));
+		unpost_menu(menu);
+		ui_menu_open(u, shown[i]);
+		return 1;
+	} else if (!k->fkey) {
+		for (i = 0; i < n && ui_menu_letter(shown[i]) != k->key; i++)
+			;
+		if (i == n) {
+			beep();
+			return 0;
+		}
+		set_current_item(menu, items[i]);
+		unpost_menu(menu);
+		ui_menu_open(u, shown[i]);
+		return 1;
+	}
+	return 0;
+}
+
 /* Run the main menu until the officer signs out. */
 void
 ui_menu(struct ui *u)
@@ -178,6 +216,9 @@ ui_menu(struct ui *u)
 	MENU				*menu;
 	WINDOW				*sub;
 	struct ui_keypress		 k;
+	const struct ui_common		 common = { N_("Help: main menu"),
+					     ui_menu_help, NULL, NULL, NULL };
+	enum ui_common_res		 c;
 	size_t				 n = 0, i;
 	int				 done = 0, cur;
 
@@ -190,50 +231,14 @@ ui_menu(struct ui *u)
 	post_menu(menu);
 	while (!done) {
 		ui_key(u, &k);
-		switch (k.op) {
-		case UI_OP_BACK:
+		c = ui_common_key(u, &k, &common);
+		if (c == UI_COMMON_BACK) {
 			done = 1;
 			continue;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: main menu"), _(ui_menu_help));
-			break;
-		case UI_OP_RESIZE:
-		case UI_OP_REDRAW:
-			if (k.op == UI_OP_REDRAW)
-				clearok(curscr, TRUE);
-			break;
-		case UI_OP_NONE:
-			if (k.fkey && k.key == KEY_DOWN)
-				menu_driver(menu, REQ_DOWN_ITEM);
-			else if (k.fkey && k.key == KEY_UP)
-				menu_driver(menu, REQ_UP_ITEM);
-			else if (k.key == '\r' || (k.fkey &&
-			    k.key == KEY_ENTER)) {
-				cur = item_index(current_item(menu));
-				unpost_menu(menu);
-				ui_menu_open(u, shown[cur]);
-				break;
-			} else if (!k.fkey) {
-				for (i = 0; i < n; i++)
-					if (ui_menu_letter(shown[i]) == k.key)
-						set_current_item(menu,
-						    items[i]);
-				for (i = 0; i < n && ui_menu_letter(shown[i]) !=
-				    k.key; i++)
-					;
-				if (i == n) {
-					beep();
-					continue;
-				}
-				unpost_menu(menu);
-				ui_menu_open(u, shown[i]);
-				break;
-			}
-			continue;
-		default:
-			beep();
-			continue;
 		}
+		if (c == UI_COMMON_OTHER &&
+		    !ui_menu_key(u, menu, shown, items, n, &k))
+			continue;
 		unpost_menu(menu);
 		cur = item_index(current_item(menu));
 		ui_menu_free(menu, items, names, n);

@@ -350,7 +350,7 @@ ui_message_compose(struct ui *u, const struct record *r)
 	msg.ncites = nc;
 	msg.reply_to = r != NULL ? r->id : 0;
 	if (icomm_message_write(u->st, u->acct, &msg, &id, &e) != NCEN_OK) {
-		if (e.code == NCEN_ERECOVER || e.code == NCEN_ESTALL)
+		if (e.code == NCEN_ERECOVER)
 			ui_error(u, &e);
 		else
 			ui_status_error(u, _("Not written: %s"),

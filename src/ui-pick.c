@@ -215,6 +215,13 @@ ui_pick_code(struct ui *u, const struct schema_codelist *l,
 	return ui_pick_code_at(u, l, start, NULL, code);
 }
 
+/* Draw the frame again at the next turn (a ui_common draw). */
+static void
+ui_pick_reframe(void *frame)
+{
+	*(int *)frame = 1;
+}
+
 /* ui_pick_code with the highlight first on the code at (a likely one). */
 int
 ui_pick_code_at(struct ui *u, const struct schema_codelist *l,
@@ -225,6 +232,10 @@ ui_pick_code_at(struct ui *u, const struct schema_codelist *l,
 	struct buf		 title = BUF_INIT;
 	size_t			 i;
 	int			 done = -1, frame = 1, w;
+	const struct ui_common	 common = { N_("Help: picking a code"),
+				     ui_pick_help, ui_pick_reframe, NULL,
+				     &frame };
+	enum ui_common_res	 c;
 
 	memset(&p, 0, sizeof p);
 	p.list = l;
@@ -262,23 +273,12 @@ ui_pick_code_at(struct ui *u, const struct schema_codelist *l,
 		}
 		ui_pick_draw(u, &p);
 		ui_key(u, &k);
-		switch (k.op) {
-		case UI_OP_BACK:
-			done = 0;
+		if ((c = ui_common_key(u, &k, &common)) != UI_COMMON_OTHER) {
+			if (c == UI_COMMON_BACK)
+				done = 0;
 			continue;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: picking a code"), _(ui_pick_help));
-			frame = 1;
-			continue;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			/* FALLTHROUGH */
-		case UI_OP_RESIZE:
-			frame = 1;
-			continue;
-		case UI_OP_NONE:
-			break;
-		default:
+		}
+		if (k.op != UI_OP_NONE) {
 			beep();
 			continue;
 		}

@@ -87,6 +87,10 @@ ui_rows(struct ui *u, const struct ui_rows_screen *s, void *arg)
 {
 	struct ui_rows		r;
 	struct ui_keypress	k;
+	/* The loop draws every turn: nothing to draw here. */
+	const struct ui_common	common = { s->help_title, s->help, NULL, NULL,
+				    NULL };
+	enum ui_common_res	c;
 	enum ui_nav		nav;
 
 	memset(&r, 0, sizeof r);
@@ -96,14 +100,12 @@ ui_rows(struct ui *u, const struct ui_rows_screen *s, void *arg)
 		ui_rows_draw(u, &r, s, arg);
 		ui_key(u, &k);
 		nav = ui_view_nav(&k);
-		if (k.op == UI_OP_BACK)
+		if ((c = ui_common_key(u, &k, &common)) == UI_COMMON_BACK)
 			break;
-		if (k.op == UI_OP_HELP)
-			ui_help(u, _(s->help_title), _(s->help));
-		else if (k.op == UI_OP_REDRAW) {
-			clearok(curscr, TRUE);
-			ui_rows_load(&r, s, arg);
-		} else if (k.op == UI_OP_RESIZE || ui_rows_move(&r, s, nav))
+		if (c == UI_COMMON_DONE) {
+			if (k.op == UI_OP_REDRAW)
+				ui_rows_load(&r, s, arg);
+		} else if (ui_rows_move(&r, s, nav))
 			continue;
 		else if ((k.op != UI_OP_NONE || (nav == UI_NAV_ENTER &&
 		    r.n > 0)) && s->act(arg, &k, &r) == UI_ROWS_RELOAD)

@@ -383,12 +383,33 @@ ui_search_ask(struct ui_search *s)
 	ui_search_draw_question(s);
 }
 
+/* Draw the screen again (a ui_common draw). */
+static void
+ui_search_redraw(void *arg)
+{
+	ui_search_draw(arg);
+}
+
+/* Keep the current hit on the page after a resize (a ui_common resize). */
+static int
+ui_search_resize(void *arg)
+{
+	struct ui_search	*s = arg;
+
+	s->top = s->cur - s->cur % ui_search_rows();
+	return 1;
+}
+
 /* The search screen, until the officer goes back. */
 void
 ui_search(struct ui *u)
 {
 	struct ui_search	s;
 	struct ui_keypress	k;
+	const struct ui_common	common = { N_("Help: search"),
+				    ui_search_help, ui_search_redraw,
+				    ui_search_resize, &s };
+	enum ui_common_res	c;
 	int			done = 0;
 
 	memset(&s, 0, sizeof s);
@@ -403,22 +424,11 @@ ui_search(struct ui *u)
 			ui_search_type(&s, &k);
 			continue;
 		}
+		if ((c = ui_common_key(u, &k, &common)) != UI_COMMON_OTHER) {
+			done = c == UI_COMMON_BACK;
+			continue;
+		}
 		switch (k.op) {
-		case UI_OP_BACK:
-			done = 1;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: search"), _(ui_search_help));
-			ui_search_draw(&s);
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			ui_search_draw(&s);
-			break;
-		case UI_OP_RESIZE:
-			s.top = s.cur - s.cur % ui_search_rows();
-			ui_search_draw(&s);
-			break;
 		case UI_OP_FILTER:
 			/* ^F: a new question. */
 			buf_reset(&s.question);

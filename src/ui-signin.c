@@ -296,6 +296,8 @@ ui_signin(struct ui *u, struct ncen_err *e)
 			ui_signin_delay(u, buf_cstr(&user), ++wrong);
 		}
 	}
+	/* The loop leaves with an account (or goes out): cppcheck misses it. */
+	/* cppcheck-suppress nullPointerRedundantCheck */
 	if (a->must_change && (r = ui_signin_change(u, a, buf_cstr(&pw),
 	    e)) != NCEN_OK) {
 		auth_account_free(a);

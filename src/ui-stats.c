@@ -291,6 +291,10 @@ ui_stats_show(struct ui_stats *s, const struct stats_result *r)
 	static const enum ui_op	 ops[] = { UI_OP_HELP, UI_OP_ACTION,
 	    UI_OP_SAVE, UI_OP_BACK };
 	struct ui_keypress	 k;
+	/* The loop draws every turn: nothing to draw here. */
+	const struct ui_common	 common = { N_("Help: statistics"),
+				     ui_stats_help, NULL, NULL, NULL };
+	enum ui_common_res	 c;
 	struct buf		 b = BUF_INIT;
 	const char		*label;
 	size_t			 top = 0;
@@ -320,17 +324,15 @@ ui_stats_show(struct ui_stats *s, const struct stats_result *r)
 			ui_status(s->u, "%s", s->u->status);
 		ui_key(s->u, &k);
 		ui_status(s->u, "%s", "");
-		if (k.op == UI_OP_BACK)
+		if ((c = ui_common_key(s->u, &k, &common)) == UI_COMMON_BACK)
 			break;
-		if (k.op == UI_OP_HELP)
-			ui_help(s->u, _("Help: statistics"), _(ui_stats_help));
-		else if (k.op == UI_OP_ACTION) {
+		if (c == UI_COMMON_DONE)
+			continue;
+		if (k.op == UI_OP_ACTION) {
 			table = !table;
 			top = 0;
 		} else if (k.op == UI_OP_SAVE)
 			ui_stats_export(s, r);
-		else if (k.op == UI_OP_REDRAW)
-			clearok(curscr, TRUE);
 		else if (k.op == UI_OP_NONE && k.fkey && k.key == KEY_DOWN)
 			top++;
 		else if (k.op == UI_OP_NONE && k.fkey && k.key == KEY_UP &&

@@ -968,7 +968,8 @@ ui_view_merge(struct ui_view *v)
 		goto out;
 	}
 	merge_result_free(&res);
-	if (ui_view_merge_run(v, keep, k->version, 0, &res, &e) != NCEN_OK) {
+	if (ui_view_merge_run(v, keep, k != NULL ? k->version : 0, 0, &res,
+	    &e) != NCEN_OK) {
 		ui_error(v->u, &e);
 		goto out;
 	}
@@ -988,12 +989,29 @@ out:
 /* The view of a case goes to the case screen, except from inside it. */
 static int ui_view_in_case;
 
+/* Draw the record again (a ui_common draw). */
+static void
+ui_view_redraw(void *arg)
+{
+	ui_view_draw(arg);
+}
+
+/* Lay the record out for a new size (a ui_common resize); 0: gone. */
+static int
+ui_view_resize(void *arg)
+{
+	return ui_view_load(arg);
+}
+
 /* Show a record until the officer goes back. */
 void
 ui_view(struct ui *u, const char *entity, uint64_t id)
 {
 	struct ui_view		v;
 	struct ui_keypress	k;
+	const struct ui_common	common = { N_("Help: record"), ui_view_help,
+				    ui_view_redraw, ui_view_resize, &v };
+	enum ui_common_res	c;
 	uint64_t		saved;
 	const char		*actions[1];
 	int			done = 0, outer;
@@ -1022,24 +1040,11 @@ ui_view(struct ui *u, const char *entity, uint64_t id)
 	ui_view_draw(&v);
 	while (!done) {
 		ui_key(u, &k);
+		if ((c = ui_common_key(u, &k, &common)) != UI_COMMON_OTHER) {
+			done = c == UI_COMMON_BACK;
+			continue;
+		}
 		switch (k.op) {
-		case UI_OP_BACK:
-			done = 1;
-			break;
-		case UI_OP_HELP:
-			ui_help(u, _("Help: record"), _(ui_view_help));
-			ui_view_draw(&v);
-			break;
-		case UI_OP_REDRAW:
-			clearok(curscr, TRUE);
-			ui_view_draw(&v);
-			break;
-		case UI_OP_RESIZE:
-			if (!ui_view_load(&v))
-				done = 1;
-			else
-				ui_view_draw(&v);
-			break;
 		case UI_OP_EDIT:
 			if (!ui_may(u, AUTH_EDIT, v.rec)) {
 				ui_status_error(u, "%s", _("Your roles may not "

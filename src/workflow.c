@@ -12,7 +12,6 @@
 #include "buf.h"
 #include "error.h"
 #include "i18n.h"
-#include "icomm.h"
 #include "record.h"
 #include "schema.h"
 #include "store-kv.h"
@@ -108,6 +107,12 @@ static const char *const workflow_status_words[] = {
 
 /* Statuses a case may be shared in (see workflow.h). */
 static const char *workflow_shared[] = { "validated", "closed" };
+
+#define WORKFLOW_HOOKS	4
+
+/* The step hooks (workflow_step_hook), in the order added. */
+static workflow_step_fn	 workflow_hooks[WORKFLOW_HOOKS];
+static size_t		 workflow_nhooks;
 
 #define WORKFLOW_NELEM(a) (sizeof (a) / sizeof (a)[0])
 
@@ -703,6 +708,35 @@ out:
 	return error;
 }
 
+/* Call fn on every step from now on (see workflow.h). */
+void
+workflow_step_hook(workflow_step_fn fn)
+{
+	size_t	i;
+
+	for (i = 0; i < workflow_nhooks; i++)
+		if (workflow_hooks[i] == fn)
+			return;
+	if (workflow_nhooks < WORKFLOW_HOOKS)
+		workflow_hooks[workflow_nhooks++] = fn;
+}
+
+/* Tell every step hook of a step, in the step's transaction. */
+static int
+workflow_hooks_call(struct store_txn *t, const struct schema *s,
+    const struct record *c, const char *action, const char *user,
+    struct ncen_err *err)
+{
+	size_t	i;
+	int	error;
+
+	for (i = 0; i < workflow_nhooks; i++)
+		if ((error = workflow_hooks[i](t, s, c, action, user, err)) !=
+		    NCEN_OK)
+			return error;
+	return NCEN_OK;
+}
+
 /* The transaction of workflow_apply(): read, check, write, remember. */
 static int
 workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -771,8 +805,8 @@ workflow_txn(struct store_txn *t, void *arg, struct ncen_err *err)
 	if ((error = audit_append(t, req->user, act.s, rec.s, why.s, err)) !=
 	    NCEN_OK)
 		goto out;
-	/* Icomm's outbox is written in this same transaction (icomm.h). */
-	if ((error = icomm_outbox_step(t, w->schema, c, req->action,
+	/* Icomm's outbox, say, is written in this same transaction. */
+	if ((error = workflow_hooks_call(t, w->schema, c, req->action,
 	    req->user, err)) != NCEN_OK)
 		goto out;
 	w->res->to = s->to;

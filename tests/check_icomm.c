@@ -41,11 +41,12 @@ static char		*home;
 static struct schema	*schema;
 static struct store	*store;
 
-/* A fresh data directory with the build tree's forms. */
+/* A fresh data directory with the build tree's forms; steps queue. */
 static void
 setup(void)
 {
 	test_store_open(&home, &schema, &store);
+	workflow_step_hook(icomm_outbox_step);
 }
 
 /* Close and remove it. */

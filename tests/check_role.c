@@ -1,7 +1,8 @@
 /*
  * check_role.c - the role matrix cell by cell: every role and every
- * action, against a table written from DESIGN.md's descriptions of the
- * roles (not copied from auth-role.c), then ownership and office limits.
+ * action, against a table written from the roles as ncenctl(8)
+ * describes them (not copied from auth-role.c), then ownership and
+ * office limits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
 /*
- * DESIGN.md, People and trust: officer (own cases), supervisor
+ * The roles: officer (own cases), supervisor
  * (validates), analyst (reads and reports on all), ncp (partners,
  * agreements, Icomm), admin (accounts).  A cell: 0 never, 1 on the
  * officer's own records only, 2 always.

@@ -478,7 +478,7 @@ crash_run(struct crash *c)
 	}
 	store_set_stall_handler(crash_stalled, c);
 	if ((rc = crash_open(c, &err)) != NCEN_OK) {
-		if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL)
+		if (rc == NCEN_ERECOVER)
 			status = crash_give_up(c, &err);
 		else {
 			crash_warn(c, "open: %s", ncen_err_msg(&err));
@@ -491,7 +491,7 @@ crash_run(struct crash *c)
 	 * so that the kills test it too: the last check compares it.
 	 */
 	if ((rc = store_count(c->store, c->entity, &n, &err)) != NCEN_OK) {
-		if (rc == NCEN_ERECOVER || rc == NCEN_ESTALL || rc == NCEN_EDB)
+		if (rc == NCEN_ERECOVER || rc == NCEN_EDB)
 			status = crash_give_up(c, &err);
 		else {
 			crash_warn(c, "count: %s", ncen_err_msg(&err));
@@ -504,7 +504,7 @@ crash_run(struct crash *c)
 		crash_pause(c);
 		if ((rc = crash_one(c, seq, &err)) == NCEN_OK)
 			continue;
-		if (rc == NCEN_EDB || rc == NCEN_ESTALL) {
+		if (rc == NCEN_EDB) {
 			/* Busy or failed: leave cleanly, as a session would. */
 			status = crash_give_up(c, &err);
 			goto out;
