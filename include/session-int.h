@@ -3,7 +3,8 @@
  * message (session-msg.c), the server's loop (session-server.c) and the
  * forked session (session-child.c).
  *
- * Contract: session_msg_read() fills a struct session_msg that owns its
+ * Contract: session_msg_init() empties a struct session_msg (no
+ * descriptor: -1); session_msg_read() fills one that owns its
  * bytes, its arrays and the descriptors received; session_msg_free()
  * closes whatever descriptors are still open (-1 marks one taken) and
  * accepts a zeroed struct.  Nothing here prints or exits, but
@@ -28,6 +29,7 @@ struct session_msg {
 	int	 fds[SESSION_NFDS];	/* stdin, stdout, stderr, cwd; or -1 */
 };
 
+void	session_msg_init(struct session_msg *);
 int	session_msg_read(int, struct session_msg *, struct ncen_err *);
 void	session_msg_free(struct session_msg *);
 

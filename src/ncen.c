@@ -111,9 +111,12 @@ ncen_fail(struct ui *u, const char *user, struct ncen_err *e, int status)
 	return status;
 }
 
-/* Run the session server of home; its exit status. */
+/*
+ * Run the session server of home: 0 once stopped, 2 when it cannot
+ * start (whatever stops it is the environment's fault, as for a session).
+ */
 static int
-ncen_server(const char *home, int (*run)(int, char **, struct schema *))
+ncen_server(const char *home, session_run_fn run)
 {
 	struct ncen_err	e = NCEN_ERR_INIT;
 	int		r;
@@ -121,7 +124,7 @@ ncen_server(const char *home, int (*run)(int, char **, struct schema *))
 	if ((r = session_server_run(home, run, &e)) != NCEN_OK)
 		fprintf(stderr, "ncen --server: %s\n", ncen_err_msg(&e));
 	ncen_err_free(&e);
-	return ncen_err_exit(r);
+	return r == NCEN_OK ? 0 : 2;
 }
 
 /*

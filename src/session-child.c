@@ -33,14 +33,21 @@
 struct stat		session_home_sb;
 static int		session_child_conn = -1;
 
-/* Tell the client the status the session exits with. */
+/*
+ * Tell the client the status the session exits with, once the terminal
+ * is let go: what was written to it is all there before the client (and
+ * the shell or sshd after it) ends.
+ */
 static void
 session_child_exit(int status, void *arg)
 {
 	char	m[32];
-	int	n;
+	int	n, fd;
 
 	(void)arg;
+	(void)fflush(NULL);
+	for (fd = 0; fd < 3; fd++)
+		(void)close(fd);
 	n = snprintf(m, sizeof m, "exit %d", status & 0xff);
 	if (session_child_conn != -1 && n > 0)
 		(void)send(session_child_conn, m, (size_t)n,

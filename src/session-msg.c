@@ -93,6 +93,17 @@ session_msg_parse(struct session_msg *sm, size_t len, struct ncen_err *err)
 	return NCEN_OK;
 }
 
+/* An empty message, holding no descriptor (-1, not 0: stdin is ours). */
+void
+session_msg_init(struct session_msg *sm)
+{
+	size_t	i;
+
+	memset(sm, 0, sizeof *sm);
+	for (i = 0; i < SESSION_NFDS; i++)
+		sm->fds[i] = -1;
+}
+
 /* Read the client's message from socket s (a timeout is set on it). */
 int
 session_msg_read(int s, struct session_msg *sm, struct ncen_err *err)
@@ -105,12 +116,9 @@ session_msg_read(int s, struct session_msg *sm, struct ncen_err *err)
 	struct msghdr	msg;
 	struct iovec	iov;
 	ssize_t		n;
-	size_t		i;
 	int		r;
 
-	memset(sm, 0, sizeof *sm);
-	for (i = 0; i < SESSION_NFDS; i++)
-		sm->fds[i] = -1;
+	session_msg_init(sm);
 	sm->bytes = xmalloc(SESSION_MSG_MAX + 1);
 	memset(&msg, 0, sizeof msg);
 	memset(&cm, 0, sizeof cm);
@@ -154,7 +162,5 @@ session_msg_free(struct session_msg *sm)
 	free(sm->bytes);
 	free(sm->argv);
 	free(sm->env);
-	memset(sm, 0, sizeof *sm);
-	for (i = 0; i < SESSION_NFDS; i++)
-		sm->fds[i] = -1;
+	session_msg_init(sm);
 }

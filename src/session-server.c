@@ -315,7 +315,7 @@ session_server_client(struct session_server *sv, int fd)
 	socklen_t		 len = sizeof cr;
 	pid_t			 pid;
 
-	memset(&sm, 0, sizeof sm);
+	session_msg_init(&sm);
 	memset(&cr, 0, sizeof cr);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
 		ncen_err_set(&e, NCEN_EIO, "SO_PEERCRED: %s", strerror(errno));
