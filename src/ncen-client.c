@@ -14,7 +14,8 @@
  * Otherwise (no server, --version, --help, --server, a directory whose
  * socket path is too long, or a server that closes before starting the
  * session) the client execs the full program, ncen-session: next to
- * the client in a build tree, else in NCEN_LIBEXECDIR.
+ * the client in a build tree, else in ../libexec/ncen from the client's
+ * directory, else in NCEN_LIBEXECDIR.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -69,6 +70,16 @@ client_i18n(void)
 }
 
 /*
+ * Where the full program is, from the client's own directory: beside it
+ * (a build tree), then as installed relative to it (a package unpacked
+ * elsewhere, a prefix moved); then NCEN_LIBEXECDIR.
+ */
+static const char *const client_full_paths[] = {
+	"/" SESSION_FULL,
+	"/../libexec/ncen/" SESSION_FULL,
+};
+
+/*
  * Run the full program with our arguments; returns only on failure.  A
  * server binds every library symbol at start (LD_BIND_NOW): the tables
  * it fills are then shared by its sessions instead of being filled in
@@ -80,17 +91,21 @@ client_exec(char **argv, int server)
 	char		self[PATH_MAX], *slash;
 	struct buf	b = BUF_INIT;
 	ssize_t		n;
+	size_t		i;
 
 	/* Lazily bound if this fails: more private pages, no harm. */
 	if (server)
 		(void)setenv("LD_BIND_NOW", "1", 1);
-
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n > 0) {
 		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
+		if ((slash = strrchr(self, '/')) != NULL)
 			*slash = '\0';
-			buf_addf(&b, "%s/%s", self, SESSION_FULL);
+		for (i = 0; slash != NULL && i < sizeof client_full_paths /
+		    sizeof client_full_paths[0]; i++) {
+			buf_reset(&b);
+			buf_adds(&b, self);
+			buf_adds(&b, client_full_paths[i]);
 			if (access(buf_cstr(&b), X_OK) == 0)
 				(void)execv(buf_cstr(&b), argv);
 		}
