@@ -317,18 +317,26 @@ session_server_client(struct session_server *sv, int fd)
 
 	session_msg_init(&sm);
 	memset(&cr, 0, sizeof cr);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
-		ncen_err_set(&e, NCEN_EIO, "SO_PEERCRED: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+		ncen_err_set(&e, NCEN_EIO, "SO_RCVTIMEO, SO_PEERCRED: %s",
+		    strerror(errno));
 		goto refuse;
 	}
 	if (cr.uid != geteuid()) {
+		/*
+		 * Its message read (and its descriptors closed) first: a
+		 * socket closed with a message unread resets the client's,
+		 * which would then never read why.
+		 */
+		(void)session_msg_read(fd, &sm, &e);
+		ncen_err_clear(&e);
 		ncen_err_set(&e, NCEN_EUSAGE, _("user %lu is not the "
 		    "server's user (%lu): sessions run as the server's user "
 		    "only"), (unsigned long)cr.uid, (unsigned long)geteuid());
 		goto refuse;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
-	    session_msg_read(fd, &sm, &e) != NCEN_OK ||
+	if (session_msg_read(fd, &sm, &e) != NCEN_OK ||
 	    session_server_forms(sv, &e) != NCEN_OK)
 		goto refuse;
 	if (sv->nkids == sv->capkids) {
