@@ -6,6 +6,12 @@
  * who it is); on the console ncen asks for a user and password.  Errors
  * that stop ncen before or after curses go to stderr; while curses owns
  * the screen they go to the status line.
+ *
+ * This is the full program, ncen-session: the `ncen` officers run is a
+ * small client (ncen-client.c) that hands its terminal to a session
+ * server when one answers, else execs this.  With --server it is that
+ * server (session-server.c), whose forked sessions come back to
+ * ncen_session() with the forms it parsed.
  */
 #include <sys/stat.h>
 
@@ -21,6 +27,7 @@
 #include "i18n.h"
 #include "icomm.h"
 #include "schema.h"
+#include "session-server.h"
 #include "store.h"
 #include "ui.h"
 #include "ui-screens.h"
@@ -53,12 +60,15 @@ static int
 ncen_usage(FILE *f)
 {
 	fprintf(f, "%s", _("usage: ncen [-d DIR] [--as USER] [--idle SECONDS]\n"
+	    "       ncen --server [-d DIR]\n"
 	    "       ncen --version\n"
 	    "  -d DIR     data directory (else $NCEN_HOME)\n"
 	    "  --as USER  the officer signing in (the SSH forced command);\n"
 	    "             without it ncen asks for a user and password\n"
 	    "  --idle SECONDS  lock after this long without a key (else\n"
-	    "             $NCEN_IDLE, else 900; 0 never locks)\n"));
+	    "             $NCEN_IDLE, else 900; 0 never locks)\n"
+	    "  --server   serve sessions of DIR to ncen clients\n"
+	    "             (DIR/session.sock)\n"));
 	return 2;
 }
 
@@ -101,13 +111,34 @@ ncen_fail(struct ui *u, const char *user, struct ncen_err *e, int status)
 	return status;
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Run the session server of home: 0 once stopped, 2 when it cannot
+ * start (whatever stops it is the environment's fault, as for a session).
+ */
+static int
+ncen_server(const char *home, session_run_fn run)
+{
+	struct ncen_err	e = NCEN_ERR_INIT;
+	int		r;
+
+	if ((r = session_server_run(home, run, &e)) != NCEN_OK)
+		fprintf(stderr, "ncen --server: %s\n", ncen_err_msg(&e));
+	ncen_err_free(&e);
+	return r == NCEN_OK ? 0 : 2;
+}
+
+/*
+ * Options, sign-in, the main menu: a session.  loaded is the schema a
+ * session server parsed (this is one of its forked sessions), or NULL.
+ */
+static int
+ncen_session(int argc, char **argv, struct schema *loaded)
 {
 	static const struct option longopts[] = {
 		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "server", no_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -117,12 +148,8 @@ main(int argc, char **argv)
 	struct schema		*schema = NULL;
 	const char		*home = getenv("NCEN_HOME"), *user = NULL;
 	const char		*idle = NULL;
-	int			 c, r = 0, status = -1;
+	int			 c, r = 0, status = -1, server = 0;
 
-	/* What ncen makes (regions, logs, attachments, drafts): ours alone. */
-	umask(077);
-	ncen_malloc_tune();
-	i18n_init();
 	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -134,6 +161,9 @@ main(int argc, char **argv)
 		case 'i':
 			idle = optarg;
 			break;
+		case 's':
+			server = 1;
+			break;
 		case 'h':
 			ncen_usage(stdout);
 			return 0;
@@ -144,12 +174,15 @@ main(int argc, char **argv)
 			return ncen_usage(stderr);
 		}
 	}
-	if (optind != argc || home == NULL || *home == '\0') {
+	if (optind != argc || home == NULL || *home == '\0' ||
+	    (server && (loaded != NULL || user != NULL || idle != NULL))) {
 		if (home == NULL || *home == '\0')
 			fprintf(stderr, "%s\n", _("ncen: no data directory: "
 			    "give -d DIR or set NCEN_HOME"));
 		return ncen_usage(stderr);
 	}
+	if (server)
+		return ncen_server(home, ncen_session);
 
 	memset(&o, 0, sizeof o);
 	o.home = home;
@@ -160,13 +193,17 @@ main(int argc, char **argv)
 		status = ncen_fail(u, NULL, &e, 2);
 		goto out;
 	}
-	if ((r = store_version_check(&e)) != NCEN_OK ||
-	    (r = store_home_open(&o, &schema, &u->st, &e)) != NCEN_OK) {
+	if (loaded != NULL)
+		r = session_child_home(home, &e);
+	if (r == NCEN_OK && (r = store_version_check(&e)) == NCEN_OK)
+		r = loaded != NULL ? store_open(&o, loaded, &u->st, &e) :
+		    store_home_open(&o, &schema, &u->st, &e);
+	if (r != NCEN_OK) {
 		/* Whatever stops the opening is the environment's fault. */
 		status = ncen_fail(u, NULL, &e, 2);
 		goto out;
 	}
-	u->schema = schema;
+	u->schema = loaded != NULL ? loaded : schema;
 	store_set_stall_handler(ncen_stall, u);
 	auth_policy_env();
 	if (user != NULL &&
@@ -178,6 +215,7 @@ main(int argc, char **argv)
 		status = ncen_fail(u, NULL, &e, 1);
 		goto out;
 	}
+	session_child_ready();
 	if (u->acct == NULL && (r = ui_signin(u, &e)) != NCEN_OK) {
 		status = ncen_fail(u, NULL, &e, 1);
 		goto out;
@@ -200,4 +238,14 @@ out:
 	auth_account_free(u->acct);
 	ncen_err_free(&e);
 	return status >= 0 ? status : ncen_err_exit(r);
+}
+
+int
+main(int argc, char **argv)
+{
+	/* What ncen makes (regions, logs, attachments, drafts): ours alone. */
+	umask(077);
+	ncen_malloc_tune();
+	i18n_init();
+	return ncen_session(argc, argv, NULL);
 }

@@ -3,8 +3,9 @@
  * title, status and key lines.
  *
  * Curses runs in raw mode so that every control key reaches the key
- * table (^C is Back, not an interrupt); SIGHUP, SIGTERM and SIGPIPE only
- * set a flag, which ui_key() acts on between keys: it saves the draft
+ * table (^C is Back, not an interrupt); SIGHUP, SIGTERM and SIGPIPE (and
+ * SIGIO, which a session forked by the session server gets when its
+ * client's socket closes: session-child.c) only set a flag, which ui_key() acts on between keys: it saves the draft
  * through the registered hook, leaves curses, closes the store and
  * exits.  Nothing is drawn while waiting.
  *
@@ -53,7 +54,7 @@ ui_term_signal(int sig)
 static void
 ui_term_signals(void)
 {
-	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGPIPE };
+	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGPIPE, SIGIO };
 	struct sigaction	 sa;
 	size_t			 i;
 

@@ -51,14 +51,18 @@ has "bench/terminal: it checks the targets" "targets: task under 16384 bytes"
 awk '$1 == "total" && $3 > 0 { found = 1 } END { exit !found }' "$T/out"
 tap_result $? "bench/terminal: the task wrote bytes"
 
-# bench/sessions: three sessions on 200 demo cases, their memory summed.
+# bench/sessions: three sessions on 200 demo cases, their memory summed,
+# each its own process, then through a session server.
 # shellcheck disable=SC2016 # the inner shell's arguments
 ok "bench/sessions runs three sessions at 200 cases" timeout 300 sh -c \
     'cd "$1" && sh "$2/bench/sessions" -n 3 -c 200 -d "$3"' sh \
     "$top_builddir" "$top_srcdir" "$T/sess"
 has "bench/sessions: it names its sessions" "3 ncen sessions on ptys"
+has "bench/sessions: then through a session server" \
+	"server: sessions forked by ncen --server"
 # The heap, the regions and the total, each at the menu and with the
-# list open, in Pss and private MB: four figures above zero a row.
+# list open, in Pss and private MB: four figures above zero a row, in
+# both tables.
 awk '/^(anonymous|Berkeley DB regions|total without)/ { n++; k = 0
 	line = $0
 	while (match(line, /[0-9]+\.[0-9]/)) {
@@ -68,6 +72,16 @@ awk '/^(anonymous|Berkeley DB regions|total without)/ { n++; k = 0
 	}
 	if (k == 4)
 		good++
-    } END { exit !(n == 3 && good == 3) }' "$T/out"
+    } END { exit !(n == 6 && good == 6) }' "$T/out"
 tap_result $? "bench/sessions: anonymous, regions and totals measured"
+# The clients and the server are counted; sharing costs less in all.
+# (first figure of a row: its Pss with the menu.)
+awk '/^(the clients|the server)/ && match($0, /[0-9]+\.[0-9]/) {
+	if (substr($0, RSTART, RLENGTH) + 0 > 0) n++ }
+    END { exit !(n == 2) }' "$T/out"
+tap_result $? "bench/sessions: the clients and the server counted"
+awk '/^total without/ && match($0, /[0-9]+\.[0-9]/) {
+	own[++k] = substr($0, RSTART, RLENGTH) + 0 }
+    END { exit !(k == 2 && own[2] < own[1]) }' "$T/out"
+tap_result $? "bench/sessions: through the server the sessions take less Pss"
 finish

@@ -73,7 +73,8 @@ fi
 
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$T/files"
 for f in /usr/bin/ncen /usr/sbin/ncenctl /usr/sbin/ncen-icomm \
-    /usr/libexec/ncen/icomm /usr/share/ncen/forms/case.form \
+    /usr/libexec/ncen/icomm /usr/libexec/ncen/ncen-session \
+    /usr/share/ncen/forms/case.form \
     /usr/share/ncen/forms/country.codes /usr/share/ncen/forms/stats.queries \
     /usr/share/man/man1/ncen.1.gz /usr/share/man/man5/ncen-forms.5.gz \
     /usr/share/man/man5/ncen-dump.5.gz /usr/share/man/man5/ncen-batch.5.gz \
@@ -82,6 +83,7 @@ for f in /usr/bin/ncen /usr/sbin/ncenctl /usr/sbin/ncen-icomm \
     /usr/share/man/man8/ncen-icomm.8.gz \
     /usr/share/locale/fr/LC_MESSAGES/ncen.mo \
     /usr/share/doc/ncen/examples/ncen-icomm.service \
+    /usr/share/doc/ncen/examples/ncen-server.service \
     /usr/share/doc/ncen/examples/lighttpd-icomm.conf \
     /usr/share/doc/ncen/copyright; do
 	grep -qx "$f" "$T/files"
