@@ -26,10 +26,6 @@ enum ncen_code {
 	NCEN_ERECOVER,		/* the environment needs recovery */
 	NCEN_EKEY,		/* wrong or missing encryption key */
 	NCEN_EVERSION,		/* runtime libdb differs from the build's */
-	NCEN_ESTALL,		/* never returned: a database call that
-				   overruns the watchdog ends the process
-				   with status 75 (store.h); goes once
-				   ui-term.c no longer tests it */
 	NCEN_ECHECK,		/* a check (verify) found a problem */
 	NCEN_ESPACE,		/* the disk is (nearly) full: nothing done */
 	NCEN_EBUSY,		/* not ready yet (an index being built) */

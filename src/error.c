@@ -26,7 +26,6 @@ static const struct {
 	{ NCEN_ERECOVER,	N_("database needs recovery"), 2 },
 	{ NCEN_EKEY,		N_("wrong encryption key"),	2 },
 	{ NCEN_EVERSION,	N_("library version mismatch"), 2 },
-	{ NCEN_ESTALL,		N_("database call stalled"), 2 },
 	{ NCEN_ECHECK,		N_("check failed"),		1 },
 	{ NCEN_ESPACE,		N_("disk full"),		75 },
 	{ NCEN_EBUSY,		N_("busy, try again"),		75 },

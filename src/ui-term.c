@@ -538,7 +538,7 @@ ui_error(struct ui *u, const struct ncen_err *e)
 
 	if (m == NULL || *m == '\0')
 		m = _("an unknown error");
-	if (e->code == NCEN_ERECOVER || e->code == NCEN_ESTALL) {
+	if (e->code == NCEN_ERECOVER) {
 		u->stalled = 1;
 		if (u->on_hangup != NULL)
 			u->on_hangup(u->hangup_arg);
