@@ -1,5 +1,4 @@
 /* check_watch.c - the watchdog around database calls (store-watch.c). */
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
@@ -322,39 +321,6 @@ START_TEST(test_stop_restart)
 }
 END_TEST
 
-/*
- * Enter and leave cost no system call: a million pairs take less time
- * than a million of the cheapest system call, the best of three rounds
- * each, interleaved (a busy machine slows both alike).
- */
-START_TEST(test_cheap)
-{
-	double		start, t, took = 1e9, sys = 1e9;
-	unsigned	i, round;
-
-	watch_start(1);
-	for (round = 0; round < 3; round++) {
-		start = watch_now();
-		for (i = 0; i < 1000000; i++) {
-			store_watch_enter();
-			store_watch_leave();
-		}
-		if ((t = watch_now() - start) < took)
-			took = t;
-		start = watch_now();
-		for (i = 0; i < 1000000; i++)
-			(void)syscall(SYS_getppid);
-		if ((t = watch_now() - start) < sys)
-			sys = t;
-	}
-	store_watch_stop();
-	printf("# 1e6 enter/leave pairs: %.1f ns each; getppid: %.1f ns\n",
-	    took * 1e3, sys * 1e3);
-	ck_assert_msg(took < sys, "an enter/leave pair (%.1f ns) costs more "
-	    "than a system call (%.1f ns)", took * 1e3, sys * 1e3);
-}
-END_TEST
-
 /* The suite: exit tests for the fatal path, plain ones for the rest. */
 static Suite *
 watch_suite(void)
@@ -372,7 +338,6 @@ watch_suite(void)
 	tcase_add_test(tc, test_short_calls);
 	tcase_add_exit_test(tc, test_rebound, STORE_EXIT_STALL);
 	tcase_add_exit_test(tc, test_stop_restart, STORE_EXIT_STALL);
-	tcase_add_test(tc, test_cheap);
 	suite_add_tcase(s, tc);
 	return s;
 }
