@@ -28,8 +28,9 @@
  *	audit.db		btree: 8-byte big-endian seq -> entry (audit.c)
  *	counts.db		btree: form name ["\0" field] -> 8-byte
  *				big-endian count of its records [of its
- *				index's entries], kept by every write
- *				(store-count.c)
+ *				index's entries]; form name "\0>" -> of
+ *				the links from its records; kept by every
+ *				write (store-count.c)
  *	facts.db		btree: the statistics' facts, one short row
  *				per case, seizure line and person and one
  *				entry per link of a case to a person, kept
@@ -276,6 +277,11 @@ int	 store_count_change(struct store_txn *, struct store_entity *,
 	     struct ncen_err *);
 int	 store_count_kept(struct store *, struct store_entity *,
 	     struct store_index *, uint64_t *, int *found, struct ncen_err *);
+int	 store_count_link(struct store_txn *, const char *entity,
+	     const void *data, size_t size, int delta, struct ncen_err *);
+int	 store_count_links_make(struct store *, struct ncen_err *);
+int	 store_count_links_kept(struct store *, struct store_entity *,
+	     uint64_t *, int *found, struct ncen_err *);
 
 /* store-fact.c */
 void	 store_fact_layout(struct store *);

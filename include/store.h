@@ -183,6 +183,13 @@ int	 store_count(struct store *, const char *entity, uint64_t *,
 	     struct ncen_err *);
 int	 store_count_index(struct store *, const char *entity,
 	     const char *field, uint64_t *, struct ncen_err *);
+/*
+ * store_count_links: the links from a form's records (each link counted
+ * once, under the record it goes from), kept the same way but made when
+ * the store opens (store_count_links_make), not on first use.
+ */
+int	 store_count_links(struct store *, const char *entity, uint64_t *,
+	     struct ncen_err *);
 
 /*
  * store-link.c: a link a -> b with a role is stored under both records;

@@ -34,6 +34,8 @@
  * Keys: the form's name for its records, name "\0" field for the entries
  * of an index; the value is a count as 8 bytes, big-endian.
  */
+#include <sys/types.h>
+
 #include <db.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,7 @@
 #include "schema.h"
 #include "store-int.h"
 #include "store.h"
+#include "xmalloc.h"
 
 #define STORE_COUNT_RENEW	65536	/* entries walked per watchdog bound */
 
@@ -346,5 +349,269 @@ store_count_kept(struct store *st, struct store_entity *e,
 	*count = a.n;
 	*found = a.found;
 	buf_free(&a.key);
+	return error;
+}
+
+/*
+ * The kept counts of links: form name "\0>" -> how many links go from
+ * the form's records (the '>' entries of links.db under them; the
+ * mirror '<' entries are not counted, so each link counts once).  Kept
+ * by store-link.c after its own write to links.db, when the key is
+ * there, as the counts above; made for every form that lacks one when
+ * the store opens (store_count_links_make), in one walk of links.db.
+ */
+
+/* The key of a form's count of links (no field name begins with '>'). */
+static void
+store_count_link_key(struct buf *k, const char *entity)
+{
+	buf_reset(k);
+	buf_adds(k, entity);
+	buf_addc(k, '\0');
+	buf_addc(k, STORE_LINK_OUT);
+}
+
+/*
+ * In a writer's transaction, after a links.db entry (its data) under a
+ * record of entity was written (delta 1) or removed (-1).
+ */
+int
+store_count_link(struct store_txn *t, const char *entity, const void *data,
+    size_t size, int delta, struct ncen_err *err)
+{
+	struct buf	k = BUF_INIT;
+	int		error;
+
+	if (size < 1 || *(const char *)data != STORE_LINK_OUT)
+		return NCEN_OK;
+	store_count_link_key(&k, entity);
+	error = store_count_add(t, &k, delta, err);
+	buf_free(&k);
+	return error;
+}
+
+/* What making the counts of links needs, kept across retries. */
+struct store_count_links_arg {
+	struct buf	 key;
+	int		*missing;	/* by entity: no count kept */
+	int		*want;		/* this attempt makes it */
+	uint64_t	*n;
+	size_t		 nmissing;
+};
+
+/* Read the kept count of links of every form with no transaction. */
+static int
+store_count_links_peek_fn(struct store_txn *t, void *arg,
+    struct ncen_err *err)
+{
+	struct store_count_links_arg	*a = arg;
+	size_t				 i;
+	int				 found, error;
+
+	a->nmissing = 0;
+	for (i = 0; i < t->st->nents; i++) {
+		store_count_link_key(&a->key, t->st->ents[i].form->name);
+		if ((error = store_count_read(t, &a->key, 0, &a->n[i], &found,
+		    err)) != NCEN_OK)
+			return error;
+		a->missing[i] = !found;
+		a->nmissing += !found;
+	}
+	return NCEN_OK;
+}
+
+/* The entity of a links.db key (name "\0" id), or -1 if not a form. */
+static ssize_t
+store_count_links_entity(struct store *st, const DBT *key, ssize_t last)
+{
+	const char	*k = key->data;
+	size_t		 i, len;
+
+	len = strnlen(k, key->size);
+	if (last >= 0 && strlen(st->ents[last].form->name) == len &&
+	    memcmp(st->ents[last].form->name, k, len) == 0)
+		return last;
+	for (i = 0; i < st->nents; i++)
+		if (strlen(st->ents[i].form->name) == len &&
+		    memcmp(st->ents[i].form->name, k, len) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Walk links.db read committed, counting the '>' entries of each form. */
+static int
+store_count_links_walk(struct store_txn *t, struct store_count_links_arg *a,
+    struct ncen_err *err)
+{
+	struct store	*st = t->st;
+	DBC		*c = NULL;
+	DBT		 key, data;
+	uint64_t	 seen = 0;
+	ssize_t		 i = -1;
+	int		 ret, cret, error = NCEN_OK;
+
+	if ((ret = st->links->cursor(st->links, t->txn, &c,
+	    DB_READ_COMMITTED)) != 0)
+		return store_txn_dberr(t, ret, err, _("%s: cursor"),
+		    STORE_LINKS_FILE);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	data.flags = DB_DBT_PARTIAL;	/* the direction byte only */
+	data.dlen = 1;
+	while ((ret = c->get(c, &key, &data, DB_NEXT)) == 0) {
+		if ((i = store_count_links_entity(st, &key, i)) >= 0 &&
+		    a->want[i] && data.size >= 1 &&
+		    *(const char *)data.data == STORE_LINK_OUT)
+			a->n[i]++;
+		if (++seen % STORE_COUNT_RENEW == 0) {
+			/* A long walk is not a stall: a new bound. */
+			store_watch_leave();
+			store_watch_enter();
+		}
+	}
+	if (ret != DB_NOTFOUND)
+		error = store_txn_dberr(t, ret, err, _("%s: counting"),
+		    STORE_LINKS_FILE);
+	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
+		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
+		    STORE_LINKS_FILE);
+	return error;
+}
+
+/*
+ * Make the missing counts of links: write their keys, walk, write the
+ * numbers (the order that makes the walk exact: see the top).
+ */
+static int
+store_count_links_make_fn(struct store_txn *t, void *arg,
+    struct ncen_err *err)
+{
+	struct store_count_links_arg	*a = arg;
+	struct store			*st = t->st;
+	size_t				 i, nwant = 0;
+	int				 found, error;
+
+	for (i = 0; i < st->nents; i++) {
+		a->want[i] = 0;
+		if (!a->missing[i])
+			continue;
+		/* Made meanwhile by another process: leave it. */
+		store_count_link_key(&a->key, st->ents[i].form->name);
+		if ((error = store_count_read(t, &a->key, DB_RMW, &a->n[i],
+		    &found, err)) != NCEN_OK)
+			return error;
+		if (found)
+			continue;
+		if ((error = store_count_write(t, &a->key, 0, err)) != NCEN_OK)
+			return error;
+		a->want[i] = 1;
+		a->n[i] = 0;
+		nwant++;
+	}
+	if (nwant == 0)
+		return NCEN_OK;
+	if ((error = store_count_links_walk(t, a, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < st->nents; i++) {
+		if (!a->want[i])
+			continue;
+		store_count_link_key(&a->key, st->ents[i].form->name);
+		if ((error = store_count_write(t, &a->key, a->n[i], err)) !=
+		    NCEN_OK)
+			return error;
+	}
+	return NCEN_OK;
+}
+
+/* Read (and make, if asked to and missing) the counts of links. */
+static int
+store_count_links_get(struct store *st, struct store_count_links_arg *a,
+    int make, struct ncen_err *err)
+{
+	int	error;
+
+	if ((error = store_txn_run(st, store_count_links_peek_fn, a,
+	    STORE_TXN_NONE, err)) != NCEN_OK || a->nmissing == 0 || !make)
+		return error;
+	if ((error = store_txn_run(st, store_count_links_make_fn, a, 0,
+	    err)) != NCEN_OK)
+		return error;
+	return store_txn_run(st, store_count_links_peek_fn, a, STORE_TXN_NONE,
+	    err);
+}
+
+/* Set up (n: the entities) and free the arguments of the above. */
+static void
+store_count_links_init(struct store_count_links_arg *a, size_t n)
+{
+	memset(a, 0, sizeof *a);
+	a->missing = xcalloc(n + 1, sizeof *a->missing);
+	a->want = xcalloc(n + 1, sizeof *a->want);
+	a->n = xcalloc(n + 1, sizeof *a->n);
+}
+
+/* Free the arguments of store_count_links_get. */
+static void
+store_count_links_done(struct store_count_links_arg *a)
+{
+	buf_free(&a->key);
+	free(a->missing);
+	free(a->want);
+	free(a->n);
+}
+
+/*
+ * At open: make the counts of links of the forms that have none (a
+ * directory from before them, a form added since): one walk of
+ * links.db, once; every writer waits for it meanwhile.
+ */
+int
+store_count_links_make(struct store *st, struct ncen_err *err)
+{
+	struct store_count_links_arg	a;
+	int				error;
+
+	store_count_links_init(&a, st->nents);
+	error = store_count_links_get(st, &a, 1, err);
+	store_count_links_done(&a);
+	return error;
+}
+
+/* The number of links from the records of a form. */
+int
+store_count_links(struct store *st, const char *entity, uint64_t *count,
+    struct ncen_err *err)
+{
+	struct store_count_links_arg	 a;
+	struct store_entity		*e;
+	int				 error;
+
+	*count = 0;
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE, "store_count_links: "
+		    "called inside a transaction");
+	if ((e = store_entity_find(st, entity, err)) == NULL)
+		return NCEN_ENOTFOUND;
+	store_count_links_init(&a, st->nents);
+	if ((error = store_count_links_get(st, &a, 1, err)) == NCEN_OK)
+		*count = a.n[e - st->ents];
+	store_count_links_done(&a);
+	return error;
+}
+
+/* For store_verify: the kept count of links of a form, without making it. */
+int
+store_count_links_kept(struct store *st, struct store_entity *e,
+    uint64_t *count, int *found, struct ncen_err *err)
+{
+	struct store_count_links_arg	a;
+	int				error;
+
+	store_count_links_init(&a, st->nents);
+	if ((error = store_count_links_get(st, &a, 0, err)) == NCEN_OK) {
+		*count = a.n[e - st->ents];
+		*found = !a.missing[e - st->ents];
+	}
+	store_count_links_done(&a);
 	return error;
 }

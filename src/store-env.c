@@ -1039,6 +1039,9 @@ store_open(const struct store_options *o, const struct schema *schema,
 	/* A missing facts.db (an older directory, a copy without it). */
 	if (st->fact_new && (error = store_fact_forget(st, err)) != NCEN_OK)
 		goto fail;
+	/* Counts of links missing (an older directory, a new form). */
+	if ((error = store_count_links_make(st, err)) != NCEN_OK)
+		goto fail;
 	*out = st;
 	return NCEN_OK;
 fail:

@@ -140,9 +140,9 @@ store_link_put(struct store_txn *t, struct store_ref from, int dir,
 	else if (ret != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: adding a link"),
 		    STORE_LINKS_FILE);
-	else
-		error = store_fact_link(t, from.entity, from.id, to.entity,
-		    to.id, role, 1, err);
+	else if ((error = store_fact_link(t, from.entity, from.id, to.entity,
+	    to.id, role, 1, err)) == NCEN_OK)
+		error = store_count_link(t, from.entity, d.s, d.len, 1, err);
 	buf_free(&k);
 	buf_free(&d);
 	return error;
@@ -250,9 +250,9 @@ store_link_del(struct store_txn *t, const char *fentity, uint64_t fid,
 	else if ((ret = c->del(c, 0)) != 0)
 		error = store_txn_dberr(t, ret, err, _("%s: removing a link"),
 		    STORE_LINKS_FILE);
-	else
-		error = store_fact_link(t, fentity, fid, tentity, tid, role, 0,
-		    err);
+	else if ((error = store_fact_link(t, fentity, fid, tentity, tid, role,
+	    0, err)) == NCEN_OK)
+		error = store_count_link(t, fentity, d.s, d.len, -1, err);
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),
 		    STORE_LINKS_FILE);
@@ -307,6 +307,7 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 	DBC			*c = NULL;
 	DBT			 key, data;
 	u_int32_t		 op = DB_SET;
+	char			 dir;
 	int			 ret, cret, error = NCEN_OK;
 
 	store_link_key(&k, entity, id);
@@ -329,6 +330,7 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 			    "links"), STORE_LINKS_FILE);
 			break;
 		}
+		dir = data.size >= 1 ? *(const char *)data.data : '\0';
 		if (store_link_parse(data.data, data.size, &l)) {
 			/* The mirror entry under the other record. */
 			error = store_link_del(t, l.entity, l.id, l.incoming ?
@@ -350,6 +352,9 @@ store_link_purge(struct store_txn *t, const char *entity, uint64_t id,
 			    "link"), STORE_LINKS_FILE);
 			break;
 		}
+		if ((error = store_count_link(t, entity, &dir, 1, -1, err)) !=
+		    NCEN_OK)
+			break;
 	}
 	if ((cret = c->close(c)) != 0 && error == NCEN_OK)
 		error = store_txn_dberr(t, cret, err, _("%s: closing a cursor"),

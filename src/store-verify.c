@@ -45,6 +45,9 @@ struct store_verify_walk {
 				    const DBT *, struct ncen_err *);
 	struct store_entity	*e;
 	struct store_index	*ix;
+	uint64_t		*links;		/* links.db: '>' entries by
+						   form, and this attempt's */
+	uint64_t		*batchlinks;
 };
 
 /* Append bytes to a report line, escaping what is not printable ASCII. */
@@ -160,6 +163,8 @@ store_verify_walk_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	buf_reset(&w->found);
 	w->nfound = 0;
 	w->batchn = 0;
+	if (w->batchlinks != NULL)
+		memset(w->batchlinks, 0, t->st->nents * sizeof *w->batchlinks);
 	w->done = 0;
 	buf_reset(&w->nextkey);
 	buf_reset(&w->nextdata);
@@ -225,6 +230,7 @@ static int
 store_verify_walk(struct store_verify_walk *w, struct store_verify *v,
     struct ncen_err *err)
 {
+	size_t	i;
 	int	error;
 
 	w->started = 0;
@@ -236,6 +242,8 @@ store_verify_walk(struct store_verify_walk *w, struct store_verify *v,
 		buf_add(v->report, w->found.s, w->found.len);
 		v->problems += w->nfound;
 		w->n += w->batchn;
+		for (i = 0; w->links != NULL && i < w->st->nents; i++)
+			w->links[i] += w->batchlinks[i];
 		if (w->batchn != 0) {
 			buf_reset(&w->lastkey);
 			buf_add(&w->lastkey, w->nextkey.s, w->nextkey.len);
@@ -408,6 +416,11 @@ store_verify_link(struct store_txn *t, struct store_verify_walk *w,
 	}
 	entity = xstrndup(k, (size_t)(nul - k));
 	id = buf_get_u64((const unsigned char *)nul + 1);
+	/* Counted as store-count.c counts: '>' entries of known forms. */
+	if (w->batchlinks != NULL && data->size >= 1 &&
+	    *(const char *)data->data == STORE_LINK_OUT &&
+	    (e = store_entity_find(t->st, entity, NULL)) != NULL)
+		w->batchlinks[e - t->st->ents]++;
 	if (!store_link_parse(data->data, data->size, &l)) {
 		store_verify_found(w, _("%s: a malformed link of %s %llu"),
 		    STORE_LINKS_FILE, entity, (unsigned long long)id);
@@ -520,6 +533,31 @@ store_verify_count(struct store *st, struct store_verify *v,
 	return NCEN_OK;
 }
 
+/* Compare the kept counts of links (where kept) with what the walk found. */
+static int
+store_verify_links_counts(struct store *st, struct store_verify *v,
+    const uint64_t *walked, struct ncen_err *err)
+{
+	uint64_t	kept;
+	size_t		i;
+	int		found, error;
+
+	for (i = 0; i < st->nents; i++) {
+		if ((error = store_count_links_kept(st, &st->ents[i], &kept,
+		    &found, err)) != NCEN_OK)
+			return error;
+		if (found && kept != walked[i]) {
+			buf_addf(v->report, "problem: %s: %s: the kept count "
+			    "of links is %llu but there are %llu\n",
+			    STORE_COUNTS_FILE, st->ents[i].form->name,
+			    (unsigned long long)kept,
+			    (unsigned long long)walked[i]);
+			v->problems++;
+		}
+	}
+	return NCEN_OK;
+}
+
 /* Check every index against its primary both ways, and the links. */
 static int
 store_verify_cross(struct store *st, struct store_verify *v,
@@ -593,10 +631,17 @@ store_verify_cross(struct store *st, struct store_verify *v,
 	w.file = STORE_LINKS_FILE;
 	w.dup = 1;
 	w.check = store_verify_link;
-	if ((error = store_verify_walk(&w, v, err)) != NCEN_OK)
+	w.links = xcalloc(st->nents + 1, sizeof *w.links);
+	w.batchlinks = xcalloc(st->nents + 1, sizeof *w.batchlinks);
+	if ((error = store_verify_walk(&w, v, err)) == NCEN_OK) {
+		buf_addf(v->report, _("%s: %zu entries checked\n"),
+		    STORE_LINKS_FILE, w.n);
+		error = store_verify_links_counts(st, v, w.links, err);
+	}
+	free(w.links);
+	free(w.batchlinks);
+	if (error != NCEN_OK)
 		return error;
-	buf_addf(v->report, _("%s: %zu entries checked\n"), STORE_LINKS_FILE,
-	    w.n);
 	return store_fact_verify(st, v->report, &v->problems, err);
 }
 

@@ -975,6 +975,126 @@ START_TEST(test_links_both_ways)
 }
 END_TEST
 
+/* The kept count of links from a form's records. */
+static uint64_t
+test_links_count(struct store *st, const char *entity)
+{
+	struct ncen_err	err = NCEN_ERR_INIT;
+	uint64_t	n = 99;
+
+	if (store_count_links(st, entity, &n, &err) != NCEN_OK)
+		ck_abort_msg("store_count_links: %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return n;
+}
+
+/* Set (or, test_bad_count 0, remove) counts.db's count of item's links. */
+static int
+test_set_links_count(DB *db, DB_TXN *txn)
+{
+	DBT		key, data;
+	unsigned char	v[8] = { 0 };
+
+	v[7] = (unsigned char)test_bad_count;
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)(uintptr_t)"item\0>";
+	key.size = 6;
+	data.data = v;
+	data.size = 8;
+	if (test_bad_count == 0)
+		return db->del(db, txn, &key, 0);
+	return db->put(db, txn, &key, &data, 0);
+}
+
+/*
+ * Kept counts of links: each link once, under the form it goes from;
+ * kept by adds, removals and deletes (not by a refused add), made at
+ * open when missing, and compared with links.db by verify.
+ */
+START_TEST(test_link_counts)
+{
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct buf		 report = BUF_INIT;
+	struct store		*st = test_open();
+	struct test_link_op	 op;
+	struct test_op		 del;
+	struct record		*p;
+
+	test_item(st, "L-1", NULL, NULL, NULL, NULL);
+	test_item(st, "L-2", NULL, NULL, NULL, NULL);
+	p = test_record(schema, "person", "name", "Traore", NULL);
+	test_put(st, p, "tester");
+	record_free(p);
+	ck_assert_uint_eq(test_links_count(st, "item"), 0);
+
+	memset(&op, 0, sizeof op);
+	op.a.entity = "item";
+	op.a.id = 1;
+	op.b.entity = "person";
+	op.b.id = 1;
+	op.role = "owner";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	op.role = "courier";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	op.a.id = 2;
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(test_links_count(st, "item"), 3);
+	ck_assert_uint_eq(test_links_count(st, "person"), 0);
+	/* Refused: the same link again. */
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_EEXISTS);
+	ck_assert_uint_eq(test_links_count(st, "item"), 3);
+	/* Removed from the other end. */
+	op.remove = 1;
+	op.a = op.b;
+	op.b.entity = "item";
+	op.b.id = 2;
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(test_links_count(st, "item"), 2);
+	/* A link the other way, then item 1 deleted with its two. */
+	op.remove = 0;
+	op.role = "witness";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	ck_assert_uint_eq(test_links_count(st, "person"), 1);
+	memset(&del, 0, sizeof del);
+	del.entity = "item";
+	del.id = 1;
+	del.version = 1;
+	ck_assert_int_eq(store_run(st, test_delete_cb, &del, &err), NCEN_OK);
+	ck_assert_uint_eq(test_links_count(st, "item"), 0);
+	ck_assert_uint_eq(test_links_count(st, "person"), 1);
+	op.a.entity = "item";
+	op.a.id = 2;
+	op.b.entity = "person";
+	op.b.id = 1;
+	op.role = "owner";
+	ck_assert_int_eq(store_run(st, test_link_cb, &op, &err), NCEN_OK);
+	test_close(st);
+
+	/* Missing (a directory from before them): made at open. */
+	test_bad_count = 0;
+	test_raw_edit("counts.db", 0, test_set_links_count);
+	st = test_open();
+	ck_assert_uint_eq(test_links_count(st, "item"), 1);
+	ck_assert_uint_eq(test_links_count(st, "person"), 1);
+	test_close(st);
+	if (store_verify(home, schema, NULL, &report, &err) != NCEN_OK)
+		ck_abort_msg("store_verify: %s\n%s", ncen_err_msg(&err),
+		    buf_cstr(&report));
+
+	/* A wrong count is a problem verify names. */
+	test_bad_count = 9;
+	test_raw_edit("counts.db", 0, test_set_links_count);
+	buf_reset(&report);
+	ck_assert_int_eq(store_verify(home, schema, NULL, &report, &err),
+	    NCEN_ECHECK);
+	ck_assert_ptr_nonnull(strstr(report.s, "problem: counts.db: item: "
+	    "the kept count of links is 9 but there are 1"));
+	buf_free(&report);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* store_run callback: a read call that makes its own transaction (refused). */
 static int
 test_nested_cb(struct store_txn *t, void *arg, struct ncen_err *err)
@@ -2021,6 +2141,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_links_both_ways);
+	tcase_add_test(tc, test_link_counts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("processes");
