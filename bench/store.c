@@ -3,6 +3,7 @@
  *
  *   bench/store [--sizes 10000,100000,1000000] [--dir DIR] [--forms DIR]
  *               [--only ncen|sqlite] [--cache MB]
+ *               [--writers 1,2,4,8] [--writer-records N]
  *
  * For each size, each side runs in its own forked child (so that peak
  * RSS is its own) on a fresh directory: it inserts N generated cases,
@@ -14,6 +15,12 @@
  * Berkeley DB's synchronous commit.  The first min(10000, N/2) cases go
  * in one per transaction (durable commits); the rest 1000 per
  * transaction.  The table printed says ncen, sqlite and their ratio.
+ *
+ * Then concurrent writers (ncen only): for each count W of --writers,
+ * W processes open one fresh store and, all started together, each put
+ * N person records, one durable transaction per record; the table says
+ * records per second over all of them (from the start to the last
+ * commit), its ratio to one writer's, and the deadlocks retried.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -49,6 +56,8 @@
 #define BENCH_NAMES	5000		/* lookups by family name */
 #define BENCH_LINKS	5000		/* links of a case */
 #define BENCH_DAYS	3652		/* case dates: 2015-01-01 on */
+#define BENCH_WRITERS_MAX 16		/* counts in --writers */
+#define BENCH_WRITER_N	2000		/* records per writer */
 
 enum bench_row {
 	ROW_DURABLE,
@@ -680,6 +689,191 @@ bench_ncen(struct bench *bn, const char *dir, struct bench_result *res)
 	res->ok = 1;
 }
 
+/* ---- concurrent writers ---- */
+
+/* What one writer reports: its records, retries and last commit. */
+struct bench_writer_result {
+	unsigned long	 n;
+	unsigned long	 retried;
+	double		 end;
+	int		 ok;
+};
+
+/* A writer's transaction: one person record. */
+static int
+bench_writer_txn(struct store_txn *txn, void *arg, struct ncen_err *err)
+{
+	struct bench	*bn = arg;
+	unsigned long	 usave = bn->uniq;
+	uint64_t	 id, save = bn->rng;
+	int		 rc;
+
+	if ((rc = bench_ncen_put(bn, txn, &bn->fperson, 0, &id, err)) !=
+	    NCEN_OK) {
+		/* A retry after a deadlock must generate the same values. */
+		bn->rng = save;
+		bn->uniq = usave;
+	}
+	return rc;
+}
+
+/*
+ * One writer (a child): open the store, say so on ready, wait for the
+ * start (go closed), put n records, report on out.
+ */
+static void
+bench_writer(struct bench *bn, const char *dir, unsigned w, unsigned long n,
+    int ready, int go, int out)
+{
+	struct store_options		o;
+	struct bench_writer_result	r;
+	struct ncen_err			err = NCEN_ERR_INIT;
+	unsigned long			i;
+	char				c = 'r';
+
+	memset(&r, 0, sizeof r);
+	memset(&o, 0, sizeof o);
+	o.home = dir;
+	o.cachesize = bn->cachemb * 1024 * 1024;
+	bn->rng = BENCH_SEED ^ ((uint64_t)(w + 1) * 0x9e3779b97f4a7c15ULL);
+	bn->uniq = (unsigned long)w * 100000000UL;
+	if (store_open(&o, bn->schema, &bn->store, &err) != NCEN_OK)
+		bench_fatal("writer %u: open %s: %s", w, dir,
+		    ncen_err_msg(&err));
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 0)
+		bench_fatal("writer %u: the start went wrong", w);
+	for (i = 0; i < n; i++)
+		if (store_run(bn->store, bench_writer_txn, bn, &err) != NCEN_OK)
+			bench_fatal("writer %u: record %lu: %s", w, i,
+			    ncen_err_msg(&err));
+	r.end = bench_now();
+	r.n = n;
+	r.retried = store_retried();
+	if (store_close(bn->store, &err) != NCEN_OK)
+		bench_fatal("writer %u: close: %s", w, ncen_err_msg(&err));
+	r.ok = 1;
+	if (write(out, &r, sizeof r) != (ssize_t)sizeof r)
+		_exit(1);
+	ncen_err_free(&err);
+	_exit(0);
+}
+
+/* Make a fresh data directory for the writers (the schema's databases). */
+static void
+bench_writers_dir(struct bench *bn, const char *dir)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+
+	if (mkdir(dir, 0755) == -1)
+		bench_fatal("%s: %s (use a fresh --dir)", dir, strerror(errno));
+	memset(&o, 0, sizeof o);
+	o.home = dir;
+	o.create = 1;
+	if (store_open(&o, bn->schema, &st, &err) != NCEN_OK ||
+	    store_close(st, &err) != NCEN_OK)
+		bench_fatal("ncen: %s: %s", dir, ncen_err_msg(&err));
+	ncen_err_free(&err);
+}
+
+/*
+ * W writers at once on a fresh directory: records per second from the
+ * start to the last commit (*rate) and deadlocks retried (*retried).
+ */
+static int
+bench_writers_run(struct bench *bn, unsigned w, unsigned long n,
+    double *rate, unsigned long *retried)
+{
+	struct bench_writer_result	 r;
+	struct buf			 dir = BUF_INIT;
+	pid_t				 pids[BENCH_WRITERS_MAX];
+	double				 start, end = 0;
+	unsigned long			 total = 0;
+	unsigned			 i;
+	int				 ready[2], go[2], out[2], status;
+	int				 failed = 0;
+	char				 c;
+
+	buf_addf(&dir, "%s/writers-%u", bn->dir, w);
+	bench_writers_dir(bn, dir.s);
+	*retried = 0;
+	fflush(stdout);
+	if (pipe(ready) == -1 || pipe(go) == -1 || pipe(out) == -1)
+		bench_fatal("pipe: %s", strerror(errno));
+	for (i = 0; i < w; i++) {
+		if ((pids[i] = fork()) == -1)
+			bench_fatal("fork: %s", strerror(errno));
+		if (pids[i] == 0) {
+			close(ready[0]);
+			close(go[1]);
+			close(out[0]);
+			bench_writer(bn, dir.s, i, n, ready[1], go[0], out[1]);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(out[1]);
+	for (i = 0; i < w; i++)
+		if (read(ready[0], &c, 1) != 1)
+			failed = 1;
+	start = bench_now();
+	close(go[1]);			/* all start now */
+	for (i = 0; i < w; i++) {
+		if (read(out[0], &r, sizeof r) != (ssize_t)sizeof r || !r.ok) {
+			failed = 1;
+			continue;
+		}
+		total += r.n;
+		*retried += r.retried;
+		if (r.end > end)
+			end = r.end;
+	}
+	for (i = 0; i < w; i++)
+		if (waitpid(pids[i], &status, 0) != pids[i] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed = 1;
+	close(ready[0]);
+	close(out[0]);
+	buf_free(&dir);
+	*rate = failed || end <= start ? 0 : (double)total / (end - start);
+	return failed ? -1 : 0;
+}
+
+/* The table of concurrent writers, one row per count of writers. */
+static int
+bench_writers(struct bench *bn, const unsigned long *counts, size_t ncounts,
+    unsigned long n)
+{
+	unsigned long	retried;
+	double		rate, one = 0;
+	size_t		i;
+	int		failed = 0;
+
+	printf("\nconcurrent writers: person records, one durable "
+	    "transaction each, %lu per writer\n", n);
+	printf("%-10s %12s %14s %18s\n", "writers", "records/s",
+	    "x 1 writer", "deadlocks retried");
+	for (i = 0; i < ncounts; i++) {
+		if (bench_writers_run(bn, (unsigned)counts[i], n, &rate,
+		    &retried) != 0) {
+			printf("%-10lu %12s\n", counts[i], "failed");
+			failed = 1;
+			continue;
+		}
+		if (counts[i] == 1)
+			one = rate;
+		printf("%-10lu %12.0f", counts[i], rate);
+		if (one > 0)
+			printf(" %14.2f", rate / one);
+		else
+			printf(" %14s", "-");
+		printf(" %18lu\n", retried);
+		fflush(stdout);
+	}
+	return failed;
+}
+
 /* ---- SQLite ---- */
 
 /* Run one statement; exit on failure. */
@@ -1097,13 +1291,17 @@ main(int argc, char **argv)
 		{ "forms", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "cache", required_argument, NULL, 'c' },
+		{ "writers", required_argument, NULL, 'w' },
+		{ "writer-records", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bench		 bn;
 	struct bench_result	 a, s;
 	struct ncen_err		 err = NCEN_ERR_INIT;
 	unsigned long		 sizes[16] = { 10000, 100000, 1000000 };
-	size_t			 nsizes = 3, i;
+	unsigned long		 writers[BENCH_WRITERS_MAX] = { 1, 2, 4, 8 };
+	unsigned long		 nwrite = BENCH_WRITER_N;
+	size_t			 nsizes = 3, nwriters = 4, i;
 	const char		*only = NULL;
 	char			*tmp = NULL;
 	int			 ch, failed = 0;
@@ -1113,7 +1311,9 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			nsizes = bench_sizes(optarg, sizes, 16);
+			/* --sizes 0: only the table of writers. */
+			nsizes = strcmp(optarg, "0") == 0 ? 0 :
+			    bench_sizes(optarg, sizes, 16);
 			break;
 		case 'd':
 			bn.dir = optarg;
@@ -1130,10 +1330,24 @@ main(int argc, char **argv)
 		case 'c':
 			bn.cachemb = strtoul(optarg, NULL, 10);
 			break;
+		case 'w':
+			/* --writers 0: no table of writers. */
+			nwriters = strcmp(optarg, "0") == 0 ? 0 :
+			    bench_sizes(optarg, writers, BENCH_WRITERS_MAX);
+			for (i = 0; i < nwriters; i++)
+				if (writers[i] > BENCH_WRITERS_MAX)
+					bench_fatal("--writers: at most %d",
+					    BENCH_WRITERS_MAX);
+			break;
+		case 'n':
+			if ((nwrite = strtoul(optarg, NULL, 10)) == 0)
+				bench_fatal("--writer-records: not a count");
+			break;
 		default:
 			fprintf(stderr, "usage: bench/store [--sizes N,...] "
 			    "[--dir DIR] [--forms DIR] [--only ncen|sqlite] "
-			    "[--cache MB]\n");
+			    "[--cache MB] [--writers N,...] "
+			    "[--writer-records N]\n");
 			return 2;
 		}
 	}
@@ -1168,8 +1382,12 @@ main(int argc, char **argv)
 			failed = 1;
 		bench_table(sizes[i], &a, &s);
 	}
-	printf("\nratio = ncen / sqlite; \"!\" marks a row that misses the "
-	    "target (speed >= 1, size <= 2)\n");
+	if (nsizes > 0)
+		printf("\nratio = ncen / sqlite; \"!\" marks a row that "
+		    "misses the target (speed >= 1, size <= 2)\n");
+	if (nwriters > 0 && (only == NULL || strcmp(only, "ncen") == 0) &&
+	    bench_writers(&bn, writers, nwriters, nwrite) != 0)
+		failed = 1;
 	bench_form_free(&bn.fcase);
 	bench_form_free(&bn.fseizure);
 	bench_form_free(&bn.fperson);

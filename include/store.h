@@ -138,6 +138,8 @@ int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
  * committed before what stalled (a checkpoint, a read, the close).
  */
 unsigned long store_committed(void);
+/* How many transactions of this process were retried after a deadlock. */
+unsigned long store_retried(void);
 
 /*
  * store-record.c.  store_put: a new record (id from the form's sequence

@@ -180,6 +180,9 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 /* Read-write transactions committed, for a stall handler to read. */
 static atomic_ulong	store_txn_commits;
 
+/* Attempts that ended in a deadlock and were tried again. */
+static atomic_ulong	store_txn_retries;
+
 /*
  * Whether the environment has panicked: another process recovered it.
  * Any call that enters the environment checks; this one is cheap.
@@ -300,6 +303,13 @@ store_committed(void)
 	return atomic_load(&store_txn_commits);
 }
 
+/* How many attempts of this process ended in a deadlock and were retried. */
+unsigned long
+store_retried(void)
+{
+	return atomic_load(&store_txn_retries);
+}
+
 /*
  * Run fn in a transaction; retry on deadlock, and reopen after a panic
  * (more than once if the environment panics again, within a bound).
@@ -347,6 +357,7 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		if (t.fatal == DB_LOCK_DEADLOCK ||
 		    t.fatal == DB_LOCK_NOTGRANTED) {
 			if (attempt + 1 < STORE_RETRIES) {
+				atomic_fetch_add(&store_txn_retries, 1);
 				store_txn_backoff(st, attempt);
 				continue;
 			}

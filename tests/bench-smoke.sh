@@ -11,11 +11,15 @@
 if [ -x "$top_builddir/bench/store" ]; then
 	ok "bench/store runs at 200 cases" timeout 120 \
 	    "$top_builddir/bench/store" \
-	    --sizes 200 --dir "$T/bench" --forms "$top_builddir/forms"
+	    --sizes 200 --dir "$T/bench" --forms "$top_builddir/forms" \
+	    --writers 1,2 --writer-records 20
 	has "it prints the durable insert row" "durable inserts, cases/s"
 	has "it prints the size row" "size on disk, MB"
 	has "it prints the peak RSS row" "peak RSS, MB"
 	has "both sides ran" "200 cases"
+	has "it prints the table of writers" "concurrent writers"
+	grep -Eq '^2 +[0-9]+ +[0-9.]+ +[0-9]+$' "$T/out"
+	tap_result $? "two writers ran: records/s, ratio, deadlocks"
 else
 	tap_result 0 "bench/store # SKIP not built (needs libsqlite3-dev)"
 fi
