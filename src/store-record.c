@@ -94,10 +94,13 @@ store_record_decode(struct store *st, struct store_entity *e, uint64_t id,
 	return error;
 }
 
-/* Whether a record exists: 1, 0, or an error code < 0 with err set. */
-int
-store_record_exists(struct store_txn *t, struct store_entity *e, uint64_t id,
-    struct ncen_err *err)
+/*
+ * Whether a record exists: 1, 0, or an error code < 0 with err set;
+ * flags DB_RMW locks its page for writing.
+ */
+static int
+store_record_probe(struct store_txn *t, struct store_entity *e, uint64_t id,
+    u_int32_t flags, struct ncen_err *err)
 {
 	unsigned char	k[8];
 	DBT		key, data;
@@ -109,13 +112,21 @@ store_record_exists(struct store_txn *t, struct store_entity *e, uint64_t id,
 	key.data = k;
 	key.size = sizeof k;
 	data.flags = DB_DBT_PARTIAL;	/* the key is enough */
-	ret = e->db->get(e->db, t->txn, &key, &data, 0);
+	ret = e->db->get(e->db, t->txn, &key, &data, flags);
 	if (ret == 0)
 		return 1;
 	if (ret == DB_NOTFOUND)
 		return 0;
 	return -store_txn_dberr(t, ret, err, _("%s: reading %s %llu"), e->file,
 	    e->form->name, (unsigned long long)id);
+}
+
+/* Whether a record exists: 1, 0, or an error code < 0 with err set. */
+int
+store_record_exists(struct store_txn *t, struct store_entity *e, uint64_t id,
+    struct ncen_err *err)
+{
+	return store_record_probe(t, e, id, 0, err);
 }
 
 /* Read the stored bytes of a record (DB_RMW to lock it for writing). */
@@ -156,12 +167,27 @@ store_record_write(struct store_txn *t, struct store_entity *e,
 	struct buf	b = BUF_INIT;
 	unsigned char	k[8];
 	DBT		key, data;
-	int		ret, error = NCEN_OK;
+	int		ret, x, error = NCEN_OK;
 
 	/* New work waits while the disk is below its reserve. */
 	if ((error = store_space_txn(t, err)) != NCEN_OK ||
 	    (error = store_search_prepare(t, e, err)) != NCEN_OK)
 		return error;
+	/*
+	 * A new record: its page locked for writing first, then the put.
+	 * DB_NOOVERWRITE read-locks the page and upgrades the lock to
+	 * write: two writers appending to the same last page (ids from one
+	 * sequence) then deadlock whenever they overlap.
+	 */
+	if (flags & DB_NOOVERWRITE) {
+		if ((x = store_record_probe(t, e, r->id, DB_RMW, err)) < 0)
+			return -x;
+		if (x > 0)
+			return ncen_err_set(err, NCEN_EEXISTS, _("%s %llu "
+			    "already exists"), e->form->name,
+			    (unsigned long long)r->id);
+		flags &= ~(u_int32_t)DB_NOOVERWRITE;
+	}
 	record_encode(r, &b);
 	store_id_key(k, r->id);
 	memset(&key, 0, sizeof key);
