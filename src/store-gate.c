@@ -11,7 +11,7 @@
  * environment, and a later recovery stops there ("file has LSN past end
  * of log", records lost, a damaged database).
  *
- * So every write of Berkeley DB (its pwrite and write, store_gate_install) into
+ * So every write of Berkeley DB (its pwrite, store_gate_install) into
  * a data directory a store has open takes the directory's regions lock
  * (.regions.lock, store-space.c) shared, and checks under it that
  * __db.001 still names the environment the process joined: if not, the
@@ -21,7 +21,6 @@
  * finishes before the replay reads the log.
  */
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <db.h>
@@ -54,6 +53,7 @@ static struct store_gate	store_gate_tab[STORE_GATE_MAX];
 static volatile int		store_gate_own;	/* holding it ourselves */
 static unsigned long		store_gate_nlate;	/* late writes */
 static unsigned long		store_gate_nfailed;	/* failed writes */
+static __thread int		store_gate_nospace = -1; /* see _seek */
 
 /* Nanoseconds of the monotonic clock. */
 static int64_t
@@ -117,18 +117,18 @@ store_gate_room(int fd, size_t len, off_t off)
 }
 
 /*
- * One write of Berkeley DB, gated as the file says: at off, or where
- * the descriptor stands when off is -1 (its write after a failed
- * pwrite).  A write that held the gate longer than an open waits for
- * it (a process stopped there) may have landed after a recovery: it is
- * counted (store_gate_late).
+ * Berkeley DB's pwrite, gated as the file says.  A write that held the
+ * gate longer than an open waits for it (a process stopped there) may
+ * have landed after a recovery: it is counted (store_gate_late).  One
+ * that found no room fails whole, and the descriptor is noted for
+ * store_gate_seek, since Berkeley DB then tries again by seek and
+ * write(), which would store what fits.
  */
 static ssize_t
-store_gate_io(int fd, const void *data, size_t len, off_t off)
+store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 {
 	struct store_gate	*g = NULL;
 	ssize_t			 w;
-	off_t			 at = off;
 	int64_t			 t0 = 0;
 	int			 held = 0, saved;
 
@@ -143,11 +143,10 @@ store_gate_io(int fd, const void *data, size_t len, off_t off)
 			return -1;
 		}
 	}
-	if (at == -1)
-		at = lseek(fd, 0, SEEK_CUR);
-	if ((w = at == -1 ? 0 : store_gate_room(fd, len, at)) == 0)
-		w = off == -1 ? write(fd, data, len) :
-		    pwrite(fd, data, len, off);
+	if ((w = store_gate_room(fd, len, off)) == 0)
+		w = pwrite(fd, data, len, off);
+	else
+		store_gate_nospace = fd;
 	saved = errno;
 	if (w != (ssize_t)len)
 		store_gate_nfailed++;
@@ -160,18 +159,20 @@ store_gate_io(int fd, const void *data, size_t len, off_t off)
 	return w;
 }
 
-/* Berkeley DB's pwrite (store_gate_io). */
-static ssize_t
-store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
+/*
+ * Berkeley DB's seek: the one before its write() after a pwrite that
+ * found no room fails, so that nothing of that write is stored.  0, or
+ * -1 with errno set.
+ */
+static int
+store_gate_seek(int fd, off_t off, int whence)
 {
-	return store_gate_io(fd, data, len, off);
-}
-
-/* Berkeley DB's write where the descriptor stands (store_gate_io). */
-static ssize_t
-store_gate_write(int fd, const void *data, size_t len)
-{
-	return store_gate_io(fd, data, len, -1);
+	if (fd == store_gate_nospace) {
+		store_gate_nospace = -1;
+		errno = ENOSPC;
+		return -1;
+	}
+	return lseek(fd, off, whence) == -1 ? -1 : 0;
 }
 
 /* How many writes held the gate so long that a recovery may have gone on. */
@@ -198,7 +199,7 @@ store_gate_install(void)
 	static int	done;
 
 	if (!done && db_env_set_func_pwrite(store_gate_pwrite) == 0 &&
-	    db_env_set_func_write(store_gate_write) == 0)
+	    db_env_set_func_seek(store_gate_seek) == 0)
 		done = 1;
 }
 
