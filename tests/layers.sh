@@ -20,7 +20,7 @@ layers='
 4 search	search search-* rules rules-*
 5 features	workflow workflow-* alert alert-* attach attach-* merge retention report report-* stats stats-* statcase demo
 6 icomm		icomm icomm-*
-7 programs	ui ui-* ctl ctl-* ncen ncenctl ncen-icomm
+7 programs	ui ui-* ctl ctl-* ncen ncen-client ncenctl ncen-icomm session session-*
 '
 
 # Print one line per broken rule for the tree under DIR (src/, include/).
