@@ -143,6 +143,7 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 			return -1;
 		}
 	}
+	store_gate_nospace = -1;	/* only the seek right after */
 	if ((w = store_gate_room(fd, len, off)) == 0)
 		w = pwrite(fd, data, len, off);
 	else
