@@ -100,6 +100,9 @@ struct store_entity {
 	struct store_index	*idx;
 	size_t			 nidx;
 	struct store_index	*search;	/* NULL: no searched fields */
+	int			 used;		/* opened once, or wanted by a
+						   transaction: reopened with
+						   the environment */
 };
 
 /* The facts of one form: its columns (field indices) and key byte. */
@@ -132,6 +135,8 @@ struct store {
 	int64_t			 ckp_checked;	/* when a checkpoint was last due */
 	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
+	int			 want;		/* that fn met a form whose
+						   databases are not open */
 
 	/* auth and audit: their databases; the hooks on every change. */
 	DB			*accounts;	/* STORE_ACCOUNTS_FILE */
@@ -195,6 +200,8 @@ int	 store_backup_list(const char *dir, char ***names, size_t *n,
 void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
+struct store_entity *store_entity_lookup(struct store *, const char *);
+int	 store_env_want(struct store *, struct ncen_err *);
 int	 store_index_find(struct store_entity *, const char *,
 	     struct store_index **, struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,
@@ -280,6 +287,8 @@ void	 store_search_keys(const struct schema_form *, struct record_view *,
 int	 store_search_open(struct store *, struct store_entity *,
 	     struct ncen_err *);
 int	 store_search_finish(struct store *, struct ncen_err *);
+int	 store_search_build(struct store *, struct store_entity *,
+	     struct ncen_err *);
 int	 store_search_prepare(struct store_txn *, struct store_entity *,
 	     struct ncen_err *);
 

@@ -123,6 +123,13 @@ int	 store_close(struct store *, struct ncen_err *);
 int	 store_checkpoint(struct store *, struct ncen_err *);
 const struct schema *store_schema(const struct store *);
 const char *store_home(const struct store *);
+/*
+ * A form's databases open at its first use, outside any transaction
+ * (inside one, the transaction is run again after they are opened);
+ * store_use opens one form's (every form's: NULL) now.  Not inside
+ * store_run's fn (NCEN_EUSAGE).
+ */
+int	 store_use(struct store *, const char *form, struct ncen_err *);
 
 /* store-home.c: a data directory's own forms (DIR/forms), then its store. */
 int	 store_home_schema(const char *home, struct schema **,

@@ -27,6 +27,8 @@
 #define STORE_DBERR_MAX	2048	/* bytes of library messages kept */
 
 static void	store_env_handles_close(struct store *);
+static int	store_env_ent_use(struct store *, struct store_entity *,
+		    struct ncen_err *);
 static void	store_env_shutdown(struct store *);
 
 /* Refuse to run with a libdb other than the one ncen was built with. */
@@ -357,18 +359,63 @@ store_env_index_cb(DB *sdb, const DBT *pkey, const DBT *pdata, DBT *result)
 	return 0;
 }
 
-/* The entity of a form name, or NULL with NCEN_ENOTFOUND. */
+/* The entity of a form name in the table, its databases open or not. */
 struct store_entity *
-store_entity_find(struct store *st, const char *name, struct ncen_err *err)
+store_entity_lookup(struct store *st, const char *name)
 {
 	size_t	i;
 
 	for (i = 0; name != NULL && i < st->nents; i++)
 		if (strcmp(st->ents[i].form->name, name) == 0)
 			return &st->ents[i];
-	ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named '%s'"), st->home,
-	    name == NULL ? "(null)" : name);
 	return NULL;
+}
+
+/*
+ * The entity of a form name with its databases open, or NULL with an
+ * error (NCEN_ENOTFOUND: no such form).  A form's databases are opened
+ * at its first use, not at store_open: a session uses a few forms of
+ * many, and each handle costs a few kB of heap (bench/README).
+ *
+ * Outside a transaction they are opened here.  Inside store_run's fn
+ * they are not: an open takes locks (the file's handle lock, its meta
+ * page) for a locker of its own, which may wait for another process
+ * that waits for the locks of our transaction; the deadlock detector
+ * sees no cycle, since nothing tells it that our transaction waits for
+ * our open, and both processes would hang.  Opening in the caller's
+ * transaction would let the detector see it, but would tie the handle to
+ * that transaction (an abort after a deadlock leaves a handle that must
+ * be closed and forgotten, wherever a walk still holds the entity).  So
+ * the form is marked wanted and NULL answered with NCEN_EBUSY;
+ * store_txn_run aborts that attempt whatever fn makes of the answer,
+ * opens what was wanted while this process holds no lock, and runs fn
+ * again (store_env_want).
+ */
+struct store_entity *
+store_entity_find(struct store *st, const char *name, struct ncen_err *err)
+{
+	struct store_entity	*e;
+
+	if ((e = store_entity_lookup(st, name)) == NULL) {
+		ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named '%s'"),
+		    st->home, name == NULL ? "(null)" : name);
+		return NULL;
+	}
+	if (e->db != NULL)
+		return e;
+	if (st->inrun) {
+		e->used = 1;
+		st->want = 1;
+		ncen_err_set(err, NCEN_EBUSY, "%s: %s: its databases are "
+		    "opened outside the transaction, which runs again",
+		    st->home, e->file);
+		return NULL;
+	}
+	if (st->env == NULL && store_env_reopen(st, err) != NCEN_OK)
+		return NULL;
+	if (e->db == NULL && store_env_ent_use(st, e, err) != NCEN_OK)
+		return NULL;
+	return e;
 }
 
 /* The index of an entity's field in *ix; NCEN_ENOTFOUND or NCEN_EUSAGE. */
@@ -701,6 +748,125 @@ store_env_ents(struct store *st)
 	}
 }
 
+/* Close one form's handles, ignoring failures (an open that failed). */
+static void
+store_env_ent_close(struct store_entity *e)
+{
+	size_t	j;
+
+	store_watch_enter();
+	for (j = 0; j <= e->nidx; j++) {
+		struct store_index *ix = j < e->nidx ? &e->idx[j] : e->search;
+
+		if (ix == NULL)
+			break;
+		if (ix->raw != NULL)
+			(void)ix->raw->close(ix->raw, 0);
+		if (ix->db != NULL)
+			(void)ix->db->close(ix->db, 0);
+		ix->raw = ix->db = NULL;
+	}
+	if (e->seq != NULL)
+		(void)e->seq->close(e->seq, 0);
+	e->seq = NULL;
+	if (e->db != NULL)
+		(void)e->db->close(e->db, 0);
+	e->db = NULL;
+	store_watch_leave();
+}
+
+/*
+ * Open one form's databases, outside any transaction of this process:
+ * its primary, its sequence of ids, its indices (associated, and again
+ * apart for reads), its search index.  On failure none stays open.
+ */
+static int
+store_env_ent_open(struct store *st, struct store_entity *e,
+    struct ncen_err *err)
+{
+	size_t	j;
+	int	error;
+
+	e->used = 1;
+	if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
+	    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
+	    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
+		goto fail;
+	for (j = 0; j < e->nidx; j++)
+		if ((error = store_env_index_open(st, e, &e->idx[j],
+		    err)) != NCEN_OK)
+			goto fail;
+	if ((error = store_search_open(st, e, err)) != NCEN_OK)
+		goto fail;
+	return NCEN_OK;
+fail:
+	store_env_ent_close(e);
+	return error;
+}
+
+/*
+ * Open a form's databases at its first use, and finish its search
+ * index if a crash left it half built (store_open builds only the ones
+ * it makes).
+ */
+static int
+store_env_ent_use(struct store *st, struct store_entity *e,
+    struct ncen_err *err)
+{
+	int	error;
+
+	if ((error = store_env_ent_open(st, e, err)) != NCEN_OK)
+		return error;
+	if (e->search != NULL && e->search->building)
+		return store_search_build(st, e, err);
+	return NCEN_OK;
+}
+
+/*
+ * Open the forms a transaction's fn wanted (store_entity_find), between
+ * its attempts: this process holds no lock then.
+ */
+int
+store_env_want(struct store *st, struct ncen_err *err)
+{
+	size_t	i;
+	int	error;
+
+	st->want = 0;
+	for (i = 0; i < st->nents; i++)
+		if (st->ents[i].used && st->ents[i].db == NULL &&
+		    (error = store_env_ent_use(st, &st->ents[i], err)) !=
+		    NCEN_OK)
+			return error;
+	return NCEN_OK;
+}
+
+/* Open one form's databases now (every form's: form NULL). */
+int
+store_use(struct store *st, const char *form, struct ncen_err *err)
+{
+	struct store_entity	*e;
+	size_t			 i;
+	int			 error;
+
+	if (st->inrun)
+		return ncen_err_set(err, NCEN_EUSAGE,
+		    "store_use: called inside a transaction");
+	if (form != NULL && store_entity_lookup(st, form) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND,
+		    _("%s: no form named '%s'"), st->home, form);
+	if (st->env == NULL && (error = store_env_reopen(st, err)) != NCEN_OK)
+		return error;
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		if ((form == NULL || strcmp(e->form->name, form) == 0) &&
+		    e->db == NULL &&
+		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
+			return error;
+	}
+	return NCEN_OK;
+}
+
 /*
  * A checkpoint a full disk failed at close, and the regions that held
  * its pages gone since (store-space.c): recover them from the log before
@@ -729,7 +895,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	struct store_entity		*e;
 	DB_ENV				*env = NULL;
 	u_int32_t			 flags;
-	size_t				 i, j;
+	size_t				 i;
 	struct store_space_env		 se;
 	int				 ret, error;
 
@@ -825,19 +991,17 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* A reopen keeps the table: walks hold pointers into it. */
 	if (st->ents == NULL)
 		store_env_ents(st);
+	/*
+	 * A form's databases open at its first use (store_entity_find);
+	 * a reopen opens those used before again, ncenctl init all.
+	 */
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
-		if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
-		    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
-		    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
-			goto fail;
-		for (j = 0; j < e->nidx; j++)
-			if ((error = store_env_index_open(st, e, &e->idx[j],
-			    err)) != NCEN_OK)
-				goto fail;
-		if ((error = store_search_open(st, e, err)) != NCEN_OK)
+		if ((e->used || st->create) &&
+		    (error = store_env_ent_open(st, e, err)) != NCEN_OK)
 			goto fail;
 	}
+	st->want = 0;
 	return NCEN_OK;
 fail:
 	store_env_handles_close(st);

@@ -417,7 +417,7 @@ out:
 }
 
 /* Fill a form's search index in batches until it is complete. */
-static int
+int
 store_search_build(struct store *st, struct store_entity *e,
     struct ncen_err *err)
 {
@@ -542,19 +542,34 @@ out:
 	return error;
 }
 
-/* Build every search index that is not complete (at store_open). */
+/*
+ * At store_open: make and build the search indices not there yet (a
+ * form newly searched, a directory older than them).  A form's
+ * databases open at its first use (store_entity_find), which finishes
+ * a search index a crash left half built; one already open here (a new
+ * directory opens all) is finished here.
+ */
 int
 store_search_finish(struct store *st, struct ncen_err *err)
 {
-	size_t	i;
-	int	error;
+	struct store_entity	*e;
+	size_t			 i;
+	int			 error;
 
-	for (i = 0; i < st->nents; i++)
-		if (st->ents[i].search != NULL &&
-		    st->ents[i].search->building &&
-		    (error = store_search_build(st, &st->ents[i], err)) !=
-		    NCEN_OK)
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		if (e->search == NULL)
+			continue;
+		if (e->db == NULL) {
+			if (store_env_exists(st, e->search->file))
+				continue;
+			if ((error = store_use(st, e->form->name, err)) !=
+			    NCEN_OK)
+				return error;
+		} else if (e->search->building &&
+		    (error = store_search_build(st, e, err)) != NCEN_OK)
 			return error;
+	}
 	return NCEN_OK;
 }
 
@@ -693,6 +708,6 @@ store_search_has(struct store *st, const char *entity)
 {
 	struct store_entity	*e;
 
-	return (e = store_entity_find(st, entity, NULL)) != NULL &&
+	return (e = store_entity_lookup(st, entity)) != NULL &&
 	    e->search != NULL;
 }

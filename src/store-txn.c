@@ -198,6 +198,8 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		if (error == NCEN_OK && t->fatal != 0)
 			error = store_dberr(st, t->fatal, err,
 			    _("the read failed"));
+		if (error == NCEN_OK && st->want)
+			error = NCEN_EBUSY;	/* run again, forms open */
 		return error;
 	}
 	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn,
@@ -215,6 +217,9 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		/* fn ignored a deadlock or a panic: the work is lost. */
 		error = store_dberr(st, t->fatal, err,
 		    _("the transaction failed"));
+	/* fn met a form not open (store_entity_find): run again. */
+	if (error == NCEN_OK && st->want)
+		error = NCEN_EBUSY;
 	if (error != NCEN_OK) {
 		/* An abort fails only when the environment panicked. */
 		if ((aret = txn->abort(txn)) != 0)
@@ -269,6 +274,20 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 		store_watch_leave();
 		store_txn_release(&t, error == NCEN_OK);
 
+		/*
+		 * fn met forms whose databases are not open: open them now
+		 * that no lock is held, and run it again (each time opens
+		 * one form or more, so this ends).
+		 */
+		if (st->want && t.fatal != DB_RUNRECOVERY) {
+			if ((error = store_env_want(st, err)) == NCEN_OK) {
+				attempt--;
+				continue;
+			}
+			if (error != NCEN_ERECOVER)
+				return error;
+			t.fatal = DB_RUNRECOVERY;
+		}
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;
