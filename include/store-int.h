@@ -87,7 +87,10 @@ struct store_index {
 	int			 building;	/* search: not complete yet */
 	uint64_t		 upto;		/* search: ids below it are in */
 	struct record_view	*view;		/* the store's, shared */
-	DB			*raw;		/* the file again, not associated */
+	DB			*raw;		/* the file again, not associated;
+						   a field's at first use
+						   (store_index_raw) */
+	int			 rawused;	/* raw opened once, or wanted */
 	DB			*db;
 	char			*file;		/* NAME-FIELD.idx */
 };
@@ -202,6 +205,8 @@ struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
 struct store_entity *store_entity_lookup(struct store *, const char *);
 int	 store_env_want(struct store *, struct ncen_err *);
+int	 store_index_raw(struct store *, struct store_index *, DB **,
+	     struct ncen_err *);
 int	 store_index_find(struct store_entity *, const char *,
 	     struct store_index **, struct ncen_err *);
 void	 store_keys_get(const struct schema_field *, const void *, size_t,

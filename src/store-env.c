@@ -418,6 +418,38 @@ store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 	return e;
 }
 
+/*
+ * The raw handle of a field's index in *db: the file opened again, not
+ * associated, from which store_find and the lists read index key -> id
+ * without a primary lookup per entry.  Opened at its first use, like a
+ * form's databases and for the same reason (see store_entity_find):
+ * inside store_run's fn it is only wanted, NCEN_EBUSY answered, and the
+ * transaction runs again once it is open.  A session reads a few of the
+ * indices its forms have.
+ */
+int
+store_index_raw(struct store *st, struct store_index *ix, DB **db,
+    struct ncen_err *err)
+{
+	int	error;
+
+	if ((*db = ix->raw) != NULL)
+		return NCEN_OK;
+	ix->rawused = 1;
+	if (st->inrun) {
+		st->want = 1;
+		return ncen_err_set(err, NCEN_EBUSY, "%s: %s: opened outside "
+		    "the transaction, which runs again", st->home, ix->file);
+	}
+	if (st->env == NULL && (error = store_env_reopen(st, err)) != NCEN_OK)
+		return error;
+	if (ix->raw == NULL && (error = store_env_db_open(st, NULL, &ix->raw,
+	    ix->file, DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+		return error;
+	*db = ix->raw;
+	return NCEN_OK;
+}
+
 /* The index of an entity's field in *ix; NCEN_ENOTFOUND or NCEN_EUSAGE. */
 int
 store_index_find(struct store_entity *e, const char *field,
@@ -676,12 +708,9 @@ store_env_index_open(struct store *st, struct store_entity *e,
 			goto out;
 		}
 	}
-	/*
-	 * The same file again, not associated: store_find reads index
-	 * key -> id from it without a primary lookup per entry.
-	 */
-	if ((error = store_env_db_open(st, NULL, &ix->raw, ix->file,
-	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+	/* Its raw handle again if it had one (a reopen): see store_index_raw. */
+	if (ix->rawused && (error = store_env_db_open(st, NULL, &ix->raw,
+	    ix->file, DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto out;
 	error = NCEN_OK;
 out:
@@ -823,21 +852,29 @@ store_env_ent_use(struct store *st, struct store_entity *e,
 }
 
 /*
- * Open the forms a transaction's fn wanted (store_entity_find), between
- * its attempts: this process holds no lock then.
+ * Open the forms and raw index handles a transaction's fn wanted
+ * (store_entity_find, store_index_raw), between its attempts: this
+ * process holds no lock then.
  */
 int
 store_env_want(struct store *st, struct ncen_err *err)
 {
-	size_t	i;
-	int	error;
+	struct store_entity	*e;
+	DB			*db;
+	size_t			 i, j;
+	int			 error;
 
 	st->want = 0;
-	for (i = 0; i < st->nents; i++)
-		if (st->ents[i].used && st->ents[i].db == NULL &&
-		    (error = store_env_ent_use(st, &st->ents[i], err)) !=
-		    NCEN_OK)
+	for (i = 0; i < st->nents; i++) {
+		e = &st->ents[i];
+		if (e->used && e->db == NULL &&
+		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
 			return error;
+		for (j = 0; e->db != NULL && j < e->nidx; j++)
+			if (e->idx[j].rawused && (error = store_index_raw(st,
+			    &e->idx[j], &db, err)) != NCEN_OK)
+				return error;
+	}
 	return NCEN_OK;
 }
 

@@ -741,6 +741,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	unsigned char		 k[8];
 	uint64_t		 ids[STORE_BATCH];
 	size_t			 n = 0;
+	DB			*raw;
 	DBC			*c = NULL;
 	DBT			 key, pkey;
 	int			 ret, cret, error = NCEN_OK;
@@ -748,7 +749,9 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	store_batch_clear(b);
 	b->done = 0;
 	b->nread = 0;
-	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0)
+	if ((error = store_index_raw(t->st, ix, &raw, err)) != NCEN_OK)
+		return error;
+	if ((ret = raw->cursor(raw, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 	memset(&key, 0, sizeof key);
 	memset(&pkey, 0, sizeof pkey);
