@@ -106,6 +106,8 @@ struct store_entity {
 	int			 used;		/* opened once, or wanted by a
 						   transaction: reopened with
 						   the environment */
+	int			 written;	/* to open for writing */
+	int			 writable;	/* indices associated */
 };
 
 /* The facts of one form: its columns (field indices) and key byte. */
@@ -204,6 +206,8 @@ void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
 	     struct ncen_err *);
 struct store_entity *store_entity_lookup(struct store *, const char *);
+int	 store_entity_write(struct store_txn *, struct store_entity *,
+	     struct ncen_err *);
 int	 store_env_want(struct store *, struct ncen_err *);
 int	 store_index_raw(struct store *, struct store_index *, DB **,
 	     struct ncen_err *);
@@ -290,7 +294,7 @@ char	*store_search_file(const char *form);
 void	 store_search_keys(const struct schema_form *, struct record_view *,
 	     const void *, size_t, struct store_keys *);
 int	 store_search_open(struct store *, struct store_entity *,
-	     struct ncen_err *);
+	     int associate, struct ncen_err *);
 int	 store_search_finish(struct store *, struct ncen_err *);
 int	 store_search_build(struct store *, struct store_entity *,
 	     struct ncen_err *);

@@ -566,12 +566,14 @@ out:
 }
 
 /*
- * Open (creating if needed) one btree database of the environment;
- * pagesize (0: Berkeley DB's choice) counts only when it is created.
+ * Open one btree database of the environment with open flags oflags
+ * (DB_CREATE or DB_RDONLY); pagesize (0: Berkeley DB's choice) counts
+ * only when it is created.
  */
-int
-store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
-    u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
+static int
+store_env_db_open_as(struct store *st, DB_TXN *txn, DB **dbp,
+    const char *file, u_int32_t dbflags, u_int32_t pagesize,
+    u_int32_t oflags, struct ncen_err *err)
 {
 	DB	*db = NULL;
 	int	 ret, error;
@@ -594,7 +596,7 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	}
 	store_watch_enter();
 	ret = db->open(db, txn, file, NULL, DB_BTREE,
-	    DB_CREATE | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
+	    oflags | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
 	store_watch_leave();
 	if (ret != 0) {
 		/* The environment took the key: only a checksum blames it. */
@@ -614,6 +616,18 @@ store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 fail:
 	(void)db->close(db, 0);
 	return error;
+}
+
+/*
+ * Open (creating if needed) one btree database of the environment;
+ * pagesize (0: Berkeley DB's choice) counts only when it is created.
+ */
+int
+store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
+    u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
+{
+	return store_env_db_open_as(st, txn, dbp, file, dbflags, pagesize,
+	    DB_CREATE, err);
 }
 
 /* Open a form's sequence of ids in seq.db. */
@@ -783,6 +797,7 @@ store_env_ent_close(struct store_entity *e)
 {
 	size_t	j;
 
+	e->writable = 0;
 	store_watch_enter();
 	for (j = 0; j <= e->nidx; j++) {
 		struct store_index *ix = j < e->nidx ? &e->idx[j] : e->search;
@@ -804,10 +819,29 @@ store_env_ent_close(struct store_entity *e)
 	store_watch_leave();
 }
 
+/* Whether a form or one of its indices has no file yet (to make). */
+static int
+store_env_ent_new(struct store *st, struct store_entity *e)
+{
+	size_t	j;
+
+	if (!store_env_exists(st, e->file))
+		return 1;
+	for (j = 0; j < e->nidx; j++)
+		if (!store_env_exists(st, e->idx[j].file))
+			return 1;
+	return e->search != NULL && !store_env_exists(st, e->search->file);
+}
+
 /*
  * Open one form's databases, outside any transaction of this process:
- * its primary, its sequence of ids, its indices (associated, and again
- * apart for reads), its search index.  On failure none stays open.
+ * its primary, its sequence of ids, its search index, and its indices,
+ * associated when the form is written to (store_entity_write).  A form
+ * only read (most, in a session: the main menu's alert check reads
+ * eight) has its primary read-only and no index associated, each index
+ * a handle of a few kB; its raw index handles open as they are read
+ * (store_index_raw).  A form with a file to make is opened for writing.
+ * On failure none stays open.
  */
 static int
 store_env_ent_open(struct store *st, struct store_entity *e,
@@ -817,20 +851,47 @@ store_env_ent_open(struct store *st, struct store_entity *e,
 	int	error;
 
 	e->used = 1;
-	if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
-	    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
+	if (st->create || store_env_ent_new(st, e))
+		e->written = 1;
+	if ((error = store_env_db_open_as(st, NULL, &e->db, e->file, 0,
+	    STORE_PAGE_PRIMARY, e->written ? DB_CREATE : DB_RDONLY,
+	    err)) != NCEN_OK ||
 	    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
 		goto fail;
 	for (j = 0; j < e->nidx; j++)
-		if ((error = store_env_index_open(st, e, &e->idx[j],
-		    err)) != NCEN_OK)
+		if ((e->written || e->idx[j].rawused) && (error = e->written ?
+		    store_env_index_open(st, e, &e->idx[j], err) :
+		    store_env_db_open(st, NULL, &e->idx[j].raw,
+		    e->idx[j].file, DB_DUPSORT, STORE_PAGE_INDEX, err)) !=
+		    NCEN_OK)
 			goto fail;
-	if ((error = store_search_open(st, e, err)) != NCEN_OK)
+	if ((error = store_search_open(st, e, e->written, err)) != NCEN_OK)
 		goto fail;
+	e->writable = e->written;
 	return NCEN_OK;
 fail:
 	store_env_ent_close(e);
 	return error;
+}
+
+/*
+ * Before a change of a form's records in t: its indices associated, so
+ * that Berkeley DB keeps them.  A form opened for reading has none and
+ * a read-only primary (a write that forgot this call fails instead of
+ * leaving its indices behind).  Inside the transaction it cannot be
+ * opened again (see store_entity_find): it is wanted, NCEN_EBUSY
+ * answered, and store_txn_run opens it for writing and runs fn again.
+ */
+int
+store_entity_write(struct store_txn *t, struct store_entity *e,
+    struct ncen_err *err)
+{
+	if (e->writable)
+		return NCEN_OK;
+	e->written = 1;
+	t->st->want = 1;
+	return ncen_err_set(err, NCEN_EBUSY, "%s: %s: opened for writing "
+	    "outside the transaction, which runs again", t->st->home, e->file);
 }
 
 /*
@@ -853,8 +914,8 @@ store_env_ent_use(struct store *st, struct store_entity *e,
 
 /*
  * Open the forms and raw index handles a transaction's fn wanted
- * (store_entity_find, store_index_raw), between its attempts: this
- * process holds no lock then.
+ * (store_entity_find, store_entity_write, store_index_raw), between its
+ * attempts: this process holds no lock then.
  */
 int
 store_env_want(struct store *st, struct ncen_err *err)
@@ -867,6 +928,9 @@ store_env_want(struct store *st, struct ncen_err *err)
 	st->want = 0;
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
+		/* Opened for reading, now written to: open it again. */
+		if (e->db != NULL && e->written && !e->writable)
+			store_env_ent_close(e);
 		if (e->used && e->db == NULL &&
 		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
 			return error;
@@ -878,7 +942,7 @@ store_env_want(struct store *st, struct ncen_err *err)
 	return NCEN_OK;
 }
 
-/* Open one form's databases now (every form's: form NULL). */
+/* Open one form's databases now, for writing (every form's: NULL). */
 int
 store_use(struct store *st, const char *form, struct ncen_err *err)
 {
@@ -896,8 +960,12 @@ store_use(struct store *st, const char *form, struct ncen_err *err)
 		return error;
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
-		if ((form == NULL || strcmp(e->form->name, form) == 0) &&
-		    e->db == NULL &&
+		if (form != NULL && strcmp(e->form->name, form) != 0)
+			continue;
+		if (e->db != NULL && !e->writable)
+			store_env_ent_close(e);
+		e->written = 1;
+		if (e->db == NULL &&
 		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
 			return error;
 	}

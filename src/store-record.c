@@ -236,7 +236,7 @@ store_record_check(struct store_txn *t, struct record *r, const char *user,
 		    "the change"), r->form->name);
 	if ((*e = store_entity_find(t->st, r->form->name, err)) == NULL)
 		return NCEN_ENOTFOUND;
-	return NCEN_OK;
+	return store_entity_write(t, *e, err);
 }
 
 /* Set who changed a record last and when. */
@@ -399,7 +399,9 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 
 	if ((e = store_entity_find(t->st, entity, err)) == NULL)
 		return NCEN_ENOTFOUND;
-	if ((error = store_record_read(t, e, id, DB_RMW, &cur, err)) != NCEN_OK)
+	if ((error = store_entity_write(t, e, err)) != NCEN_OK ||
+	    (error = store_record_read(t, e, id, DB_RMW, &cur, err)) !=
+	    NCEN_OK)
 		goto out;
 	if (cur->version != version) {
 		error = store_record_conflict(e, cur, version,

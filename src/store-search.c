@@ -488,12 +488,12 @@ out:
 }
 
 /*
- * Open a form's search index (making it when absent) and associate it;
- * whether it is still being built is read, not acted on (store_open
- * builds, store_search_finish).
+ * Open a form's search index (making it when absent) and, for a form
+ * opened for writing, associate it; whether it is still being built is
+ * read, not acted on (its form's first open builds it).
  */
 int
-store_search_open(struct store *st, struct store_entity *e,
+store_search_open(struct store *st, struct store_entity *e, int associate,
     struct ncen_err *err)
 {
 	struct store_index	*ix = e->search;
@@ -506,18 +506,20 @@ store_search_open(struct store *st, struct store_entity *e,
 	    (error = store_search_create(st, ix, err)) != NCEN_OK)
 		return error;
 	store_watch_enter();
-	if ((error = store_env_db_open(st, NULL, &ix->db, ix->file,
-	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
-		goto out;
-	ix->db->app_private = ix;
-	/* Built from the "\0" entry on, never here: no DB_CREATE. */
 	ix->building = 1;
 	ix->upto = 0;
-	if ((ret = e->db->associate(e->db, NULL, ix->db, store_search_cb,
-	    0)) != 0) {
-		error = store_dberr(st, ret, err, _("%s: associating it with "
-		    "%s"), ix->file, e->file);
-		goto out;
+	if (associate) {
+		if ((error = store_env_db_open(st, NULL, &ix->db, ix->file,
+		    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+			goto out;
+		ix->db->app_private = ix;
+		/* Built from the "\0" entry on, never here: no DB_CREATE. */
+		if ((ret = e->db->associate(e->db, NULL, ix->db,
+		    store_search_cb, 0)) != 0) {
+			error = store_dberr(st, ret, err, _("%s: associating "
+			    "it with %s"), ix->file, e->file);
+			goto out;
+		}
 	}
 	if ((error = store_env_db_open(st, NULL, &ix->raw, ix->file,
 	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)

@@ -1094,8 +1094,35 @@ START_TEST(test_lazy_first_use)
 	ck_assert_int_eq(op.calls, 1);
 	record_free(op.r);
 
-	/* A write the first: its indices are kept, the record counted. */
+	/*
+	 * A write the first use: opened, then opened again for writing
+	 * (indices associated); its indices are kept.
+	 */
 	r = test_record(schema, "item", "number", "Z-2", NULL);
+	record_add_value(r, 3, "red");
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	if (store_run(st, test_put_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 3);
+	record_free(r);
+	ck_assert_int_gt(test_fds("item-tag.idx"), 0);
+	s = test_find(st, "tag", "red", NULL);
+	ck_assert_str_eq(s, "Z-1 Z-2");
+	free(s);
+	s = test_find(st, "number", "Z-2", NULL);
+	ck_assert_str_eq(s, "Z-2");
+	free(s);
+	test_close(st);
+
+	/* Read first, written later: opened again for writing then. */
+	st = test_open_existing(schema);
+	s = test_find(st, "tag", "red", NULL);
+	ck_assert_str_eq(s, "Z-1 Z-2");
+	free(s);
+	ck_assert_int_eq(test_fds("item-number.idx"), 0);
+	r = test_record(schema, "item", "number", "Z-3", NULL);
 	record_add_value(r, 3, "red");
 	memset(&op, 0, sizeof op);
 	op.r = r;
@@ -1104,9 +1131,12 @@ START_TEST(test_lazy_first_use)
 		ck_abort_msg("put: %s", ncen_err_msg(&err));
 	ck_assert_int_eq(op.calls, 2);
 	record_free(r);
-	ck_assert_int_gt(test_fds("item-tag.idx"), 0);
+	ck_assert_int_gt(test_fds("item-number.idx"), 0);
 	s = test_find(st, "tag", "red", NULL);
-	ck_assert_str_eq(s, "Z-1 Z-2");
+	ck_assert_str_eq(s, "Z-1 Z-2 Z-3");
+	free(s);
+	s = test_find(st, "number", "Z-3", NULL);
+	ck_assert_str_eq(s, "Z-3");
 	free(s);
 	test_close(st);
 
@@ -1114,6 +1144,8 @@ START_TEST(test_lazy_first_use)
 	st = test_open_existing(schema);
 	s = test_find(st, "number", "Z-2", NULL);
 	ck_assert_str_eq(s, "Z-2");
+	/* Read: its other indices not opened. */
+	ck_assert_int_eq(test_fds("item-tag.idx"), 0);
 	free(s);
 	ck_assert_int_eq(test_fds("person.db"), 0);
 	ck_assert_int_eq(store_use(st, "nosuch", &err), NCEN_ENOTFOUND);
