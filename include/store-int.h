@@ -108,6 +108,10 @@ struct store_entity {
 						   the environment */
 	int			 written;	/* to open for writing */
 	int			 writable;	/* indices associated */
+	uint64_t		*spare;		/* ids taken by attempts that
+						   aborted, next first at the
+						   end (store_record_next_id) */
+	size_t			 nspare;
 };
 
 /* The facts of one form: its columns (field indices) and key byte. */
@@ -178,9 +182,17 @@ struct store_undo {
 	struct store_undo	*next;
 };
 
+/* An id a transaction took from a form's sequence. */
+struct store_taken {
+	struct store_entity	*e;
+	uint64_t		 id;
+};
+
 struct store_txn {
 	struct store		*st;
 	DB_TXN			*txn;
+	struct store_taken	*taken;		/* given back if it aborts */
+	size_t			 ntaken;
 	int			 fatal;		/* deadlock or panic seen */
 	int			 wake;		/* poke the uploader after the
 						   commit (store-wake.h) */

@@ -886,7 +886,7 @@ int
 store_entity_write(struct store_txn *t, struct store_entity *e,
     struct ncen_err *err)
 {
-	if (e->writable)
+	if (e->writable && e->db != NULL)
 		return NCEN_OK;
 	e->written = 1;
 	t->st->want = 1;
@@ -1190,6 +1190,7 @@ store_env_shutdown(struct store *st)
 			free(e->search->file);
 		free(e->search);
 		free(e->file);
+		free(e->spare);
 	}
 	free(st->ents);
 	st->ents = NULL;

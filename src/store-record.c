@@ -208,7 +208,13 @@ store_record_last_id(struct store_txn *t, struct store_entity *e,
 	return error;
 }
 
-/* Take the next id of a form from its sequence (its own small transaction). */
+/*
+ * Take the next id of a form from its sequence (its own small
+ * transaction, which an abort does not undo).  One an earlier attempt
+ * of this process took and did not keep comes first: a transaction run
+ * again (after a deadlock, or a form opened on the way, store-env.c)
+ * gives its records the ids the first attempt would have.
+ */
 static int
 store_record_next_id(struct store_txn *t, struct store_entity *e,
     int32_t delta, uint64_t *id, struct ncen_err *err)
@@ -216,10 +222,18 @@ store_record_next_id(struct store_txn *t, struct store_entity *e,
 	db_seq_t	v;
 	int		ret;
 
-	if ((ret = e->seq->get(e->seq, NULL, delta, &v, DB_TXN_NOSYNC)) != 0)
-		return store_txn_dberr(t, ret, err, _("%s: taking an id from "
-		    "its sequence"), e->form->name);
-	*id = (uint64_t)v + (uint64_t)(delta - 1);
+	if (delta == 1 && e->nspare != 0)
+		*id = e->spare[--e->nspare];
+	else {
+		if ((ret = e->seq->get(e->seq, NULL, delta, &v,
+		    DB_TXN_NOSYNC)) != 0)
+			return store_txn_dberr(t, ret, err, _("%s: taking an "
+			    "id from its sequence"), e->form->name);
+		*id = (uint64_t)v + (uint64_t)(delta - 1);
+	}
+	t->taken = xreallocarray(t->taken, t->ntaken + 1, sizeof *t->taken);
+	t->taken[t->ntaken].e = e;
+	t->taken[t->ntaken++].id = *id;
 	return NCEN_OK;
 }
 

@@ -62,7 +62,20 @@ static void
 store_txn_release(struct store_txn *t, int committed)
 {
 	struct store_undo	*u, *next;
+	struct store_entity	*e;
 	struct record		*r;
+	size_t			 i;
+
+	/* Ids taken and not kept: the next attempt's, first taken last. */
+	for (i = t->ntaken; !committed && i > 0; i--) {
+		e = t->taken[i - 1].e;
+		e->spare = xreallocarray(e->spare, e->nspare + 1,
+		    sizeof *e->spare);
+		e->spare[e->nspare++] = t->taken[i - 1].id;
+	}
+	free(t->taken);
+	t->taken = NULL;
+	t->ntaken = 0;
 
 	for (u = t->undo; u != NULL; u = next) {
 		next = u->next;
