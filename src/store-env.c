@@ -791,7 +791,12 @@ store_env_ents(struct store *st)
 	}
 }
 
-/* Close one form's handles, ignoring failures (an open that failed). */
+/*
+ * Close one form's handles, ignoring failures (an open that failed, or
+ * a form opened for reading to open again for writing).  DB_NOSYNC: a
+ * close would otherwise write every dirty page of the file in the
+ * shared cache, other processes' too, which the checkpoints do.
+ */
 static void
 store_env_ent_close(struct store_entity *e)
 {
@@ -805,16 +810,16 @@ store_env_ent_close(struct store_entity *e)
 		if (ix == NULL)
 			break;
 		if (ix->raw != NULL)
-			(void)ix->raw->close(ix->raw, 0);
+			(void)ix->raw->close(ix->raw, DB_NOSYNC);
 		if (ix->db != NULL)
-			(void)ix->db->close(ix->db, 0);
+			(void)ix->db->close(ix->db, DB_NOSYNC);
 		ix->raw = ix->db = NULL;
 	}
 	if (e->seq != NULL)
 		(void)e->seq->close(e->seq, 0);
 	e->seq = NULL;
 	if (e->db != NULL)
-		(void)e->db->close(e->db, 0);
+		(void)e->db->close(e->db, DB_NOSYNC);
 	e->db = NULL;
 	store_watch_leave();
 }
