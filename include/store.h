@@ -6,6 +6,10 @@
  * deadlock detection, optional AES encryption from a key file.  Each form
  * has a primary database (key: 8-byte big-endian id from a DB_SEQUENCE)
  * and one secondary index per `index` field, kept by DB->associate.
+ * A process opens a form's databases when it first uses them, and
+ * associates its indices when it first writes to it (store-env.c); a
+ * store_run whose fn meets a form not open yet runs fn again once it
+ * is, so fn must be safe to run twice (as after a deadlock).
  * Links between records are stored both ways.
  *
  * Contract: every function returns NCEN_OK or an ncen_code and fills the
