@@ -66,7 +66,7 @@ store_txn_release(struct store_txn *t, int committed)
 	struct record		*r;
 	size_t			 i;
 
-	/* Ids taken and not kept: the next attempt's, first taken last. */
+	/* Ids taken and not kept: the next attempt's, the first on top. */
 	for (i = t->ntaken; !committed && i > 0; i--) {
 		e = t->taken[i - 1].e;
 		e->spare = xreallocarray(e->spare, e->nspare + 1,

@@ -1156,6 +1156,58 @@ START_TEST(test_lazy_first_use)
 }
 END_TEST
 
+/* store_run callback: put op->r, then read person op->id. */
+static int
+test_put_then_get_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+	struct record	*p = NULL;
+	int		 error;
+
+	op->calls++;
+	if ((error = store_put(t, op->r, op->user, err)) != NCEN_OK)
+		return error;
+	error = store_txn_get(t, "person", op->id, &p, err);
+	record_free(p);
+	return error;
+}
+
+START_TEST(test_lazy_ids_kept)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*r;
+	struct test_op	 op;
+	uint64_t	 pid;
+
+	ck_assert_uint_eq(test_item(st, "K-1", NULL, NULL, NULL, NULL), 1);
+	r = test_record(schema, "person", "name", "Bea", NULL);
+	pid = test_put(st, r, "tester");
+	record_free(r);
+	test_close(st);
+
+	st = test_open_existing(schema);
+	ck_assert_uint_eq(test_item(st, "K-2", NULL, NULL, NULL, NULL), 2);
+	/*
+	 * The first attempt takes id 3, then meets person, not open yet:
+	 * run again, the record gets id 3 still, not 4.
+	 */
+	r = test_record(schema, "item", "number", "K-3", NULL);
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	op.id = pid;
+	if (store_run(st, test_put_then_get_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 2);
+	ck_assert_uint_eq(r->id, 3);
+	record_free(r);
+	ck_assert_uint_eq(test_item(st, "K-4", NULL, NULL, NULL, NULL), 4);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
 START_TEST(test_lazy_index_added_later)
 {
 	struct ncen_err	 err = NCEN_ERR_INIT;
@@ -1927,6 +1979,7 @@ store_suite(void)
 	tcase_add_test(tc, test_index_added_later);
 	tcase_add_test(tc, test_lazy_first_use);
 	tcase_add_test(tc, test_lazy_index_added_later);
+	tcase_add_test(tc, test_lazy_ids_kept);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("links");
