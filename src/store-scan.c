@@ -330,8 +330,9 @@ store_scan_links(struct store *st, const char *entity,
 	struct buf		 prefix = BUF_INIT;
 	int			 error;
 
-	if (store_entity_find(st, entity, err) == NULL)
-		return NCEN_ENOTFOUND;
+	if (store_entity_lookup(st, entity) == NULL)
+		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named "
+		    "'%s'"), store_home(st), entity);
 	buf_adds(&prefix, entity);
 	buf_addc(&prefix, '\0');
 	s.fn = fn;

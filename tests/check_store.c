@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <db.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -1120,6 +1121,244 @@ START_TEST(test_nested)
 }
 END_TEST
 
+/* Open the store of `home` as it is (not created): forms open lazily. */
+static struct store *
+test_open_existing(const struct schema *s)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.home = home;
+	o.nosync = 1;
+	if (store_open(&o, s, &st, &err) != NCEN_OK)
+		ck_abort_msg("store_open: %s", ncen_err_msg(&err));
+	ncen_err_free(&err);
+	return st;
+}
+
+/* How many of this process's descriptors are open on home/file. */
+static int
+test_fds(const char *file)
+{
+	struct buf	 want = BUF_INIT, path = BUF_INIT;
+	struct dirent	*d;
+	char		 link[4096];
+	ssize_t		 n;
+	DIR		*dir;
+	int		 count = 0;
+
+	buf_addf(&want, "%s/%s", home, file);
+	ck_assert_ptr_nonnull(dir = opendir("/proc/self/fd"));
+	while ((d = readdir(dir)) != NULL) {
+		buf_reset(&path);
+		buf_addf(&path, "/proc/self/fd/%s", d->d_name);
+		n = readlink(path.s, link, sizeof link - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want.s) == 0)
+			count++;
+	}
+	closedir(dir);
+	buf_free(&want);
+	buf_free(&path);
+	return count;
+}
+
+/* store_run callback: read person op->id into op->r, counting calls. */
+static int
+test_get_person_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+
+	op->calls++;
+	record_free(op->r);
+	op->r = NULL;
+	return store_txn_get(t, "person", op->id, &op->r, err);
+}
+
+START_TEST(test_lazy_first_use)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*r;
+	struct test_op	 op;
+	uint64_t	 pid;
+	char		*s;
+
+	test_item(st, "Z-1", NULL, NULL, "red", NULL);
+	r = test_record(schema, "person", "name", "Ada", NULL);
+	pid = test_put(st, r, "tester");
+	record_free(r);
+	ck_assert_int_gt(test_fds("person.db"), 0);
+	test_close(st);
+
+	/* Not made here: no form's databases open before they are used. */
+	st = test_open_existing(schema);
+	ck_assert_int_eq(test_fds("item.db"), 0);
+	ck_assert_int_eq(test_fds("item-tag.idx"), 0);
+	ck_assert_int_eq(test_fds("person.db"), 0);
+
+	/* First used inside a transaction: run again once it is open. */
+	memset(&op, 0, sizeof op);
+	op.id = pid;
+	if (store_run(st, test_get_person_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("get: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 2);
+	ck_assert_str_eq(record_get(op.r, "name"), "Ada");
+	ck_assert_int_gt(test_fds("person.db"), 0);
+	ck_assert_int_eq(test_fds("item.db"), 0);
+	/* Open now: once is enough. */
+	op.calls = 0;
+	ck_assert_int_eq(store_run(st, test_get_person_cb, &op, &err),
+	    NCEN_OK);
+	ck_assert_int_eq(op.calls, 1);
+	record_free(op.r);
+
+	/*
+	 * A write the first use: opened, then opened again for writing
+	 * (indices associated); its indices are kept.
+	 */
+	r = test_record(schema, "item", "number", "Z-2", NULL);
+	record_add_value(r, 3, "red");
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	if (store_run(st, test_put_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 3);
+	record_free(r);
+	ck_assert_int_gt(test_fds("item-tag.idx"), 0);
+	s = test_find(st, "tag", "red", NULL);
+	ck_assert_str_eq(s, "Z-1 Z-2");
+	free(s);
+	s = test_find(st, "number", "Z-2", NULL);
+	ck_assert_str_eq(s, "Z-2");
+	free(s);
+	test_close(st);
+
+	/* Read first, written later: opened again for writing then. */
+	st = test_open_existing(schema);
+	s = test_find(st, "tag", "red", NULL);
+	ck_assert_str_eq(s, "Z-1 Z-2");
+	free(s);
+	ck_assert_int_eq(test_fds("item-number.idx"), 0);
+	r = test_record(schema, "item", "number", "Z-3", NULL);
+	record_add_value(r, 3, "red");
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	if (store_run(st, test_put_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 2);
+	record_free(r);
+	ck_assert_int_gt(test_fds("item-number.idx"), 0);
+	s = test_find(st, "tag", "red", NULL);
+	ck_assert_str_eq(s, "Z-1 Z-2 Z-3");
+	free(s);
+	s = test_find(st, "number", "Z-3", NULL);
+	ck_assert_str_eq(s, "Z-3");
+	free(s);
+	test_close(st);
+
+	/* And the other way: first used outside a transaction. */
+	st = test_open_existing(schema);
+	s = test_find(st, "number", "Z-2", NULL);
+	ck_assert_str_eq(s, "Z-2");
+	/* Read: its other indices not opened. */
+	ck_assert_int_eq(test_fds("item-tag.idx"), 0);
+	free(s);
+	ck_assert_int_eq(test_fds("person.db"), 0);
+	ck_assert_int_eq(store_use(st, "nosuch", &err), NCEN_ENOTFOUND);
+	ck_assert_int_eq(store_use(st, NULL, &err), NCEN_OK);
+	ck_assert_int_gt(test_fds("person.db"), 0);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+/* store_run callback: put op->r, then read person op->id. */
+static int
+test_put_then_get_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_op	*op = arg;
+	struct record	*p = NULL;
+	int		 error;
+
+	op->calls++;
+	if ((error = store_put(t, op->r, op->user, err)) != NCEN_OK)
+		return error;
+	error = store_txn_get(t, "person", op->id, &p, err);
+	record_free(p);
+	return error;
+}
+
+START_TEST(test_lazy_ids_kept)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct record	*r;
+	struct test_op	 op;
+	uint64_t	 pid;
+
+	ck_assert_uint_eq(test_item(st, "K-1", NULL, NULL, NULL, NULL), 1);
+	r = test_record(schema, "person", "name", "Bea", NULL);
+	pid = test_put(st, r, "tester");
+	record_free(r);
+	test_close(st);
+
+	st = test_open_existing(schema);
+	ck_assert_uint_eq(test_item(st, "K-2", NULL, NULL, NULL, NULL), 2);
+	/*
+	 * The first attempt takes id 3, then meets person, not open yet:
+	 * run again, the record gets id 3 still, not 4.
+	 */
+	r = test_record(schema, "item", "number", "K-3", NULL);
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.user = "tester";
+	op.id = pid;
+	if (store_run(st, test_put_then_get_cb, &op, &err) != NCEN_OK)
+		ck_abort_msg("put: %s", ncen_err_msg(&err));
+	ck_assert_int_eq(op.calls, 2);
+	ck_assert_uint_eq(r->id, 3);
+	record_free(r);
+	ck_assert_uint_eq(test_item(st, "K-4", NULL, NULL, NULL, NULL), 4);
+	test_close(st);
+	ncen_err_free(&err);
+}
+END_TEST
+
+START_TEST(test_lazy_index_added_later)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st = test_open();
+	struct schema	*v2;
+	struct record	*r;
+	struct buf	 b = BUF_INIT;
+
+	r = test_record(schema, "item", "number", "L-3", "note",
+	    "Under the floor", NULL);
+	test_put(st, r, "tester");
+	record_free(r);
+	test_close(st);
+
+	/* The new index is made and built when the form is first used. */
+	v2 = test_schema("v2");
+	st = test_open_existing(v2);
+	ck_assert_int_eq(test_fds("item.db"), 0);
+	ck_assert_int_eq(store_find(st, "item", "note", "under the floor",
+	    NULL, test_collect, &b, &err), NCEN_OK);
+	ck_assert_str_eq(buf_cstr(&b), "L-3");
+	test_close(st);
+	schema_free(v2);
+	buf_free(&b);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* Wait for a child; its exit status. */
 static int
 test_wait(pid_t pid)
@@ -2152,6 +2391,9 @@ store_suite(void)
 	tcase_add_test(tc, test_find_repeated);
 	tcase_add_test(tc, test_scan_find_batches);
 	tcase_add_test(tc, test_index_added_later);
+	tcase_add_test(tc, test_lazy_first_use);
+	tcase_add_test(tc, test_lazy_index_added_later);
+	tcase_add_test(tc, test_lazy_ids_kept);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("links");
