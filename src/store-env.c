@@ -1353,112 +1353,127 @@ store_checkpoint(struct store *st, struct ncen_err *err)
 	return error;
 }
 
-/* Checkpoint, close every handle and free the store. */
-int
-store_close(struct store *st, struct ncen_err *err)
+/*
+ * The checkpoint of a close, with the close lock held (lockfd, or -1:
+ * an open is under way).  The last process out checkpoints: the regions,
+ * and the cache in them, go with it, and a clean open does not recover.
+ * While another process stays attached, its close comes later and
+ * checkpoints (it cannot take the lock before this close is done), or,
+ * killed, makes the next open recover; so this one checkpoints only when
+ * STORE_CKP_KB of log or STORE_CKP_MIN minutes have passed since the last
+ * checkpoint, which bounds recovery: a command that only read (and
+ * audited it) costs its one commit.  *owed: a checkpoint failed (a full
+ * disk) and the regions must stay (store-space.c).
+ */
+static int
+store_close_checkpoint(struct store *st, int lockfd, int *owed,
+    struct ncen_err *err)
+{
+	int	ret, last;
+
+	*owed = 0;
+	if (st->env == NULL)
+		return NCEN_OK;
+	last = lockfd == -1 || !store_space_shared(st->home);
+	if (last)
+		ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
+	else
+		ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB,
+		    STORE_CKP_MIN, 0);
+	if (ret != 0) {
+		/* Committed pages may be in the cache only: the next
+		 * open recovers them from the log (store-space.c). */
+		if ((*owed = ret != DB_RUNRECOVERY))
+			store_space_pending(st->home, 0);
+		return store_dberr(st, ret, err, _("checkpoint at close"));
+	}
+	if (last)
+		store_space_pending(st->home, 1);
+	return NCEN_OK;
+}
+
+/*
+ * Close one database handle, keeping the first error.  No sync: the log
+ * has every committed change, and the last close's checkpoint wrote the
+ * pages (a sync per file here paid an fdatasync per file written).
+ */
+static void
+store_close_db(struct store *st, DB **dbp, const char *file, int *error,
+    struct ncen_err *err)
+{
+	int	ret;
+
+	if (*dbp == NULL)
+		return;
+	if ((ret = (*dbp)->close(*dbp, DB_NOSYNC)) != 0 && *error == NCEN_OK)
+		*error = store_dberr(st, ret, err, _("%s: close"), file);
+	*dbp = NULL;
+}
+
+/* Close the handles of every form: sequence, indices, primary. */
+static void
+store_close_entities(struct store *st, int *error, struct ncen_err *err)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
-	int			 ret, error = NCEN_OK, owed = 0;
+	int			 ret;
 
-	if (st == NULL)
-		return NCEN_OK;
-	buf_reset(&st->dberr);
-	store_watch_enter();
-	if (st->env != NULL &&
-	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
-		error = store_dberr(st, ret, err, _("checkpoint at close"));
-		/* Committed pages may be in the cache only: the next
-		 * open recovers them from the log (store-space.c). */
-		owed = ret != DB_RUNRECOVERY;
-	} else if (st->env != NULL)
-		store_space_pending(st->home, 1);
-	if (owed)
-		store_space_pending(st->home, 0);
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
-		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: closing its "
+		    *error == NCEN_OK)
+			*error = store_dberr(st, ret, err, _("%s: closing its "
 			    "sequence"), e->form->name);
 		e->seq = NULL;
 		for (j = 0; j < e->nidx; j++) {
-			if (e->idx[j].raw != NULL && (ret = e->idx[j].raw->close(
-			    e->idx[j].raw, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"),
-				    e->idx[j].file);
-			e->idx[j].raw = NULL;
-			if (e->idx[j].db != NULL && (ret = e->idx[j].db->close(
-			    e->idx[j].db, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"),
-				    e->idx[j].file);
-			e->idx[j].db = NULL;
+			store_close_db(st, &e->idx[j].raw, e->idx[j].file,
+			    error, err);
+			store_close_db(st, &e->idx[j].db, e->idx[j].file,
+			    error, err);
 		}
 		if (e->search != NULL) {
-			if (e->search->raw != NULL && (ret =
-			    e->search->raw->close(e->search->raw, 0)) != 0 &&
-			    error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"), e->search->file);
-			if (e->search->db != NULL && (ret =
-			    e->search->db->close(e->search->db, 0)) != 0 &&
-			    error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"), e->search->file);
-			e->search->raw = e->search->db = NULL;
+			store_close_db(st, &e->search->raw, e->search->file,
+			    error, err);
+			store_close_db(st, &e->search->db, e->search->file,
+			    error, err);
 		}
-		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
-		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: close"),
-			    e->file);
-		e->db = NULL;
+		store_close_db(st, &e->db, e->file, error, err);
 	}
-	if (st->links != NULL && (ret = st->links->close(st->links, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_LINKS_FILE);
-	st->links = NULL;
-	if (st->accounts != NULL && (ret = st->accounts->close(st->accounts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_ACCOUNTS_FILE);
-	if (st->audit != NULL && (ret = st->audit->close(st->audit, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_AUDIT_FILE);
-	if (st->counts != NULL && (ret = st->counts->close(st->counts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_COUNTS_FILE);
-	if (st->facts != NULL && (ret = st->facts->close(st->facts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_FACTS_FILE);
-	st->accounts = st->audit = st->counts = st->facts = NULL;
-	for (i = 0; i < STORE_KV_NDB; i++) {
-		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
-		    0)) != 0 && error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: close"),
-			    store_kv_files[i]);
-		st->kv[i] = NULL;
-	}
-	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_SEQ_FILE);
-	st->seqdb = NULL;
-	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("closing the environment"));
-	st->env = NULL;
-	if (!owed)
-		store_space_env_release(st->home);
-	store_watch_leave();
-	store_env_shutdown(st);		/* frees what is left */
-	store_watch_stop();
+}
 
+/* Close the store's own databases, seq.db last, then the environment. */
+static void
+store_close_files(struct store *st, int *error, struct ncen_err *err)
+{
+	const struct {
+		DB		**dbp;
+		const char	 *file;
+	} files[] = {
+		{ &st->links, STORE_LINKS_FILE },
+		{ &st->accounts, STORE_ACCOUNTS_FILE },
+		{ &st->audit, STORE_AUDIT_FILE },
+		{ &st->counts, STORE_COUNTS_FILE },
+		{ &st->facts, STORE_FACTS_FILE },
+	};
+	size_t	i;
+	int	ret;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		store_close_db(st, files[i].dbp, files[i].file, error, err);
+	for (i = 0; i < STORE_KV_NDB; i++)
+		store_close_db(st, &st->kv[i], store_kv_files[i], error, err);
+	store_close_db(st, &st->seqdb, STORE_SEQ_FILE, error, err);
+	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
+	    *error == NCEN_OK)
+		*error = store_dberr(st, ret, err,
+		    _("closing the environment"));
+	st->env = NULL;
+}
+
+/* Free a closed store, the key wiped first. */
+static void
+store_close_free(struct store *st)
+{
 	if (st->key.s != NULL)
 		explicit_bzero(st->key.s, st->key.cap);
 	buf_free(&st->key);
@@ -1466,6 +1481,36 @@ store_close(struct store *st, struct ncen_err *err)
 	free(st->keyfile);
 	free(st->home);
 	free(st);
+}
+
+/*
+ * Checkpoint if needed, close every handle and free the store.  The
+ * close lock is held from the checkpoint's decision to the removal of
+ * the regions, so that two closes never both leave the checkpoint to
+ * the other.
+ */
+int
+store_close(struct store *st, struct ncen_err *err)
+{
+	int	lockfd, owed, error;
+
+	if (st == NULL)
+		return NCEN_OK;
+	buf_reset(&st->dberr);
+	lockfd = store_space_close_lock(st->home);
+	store_watch_enter();
+	error = store_close_checkpoint(st, lockfd, &owed, err);
+	store_close_entities(st, &error, err);
+	store_close_files(st, &error, err);
+	if (owed && lockfd != -1) {
+		store_gate_hold(0);
+		close(lockfd);		/* the regions stay */
+	} else if (!owed)
+		store_space_env_release_held(st->home, lockfd);
+	store_watch_leave();
+	store_env_shutdown(st);		/* frees what is left */
+	store_watch_stop();
+	store_close_free(st);
 	return error;
 }
 

@@ -659,16 +659,58 @@ store_space_env_done(const char *home, struct store_space_env *se,
 void
 store_space_env_release(const char *home)
 {
+	store_space_env_release_held(home, store_space_close_lock(home));
+}
+
+/*
+ * Before a close: the lock that keeps opens and the removal of the
+ * regions out until store_space_env_release_held, or -1 when an open is
+ * under way (or the regions are files of an older ncen).  Held
+ * exclusively, it would also keep this process's own writes out
+ * (store-gate.c): the gate is told that this process holds it.
+ */
+int
+store_space_close_lock(const char *home)
+{
 	off_t	size;
 	int	fd;
 
 	size = store_space_primary(home);
 	if (size < 0 || size > STORE_SHM_REF_MAX)
+		return -1;
+	if ((fd = store_space_lock(home, 1, 0)) != -1)
+		store_gate_hold(1);
+	return fd;
+}
+
+/*
+ * With the close lock held: whether another process is attached to the
+ * regions, and so will close after this one (or, killed, make the next
+ * open recover).  0 when it cannot tell.
+ */
+int
+store_space_shared(const char *home)
+{
+	struct shmid_ds	ds;
+	int		id;
+
+	if ((id = store_space_ref_id(home)) == -1 ||
+	    shmctl(id, IPC_STAT, &ds) == -1)
+		return 0;
+	return ds.shm_nattch > 1;
+}
+
+/*
+ * After a close, with the lock of store_space_close_lock (or -1, then
+ * nothing happens): remove the regions unless another process still
+ * uses them, and let the lock go.
+ */
+void
+store_space_env_release_held(const char *home, int lockfd)
+{
+	if (lockfd == -1)
 		return;
-	if ((fd = store_space_lock(home, 1, 0)) == -1)
-		return;
-	store_gate_hold(1);
 	(void)store_space_remove(home);	/* EBUSY: another still uses it */
 	store_gate_hold(0);
-	close(fd);
+	close(lockfd);
 }
