@@ -64,6 +64,8 @@
 #define STORE_PAGE_PRIMARY	8192		/* page bytes of NAME.db */
 #define STORE_PAGE_INDEX	8192		/* of indices and links.db */
 #define STORE_LOG_BUF		(2U * 1024 * 1024)	/* log buffer bytes */
+#define STORE_EARLY_RESERVE	(4ULL * STORE_LOG_BUF)	/* a reserve that
+						   leaves the log room */
 #define STORE_BACKOFF_MAX_US	200000		/* longest wait before a retry */
 #define STORE_BATCH		128		/* records per transaction */
 #define STORE_FIND_WALK		16		/* id span per record read in bulk */
@@ -203,6 +205,8 @@ struct store_txn {
 	struct store_undo	*undo;
 	int			 space_ok;	/* the reserve was checked */
 	int			 unsure;	/* recovered under the commit */
+	int			 roomy;		/* and holds STORE_EARLY_RESERVE:
+						   commit before the sync */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */

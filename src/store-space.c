@@ -220,7 +220,11 @@ store_space_check(struct store *st, uint64_t need, struct ncen_err *err)
 	return error;
 }
 
-/* Before a transaction's first record or link: the reserve, once. */
+/*
+ * Before a transaction's first record or link: the reserve, once.  A
+ * reserve of at least STORE_EARLY_RESERVE that was free also says that
+ * the log has room: store-txn.c may then commit before the sync.
+ */
 int
 store_space_txn(struct store_txn *t, struct ncen_err *err)
 {
@@ -228,8 +232,11 @@ store_space_txn(struct store_txn *t, struct ncen_err *err)
 
 	if (t->space_ok)
 		return NCEN_OK;
-	if ((error = store_space_check(t->st, 0, err)) == NCEN_OK)
+	if ((error = store_space_check(t->st, 0, err)) == NCEN_OK) {
 		t->space_ok = 1;
+		t->roomy = !t->st->space_exempt &&
+		    t->st->reserve >= STORE_EARLY_RESERVE;
+	}
 	return error;
 }
 
