@@ -266,8 +266,8 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
 int	 store_space_close_lock(const char *home);
+void	 store_space_close_unlock(int fd);
 int	 store_space_shared(const char *home);
-void	 store_space_env_release_held(const char *home, int lockfd);
 void	 store_space_pending(const char *home, int done);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
 int	 store_space_ref(const char *home);

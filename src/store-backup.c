@@ -153,18 +153,26 @@ static int
 store_backup_env_close(struct store_backup_env *be, const char *home,
     struct ncen_err *e)
 {
-	int	ret, r = NCEN_OK;
+	int	ret, r = NCEN_OK, fd, clean;
 
 	if (be->env == NULL)
 		return NCEN_OK;
+	/*
+	 * Leave like store_close: others may have left their checkpoint
+	 * to this process; the regions go only after one.
+	 */
+	fd = store_space_close_lock(home);
 	store_watch_enter();
+	clean = be->env->txn_checkpoint(be->env, 0, 0, 0) == 0;
 	ret = be->env->close(be->env, 0);
 	store_watch_leave();
 	if (ret != 0)
 		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
-	store_space_env_release(home);
+	if (clean)
+		store_space_env_release(home);
+	store_space_close_unlock(fd);
 	buf_free(&be->msgs);
 	return r;
 }

@@ -978,6 +978,32 @@ store_use(struct store *st, const char *form, struct ncen_err *err)
 }
 
 /*
+ * Leave the regions after a failed open.  They may hold pages other
+ * processes committed and left to the last one out (a close beside
+ * others makes no checkpoint, see store_close), counting on this one,
+ * registered since its open began: take the close lock, checkpoint, and
+ * remove them only if that worked.  An environment that did not open
+ * cannot checkpoint: its regions stay for the next process.
+ */
+static void
+store_env_open_undo(struct store *st, int opened)
+{
+	int	fd, clean = 0;
+
+	fd = store_space_close_lock(st->home);
+	if (opened) {
+		store_watch_enter();
+		clean = st->env->txn_checkpoint(st->env, 0, 0, 0) == 0;
+		store_watch_leave();
+		buf_reset(&st->dberr);
+	}
+	store_env_handles_close(st);
+	if (clean)
+		store_space_env_release(st->home);
+	store_space_close_unlock(fd);
+}
+
+/*
  * Open the environment and every database of the schema.
  *
  * A process that finds a dead one in the registry recovers: it marks
@@ -996,7 +1022,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	u_int32_t			 flags;
 	size_t				 i;
 	struct store_space_env		 se;
-	int				 ret, error;
+	int				 ret, error, opened = 0;
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
@@ -1065,6 +1091,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 		error = store_env_open_error(st, ret, err);
 		goto fail;
 	}
+	opened = 1;
 	if (error != NCEN_OK)
 		goto fail;
 
@@ -1105,8 +1132,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	st->want = 0;
 	return NCEN_OK;
 fail:
-	store_env_handles_close(st);
-	store_space_env_release(st->home);	/* regions made for nothing */
+	store_env_open_undo(st, opened);
 	return error;
 }
 
@@ -1354,32 +1380,34 @@ store_checkpoint(struct store *st, struct ncen_err *err)
 }
 
 /*
- * The checkpoint of a close, with the close lock held (lockfd, or -1:
- * an open is under way).  The last process out checkpoints: the regions,
- * and the cache in them, go with it, and a clean open does not recover.
- * While another process stays attached, its close comes later and
- * checkpoints (it cannot take the lock before this close is done), or,
- * killed, makes the next open recover; so this one checkpoints only when
- * STORE_CKP_KB of log or STORE_CKP_MIN minutes have passed since the last
- * checkpoint, which bounds recovery: a command that only read (and
- * audited it) costs its one commit.  *owed: a checkpoint failed (a full
- * disk) and the regions must stay (store-space.c).
+ * The checkpoint of a close.  The last process out checkpoints: the
+ * regions, and the cache in them, go with it, and a clean open does not
+ * recover.  With the close lock held (held), a close that sees another
+ * process registered leaves the checkpoint to it (*skipped): that one
+ * decides after this close is over and checkpoints if it is the last,
+ * or, killed, makes the next open recover.  Such a close checkpoints
+ * only when STORE_CKP_KB of log or STORE_CKP_MIN minutes have passed
+ * since the last checkpoint, which bounds recovery: a command that only
+ * read (and audited it) costs its one commit.  *owed: a checkpoint
+ * failed (a full disk) and the regions must stay (store-space.c).
  */
 static int
-store_close_checkpoint(struct store *st, int lockfd, int *owed,
+store_close_checkpoint(struct store *st, int held, int *skipped, int *owed,
     struct ncen_err *err)
 {
-	int	ret, last;
+	int	ret;
 
-	*owed = 0;
-	if (st->env == NULL)
+	*skipped = *owed = 0;
+	if (st->env == NULL) {
+		/* Left already (a failed reopen, which checkpointed). */
+		*skipped = 1;
 		return NCEN_OK;
-	last = lockfd == -1 || !store_space_shared(st->home);
-	if (last)
-		ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
-	else
+	}
+	if ((*skipped = held && store_space_shared(st->home)))
 		ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB,
 		    STORE_CKP_MIN, 0);
+	else
+		ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
 	if (ret != 0) {
 		/* Committed pages may be in the cache only: the next
 		 * open recovers them from the log (store-space.c). */
@@ -1387,7 +1415,7 @@ store_close_checkpoint(struct store *st, int lockfd, int *owed,
 			store_space_pending(st->home, 0);
 		return store_dberr(st, ret, err, _("checkpoint at close"));
 	}
-	if (last)
+	if (!*skipped)
 		store_space_pending(st->home, 1);
 	return NCEN_OK;
 }
@@ -1484,30 +1512,30 @@ store_close_free(struct store *st)
 }
 
 /*
- * Checkpoint if needed, close every handle and free the store.  The
- * close lock is held from the checkpoint's decision to the removal of
- * the regions, so that two closes never both leave the checkpoint to
- * the other.
+ * Checkpoint if needed, close every handle and free the store.  Closes
+ * take turns (the close lock, held from the checkpoint's decision until
+ * the process has left the regions), so that each one that leaves its
+ * checkpoint to the others sees only processes that decide after it.
+ * Only a close that checkpointed removes the regions.
  */
 int
 store_close(struct store *st, struct ncen_err *err)
 {
-	int	lockfd, owed, error;
+	int	lockfd, skipped, owed, error;
 
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
 	lockfd = store_space_close_lock(st->home);
 	store_watch_enter();
-	error = store_close_checkpoint(st, lockfd, &owed, err);
+	error = store_close_checkpoint(st, lockfd != -1, &skipped, &owed,
+	    err);
 	store_close_entities(st, &error, err);
 	store_close_files(st, &error, err);
-	if (owed && lockfd != -1) {
-		store_gate_hold(0);
-		close(lockfd);		/* the regions stay */
-	} else if (!owed)
-		store_space_env_release_held(st->home, lockfd);
+	if (!skipped && !owed)
+		store_space_env_release(st->home);
 	store_watch_leave();
+	store_space_close_unlock(lockfd);
 	store_env_shutdown(st);		/* frees what is left */
 	store_watch_stop();
 	store_close_free(st);

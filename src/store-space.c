@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,6 +60,8 @@
 #define STORE_SHM_REF_SIZE	(2 * sizeof(uintptr_t) + sizeof(int))
 #define STORE_SHM_SWEEP		4		/* slots swept for orphans */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
+#define STORE_CLOSE_LOCK	".close.lock"	/* closes take turns */
+#define STORE_CLOSE_WAIT_MS	30000		/* longest wait for a close */
 
 /* The suffixes of a reserve and their multipliers. */
 static const struct {
@@ -661,63 +664,91 @@ store_space_env_done(const char *home, struct store_space_env *se,
 /*
  * After a close: the last process out removes the shared memory
  * segments (they hold the cache, decrypted with a key), unless
- * another process is opening the environment at that moment.
+ * another process is opening the environment at that moment.  Only a
+ * process that checkpointed just before its close may call it: a close
+ * beside other processes may have left committed pages in the cache for
+ * them (store_close), and whoever removes the regions must have written
+ * them.
  */
 void
 store_space_env_release(const char *home)
-{
-	store_space_env_release_held(home, store_space_close_lock(home));
-}
-
-/*
- * Before a close: the lock that keeps opens and the removal of the
- * regions out until store_space_env_release_held, or -1 when an open is
- * under way (or the regions are files of an older ncen).  Held
- * exclusively, it would also keep this process's own writes out
- * (store-gate.c): the gate is told that this process holds it.
- */
-int
-store_space_close_lock(const char *home)
 {
 	off_t	size;
 	int	fd;
 
 	size = store_space_primary(home);
 	if (size < 0 || size > STORE_SHM_REF_MAX)
-		return -1;
-	if ((fd = store_space_lock(home, 1, 0)) != -1)
-		store_gate_hold(1);
-	return fd;
+		return;
+	if ((fd = store_space_lock(home, 1, 0)) == -1)
+		return;
+	store_gate_hold(1);
+	(void)store_space_remove(home);	/* EBUSY: another still uses it */
+	store_gate_hold(0);
+	close(fd);
 }
 
 /*
- * With the close lock held: whether another process is attached to the
- * regions, and so will close after this one (or, killed, make the next
- * open recover).  0 when it cannot tell.
+ * Closes take turns (DIR/.close.lock, waited for up to
+ * STORE_CLOSE_WAIT_MS): a close that sees other processes registered
+ * leaves its checkpoint to them, which holds only if each of them
+ * decides after this close is over.  -1 when not taken.
+ */
+int
+store_space_close_lock(const char *home)
+{
+	struct buf	path = BUF_INIT;
+	int		fd, i;
+
+	buf_addf(&path, "%s/%s", home, STORE_CLOSE_LOCK);
+	fd = open(path.s, O_RDWR | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600);
+	buf_free(&path);
+	if (fd == -1)
+		return -1;
+	for (i = 0; i < STORE_CLOSE_WAIT_MS; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			break;
+		usleep(1000);
+	}
+	close(fd);
+	return -1;
+}
+
+/* Let the close lock go (-1: not held). */
+void
+store_space_close_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}
+
+/*
+ * With the close lock held: whether another process is registered in
+ * the environment (DIR/__db.register, Berkeley DB's DB_REGISTER slots:
+ * a pid, or 'X' once it left).  Such a process closes after this one
+ * and checkpoints if it is the last, or, dead, makes the next open
+ * recover.  Berkeley DB's own utilities do not register and do not
+ * count.  0 when it cannot tell.
  */
 int
 store_space_shared(const char *home)
 {
-	struct shmid_ds	ds;
-	int		id;
+	struct buf	 path = BUF_INIT;
+	char		 line[64];
+	unsigned long	 pid;
+	FILE		*f;
+	int		 others = 0;
 
-	if ((id = store_space_ref_id(home)) == -1 ||
-	    shmctl(id, IPC_STAT, &ds) == -1)
+	buf_addf(&path, "%s/__db.register", home);
+	f = fopen(path.s, "re");
+	buf_free(&path);
+	if (f == NULL)
 		return 0;
-	return ds.shm_nattch > 1;
-}
-
-/*
- * After a close, with the lock of store_space_close_lock (or -1, then
- * nothing happens): remove the regions unless another process still
- * uses them, and let the lock go.
- */
-void
-store_space_env_release_held(const char *home, int lockfd)
-{
-	if (lockfd == -1)
-		return;
-	(void)store_space_remove(home);	/* EBUSY: another still uses it */
-	store_gate_hold(0);
-	close(lockfd);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (line[0] != 'X' && sscanf(line, "%lu", &pid) == 1 &&
+		    pid != 0 && pid != (unsigned long)getpid())
+			others = 1;
+	fclose(f);
+	return others;
 }
