@@ -1399,7 +1399,7 @@ store_close_checkpoint(struct store *st, int held, int *skipped, int *owed,
 
 	*skipped = *owed = 0;
 	if (st->env == NULL) {
-		/* Left already (a failed reopen, which checkpointed). */
+		/* Left already: a failed reopen (store_env_open_undo). */
 		*skipped = 1;
 		return NCEN_OK;
 	}
