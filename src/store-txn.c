@@ -217,13 +217,14 @@ store_txn_panicked(struct store *st)
  * its commit record failed (a full disk, the record the first of a new
  * log file: libdb 5.3 then returns 0), and a second flush failed too,
  * or one committed before the sync whose log flush failed
- * (store_txn_attempt): it is not on disk, so it is reported as failed.  Its record stays in
- * the log buffer and a later flush, once there is room, may still write
- * it: an import's journal undoes its batches either way, and the
- * caller is told the change may or may not be kept (NCEN_ERECOVER with
- * t->unsure, never run again).  Making the environment panic instead
- * would have the next open recover on a full disk, which fails half
- * way.
+ * (store_txn_attempt): it is not on disk, so it is reported as failed.
+ * Its record stays in the log buffer and a later flush, once there is
+ * room, may still write it (and after an early commit other processes
+ * may have read it already): an import's journal undoes its batches
+ * either way, and the caller is told the change may or may not be kept
+ * (NCEN_ERECOVER with t->unsure, never run again).  Making the
+ * environment panic instead would have the next open recover on a full
+ * disk, which fails half way.
  */
 static int
 store_txn_unwritten(struct store_txn *t, int ret, struct ncen_err *err)
