@@ -265,7 +265,7 @@ int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
 int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
-int	 store_space_close_lock(const char *home);
+int	 store_space_close_lock(const char *home, int waitit);
 void	 store_space_close_unlock(int fd);
 int	 store_space_shared(const char *home);
 void	 store_space_pending(const char *home, int done);

@@ -172,7 +172,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 	 * Leave like store_close: others may have left their checkpoint
 	 * to this process; the regions go only after one.
 	 */
-	fd = store_space_close_lock(home);
+	fd = store_space_close_lock(home, 1);
 	store_watch_enter();
 	clean = be->env->txn_checkpoint(be->env, 0, 0, 0) == 0;
 	ret = be->env->close(be->env, 0);
@@ -181,7 +181,7 @@ store_backup_env_close(struct store_backup_env *be, const char *home,
 		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
-	if (clean)
+	if (clean && fd != -1)
 		store_space_env_release(home);
 	store_space_close_unlock(fd);
 	buf_free(&be->msgs);

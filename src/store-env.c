@@ -981,16 +981,18 @@ store_use(struct store *st, const char *form, struct ncen_err *err)
  * Leave the regions after a failed open.  They may hold pages other
  * processes committed and left to the last one out (a close beside
  * others makes no checkpoint, see store_close), counting on this one,
- * registered since its open began: take the close lock, checkpoint, and
- * remove them only if that worked.  An environment that did not open
- * cannot checkpoint: its regions stay for the next process.
+ * registered since its open began: checkpoint, and remove them only if
+ * that worked and the close lock was free.  The lock is not waited for
+ * (a reopen after a panic runs outside the watchdog, up to
+ * STORE_REOPENS times).  An environment that did not open cannot
+ * checkpoint: its regions stay for the next process.
  */
 static void
 store_env_open_undo(struct store *st, int opened)
 {
 	int	fd, clean = 0;
 
-	fd = store_space_close_lock(st->home);
+	fd = store_space_close_lock(st->home, 0);
 	if (opened) {
 		store_watch_enter();
 		clean = st->env->txn_checkpoint(st->env, 0, 0, 0) == 0;
@@ -998,7 +1000,7 @@ store_env_open_undo(struct store *st, int opened)
 		buf_reset(&st->dberr);
 	}
 	store_env_handles_close(st);
-	if (clean)
+	if (clean && fd != -1)
 		store_space_env_release(st->home);
 	store_space_close_unlock(fd);
 }
@@ -1516,7 +1518,8 @@ store_close_free(struct store *st)
  * take turns (the close lock, held from the checkpoint's decision until
  * the process has left the regions), so that each one that leaves its
  * checkpoint to the others sees only processes that decide after it.
- * Only a close that checkpointed removes the regions.
+ * Only a close that checkpointed, with the lock, removes the regions;
+ * one that could not take it checkpoints and leaves them.
  */
 int
 store_close(struct store *st, struct ncen_err *err)
@@ -1526,13 +1529,13 @@ store_close(struct store *st, struct ncen_err *err)
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
-	lockfd = store_space_close_lock(st->home);
+	lockfd = store_space_close_lock(st->home, 1);
 	store_watch_enter();
 	error = store_close_checkpoint(st, lockfd != -1, &skipped, &owed,
 	    err);
 	store_close_entities(st, &error, err);
 	store_close_files(st, &error, err);
-	if (!skipped && !owed)
+	if (!skipped && !owed && lockfd != -1)
 		store_space_env_release(st->home);
 	store_watch_leave();
 	store_space_close_unlock(lockfd);

@@ -61,7 +61,7 @@
 #define STORE_SHM_SWEEP		4		/* slots swept for orphans */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
 #define STORE_CLOSE_LOCK	".close.lock"	/* closes take turns */
-#define STORE_CLOSE_WAIT_MS	30000		/* longest wait for a close */
+#define STORE_CLOSE_WAIT_MS	5000		/* longest wait for a close */
 
 /* The suffixes of a reserve and their multipliers. */
 static const struct {
@@ -689,12 +689,18 @@ store_space_env_release(const char *home)
 
 /*
  * Closes take turns (DIR/.close.lock, waited for up to
- * STORE_CLOSE_WAIT_MS): a close that sees other processes registered
- * leaves its checkpoint to them, which holds only if each of them
- * decides after this close is over.  -1 when not taken.
+ * STORE_CLOSE_WAIT_MS if waitit, else tried once): a close that sees
+ * other processes registered leaves its checkpoint to them, which holds
+ * only if each of them decides after this close is over.  -1 when not
+ * taken: the caller then checkpoints and leaves the regions in place
+ * (a removal without the lock could come after a close that counted on
+ * this process and left its pages unwritten; regions left with nobody
+ * attached are stale, and the next open recovers them).  The wait is
+ * bounded and short because no watchdog covers it: a session's sign-out
+ * or a reopen after a panic must not hang behind another's checkpoint.
  */
 int
-store_space_close_lock(const char *home)
+store_space_close_lock(const char *home, int waitit)
 {
 	struct buf	path = BUF_INIT;
 	int		fd, i;
@@ -707,7 +713,7 @@ store_space_close_lock(const char *home)
 	for (i = 0; i < STORE_CLOSE_WAIT_MS; i++) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
-		if (errno != EWOULDBLOCK && errno != EINTR)
+		if ((errno != EWOULDBLOCK && errno != EINTR) || !waitit)
 			break;
 		usleep(1000);
 	}
