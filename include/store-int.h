@@ -93,10 +93,7 @@ struct store_index {
 	int			 building;	/* search: not complete yet */
 	uint64_t		 upto;		/* search: ids below it are in */
 	struct record_view	*view;		/* the store's, shared */
-	DB			*raw;		/* the file again, not associated;
-						   a field's at first use
-						   (store_index_raw) */
-	int			 rawused;	/* raw opened once, or wanted */
+	DB			*raw;		/* the file again, not associated */
 	DB			*db;
 	char			*file;		/* NAME-FIELD.idx */
 };
@@ -109,15 +106,6 @@ struct store_entity {
 	struct store_index	*idx;
 	size_t			 nidx;
 	struct store_index	*search;	/* NULL: no searched fields */
-	int			 used;		/* opened once, or wanted by a
-						   transaction: reopened with
-						   the environment */
-	int			 written;	/* to open for writing */
-	int			 writable;	/* indices associated */
-	uint64_t		*spare;		/* ids taken by attempts that
-						   aborted, next first at the
-						   end (store_record_next_id) */
-	size_t			 nspare;
 };
 
 /* The facts of one form: its columns (field indices) and key byte. */
@@ -150,8 +138,6 @@ struct store {
 	int64_t			 ckp_checked;	/* when a checkpoint was last due */
 	uint64_t		 rng;		/* backoff jitter */
 	int			 inrun;		/* inside a transaction's fn */
-	int			 want;		/* that fn met a form whose
-						   databases are not open */
 
 	/* auth and audit: their databases; the hooks on every change. */
 	DB			*accounts;	/* STORE_ACCOUNTS_FILE */
@@ -188,17 +174,9 @@ struct store_undo {
 	struct store_undo	*next;
 };
 
-/* An id a transaction took from a form's sequence. */
-struct store_taken {
-	struct store_entity	*e;
-	uint64_t		 id;
-};
-
 struct store_txn {
 	struct store		*st;
 	DB_TXN			*txn;
-	struct store_taken	*taken;		/* given back if it aborts */
-	size_t			 ntaken;
 	int			 fatal;		/* deadlock or panic seen */
 	int			 wake;		/* poke the uploader after the
 						   commit (store-wake.h) */
@@ -225,12 +203,6 @@ int	 store_backup_list(const char *dir, char ***names, size_t *n,
 	     struct ncen_err *);
 void	 store_backup_list_free(char **names, size_t n);
 struct store_entity *store_entity_find(struct store *, const char *,
-	     struct ncen_err *);
-struct store_entity *store_entity_lookup(struct store *, const char *);
-int	 store_entity_write(struct store_txn *, struct store_entity *,
-	     struct ncen_err *);
-int	 store_env_want(struct store *, struct ncen_err *);
-int	 store_index_raw(struct store *, struct store_index *, DB **,
 	     struct ncen_err *);
 int	 store_index_find(struct store_entity *, const char *,
 	     struct store_index **, struct ncen_err *);
@@ -345,10 +317,8 @@ char	*store_search_file(const char *form);
 void	 store_search_keys(const struct schema_form *, struct record_view *,
 	     const void *, size_t, struct store_keys *);
 int	 store_search_open(struct store *, struct store_entity *,
-	     int associate, struct ncen_err *);
-int	 store_search_finish(struct store *, struct ncen_err *);
-int	 store_search_build(struct store *, struct store_entity *,
 	     struct ncen_err *);
+int	 store_search_finish(struct store *, struct ncen_err *);
 int	 store_search_prepare(struct store_txn *, struct store_entity *,
 	     struct ncen_err *);
 

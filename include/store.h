@@ -6,10 +6,6 @@
  * deadlock detection, optional AES encryption from a key file.  Each form
  * has a primary database (key: 8-byte big-endian id from a DB_SEQUENCE)
  * and one secondary index per `index` field, kept by DB->associate.
- * A process opens a form's databases when it first uses them, and
- * associates its indices when it first writes to it (store-env.c); a
- * store_run whose fn meets a form not open yet runs fn again once it
- * is, so fn must be safe to run twice (as after a deadlock).
  * Links between records are stored both ways.
  *
  * Contract: every function returns NCEN_OK or an ncen_code and fills the
@@ -133,13 +129,6 @@ int	 store_close(struct store *, struct ncen_err *);
 int	 store_checkpoint(struct store *, struct ncen_err *);
 const struct schema *store_schema(const struct store *);
 const char *store_home(const struct store *);
-/*
- * A form's databases open at its first use, outside any transaction
- * (inside one, the transaction is run again after they are opened);
- * store_use opens one form's (every form's: NULL) now.  Not inside
- * store_run's fn (NCEN_EUSAGE).
- */
-int	 store_use(struct store *, const char *form, struct ncen_err *);
 
 /* store-home.c: a data directory's own forms (DIR/forms), then its store. */
 int	 store_home_schema(const char *home, struct schema **,

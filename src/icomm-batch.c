@@ -188,6 +188,94 @@ icomm_batch_cms(const void *der, size_t len)
 	return d2i_CMS_ContentInfo(NULL, &p, (long)len);
 }
 
+/* The key agreement and key wraps of an envelope ncen nodes make. */
+static const int icomm_batch_agree[] = {
+	NID_dhSinglePass_stdDH_sha1kdf_scheme,
+	NID_dhSinglePass_stdDH_sha224kdf_scheme,
+	NID_dhSinglePass_stdDH_sha256kdf_scheme,
+	NID_dhSinglePass_stdDH_sha384kdf_scheme,
+	NID_dhSinglePass_stdDH_sha512kdf_scheme,
+};
+static const int icomm_batch_wrap[] = {
+	NID_id_aes128_wrap, NID_id_aes192_wrap, NID_id_aes256_wrap,
+};
+
+/* Whether nid is one of the n in list. */
+static int
+icomm_batch_nid_in(int nid, const int *list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == nid)
+			return 1;
+	return 0;
+}
+
+/* The NID of the algorithm an AlgorithmIdentifier's parameter names. */
+static int
+icomm_batch_param_nid(const X509_ALGOR *alg)
+{
+	const ASN1_OBJECT	*obj;
+	const void		*pval;
+	const ASN1_STRING	*seq;
+	const unsigned char	*p;
+	X509_ALGOR		*inner;
+	int			 ptype, nid;
+
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	if (ptype != V_ASN1_SEQUENCE || (seq = pval) == NULL)
+		return NID_undef;
+	p = ASN1_STRING_get0_data(seq);
+	if ((inner = d2i_X509_ALGOR(NULL, &p,
+	    ASN1_STRING_length(seq))) == NULL)
+		return NID_undef;
+	X509_ALGOR_get0(&obj, NULL, NULL, inner);
+	nid = OBJ_obj2nid(obj);
+	X509_ALGOR_free(inner);
+	return nid;
+}
+
+/*
+ * Whether an EnvelopedData is one an ncen node makes for a node's EC
+ * key: one recipient, by key agreement (ECDH with a standard KDF) whose
+ * originator key is an EC key on the recipient's curve (parameters
+ * absent), its key wrapped with AES key wrap.  Anything else is refused
+ * before it is decrypted: the decryption of other, malformed envelopes
+ * has crashed the crypto library under fuzzing.
+ */
+static int
+icomm_batch_envelope_ok(CMS_ContentInfo *cms)
+{
+	STACK_OF(CMS_RecipientInfo)	*ris;
+	CMS_RecipientInfo		*ri;
+	X509_ALGOR			*alg, *pubalg;
+	ASN1_OCTET_STRING		*ukm;
+	ASN1_BIT_STRING			*pubkey;
+	const ASN1_OBJECT		*obj;
+	int				 ptype;
+
+	if ((ris = CMS_get0_RecipientInfos(cms)) == NULL ||
+	    sk_CMS_RecipientInfo_num(ris) != 1 ||
+	    (ri = sk_CMS_RecipientInfo_value(ris, 0)) == NULL ||
+	    CMS_RecipientInfo_type(ri) != CMS_RECIPINFO_AGREE ||
+	    CMS_RecipientInfo_kari_get0_alg(ri, &alg, &ukm) != 1 ||
+	    alg == NULL)
+		return 0;
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (!icomm_batch_nid_in(OBJ_obj2nid(obj), icomm_batch_agree,
+	    sizeof icomm_batch_agree / sizeof icomm_batch_agree[0]) ||
+	    !icomm_batch_nid_in(icomm_batch_param_nid(alg), icomm_batch_wrap,
+	    sizeof icomm_batch_wrap / sizeof icomm_batch_wrap[0]))
+		return 0;
+	if (CMS_RecipientInfo_kari_get0_orig_id(ri, &pubalg, &pubkey, NULL,
+	    NULL, NULL) != 1 || pubalg == NULL || pubkey == NULL)
+		return 0;
+	X509_ALGOR_get0(&obj, &ptype, NULL, pubalg);
+	return OBJ_obj2nid(obj) == NID_X9_62_id_ecPublicKey &&
+	    (ptype == V_ASN1_UNDEF || ptype == V_ASN1_NULL);
+}
+
 /* Check the header of a document. */
 static int
 icomm_batch_header(const json_t *doc, const char *format,
@@ -316,6 +404,13 @@ icomm_batch_read(const void *der, size_t len, const struct icomm_key *k,
 		goto out;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_enveloped) {
+		if (!icomm_batch_envelope_ok(cms)) {
+			ERR_clear_error();
+			error = ncen_err_set(err, NCEN_EINVALID, "encrypted, "
+			    "but not as ncen nodes encrypt (one recipient, "
+			    "ECDH to this node's key, AES key wrap)");
+			goto out;
+		}
 		if (k == NULL || k->key == NULL ||
 		    (out = BIO_new(BIO_s_mem())) == NULL ||
 		    CMS_decrypt(cms, k->key, k->cert, NULL, out,

@@ -205,7 +205,7 @@ static int
 store_count_make_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 {
 	struct store_count_make	*m = arg;
-	DB			*db = m->e->db;
+	DB			*db = m->ix == NULL ? m->e->db : m->ix->raw;
 	const char		*file = m->ix == NULL ? m->e->file :
 				    m->ix->file;
 	DBC			*c = NULL;
@@ -214,9 +214,6 @@ store_count_make_fn(struct store_txn *t, void *arg, struct ncen_err *err)
 	int			 ret, cret, found, error;
 
 	m->n = 0;
-	if (m->ix != NULL &&
-	    (error = store_index_raw(t->st, m->ix, &db, err)) != NCEN_OK)
-		return error;
 	/* Made meanwhile by another process: take it. */
 	if ((error = store_count_read(t, &m->key, DB_RMW, &m->n, &found,
 	    err)) != NCEN_OK || found)

@@ -885,8 +885,6 @@ store_dump_put(struct store_txn *t, const struct record *r,
 
 	if ((ent = store_entity_find(t->st, r->form->name, e)) == NULL)
 		return NCEN_ENOTFOUND;
-	if ((rc = store_entity_write(t, ent, e)) != NCEN_OK)
-		return rc;
 	if ((rc = store_record_exists(t, ent, r->id, e)) < 0)
 		return -rc;
 	if (rc == 1)

@@ -27,8 +27,6 @@
 #define STORE_DBERR_MAX	2048	/* bytes of library messages kept */
 
 static void	store_env_handles_close(struct store *);
-static int	store_env_ent_use(struct store *, struct store_entity *,
-		    struct ncen_err *);
 static void	store_env_shutdown(struct store *);
 
 /* Refuse to run with a libdb other than the one ncen was built with. */
@@ -359,95 +357,18 @@ store_env_index_cb(DB *sdb, const DBT *pkey, const DBT *pdata, DBT *result)
 	return 0;
 }
 
-/* The entity of a form name in the table, its databases open or not. */
+/* The entity of a form name, or NULL with NCEN_ENOTFOUND. */
 struct store_entity *
-store_entity_lookup(struct store *st, const char *name)
+store_entity_find(struct store *st, const char *name, struct ncen_err *err)
 {
 	size_t	i;
 
 	for (i = 0; name != NULL && i < st->nents; i++)
 		if (strcmp(st->ents[i].form->name, name) == 0)
 			return &st->ents[i];
+	ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named '%s'"), st->home,
+	    name == NULL ? "(null)" : name);
 	return NULL;
-}
-
-/*
- * The entity of a form name with its databases open, or NULL with an
- * error (NCEN_ENOTFOUND: no such form).  A form's databases are opened
- * at its first use, not at store_open: a session uses a few forms of
- * many, and each handle costs a few kB of heap (bench/README).
- *
- * Outside a transaction they are opened here.  Inside store_run's fn
- * they are not: an open takes locks (the file's handle lock, its meta
- * page) for a locker of its own, which may wait for another process
- * that waits for the locks of our transaction; the deadlock detector
- * sees no cycle, since nothing tells it that our transaction waits for
- * our open, and both processes would hang.  Opening in the caller's
- * transaction would let the detector see it, but would tie the handle to
- * that transaction (an abort after a deadlock leaves a handle that must
- * be closed and forgotten, wherever a walk still holds the entity).  So
- * the form is marked wanted and NULL answered with NCEN_EBUSY;
- * store_txn_run aborts that attempt whatever fn makes of the answer,
- * opens what was wanted while this process holds no lock, and runs fn
- * again (store_env_want).
- */
-struct store_entity *
-store_entity_find(struct store *st, const char *name, struct ncen_err *err)
-{
-	struct store_entity	*e;
-
-	if ((e = store_entity_lookup(st, name)) == NULL) {
-		ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named '%s'"),
-		    st->home, name == NULL ? "(null)" : name);
-		return NULL;
-	}
-	if (e->db != NULL)
-		return e;
-	if (st->inrun) {
-		e->used = 1;
-		st->want = 1;
-		ncen_err_set(err, NCEN_EBUSY, "%s: %s: its databases are "
-		    "opened outside the transaction, which runs again",
-		    st->home, e->file);
-		return NULL;
-	}
-	if (st->env == NULL && store_env_reopen(st, err) != NCEN_OK)
-		return NULL;
-	if (e->db == NULL && store_env_ent_use(st, e, err) != NCEN_OK)
-		return NULL;
-	return e;
-}
-
-/*
- * The raw handle of a field's index in *db: the file opened again, not
- * associated, from which store_find and the lists read index key -> id
- * without a primary lookup per entry.  Opened at its first use, like a
- * form's databases and for the same reason (see store_entity_find):
- * inside store_run's fn it is only wanted, NCEN_EBUSY answered, and the
- * transaction runs again once it is open.  A session reads a few of the
- * indices its forms have.
- */
-int
-store_index_raw(struct store *st, struct store_index *ix, DB **db,
-    struct ncen_err *err)
-{
-	int	error;
-
-	if ((*db = ix->raw) != NULL)
-		return NCEN_OK;
-	ix->rawused = 1;
-	if (st->inrun) {
-		st->want = 1;
-		return ncen_err_set(err, NCEN_EBUSY, "%s: %s: opened outside "
-		    "the transaction, which runs again", st->home, ix->file);
-	}
-	if (st->env == NULL && (error = store_env_reopen(st, err)) != NCEN_OK)
-		return error;
-	if (ix->raw == NULL && (error = store_env_db_open(st, NULL, &ix->raw,
-	    ix->file, DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
-		return error;
-	*db = ix->raw;
-	return NCEN_OK;
 }
 
 /* The index of an entity's field in *ix; NCEN_ENOTFOUND or NCEN_EUSAGE. */
@@ -566,14 +487,12 @@ out:
 }
 
 /*
- * Open one btree database of the environment with open flags oflags
- * (DB_CREATE or DB_RDONLY); pagesize (0: Berkeley DB's choice) counts
- * only when it is created.
+ * Open (creating if needed) one btree database of the environment;
+ * pagesize (0: Berkeley DB's choice) counts only when it is created.
  */
-static int
-store_env_db_open_as(struct store *st, DB_TXN *txn, DB **dbp,
-    const char *file, u_int32_t dbflags, u_int32_t pagesize,
-    u_int32_t oflags, struct ncen_err *err)
+int
+store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
+    u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
 {
 	DB	*db = NULL;
 	int	 ret, error;
@@ -596,7 +515,7 @@ store_env_db_open_as(struct store *st, DB_TXN *txn, DB **dbp,
 	}
 	store_watch_enter();
 	ret = db->open(db, txn, file, NULL, DB_BTREE,
-	    oflags | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
+	    DB_CREATE | (txn == NULL ? DB_AUTO_COMMIT : 0), 0);
 	store_watch_leave();
 	if (ret != 0) {
 		/* The environment took the key: only a checksum blames it. */
@@ -616,18 +535,6 @@ store_env_db_open_as(struct store *st, DB_TXN *txn, DB **dbp,
 fail:
 	(void)db->close(db, 0);
 	return error;
-}
-
-/*
- * Open (creating if needed) one btree database of the environment;
- * pagesize (0: Berkeley DB's choice) counts only when it is created.
- */
-int
-store_env_db_open(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
-    u_int32_t dbflags, u_int32_t pagesize, struct ncen_err *err)
-{
-	return store_env_db_open_as(st, txn, dbp, file, dbflags, pagesize,
-	    DB_CREATE, err);
 }
 
 /* Open a form's sequence of ids in seq.db. */
@@ -722,9 +629,12 @@ store_env_index_open(struct store *st, struct store_entity *e,
 			goto out;
 		}
 	}
-	/* Its raw handle again if it had one (a reopen): see store_index_raw. */
-	if (ix->rawused && (error = store_env_db_open(st, NULL, &ix->raw,
-	    ix->file, DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+	/*
+	 * The same file again, not associated: store_find reads index
+	 * key -> id from it without a primary lookup per entry.
+	 */
+	if ((error = store_env_db_open(st, NULL, &ix->raw, ix->file,
+	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
 		goto out;
 	error = NCEN_OK;
 out:
@@ -792,192 +702,6 @@ store_env_ents(struct store *st)
 }
 
 /*
- * Close one form's handles, ignoring failures (an open that failed, or
- * a form opened for reading to open again for writing).  DB_NOSYNC: a
- * close would otherwise write every dirty page of the file in the
- * shared cache, other processes' too, which the checkpoints do.
- */
-static void
-store_env_ent_close(struct store_entity *e)
-{
-	size_t	j;
-
-	e->writable = 0;
-	store_watch_enter();
-	for (j = 0; j <= e->nidx; j++) {
-		struct store_index *ix = j < e->nidx ? &e->idx[j] : e->search;
-
-		if (ix == NULL)
-			break;
-		if (ix->raw != NULL)
-			(void)ix->raw->close(ix->raw, DB_NOSYNC);
-		if (ix->db != NULL)
-			(void)ix->db->close(ix->db, DB_NOSYNC);
-		ix->raw = ix->db = NULL;
-	}
-	if (e->seq != NULL)
-		(void)e->seq->close(e->seq, 0);
-	e->seq = NULL;
-	if (e->db != NULL)
-		(void)e->db->close(e->db, DB_NOSYNC);
-	e->db = NULL;
-	store_watch_leave();
-}
-
-/* Whether a form or one of its indices has no file yet (to make). */
-static int
-store_env_ent_new(struct store *st, struct store_entity *e)
-{
-	size_t	j;
-
-	if (!store_env_exists(st, e->file))
-		return 1;
-	for (j = 0; j < e->nidx; j++)
-		if (!store_env_exists(st, e->idx[j].file))
-			return 1;
-	return e->search != NULL && !store_env_exists(st, e->search->file);
-}
-
-/*
- * Open one form's databases, outside any transaction of this process:
- * its primary, its sequence of ids, its search index, and its indices,
- * associated when the form is written to (store_entity_write).  A form
- * only read (most, in a session: the main menu's alert check reads
- * eight) has its primary read-only and no index associated, each index
- * a handle of a few kB; its raw index handles open as they are read
- * (store_index_raw).  A form with a file to make is opened for writing.
- * On failure none stays open.
- */
-static int
-store_env_ent_open(struct store *st, struct store_entity *e,
-    struct ncen_err *err)
-{
-	size_t	j;
-	int	error;
-
-	e->used = 1;
-	if (st->create || store_env_ent_new(st, e))
-		e->written = 1;
-	if ((error = store_env_db_open_as(st, NULL, &e->db, e->file, 0,
-	    STORE_PAGE_PRIMARY, e->written ? DB_CREATE : DB_RDONLY,
-	    err)) != NCEN_OK ||
-	    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
-		goto fail;
-	for (j = 0; j < e->nidx; j++)
-		if ((e->written || e->idx[j].rawused) && (error = e->written ?
-		    store_env_index_open(st, e, &e->idx[j], err) :
-		    store_env_db_open(st, NULL, &e->idx[j].raw,
-		    e->idx[j].file, DB_DUPSORT, STORE_PAGE_INDEX, err)) !=
-		    NCEN_OK)
-			goto fail;
-	if ((error = store_search_open(st, e, e->written, err)) != NCEN_OK)
-		goto fail;
-	e->writable = e->written;
-	return NCEN_OK;
-fail:
-	store_env_ent_close(e);
-	return error;
-}
-
-/*
- * Before a change of a form's records in t: its indices associated, so
- * that Berkeley DB keeps them.  A form opened for reading has none and
- * a read-only primary (a write that forgot this call fails instead of
- * leaving its indices behind).  Inside the transaction it cannot be
- * opened again (see store_entity_find): it is wanted, NCEN_EBUSY
- * answered, and store_txn_run opens it for writing and runs fn again.
- */
-int
-store_entity_write(struct store_txn *t, struct store_entity *e,
-    struct ncen_err *err)
-{
-	if (e->writable && e->db != NULL)
-		return NCEN_OK;
-	e->written = 1;
-	t->st->want = 1;
-	return ncen_err_set(err, NCEN_EBUSY, "%s: %s: opened for writing "
-	    "outside the transaction, which runs again", t->st->home, e->file);
-}
-
-/*
- * Open a form's databases at its first use, and finish its search
- * index if a crash left it half built (store_open builds only the ones
- * it makes).
- */
-static int
-store_env_ent_use(struct store *st, struct store_entity *e,
-    struct ncen_err *err)
-{
-	int	error;
-
-	if ((error = store_env_ent_open(st, e, err)) != NCEN_OK)
-		return error;
-	if (e->search != NULL && e->search->building)
-		return store_search_build(st, e, err);
-	return NCEN_OK;
-}
-
-/*
- * Open the forms and raw index handles a transaction's fn wanted
- * (store_entity_find, store_entity_write, store_index_raw), between its
- * attempts: this process holds no lock then.
- */
-int
-store_env_want(struct store *st, struct ncen_err *err)
-{
-	struct store_entity	*e;
-	DB			*db;
-	size_t			 i, j;
-	int			 error;
-
-	st->want = 0;
-	for (i = 0; i < st->nents; i++) {
-		e = &st->ents[i];
-		/* Opened for reading, now written to: open it again. */
-		if (e->db != NULL && e->written && !e->writable)
-			store_env_ent_close(e);
-		if (e->used && e->db == NULL &&
-		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
-			return error;
-		for (j = 0; e->db != NULL && j < e->nidx; j++)
-			if (e->idx[j].rawused && (error = store_index_raw(st,
-			    &e->idx[j], &db, err)) != NCEN_OK)
-				return error;
-	}
-	return NCEN_OK;
-}
-
-/* Open one form's databases now, for writing (every form's: NULL). */
-int
-store_use(struct store *st, const char *form, struct ncen_err *err)
-{
-	struct store_entity	*e;
-	size_t			 i;
-	int			 error;
-
-	if (st->inrun)
-		return ncen_err_set(err, NCEN_EUSAGE,
-		    "store_use: called inside a transaction");
-	if (form != NULL && store_entity_lookup(st, form) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND,
-		    _("%s: no form named '%s'"), st->home, form);
-	if (st->env == NULL && (error = store_env_reopen(st, err)) != NCEN_OK)
-		return error;
-	for (i = 0; i < st->nents; i++) {
-		e = &st->ents[i];
-		if (form != NULL && strcmp(e->form->name, form) != 0)
-			continue;
-		if (e->db != NULL && !e->writable)
-			store_env_ent_close(e);
-		e->written = 1;
-		if (e->db == NULL &&
-		    (error = store_env_ent_use(st, e, err)) != NCEN_OK)
-			return error;
-	}
-	return NCEN_OK;
-}
-
-/*
  * Leave the regions after a failed open.  They may hold pages other
  * processes committed and left to the last one out (a close beside
  * others makes no checkpoint, see store_close), counting on this one,
@@ -1022,7 +746,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	struct store_entity		*e;
 	DB_ENV				*env = NULL;
 	u_int32_t			 flags;
-	size_t				 i;
+	size_t				 i, j;
 	struct store_space_env		 se;
 	int				 ret, error, opened = 0;
 
@@ -1121,17 +845,19 @@ store_env_open(struct store *st, struct ncen_err *err)
 	/* A reopen keeps the table: walks hold pointers into it. */
 	if (st->ents == NULL)
 		store_env_ents(st);
-	/*
-	 * A form's databases open at its first use (store_entity_find);
-	 * a reopen opens those used before again, ncenctl init all.
-	 */
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
-		if ((e->used || st->create) &&
-		    (error = store_env_ent_open(st, e, err)) != NCEN_OK)
+		if ((error = store_env_db_open(st, NULL, &e->db, e->file, 0,
+		    STORE_PAGE_PRIMARY, err)) != NCEN_OK ||
+		    (error = store_env_seq_open(st, e, err)) != NCEN_OK)
+			goto fail;
+		for (j = 0; j < e->nidx; j++)
+			if ((error = store_env_index_open(st, e, &e->idx[j],
+			    err)) != NCEN_OK)
+				goto fail;
+		if ((error = store_search_open(st, e, err)) != NCEN_OK)
 			goto fail;
 	}
-	st->want = 0;
 	return NCEN_OK;
 fail:
 	store_env_open_undo(st, opened);
@@ -1214,7 +940,6 @@ store_env_shutdown(struct store *st)
 			free(e->search->file);
 		free(e->search);
 		free(e->file);
-		free(e->spare);
 	}
 	free(st->ents);
 	st->ents = NULL;

@@ -272,7 +272,6 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 	struct store_entity	*e;
 	struct store_index	*ix = NULL;
 	struct buf		 key = BUF_INIT;
-	DB			*raw;
 	DBC			*c = NULL;
 	DBT			 k, d;
 	size_t			 i;
@@ -290,11 +289,9 @@ store_txn_ids(struct store_txn *t, const char *entity, const char *field,
 		return ncen_err_set(err, NCEN_ENOTFOUND,
 		    _("%s.%s has no index"),
 		    entity, field);
-	/* The raw handle: the index's own pairs, key -> primary id. */
-	if ((error = store_index_raw(t->st, ix, &raw, err)) != NCEN_OK)
-		return error;
 	schema_index_key(ix->field, value, strlen(value), &key);
-	if ((ret = raw->cursor(raw, t->txn, &c, 0)) != 0) {
+	/* The raw handle: the index's own pairs, key -> primary id. */
+	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0) {
 		buf_free(&key);
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 	}

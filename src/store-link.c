@@ -457,9 +457,8 @@ store_links_read(struct store *st, struct store_txn *t, struct store_ref ref,
 	struct store_links_arg	a;
 	int			error;
 
-	if (store_entity_lookup(st, ref.entity) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named "
-		    "'%s'"), store_home(st), ref.entity);
+	if (store_entity_find(st, ref.entity, err) == NULL)
+		return NCEN_ENOTFOUND;
 	memset(&a, 0, sizeof a);
 	a.ref = ref;
 	/*

@@ -336,16 +336,13 @@ store_page_take(struct store_txn *t, struct store_page_walk *w, uint64_t id,
 }
 
 /*
- * The database a walk reads in *db, asked of its entity or index at
- * each attempt: a reopen after a panic gives them new handles.
+ * The database a walk reads, asked of its entity or index at each
+ * attempt: a reopen after a panic gives them new handles.
  */
-static int
-store_page_db(struct store_txn *t, const struct store_page_walk *w,
-    DB **db, struct ncen_err *err)
+static DB *
+store_page_db(const struct store_page_walk *w)
 {
-	*db = w->e->db;
-	return w->ix != NULL ? store_index_raw(t->st, w->ix, db, err) :
-	    NCEN_OK;
+	return w->ix != NULL ? w->ix->raw : w->e->db;
 }
 
 /* One batch of a walk, in a transaction of its own. */
@@ -360,8 +357,7 @@ store_page_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	int			 ret, cret, error = NCEN_OK;
 
 	store_page_rewind(w);
-	if ((error = store_page_db(t, w, &db, err)) != NCEN_OK)
-		return error;
+	db = store_page_db(w);
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = store_page_start(w, c, &key, &data);
@@ -471,8 +467,7 @@ store_page_probe_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	int			 ret, cret, error = NCEN_OK;
 
 	p->found = 0;
-	if ((error = store_page_db(t, w, &db, err)) != NCEN_OK)
-		return error;
+	db = store_page_db(w);
 	if ((ret = db->cursor(db, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), w->file);
 	ret = p->dir > 0 ?
@@ -1071,7 +1066,6 @@ store_page_last_key(struct store_txn *t, const char *entity,
 	struct store_entity	*e;
 	struct store_index	*ix = NULL;
 	struct buf		 k = BUF_INIT;
-	DB			*raw;
 	DBC			*c = NULL;
 	DBT			 dk, dd;
 	size_t			 i;
@@ -1085,12 +1079,10 @@ store_page_last_key(struct store_txn *t, const char *entity,
 	if (ix == NULL)
 		return ncen_err_set(err, NCEN_EUSAGE, _("%s.%s is not an "
 		    "indexed field"), entity, field);
-	if ((error = store_index_raw(t->st, ix, &raw, err)) != NCEN_OK)
-		return error;
 	schema_index_key(ix->field, prefix, strlen(prefix), &k);
 	/* Seek just past every key with the prefix, then step back. */
 	buf_addc(&k, 0xff);
-	if ((ret = raw->cursor(raw, t->txn, &c, 0)) != 0) {
+	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0) {
 		error = store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 		goto out;
 	}

@@ -234,13 +234,7 @@ store_record_last_id(struct store_txn *t, struct store_entity *e,
 	return error;
 }
 
-/*
- * Take the next id of a form from its sequence (its own small
- * transaction, which an abort does not undo).  One an earlier attempt
- * of this process took and did not keep comes first: a transaction run
- * again (after a deadlock, or a form opened on the way, store-env.c)
- * gives its records the ids the first attempt would have.
- */
+/* Take the next id of a form from its sequence (its own small transaction). */
 static int
 store_record_next_id(struct store_txn *t, struct store_entity *e,
     int32_t delta, uint64_t *id, struct ncen_err *err)
@@ -248,18 +242,10 @@ store_record_next_id(struct store_txn *t, struct store_entity *e,
 	db_seq_t	v;
 	int		ret;
 
-	if (delta == 1 && e->nspare != 0)
-		*id = e->spare[--e->nspare];
-	else {
-		if ((ret = e->seq->get(e->seq, NULL, delta, &v,
-		    DB_TXN_NOSYNC)) != 0)
-			return store_txn_dberr(t, ret, err, _("%s: taking an "
-			    "id from its sequence"), e->form->name);
-		*id = (uint64_t)v + (uint64_t)(delta - 1);
-	}
-	t->taken = xreallocarray(t->taken, t->ntaken + 1, sizeof *t->taken);
-	t->taken[t->ntaken].e = e;
-	t->taken[t->ntaken++].id = *id;
+	if ((ret = e->seq->get(e->seq, NULL, delta, &v, DB_TXN_NOSYNC)) != 0)
+		return store_txn_dberr(t, ret, err, _("%s: taking an id from "
+		    "its sequence"), e->form->name);
+	*id = (uint64_t)v + (uint64_t)(delta - 1);
 	return NCEN_OK;
 }
 
@@ -276,7 +262,7 @@ store_record_check(struct store_txn *t, struct record *r, const char *user,
 		    "the change"), r->form->name);
 	if ((*e = store_entity_find(t->st, r->form->name, err)) == NULL)
 		return NCEN_ENOTFOUND;
-	return store_entity_write(t, *e, err);
+	return NCEN_OK;
 }
 
 /* Set who changed a record last and when. */
@@ -439,9 +425,7 @@ store_delete(struct store_txn *t, const char *entity, uint64_t id,
 
 	if ((e = store_entity_find(t->st, entity, err)) == NULL)
 		return NCEN_ENOTFOUND;
-	if ((error = store_entity_write(t, e, err)) != NCEN_OK ||
-	    (error = store_record_read(t, e, id, DB_RMW, &cur, err)) !=
-	    NCEN_OK)
+	if ((error = store_record_read(t, e, id, DB_RMW, &cur, err)) != NCEN_OK)
 		goto out;
 	if (cur->version != version) {
 		error = store_record_conflict(e, cur, version,
@@ -783,7 +767,6 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	unsigned char		 k[8];
 	uint64_t		 ids[STORE_BATCH];
 	size_t			 n = 0;
-	DB			*raw;
 	DBC			*c = NULL;
 	DBT			 key, pkey;
 	int			 ret, cret, error = NCEN_OK;
@@ -791,9 +774,7 @@ store_find_fn(struct store_txn *t, void *varg, struct ncen_err *err)
 	store_batch_clear(b);
 	b->done = 0;
 	b->nread = 0;
-	if ((error = store_index_raw(t->st, ix, &raw, err)) != NCEN_OK)
-		return error;
-	if ((ret = raw->cursor(raw, t->txn, &c, 0)) != 0)
+	if ((ret = ix->raw->cursor(ix->raw, t->txn, &c, 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("%s: cursor"), ix->file);
 	memset(&key, 0, sizeof key);
 	memset(&pkey, 0, sizeof pkey);

@@ -330,9 +330,8 @@ store_scan_links(struct store *st, const char *entity,
 	struct buf		 prefix = BUF_INIT;
 	int			 error;
 
-	if (store_entity_lookup(st, entity) == NULL)
-		return ncen_err_set(err, NCEN_ENOTFOUND, _("%s: no form named "
-		    "'%s'"), store_home(st), entity);
+	if (store_entity_find(st, entity, err) == NULL)
+		return NCEN_ENOTFOUND;
 	buf_adds(&prefix, entity);
 	buf_addc(&prefix, '\0');
 	s.fn = fn;

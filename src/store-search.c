@@ -417,7 +417,7 @@ out:
 }
 
 /* Fill a form's search index in batches until it is complete. */
-int
+static int
 store_search_build(struct store *st, struct store_entity *e,
     struct ncen_err *err)
 {
@@ -488,12 +488,12 @@ out:
 }
 
 /*
- * Open a form's search index (making it when absent) and, for a form
- * opened for writing, associate it; whether it is still being built is
- * read, not acted on (its form's first open builds it).
+ * Open a form's search index (making it when absent) and associate it;
+ * whether it is still being built is read, not acted on (store_open
+ * builds, store_search_finish).
  */
 int
-store_search_open(struct store *st, struct store_entity *e, int associate,
+store_search_open(struct store *st, struct store_entity *e,
     struct ncen_err *err)
 {
 	struct store_index	*ix = e->search;
@@ -506,20 +506,18 @@ store_search_open(struct store *st, struct store_entity *e, int associate,
 	    (error = store_search_create(st, ix, err)) != NCEN_OK)
 		return error;
 	store_watch_enter();
+	if ((error = store_env_db_open(st, NULL, &ix->db, ix->file,
+	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
+		goto out;
+	ix->db->app_private = ix;
+	/* Built from the "\0" entry on, never here: no DB_CREATE. */
 	ix->building = 1;
 	ix->upto = 0;
-	if (associate) {
-		if ((error = store_env_db_open(st, NULL, &ix->db, ix->file,
-		    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
-			goto out;
-		ix->db->app_private = ix;
-		/* Built from the "\0" entry on, never here: no DB_CREATE. */
-		if ((ret = e->db->associate(e->db, NULL, ix->db,
-		    store_search_cb, 0)) != 0) {
-			error = store_dberr(st, ret, err, _("%s: associating "
-			    "it with %s"), ix->file, e->file);
-			goto out;
-		}
+	if ((ret = e->db->associate(e->db, NULL, ix->db, store_search_cb,
+	    0)) != 0) {
+		error = store_dberr(st, ret, err, _("%s: associating it with "
+		    "%s"), ix->file, e->file);
+		goto out;
 	}
 	if ((error = store_env_db_open(st, NULL, &ix->raw, ix->file,
 	    DB_DUPSORT, STORE_PAGE_INDEX, err)) != NCEN_OK)
@@ -544,34 +542,19 @@ out:
 	return error;
 }
 
-/*
- * At store_open: make and build the search indices not there yet (a
- * form newly searched, a directory older than them).  A form's
- * databases open at its first use (store_entity_find), which finishes
- * a search index a crash left half built; one already open here (a new
- * directory opens all) is finished here.
- */
+/* Build every search index that is not complete (at store_open). */
 int
 store_search_finish(struct store *st, struct ncen_err *err)
 {
-	struct store_entity	*e;
-	size_t			 i;
-	int			 error;
+	size_t	i;
+	int	error;
 
-	for (i = 0; i < st->nents; i++) {
-		e = &st->ents[i];
-		if (e->search == NULL)
-			continue;
-		if (e->db == NULL) {
-			if (store_env_exists(st, e->search->file))
-				continue;
-			if ((error = store_use(st, e->form->name, err)) !=
-			    NCEN_OK)
-				return error;
-		} else if (e->search->building &&
-		    (error = store_search_build(st, e, err)) != NCEN_OK)
+	for (i = 0; i < st->nents; i++)
+		if (st->ents[i].search != NULL &&
+		    st->ents[i].search->building &&
+		    (error = store_search_build(st, &st->ents[i], err)) !=
+		    NCEN_OK)
 			return error;
-	}
 	return NCEN_OK;
 }
 
@@ -710,6 +693,6 @@ store_search_has(struct store *st, const char *entity)
 {
 	struct store_entity	*e;
 
-	return (e = store_entity_lookup(st, entity)) != NULL &&
+	return (e = store_entity_find(st, entity, NULL)) != NULL &&
 	    e->search != NULL;
 }

@@ -62,20 +62,7 @@ static void
 store_txn_release(struct store_txn *t, int committed)
 {
 	struct store_undo	*u, *next;
-	struct store_entity	*e;
 	struct record		*r;
-	size_t			 i;
-
-	/* Ids taken and not kept: the next attempt's, the first on top. */
-	for (i = t->ntaken; !committed && i > 0; i--) {
-		e = t->taken[i - 1].e;
-		e->spare = xreallocarray(e->spare, e->nspare + 1,
-		    sizeof *e->spare);
-		e->spare[e->nspare++] = t->taken[i - 1].id;
-	}
-	free(t->taken);
-	t->taken = NULL;
-	t->ntaken = 0;
 
 	for (u = t->undo; u != NULL; u = next) {
 		next = u->next;
@@ -268,8 +255,6 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		if (error == NCEN_OK && t->fatal != 0)
 			error = store_dberr(st, t->fatal, err,
 			    _("the read failed"));
-		if (error == NCEN_OK && st->want)
-			error = NCEN_EBUSY;	/* run again, forms open */
 		return error;
 	}
 	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn,
@@ -287,9 +272,6 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		/* fn ignored a deadlock or a panic: the work is lost. */
 		error = store_dberr(st, t->fatal, err,
 		    _("the transaction failed"));
-	/* fn met a form not open (store_entity_find): run again. */
-	if (error == NCEN_OK && st->want)
-		error = NCEN_EBUSY;
 	if (error != NCEN_OK) {
 		/* An abort fails only when the environment panicked. */
 		if (txn->abort(txn) != 0)
@@ -391,20 +373,6 @@ store_txn_run(struct store *st, store_txn_fn fn, void *arg, int readonly,
 
 		if (t.unsure)
 			return error;	/* not again: it may be there */
-		/*
-		 * fn met forms whose databases are not open: open them now
-		 * that no lock is held, and run it again (each time opens
-		 * one form or more, so this ends).
-		 */
-		if (st->want && t.fatal != DB_RUNRECOVERY) {
-			if ((error = store_env_want(st, err)) == NCEN_OK) {
-				attempt--;
-				continue;
-			}
-			if (error != NCEN_ERECOVER)
-				return error;
-			t.fatal = DB_RUNRECOVERY;
-		}
 		if (error == NCEN_OK) {
 			if (readonly)
 				return NCEN_OK;

@@ -570,9 +570,6 @@ store_verify_cross(struct store *st, struct store_verify *v,
 	size_t				 i, j;
 	int				 ret, error = NCEN_OK;
 
-	/* Every form, not only those used so far. */
-	if ((error = store_use(st, NULL, err)) != NCEN_OK)
-		return error;
 	for (i = 0; i < st->nents && error == NCEN_OK; i++) {
 		e = &st->ents[i];
 		memset(&w, 0, sizeof w);

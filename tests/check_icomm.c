@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/x509.h>
@@ -750,6 +752,33 @@ START_TEST(test_pseudo_secret)
 }
 END_TEST
 
+/* Replace signed DER by an EnvelopedData of it to two certificates. */
+static void
+envelope_two(struct buf *der, X509 *a, X509 *b)
+{
+	STACK_OF(X509)		*to;
+	CMS_ContentInfo		*env;
+	BIO			*in, *out;
+	char			*p;
+	long			 n;
+
+	ck_assert_ptr_nonnull(to = sk_X509_new_null());
+	ck_assert_int_ne(sk_X509_push(to, a), 0);
+	ck_assert_int_ne(sk_X509_push(to, b), 0);
+	ck_assert_ptr_nonnull(in = BIO_new_mem_buf(der->s, (int)der->len));
+	ck_assert_ptr_nonnull(env = CMS_encrypt(to, in, EVP_aes_256_cbc(),
+	    CMS_BINARY));
+	ck_assert_ptr_nonnull(out = BIO_new(BIO_s_mem()));
+	ck_assert_int_eq(i2d_CMS_bio(out, env), 1);
+	n = BIO_get_mem_data(out, &p);
+	buf_reset(der);
+	buf_add(der, p, (size_t)n);
+	BIO_free(out);
+	BIO_free(in);
+	CMS_ContentInfo_free(env);
+	sk_X509_free(to);
+}
+
 /* A batch seals and reads back; tampering, size and keys are caught. */
 START_TEST(test_batch_round_trip)
 {
@@ -810,6 +839,18 @@ START_TEST(test_batch_round_trip)
 	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL, &err),
 	    NCEN_EINVALID);
 	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "bad signature"));
+
+	/* Enveloped to two recipients: not as nodes encrypt, refused
+	 * before any decryption. */
+	ck_assert_int_eq(icomm_batch_seal(doc, &k, NULL, &der, &err),
+	    NCEN_OK);
+	envelope_two(&der, k.cert, other.cert);
+	ck_assert_int_eq(icomm_batch_read(der.s, der.len, &k,
+	    ICOMM_BATCH_FORMAT, ICOMM_BATCH_MAX, cert_self, &k, &back, NULL,
+	    &err), NCEN_EINVALID);
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err),
+	    "not as ncen nodes encrypt"));
+	ck_assert_ptr_null(back);
 
 	/* Garbage is not CMS. */
 	ck_assert_int_eq(icomm_batch_read("hello", 5, NULL,

@@ -310,12 +310,25 @@ mx_ui_open() {
 }
 
 # Why the session is not where it should be, into session.txt: mx_ui_lost
-# WHAT N.
+# WHAT N.  A session still running there is stuck: where each of its
+# threads is (gdb, when installed) goes in too, after "| ".
 mx_ui_lost() {
-	local st
+	local st pane pid
 	st=$(cat "$L/ui.exit.$2" 2>/dev/null)
 	echo "lost $1 session=$2 exit=${st:-running}" >>"$L/session.txt"
 	sed 's/^/| /' "$L/ui.screen" >>"$L/session.txt"
+	[ -z "$st" ] || return 0
+	pane=$(ui_tmux list-panes -t S -F '#{pane_pid}' 2>/dev/null | head -1)
+	for pid in $(pgrep -P "${pane:-0}" 2>/dev/null); do
+		{
+			echo "pid $pid: $(cut -d' ' -f3,14,15 "/proc/$pid/stat" 2>/dev/null) (state utime stime)," \
+			    "wchan $(cat "/proc/$pid/wchan" 2>/dev/null)"
+			command -v gdb >/dev/null &&
+			    timeout 30 gdb -p "$pid" -batch -nx \
+				-ex 'thread apply all bt 12' 2>/dev/null |
+			    grep -E '^(#|Thread)'
+		} | sed 's/^/| /' >>"$L/session.txt"
+	done
 }
 
 # The session lane: edit person 1's given names and save, again and
@@ -674,7 +687,7 @@ lost=$(grep -c '^lost' "$L/session.txt")
 tap_result $? "mixed: the session survived, or left with 75 and came back ($lost ends, $sbad of them not 75)"
 if [ "$sbad" -ne 0 ]; then
 	awk '/^lost/ && !/exit=75/ { p = 1; print; next } /^\| / && p { if ($0 !~ /^\| *$/) print; next } { p = 0 }' \
-	    "$L/session.txt" | head -24 | sed 's/^/# /'
+	    "$L/session.txt" | head -90 | sed 's/^/# /'
 fi
 # A session that stalled at a save kept the typing: the next sign-in
 # offered it.

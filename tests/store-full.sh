@@ -1,7 +1,7 @@
 #!/bin/sh
 # store-full.sh - a data directory on a small file system filled by imports.
 #
-# On a 64 MB ext4 loop image and on a 32 MB tmpfs (twice, the second
+# On a 64 MB ext4 loop image and on a 20 MB tmpfs (twice, the second
 # time with a restart before space is freed): imports until the
 # reserve refuses one (exit 75, a message naming the directory, the free
 # space and the reserve), then with the reserve off until the disk itself
@@ -181,20 +181,20 @@ else
 fi
 
 mkdir -p "$T/tmpfs"
-if mount -t tmpfs -o size=32m tmpfs "$T/tmpfs"; then
+if mount -t tmpfs -o size=20m tmpfs "$T/tmpfs"; then
 	mounts="$mounts $T/tmpfs"
 	fill tmpfs "$T/tmpfs" 4M
 	umount "$T/tmpfs" && mounts=${mounts% *}
 else
-	tap_result 1 "mount a 32 MB tmpfs"
+	tap_result 1 "mount a 20 MB tmpfs"
 fi
 
 # Again, the kept cache lost to a restart before space is freed.
 mkdir -p "$T/reboot"
-if mount -t tmpfs -o size=32m tmpfs "$T/reboot"; then
+if mount -t tmpfs -o size=20m tmpfs "$T/reboot"; then
 	mounts="$mounts $T/reboot"
 	fill reboot "$T/reboot" 4M reboot
 else
-	tap_result 1 "mount a 32 MB tmpfs"
+	tap_result 1 "mount a 20 MB tmpfs"
 fi
 finish
