@@ -50,7 +50,7 @@ MX_SEED=${CRASH_SEED:-$$}
 M=$T/mixed			# the data directory
 L=$T/mlog			# what every command did
 mkdir -p "$L"
-echo "# mixed writers: seed $MX_SEED, until $MX_KILLS kills and 3 saves of the session, or $MX_SECONDS s"
+echo "# mixed writers: seed $MX_SEED, until $MX_KILLS kills, 3 saves of the session and a backup, or $MX_SECONDS s"
 
 # Survivors of a panicked environment leak libdb's handles (see phase 1).
 mx_lsan="suppressions=$top_srcdir/tests/fixtures/crash/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
@@ -416,12 +416,15 @@ done
 tap_cleanup="${tap_cleanup:+$tap_cleanup; }touch '$L/stop'"
 [ -n "${CRASH_KEEP:-}" ] &&
 	tap_cleanup="$tap_cleanup; mkdir -p '$CRASH_KEEP' && cp -R '$M' '$L' '$T/m.dump' '$CRASH_KEEP'/"
-# The storm lasts until enough kills, MX_MIN seconds and a few saves the
-# session showed (a loaded machine can keep it stalled for a while),
-# and at most MX_SECONDS.
+# The storm lasts until enough kills, MX_MIN seconds, a few saves the
+# session showed and a backup that finished (a loaded machine can keep
+# them stalled for a while: a backup's bound is a minute), and at most
+# MX_SECONDS.
 while { [ "$(mx_kills)" -lt "$MX_KILLS" ] ||
     [ $(($(mx_ms) - t0)) -lt $((MX_MIN * 1000)) ] ||
-    [ "$(grep -c '^save ' "$L/session.txt")" -lt 3 ]; } &&
+    [ "$(grep -c '^save ' "$L/session.txt")" -lt 3 ] ||
+    [ "$(cat "$L/backup.log" 2>/dev/null |
+	awk '$4 == 0 && $5 == 0 { n++ } END { print n + 0 }')" -lt 1 ]; } &&
     [ $(($(mx_ms) - t0)) -lt $((MX_SECONDS * 1000)) ]; do
 	sleep 0.5
 done
