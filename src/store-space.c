@@ -285,32 +285,6 @@ store_space_primary(const char *home)
 }
 
 /*
- * Lock DIR/FILE with flock OP (LOCK_SH or LOCK_EX), trying every
- * millisecond for at most waitms (0: once): its descriptor, or -1.
- */
-static int
-store_space_flock(const char *home, const char *file, int op, int waitms)
-{
-	struct buf	path = BUF_INIT;
-	int		fd, i;
-
-	buf_addf(&path, "%s/%s", home, file);
-	fd = open(path.s, O_RDWR | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600);
-	buf_free(&path);
-	if (fd == -1)
-		return -1;
-	for (i = 0;; i++) {
-		if (flock(fd, op | LOCK_NB) == 0)
-			return fd;
-		if ((errno != EWOULDBLOCK && errno != EINTR) || i >= waitms)
-			break;
-		usleep(1000);
-	}
-	close(fd);
-	return -1;
-}
-
-/*
  * Take the lock that keeps opens and the last close's removal apart:
  * shared to open, exclusive to remove (without waiting) or to clear a
  * stale reference (waiting).  Waiters wait at most STORE_SHM_WAIT_MS,
@@ -320,8 +294,25 @@ store_space_flock(const char *home, const char *file, int op, int waitms)
 static int
 store_space_lock(const char *home, int exclusive, int waitit)
 {
-	return store_space_flock(home, STORE_SHM_LOCK,
-	    exclusive ? LOCK_EX : LOCK_SH, waitit ? STORE_SHM_WAIT_MS : 0);
+	struct buf	path = BUF_INIT;
+	int		fd, i;
+
+	buf_addf(&path, "%s/%s", home, STORE_SHM_LOCK);
+	fd = open(path.s, O_RDWR | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600);
+	buf_free(&path);
+	if (fd == -1)
+		return -1;
+	for (i = 0; i < STORE_SHM_WAIT_MS; i++) {
+		if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			break;
+		if (!waitit)
+			break;
+		usleep(1000);
+	}
+	close(fd);
+	return -1;
 }
 
 /* Remove an environment's regions unless a process still uses them. */
@@ -711,8 +702,23 @@ store_space_env_release(const char *home)
 int
 store_space_close_lock(const char *home, int waitit)
 {
-	return store_space_flock(home, STORE_CLOSE_LOCK, LOCK_EX,
-	    waitit ? STORE_CLOSE_WAIT_MS : 0);
+	struct buf	path = BUF_INIT;
+	int		fd, i;
+
+	buf_addf(&path, "%s/%s", home, STORE_CLOSE_LOCK);
+	fd = open(path.s, O_RDWR | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600);
+	buf_free(&path);
+	if (fd == -1)
+		return -1;
+	for (i = 0; i < STORE_CLOSE_WAIT_MS; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if ((errno != EWOULDBLOCK && errno != EINTR) || !waitit)
+			break;
+		usleep(1000);
+	}
+	close(fd);
+	return -1;
 }
 
 /* Let the close lock go (-1: not held). */
