@@ -43,7 +43,7 @@ ui_keys s i
 ui_wait s "Nothing to show." >/dev/null
 ui_keys s C-n
 ui_see s "a new investigation" "New Investigation"
-has "its status is set, not typed" "Status New alert"
+ui_see s "its status is set, not typed" "Status New alert"
 ui_type s "Reefers from Santos"
 ui_keys s Down Down
 ui_type s "2026-11-02"
