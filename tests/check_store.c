@@ -518,10 +518,10 @@ test_counts_are(struct store *st, uint64_t items, uint64_t tags,
 	ncen_err_free(&err);
 }
 
-/* Set counts.db's count of item to n behind the store's back. */
+/* The count test_bad_count under a key of counts.db (0: the entry gone). */
 static uint64_t test_bad_count;
 static int
-test_set_count(DB *db, DB_TXN *txn)
+test_put_count(DB *db, DB_TXN *txn, const char *k, u_int32_t klen, int del)
 {
 	DBT		key, data;
 	unsigned char	v[8] = { 0 };
@@ -529,11 +529,20 @@ test_set_count(DB *db, DB_TXN *txn)
 	v[7] = (unsigned char)test_bad_count;
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
-	key.data = (void *)(uintptr_t)"item";
-	key.size = 4;
+	key.data = (void *)(uintptr_t)k;
+	key.size = klen;
 	data.data = v;
 	data.size = 8;
+	if (del && test_bad_count == 0)
+		return db->del(db, txn, &key, 0);
 	return db->put(db, txn, &key, &data, 0);
+}
+
+/* Set counts.db's count of item to n behind the store's back. */
+static int
+test_set_count(DB *db, DB_TXN *txn)
+{
+	return test_put_count(db, txn, "item", 4, 0);
 }
 
 static void test_raw_edit(const char *, u_int32_t, int (*)(DB *, DB_TXN *));
@@ -992,19 +1001,7 @@ test_links_count(struct store *st, const char *entity)
 static int
 test_set_links_count(DB *db, DB_TXN *txn)
 {
-	DBT		key, data;
-	unsigned char	v[8] = { 0 };
-
-	v[7] = (unsigned char)test_bad_count;
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	key.data = (void *)(uintptr_t)"item\0>";
-	key.size = 6;
-	data.data = v;
-	data.size = 8;
-	if (test_bad_count == 0)
-		return db->del(db, txn, &key, 0);
-	return db->put(db, txn, &key, &data, 0);
+	return test_put_count(db, txn, "item\0>", 6, 1);
 }
 
 /*
