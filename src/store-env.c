@@ -889,11 +889,8 @@ store_env_handles_close(struct store *st)
 	if (st->seqdb != NULL)
 		(void)st->seqdb->close(st->seqdb, 0);
 	st->links = st->seqdb = NULL;
-	if (st->env != NULL) {
+	if (st->env != NULL)
 		(void)st->env->close(st->env, 0);
-		/* Its writes are over: none to check against it. */
-		store_gate_set(st->home, -1);
-	}
 	st->env = NULL;
 	store_watch_leave();
 }
@@ -1180,8 +1177,6 @@ store_close(struct store *st, struct ncen_err *err)
 	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
 	    error == NCEN_OK)
 		error = store_dberr(st, ret, err, _("closing the environment"));
-	if (st->env != NULL)
-		store_gate_set(st->home, -1);	/* its writes are over */
 	st->env = NULL;
 	if (!owed)
 		store_space_env_release(st->home);
