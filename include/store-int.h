@@ -67,6 +67,7 @@
 #define STORE_EARLY_RESERVE	(4ULL * STORE_LOG_BUF)	/* a reserve that
 						   leaves the log room */
 #define STORE_BACKOFF_MAX_US	200000		/* longest wait before a retry */
+#define STORE_GATE_SLOT		25		/* bytes of a registry slot (libdb) */
 #define STORE_BATCH		128		/* records per transaction */
 #define STORE_FIND_WALK		16		/* id span per record read in bulk */
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
@@ -239,7 +240,8 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 void	 store_space_env_release(const char *home);
 int	 store_space_close_lock(const char *home, int waitit);
 void	 store_space_close_unlock(int fd);
-int	 store_space_shared(const char *home);
+int	 store_space_shared(const char *home, int *fdp);
+void	 store_space_shared_done(int fd);
 void	 store_space_pending(const char *home, int done);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
 int	 store_space_ref(const char *home);

@@ -1117,20 +1117,22 @@ store_checkpoint(struct store *st, struct ncen_err *err)
  * since the last checkpoint, which bounds recovery: a command that only
  * read (and audited it) costs its one commit.  *owed: a checkpoint
  * failed (a full disk) and the regions must stay (store-space.c).
+ * *regfd: the registry as read, closed once the environment is.
  */
 static int
 store_close_checkpoint(struct store *st, int held, int *skipped, int *owed,
-    struct ncen_err *err)
+    int *regfd, struct ncen_err *err)
 {
 	int	ret;
 
 	*skipped = *owed = 0;
+	*regfd = -1;
 	if (st->env == NULL) {
 		/* Left already: a failed reopen (store_env_open_undo). */
 		*skipped = 1;
 		return NCEN_OK;
 	}
-	if ((*skipped = held && store_space_shared(st->home)))
+	if ((*skipped = held && store_space_shared(st->home, regfd)))
 		ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB,
 		    STORE_CKP_MIN, 0);
 	else
@@ -1249,7 +1251,7 @@ store_close_free(struct store *st)
 int
 store_close(struct store *st, struct ncen_err *err)
 {
-	int	lockfd, skipped, owed, error;
+	int	lockfd, skipped, owed, regfd, error;
 
 	if (st == NULL)
 		return NCEN_OK;
@@ -1257,9 +1259,10 @@ store_close(struct store *st, struct ncen_err *err)
 	lockfd = store_space_close_lock(st->home, 1);
 	store_watch_enter();
 	error = store_close_checkpoint(st, lockfd != -1, &skipped, &owed,
-	    err);
+	    &regfd, err);
 	store_close_entities(st, &error, err);
 	store_close_files(st, &error, err);
+	store_space_shared_done(regfd);
 	if (!skipped && !owed && lockfd != -1)
 		store_space_env_release(st->home);
 	store_watch_leave();

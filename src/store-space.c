@@ -736,25 +736,44 @@ store_space_close_unlock(int fd)
  * and checkpoints if it is the last, or, dead, makes the next open
  * recover.  Berkeley DB's own utilities do not register and do not
  * count.  0 when it cannot tell.
+ *
+ * The registry is read through *fdp, which the caller closes only after
+ * the environment's close (store_space_shared_done): closing any
+ * descriptor of a file drops every fcntl lock the process holds on it,
+ * this process's own slot lock included, and the next process to open
+ * would then take it for dead, recover and panic every other one.
  */
 int
-store_space_shared(const char *home)
+store_space_shared(const char *home, int *fdp)
 {
 	struct buf	 path = BUF_INIT;
-	char		 line[64];
+	char		 slot[STORE_GATE_SLOT + 1];
 	unsigned long	 pid;
-	FILE		*f;
+	off_t		 pos;
+	ssize_t		 n;
 	int		 others = 0;
 
 	buf_addf(&path, "%s/__db.register", home);
-	f = fopen(path.s, "re");
+	*fdp = open(path.s, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	buf_free(&path);
-	if (f == NULL)
+	if (*fdp == -1)
 		return 0;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (line[0] != 'X' && sscanf(line, "%lu", &pid) == 1 &&
+	for (pos = 0; !others; pos += STORE_GATE_SLOT) {
+		n = pread(*fdp, slot, STORE_GATE_SLOT, pos);
+		if (n != STORE_GATE_SLOT)
+			break;
+		slot[n] = '\0';
+		if (slot[0] != 'X' && sscanf(slot, "%lu", &pid) == 1 &&
 		    pid != 0 && pid != (unsigned long)getpid())
 			others = 1;
-	fclose(f);
+	}
 	return others;
+}
+
+/* Close the registry store_space_shared read, once the environment is. */
+void
+store_space_shared_done(int fd)
+{
+	if (fd != -1)
+		close(fd);
 }
