@@ -144,6 +144,12 @@ int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
  * committed before what stalled (a checkpoint, a read, the close).
  */
 unsigned long store_committed(void);
+/*
+ * Whether this process has a commit made and visible to others whose log
+ * flush has not returned yet (store_run's early commit): a stall now
+ * leaves it in doubt, kept if its log record reached the disk.
+ */
+int	 store_commit_in_doubt(void);
 /* How many transactions of this process were retried after a deadlock. */
 unsigned long store_retried(void);
 

@@ -180,6 +180,9 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 /* Read-write transactions committed, for a stall handler to read. */
 static atomic_ulong	store_txn_commits;
 
+/* Set from an early commit until its log flush returns (a stall handler). */
+static atomic_int	store_txn_doubt;
+
 /* Attempts that ended in a deadlock and were tried again. */
 static atomic_ulong	store_txn_retries;
 
@@ -307,8 +310,13 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 		return store_txn_dberr(t, ret, err, _("committing"));
 	if (readonly)
 		return NCEN_OK;
-	if (early && (ret = st->env->log_flush(st->env, NULL)) != 0)
-		return store_txn_unwritten(t, ret, err);
+	if (early) {
+		atomic_store(&store_txn_doubt, 1);
+		ret = st->env->log_flush(st->env, NULL);
+		atomic_store(&store_txn_doubt, 0);
+		if (ret != 0)
+			return store_txn_unwritten(t, ret, err);
+	}
 	if (store_gate_failed() != failed &&
 	    (ret = st->env->log_flush(st->env, NULL)) != 0)
 		return store_txn_unwritten(t, ret, err);
@@ -321,6 +329,13 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	}
 	atomic_fetch_add(&store_txn_commits, 1);
 	return NCEN_OK;
+}
+
+/* Whether an early commit of this process awaits its log flush. */
+int
+store_commit_in_doubt(void)
+{
+	return atomic_load(&store_txn_doubt);
 }
 
 /* How many read-write transactions this process committed (any thread). */
