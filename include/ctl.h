@@ -100,6 +100,7 @@ int	ctl_as(struct ctl_ctx *, struct store *, const char *user,
 int	ctl_exists(struct store *, const char *, uint64_t);
 int	ctl_close(struct ctl_ctx *, struct schema *, struct store *, int);
 int	ctl_closing_done(void);
+int	ctl_change_in_doubt(void);
 void	ctl_committed(void);
 void	ctl_one_change(void);
 int	ctl_is_dir(const char *);

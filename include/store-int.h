@@ -64,7 +64,10 @@
 #define STORE_PAGE_PRIMARY	8192		/* page bytes of NAME.db */
 #define STORE_PAGE_INDEX	8192		/* of indices and links.db */
 #define STORE_LOG_BUF		(2U * 1024 * 1024)	/* log buffer bytes */
+#define STORE_EARLY_RESERVE	(4ULL * STORE_LOG_BUF)	/* a reserve that
+						   leaves the log room */
 #define STORE_BACKOFF_MAX_US	200000		/* longest wait before a retry */
+#define STORE_GATE_SLOT		25		/* bytes of a registry slot (libdb) */
 #define STORE_BATCH		128		/* records per transaction */
 #define STORE_FIND_WALK		16		/* id span per record read in bulk */
 #define STORE_FIND_BULK_MIN	8		/* records worth a bulk read */
@@ -181,6 +184,8 @@ struct store_txn {
 	struct store_undo	*undo;
 	int			 space_ok;	/* the reserve was checked */
 	int			 unsure;	/* recovered under the commit */
+	int			 roomy;		/* and holds STORE_EARLY_RESERVE:
+						   commit before the sync */
 };
 
 /* The index keys of one field of a stored record, sorted and unique. */
@@ -233,6 +238,10 @@ int	 store_space_env_config(DB_ENV *, const char *home, u_int32_t *flags,
 int	 store_space_env_done(const char *home, struct store_space_env *,
 	     int opened, struct ncen_err *);
 void	 store_space_env_release(const char *home);
+int	 store_space_close_lock(const char *home, int waitit);
+void	 store_space_close_unlock(int fd);
+int	 store_space_shared(const char *home, int *fdp);
+void	 store_space_shared_done(int fd);
 void	 store_space_pending(const char *home, int done);
 int	 store_space_txn(struct store_txn *, struct ncen_err *);
 int	 store_space_ref(const char *home);

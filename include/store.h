@@ -32,7 +32,13 @@
  * recovering at the same time), else NCEN_ERECOVER; the entities and
  * indices of the store keep their place in memory across a reopen.
  * A commit that succeeded is reported as success even when the
- * checkpoint after it fails.
+ * checkpoint after it fails.  store_run reports success once the
+ * commit is on disk; a transaction that stored records or links while
+ * the disk reserve was free commits (and releases its locks) before
+ * the sync and waits for it after, so that concurrent writers share
+ * syncs, and other processes may read its changes meanwhile.
+ * store_close checkpoints when it is the last process out, else only
+ * after STORE_CKP_KB of log or STORE_CKP_MIN minutes (store-int.h).
  * The on-disk layout is described in store-int.h.
  *
  * Cache: the environment's cache is shared by every process using the
@@ -138,6 +144,12 @@ int	 store_run(struct store *, store_txn_fn, void *arg, struct ncen_err *);
  * committed before what stalled (a checkpoint, a read, the close).
  */
 unsigned long store_committed(void);
+/*
+ * Whether this process has a commit made and visible to others whose log
+ * flush has not returned yet (store_run's early commit): a stall now
+ * leaves it in doubt, kept if its log record reached the disk.
+ */
+int	 store_commit_in_doubt(void);
 /* How many transactions of this process were retried after a deadlock. */
 unsigned long store_retried(void);
 

@@ -543,7 +543,8 @@ ctl_export_indexed(struct store *st, const struct ctl_export_cond *drive,
 	    drive->eq ? NULL : drive->hi, ctl_export_record, x, e)) !=
 	    NCEN_OK)
 		return rc;
-	qsort(x->rows, x->nrows, sizeof *x->rows, ctl_export_row_cmp);
+	if (x->nrows > 0)	/* none found: rows may be NULL */
+		qsort(x->rows, x->nrows, sizeof *x->rows, ctl_export_row_cmp);
 	for (i = 0; i < x->nrows && !x->failed; i++)
 		if (fwrite(x->rows[i].text, 1, x->rows[i].len, x->f) !=
 		    x->rows[i].len)

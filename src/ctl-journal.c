@@ -34,6 +34,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -664,6 +665,23 @@ ctl_journal_is_one(const char *name, int *tmp)
 	    strcmp(name + n - s, CTL_JOURNAL_SUFFIX) == 0;
 }
 
+/*
+ * Whether the import that is making a journal under this temporary name
+ * (.PREFIXPID.tmp) still runs: it creates the file before it can lock
+ * it, so an unlocked one may be one being made, not one left behind.
+ */
+static int
+ctl_journal_tmp_live(const char *name)
+{
+	char	*end;
+	long	 pid;
+
+	pid = strtol(name + 1 + strlen(CTL_JOURNAL_PREFIX), &end, 10);
+	if (pid <= 0 || strcmp(end, ".tmp") != 0)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 /* Roll back every journal of the data directory that no live import holds. */
 int
 ctl_journal_rollback_all(struct ctl_ctx *ctx, struct store *st, size_t *done)
@@ -687,7 +705,8 @@ ctl_journal_rollback_all(struct ctl_ctx *ctx, struct store *st, size_t *done)
 		buf_addf(&b, "%s/%s", ctx->home, de->d_name);
 		if (tmp) {
 			/* Never renamed: nothing was written under it. */
-			if ((fd = open(b.s, O_RDONLY | O_CLOEXEC)) == -1)
+			if (ctl_journal_tmp_live(de->d_name) ||
+			    (fd = open(b.s, O_RDONLY | O_CLOEXEC)) == -1)
 				continue;
 			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 				unlink(b.s);

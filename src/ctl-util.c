@@ -307,6 +307,18 @@ ctl_closing_done(void)
 	return atomic_load(&ctl_closing_ok) || ctl_changed();
 }
 
+/*
+ * Whether the command's one change has committed but its log flush has
+ * not returned (store_commit_in_doubt): other processes may see it
+ * already, and it is kept if its log record reached the disk.
+ */
+int
+ctl_change_in_doubt(void)
+{
+	return atomic_load(&ctl_before_change) >= 0 &&
+	    store_commit_in_doubt();
+}
+
 /* The change committed and the command goes on (printing it). */
 void
 ctl_committed(void)

@@ -75,7 +75,10 @@ ncen_usage(FILE *f)
 /*
  * The watchdog fired: another process died inside the library.  Save
  * the draft to the spool (the store no longer answers), leave curses
- * and say in words what to do.  The watchdog exits 75 after this.
+ * and say in words what to do: when a save had committed and only its
+ * writing to disk stalled, it may or may not be kept, so the draft
+ * offered at the next sign-in is to be checked against the list first.
+ * The watchdog exits 75 after this.
  */
 static void
 ncen_stall(void *arg)
@@ -87,9 +90,16 @@ ncen_stall(void *arg)
 		u->on_hangup(u->hangup_arg);
 	u->on_hangup = NULL;
 	ui_stop(u);
-	fprintf(stderr, "%s\n", _("ncen: the database stopped answering "
-	    "(another program died while using it); your typing was saved. "
-	    "Please sign in again."));
+	if (store_commit_in_doubt())
+		fprintf(stderr, "%s\n", _("ncen: the database stopped "
+		    "answering while your last save was being written to disk "
+		    "(another program died while using it): it may or may not "
+		    "have been kept. Your typing was saved; please sign in "
+		    "again and look for the record before saving it again."));
+	else
+		fprintf(stderr, "%s\n", _("ncen: the database stopped "
+		    "answering (another program died while using it); your "
+		    "typing was saved. Please sign in again."));
 }
 
 /* Leave curses, report e on stderr, close the store, return status. */

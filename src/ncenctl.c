@@ -22,6 +22,8 @@
 static struct buf	ncenctl_stall_msg;
 /* The same when the command's work was done and only closing stalled. */
 static struct buf	ncenctl_stall_done_msg;
+/* The same when its change had committed but was not yet on disk. */
+static struct buf	ncenctl_stall_doubt_msg;
 
 /* Every command: adding one is adding a row. */
 const struct ctl_cmd ctl_cmds[] = {
@@ -366,7 +368,11 @@ ncenctl_stall_say(const struct buf *m)
  * A database call overran the watchdog: say so (the store then exits
  * 75, "run the command again").  When only the closing of a command
  * that succeeded stalled, its work is committed: running it again
- * would do it twice, so this says so and exits 0.
+ * would do it twice, so this says so and exits 0.  When its one change
+ * had committed and only the log's flush stalled, the change is kept if
+ * its record reached the disk before the other process died: that is
+ * for the officer to look at (exit 2, as for a commit that met a
+ * recovery).
  */
 static void
 ncenctl_stall(void *arg)
@@ -375,6 +381,10 @@ ncenctl_stall(void *arg)
 	if (ctl_closing_done()) {
 		ncenctl_stall_say(&ncenctl_stall_done_msg);
 		_exit(0);
+	}
+	if (ctl_change_in_doubt()) {
+		ncenctl_stall_say(&ncenctl_stall_doubt_msg);
+		_exit(2);
 	}
 	ncenctl_stall_say(&ncenctl_stall_msg);
 }
@@ -515,10 +525,16 @@ main(int argc, char **argv)
 	    "died inside the database library); the command's work is done "
 	    "and kept: do not run it again (recovery runs at the next "
 	    "start)\n"), c->name);
+	buf_addf(&ncenctl_stall_doubt_msg, _("ncenctl: %s: writing the "
+	    "change to disk did not finish in time (another process "
+	    "probably died inside the database library): it may or may not "
+	    "have been kept; look before running the command again "
+	    "(recovery runs at the next start)\n"), c->name);
 	store_set_stall_handler(ncenctl_stall, NULL);
 	optind = 0;	/* the command parses its own options afresh */
 	r = c->fn(&ctx, argc, argv);
 	buf_free(&ncenctl_stall_msg);
 	buf_free(&ncenctl_stall_done_msg);
+	buf_free(&ncenctl_stall_doubt_msg);
 	return r;
 }

@@ -81,6 +81,9 @@ store_backup_dberr(struct store_backup_env *be, int ret, struct ncen_err *e,
 	    db_strerror(ret));
 }
 
+static int	store_backup_env_close(struct store_backup_env *, const char *,
+		    struct ncen_err *);
+
 /* Open an environment handle on a directory with the given flags. */
 static int
 store_backup_env_open(struct store_backup_env *be, const char *home,
@@ -88,7 +91,7 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 {
 	struct buf	key = BUF_INIT;
 	struct store_space_env	se;
-	int		ret, r = NCEN_OK;
+	int		ret, r = NCEN_OK, opened = 0;
 
 	memset(be, 0, sizeof *be);
 	be->keyfile = keyfile;
@@ -128,7 +131,8 @@ store_backup_env_open(struct store_backup_env *be, const char *home,
 		goto out;
 	}
 	ret = be->env->open(be->env, home, flags, 0600);
-	r = store_space_env_done(home, &se, ret == 0, e);
+	opened = ret == 0;
+	r = store_space_env_done(home, &se, opened, e);
 	store_watch_leave();
 	if (ret != 0) {
 		r = store_backup_dberr(be, ret, e, _("opening the environment"),
@@ -139,10 +143,17 @@ out:
 	if (key.s != NULL)
 		memset(key.s, 0, key.cap);
 	buf_free(&key);
-	if (r != NCEN_OK) {
-		be->env->close(be->env, 0);
+	if (r != NCEN_OK && opened)
+		/* Opened, then failed: leave as a close does. */
+		(void)store_backup_env_close(be, home, NULL);
+	else if (r != NCEN_OK) {
+		/*
+		 * Not opened: it cannot checkpoint, and the regions may hold
+		 * pages a close beside it left to the last process out; they
+		 * stay, and the next open clears and recovers them.
+		 */
+		(void)be->env->close(be->env, 0);
 		be->env = NULL;
-		store_space_env_release(home);
 		buf_free(&be->msgs);
 	}
 	return r;
@@ -153,18 +164,26 @@ static int
 store_backup_env_close(struct store_backup_env *be, const char *home,
     struct ncen_err *e)
 {
-	int	ret, r = NCEN_OK;
+	int	ret, r = NCEN_OK, fd, clean;
 
 	if (be->env == NULL)
 		return NCEN_OK;
+	/*
+	 * Leave like store_close: others may have left their checkpoint
+	 * to this process; the regions go only after one.
+	 */
+	fd = store_space_close_lock(home, 1);
 	store_watch_enter();
+	clean = be->env->txn_checkpoint(be->env, 0, 0, 0) == 0;
 	ret = be->env->close(be->env, 0);
 	store_watch_leave();
 	if (ret != 0)
 		r = store_backup_dberr(be, ret, e, _("closing the environment"),
 		    home);
 	be->env = NULL;
-	store_space_env_release(home);
+	if (clean && fd != -1)
+		store_space_env_release(home);
+	store_space_close_unlock(fd);
 	buf_free(&be->msgs);
 	return r;
 }

@@ -702,6 +702,34 @@ store_env_ents(struct store *st)
 }
 
 /*
+ * Leave the regions after a failed open.  They may hold pages other
+ * processes committed and left to the last one out (a close beside
+ * others makes no checkpoint, see store_close), counting on this one,
+ * registered since its open began: checkpoint, and remove them only if
+ * that worked and the close lock was free.  The lock is not waited for
+ * (a reopen after a panic runs outside the watchdog, up to
+ * STORE_REOPENS times).  An environment that did not open cannot
+ * checkpoint: its regions stay for the next process.
+ */
+static void
+store_env_open_undo(struct store *st, int opened)
+{
+	int	fd, clean = 0;
+
+	fd = store_space_close_lock(st->home, 0);
+	if (opened) {
+		store_watch_enter();
+		clean = st->env->txn_checkpoint(st->env, 0, 0, 0) == 0;
+		store_watch_leave();
+		buf_reset(&st->dberr);
+	}
+	store_env_handles_close(st);
+	if (clean && fd != -1)
+		store_space_env_release(st->home);
+	store_space_close_unlock(fd);
+}
+
+/*
  * Open the environment and every database of the schema.
  *
  * A process that finds a dead one in the registry recovers: it marks
@@ -720,7 +748,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	u_int32_t			 flags;
 	size_t				 i, j;
 	struct store_space_env		 se;
-	int				 ret, error;
+	int				 ret, error, opened = 0;
 
 	buf_reset(&st->dberr);
 	if ((error = store_env_probe(st, err)) != NCEN_OK)
@@ -789,6 +817,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 		error = store_env_open_error(st, ret, err);
 		goto fail;
 	}
+	opened = 1;
 	if (error != NCEN_OK)
 		goto fail;
 
@@ -831,8 +860,7 @@ store_env_open(struct store *st, struct ncen_err *err)
 	}
 	return NCEN_OK;
 fail:
-	store_env_handles_close(st);
-	store_space_env_release(st->home);	/* regions made for nothing */
+	store_env_open_undo(st, opened);
 	return error;
 }
 
@@ -1078,112 +1106,131 @@ store_checkpoint(struct store *st, struct ncen_err *err)
 	return error;
 }
 
-/* Checkpoint, close every handle and free the store. */
-int
-store_close(struct store *st, struct ncen_err *err)
+/*
+ * The checkpoint of a close.  The last process out checkpoints: the
+ * regions, and the cache in them, go with it, and a clean open does not
+ * recover.  With the close lock held (held), a close that sees another
+ * process registered leaves the checkpoint to it (*skipped): that one
+ * decides after this close is over and checkpoints if it is the last,
+ * or, killed, makes the next open recover.  Such a close checkpoints
+ * only when STORE_CKP_KB of log or STORE_CKP_MIN minutes have passed
+ * since the last checkpoint, which bounds recovery: a command that only
+ * read (and audited it) costs its one commit.  *owed: a checkpoint
+ * failed (a full disk) and the regions must stay (store-space.c).
+ * *regfd: the registry as read, closed once the environment is.
+ */
+static int
+store_close_checkpoint(struct store *st, int held, int *skipped, int *owed,
+    int *regfd, struct ncen_err *err)
+{
+	int	ret;
+
+	*skipped = *owed = 0;
+	*regfd = -1;
+	if (st->env == NULL) {
+		/* Left already: a failed reopen (store_env_open_undo). */
+		*skipped = 1;
+		return NCEN_OK;
+	}
+	if ((*skipped = held && store_space_shared(st->home, regfd)))
+		ret = st->env->txn_checkpoint(st->env, STORE_CKP_KB,
+		    STORE_CKP_MIN, 0);
+	else
+		ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
+	if (ret != 0) {
+		/* Committed pages may be in the cache only: the next
+		 * open recovers them from the log (store-space.c). */
+		if ((*owed = ret != DB_RUNRECOVERY))
+			store_space_pending(st->home, 0);
+		return store_dberr(st, ret, err, _("checkpoint at close"));
+	}
+	if (!*skipped)
+		store_space_pending(st->home, 1);
+	return NCEN_OK;
+}
+
+/*
+ * Close one database handle, keeping the first error.  No sync: the log
+ * has every committed change, and the last close's checkpoint wrote the
+ * pages (a sync per file here paid an fdatasync per file written).
+ */
+static void
+store_close_db(struct store *st, DB **dbp, const char *file, int *error,
+    struct ncen_err *err)
+{
+	int	ret;
+
+	if (*dbp == NULL)
+		return;
+	if ((ret = (*dbp)->close(*dbp, DB_NOSYNC)) != 0 && *error == NCEN_OK)
+		*error = store_dberr(st, ret, err, _("%s: close"), file);
+	*dbp = NULL;
+}
+
+/* Close the handles of every form: sequence, indices, primary. */
+static void
+store_close_entities(struct store *st, int *error, struct ncen_err *err)
 {
 	struct store_entity	*e;
 	size_t			 i, j;
-	int			 ret, error = NCEN_OK, owed = 0;
+	int			 ret;
 
-	if (st == NULL)
-		return NCEN_OK;
-	buf_reset(&st->dberr);
-	store_watch_enter();
-	if (st->env != NULL &&
-	    (ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0) {
-		error = store_dberr(st, ret, err, _("checkpoint at close"));
-		/* Committed pages may be in the cache only: the next
-		 * open recovers them from the log (store-space.c). */
-		owed = ret != DB_RUNRECOVERY;
-	} else if (st->env != NULL)
-		store_space_pending(st->home, 1);
-	if (owed)
-		store_space_pending(st->home, 0);
 	for (i = 0; i < st->nents; i++) {
 		e = &st->ents[i];
 		if (e->seq != NULL && (ret = e->seq->close(e->seq, 0)) != 0 &&
-		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: closing its "
+		    *error == NCEN_OK)
+			*error = store_dberr(st, ret, err, _("%s: closing its "
 			    "sequence"), e->form->name);
 		e->seq = NULL;
 		for (j = 0; j < e->nidx; j++) {
-			if (e->idx[j].raw != NULL && (ret = e->idx[j].raw->close(
-			    e->idx[j].raw, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"),
-				    e->idx[j].file);
-			e->idx[j].raw = NULL;
-			if (e->idx[j].db != NULL && (ret = e->idx[j].db->close(
-			    e->idx[j].db, 0)) != 0 && error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"),
-				    e->idx[j].file);
-			e->idx[j].db = NULL;
+			store_close_db(st, &e->idx[j].raw, e->idx[j].file,
+			    error, err);
+			store_close_db(st, &e->idx[j].db, e->idx[j].file,
+			    error, err);
 		}
 		if (e->search != NULL) {
-			if (e->search->raw != NULL && (ret =
-			    e->search->raw->close(e->search->raw, 0)) != 0 &&
-			    error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"), e->search->file);
-			if (e->search->db != NULL && (ret =
-			    e->search->db->close(e->search->db, 0)) != 0 &&
-			    error == NCEN_OK)
-				error = store_dberr(st, ret, err,
-				    _("%s: close"), e->search->file);
-			e->search->raw = e->search->db = NULL;
+			store_close_db(st, &e->search->raw, e->search->file,
+			    error, err);
+			store_close_db(st, &e->search->db, e->search->file,
+			    error, err);
 		}
-		if (e->db != NULL && (ret = e->db->close(e->db, 0)) != 0 &&
-		    error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: close"),
-			    e->file);
-		e->db = NULL;
+		store_close_db(st, &e->db, e->file, error, err);
 	}
-	if (st->links != NULL && (ret = st->links->close(st->links, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_LINKS_FILE);
-	st->links = NULL;
-	if (st->accounts != NULL && (ret = st->accounts->close(st->accounts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_ACCOUNTS_FILE);
-	if (st->audit != NULL && (ret = st->audit->close(st->audit, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_AUDIT_FILE);
-	if (st->counts != NULL && (ret = st->counts->close(st->counts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_COUNTS_FILE);
-	if (st->facts != NULL && (ret = st->facts->close(st->facts,
-	    0)) != 0 && error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_FACTS_FILE);
-	st->accounts = st->audit = st->counts = st->facts = NULL;
-	for (i = 0; i < STORE_KV_NDB; i++) {
-		if (st->kv[i] != NULL && (ret = st->kv[i]->close(st->kv[i],
-		    0)) != 0 && error == NCEN_OK)
-			error = store_dberr(st, ret, err, _("%s: close"),
-			    store_kv_files[i]);
-		st->kv[i] = NULL;
-	}
-	if (st->seqdb != NULL && (ret = st->seqdb->close(st->seqdb, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("%s: close"),
-		    STORE_SEQ_FILE);
-	st->seqdb = NULL;
-	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
-	    error == NCEN_OK)
-		error = store_dberr(st, ret, err, _("closing the environment"));
-	st->env = NULL;
-	if (!owed)
-		store_space_env_release(st->home);
-	store_watch_leave();
-	store_env_shutdown(st);		/* frees what is left */
-	store_watch_stop();
+}
 
+/* Close the store's own databases, seq.db last, then the environment. */
+static void
+store_close_files(struct store *st, int *error, struct ncen_err *err)
+{
+	const struct {
+		DB		**dbp;
+		const char	 *file;
+	} files[] = {
+		{ &st->links, STORE_LINKS_FILE },
+		{ &st->accounts, STORE_ACCOUNTS_FILE },
+		{ &st->audit, STORE_AUDIT_FILE },
+		{ &st->counts, STORE_COUNTS_FILE },
+		{ &st->facts, STORE_FACTS_FILE },
+	};
+	size_t	i;
+	int	ret;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		store_close_db(st, files[i].dbp, files[i].file, error, err);
+	for (i = 0; i < STORE_KV_NDB; i++)
+		store_close_db(st, &st->kv[i], store_kv_files[i], error, err);
+	store_close_db(st, &st->seqdb, STORE_SEQ_FILE, error, err);
+	if (st->env != NULL && (ret = st->env->close(st->env, 0)) != 0 &&
+	    *error == NCEN_OK)
+		*error = store_dberr(st, ret, err,
+		    _("closing the environment"));
+	st->env = NULL;
+}
+
+/* Free a closed store, the key wiped first. */
+static void
+store_close_free(struct store *st)
+{
 	if (st->key.s != NULL)
 		explicit_bzero(st->key.s, st->key.cap);
 	buf_free(&st->key);
@@ -1191,6 +1238,38 @@ store_close(struct store *st, struct ncen_err *err)
 	free(st->keyfile);
 	free(st->home);
 	free(st);
+}
+
+/*
+ * Checkpoint if needed, close every handle and free the store.  Closes
+ * take turns (the close lock, held from the checkpoint's decision until
+ * the process has left the regions), so that each one that leaves its
+ * checkpoint to the others sees only processes that decide after it.
+ * Only a close that checkpointed, with the lock, removes the regions;
+ * one that could not take it checkpoints and leaves them.
+ */
+int
+store_close(struct store *st, struct ncen_err *err)
+{
+	int	lockfd, skipped, owed, regfd, error;
+
+	if (st == NULL)
+		return NCEN_OK;
+	buf_reset(&st->dberr);
+	lockfd = store_space_close_lock(st->home, 1);
+	store_watch_enter();
+	error = store_close_checkpoint(st, lockfd != -1, &skipped, &owed,
+	    &regfd, err);
+	store_close_entities(st, &error, err);
+	store_close_files(st, &error, err);
+	store_space_shared_done(regfd);
+	if (!skipped && !owed && lockfd != -1)
+		store_space_env_release(st->home);
+	store_watch_leave();
+	store_space_close_unlock(lockfd);
+	store_env_shutdown(st);		/* frees what is left */
+	store_watch_stop();
+	store_close_free(st);
 	return error;
 }
 

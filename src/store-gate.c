@@ -38,7 +38,6 @@
 #include "xmalloc.h"
 
 #define STORE_GATE_MAX		8	/* data directories open at once */
-#define STORE_GATE_SLOT		25	/* bytes of a registry slot (libdb) */
 #define STORE_GATE_LATE_NS	4000000000LL	/* held so long: an open
 						   may have gone on (5 s) */
 

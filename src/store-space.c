@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,6 +60,8 @@
 #define STORE_SHM_REF_SIZE	(2 * sizeof(uintptr_t) + sizeof(int))
 #define STORE_SHM_SWEEP		4		/* slots swept for orphans */
 #define STORE_SHM_WAIT_MS	5000		/* longest wait for a removal */
+#define STORE_CLOSE_LOCK	".close.lock"	/* closes take turns */
+#define STORE_CLOSE_WAIT_MS	5000		/* longest wait for a close */
 
 /* The suffixes of a reserve and their multipliers. */
 static const struct {
@@ -220,7 +223,11 @@ store_space_check(struct store *st, uint64_t need, struct ncen_err *err)
 	return error;
 }
 
-/* Before a transaction's first record or link: the reserve, once. */
+/*
+ * Before a transaction's first record or link: the reserve, once.  A
+ * reserve of at least STORE_EARLY_RESERVE that was free also says that
+ * the log has room: store-txn.c may then commit before the sync.
+ */
 int
 store_space_txn(struct store_txn *t, struct ncen_err *err)
 {
@@ -228,8 +235,11 @@ store_space_txn(struct store_txn *t, struct ncen_err *err)
 
 	if (t->space_ok)
 		return NCEN_OK;
-	if ((error = store_space_check(t->st, 0, err)) == NCEN_OK)
+	if ((error = store_space_check(t->st, 0, err)) == NCEN_OK) {
 		t->space_ok = 1;
+		t->roomy = !t->st->space_exempt &&
+		    t->st->reserve >= STORE_EARLY_RESERVE;
+	}
 	return error;
 }
 
@@ -654,7 +664,11 @@ store_space_env_done(const char *home, struct store_space_env *se,
 /*
  * After a close: the last process out removes the shared memory
  * segments (they hold the cache, decrypted with a key), unless
- * another process is opening the environment at that moment.
+ * another process is opening the environment at that moment.  Only a
+ * process that checkpointed just before its close may call it: a close
+ * beside other processes may have left committed pages in the cache for
+ * them (store_close), and whoever removes the regions must have written
+ * them.
  */
 void
 store_space_env_release(const char *home)
@@ -671,4 +685,95 @@ store_space_env_release(const char *home)
 	(void)store_space_remove(home);	/* EBUSY: another still uses it */
 	store_gate_hold(0);
 	close(fd);
+}
+
+/*
+ * Closes take turns (DIR/.close.lock, waited for up to
+ * STORE_CLOSE_WAIT_MS if waitit, else tried once): a close that sees
+ * other processes registered leaves its checkpoint to them, which holds
+ * only if each of them decides after this close is over.  -1 when not
+ * taken: the caller then checkpoints and leaves the regions in place
+ * (a removal without the lock could come after a close that counted on
+ * this process and left its pages unwritten; regions left with nobody
+ * attached are stale, and the next open recovers them).  The wait is
+ * bounded and short because no watchdog covers it: a session's sign-out
+ * or a reopen after a panic must not hang behind another's checkpoint.
+ */
+int
+store_space_close_lock(const char *home, int waitit)
+{
+	struct buf	path = BUF_INIT;
+	int		fd, i;
+
+	buf_addf(&path, "%s/%s", home, STORE_CLOSE_LOCK);
+	fd = open(path.s, O_RDWR | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600);
+	buf_free(&path);
+	if (fd == -1)
+		return -1;
+	for (i = 0; i < STORE_CLOSE_WAIT_MS; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if ((errno != EWOULDBLOCK && errno != EINTR) || !waitit)
+			break;
+		usleep(1000);
+	}
+	close(fd);
+	return -1;
+}
+
+/* Let the close lock go (-1: not held). */
+void
+store_space_close_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}
+
+/*
+ * With the close lock held: whether another process is registered in
+ * the environment (DIR/__db.register, Berkeley DB's DB_REGISTER slots:
+ * a pid, or 'X' once it left).  Such a process closes after this one
+ * and checkpoints if it is the last, or, dead, makes the next open
+ * recover.  Berkeley DB's own utilities do not register and do not
+ * count.  0 when it cannot tell.
+ *
+ * The registry is read through *fdp, which the caller closes only after
+ * the environment's close (store_space_shared_done): closing any
+ * descriptor of a file drops every fcntl lock the process holds on it,
+ * this process's own slot lock included, and the next process to open
+ * would then take it for dead, recover and panic every other one.
+ */
+int
+store_space_shared(const char *home, int *fdp)
+{
+	struct buf	 path = BUF_INIT;
+	char		 slot[STORE_GATE_SLOT + 1];
+	unsigned long	 pid;
+	off_t		 pos;
+	ssize_t		 n;
+	int		 others = 0;
+
+	buf_addf(&path, "%s/__db.register", home);
+	*fdp = open(path.s, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	buf_free(&path);
+	if (*fdp == -1)
+		return 0;
+	for (pos = 0; !others; pos += STORE_GATE_SLOT) {
+		n = pread(*fdp, slot, STORE_GATE_SLOT, pos);
+		if (n != STORE_GATE_SLOT)
+			break;
+		slot[n] = '\0';
+		if (slot[0] != 'X' && sscanf(slot, "%lu", &pid) == 1 &&
+		    pid != 0 && pid != (unsigned long)getpid())
+			others = 1;
+	}
+	return others;
+}
+
+/* Close the registry store_space_shared read, once the environment is. */
+void
+store_space_shared_done(int fd)
+{
+	if (fd != -1)
+		close(fd);
 }

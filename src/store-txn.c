@@ -180,6 +180,9 @@ store_txn_reopen(struct store *st, int *reopens, struct ncen_err *err)
 /* Read-write transactions committed, for a stall handler to read. */
 static atomic_ulong	store_txn_commits;
 
+/* Set from an early commit until its log flush returns (a stall handler). */
+static atomic_int	store_txn_doubt;
+
 /* Attempts that ended in a deadlock and were tried again. */
 static atomic_ulong	store_txn_retries;
 
@@ -202,14 +205,16 @@ store_txn_panicked(struct store *st)
 /*
  * A commit that Berkeley DB reported done though the log write holding
  * its commit record failed (a full disk, the record the first of a new
- * log file: libdb 5.3 then returns 0), and a second flush failed too:
- * it is not on disk, so it is reported as failed.  Its record stays in
- * the log buffer and a later flush, once there is room, may still write
- * it: an import's journal undoes its batches either way, and the
- * caller is told the change may or may not be kept (NCEN_ERECOVER with
- * t->unsure, never run again).  Making the environment panic instead
- * would have the next open recover on a full disk, which fails half
- * way.
+ * log file: libdb 5.3 then returns 0), and a second flush failed too,
+ * or one committed before the sync whose log flush failed
+ * (store_txn_attempt): it is not on disk, so it is reported as failed.
+ * Its record stays in the log buffer and a later flush, once there is
+ * room, may still write it (and after an early commit other processes
+ * may have read it already): an import's journal undoes its batches
+ * either way, and the caller is told the change may or may not be kept
+ * (NCEN_ERECOVER with t->unsure, never run again).  Making the
+ * environment panic instead would have the next open recover on a full
+ * disk, which fails half way.
  */
 static int
 store_txn_unwritten(struct store_txn *t, int ret, struct ncen_err *err)
@@ -242,7 +247,7 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	struct store	*st = t->st;
 	DB_TXN		*txn;
 	unsigned long	 late, failed;
-	int		 ret, error;
+	int		 ret, error, early;
 
 	if (readonly == STORE_TXN_NONE) {
 		/* One read, atomic on its own: no transaction to pay for. */
@@ -276,12 +281,42 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 			t->fatal = DB_RUNRECOVERY;
 		return error;
 	}
+	/*
+	 * A durable commit that stored records or links while the disk
+	 * reserve was free (store_space_txn: t->roomy) releases its locks
+	 * first, then waits until the log is on disk.  With DB_TXN_SYNC a
+	 * commit holds its locks through the fdatasync, so every writer
+	 * that needs one of its pages (the last page of a primary, counts.db,
+	 * the audit log's last entry) waits for that sync: one sync per
+	 * commit, writers in single file.  Released first, the next
+	 * transaction runs meanwhile, and the writers waiting in log_flush
+	 * share a sync (Berkeley DB's group commit).  The caller hears of
+	 * success only once the commit is durable.  Another process may
+	 * read the change before that; what it commits after reading it
+	 * comes later in the log, so its own flush makes this one durable
+	 * too.  Without the reserve's room a commit syncs as before, and a
+	 * full log disk aborts it (a commit made before the sync can no
+	 * longer be taken back).
+	 *
+	 * Once committed, a failure is never run again: a flush that fails
+	 * (or that libdb reports done though one of its writes failed,
+	 * store_gate_failed, flushed once more) is reported as
+	 * store_txn_unwritten does for a synced commit.
+	 */
+	early = !readonly && !st->nosync && t->roomy;
 	late = store_gate_late();
 	failed = store_gate_failed();
-	if ((ret = txn->commit(txn, 0)) != 0)
+	if ((ret = txn->commit(txn, early ? DB_TXN_NOSYNC : 0)) != 0)
 		return store_txn_dberr(t, ret, err, _("committing"));
 	if (readonly)
 		return NCEN_OK;
+	if (early) {
+		atomic_store(&store_txn_doubt, 1);
+		ret = st->env->log_flush(st->env, NULL);
+		atomic_store(&store_txn_doubt, 0);
+		if (ret != 0)
+			return store_txn_unwritten(t, ret, err);
+	}
 	if (store_gate_failed() != failed &&
 	    (ret = st->env->log_flush(st->env, NULL)) != 0)
 		return store_txn_unwritten(t, ret, err);
@@ -294,6 +329,13 @@ store_txn_attempt(struct store_txn *t, store_txn_fn fn, void *arg,
 	}
 	atomic_fetch_add(&store_txn_commits, 1);
 	return NCEN_OK;
+}
+
+/* Whether an early commit of this process awaits its log flush. */
+int
+store_commit_in_doubt(void)
+{
+	return atomic_load(&store_txn_doubt);
 }
 
 /* How many read-write transactions this process committed (any thread). */

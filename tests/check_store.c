@@ -1,5 +1,6 @@
 /* check_store.c - the store: records, indices, links, processes, verify. */
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2122,6 +2124,121 @@ START_TEST(test_stale_regions)
 }
 END_TEST
 
+/* What test_fill_cb puts, and where it fills the disk. */
+struct test_fill {
+	const char	*filler;	/* a file to write until ENOSPC */
+	int		 n;		/* items to put first */
+};
+
+/*
+ * store_run callback: put fill->n items (the reserve is checked, and
+ * found free, at the first), then fill the disk, so that the commit's
+ * log flush finds no room.
+ */
+static int
+test_fill_cb(struct store_txn *t, void *arg, struct ncen_err *err)
+{
+	struct test_fill	*fill = arg;
+	struct record		*r;
+	struct buf		 num = BUF_INIT;
+	static char		 block[65536];
+	int			 i, fd, error = NCEN_OK;
+
+	for (i = 0; i < fill->n && error == NCEN_OK; i++) {
+		buf_reset(&num);
+		buf_addf(&num, "FULL-%d", i);
+		r = test_record(schema, "item", "number", num.s, NULL);
+		error = store_put(t, r, "tester", err);
+		record_free(r);
+	}
+	buf_free(&num);
+	if (error != NCEN_OK)
+		return error;
+	fd = open(fill->filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ne(fd, -1);
+	memset(block, 'f', sizeof block);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	ck_assert_int_eq(errno, ENOSPC);
+	close(fd);
+	return NCEN_OK;
+}
+
+/*
+ * A durable commit made before its sync (the reserve free and at least
+ * 8 MB: the locks go at the commit, the log flush comes after) whose
+ * flush finds the disk full is not reported as done: NCEN_ERECOVER and
+ * not counted, as a synced commit whose log write failed.  Once there
+ * is room again the store goes on.  Root only (a tmpfs of 24 MB in a
+ * mount namespace of the test's own).
+ */
+START_TEST(test_early_commit_full)
+{
+	struct store_options	 o;
+	struct ncen_err		 err = NCEN_ERR_INIT;
+	struct store		*st = NULL;
+	struct test_fill	 fill;
+	struct buf		 fs = BUF_INIT, path = BUF_INIT;
+	unsigned long		 committed;
+	char			*number, *found;
+	int			 code;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		printf("# test_early_commit_full: not root, or no mount "
+		    "namespace: not run\n");
+		return;
+	}
+	buf_addf(&fs, "%s/fs", home);
+	ck_assert_int_eq(mkdir(fs.s, 0700), 0);
+	ck_assert_int_eq(mount("tmpfs", fs.s, "tmpfs", 0, "size=24m"), 0);
+	buf_addf(&path, "%s/reserve", fs.s);
+	test_write_file(path.s, "8M\n", 3);
+
+	memset(&o, 0, sizeof o);
+	o.home = fs.s;
+	o.create = 1;			/* durable: no nosync */
+	if (store_open(&o, schema, &st, &err) != NCEN_OK)
+		ck_abort_msg("store_open: %s", ncen_err_msg(&err));
+	committed = store_committed();
+	test_item(st, "EARLY-1", NULL, NULL, NULL, NULL);
+	ck_assert_uint_eq(store_committed(), committed + 1);
+
+	buf_reset(&path);
+	buf_addf(&path, "%s/filler", fs.s);
+	fill.filler = path.s;
+	fill.n = 40;
+	committed = store_committed();
+	code = store_run(st, test_fill_cb, &fill, &err);
+	ck_assert_msg(code == NCEN_ERECOVER, "store_run: %s (%s)",
+	    ncen_code_name(code), ncen_err_msg(&err));
+	ck_assert_ptr_nonnull(strstr(ncen_err_msg(&err), "the log could not "
+	    "be written"));
+	ck_assert_uint_eq(store_committed(), committed);
+	ncen_err_clear(&err);
+
+	/* Room again: the store goes on, and what said done is kept. */
+	ck_assert_int_eq(unlink(path.s), 0);
+	test_item(st, "EARLY-2", NULL, NULL, NULL, NULL);
+	test_close(st);
+	st = NULL;
+	if (store_open(&o, schema, &st, &err) != NCEN_OK)
+		ck_abort_msg("store_open again: %s", ncen_err_msg(&err));
+	number = test_item_one(st);
+	ck_assert_str_eq(number, "EARLY-1");
+	free(number);
+	found = test_find(st, "number", "EARLY-2", "EARLY-2");
+	ck_assert_str_eq(found, "EARLY-2");
+	free(found);
+	test_close(st);
+	ncen_err_free(&err);
+	/* Detached: the write gate keeps the regions lock open. */
+	ck_assert_int_eq(umount2(fs.s, MNT_DETACH), 0);
+	buf_free(&fs);
+	buf_free(&path);
+}
+END_TEST
+
 /* The store suite. */
 static Suite *
 store_suite(void)
@@ -2168,6 +2285,7 @@ store_suite(void)
 	tcase_add_test(tc, test_commit_recovered);
 	tcase_add_test(tc, test_commit_recovered_late);
 	tcase_add_test(tc, test_stale_regions);
+	tcase_add_test(tc, test_early_commit_full);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encryption");

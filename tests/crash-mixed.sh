@@ -71,7 +71,10 @@ mx_sec() {
 # 5-60 ms after start) or "j" (5-60 ms after its import journal
 # appeared).  Appends "ID MODE DELAY STATUS KILLED MS END" to LANE.log
 # (END: when it ended, in ms), the output goes to LANE.ID.out; returns
-# the status.
+# the status.  KILLED is 1 when it was killed, 2 when it said its
+# change "may or may not have been kept" (its commit was made but the
+# watchdog stopped it before the log reached the disk), else 0: either
+# outcome is right for those two.
 mx_run() {
 	local lane=$1 id=$2 mode=$3 delay=0 p st killed=0 t0 t1 i=0 j
 	shift 3
@@ -102,6 +105,9 @@ mx_run() {
 	st=$?
 	t1=$(mx_ms)
 	[ "$mode" != - ] && [ "$st" -eq 137 ] && killed=1
+	[ "$killed" -eq 0 ] &&
+		grep -q "may or may not have been kept" "$L/$lane.$id.out" &&
+		killed=2
 	echo "$id $mode $delay $st $killed $((t1 - t0)) $t1" >>"$L/$lane.log"
 	return "$st"
 }

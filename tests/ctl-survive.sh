@@ -139,6 +139,20 @@ n=$(grep -c "import.csv" "$T/out")
 tap_result $? "at least one import.csv entry per round ($n)"
 
 # A reader that goes away: ncenctl is not killed inside the library.
+# A temporary journal (made, not yet locked and renamed) goes once its
+# import is dead, and stays while that process lives: another import's
+# cleanup took one being made and failed it ("cannot make the import's
+# journal").
+sh -c 'exit 0' & dead=$!
+wait "$dead"
+: >"$D/.import-$dead.tmp"
+: >"$D/.import-$$.tmp"
+ok "rollback beside two temporary journals" \
+    timeout 60 ncenctl -d "$D" import --rollback
+[ ! -e "$D/.import-$dead.tmp" ] && [ -e "$D/.import-$$.tmp" ]
+tap_result $? "the dead import's temporary journal is gone, a live one's stays"
+rm -f "$D/.import-$$.tmp"
+
 ok "demo data" ncenctl -d "$D" demo --cases 50 --seed 3
 ok "a dump before" ncenctl -d "$D" dump -o "$T/before.dump"
 for n in 1 2 3; do
