@@ -240,6 +240,7 @@ int	 store_space_env_done(const char *home, struct store_space_env *,
 void	 store_space_env_release(const char *home);
 int	 store_space_close_lock(const char *home, int waitit);
 void	 store_space_close_unlock(int fd);
+int	 store_txn_panicked(struct store *);
 int	 store_space_shared(const char *home, int *fdp);
 void	 store_space_shared_done(int fd);
 void	 store_space_pending(const char *home, int done);

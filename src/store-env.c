@@ -1246,17 +1246,24 @@ store_close_free(struct store *st)
  * the process has left the regions), so that each one that leaves its
  * checkpoint to the others sees only processes that decide after it.
  * Only a close that checkpointed, with the lock, removes the regions;
- * one that could not take it checkpoints and leaves them.
+ * one that could not take it checkpoints and leaves them.  A store
+ * whose environment is gone (a reopen failed) or panicked has no
+ * checkpoint to make: it does not wait for the lock, which would only
+ * hold up a process leaving after another one died.
  */
 int
 store_close(struct store *st, struct ncen_err *err)
 {
-	int	lockfd, skipped, owed, regfd, error;
+	int	lockfd, skipped, owed, regfd, error, waitit;
 
 	if (st == NULL)
 		return NCEN_OK;
 	buf_reset(&st->dberr);
-	lockfd = store_space_close_lock(st->home, 1);
+	store_watch_enter();
+	waitit = st->env != NULL && !store_txn_panicked(st);
+	store_watch_leave();
+	lockfd = st->env != NULL ? store_space_close_lock(st->home, waitit) :
+	    -1;
 	store_watch_enter();
 	error = store_close_checkpoint(st, lockfd != -1, &skipped, &owed,
 	    &regfd, err);

@@ -190,7 +190,7 @@ static atomic_ulong	store_txn_retries;
  * Whether the environment has panicked: another process recovered it.
  * Any call that enters the environment checks; this one is cheap.
  */
-static int
+int
 store_txn_panicked(struct store *st)
 {
 	u_int32_t	id;

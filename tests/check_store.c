@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -2124,6 +2125,55 @@ START_TEST(test_stale_regions)
 }
 END_TEST
 
+/*
+ * A store whose environment another process panicked closes without
+ * waiting for the close lock (there is no checkpoint to make): here a
+ * child holds the lock and panics the regions, and the close must not
+ * sit out the lock's wait of several seconds.
+ */
+START_TEST(test_close_panicked)
+{
+	struct ncen_err	 err = NCEN_ERR_INIT;
+	struct store	*st;
+	struct buf	 lock = BUF_INIT;
+	struct timespec	 t0, t1;
+	DB_ENV		*env;
+	int		 joined[2], done[2], fd;
+	pid_t		 pid;
+	char		 ch;
+
+	st = test_open();
+	buf_addf(&lock, "%s/.close.lock", home);
+	ck_assert_int_eq(pipe(joined), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	if ((pid = fork()) == 0) {
+		fd = open(lock.s, O_RDWR | O_CREAT, 0600);
+		if (fd == -1 || flock(fd, LOCK_EX) != 0 ||
+		    db_env_create(&env, 0) != 0 ||
+		    env->open(env, home, DB_JOINENV, 0) != 0 ||
+		    env->set_flags(env, DB_PANIC_ENVIRONMENT, 1) != 0 ||
+		    write(joined[1], "j", 1) != 1 ||
+		    read(done[0], &ch, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(joined[0], &ch, 1), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	(void)store_close(st, &err);	/* the checkpoint fails: panicked */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(write(done[1], "d", 1), 1);
+	ck_assert_int_eq(test_wait(pid), 0);
+	ck_assert_msg(t1.tv_sec - t0.tv_sec < 2, "the close took %ld s",
+	    (long)(t1.tv_sec - t0.tv_sec));
+	close(joined[0]);
+	close(joined[1]);
+	close(done[0]);
+	close(done[1]);
+	buf_free(&lock);
+	ncen_err_free(&err);
+}
+END_TEST
+
 /* What test_fill_cb puts, and where it fills the disk. */
 struct test_fill {
 	const char	*filler;	/* a file to write until ENOSPC */
@@ -2286,6 +2336,7 @@ store_suite(void)
 	tcase_add_test(tc, test_commit_recovered_late);
 	tcase_add_test(tc, test_stale_regions);
 	tcase_add_test(tc, test_early_commit_full);
+	tcase_add_test(tc, test_close_panicked);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("encryption");
