@@ -917,8 +917,11 @@ store_env_handles_close(struct store *st)
 	if (st->seqdb != NULL)
 		(void)st->seqdb->close(st->seqdb, 0);
 	st->links = st->seqdb = NULL;
-	if (st->env != NULL)
+	if (st->env != NULL) {
 		(void)st->env->close(st->env, 0);
+		/* Its writes are over: none to check against it. */
+		store_gate_set(st->home, -1);
+	}
 	st->env = NULL;
 	store_watch_leave();
 }
@@ -1224,6 +1227,8 @@ store_close_files(struct store *st, int *error, struct ncen_err *err)
 	    *error == NCEN_OK)
 		*error = store_dberr(st, ret, err,
 		    _("closing the environment"));
+	if (st->env != NULL)
+		store_gate_set(st->home, -1);	/* its writes are over */
 	st->env = NULL;
 }
 

@@ -52,7 +52,8 @@ static struct store_gate	store_gate_tab[STORE_GATE_MAX];
 static volatile int		store_gate_own;	/* holding it ourselves */
 static unsigned long		store_gate_nlate;	/* late writes */
 static unsigned long		store_gate_nfailed;	/* failed writes */
-static __thread int		store_gate_nospace = -1; /* see _seek */
+static __thread int		store_gate_refused = -1; /* see _seek */
+static __thread int		store_gate_refused_errno;
 
 /* Nanoseconds of the monotonic clock. */
 static int64_t
@@ -119,9 +120,12 @@ store_gate_room(int fd, size_t len, off_t off)
  * Berkeley DB's pwrite, gated as the file says.  A write that held the
  * gate longer than an open waits for it (a process stopped there) may
  * have landed after a recovery: it is counted (store_gate_late).  One
- * that found no room fails whole, and the descriptor is noted for
- * store_gate_seek, since Berkeley DB then tries again by seek and
- * write(), which would store what fits.
+ * that found no room fails whole.  A write refused (stale, no room) or
+ * failed has its descriptor noted for store_gate_seek: Berkeley DB
+ * tries any failed pwrite again by seek and write(), ungated, which
+ * would store a stale process's write after all, or what fits.  Each
+ * is counted (store_gate_failed): a commit that Berkeley DB reports
+ * done after one is flushed again, and reported unsure if that fails.
  */
 static ssize_t
 store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
@@ -138,18 +142,21 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 		if (g->id != -1 && store_space_ref(g->home) != g->id) {
 			if (held)
 				(void)flock(g->fd, LOCK_UN);
-			errno = EIO;	/* recovered under us: stale */
+			store_gate_refused = fd;
+			store_gate_refused_errno = errno = EIO;	/* stale */
+			store_gate_nfailed++;
 			return -1;
 		}
 	}
-	store_gate_nospace = -1;	/* only the seek right after */
+	store_gate_refused = -1;	/* only the seek right after */
 	if ((w = store_gate_room(fd, len, off)) == 0)
 		w = pwrite(fd, data, len, off);
-	else
-		store_gate_nospace = fd;
 	saved = errno;
-	if (w != (ssize_t)len)
+	if (w != (ssize_t)len) {
+		store_gate_refused = fd;
+		store_gate_refused_errno = w == -1 ? saved : ENOSPC;
 		store_gate_nfailed++;
+	}
 	if (held) {
 		if (store_gate_now() - t0 >= STORE_GATE_LATE_NS)
 			store_gate_nlate++;
@@ -161,15 +168,15 @@ store_gate_pwrite(int fd, const void *data, size_t len, off_t off)
 
 /*
  * Berkeley DB's seek: the one before its write() after a pwrite that
- * found no room fails, so that nothing of that write is stored.  0, or
- * -1 with errno set.
+ * was refused or failed fails too, with the pwrite's error, so that
+ * nothing of that write is stored.  0, or -1 with errno set.
  */
 static int
 store_gate_seek(int fd, off_t off, int whence)
 {
-	if (fd == store_gate_nospace) {
-		store_gate_nospace = -1;
-		errno = ENOSPC;
+	if (fd == store_gate_refused) {
+		store_gate_refused = -1;
+		errno = store_gate_refused_errno;
 		return -1;
 	}
 	return lseek(fd, off, whence) == -1 ? -1 : 0;
@@ -258,8 +265,10 @@ store_gate_recovers(const char *home)
 
 /*
  * Gate the writes into a data directory, checked against the segment
- * id its environment joined (-1: not checked, while it opens); an
- * entry stays for the life of the process (a few directories at most).
+ * id its environment joined (-1: not checked, while it opens and once
+ * it closed: another environment of this process may then write
+ * there, as ncenctl recover does); an entry stays for the life of the
+ * process (a few directories at most).
  */
 void
 store_gate_set(const char *home, int id)

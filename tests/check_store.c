@@ -1187,6 +1187,31 @@ pwrite(int fd, const void *data, size_t n, off_t off)
 	return real(fd, data, n, off);
 }
 
+/*
+ * Berkeley DB writes its pages and log records with pwrite; write() on
+ * its files only zeroes a new log file, or tries a failed pwrite again
+ * (seek and write), which must never store a write the gate refused.
+ * Writes of anything but zeros into a data directory's files are
+ * counted here.
+ */
+static int	test_file_writes;
+
+ssize_t
+write(int fd, const void *data, size_t n)
+{
+	static ssize_t		(*real)(int, const void *, size_t);
+	const unsigned char	*p = data;
+	size_t			 i;
+
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "write");
+	for (i = 0; i < n && p[i] == 0; i++)
+		;
+	if (i < n && (test_fd_is(fd, "/log.") || test_fd_is(fd, ".db")))
+		test_file_writes++;
+	return real(fd, data, n);
+}
+
 /* The same before the write's gate (its shared hold of .regions.lock). */
 int
 flock(int fd, int op)
@@ -1459,7 +1484,10 @@ test_commit_held(int where)
 		test_hold_at = at[1];
 		rc = store_run(mine, test_put_cb, &op, &err);
 		code = (unsigned char)(rc * 2 + (store_committed() > before));
-		_exit(write(res[1], &code, 1) == 1 ? 0 : 96);
+		if (write(res[1], &code, 1) != 1)
+			_exit(96);
+		/* 95: a write the gate refused went in after all. */
+		_exit(test_file_writes != 0 ? 95 : 0);
 	}
 	/* A process dies holding the environment open... */
 	if ((pid = fork()) == 0) {
